@@ -1,0 +1,90 @@
+// What the engine needs from the domain. The tips service implements TipDesk; the bot depends on
+// this interface only, so it can be tested with plain objects and knows nothing of the database.
+import type { CitizenRef } from './types.js';
+
+export type TipCategoryKey =
+  | 'security' | 'fraud' | 'dispute' | 'legal' | 'report' | 'ecology' | 'online' | 'business' | 'suggestion' | 'other';
+
+export interface TranscriptEntry {
+  at: string; // ISO time
+  from: 'citizen' | 'bot';
+  kind: string; // text, voice, image, location, ...
+  text?: string;
+  mediaId?: string;
+}
+
+export interface TipSubmission {
+  citizen: CitizenRef;
+  category: TipCategoryKey;
+  description: string;
+  transcript: TranscriptEntry[];
+  attachments: Array<{ type: 'image' | 'voice' | 'video'; mediaId: string }>;
+  place: {
+    countyCode?: string;
+    townshipCode?: string;
+    text?: string;
+    latitude?: number;
+    longitude?: number;
+  };
+  contact: { anonymous: boolean; phone?: string; name?: string };
+  /** Danger words were seen during the conversation: the tip is graded red whatever else. */
+  danger: boolean;
+  /** Idempotency: a retried confirmation with the same key returns the same receipt. */
+  submissionKey: string;
+}
+
+export interface TipReceipt {
+  code: string;
+  colour: 'red' | 'yellow' | 'green';
+  /** When the citizen can expect to hear back (acknowledgement clock of the colour). */
+  acknowledgeBy: Date;
+  concludeBy: Date;
+}
+
+export interface CitizenTipView {
+  code: string;
+  category: TipCategoryKey;
+  state: string;
+  stateLabel: string;
+  submittedAt: Date;
+  concludeBy: Date | null;
+  answer: string | null;
+  answeredAt: Date | null;
+  rating: string | null;
+  canRate: boolean;
+  canRequestReview: boolean;
+}
+
+export type CitizenRating = 'satisfied' | 'basically_satisfied' | 'unsatisfied';
+
+export interface TipDesk {
+  submit(submission: TipSubmission): Promise<TipReceipt>;
+  listMine(citizen: CitizenRef): Promise<CitizenTipView[]>;
+  /** Only the citizen's own tip; undefined for someone else's or an unknown code. */
+  getMine(citizen: CitizenRef, code: string): Promise<CitizenTipView | undefined>;
+  rate(citizen: CitizenRef, code: string, rating: CitizenRating): Promise<CitizenTipView>;
+  requestReview(citizen: CitizenRef, code: string, reason: string): Promise<CitizenTipView>;
+  /** Notices that could not be pushed, taken (and marked delivered) to show at the next message. */
+  takePendingNotices(citizen: CitizenRef): Promise<string[]>;
+  /** Records the citizen's last message time: customer-service messages are allowed for 48 h after it. */
+  touch(citizen: CitizenRef, at: Date): Promise<void>;
+  /** Tips submitted by this citizen since the given time (for the daily limit). */
+  countSince(citizen: CitizenRef, since: Date): Promise<number>;
+}
+
+/** What staff rooms on Wechaty are told: never the reporter's identity, only code, colour and county. */
+export interface TipAnnouncement {
+  kind: 'new_red' | 'due_soon';
+  code: string;
+  colour: 'red' | 'yellow' | 'green';
+  category: TipCategoryKey;
+  countyName: string | null;
+  dueAt?: Date;
+}
+
+export interface TipAnnouncer {
+  /** Called after a tip is committed; returns an unsubscribe function. */
+  onNewTip(listener: (a: TipAnnouncement) => void): () => void;
+  /** Open tips whose next deadline falls within the given hours. */
+  listDueSoon(withinHours: number): Promise<TipAnnouncement[]>;
+}

@@ -1,0 +1,71 @@
+// The boot sequence: builds every service once and hands collaborators to constructors.
+// server.ts calls it and listens; tests call it with test config. No request constructs a service.
+import type Koa from 'koa';
+import type { AppConfig } from './config/index.js';
+import type { Logger } from './platform/logger.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
+import { MemoryStore } from './platform/stores.js';
+import { openDatabase, type Database } from './db/index.js';
+import { migrateUp } from './db/migrate.js';
+import { createApp } from './app.js';
+import { healthRouter } from './http/health.js';
+import { WechatClient } from './wechat/index.js';
+import { createWebhook, type StoredReply } from './bot/adapters/official-account.js';
+import { createEngine } from './bot/engine.js';
+import type { ConversationRecord } from './bot/conversation.js';
+import { createTipsModule, type TipsModule } from './tips/index.js';
+
+export interface Services {
+  config: AppConfig;
+  logger: Logger;
+  metrics: Metrics;
+  db: Database;
+  wechat: WechatClient;
+  tips: TipsModule;
+  app: Koa;
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  /** Run migrations and seed on start (default true: the embedded database needs no other step). */
+  migrate?: boolean;
+  defaultMetrics?: boolean;
+}
+
+export async function compose(config: AppConfig, logger: Logger, opts: ComposeOptions = {}): Promise<Services> {
+  const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
+  const db = await openDatabase(config.databaseUrl, logger);
+  if (opts.migrate ?? true) {
+    const applied = await migrateUp(db, logger);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  }
+
+  const tokenStore = new MemoryStore<string>();
+  const dedupeStore = new MemoryStore<StoredReply>();
+  const conversationStore = new MemoryStore<ConversationRecord>();
+  const wechat = new WechatClient({
+    appId: config.wechat.appId,
+    appSecret: config.wechat.appSecret,
+    apiBase: config.wechat.apiBase,
+    tokenStore,
+  });
+
+  const tips = await createTipsModule({ config, logger, metrics, db, wechat });
+  if (opts.migrate ?? true) await tips.seed();
+
+  const bot = createEngine({ config, logger, desk: tips.desk, conversations: conversationStore });
+  const webhook = createWebhook({ config, logger, metrics, bot, client: wechat, dedupe: dedupeStore });
+
+  const app = createApp({ logger, metrics, routers: [healthRouter({ db, metrics }), webhook, ...tips.routers] });
+
+  return {
+    config, logger, metrics, db, wechat, tips, app,
+    async close() {
+      await tips.close();
+      tokenStore.close();
+      dedupeStore.close();
+      conversationStore.close();
+      await db.close();
+    },
+  };
+}

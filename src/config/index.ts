@@ -1,0 +1,127 @@
+// The only module that reads config/ and the environment. Everything else receives an AppConfig.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../config');
+
+const menuButton: z.ZodType<MenuButton> = z.lazy(() =>
+  z.object({
+    type: z.string().optional(),
+    name: z.string().min(1),
+    key: z.string().optional(),
+    url: z.string().optional(),
+    sub_button: z.array(menuButton).optional(),
+  }).strict(),
+);
+export interface MenuButton {
+  type?: string | undefined;
+  name: string;
+  key?: string | undefined;
+  url?: string | undefined;
+  sub_button?: MenuButton[] | undefined;
+}
+
+const databaseUrl = z.string().min(1, 'must be sqlite:<path> or mysql://user:pass@host:port/db').refine(
+  (v) => v.startsWith('sqlite:') || v.startsWith('mysql://') || v.startsWith('mariadb://'),
+  'must be sqlite:<path> or mysql://user:pass@host:port/db',
+);
+
+export const configSchema = z.object({
+  env: z.string(),
+  port: z.coerce.number().int().min(0).max(65535),
+  databaseUrl,
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  wechat: z.object({
+    token: z.string().min(1, 'WECHAT_TOKEN is required'),
+    appId: z.string(),
+    appSecret: z.string(),
+    aesKey: z.string().refine((v) => v === '' || /^[A-Za-z0-9+/]{43}$/.test(v), 'WECHAT_AES_KEY must be the 43-character EncodingAESKey'),
+    apiBase: z.string().url(),
+    requireEncryption: z.coerce.boolean(),
+    timestampToleranceSeconds: z.number().int().positive(),
+    replyBudgetMs: z.number().int().positive(),
+    dedupeTtlSeconds: z.number().int().positive(),
+    bodyLimitBytes: z.number().int().positive(),
+    templates: z.object({ tipStatus: z.string() }).strict(),
+  }).strict().refine((w) => !w.requireEncryption || w.aesKey !== '', {
+    message: 'requireEncryption needs WECHAT_AES_KEY', path: ['aesKey'],
+  }),
+  menu: z.object({ button: z.array(menuButton).min(1).max(3) }).strict(),
+  menuKeys: z.record(z.string()),
+  bot: z.object({
+    idleTimeoutSeconds: z.number().int().positive(),
+    draftKeepSeconds: z.number().int().positive(),
+    messagesPerMinute: z.number().int().positive(),
+    tipsPerDay: z.number().int().positive(),
+    maxTextLength: z.number().int().positive(),
+  }).strict(),
+  tips: z.object({
+    // "keyId:base64key,keyId2:base64key2" — the first key encrypts, all keys decrypt (rotation).
+    identityKeys: z.string().min(1, 'TIP_IDENTITY_KEYS is required (keyId:base64 32-byte key)').refine(
+      (v) => v.split(',').every((p) => /^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=]+$/.test(p.trim())
+        && Buffer.from(p.split(':')[1] ?? '', 'base64').length === 32),
+      'TIP_IDENTITY_KEYS must be keyId:base64 pairs of 32-byte keys, comma separated',
+    ),
+    identityHashKey: z.string().min(8, 'TIP_IDENTITY_HASH_KEY is required (at least 8 characters)'),
+    leaseMinutes: z.number().int().positive(),
+  }).strict(),
+  staff: z.object({
+    adminPassword: z.string(),
+    sessionHours: z.number().positive(),
+    loginMaxFailures: z.number().int().positive(),
+    loginLockMinutes: z.number().positive(),
+    cookieSecure: z.coerce.boolean(),
+  }).strict(),
+  wechaty: z.object({
+    puppet: z.string(),
+    puppetToken: z.string(),
+    name: z.string(),
+    staffRooms: z.array(z.string()),
+  }).strict(),
+  holidays: z.object({
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
+    makeupWorkdays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
+  }).strict(),
+}).strict();
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Validates a raw object; the message names every bad key. */
+export function parseConfig(raw: unknown): AppConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+export type ConfigOverrides = DeepPartial<AppConfig>;
+
+function merge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(base) && !Array.isArray(over)) {
+    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = merge(out[k], v);
+    return out;
+  }
+  return over;
+}
+
+/** Loads config/ through the `config` package layering (NODE_ENV), env overrides, and the holiday table. */
+export async function loadConfig(overrides: ConfigOverrides = {}): Promise<AppConfig> {
+  process.env.NODE_CONFIG_DIR ??= CONFIG_DIR;
+  process.env.SUPPRESS_NO_CONFIG_WARNING = 'y';
+  const { default: config } = await import('config');
+  const raw = JSON.parse(JSON.stringify(config.util.toObject())) as Record<string, unknown>;
+  raw.env = process.env.NODE_ENV ?? 'development';
+  raw.holidays = JSON.parse(readFileSync(path.join(CONFIG_DIR, 'holidays.json'), 'utf8')) as unknown;
+  return parseConfig(merge(raw, overrides));
+}

@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Sequelize, Transaction, type Options } from 'sequelize';
+import type { Logger } from '../platform/logger.js';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export interface Database {
+  sequelize: Sequelize;
+  dialect: Dialect;
+  /**
+   * Runs fn in a transaction. On SQLite (one embedded file, one process) write transactions are
+   * serialised in-process, because SQLite allows one writer and Sequelize's sqlite driver has no
+   * busy timeout; on MySQL/MariaDB they run concurrently with row locks.
+   */
+  transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Parses `sqlite:path`, `sqlite::memory:` and `mysql://user:pass@host:port/db`. */
+export function sequelizeOptions(url: string, logger?: Logger): Options {
+  const logging = logger ? (sql: string) => logger.trace({ sql: sql.slice(0, 500) }, 'sql') : false;
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    const storage = file === ':memory:' || file === '' ? ':memory:' : path.resolve(file);
+    if (storage !== ':memory:') mkdirSync(path.dirname(storage), { recursive: true });
+    return { dialect: 'sqlite', storage, logging, transactionType: Transaction.TYPES.IMMEDIATE };
+  }
+  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  return {
+    dialect: 'mysql',
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 3306,
+    username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.replace(/^\//, ''),
+    logging,
+    timezone: '+00:00',
+    dialectOptions: { charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: true, dateStrings: false },
+    define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
+    pool: { max: 30, min: 0, acquire: 10_000, idle: 10_000 },
+  };
+}
+
+export async function openDatabase(url: string, logger?: Logger): Promise<Database> {
+  const options = sequelizeOptions(url, logger);
+  const sequelize = new Sequelize(options);
+  const dialect: Dialect = options.dialect === 'sqlite' ? 'sqlite' : 'mysql';
+  if (dialect === 'mysql') {
+    // Sequelize 6 silently drops skipLocked unless the dialect claims support; MariaDB ≥10.6 has it.
+    (sequelize as unknown as { dialect: { supports: { skipLocked: boolean } } }).dialect.supports.skipLocked = true;
+  } else {
+    await sequelize.query('PRAGMA journal_mode = WAL');
+    await sequelize.query('PRAGMA foreign_keys = ON');
+  }
+  let chain: Promise<unknown> = Promise.resolve();
+  const transaction = <T>(fn: (t: Transaction) => Promise<T>): Promise<T> => {
+    if (dialect === 'mysql') return sequelize.transaction((t) => fn(t));
+    const run = chain.then(() => sequelize.transaction((t) => fn(t)));
+    chain = run.catch(() => undefined);
+    return run;
+  };
+  return {
+    sequelize,
+    dialect,
+    transaction,
+    async ping() {
+      await sequelize.query('SELECT 1');
+    },
+    async close() {
+      await sequelize.close();
+    },
+  };
+}
+
+/** Creates the MySQL database named in the URL if it does not exist (dev and test convenience). */
+export async function ensureMysqlDatabase(url: string): Promise<void> {
+  const options = sequelizeOptions(url);
+  if (options.dialect !== 'mysql' || !options.database) return;
+  const admin = new Sequelize({ ...options, database: undefined, logging: false });
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${options.database.replace(/`/g, '')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.close();
+  }
+}

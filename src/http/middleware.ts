@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, Next } from 'koa';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import { AppError, isCoded } from '../platform/errors.js';
+
+declare module 'koa' {
+  interface DefaultState {
+    requestId: string;
+    log: Logger;
+    /** Set by the WeChat webhook: its errors must never reach WeChat as 5xx. */
+    wechat?: boolean;
+  }
+}
+
+/** Request id (from X-Request-Id when sane) and a child logger carrying it. */
+export function requestContext(logger: Logger) {
+  return async (ctx: Context, next: Next) => {
+    const incoming = ctx.get('x-request-id');
+    const id = /^[A-Za-z0-9-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = id;
+    ctx.state.log = logger.child({ reqId: id });
+    ctx.set('X-Request-Id', id);
+    await next();
+  };
+}
+
+/** Counts and times every request by its matched route (never the raw URL: unbounded labels). */
+export function httpMetrics(metrics: Metrics) {
+  return async (ctx: Context, next: Next) => {
+    const start = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      metrics.httpRequests.inc({ method: ctx.method, route, status: String(ctx.status) });
+      metrics.httpDuration.observe({ method: ctx.method, route }, seconds);
+    }
+  };
+}
+
+/**
+ * The one error boundary. Clients get `{ error: { code, message, fields? } }`; a stack trace
+ * or database message never leaves the process. WeChat never gets a 5xx: it would retry and
+ * then tell the citizen the account is broken.
+ */
+export function errorBoundary() {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+    } catch (err) {
+      const appErr = toAppError(err);
+      const log = ctx.state.log;
+      if (appErr.status >= 500) log.error({ err, code: appErr.code }, 'request failed');
+      else log.info({ code: appErr.code, status: appErr.status }, 'request refused');
+      if (ctx.state.wechat && appErr.status >= 500) {
+        ctx.status = 200;
+        ctx.type = 'text/plain';
+        ctx.body = 'success';
+        return;
+      }
+      ctx.status = appErr.status;
+      ctx.body = {
+        error: {
+          code: appErr.code,
+          message: appErr.expose ? appErr.message : '服务器内部错误，请稍后再试',
+          ...(appErr.fields ? { fields: appErr.fields } : {}),
+        },
+      };
+    }
+  };
+}
+
+const CODE_STATUS: Record<string, number> = { FORBIDDEN: 403, NOT_FOUND: 404, UNAUTHENTICATED: 401 };
+
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const status = (err as { status?: unknown })?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // koa/raw-body errors (413 too large, 400 bad encoding) carry a status and are safe to name.
+    const type = (err as { type?: unknown }).type;
+    const code = status === 413 ? 'BODY_TOO_LARGE' : typeof type === 'string' ? type.toUpperCase().replace(/\W/g, '_') : 'BAD_REQUEST';
+    return new AppError(code, status, status === 413 ? '请求体过大' : '请求无效');
+  }
+  if (isCoded(err) && !/^(ER_|SQLITE|E[A-Z]+$)/.test(err.code)) {
+    const s = typeof err.status === 'number' ? err.status : CODE_STATUS[err.code] ?? 400;
+    return new AppError(err.code, s, err.message, { expose: s < 500, cause: err });
+  }
+  return new AppError('INTERNAL', 500, 'internal error', { expose: false, cause: err });
+}

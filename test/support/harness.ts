@@ -1,0 +1,42 @@
+// One test context: config/test.json + a fresh database + a local fake WeChat API, composed the
+// same way server.ts composes the real service. Tests drive it over HTTP with supertest.
+import { loadConfig, type AppConfig, type ConfigOverrides } from '../../src/config/index.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { compose, type Services } from '../../src/compose.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { startFakeWechatApi, type FakeWechatApi } from './fake-wechat-api.js';
+
+export interface TestContext {
+  config: AppConfig;
+  services: Services;
+  fakeWechat: FakeWechatApi;
+  database: TestDatabase;
+  /** app.callback(), for supertest: no port. */
+  callback: ReturnType<Services['app']['callback']>;
+  close(): Promise<void>;
+}
+
+export async function createTestContext(overrides: ConfigOverrides = {}): Promise<TestContext> {
+  const database = await createTestDatabase();
+  const base = await loadConfig();
+  const fakeWechat = await startFakeWechatApi({ appId: base.wechat.appId, appSecret: base.wechat.appSecret });
+  const config = await loadConfig({
+    databaseUrl: database.url,
+    ...overrides,
+    wechat: { apiBase: fakeWechat.baseUrl, ...(overrides.wechat ?? {}) },
+  });
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? config.logLevel);
+  const services = await compose(config, logger);
+  return {
+    config,
+    services,
+    fakeWechat,
+    database,
+    callback: services.app.callback(),
+    async close() {
+      await services.close();
+      await fakeWechat.close();
+      await database.drop();
+    },
+  };
+}
