@@ -1,0 +1,162 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { sha1Signature } from '../../src/wechat/index.js';
+import type { Bot, BotInput, BotReply } from '../../src/bot/types.js';
+import { createWebhookApp, customMessagesTo, type WebhookApp } from '../support/webhook-app.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A scripted bot: echoes text, and can be made slow or failing per message content. */
+function scriptedBot(calls: BotInput[]): Bot {
+  return {
+    async handle(input): Promise<BotReply> {
+      calls.push(input);
+      if (input.kind === 'subscribe') return { parts: [{ type: 'text', text: '欢迎关注平安三明' }] };
+      if (input.kind === 'menu') return { parts: [{ type: 'news', articles: Array.from({ length: 10 }, (_, i) => ({ title: `文章${i}`, url: `https://x/${i}` })) }] };
+      if (input.kind !== 'text') return { parts: [{ type: 'text', text: `收到${input.kind}` }] };
+      if (input.text === 'slow') { await sleep(400); return { parts: [{ type: 'text', text: '慢回答' }] }; }
+      if (input.text === 'boom') throw new Error('handler exploded');
+      if (input.text === 'long') return { parts: [{ type: 'text', text: '长'.repeat(1500) }] };
+      if (input.text === 'cdata') return { parts: [{ type: 'text', text: 'a]]>b<xml>' }] };
+      if (input.text === 'two') return { parts: [{ type: 'text', text: '第一条' }, { type: 'text', text: '第二条' }] };
+      if (input.text === 'human') return { parts: [{ type: 'transfer_customer_service' }] };
+      if (input.text === 'count') { await sleep(100); return { parts: [{ type: 'text', text: `第${calls.length}次` }] }; }
+      return { parts: [{ type: 'text', text: `你说：${input.text}` }] };
+    },
+  };
+}
+
+function signedQuery(token: string, timestamp = String(Math.floor(Date.now() / 1000)), nonce = 'n0nce') {
+  return `signature=${sha1Signature([token, timestamp, nonce])}&timestamp=${timestamp}&nonce=${nonce}`;
+}
+
+describe('webhook protocol (/wechat)', () => {
+  let w: WebhookApp;
+  const calls: BotInput[] = [];
+
+  before(async () => {
+    w = await createWebhookApp(scriptedBot(calls), { wechat: { replyBudgetMs: 200 } });
+  });
+  after(async () => w.close());
+  beforeEach(() => { calls.length = 0; });
+
+  describe('URL verification (GET)', () => {
+    it('echoes echostr as-is for a valid signature', async () => {
+      const res = await request(w.app.callback()).get(`/wechat?${signedQuery(w.config.wechat.token)}&echostr=abc%2B123`);
+      expect(res.status).to.equal(200);
+      expect(res.text).to.equal('abc+123');
+    });
+    it('refuses a wrong signature with 401', async () => {
+      const ts = String(Math.floor(Date.now() / 1000));
+      const res = await request(w.app.callback()).get(`/wechat?signature=${'0'.repeat(40)}&timestamp=${ts}&nonce=x&echostr=e`);
+      expect(res.status).to.equal(401);
+      expect(res.body.error.code).to.equal('WECHAT_BAD_SIGNATURE');
+    });
+  });
+
+  describe('plaintext mode', () => {
+    it('answers a text message with a text reply addressed back to the citizen', async () => {
+      const reply = await w.client('o_plain').text('你好');
+      expect(reply.type).to.equal('text');
+      if (reply.type === 'text') expect(reply.text).to.equal('你说：你好');
+      expect(reply.raw).to.contain('<ToUserName><![CDATA[o_plain]]></ToUserName>');
+      expect(reply.raw).to.match(/<CreateTime>\d{10}<\/CreateTime>/);
+    });
+    it('keeps the MsgId as a string beyond 2^53', async () => {
+      await w.client('o_id').text('hi', '9007199254740993123');
+      expect(calls[0]?.msgId).to.equal('9007199254740993123');
+    });
+    it('round-trips ]]> inside a text reply', async () => {
+      const reply = await w.client('o_cdata').text('cdata');
+      expect(reply.type === 'text' && reply.text).to.equal('a]]>b<xml>');
+    });
+    it('limits news to 1 article in reply to a message and 8 after an event', async () => {
+      const afterEvent = await w.client('o_news').click('ARTICLES');
+      expect(afterEvent.type === 'news' && afterEvent.articles.length).to.equal(8);
+    });
+    it('renders transfer_customer_service', async () => {
+      const reply = await w.client('o_kf').text('human');
+      expect(reply.type).to.equal('transfer_customer_service');
+    });
+    it('cuts a text over 2048 bytes and sends the rest as customer-service messages', async () => {
+      const reply = await w.client('o_long').text('long');
+      expect(reply.type).to.equal('text');
+      if (reply.type !== 'text') return;
+      expect(Buffer.byteLength(reply.text)).to.be.at.most(2048);
+      const rest = await customMessagesTo(w.fakeWechat, 'o_long', 2);
+      for (const t of rest) expect(Buffer.byteLength(t)).to.be.at.most(2048);
+      expect(reply.text + rest.join('')).to.equal('长'.repeat(1500));
+    });
+    it('sends extra reply parts after the first', async () => {
+      const reply = await w.client('o_two').text('two');
+      expect(reply.type === 'text' && reply.text).to.equal('第一条');
+      expect(await customMessagesTo(w.fakeWechat, 'o_two', 1)).to.deep.equal(['第二条']);
+    });
+    it('answers subscribe events', async () => {
+      const reply = await w.client('o_sub').subscribe('poster1');
+      expect(reply.type === 'text' && reply.text).to.contain('欢迎');
+      expect(calls[0]).to.include({ kind: 'subscribe', scene: 'poster1' });
+    });
+  });
+
+  describe('safe mode (encrypt_type=aes)', () => {
+    it('decrypts, answers and encrypts the reply with a fresh nonce', async () => {
+      const c = w.client('o_aes', { aes: true });
+      const reply = await c.text('安全模式');
+      expect(reply.type === 'text' && reply.text).to.equal('你说：安全模式');
+      expect(reply.raw).to.contain('<Encrypt>').and.to.contain('<MsgSignature>');
+      const again = await c.text('安全模式');
+      expect(again.raw).to.not.equal(reply.raw);
+    });
+    it('refuses plaintext when the account requires encryption', async () => {
+      const strict = await createWebhookApp(scriptedBot([]), { wechat: { requireEncryption: true } });
+      try {
+        const plain = await strict.client('o_strict').text('hi');
+        expect(plain.type).to.equal('error');
+        expect(plain.status).to.equal(400);
+        const safe = await strict.client('o_strict', { aes: true }).text('hi');
+        expect(safe.type).to.equal('text');
+      } finally {
+        await strict.close();
+      }
+    });
+  });
+
+  describe('retries and the 5-second rule', () => {
+    it('runs the handler once for 3 concurrent deliveries of the same MsgId, all get the same reply', async () => {
+      const c = w.client('o_dupe');
+      const xml = c.messageXml({ MsgType: 'text', Content: 'count', MsgId: c.nextMsgId() });
+      const replies = await Promise.all([c.send(xml), c.send(xml), c.send(xml)]);
+      expect(calls.filter((x) => x.citizen.id === 'o_dupe')).to.have.length(1);
+      const texts = replies.map((r) => (r.type === 'text' ? r.text : r.type));
+      expect(new Set(texts).size).to.equal(1);
+      expect(texts[0]).to.match(/^第\d+次$/);
+      const late = await c.send(xml);
+      expect(late.type === 'text' && late.text).to.equal(texts[0]);
+      expect(calls.filter((x) => x.citizen.id === 'o_dupe')).to.have.length(1);
+    });
+    it('answers success within the budget for a slow handler and delivers the answer by customer service', async () => {
+      const started = Date.now();
+      const reply = await w.client('o_slow').text('slow');
+      expect(reply.type).to.equal('none');
+      expect(Date.now() - started).to.be.below(380);
+      expect(await customMessagesTo(w.fakeWechat, 'o_slow', 1)).to.deep.equal(['慢回答']);
+    });
+    it('a handler that throws yields success and an apology to the citizen', async () => {
+      const reply = await w.client('o_boom').text('boom');
+      expect(reply.type).to.equal('none');
+      expect(reply.status).to.equal(200);
+      const [apology] = await customMessagesTo(w.fakeWechat, 'o_boom', 1);
+      expect(apology).to.contain('抱歉');
+    });
+  });
+
+  describe('metrics', () => {
+    it('counts WeChat messages by kind and requests by route', async () => {
+      await w.client('o_m').text('hello');
+      const text = await w.metrics.registry.metrics();
+      expect(text).to.match(/wechat_messages_total\{kind="text",mode="plain"\} \d+/);
+      expect(text).to.match(/http_requests_total\{method="POST",route="\/wechat",status="200"\} \d+/);
+    });
+  });
+});

@@ -1,0 +1,78 @@
+// A webhook-only app around a given Bot: for protocol tests that need a scripted bot (slow,
+// counting, throwing) rather than the real engine. Everything else is the real code.
+import request from 'supertest';
+import type Koa from 'koa';
+import { loadConfig, type AppConfig, type ConfigOverrides } from '../../src/config/index.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { createMetrics, type Metrics } from '../../src/platform/metrics.js';
+import { MemoryStore } from '../../src/platform/stores.js';
+import { createApp } from '../../src/app.js';
+import { WechatClient } from '../../src/wechat/index.js';
+import { createWebhook, type StoredReply } from '../../src/bot/adapters/official-account.js';
+import type { Bot } from '../../src/bot/types.js';
+import { ChatClient, type Transport } from '../../src/cli/chat-client.js';
+import { startFakeWechatApi, type FakeWechatApi } from './fake-wechat-api.js';
+
+export interface WebhookApp {
+  app: Koa;
+  config: AppConfig;
+  metrics: Metrics;
+  fakeWechat: FakeWechatApi;
+  transport: Transport;
+  client(openid: string, opts?: { aes?: boolean; now?: () => number }): ChatClient;
+  close(): Promise<void>;
+}
+
+export function supertestTransport(callback: ReturnType<Koa['callback']>): Transport {
+  return {
+    async post(pathAndQuery, body) {
+      const res = await request(callback).post(pathAndQuery).set('content-type', 'text/xml').send(body);
+      return { status: res.status, text: res.text };
+    },
+  };
+}
+
+export async function createWebhookApp(bot: Bot, overrides: ConfigOverrides = {}): Promise<WebhookApp> {
+  const base = await loadConfig();
+  const fakeWechat = await startFakeWechatApi({ appId: base.wechat.appId, appSecret: base.wechat.appSecret });
+  const config = await loadConfig({ ...overrides, wechat: { apiBase: fakeWechat.baseUrl, ...(overrides.wechat ?? {}) } });
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? config.logLevel);
+  const metrics = createMetrics();
+  const tokens = new MemoryStore<string>();
+  const dedupe = new MemoryStore<StoredReply>();
+  const client = new WechatClient({ appId: config.wechat.appId, appSecret: config.wechat.appSecret, apiBase: config.wechat.apiBase, tokenStore: tokens });
+  const webhook = createWebhook({ config, logger, metrics, bot, client, dedupe });
+  const app = createApp({ logger, metrics, routers: [webhook] });
+  const transport = supertestTransport(app.callback());
+  return {
+    app, config, metrics, fakeWechat, transport,
+    client(openid, opts = {}) {
+      return new ChatClient({
+        transport, token: config.wechat.token, openid,
+        ...(opts.aes ? { aes: { encodingAESKey: config.wechat.aesKey, appId: config.wechat.appId } } : {}),
+        ...(opts.now ? { now: opts.now } : {}),
+      });
+    },
+    async close() {
+      tokens.close();
+      dedupe.close();
+      await fakeWechat.close();
+    },
+  };
+}
+
+/** Waits until `n` customer-service messages to `openid` reached the fake API; returns their texts. */
+export async function customMessagesTo(fake: FakeWechatApi, openid: string, n = 1, timeoutMs = 5000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const texts = fake.calls
+      .filter((c) => c.path === '/cgi-bin/message/custom/send' && (c.body as { touser?: string }).touser === openid)
+      .map((c) => {
+        const b = c.body as { text?: { content: string }; news?: { articles: Array<{ title: string }> } };
+        return b.text?.content ?? b.news?.articles.map((a) => a.title).join('\n') ?? '';
+      });
+    if (texts.length >= n) return texts;
+    if (Date.now() > deadline) throw new Error(`expected ${n} customer-service messages to ${openid}, got ${texts.length}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
