@@ -13,6 +13,7 @@ import { WechatClient } from './wechat/index.js';
 import { createWebhook, type StoredReply } from './bot/adapters/official-account.js';
 import { createEngine } from './bot/engine.js';
 import type { ConversationRecord } from './bot/conversation.js';
+import type { Bot } from './bot/types.js';
 import { createTipsModule, type TipsModule } from './tips/index.js';
 
 export interface Services {
@@ -22,6 +23,7 @@ export interface Services {
   db: Database;
   wechat: WechatClient;
   tips: TipsModule;
+  bot: Bot;
   app: Koa;
   close(): Promise<void>;
 }
@@ -59,7 +61,7 @@ export async function compose(config: AppConfig, logger: Logger, opts: ComposeOp
   const app = createApp({ logger, metrics, routers: [healthRouter({ db, metrics }), webhook, ...tips.routers] });
 
   return {
-    config, logger, metrics, db, wechat, tips, app,
+    config, logger, metrics, db, wechat, tips, bot, app,
     async close() {
       await tips.close();
       tokenStore.close();

@@ -1,0 +1,63 @@
+// `npm run bench [-- --seconds 8 --connections 32 --only webhook|intake]`
+// Runs the peers and the ceiling in the same run and prints ratios. Set BENCH_DATABASE_URL to
+// bench on MariaDB (default: a fresh SQLite file).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/index.js';
+import { runWebhookBench, type BenchRow } from './webhook.js';
+
+process.env.NODE_ENV ??= 'test';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] ?? fallback : fallback;
+}
+
+const fmt = (n: number, d = 0) => n.toFixed(d).padStart(9);
+
+function printWebhook(rows: BenchRow[]): void {
+  console.log('\nwebhook: text message → keyword reply (%s connections)', arg('connections', '32'));
+  console.log('mode   server       req/s    p99 ms   errors   vs co-wechat   vs ceiling');
+  for (const r of rows) {
+    const peer = rows.find((x) => x.mode === r.mode && x.server === 'co-wechat');
+    const ceil = rows.find((x) => x.mode === r.mode && x.server === 'ceiling');
+    console.log(`${r.mode.padEnd(6)} ${r.server.padEnd(10)} ${fmt(r.rps)} ${fmt(r.p99, 1)} ${fmt(r.errors + r.non2xx)}   ${fmt(peer ? r.rps / peer.rps : 0, 2)}x   ${fmt(ceil ? (100 * r.rps) / ceil.rps : 0, 0)}%`);
+  }
+  const ours = (m: string) => rows.find((x) => x.mode === m && x.server === 'ours');
+  const co = (m: string) => rows.find((x) => x.mode === m && x.server === 'co-wechat');
+  const ceil = (m: string) => rows.find((x) => x.mode === m && x.server === 'ceiling');
+  const p = ours('plain'), a = ours('aes');
+  if (p && a && co('plain') && co('aes') && ceil('plain')) {
+    console.log('\ntargets: plain ≥2x co-wechat: %s (%sx); plain ≥60%% of ceiling: %s (%s%%); aes ≥1.5x co-wechat: %s (%sx); p99 < 10 ms: %s (%s / %s ms)',
+      p.rps >= 2 * co('plain')!.rps ? 'met' : 'MISSED', (p.rps / co('plain')!.rps).toFixed(2),
+      p.rps >= 0.6 * ceil('plain')!.rps ? 'met' : 'MISSED', ((100 * p.rps) / ceil('plain')!.rps).toFixed(0),
+      a.rps >= 1.5 * co('aes')!.rps ? 'met' : 'MISSED', (a.rps / co('aes')!.rps).toFixed(2),
+      p.p99 < 10 && a.p99 < 10 ? 'met' : 'MISSED', p.p99, a.p99);
+  }
+}
+
+async function main(): Promise<void> {
+  const only = arg('only', 'all');
+  const config = await loadConfig();
+  const databaseUrl = process.env.BENCH_DATABASE_URL ?? `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'bench-')), 'bench.sqlite')}`;
+  console.log(`node ${process.version}, database ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
+  if (only === 'all' || only === 'webhook') {
+    const rows = await runWebhookBench({
+      config, databaseUrl,
+      seconds: Number(arg('seconds', '8')),
+      connections: Number(arg('connections', '32')),
+      text: arg('text', '帮助'),
+    });
+    printWebhook(rows);
+  }
+  if (only === 'all' || only === 'intake') {
+    const { runIntakeBench } = await import('./intake.js');
+    await runIntakeBench({ config, databaseUrl: process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/pingan_bench' });
+  }
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+// One benchmark server per process: `tsx test/bench/server.ts <ceiling|co-wechat|ours> <dbUrl>`.
+// Prints `ready <port>` when listening. `ours` is the real service (compose: logging at info to
+// a file, metrics, dedupe, the real engine); `co-wechat` runs co-wechat 2.4 on Koa in front of the
+// SAME engine; `ceiling` is bare Koa that reads the body and returns a fixed reply.
+import http from 'node:http';
+import { createWriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import Koa from 'koa';
+import getRawBody from 'raw-body';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { compose } from '../../src/compose.js';
+import type { BotInput } from '../../src/bot/types.js';
+
+const [kind = 'ours', databaseUrl = 'sqlite::memory:', logFile = '/dev/null'] = process.argv.slice(2);
+
+function listen(handler: http.RequestListener): void {
+  const server = http.createServer(handler);
+  server.keepAliveTimeout = 65_000;
+  server.listen(0, '127.0.0.1', () => {
+    const addr = server.address();
+    process.stdout.write(`ready ${typeof addr === 'object' && addr ? addr.port : 0}\n`);
+  });
+}
+
+async function main(): Promise<void> {
+  if (kind === 'ceiling') {
+    const app = new Koa();
+    const fixed = '<xml><ToUserName><![CDATA[o]]></ToUserName><FromUserName><![CDATA[gh]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[ok]]></Content></xml>';
+    app.use(async (ctx) => {
+      await getRawBody(ctx.req, { limit: 65536 });
+      ctx.type = 'application/xml';
+      ctx.body = fixed;
+    });
+    listen(app.callback());
+    return;
+  }
+  const config = await loadConfig({ databaseUrl, logLevel: 'info' });
+  const logger = createLogger('info', createWriteStream(logFile));
+  const services = await compose(config, logger);
+  if (kind === 'ours') {
+    listen(services.app.callback());
+    return;
+  }
+  // co-wechat 2.4 with the same engine behind it (no dedupe, no metrics: its usual set-up).
+  const require = createRequire(import.meta.url);
+  const wechat = require('co-wechat') as (cfg: { token: string; appid: string; encodingAESKey?: string }) => {
+    middleware(fn: (message: Record<string, string>) => Promise<unknown>): Koa.Middleware;
+  };
+  const { bot } = services;
+  const app = new Koa();
+  app.use(wechat({ token: config.wechat.token, appid: config.wechat.appId, encodingAESKey: config.wechat.aesKey }).middleware(async (m) => {
+    const input: BotInput = { citizen: { channel: 'official_account', id: m.FromUserName ?? '' }, receivedAt: new Date(), kind: 'text', text: m.Content ?? '' };
+    const reply = await bot.handle(input);
+    const first = reply.parts[0];
+    return first && first.type === 'text' ? first.text : '';
+  }));
+  listen(app.callback());
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

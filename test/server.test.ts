@@ -1,0 +1,51 @@
+// The real entry point as a newcomer runs it: start, migrate and seed, serve, drain on SIGTERM.
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+describe('server (src/server.ts)', function () {
+  this.timeout(60_000);
+
+  it('starts on an empty SQLite file, answers /healthz, and exits 0 on SIGTERM', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pst-server-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let port = 0;
+      for await (const line of createInterface({ input: child.stdout })) {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === 'listening') { port = entry.port ?? 0; break; }
+      }
+      expect(port).to.be.greaterThan(0);
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(res.status).to.equal(200);
+      expect(await res.json()).to.deep.equal({ status: 'ok', database: 'ok' });
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).to.contain('http_requests_total');
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      expect(code).to.equal(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with a message naming the bad key when config is invalid', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, NODE_ENV: 'development', WECHAT_AES_KEY: 'short' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const [code] = await once(child, 'exit');
+    expect(code).to.equal(78);
+    expect(stderr).to.contain('wechat.aesKey');
+  });
+});
