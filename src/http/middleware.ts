@@ -25,7 +25,10 @@ export function requestContext(logger: Logger) {
   };
 }
 
-/** Counts and times every request by its matched route (never the raw URL: unbounded labels). */
+/**
+ * Counts, times and logs every request by its matched route (never the raw URL: it is an
+ * unbounded label and its query can carry an openid).
+ */
 export function httpMetrics(metrics: Metrics) {
   return async (ctx: Context, next: Next) => {
     const start = process.hrtime.bigint();
@@ -36,6 +39,7 @@ export function httpMetrics(metrics: Metrics) {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       metrics.httpRequests.inc({ method: ctx.method, route, status: String(ctx.status) });
       metrics.httpDuration.observe({ method: ctx.method, route }, seconds);
+      ctx.state.log.info({ method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e4) / 10 }, 'request');
     }
   };
 }
