@@ -1,0 +1,50 @@
+// Calendar arithmetic in Asia/Shanghai done with a fixed +8h offset. China has had no DST
+// since 1991, so the offset is exact, and the result does not depend on the host's TZ
+// (servers and CI often run in UTC, where "today" starts at 08:00 Beijing time).
+
+const OFFSET_MS = 8 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Days since 1970-01-01 on the Shanghai calendar: the unit every deadline counts in. */
+export function shanghaiDay(date: Date): number {
+  return Math.floor((date.getTime() + OFFSET_MS) / DAY_MS);
+}
+
+/** The first millisecond of a Shanghai day, as an instant. */
+export function startOfShanghaiDay(day: number): Date {
+  return new Date(day * DAY_MS - OFFSET_MS);
+}
+
+/** The last millisecond of a Shanghai day: deadlines run to the end of their last day. */
+export function endOfShanghaiDay(day: number): Date {
+  return new Date((day + 1) * DAY_MS - OFFSET_MS - 1);
+}
+
+/** YYYY-MM-DD of a Shanghai day number. */
+export function dayKey(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Shanghai day number of a YYYY-MM-DD key; NaN when the key is not a real date. */
+export function dayFromKey(key: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key);
+  if (!m) return Number.NaN;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // Date.UTC rolls 02-30 over to 03-02; a round trip catches it.
+  return new Date(ms).toISOString().slice(0, 10) === key ? ms / DAY_MS : Number.NaN;
+}
+
+/** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
+export function weekday(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+export function shanghaiDayKey(date: Date): string {
+  return dayKey(shanghaiDay(date));
+}
+
+/** "2025年10月10日", for messages to citizens. */
+export function formatShanghaiDate(date: Date): string {
+  const [y, m, d] = shanghaiDayKey(date).split('-');
+  return `${y}年${Number(m)}月${Number(d)}日`;
+}

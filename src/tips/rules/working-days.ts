@@ -1,0 +1,90 @@
+// Working days follow the State Council's yearly holiday notice: public holidays are days
+// off even on weekdays, and 调休 make-up days are workdays even on weekends. The table is
+// data (config/holidays.json) handed in by the caller; nothing here reads files.
+import { z } from 'zod';
+import { dayFromKey, dayKey, endOfShanghaiDay, shanghaiDay, weekday } from './shanghai-time.js';
+
+export interface HolidayTable {
+  /** Days off, YYYY-MM-DD. */
+  holidays: string[];
+  /** Weekend days that are workdays (调休), YYYY-MM-DD. */
+  makeupWorkdays: string[];
+}
+
+const dateKey = z.string().refine((s) => !Number.isNaN(dayFromKey(s)), { message: '日期格式应为 YYYY-MM-DD' });
+
+const holidayTableSchema = z.object({
+  holidays: z.array(dateKey),
+  makeupWorkdays: z.array(dateKey),
+}).refine((t) => !t.holidays.some((d) => t.makeupWorkdays.includes(d)), {
+  message: '同一天不能既是假日又是调休上班日',
+});
+
+/** Validates a parsed holidays.json (for the config loader); throws a ZodError when malformed. */
+export function parseHolidayTable(input: unknown): HolidayTable {
+  return holidayTableSchema.parse(input);
+}
+
+interface DaySets { off: Set<string>; on: Set<string> }
+// Tables are loaded once and reused for every tip, so the sets are built once per table.
+const cache = new WeakMap<HolidayTable, DaySets>();
+
+function sets(table: HolidayTable): DaySets {
+  let s = cache.get(table);
+  if (!s) {
+    s = { off: new Set(table.holidays), on: new Set(table.makeupWorkdays) };
+    cache.set(table, s);
+  }
+  return s;
+}
+
+/** Whether a Shanghai day number is a working day. */
+export function isWorkingDayNumber(day: number, table: HolidayTable): boolean {
+  const key = dayKey(day);
+  const { off, on } = sets(table);
+  if (on.has(key)) return true;
+  if (off.has(key)) return false;
+  const wd = weekday(day);
+  return wd !== 0 && wd !== 6;
+}
+
+/** Whether the Shanghai calendar day containing `date` is a working day. */
+export function isWorkingDay(date: Date, table: HolidayTable): boolean {
+  return isWorkingDayNumber(shanghaiDay(date), table);
+}
+
+/**
+ * Whether the table lists anything for the year of `date`. Outside it only weekends count
+ * as days off, which is wrong for Chinese holidays: callers should warn when this is false.
+ */
+export function holidayTableCovers(table: HolidayTable, date: Date): boolean {
+  const year = dayKey(shanghaiDay(date)).slice(0, 4);
+  return [...table.holidays, ...table.makeupWorkdays].some((d) => d.startsWith(year));
+}
+
+/**
+ * The end (23:59:59.999 Shanghai) of the n-th working day after the day of `date`; the day
+ * itself is not counted, as in 民法典 Art 201. n = 0 gives the end of that day if it is a
+ * working day, else of the next working day.
+ */
+export function addWorkingDays(date: Date, n: number, table: HolidayTable): Date {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`working days must be a whole number ≥ 0, got ${n}`);
+  let day = shanghaiDay(date);
+  if (n === 0) return endOfShanghaiDay(firstWorkingDayFrom(day, table));
+  let left = n;
+  while (left > 0) {
+    day += 1;
+    if (isWorkingDayNumber(day, table)) left -= 1;
+  }
+  return endOfShanghaiDay(day);
+}
+
+/** The first working day on or after `day` (Shanghai day numbers). */
+export function firstWorkingDayFrom(day: number, table: HolidayTable): number {
+  let d = day;
+  // A year has no run of days off longer than a few weeks; the bound only guards bad data.
+  for (let i = 0; i < 366; i += 1, d += 1) {
+    if (isWorkingDayNumber(d, table)) return d;
+  }
+  throw new RangeError('holiday table has no working day within a year');
+}
