@@ -1,0 +1,52 @@
+// The bot's words that editors may change without a code change (welcome, help, the fraud
+// guide, keyword replies) and Sanming's divisions for the place matcher. Read once at start:
+// a broken file stops the boot instead of surfacing in a citizen's chat.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Divisions } from './places.js';
+
+export const CONTENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../content');
+
+export interface KeywordReply { keywords: string[]; reply: string }
+
+export interface BotContent {
+  welcome: string;
+  help: string;
+  fraudGuide: string;
+  keywordReplies: KeywordReply[];
+  divisions: Divisions;
+}
+
+const keywordsSchema = z.array(z.object({
+  keywords: z.array(z.string().min(1)).min(1),
+  reply: z.string().min(1),
+}).strict());
+
+const divisionsSchema = z.object({
+  counties: z.array(z.object({
+    code: z.string(),
+    name: z.string(),
+    townships: z.array(z.object({ code: z.string(), name: z.string() })),
+  })),
+});
+
+const read = (dir: string, file: string) => readFileSync(path.join(dir, file), 'utf8').trim();
+
+export function loadBotContent(dir: string = CONTENT_DIR): BotContent {
+  const botDir = path.join(dir, 'bot');
+  const divisions = divisionsSchema.parse(JSON.parse(read(dir, 'sanming-divisions.json')));
+  return {
+    welcome: read(botDir, 'welcome.md'),
+    help: read(botDir, 'help.md'),
+    fraudGuide: read(botDir, 'fraud-guide.md'),
+    keywordReplies: keywordsSchema.parse(JSON.parse(read(botDir, 'keywords.json'))),
+    // Villages are dropped: the matcher works at township level and the list is large.
+    divisions: {
+      counties: divisions.counties.map((c) => ({
+        code: c.code, name: c.name, townships: c.townships.map((t) => ({ code: t.code, name: t.name })),
+      })),
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// The conversation-state record: one per citizen and channel, kept in a KeyValueStore so a
+// shared store (Redis) can replace the in-process one. Everything in it is plain JSON: times
+// are ISO strings or epoch milliseconds, never Date objects.
+import type { TipCategoryKey, TranscriptEntry } from './ports.js';
+import type { CitizenRef } from './types.js';
+
+export type TipStep = 'category' | 'description' | 'place' | 'contact' | 'confirm';
+export const TIP_STEPS: readonly TipStep[] = ['category', 'description', 'place', 'contact', 'confirm'];
+
+export interface DraftPlace {
+  countyCode?: string;
+  townshipCode?: string;
+  /** What the citizen typed or the location's label, kept as given. */
+  text?: string;
+  /** 「沙县区凤岗街道」 when the matcher recognised it: read back in the summary. */
+  label?: string;
+  latitude?: number;
+  longitude?: number;
+  skipped?: boolean;
+}
+
+export interface TipDraft {
+  /** Stable id of this draft, sent as submissionKey so a retried 确认 never makes two tips. */
+  id: string;
+  startedAt: string;
+  category?: TipCategoryKey;
+  /** Category guessed from the citizen's words, waiting for a yes. */
+  suggested?: TipCategoryKey;
+  description: string[];
+  attachments: Array<{ type: 'image' | 'voice' | 'video'; mediaId: string }>;
+  place?: DraftPlace;
+  contact?: { anonymous: boolean; phone?: string };
+  danger: boolean;
+  transcript: TranscriptEntry[];
+}
+
+export interface TipFlow { name: 'tip'; step: TipStep; draft: TipDraft }
+export interface RateFlow { name: 'rate'; code: string }
+export interface ReviewFlow { name: 'review'; code: string }
+export interface FraudCheckFlow { name: 'fraud_check' }
+export type Flow = TipFlow | RateFlow | ReviewFlow | FraudCheckFlow;
+
+export interface LastReceipt {
+  submissionKey: string;
+  code: string;
+  acknowledgeBy: string;
+  concludeBy: string;
+  at: string;
+}
+
+export interface ConversationRecord {
+  version: 1;
+  /** Time of the citizen's last message handled: the idle clock runs from here. */
+  updatedAt: string;
+  flow?: Flow;
+  /** A tip draft that went idle: offered back (「继续」) until suspendedAt + draftKeepSeconds. */
+  suspended?: { flow: TipFlow; suspendedAt: string };
+  /** Epoch ms of the messages within the last minute (the per-citizen rate limit). */
+  recent: number[];
+  /** The last committed tip, so a 确认 repeated after success answers the same receipt. */
+  lastReceipt?: LastReceipt;
+}
+
+export interface ConversationLimits {
+  idleTimeoutSeconds: number;
+  draftKeepSeconds: number;
+}
+
+export const conversationKey = (c: CitizenRef): string => `conv:${c.channel}:${c.id}`;
+
+export function newRecord(now: Date): ConversationRecord {
+  return { version: 1, updatedAt: now.toISOString(), recent: [] };
+}
+
+/** A record from the store may be from an older shape or damaged: fall back to a fresh one. */
+export function isRecord(value: unknown): value is ConversationRecord {
+  if (!value || typeof value !== 'object') return false;
+  const r = value as Partial<ConversationRecord>;
+  return r.version === 1 && typeof r.updatedAt === 'string' && Array.isArray(r.recent);
+}
+
+export interface ExpiryResult {
+  record: ConversationRecord;
+  /** True when an idle tip draft was put aside during this call: the citizen is told once. */
+  justSuspended: boolean;
+}
+
+/**
+ * Applies the idle timeout and the draft keep time against `now`. An idle tip flow becomes a
+ * suspended draft; other idle flows (rating, fraud check) are simply dropped.
+ */
+export function applyExpiry(record: ConversationRecord, now: Date, limits: ConversationLimits): ExpiryResult {
+  const out: ConversationRecord = { ...record };
+  const nowMs = now.getTime();
+  let justSuspended = false;
+  const idle = nowMs - Date.parse(out.updatedAt) > limits.idleTimeoutSeconds * 1000;
+  if (idle && out.flow) {
+    if (out.flow.name === 'tip' && hasContent(out.flow.draft)) {
+      out.suspended = { flow: out.flow, suspendedAt: out.updatedAt };
+      justSuspended = true;
+    }
+    delete out.flow;
+  }
+  if (out.suspended && nowMs - Date.parse(out.suspended.suspendedAt) > limits.draftKeepSeconds * 1000) {
+    delete out.suspended;
+  }
+  if (out.lastReceipt && nowMs - Date.parse(out.lastReceipt.at) > limits.idleTimeoutSeconds * 1000) {
+    delete out.lastReceipt;
+  }
+  return { record: out, justSuspended };
+}
+
+/** A draft worth keeping: the citizen told us something beyond pressing 举报. */
+export function hasContent(draft: TipDraft): boolean {
+  return draft.description.length > 0 || draft.attachments.length > 0 || draft.category !== undefined;
+}
+
+/** Keeps the minute window of message times and says whether this one is over the limit. */
+export function countMessage(record: ConversationRecord, now: Date, perMinute: number): boolean {
+  const since = now.getTime() - 60_000;
+  record.recent = record.recent.filter((t) => t > since);
+  if (record.recent.length >= perMinute) return false;
+  record.recent.push(now.getTime());
+  return true;
+}
+
+/** How long the store must keep the record: long enough for a draft to be offered back. */
+export function recordTtlSeconds(record: ConversationRecord, limits: ConversationLimits): number {
+  if (record.flow || record.suspended) return limits.idleTimeoutSeconds + limits.draftKeepSeconds;
+  return Math.max(120, record.lastReceipt ? limits.idleTimeoutSeconds : 0);
+}

@@ -1,0 +1,26 @@
+// The last intents: danger words outside a flow (110 is already first in the reply), and a
+// helpful answer to anything else — always with the commands, never a bare "不明白".
+import { say, type Intent } from '../intent.js';
+
+export const dangerOutsideFlow: Intent = {
+  name: 'danger',
+  match: (turn) => turn.danger && turn.record.flow === undefined,
+  async handle() {
+    return [say('等您安全了，如果方便，回复「举报」把情况告诉我们，我们会尽快处理。')];
+  },
+};
+
+export const fallback: Intent = {
+  name: 'fallback',
+  match: () => true,
+  async handle(turn, ctx) {
+    const input = turn.input;
+    if (input.kind === 'voice' && !turn.text) {
+      return [say('语音我没听清。请打字告诉我，或者回复「人工」联系工作人员。')];
+    }
+    if (input.kind === 'image' || input.kind === 'video' || input.kind === 'location' || input.kind === 'link') {
+      return [say('收到了。如果是要反映问题，请先回复「举报」，再按提示发照片或位置。\n想看看一条消息是不是诈骗，请回复「鉴诈」加上文字内容。')];
+    }
+    return [say(`您好，我是「平安三明」小助手，这句话我没能明白。\n${ctx.content.help}`)];
+  },
+};

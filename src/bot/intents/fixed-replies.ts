@@ -1,0 +1,51 @@
+// The intents that answer with fixed words: welcome, help, the fraud guide, articles (not
+// built yet: said honestly) and customer service.
+import { isCommand, say, type Intent } from '../intent.js';
+
+export const subscribe: Intent = {
+  name: 'subscribe',
+  match: (turn) => turn.input.kind === 'subscribe' || turn.input.kind === 'scan',
+  async handle(turn, ctx) {
+    if (turn.input.kind === 'scan') return [say(`欢迎回来！\n${ctx.content.help}`)];
+    return [say(ctx.content.welcome)];
+  },
+};
+
+export const help: Intent = {
+  name: 'help',
+  match: (turn) => isCommand(turn, 'help', ['帮助', '菜单', '功能', '怎么用', '使用帮助', '?', '？']),
+  async handle(_turn, ctx) {
+    return [say(ctx.content.help)];
+  },
+};
+
+export const fraudAlerts: Intent = {
+  name: 'fraud_alerts',
+  match: (turn) => isCommand(turn, 'fraud_alerts', ['反诈', '防骗', '反诈骗', '反诈预警', '防诈骗']),
+  async handle(_turn, ctx) {
+    return [say(ctx.content.fraudGuide)];
+  },
+};
+
+const ARTICLE_WORDS = /^(文章|最新|最新文章|资讯|平安资讯|搜索)/;
+
+export const articles: Intent = {
+  name: 'articles',
+  match: (turn) => (turn.menuIntent !== undefined ? turn.menuIntent === 'articles' : ARTICLE_WORDS.test(turn.text)),
+  async handle() {
+    return [say('文章栏目正在准备中，很快就和您见面。\n现在您可以：回复「反诈」看防骗提醒，回复「举报」反映问题，回复「查询」看办理进度。')];
+  },
+};
+
+export const human: Intent = {
+  name: 'human',
+  match: (turn) => isCommand(turn, 'human', ['人工', '人工服务', '转人工', '客服', '人工客服']),
+  async handle() {
+    // The transfer goes first: on the official account it can only be the passive reply.
+    return [
+      { type: 'transfer_customer_service' },
+      say('正在为您转接工作人员，请直接留言，工作时间内会尽快回复您。紧急情况请拨打110。'),
+    ];
+  },
+};
+

@@ -1,0 +1,43 @@
+// The bot's intents in order: the first whose `match` says yes answers. Flows come before
+// commands so a citizen in the middle of a tip is not thrown out by a word in their story;
+// 帮助 and 人工 come before flows because a lost citizen must always be able to ask.
+import type { BotContent } from '../content.js';
+import type { Intent } from '../intent.js';
+import { dangerOutsideFlow, fallback } from './fallback.js';
+import { fraudCheck, fraudCheckAnswer, pastedFraud } from './fraud-check.js';
+import { keywordReply } from './keyword-reply.js';
+import { myTips } from './my-tips.js';
+import { rate, rateAnswer } from './rate.js';
+import { receiptAgain, resume } from './resume.js';
+import { review, reviewAnswer } from './review.js';
+import { articles, fraudAlerts, help, human, subscribe } from './fixed-replies.js';
+import { tipContinue } from './tip-continue.js';
+import { tipStart } from './tip-start.js';
+
+export function buildIntents(content: BotContent): Intent[] {
+  return [
+    subscribe,
+    help,
+    human,
+    resume,
+    receiptAgain,
+    tipContinue,
+    rateAnswer,
+    reviewAnswer,
+    fraudCheckAnswer,
+    tipStart,
+    myTips,
+    rate,
+    review,
+    fraudCheck,
+    fraudAlerts,
+    articles,
+    dangerOutsideFlow,
+    pastedFraud,
+    keywordReply(content.keywordReplies),
+    fallback,
+  ];
+}
+
+/** Intents that belong to the tip flow: other answers get a reminder that a draft is open. */
+export const TIP_FLOW_INTENTS: ReadonlySet<string> = new Set(['tip', 'tip_continue', 'resume']);

@@ -1,0 +1,33 @@
+// 继续: brings back a tip draft that went idle (kept for bot.draftKeepSeconds). And 确认 sent
+// again after a tip was committed answers with the same receipt, never a second tip.
+import { isWord } from '../text.js';
+import { say, type Intent } from '../intent.js';
+import { recordBot, recordCitizen } from '../tip-flow/draft.js';
+import { promptFor } from '../tip-flow/prompts.js';
+import { receiptText } from '../tip-flow/submit.js';
+
+const RESUME = ['继续', '接着填', '继续填写', '继续举报', '继续反映'];
+
+export const resume: Intent = {
+  name: 'resume',
+  match: (turn) => !turn.record.flow && isWord(turn.text, RESUME),
+  async handle(turn) {
+    const suspended = turn.record.suspended;
+    if (!suspended) return [say('您没有未填完的反映。需要反映问题请回复「举报」。')];
+    turn.record.flow = suspended.flow;
+    delete turn.record.suspended;
+    const parts = [say(`好的，接着上次的填写。\n${promptFor(suspended.flow)}`)];
+    recordCitizen(suspended.flow.draft, turn);
+    recordBot(suspended.flow.draft, parts, turn.now);
+    return parts;
+  },
+};
+
+export const receiptAgain: Intent = {
+  name: 'receipt_again',
+  match: (turn) => !turn.record.flow && turn.record.lastReceipt !== undefined && isWord(turn.text, ['确认', '提交', '确定']),
+  async handle(turn) {
+    const last = turn.record.lastReceipt;
+    return last ? [say(receiptText(last))] : [];
+  },
+};

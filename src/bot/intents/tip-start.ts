@@ -1,0 +1,49 @@
+// 举报 / 线索 / 信访 / 投诉 (or the TIP menu) starts the flow. When the first message already
+// tells the matter (「我要举报，村口有人聚众赌博」) it becomes the start of the description and
+// the citizen only confirms the guessed category.
+import type { TipFlow } from '../conversation.js';
+import { say, type Intent } from '../intent.js';
+import { recordBot, recordCitizen, startTipFlow } from '../tip-flow/draft.js';
+import { categoryPrompt, promptFor } from '../tip-flow/prompts.js';
+import { describeFirst } from '../tip-flow/steps.js';
+import { DAILY_LIMIT_TEXT, underDailyLimit } from '../tip-flow/submit.js';
+
+const START = /^(?:我们?)?(?:要|想|需要|想要)?(?:举报|提供线索|线索|信访|投诉|反映|报料)(?:一下|个|一件事|问题)?/;
+
+/** The words after the trigger, when they say enough to be a description. */
+export function startRemainder(text: string): string | undefined {
+  const m = START.exec(text);
+  if (!m) return undefined;
+  const rest = text.slice(m[0].length).replace(/^[\s,，:：。!！、]+/, '').trim();
+  // 「信访条例」 asks about the regulation (a keyword reply), not to file something.
+  if (/^(工作)?条例/.test(rest)) return undefined;
+  return rest.length >= 4 ? rest : '';
+}
+
+export const tipStart: Intent = {
+  name: 'tip',
+  match: (turn) => (turn.menuIntent !== undefined ? turn.menuIntent === 'tip' : startRemainder(turn.text) !== undefined),
+  async handle(turn, ctx) {
+    const current = turn.record.flow;
+    if (current?.name === 'tip') return [say(`您正在填写一条反映，接着填写就好。\n${promptFor(current)}`)];
+    if (!(await underDailyLimit(turn, ctx))) return [say(DAILY_LIMIT_TEXT(ctx.config.bot.tipsPerDay))];
+    const suspended = turn.record.suspended;
+    if (suspended) {
+      // Resume rather than start over: the earlier words would otherwise be lost.
+      turn.record.flow = suspended.flow;
+      delete turn.record.suspended;
+      const parts = [say(`您有一条没填完的反映，已为您接着填写（要重新开始请回复「取消」后再回复「举报」）。\n${promptFor(suspended.flow)}`)];
+      recordCitizen(suspended.flow.draft, turn);
+      recordBot(suspended.flow.draft, parts, turn.now);
+      return parts;
+    }
+    const flow: TipFlow = startTipFlow(turn);
+    recordCitizen(flow.draft, turn);
+    const rest = startRemainder(turn.text);
+    const intro = '好的，我来帮您一步一步填写，所有信息严格保密。';
+    const body = rest ? describeFirst(flow, rest) : categoryPrompt();
+    const parts = [say(`${intro}\n${body}`)];
+    recordBot(flow.draft, parts, turn.now);
+    return parts;
+  },
+};

@@ -1,0 +1,71 @@
+// Small text helpers shared by the intents: how citizens type on a phone (full-width digits,
+// trailing 。 from voice recognition) and how dates are said back to them.
+
+const FULL_WIDTH_DIGITS = /[０-９]/g;
+
+/** Trims, folds full-width digits/letters and drops the trailing punctuation voice input adds. */
+export function normaliseText(raw: string): string {
+  return raw
+    .replace(FULL_WIDTH_DIGITS, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ')
+    .trim()
+    .replace(/[。！？!?.，,～~]+$/u, '')
+    .trim();
+}
+
+/** True when the message is exactly one of the words (a command), ignoring spaces. */
+export function isWord(text: string, words: readonly string[]): boolean {
+  const t = text.replace(/\s+/g, '');
+  return words.includes(t);
+}
+
+/** 「查询 SM2511...」 → the argument after the command word, or undefined if it is not this command. */
+export function commandArgs(text: string, command: string): string | undefined {
+  if (!text.startsWith(command)) return undefined;
+  return text.slice(command.length).replace(/^[\s:：，,]+/, '').trim();
+}
+
+/** A tracking code as typed: letters and digits, read in upper case (codes avoid 0/O, 1/I). */
+export function parseCode(text: string): string | undefined {
+  const m = /^([A-Za-z0-9]{4,20})/.exec(text.trim());
+  return m?.[1]?.toUpperCase();
+}
+
+const CHINESE_NUMBERS: Record<string, number> = {
+  一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10,
+};
+
+/** 「3」, 「3.」, 「第三」, 「三」 → 3. */
+export function parseSmallNumber(text: string): number | undefined {
+  const t = text.replace(/^第/, '').replace(/[.、号个项]$/, '');
+  if (/^\d{1,2}$/.test(t)) return Number(t);
+  return CHINESE_NUMBERS[t];
+}
+
+const MD = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric' });
+
+/** 「11月27日」 in Beijing time, whatever the server's TZ. */
+export function formatMonthDay(date: Date): string {
+  const parts = MD.formatToParts(date);
+  const month = parts.find((p) => p.type === 'month')?.value ?? '';
+  const day = parts.find((p) => p.type === 'day')?.value ?? '';
+  return `${month}月${day}日`;
+}
+
+/** 138****5678: enough for the citizen to recognise their number, not enough for a bystander. */
+export function maskPhone(phone: string): string {
+  return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+}
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+export const MOBILE = /^1[3-9]\d{9}$/;
+
+/** 「138 1234 5678」「138-1234-5678」 → 13812345678 when it is a mainland mobile number. */
+export function parseMobile(text: string): string | undefined {
+  const digits = text.replace(/[\s\-－]/g, '').replace(/^(\+?86)/, '');
+  return MOBILE.test(digits) ? digits : undefined;
+}

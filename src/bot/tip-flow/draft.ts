@@ -1,0 +1,100 @@
+// The tip draft: created when the flow starts, fed by each message, turned into a TipSubmission
+// on 确认. Every citizen message and every bot prompt is kept in the transcript, because
+// 信访工作条例 Art 19 asks for oral and chat submissions to be recorded faithfully.
+import { randomUUID } from 'node:crypto';
+import { DANGER_REPLY } from '../categories.js';
+import type { TipDraft, TipFlow } from '../conversation.js';
+import type { Turn } from '../intent.js';
+import type { TipSubmission, TranscriptEntry } from '../ports.js';
+import type { BotInput, BotReplyPart, CitizenRef } from '../types.js';
+
+export function newDraft(now: Date): TipDraft {
+  return { id: randomUUID(), startedAt: now.toISOString(), description: [], attachments: [], danger: false, transcript: [] };
+}
+
+export function startTipFlow(turn: Turn): TipFlow {
+  const flow: TipFlow = { name: 'tip', step: 'category', draft: newDraft(turn.now) };
+  turn.record.flow = flow;
+  return flow;
+}
+
+/** The citizen's message as it arrived: raw text, not the normalised form the bot matched on. */
+export function transcriptEntry(input: BotInput, at: Date): TranscriptEntry {
+  const base = { at: at.toISOString(), from: 'citizen' as const, kind: input.kind };
+  switch (input.kind) {
+    case 'text': return { ...base, text: input.text };
+    case 'voice': return { ...base, ...(input.text ? { text: input.text } : {}), ...(input.mediaId ? { mediaId: input.mediaId } : {}) };
+    case 'image': return { ...base, ...(input.mediaId ? { mediaId: input.mediaId } : {}), ...(input.url ? { text: input.url } : {}) };
+    case 'video': return { ...base, ...(input.mediaId ? { mediaId: input.mediaId } : {}) };
+    case 'location': return { ...base, text: `${input.label ?? ''}（${input.latitude},${input.longitude}）` };
+    case 'link': return { ...base, text: `${input.title} ${input.url}` };
+    case 'menu': return { ...base, text: input.key };
+    default: return base;
+  }
+}
+
+/** Records the citizen's message, and flags the draft red when danger words were seen. */
+export function recordCitizen(draft: TipDraft, turn: Turn): void {
+  draft.transcript.push(transcriptEntry(turn.input, turn.now));
+  if (turn.danger) {
+    draft.danger = true;
+    draft.transcript.push({ at: turn.now.toISOString(), from: 'bot', kind: 'text', text: DANGER_REPLY });
+  }
+}
+
+export function recordBot(draft: TipDraft, parts: BotReplyPart[], at: Date): void {
+  for (const p of parts) {
+    if (p.type === 'text') draft.transcript.push({ at: at.toISOString(), from: 'bot', kind: 'text', text: p.text });
+  }
+}
+
+/**
+ * Keeps photos, videos and unrecognised voice as attachments (by WeChat mediaId). Returns what
+ * to tell the citizen, or undefined when the message carried no media.
+ */
+export function absorbMedia(draft: TipDraft, input: BotInput): string | undefined {
+  if (input.kind === 'image') {
+    if (input.mediaId) draft.attachments.push({ type: 'image', mediaId: input.mediaId });
+    return '照片已收到。';
+  }
+  if (input.kind === 'video') {
+    if (input.mediaId) draft.attachments.push({ type: 'video', mediaId: input.mediaId });
+    return '视频已收到。';
+  }
+  if (input.kind === 'voice' && !input.text) {
+    if (input.mediaId) draft.attachments.push({ type: 'voice', mediaId: input.mediaId });
+    return '语音已保存，但没能转成文字，工作人员会听原声。方便的话也可以打字再说一遍。';
+  }
+  return undefined;
+}
+
+/** Recognised voice: the text joins the description and the original sound is kept too. */
+export function keepVoice(draft: TipDraft, input: BotInput): void {
+  if (input.kind === 'voice' && input.mediaId) draft.attachments.push({ type: 'voice', mediaId: input.mediaId });
+}
+
+export function toSubmission(draft: TipDraft, citizen: CitizenRef): TipSubmission {
+  const p = draft.place;
+  const place: TipSubmission['place'] = {};
+  if (p && !p.skipped) {
+    if (p.countyCode) place.countyCode = p.countyCode;
+    if (p.townshipCode) place.townshipCode = p.townshipCode;
+    if (p.text) place.text = p.text;
+    if (p.latitude !== undefined) place.latitude = p.latitude;
+    if (p.longitude !== undefined) place.longitude = p.longitude;
+  }
+  const contact = draft.contact?.phone
+    ? { anonymous: false, phone: draft.contact.phone }
+    : { anonymous: true };
+  return {
+    citizen,
+    category: draft.category ?? 'other',
+    description: draft.description.join('\n'),
+    transcript: draft.transcript,
+    attachments: draft.attachments,
+    place,
+    contact,
+    danger: draft.danger,
+    submissionKey: draft.id,
+  };
+}

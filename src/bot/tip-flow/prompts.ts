@@ -1,0 +1,71 @@
+// What the bot says at each step of the tip flow. Each prompt carries the step's key word
+// (类别, 描述, 地点, 联系, 确认) so the citizen, and the tests, can tell where they are.
+import { categoryByKey, categoryMenu } from '../categories.js';
+import type { TipDraft, TipFlow } from '../conversation.js';
+import type { TipCategoryKey } from '../ports.js';
+import { clip, maskPhone } from '../text.js';
+
+const EXIT_HINT = '（回复「返回」回到上一步，「取消」不再填写）';
+
+export function categoryPrompt(): string {
+  return `请选择您要反映的问题类别，回复前面的数字：\n${categoryMenu()}\n${EXIT_HINT}`;
+}
+
+export function suggestPrompt(key: TipCategoryKey): string {
+  return `已记下您说的情况。听起来属于「${categoryByKey(key).name}」类别，对吗？\n`
+    + `对的话请回复「是」；不对请回复下面的数字：\n${categoryMenu()}`;
+}
+
+export function descriptionPrompt(draft: TipDraft): string {
+  const fraudHint = draft.category === 'fraud'
+    ? '\n（如果只是想看看一条短信是不是诈骗，回复「取消」后发「鉴诈」加上内容。）'
+    : '';
+  if (draft.description.length > 0 || draft.attachments.length > 0) {
+    return `已记下您的描述。还有要补充的，请接着发，文字、语音、照片都可以；说完了请回复「好了」。${fraudHint}`;
+  }
+  return '请描述一下情况：什么时间、什么地方、发生了什么事。\n'
+    + `可以打字、发语音或照片，分几条发也可以；说完了请回复「好了」。${fraudHint}`;
+}
+
+export const MORE_HINT = '还有要补充的请接着发；说完了请回复「好了」。';
+
+export function placePrompt(): string {
+  return '事情发生在什么地点？\n'
+    + '可以点输入框旁的「+」发送「位置」，也可以写上县（市、区）和乡镇，比如「沙县区凤岗街道」。\n'
+    + '不清楚可以回复「跳过」。';
+}
+
+export function contactPrompt(): string {
+  return '请留下您的手机号，方便工作人员联系您（只用于办理这件事，严格保密）。\n'
+    + '不想留也可以，回复「匿名」即可。';
+}
+
+function placeLine(draft: TipDraft): string {
+  const p = draft.place;
+  if (!p || p.skipped) return '未填写';
+  return p.label ?? p.text ?? (p.latitude !== undefined ? `位置（${p.latitude},${p.longitude}）` : '未填写');
+}
+
+export function confirmPrompt(draft: TipDraft): string {
+  const media = draft.attachments.length > 0 ? `\n附件：${draft.attachments.length}个（照片、语音等）` : '';
+  const contact = draft.contact?.phone ? maskPhone(draft.contact.phone) : '匿名';
+  const description = draft.description.length > 0 ? clip(draft.description.join(' '), 120) : '（见附件）';
+  return '请核对您要反映的内容：\n'
+    + `类别：${categoryByKey(draft.category ?? 'other').name}\n`
+    + `描述：${description}${media}\n`
+    + `地点：${placeLine(draft)}\n`
+    + `联系方式：${contact}\n`
+    + '没问题请回复「确认」提交；要改请回复「修改」；不提交请回复「取消」。';
+}
+
+export function promptFor(flow: TipFlow): string {
+  switch (flow.step) {
+    case 'category': return flow.draft.suggested ? suggestPrompt(flow.draft.suggested) : categoryPrompt();
+    case 'description': return descriptionPrompt(flow.draft);
+    case 'place': return placePrompt();
+    case 'contact': return contactPrompt();
+    case 'confirm': return confirmPrompt(flow.draft);
+  }
+}
+
+export const CANCELLED = '好的，已取消，这次填写的内容不会提交。需要时回复「举报」重新开始。';

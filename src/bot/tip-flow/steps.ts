@@ -1,0 +1,174 @@
+// One handler per step of the tip flow. Each returns what to say; moving between steps is a
+// matter of setting flow.step. Words that work at every step (取消, 返回, 修改) are handled first.
+import { BOT_CATEGORIES, categoryByKey, classify } from '../categories.js';
+import { TIP_STEPS, type TipFlow, type TipStep } from '../conversation.js';
+import type { EngineContext, Turn } from '../intent.js';
+import { matchPlace } from '../places.js';
+import type { TipCategoryKey } from '../ports.js';
+import { isWord, parseMobile, parseSmallNumber } from '../text.js';
+import {
+  CANCELLED, MORE_HINT, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, placePrompt, promptFor,
+} from './prompts.js';
+import { absorbMedia, keepVoice } from './draft.js';
+import { confirmTip } from './submit.js';
+
+const CANCEL = ['取消', '退出', '不举报了', '不报了'];
+const BACK = ['返回', '上一步', '修改'];
+const DONE = ['好了', '好', '说完了', '完了', '没有了', '没了', '就这些', '完成', '没有'];
+const YES = ['是', '对', '是的', '对的', '确认', '嗯', '好的', '没错'];
+const SKIP = ['跳过', '不知道', '不清楚', '不记得', '略过'];
+const ANONYMOUS = ['匿名', '不留', '不想留', '不方便', '不留了'];
+const CONFIRM = ['确认', '提交', '确定', '确认提交'];
+
+export async function tipStep(flow: TipFlow, turn: Turn, ctx: EngineContext): Promise<string[]> {
+  if (isWord(turn.text, CANCEL)) {
+    delete turn.record.flow;
+    return [CANCELLED];
+  }
+  if (isWord(turn.text, BACK)) return [goBack(flow)];
+  switch (flow.step) {
+    case 'category': return [categoryStep(flow, turn)];
+    case 'description': return [descriptionStep(flow, turn, ctx)];
+    case 'place': return [placeStep(flow, turn, ctx)];
+    case 'contact': return [contactStep(flow, turn)];
+    case 'confirm': return confirmStep(flow, turn, ctx);
+  }
+}
+
+function moveTo(flow: TipFlow, step: TipStep): void {
+  flow.step = step;
+}
+
+function goBack(flow: TipFlow): string {
+  const at = TIP_STEPS.indexOf(flow.step);
+  if (at <= 0) return `已经是第一步了。\n${categoryPrompt()}`;
+  moveTo(flow, TIP_STEPS[at - 1] ?? 'category');
+  if (flow.step === 'category') delete flow.draft.suggested;
+  return `好的，回到上一步。\n${promptFor(flow)}`;
+}
+
+function categoryFromAnswer(text: string): TipCategoryKey | undefined {
+  const n = parseSmallNumber(text);
+  if (n !== undefined) return BOT_CATEGORIES[n - 1]?.key;
+  if (text.length < 2) return undefined;
+  return BOT_CATEGORIES.find((c) => c.name.includes(text))?.key;
+}
+
+/** Sets the category and moves on; what the citizen already said stays as the description. */
+export function chooseCategory(flow: TipFlow, key: TipCategoryKey): string {
+  flow.draft.category = key;
+  delete flow.draft.suggested;
+  moveTo(flow, 'description');
+  return `好的，类别：「${categoryByKey(key).name}」。\n${descriptionPrompt(flow.draft)}`;
+}
+
+/** Free words at the category step are the start of the description, and a hint for the category. */
+export function describeFirst(flow: TipFlow, text: string): string {
+  flow.draft.description.push(text);
+  const guess = classify(text);
+  if (guess && guess !== 'other') {
+    flow.draft.suggested = guess;
+    return promptFor(flow);
+  }
+  return `已记下您说的情况。\n${categoryPrompt()}`;
+}
+
+function categoryStep(flow: TipFlow, turn: Turn): string {
+  const media = absorbMedia(flow.draft, turn.input);
+  if (media) return `${media}\n${promptFor(flow)}`;
+  const text = turn.text;
+  if (flow.draft.suggested && isWord(text, YES)) return chooseCategory(flow, flow.draft.suggested);
+  const chosen = categoryFromAnswer(text);
+  if (chosen) return chooseCategory(flow, chosen);
+  if (text.length >= 4) {
+    keepVoice(flow.draft, turn.input);
+    return describeFirst(flow, text);
+  }
+  return `没认出来，请回复类别前面的数字，比如「1」。\n${categoryPrompt()}`;
+}
+
+function descriptionStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string {
+  const draft = flow.draft;
+  const media = absorbMedia(draft, turn.input);
+  if (media) return `${media}${MORE_HINT}`;
+  if (turn.input.kind === 'location') {
+    // Sending a location means the citizen has moved on to the place.
+    setLocation(flow, turn, ctx);
+    if (draft.description.length === 0) return `位置已记下。${descriptionPrompt(draft)}`;
+    moveTo(flow, 'contact');
+    return `位置已记下。\n${contactPrompt()}`;
+  }
+  if (isWord(turn.text, DONE)) {
+    if (draft.description.length === 0 && draft.attachments.length === 0) {
+      return '还没有收到您的描述，请简单说说发生了什么事。';
+    }
+    moveTo(flow, 'place');
+    return placePrompt();
+  }
+  if (!turn.text) return descriptionPrompt(draft);
+  draft.description.push(turn.text);
+  keepVoice(draft, turn.input);
+  return turn.input.kind === 'voice' ? `收到语音：「${turn.text}」。${MORE_HINT}` : `收到。${MORE_HINT}`;
+}
+
+function setLocation(flow: TipFlow, turn: Turn, ctx: EngineContext): void {
+  if (turn.input.kind !== 'location') return;
+  const { latitude, longitude, label } = turn.input;
+  const match = label ? matchPlace(label, ctx.content.divisions) : undefined;
+  flow.draft.place = {
+    latitude, longitude,
+    ...(label ? { text: label } : {}),
+    ...(match ? { countyCode: match.countyCode, label: label ?? match.label } : {}),
+    ...(match?.townshipCode ? { townshipCode: match.townshipCode } : {}),
+  };
+}
+
+function placeStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string {
+  const media = absorbMedia(flow.draft, turn.input);
+  if (media) return `${media}\n${placePrompt()}`;
+  if (turn.input.kind === 'location') {
+    setLocation(flow, turn, ctx);
+    moveTo(flow, 'contact');
+    return `位置已记下。\n${contactPrompt()}`;
+  }
+  // 「好了」 sent twice is not a place: ask again rather than record it as one.
+  if (!turn.text || isWord(turn.text, DONE)) return placePrompt();
+  if (isWord(turn.text, SKIP)) {
+    flow.draft.place = { skipped: true };
+    moveTo(flow, 'contact');
+    return `好的，地点先不填。\n${contactPrompt()}`;
+  }
+  const match = matchPlace(turn.text, ctx.content.divisions);
+  flow.draft.place = {
+    text: turn.text,
+    ...(match ? { countyCode: match.countyCode, label: match.label } : {}),
+    ...(match?.townshipCode ? { townshipCode: match.townshipCode } : {}),
+  };
+  moveTo(flow, 'contact');
+  const heard = match
+    ? `已记下地点：${match.label}${match.townshipName ? '' : '（具体乡镇工作人员会和您核实）'}。`
+    : `已记下地点：「${turn.text}」。`;
+  return `${heard}\n${contactPrompt()}`;
+}
+
+function contactStep(flow: TipFlow, turn: Turn): string {
+  const media = absorbMedia(flow.draft, turn.input);
+  if (media) return `${media}\n${contactPrompt()}`;
+  if (isWord(turn.text, ANONYMOUS)) {
+    flow.draft.contact = { anonymous: true };
+    moveTo(flow, 'confirm');
+    return `好的，匿名反映。凭受理编号同样可以查询进度。\n${confirmPrompt(flow.draft)}`;
+  }
+  const phone = parseMobile(turn.text);
+  if (!phone) return '手机号好像不对，请输入11位手机号，比如「13812345678」；不想留请回复「匿名」。这是为了方便联系您。';
+  flow.draft.contact = { anonymous: false, phone };
+  moveTo(flow, 'confirm');
+  return confirmPrompt(flow.draft);
+}
+
+async function confirmStep(flow: TipFlow, turn: Turn, ctx: EngineContext): Promise<string[]> {
+  if (isWord(turn.text, CONFIRM)) return confirmTip(flow, turn, ctx);
+  const media = absorbMedia(flow.draft, turn.input);
+  if (media) return [`${media}\n${confirmPrompt(flow.draft)}`];
+  return ['请回复「确认」提交；要改请回复「修改」；不提交请回复「取消」。'];
+}

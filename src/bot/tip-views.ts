@@ -1,0 +1,37 @@
+// How a citizen's tips are read back to them: short lines for the list, a few lines for one tip.
+import { categoryByKey } from './categories.js';
+import type { CitizenRating, CitizenTipView } from './ports.js';
+import { clip, formatMonthDay } from './text.js';
+
+export const RATING_WORDS: Record<CitizenRating, string> = {
+  satisfied: '满意',
+  basically_satisfied: '基本满意',
+  unsatisfied: '不满意',
+};
+
+const ratingWord = (r: string | null) =>
+  r && r in RATING_WORDS ? RATING_WORDS[r as CitizenRating] : r;
+
+export function tipLine(v: CitizenTipView, index: number): string {
+  return `${index + 1}. ${v.code}｜${categoryByKey(v.category).name}｜${v.stateLabel}（${formatMonthDay(v.submittedAt)}提交）`;
+}
+
+export function tipDetail(v: CitizenTipView): string {
+  const lines = [
+    `编号：${v.code}`,
+    `类别：${categoryByKey(v.category).name}`,
+    `状态：${v.stateLabel}`,
+    `提交：${formatMonthDay(v.submittedAt)}`,
+  ];
+  if (v.concludeBy && !v.answer) lines.push(`预计办结：${formatMonthDay(v.concludeBy)}前`);
+  if (v.answer) lines.push(`答复${v.answeredAt ? `（${formatMonthDay(v.answeredAt)}）` : ''}：${clip(v.answer, 300)}`);
+  if (v.rating) lines.push(`您的评价：${ratingWord(v.rating)}`);
+  if (v.canRate) lines.push(`回复「评价 ${v.code}」为这次办理打分。`);
+  else if (v.canRequestReview) lines.push(`不满意可以回复「复查 ${v.code} 理由」申请复查。`);
+  return lines.join('\n');
+}
+
+export const notFoundText = (code: string) =>
+  `没有找到编号为「${code}」的反映。请核对一下编号，或回复「查询」看您反映过的全部问题。`;
+
+export const DESK_TROUBLE = '抱歉，系统暂时出了点问题，请过几分钟再试。';

@@ -1,0 +1,154 @@
+// Test doubles for the engine: an in-memory TipDesk (plain object, not the real tips service),
+// a movable clock, and a few senders that return the reply as text.
+import { loadConfig, type AppConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { MemoryStore } from '../../src/platform/stores.js';
+import { createEngine } from '../../src/bot/engine.js';
+import type { ConversationRecord } from '../../src/bot/conversation.js';
+import type {
+  CitizenRating, CitizenTipView, TipDesk, TipReceipt, TipSubmission,
+} from '../../src/bot/ports.js';
+import type { Bot, BotInput, BotReply, CitizenRef } from '../../src/bot/types.js';
+
+export interface FakeTip { code: string; submission: TipSubmission; view: CitizenTipView }
+
+const sameCitizen = (a: CitizenRef, b: CitizenRef) => a.channel === b.channel && a.id === b.id;
+
+export class FakeDesk implements TipDesk {
+  tips: FakeTip[] = [];
+  submitCalls: TipSubmission[] = [];
+  ratings: Array<{ code: string; rating: CitizenRating }> = [];
+  reviews: Array<{ code: string; reason: string }> = [];
+  touches: Date[] = [];
+  notices = new Map<string, string[]>();
+  failSubmit = false;
+  failTouch = false;
+  countOverride: number | undefined;
+
+  async submit(s: TipSubmission): Promise<TipReceipt> {
+    this.submitCalls.push(s);
+    if (this.failSubmit) throw Object.assign(new Error('db down'), { code: 'TIP_STORE_UNAVAILABLE' });
+    let tip = this.tips.find((t) => t.submission.submissionKey === s.submissionKey);
+    if (!tip) {
+      const code = `SM251126${String.fromCharCode(65 + this.tips.length).repeat(6)}`;
+      tip = { code, submission: s, view: view(code, s) };
+      this.tips.push(tip);
+    }
+    return {
+      code: tip.code,
+      colour: s.danger ? 'red' : 'green',
+      acknowledgeBy: new Date('2025-11-26T20:00:00Z'), // 11月27日 in Beijing
+      concludeBy: new Date('2026-01-25T10:00:00Z'),
+    };
+  }
+
+  async listMine(c: CitizenRef) {
+    return this.tips.filter((t) => sameCitizen(t.submission.citizen, c)).map((t) => t.view);
+  }
+
+  async getMine(c: CitizenRef, code: string) {
+    return this.tips.find((t) => t.code === code && sameCitizen(t.submission.citizen, c))?.view;
+  }
+
+  async rate(c: CitizenRef, code: string, rating: CitizenRating) {
+    const tip = await this.getMine(c, code);
+    if (!tip) throw new Error('not found');
+    this.ratings.push({ code, rating });
+    tip.rating = rating;
+    tip.canRate = false;
+    tip.canRequestReview = rating === 'unsatisfied';
+    return tip;
+  }
+
+  async requestReview(c: CitizenRef, code: string, reason: string) {
+    const tip = await this.getMine(c, code);
+    if (!tip) throw new Error('not found');
+    this.reviews.push({ code, reason });
+    return tip;
+  }
+
+  async takePendingNotices(c: CitizenRef) {
+    const list = this.notices.get(c.id) ?? [];
+    this.notices.delete(c.id);
+    return list;
+  }
+
+  async touch(_c: CitizenRef, at: Date) {
+    if (this.failTouch) throw new Error('touch failed');
+    this.touches.push(at);
+  }
+
+  async countSince(c: CitizenRef) {
+    return this.countOverride ?? (await this.listMine(c)).length;
+  }
+
+  /** Marks a tip answered, as staff would. */
+  answer(code: string, text: string) {
+    const tip = this.tips.find((t) => t.code === code);
+    if (!tip) throw new Error(`no tip ${code}`);
+    Object.assign(tip.view, { state: 'answered', stateLabel: '已答复', answer: text, answeredAt: new Date('2025-12-01T02:00:00Z'), canRate: true });
+  }
+}
+
+function view(code: string, s: TipSubmission): CitizenTipView {
+  return {
+    code, category: s.category, state: 'received', stateLabel: '已受理',
+    submittedAt: new Date('2025-11-26T02:00:00Z'), concludeBy: new Date('2026-01-25T10:00:00Z'),
+    answer: null, answeredAt: null, rating: null, canRate: false, canRequestReview: false,
+  };
+}
+
+let baseConfig: AppConfig | undefined;
+export async function testConfig(bot: Partial<AppConfig['bot']> = {}): Promise<AppConfig> {
+  baseConfig ??= await loadConfig();
+  return { ...baseConfig, bot: { ...baseConfig.bot, ...bot } };
+}
+
+export class Clock {
+  t = new Date('2025-11-26T02:00:00Z');
+  now = () => this.t;
+  advance(minutes: number) { this.t = new Date(this.t.getTime() + minutes * 60_000); }
+}
+
+export interface Harness {
+  bot: Bot;
+  desk: FakeDesk;
+  clock: Clock;
+  store: MemoryStore<ConversationRecord>;
+  config: AppConfig;
+}
+
+export async function harness(bot: Partial<AppConfig['bot']> = {}, shared?: Partial<Harness>): Promise<Harness> {
+  const config = await testConfig(bot);
+  const desk = shared?.desk ?? new FakeDesk();
+  const clock = shared?.clock ?? new Clock();
+  const store = shared?.store ?? new MemoryStore<ConversationRecord>();
+  const engine = createEngine({ config, logger: createLogger('silent'), desk, conversations: store, now: clock.now });
+  return { bot: engine, desk, clock, store, config };
+}
+
+export const citizen = (id = 'openid-a'): CitizenRef => ({ channel: 'official_account', id });
+
+type Body = BotInput extends infer T ? (T extends unknown ? Omit<T, 'citizen' | 'receivedAt' | 'msgId'> : never) : never;
+
+export function input(body: Body, who: CitizenRef = citizen()): BotInput {
+  return { ...body, citizen: who, receivedAt: new Date('2025-11-26T02:00:00Z') } as BotInput;
+}
+
+/** WeChat cuts text replies over 2048 bytes: every test reply is checked against it. */
+export const WECHAT_TEXT_LIMIT_BYTES = 2048;
+
+export function texts(r: BotReply): string {
+  for (const p of r.parts) {
+    if (p.type === 'text' && Buffer.byteLength(p.text, 'utf8') > WECHAT_TEXT_LIMIT_BYTES) {
+      throw new Error(`reply part over ${WECHAT_TEXT_LIMIT_BYTES} bytes: ${p.text.slice(0, 40)}…`);
+    }
+  }
+  return r.parts.map((p) => (p.type === 'text' ? p.text : `[${p.type}]`)).join('\n---\n');
+}
+
+/** Sends a text (or any input) and returns the whole reply as one string. */
+export async function send(h: Harness, message: string | Body, who: CitizenRef = citizen()): Promise<string> {
+  const body: Body = typeof message === 'string' ? { kind: 'text', text: message } : message;
+  return texts(await h.bot.handle(input(body, who)));
+}

@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import { conversationKey } from '../../src/bot/conversation.js';
+import { citizen, harness, input, send } from './engine-harness.js';
+
+describe('bot: engine around the intents', () => {
+  it('puts an idle draft aside after 30 minutes and brings it back with 继续', async () => {
+    const h = await harness();
+    await send(h, '举报');
+    await send(h, '1');
+    await send(h, '菜市场门口有人收保护费');
+    h.clock.advance(31);
+    const after = await send(h, '你好');
+    expect(after).to.contain('您有一条未提交的举报，回复「继续」');
+    expect(await send(h, '继续')).to.contain('描述');
+    await send(h, '好了');
+    await send(h, '跳过');
+    await send(h, '匿名');
+    await send(h, '确认');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.description).to.equal('菜市场门口有人收保护费');
+    expect(s.transcript.some((e) => e.text === '继续')).to.equal(true);
+  });
+
+  it('keeps the stored record plain JSON', async () => {
+    const h = await harness();
+    await send(h, '举报');
+    const stored = await h.store.get(conversationKey(citizen()));
+    expect(JSON.parse(JSON.stringify(stored))).to.deep.equal(stored);
+    expect(stored?.flow?.name).to.equal('tip');
+  });
+
+  it('resumes a suspended draft when the citizen says 举报 again', async () => {
+    const h = await harness();
+    await send(h, '举报');
+    await send(h, '2');
+    await send(h, '有人打电话说我医保卡异常');
+    h.clock.advance(45);
+    expect(await send(h, '举报')).to.contain('没填完').and.contain('描述');
+  });
+
+  it('drops a suspended draft after 24 hours', async () => {
+    const h = await harness();
+    await send(h, '举报');
+    await send(h, '1');
+    await send(h, '有人赌博');
+    h.clock.advance(31);
+    await send(h, '你好');
+    h.clock.advance(25 * 60);
+    expect(await send(h, '继续')).to.contain('没有未填完');
+  });
+
+  it('answers politely when a citizen sends too fast, and again after a minute', async () => {
+    const h = await harness({ messagesPerMinute: 3 });
+    for (let i = 0; i < 3; i += 1) expect(await send(h, '帮助')).to.contain('举报');
+    expect(await send(h, '帮助')).to.contain('请稍等一分钟');
+    h.clock.advance(1.1);
+    expect(await send(h, '帮助')).to.contain('举报');
+  });
+
+  it('limits tips per day, at the start and at 确认', async () => {
+    const h = await harness({ tipsPerDay: 2 });
+    h.desk.countOverride = 2;
+    expect(await send(h, '举报')).to.contain('每天最多提交2件');
+    h.desk.countOverride = 0;
+    await send(h, '举报');
+    await send(h, '1');
+    await send(h, '有人赌博');
+    await send(h, '好了');
+    await send(h, '跳过');
+    await send(h, '匿名');
+    h.desk.countOverride = 2;
+    expect(await send(h, '确认')).to.contain('每天最多提交2件');
+    expect(h.desk.submitCalls).to.have.length(0);
+  });
+
+  it('caps the length of a message', async () => {
+    const h = await harness({ maxTextLength: 50 });
+    expect(await send(h, '啊'.repeat(51))).to.contain('太长了');
+  });
+
+  it('puts pending notices first and records the last message time', async () => {
+    const h = await harness();
+    h.desk.notices.set('openid-a', ['您反映的SM251126AAAAAA已答复。']);
+    const reply = await h.bot.handle(input({ kind: 'text', text: '帮助' }));
+    expect(reply.parts[0]).to.deep.equal({ type: 'text', text: '您反映的SM251126AAAAAA已答复。' });
+    expect(reply.parts).to.have.length(2);
+    expect(h.desk.touches).to.have.length(1);
+  });
+
+  it('still answers when touch fails', async () => {
+    const h = await harness();
+    h.desk.failTouch = true;
+    expect(await send(h, '举报')).to.contain('类别');
+  });
+
+  it('keeps a transfer to customer service first, before notices', async () => {
+    const h = await harness();
+    h.desk.notices.set('openid-a', ['通知']);
+    const reply = await h.bot.handle(input({ kind: 'text', text: '人工' }));
+    expect(reply.parts[0]).to.deep.equal({ type: 'transfer_customer_service' });
+    expect(reply.parts[1]).to.deep.equal({ type: 'text', text: '通知' });
+  });
+
+  it('says nothing to someone who unfollowed', async () => {
+    const h = await harness();
+    expect((await h.bot.handle(input({ kind: 'unsubscribe' }))).parts).to.deep.equal([]);
+  });
+
+  it('reminds of an open draft when a menu click is answered in the middle of it', async () => {
+    const h = await harness();
+    await send(h, '举报');
+    await send(h, '1');
+    const reply = await send(h, { kind: 'menu', key: 'MY_TIPS' });
+    expect(reply).to.contain('还没有反映过').and.contain('还没有提交');
+    expect(await send(h, '有人赌博')).to.contain('收到');
+  });
+});

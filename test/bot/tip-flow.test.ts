@@ -1,0 +1,207 @@
+import { expect } from 'chai';
+import { citizen, harness, send, type Harness } from './engine-harness.js';
+
+async function toPlaceStep(h: Harness, who = citizen()) {
+  expect(await send(h, '举报', who)).to.contain('类别');
+  expect(await send(h, '1', who)).to.contain('描述');
+  await send(h, '村口小卖部每天晚上有人聚众赌博', who);
+  expect(await send(h, '好了', who)).to.match(/地点|位置/);
+}
+
+describe('bot: tip flow', () => {
+  it('walks the five steps with a location message and commits once', async () => {
+    const h = await harness();
+    await toPlaceStep(h);
+    const place = await send(h, { kind: 'location', latitude: 26.39, longitude: 117.78, label: '福建省三明市沙县区凤岗街道府西路' });
+    expect(place).to.contain('联系');
+    const summary = await send(h, '138 1234 5678');
+    expect(summary).to.contain('确认').and.contain('138****5678').and.contain('治安线索');
+    const done = await send(h, '确认');
+    expect(done).to.contain('受理编号：SM251126AAAAAA').and.contain('11月27日').and.contain('1月25日');
+
+    expect(h.desk.tips).to.have.length(1);
+    const s = h.desk.submitCalls[0]!;
+    expect(s.category).to.equal('security');
+    expect(s.description).to.equal('村口小卖部每天晚上有人聚众赌博');
+    expect(s.place).to.deep.include({ countyCode: '350405', townshipCode: '350405001', latitude: 26.39, longitude: 117.78 });
+    expect(s.contact).to.deep.equal({ anonymous: false, phone: '13812345678' });
+    expect(s.danger).to.equal(false);
+    // The law asks for the chat itself: both sides, in order.
+    expect(s.transcript.filter((e) => e.from === 'citizen').map((e) => e.text)).to.include.members(['举报', '1', '好了', '确认']);
+    expect(s.transcript.some((e) => e.from === 'bot' && e.text?.includes('描述'))).to.equal(true);
+    expect(s.transcript[0]).to.include({ from: 'citizen', kind: 'text', text: '举报' });
+  });
+
+  it('takes a county and township typed as text, and 匿名', async () => {
+    const h = await harness();
+    await toPlaceStep(h);
+    expect(await send(h, '清流县嵩溪镇')).to.contain('清流县嵩溪镇').and.contain('联系');
+    expect(await send(h, '匿名')).to.contain('确认');
+    await send(h, '确认');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.place).to.deep.equal({ countyCode: '350423', townshipCode: '350423101', text: '清流县嵩溪镇' });
+    expect(s.contact).to.deep.equal({ anonymous: true });
+  });
+
+  it('lets the place be skipped', async () => {
+    const h = await harness();
+    await toPlaceStep(h);
+    expect(await send(h, '跳过')).to.contain('联系');
+    await send(h, '匿名');
+    expect(await send(h, '确认')).to.contain('受理编号');
+    expect(h.desk.submitCalls[0]!.place).to.deep.equal({});
+  });
+
+  it('classifies a first message that already tells the matter', async () => {
+    const h = await harness();
+    const first = await send(h, '我要举报，村口有人聚众赌博');
+    expect(first).to.contain('类别').and.contain('治安线索、扫黑除恶');
+    expect(await send(h, '是')).to.contain('描述');
+    await send(h, '好了');
+    await send(h, '永安');
+    await send(h, '匿名');
+    await send(h, '确认');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.category).to.equal('security');
+    expect(s.description).to.equal('村口有人聚众赌博');
+    expect(s.place).to.deep.equal({ countyCode: '350481', text: '永安' });
+  });
+
+  it('lets the citizen pick another category than the guess', async () => {
+    const h = await harness();
+    await send(h, '我要投诉，隔壁邻居天天吵架');
+    expect(await send(h, '4')).to.contain('涉法涉诉');
+  });
+
+  it('keeps voice (with and without recognition) and images', async () => {
+    const h = await harness();
+    await send(h, '举报');
+    await send(h, '3');
+    expect(await send(h, { kind: 'voice', text: '邻居把垃圾倒在我家门口。', mediaId: 'v1' })).to.contain('邻居把垃圾倒在我家门口');
+    expect(await send(h, { kind: 'voice', mediaId: 'v2' })).to.contain('没能转成文字');
+    expect(await send(h, { kind: 'image', mediaId: 'p1' })).to.contain('照片已收到');
+    await send(h, '好了');
+    await send(h, '跳过');
+    await send(h, '匿名');
+    await send(h, '确认');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.description).to.equal('邻居把垃圾倒在我家门口');
+    expect(s.attachments).to.deep.equal([
+      { type: 'voice', mediaId: 'v1' }, { type: 'voice', mediaId: 'v2' }, { type: 'image', mediaId: 'p1' },
+    ]);
+    expect(s.transcript.find((e) => e.mediaId === 'v2')).to.include({ kind: 'voice', from: 'citizen' });
+  });
+
+  it('asks for words before moving on from an empty description', async () => {
+    const h = await harness();
+    await send(h, '举报');
+    await send(h, '1');
+    expect(await send(h, '好了')).to.contain('还没有收到');
+  });
+
+  it('cancels at any step', async () => {
+    const h = await harness();
+    await toPlaceStep(h);
+    expect(await send(h, '取消')).to.contain('已取消');
+    expect(await send(h, '匿名')).to.contain('举报'); // no flow any more: the help
+    expect(h.desk.submitCalls).to.have.length(0);
+  });
+
+  it('goes back with 返回 and 修改', async () => {
+    const h = await harness();
+    await toPlaceStep(h);
+    await send(h, '跳过');
+    expect(await send(h, '返回')).to.match(/地点|位置/);
+    await send(h, '沙县区凤岗街道');
+    await send(h, '13912345678');
+    expect(await send(h, '修改')).to.contain('联系');
+    expect(await send(h, '12345')).to.contain('手机号好像不对');
+    expect(await send(h, '15912345678')).to.contain('159****5678');
+    await send(h, '确认');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.place).to.deep.include({ countyCode: '350405', townshipCode: '350405001' });
+    expect(s.contact.phone).to.equal('15912345678');
+  });
+
+  it('says 110 at once on danger words and flags the draft', async () => {
+    const h = await harness();
+    await send(h, '举报');
+    await send(h, '1');
+    const reply = await h.bot.handle({ kind: 'text', text: '他拿着刀说要砍人', citizen: citizen(), receivedAt: new Date() });
+    expect(reply.parts[0]).to.deep.include({ type: 'text' });
+    expect(reply.parts[0]?.type === 'text' && reply.parts[0].text).to.contain('110');
+    await send(h, '好了');
+    await send(h, '跳过');
+    await send(h, '匿名');
+    await send(h, '确认');
+    expect(h.desk.submitCalls[0]!.danger).to.equal(true);
+    expect(h.desk.submitCalls[0]!.transcript.some((e) => e.from === 'bot' && e.text?.includes('110'))).to.equal(true);
+  });
+
+  it('answers 110 for danger words outside a flow too', async () => {
+    const h = await harness();
+    const reply = await send(h, '我邻居说要跳楼');
+    expect(reply).to.contain('110').and.contain('举报');
+  });
+
+  it('keeps the draft when the store is down and tells the citizen', async () => {
+    const h = await harness();
+    await toPlaceStep(h);
+    await send(h, '跳过');
+    await send(h, '匿名');
+    h.desk.failSubmit = true;
+    const failed = await send(h, '确认');
+    expect(failed).to.contain('还没有提交成功').and.contain('确认');
+    expect(failed).not.to.contain('受理编号');
+    h.desk.failSubmit = false;
+    expect(await send(h, '确认')).to.contain('受理编号');
+    expect(h.desk.tips).to.have.length(1);
+    expect(h.desk.submitCalls[0]!.submissionKey).to.equal(h.desk.submitCalls[1]!.submissionKey);
+  });
+
+  it('makes one tip from the same 确认 delivered three times', async () => {
+    const h = await harness();
+    await toPlaceStep(h);
+    await send(h, '跳过');
+    await send(h, '匿名');
+    const replies = await Promise.all([send(h, '确认'), send(h, '确认'), send(h, '确认')]);
+    for (const r of replies) expect(r).to.contain('受理编号：SM251126AAAAAA');
+    expect(h.desk.tips).to.have.length(1);
+    expect(new Set(h.desk.submitCalls.map((s) => s.submissionKey)).size).to.equal(1);
+  });
+
+  it('makes one tip when two processes sharing the store both get 确认', async () => {
+    const a = await harness();
+    const b = await harness({}, { desk: a.desk, store: a.store, clock: a.clock });
+    await toPlaceStep(a);
+    await send(a, '跳过');
+    await send(a, '匿名');
+    const [ra, rb] = await Promise.all([send(a, '确认'), send(b, '确认')]);
+    expect(ra).to.contain('受理编号：SM251126AAAAAA');
+    expect(rb).to.contain('受理编号：SM251126AAAAAA');
+    expect(a.desk.tips).to.have.length(1);
+    expect(new Set(a.desk.submitCalls.map((s) => s.submissionKey)).size).to.equal(1);
+  });
+
+  it('keeps two citizens apart when their messages interleave', async () => {
+    const h = await harness();
+    const a = citizen('a');
+    const b = citizen('b');
+    await send(h, '举报', a);
+    await send(h, '举报', b);
+    await send(h, '1', a);
+    await send(h, '6', b);
+    await send(h, '有人赌博', a);
+    await send(h, '河里有人电鱼', b);
+    for (const who of [a, b]) {
+      await send(h, '好了', who);
+      await send(h, '跳过', who);
+      await send(h, '匿名', who);
+    }
+    await send(h, '确认', b);
+    await send(h, '确认', a);
+    const byId = Object.fromEntries(h.desk.submitCalls.map((s) => [s.citizen.id, s]));
+    expect(byId.a).to.deep.include({ category: 'security', description: '有人赌博' });
+    expect(byId.b).to.deep.include({ category: 'ecology', description: '河里有人电鱼' });
+  });
+});
