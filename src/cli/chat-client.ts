@@ -29,7 +29,8 @@ export type DecodedReply =
 
 export class ChatClient {
   private readonly crypto?: WechatCrypto;
-  private msgSeq = BigInt(Date.now()) * 1000n;
+  // Like WeChat's: 64-bit, unique, and larger than 2^53 so it must stay a string.
+  private msgSeq = (1n << 60n) + BigInt(Date.now()) * 1_000_000n + BigInt(randomBytes(3).readUIntBE(0, 3));
 
   constructor(private readonly opts: ChatClientOptions) {
     if (opts.aes) this.crypto = new WechatCrypto({ token: opts.token, encodingAESKey: opts.aes.encodingAESKey, appId: opts.aes.appId });

@@ -109,7 +109,9 @@ export function createWebhook(deps: WebhookDeps): Router {
 
   /** Runs the engine exactly once per message key; retries get the same passive reply. */
   async function answerOnce(message: WechatMessage, log: Logger): Promise<string> {
-    const key = `wx:${wc.appId}:${dedupeKey(message)}`;
+    // MsgId is unique per account; the sender is added so one forged or colliding id can never
+    // hand one citizen's reply to another.
+    const key = `wx:${wc.appId}:${message.fromUser}:${dedupeKey(message)}`;
     const stored = await dedupe.get(key);
     if (stored) return stored.body;
     const pending = inFlight.get(key);

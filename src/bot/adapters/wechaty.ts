@@ -1,0 +1,143 @@
+// The Wechaty adapter as a plugin-like function: it listens on a running Wechaty, hands citizen
+// messages to the same engine as the official account, and tells staff rooms about urgent tips.
+// Type-only wechaty imports: the web server never loads wechaty (wechaty-boot.ts does, lazily).
+import type { Message, Room } from 'wechaty';
+import type { WechatyInterface } from 'wechaty/impls';
+import type { Logger } from '../../platform/logger.js';
+import { unavailable } from '../../platform/errors.js';
+import type { Bot, BotReply } from '../types.js';
+import { text } from '../types.js';
+import type { TipAnnouncement, TipAnnouncer } from '../ports.js';
+import { toBotInput } from './wechaty-input.js';
+import { replyTexts } from './wechaty-reply.js';
+import { DailyOnce, formatAnnouncement } from './wechaty-announce.js';
+import { KeyedQueue } from '../keyed-queue.js';
+
+export interface NoticeSender {
+  sendText(citizenId: string, text: string): Promise<void>;
+}
+
+export interface WechatyBotDeps {
+  wechaty: WechatyInterface;
+  bot: Bot;
+  announcer: TipAnnouncer;
+  /** Room topics of the staff groups that hear about red and due-soon tips. */
+  staffRooms: string[];
+  logger: Logger;
+  registerNoticeSender?: (channel: 'wechaty', sender: NoticeSender) => void;
+  /** How often to look for tips about to go overdue (default hourly). */
+  dueSoonCheckMs?: number;
+  now?: () => Date;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+const DUE_SOON_HOURS = 24;
+// Some puppets replay recent history after login; answering it would confuse the citizen.
+const MAX_MESSAGE_AGE_SECONDS = 180;
+const BUSY_TEXT = '系统繁忙，请稍后再试。';
+
+export function attachWechatyBot(deps: WechatyBotDeps): { stop(): void } {
+  const { wechaty, bot, announcer, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const queue = new KeyedQueue();
+  const dueSoonAnnounced = new DailyOnce();
+  // Before start() Wechaty has no puppet and isLoggedIn throws; for us that is simply "not yet".
+  const loggedIn = (): boolean => {
+    try { return wechaty.isLoggedIn; } catch { return false; }
+  };
+
+  async function onMessage(message: Message): Promise<void> {
+    if (message.self()) return;
+    const talker = message.talker();
+    // Other official accounts talking to us are not citizens (and two bots could loop forever).
+    if (talker.type() === wechaty.Contact.Type.Official) return;
+    if (message.age() > MAX_MESSAGE_AGE_SECONDS) return;
+    const room = message.room();
+    if (room && !(await message.mentionSelf())) return;
+    const body = room ? await message.mentionText() : message.text();
+    // One contact's replies go out in the order their messages came in.
+    await queue.run(talker.id, () => answer(message, room, body.trim()));
+  }
+
+  async function answer(message: Message, room: Room | undefined, body: string): Promise<void> {
+    let reply: BotReply;
+    try {
+      reply = await bot.handle(await toBotInput(message, wechaty, body));
+    } catch (err) {
+      logger.error({ err, msgId: message.id }, 'wechaty: could not answer');
+      reply = text(BUSY_TEXT);
+    }
+    const talker = message.talker();
+    for (const part of replyTexts(reply)) {
+      // In a group the answer mentions the asker, so it is clear whom it is for.
+      if (room) await room.say(part, talker);
+      else await talker.say(part);
+    }
+  }
+
+  /** Says the announcement in every staff room found; true if at least one room heard it. */
+  async function announce(a: TipAnnouncement): Promise<boolean> {
+    if (!loggedIn()) {
+      logger.warn({ code: a.code, kind: a.kind }, 'wechaty: not logged in, announcement skipped');
+      return false;
+    }
+    const message = formatAnnouncement(a);
+    let heard = false;
+    for (const topic of deps.staffRooms) {
+      const room = await wechaty.Room.find({ topic });
+      if (!room) {
+        logger.warn({ topic }, 'wechaty: staff room not found');
+        continue;
+      }
+      await room.say(message);
+      heard = true;
+    }
+    return heard;
+  }
+
+  async function checkDueSoon(): Promise<void> {
+    if (!loggedIn() || deps.staffRooms.length === 0) return;
+    for (const a of await announcer.listDueSoon(DUE_SOON_HOURS)) {
+      if (dueSoonAnnounced.has(a.code, now())) continue;
+      if (await announce(a)) dueSoonAnnounced.mark(a.code, now());
+    }
+  }
+
+  const onMessageSafe = (message: Message): void => {
+    onMessage(message).catch((err: unknown) => logger.error({ err, msgId: message.id }, 'wechaty: message failed'));
+  };
+  const checkDueSoonSafe = (): void => {
+    checkDueSoon().catch((err: unknown) => logger.error({ err }, 'wechaty: due-soon check failed'));
+  };
+
+  wechaty.on('message', onMessageSafe);
+  // The first check runs at login; if attached after login, the timer's first tick does it.
+  wechaty.on('login', checkDueSoonSafe);
+  const timer = setInterval(checkDueSoonSafe, deps.dueSoonCheckMs ?? HOUR_MS);
+  timer.unref(); // the Wechaty puppet keeps the bot process alive, not this timer
+
+  const unsubscribe = announcer.onNewTip((a) => {
+    if (a.kind !== 'new_red' || a.colour !== 'red') return;
+    announce(a).catch((err: unknown) => logger.error({ err, code: a.code }, 'wechaty: red tip announcement failed'));
+  });
+
+  deps.registerNoticeSender?.('wechaty', {
+    async sendText(citizenId, message) {
+      // Throwing lets the tips module keep the notice pending and show it at the next message.
+      if (!loggedIn()) throw unavailable('WECHATY_OFFLINE', '微信机器人未登录');
+      // Puppets differ on an unknown id (undefined or an error): both mean the same to the caller.
+      const contact = await wechaty.Contact.find({ id: citizenId }).catch(() => undefined);
+      if (!contact) throw unavailable('WECHATY_CONTACT_NOT_FOUND', '找不到该联系人');
+      await contact.say(message);
+    },
+  });
+
+  return {
+    stop() {
+      wechaty.off('message', onMessageSafe);
+      wechaty.off('login', checkDueSoonSafe);
+      clearInterval(timer);
+      unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,223 @@
+// The Wechaty adapter against wechaty-puppet-mock with a scripted Bot and a fake announcer:
+// message translation, group mentions, reply rendering, staff announcements, notices.
+import assert from 'node:assert/strict';
+import { WechatyBuilder, log, types } from 'wechaty';
+import type { WechatyInterface } from 'wechaty/impls';
+import { PuppetMock, mock } from 'wechaty-puppet-mock';
+import { attachWechatyBot, type NoticeSender } from '../../src/bot/adapters/wechaty.js';
+import { createLogger } from '../../src/platform/logger.js';
+import type { Bot, BotInput, BotReply } from '../../src/bot/types.js';
+import type { TipAnnouncement, TipAnnouncer } from '../../src/bot/ports.js';
+
+log.level('silent');
+
+const STAFF_ROOM = '三明政法委值班群';
+
+async function until(cond: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+const settle = () => new Promise((r) => setTimeout(r, 150));
+
+/** Texts the bot user said where `target` (a contact or a room) hears them. */
+function inbox(target: mock.ContactMock | mock.RoomMock, botId: string): string[] {
+  const said: string[] = [];
+  // The mocks are typed-emitter EventEmitters, whose typings do not resolve under NodeNext.
+  const emitter = target as unknown as { on(event: 'message', listener: (m: mock.MessageMock) => void): unknown };
+  emitter.on('message', (m) => { if (m.payload.talkerId === botId) said.push(m.payload.text ?? ''); });
+  return said;
+}
+
+function scriptedBot(calls: BotInput[]): Bot {
+  return {
+    async handle(input): Promise<BotReply> {
+      calls.push(input);
+      if (input.kind !== 'text') return { parts: [{ type: 'text', text: `收到${input.kind}` }] };
+      if (input.text === 'boom') throw new Error('engine exploded');
+      if (input.text === 'parts') {
+        return { parts: [
+          { type: 'text', text: '第一条' },
+          { type: 'news', articles: [{ title: '反诈预警', url: 'https://example.com/a' }] },
+          { type: 'transfer_customer_service' },
+        ] };
+      }
+      return { parts: [{ type: 'text', text: `你说：${input.text}` }] };
+    },
+  };
+}
+
+class FakeAnnouncer implements TipAnnouncer {
+  readonly listeners = new Set<(a: TipAnnouncement) => void>();
+  dueSoon: TipAnnouncement[] = [];
+  dueSoonCalls = 0;
+  onNewTip(listener: (a: TipAnnouncement) => void) {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+  async listDueSoon(withinHours: number) {
+    assert.equal(withinHours, 24);
+    this.dueSoonCalls += 1;
+    return this.dueSoon;
+  }
+  emit(a: TipAnnouncement) { for (const l of this.listeners) l(a); }
+}
+
+describe('Wechaty adapter (mock puppet, scripted bot)', () => {
+  const calls: BotInput[] = [];
+  const announcer = new FakeAnnouncer();
+  announcer.dueSoon = [{ kind: 'due_soon', code: 'SM20250101-0007', colour: 'yellow', category: 'dispute', countyName: '沙县区', dueAt: new Date('2025-01-02T02:00:00Z') }];
+  let noticeSender: NoticeSender | undefined;
+  let wechaty: WechatyInterface;
+  let detach: { stop(): void };
+  let mocker: mock.Mocker;
+  let botUser: mock.ContactMock;
+  let citizen: mock.ContactMock;
+  let neighbour: mock.ContactMock;
+  let group: mock.RoomMock;
+  let staffRoom: mock.RoomMock;
+  let staffSaid: string[];
+
+  before(async () => {
+    mocker = new mock.Mocker();
+    const puppet = new PuppetMock({ mocker });
+    botUser = mocker.createContact({ name: '平安三明' });
+    citizen = mocker.createContact({ name: '张三' });
+    neighbour = mocker.createContact({ name: '李四' });
+    group = mocker.createRoom({ topic: '梅列小区业主群', memberIdList: [botUser.id, citizen.id, neighbour.id] });
+    staffRoom = mocker.createRoom({ topic: STAFF_ROOM, memberIdList: [botUser.id, neighbour.id] });
+    staffSaid = inbox(staffRoom, botUser.id); // listening before login: the first due-soon check runs then
+    wechaty = WechatyBuilder.build({ puppet });
+    detach = attachWechatyBot({
+      wechaty, bot: scriptedBot(calls), announcer, staffRooms: [STAFF_ROOM, '不存在的群'],
+      logger: createLogger(process.env.TEST_LOG ?? 'silent'), dueSoonCheckMs: 40,
+      registerNoticeSender: (channel, sender) => { assert.equal(channel, 'wechaty'); noticeSender = sender; },
+    });
+    // The mock puppet never becomes ready() on its own: log in and wait for the event instead.
+    const loggedIn = new Promise((resolve) => wechaty.once('login', resolve));
+    await wechaty.start();
+    mocker.login(botUser);
+    await loggedIn;
+  });
+
+  after(async () => {
+    detach.stop();
+    await wechaty.stop();
+  });
+
+  beforeEach(() => { calls.length = 0; });
+
+  it('hands a direct text to the bot as the contact and sends the answer back', async () => {
+    const said = inbox(citizen, botUser.id);
+    citizen.say('你好').to(botUser);
+    await until(() => said.length === 1);
+    assert.deepEqual(said, ['你说：你好']);
+    const input = calls[0];
+    assert.ok(input && input.kind === 'text');
+    assert.deepEqual(input.citizen, { channel: 'wechaty', id: citizen.id });
+    assert.equal(input.text, '你好');
+    assert.ok(input.msgId);
+  });
+
+  it('ignores group talk that does not mention the bot', async () => {
+    const said = inbox(group, botUser.id);
+    citizen.say('今天天气不错').to(group);
+    await settle();
+    assert.equal(calls.length, 0);
+    assert.equal(said.length, 0);
+  });
+
+  it('does not talk to other official accounts', async () => {
+    const account = mocker.createContact({ name: '某公众号', type: types.Contact.Official });
+    const said = inbox(account, botUser.id);
+    account.say('欢迎关注').to(botUser);
+    await settle();
+    assert.equal(calls.length, 0);
+    assert.equal(said.length, 0);
+  });
+
+  it('answers a mention in a group, without the mention, addressed to the asker', async () => {
+    const said = inbox(group, botUser.id);
+    citizen.say('@平安三明 怎么举报', [botUser]).to(group);
+    await until(() => said.length === 1);
+    const input = calls[0];
+    assert.ok(input && input.kind === 'text');
+    assert.equal(input.text, '怎么举报');
+    assert.deepEqual(input.citizen, { channel: 'wechaty', id: citizen.id });
+    assert.match(said[0] ?? '', /你说：怎么举报/);
+    assert.match(said[0] ?? '', /@张三/);
+  });
+
+  it('sends every reply part as text: news as title and link, transfer as a staff-will-contact note', async () => {
+    const said = inbox(citizen, botUser.id);
+    citizen.say('parts').to(botUser);
+    await until(() => said.length === 3);
+    assert.equal(said[0], '第一条');
+    assert.equal(said[1], '反诈预警\nhttps://example.com/a');
+    assert.match(said[2] ?? '', /工作人员/);
+  });
+
+  it('says a short busy text when the engine throws', async () => {
+    const said = inbox(citizen, botUser.id);
+    citizen.say('boom').to(botUser);
+    await until(() => said.length === 1);
+    assert.equal(said[0], '系统繁忙，请稍后再试。');
+  });
+
+  it('passes images on as image input', async () => {
+    const said = inbox(citizen, botUser.id);
+    // What ContactMock.say(fileBox) does, without needing a serialisable FileBox.
+    const image = mocker.MessageMock.create({
+      id: 'img-1', talkerId: citizen.id, listenerId: botUser.id, timestamp: Date.now(), type: types.Message.Image,
+    });
+    mocker.puppet.emit('message', { messageId: image.id });
+    await until(() => said.length === 1);
+    assert.equal(calls[0]?.kind, 'image');
+    assert.equal(said[0], '收到image');
+  });
+
+  it('announces a new red tip in the staff room with code and county only', async () => {
+    announcer.emit({ kind: 'new_red', code: 'SM20250101-0001', colour: 'red', category: 'security', countyName: '三元区' });
+    announcer.emit({ kind: 'new_red', code: 'SM20250101-0002', colour: 'green', category: 'other', countyName: '三元区' });
+    await until(() => staffSaid.some((t) => t.includes('SM20250101-0001')));
+    await settle();
+    const said = staffSaid.filter((t) => t.includes('SM20250101-000') && !t.includes('0007'));
+    assert.equal(said.length, 1, 'only the red one');
+    assert.match(said[0] ?? '', /三元区/);
+    assert.match(said[0] ?? '', /红色/);
+    assert.doesNotMatch(said[0] ?? '', /张三/);
+  });
+
+  it('announces a due-soon tip once a day however often the check runs', async () => {
+    const before = announcer.dueSoonCalls;
+    await until(() => announcer.dueSoonCalls >= before + 3);
+    const said = staffSaid.filter((t) => t.includes('SM20250101-0007'));
+    assert.equal(said.length, 1);
+    assert.match(said[0] ?? '', /即将超期/);
+    assert.match(said[0] ?? '', /沙县区/);
+  });
+
+  it('passes a shared location on with its coordinates', async () => {
+    const said = inbox(citizen, botUser.id);
+    const location = mocker.MessageMock.create({
+      id: 'loc-1', talkerId: citizen.id, listenerId: botUser.id, timestamp: Date.now(), type: types.Message.Location,
+    });
+    mocker.puppet.emit('message', { messageId: location.id });
+    await until(() => said.length === 1);
+    const input = calls[0];
+    assert.ok(input && input.kind === 'location', JSON.stringify({ input, said }));
+    assert.equal(typeof input.latitude, 'number');
+    assert.ok(input.label);
+  });
+
+  it('registers a notice sender that messages the citizen directly', async () => {
+    assert.ok(noticeSender);
+    const said = inbox(citizen, botUser.id);
+    await noticeSender.sendText(citizen.id, '您反映的线索已答复');
+    await until(() => said.length === 1);
+    assert.equal(said[0], '您反映的线索已答复');
+    await assert.rejects(noticeSender.sendText('no-such-contact', 'x'), { code: 'WECHATY_CONTACT_NOT_FOUND' });
+  });
+});
