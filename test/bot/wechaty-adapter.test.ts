@@ -140,14 +140,24 @@ describe('Wechaty adapter (mock puppet, scripted bot)', () => {
 
   it('answers a mention in a group, without the mention, addressed to the asker', async () => {
     const said = inbox(group, botUser.id);
-    citizen.say('@平安三明 怎么举报', [botUser]).to(group);
+    citizen.say('@平安三明 怎么识别诈骗', [botUser]).to(group);
     await until(() => said.length === 1);
     const input = calls[0];
     assert.ok(input && input.kind === 'text');
-    assert.equal(input.text, '怎么举报');
-    assert.deepEqual(input.citizen, { channel: 'wechaty', id: citizen.id });
-    assert.match(said[0] ?? '', /你说：怎么举报/);
+    assert.equal(input.text, '怎么识别诈骗');
+    // Group talk is a conversation of its own, apart from the citizen's direct chat.
+    assert.deepEqual(input.citizen, { channel: 'wechaty', id: `${group.id}/${citizen.id}` });
+    assert.match(said[0] ?? '', /你说：怎么识别诈骗/);
     assert.match(said[0] ?? '', /@张三/);
+  });
+
+  it('never takes a tip or shows tips in a group: it asks for a direct chat', async () => {
+    const said = inbox(group, botUser.id);
+    const before = calls.length;
+    citizen.say('@平安三明 我要举报村口赌博', [botUser]).to(group);
+    await until(() => said.length === 1);
+    assert.equal(calls.length, before);
+    assert.match(said[0] ?? '', /私聊/);
   });
 
   it('sends every reply part as text: news as title and link, transfer as a staff-will-contact note', async () => {

@@ -35,6 +35,10 @@ const DUE_SOON_HOURS = 24;
 // Some puppets replay recent history after login; answering it would confuse the citizen.
 const MAX_MESSAGE_AGE_SECONDS = 180;
 const BUSY_TEXT = '系统繁忙，请稍后再试。';
+// A whistle-blower must never be exposed in front of a group: tips, queries and ratings are
+// only taken in a direct chat.
+const PRIVATE_COMMANDS = /举报|线索|信访|投诉|查询|评价|复查|继续|受理编号|SM\d{6}/i;
+const PRIVATE_ONLY_TEXT = '为保护您的隐私，举报、查询和评价请直接私聊我办理，不要在群里发送个人信息。';
 
 export function attachWechatyBot(deps: WechatyBotDeps): { stop(): void } {
   const { wechaty, bot, announcer, logger } = deps;
@@ -62,7 +66,13 @@ export function attachWechatyBot(deps: WechatyBotDeps): { stop(): void } {
   async function answer(message: Message, room: Room | undefined, body: string): Promise<void> {
     let reply: BotReply;
     try {
-      reply = await bot.handle(await toBotInput(message, wechaty, body));
+      if (room && PRIVATE_COMMANDS.test(body)) {
+        reply = text(PRIVATE_ONLY_TEXT);
+      } else {
+        const input = await toBotInput(message, wechaty, body);
+        // Group talk has its own conversation state, so it never mixes with a private draft.
+        reply = await bot.handle(room ? { ...input, citizen: { channel: 'wechaty', id: `${room.id}/${message.talker().id}` } } : input);
+      }
     } catch (err) {
       logger.error({ err, msgId: message.id }, 'wechaty: could not answer');
       reply = text(BUSY_TEXT);
