@@ -73,6 +73,20 @@ export function keepVoice(draft: TipDraft, input: BotInput): void {
   if (input.kind === 'voice' && input.mediaId) draft.attachments.push({ type: 'voice', mediaId: input.mediaId });
 }
 
+const MOBILE_IN_TEXT = /1[3-9]\d(?:[\s-]?\d){8}/g;
+
+/**
+ * The reporter's own number goes to the sealed identity only; in the transcript (stored in the
+ * clear) it is masked. Other numbers the citizen typed (a fraudster's, say) are evidence and stay.
+ */
+function maskOwnPhone(transcript: TranscriptEntry[], phone: string | undefined): TranscriptEntry[] {
+  if (!phone) return transcript;
+  const masked = `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+  return transcript.map((e) => (e.text && e.from === 'citizen'
+    ? { ...e, text: e.text.replace(MOBILE_IN_TEXT, (m) => (m.replace(/\D/g, '') === phone ? masked : m)) }
+    : e));
+}
+
 export function toSubmission(draft: TipDraft, citizen: CitizenRef): TipSubmission {
   const p = draft.place;
   const place: TipSubmission['place'] = {};
@@ -90,7 +104,7 @@ export function toSubmission(draft: TipDraft, citizen: CitizenRef): TipSubmissio
     citizen,
     category: draft.category ?? 'other',
     description: draft.description.join('\n'),
-    transcript: draft.transcript,
+    transcript: maskOwnPhone(draft.transcript, draft.contact?.phone),
     attachments: draft.attachments,
     place,
     contact,
