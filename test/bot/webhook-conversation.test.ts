@@ -160,7 +160,9 @@ describe('conversations through the webhook', function () {
     expect((await tipByCode(codeB)).description).to.contain('电鱼');
     const mine = await say(a, '查询');
     expect(mine).to.contain(codeA).and.not.contain(codeB);
-    expect(await say(a, `查询 ${codeB}`)).to.not.contain('电鱼').and.to.contain('未找到');
+    const other = await say(a, `查询 ${codeB}`);
+    expect(other).to.not.contain('电鱼');
+    expect(other).to.contain('没有找到');
     expect(await say(b, `查询 ${codeB}`)).to.contain(codeB);
   });
 
