@@ -1,4 +1,13 @@
 import type { Migration } from '../migrate.js';
+import { unitsMigration } from './001-units.js';
+import { staffMigration } from './002-staff.js';
+import { tipsMigration } from './003-tips.js';
+import { tipEventsAppendOnlyMigration } from './004-tip-events-append-only.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
-export const migrations: Migration[] = [];
+export const migrations: Migration[] = [
+  unitsMigration,
+  staffMigration,
+  tipsMigration,
+  tipEventsAppendOnlyMigration,
+];

@@ -1,0 +1,135 @@
+// Staff accounts and sessions as stored rows, and the creation rules both the CLI and the
+// first-start admin seed go through.
+import {
+  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic,
+} from 'sequelize';
+import type { Database } from '../db/index.js';
+import { AppError } from '../platform/errors.js';
+import { isRole, type Role } from '../tips/types.js';
+import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
+
+export interface StaffRow extends Model<InferAttributes<StaffRow>, InferCreationAttributes<StaffRow>> {
+  id: CreationOptional<number>;
+  username: string;
+  passwordHash: string;
+  displayName: string;
+  role: string;
+  unitKey: string | null;
+  countyCode: string | null;
+  townshipCode: string | null;
+  active: boolean;
+  lastLoginAt: Date | null;
+  createdAt: CreationOptional<Date>;
+  updatedAt: CreationOptional<Date>;
+}
+
+export interface SessionRow extends Model<InferAttributes<SessionRow>, InferCreationAttributes<SessionRow>> {
+  tokenHash: string;
+  staffId: number;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface StaffModels {
+  Staff: ModelStatic<StaffRow>;
+  Session: ModelStatic<SessionRow>;
+}
+
+/** The signed-in staff member as every layer above the database sees them. */
+export interface StaffPrincipal {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  unitKey: string | null;
+  countyCode: string | null;
+  townshipCode: string | null;
+}
+
+export function defineStaffModels(db: Database): StaffModels {
+  const s = db.sequelize;
+  const str = (n: number, allowNull = true) => ({ type: DataTypes.STRING(n), allowNull });
+  const Staff = s.define<StaffRow>('Staff', {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    username: str(64, false), passwordHash: str(255, false), displayName: str(64, false), role: str(16, false),
+    unitKey: str(32), countyCode: str(12), townshipCode: str(12),
+    active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+    lastLoginAt: { type: DataTypes.DATE(3), allowNull: true },
+    createdAt: { type: DataTypes.DATE(3), allowNull: false }, updatedAt: { type: DataTypes.DATE(3), allowNull: false },
+  }, { tableName: 'staff', underscored: true });
+  const Session = s.define<SessionRow>('StaffSession', {
+    tokenHash: { type: DataTypes.STRING(64), primaryKey: true },
+    staffId: { type: DataTypes.INTEGER, allowNull: false },
+    createdAt: { type: DataTypes.DATE(3), allowNull: false },
+    expiresAt: { type: DataTypes.DATE(3), allowNull: false },
+  }, { tableName: 'staff_sessions', underscored: true, timestamps: false });
+  return { Staff, Session };
+}
+
+export function principalOf(row: StaffRow): StaffPrincipal {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    role: isRole(row.role) ? row.role : 'editor',
+    unitKey: row.unitKey,
+    countyCode: row.countyCode,
+    townshipCode: row.townshipCode,
+  };
+}
+
+export interface NewStaff {
+  username: string;
+  password: string;
+  role: string;
+  unitKey?: string | null;
+  countyCode?: string | null;
+  townshipCode?: string | null;
+  displayName?: string;
+}
+
+/**
+ * Validates scope against the role (a county officer without a county would see nothing, a
+ * township officer's county follows from the township) and the units table.
+ */
+export async function createStaff(db: Database, models: StaffModels, input: NewStaff): Promise<StaffPrincipal> {
+  const bad = (message: string) => new AppError('STAFF_INVALID', 400, message);
+  if (!/^[A-Za-z0-9_.-]{2,64}$/.test(input.username)) throw bad('用户名应为2–64位字母、数字或 _ . -');
+  if (!isRole(input.role)) throw bad('角色无效');
+  if (input.password.length < MIN_PASSWORD_LENGTH) throw bad(`密码至少${MIN_PASSWORD_LENGTH}位`);
+  const unitOf = async (key: string) => {
+    const [rows] = await db.sequelize.query('SELECT `key`, kind, county_code FROM units WHERE `key` = ?', { replacements: [key] });
+    return (rows as Array<{ key: string; kind: string; county_code: string | null }>)[0];
+  };
+  let countyCode = input.countyCode ?? null;
+  const townshipCode = input.townshipCode ?? null;
+  if (townshipCode) {
+    const t = await unitOf(townshipCode);
+    if (!t || t.kind !== 'township') throw bad('乡镇代码无效');
+    if (countyCode && countyCode !== t.county_code) throw bad('乡镇不属于该县（市、区）');
+    countyCode = t.county_code;
+  }
+  if (countyCode) {
+    const c = await unitOf(countyCode);
+    if (!c || c.kind !== 'county') throw bad('县（市、区）代码无效');
+  }
+  if (input.role === 'county' && !countyCode) throw bad('县级人员须指定县（市、区）');
+  if (input.role === 'township' && !townshipCode) throw bad('乡镇人员须指定乡镇');
+  // A county or township officer belongs to that unit unless another (e.g. discipline) is named.
+  const unitKey = input.unitKey ?? (input.role === 'township' ? townshipCode : input.role === 'county' ? countyCode : 'zfw');
+  if (unitKey && !(await unitOf(unitKey))) throw bad('单位无效');
+  const existing = await models.Staff.findOne({ where: { username: input.username } });
+  if (existing) throw new AppError('STAFF_EXISTS', 409, '用户名已存在');
+  const row = await models.Staff.create({
+    username: input.username,
+    passwordHash: await hashPassword(input.password),
+    displayName: input.displayName ?? input.username,
+    role: input.role,
+    unitKey,
+    countyCode,
+    townshipCode,
+    active: true,
+    lastLoginAt: null,
+  });
+  return principalOf(row);
+}

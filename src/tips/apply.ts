@@ -1,0 +1,112 @@
+// Applies a state-machine result to a stored tip inside the caller's transaction: the row, the
+// event and the citizen notice are written together, so the current state always matches the
+// last event and a notice exists for every change the citizen must hear of.
+import type { Transaction } from 'sequelize';
+import type { NoticeCenter } from './notices.js';
+import type { EventActor, TipRepository, TipRow } from './repository.js';
+import type { TransitionResult } from './rules/state-machine.js';
+import type { HolidayTable } from './rules/working-days.js';
+import { citizenNoticeFor } from './rules/citizen-notice.js';
+import { concludeByOf, dueAtOf } from './clock.js';
+
+export interface ApplyDeps {
+  repo: TipRepository;
+  notices: NoticeCenter;
+  holidays: HolidayTable;
+}
+
+export interface ApplyOptions {
+  /** 'push': queue for sending after commit; 'reply': the bot says it now; 'none': internal step. */
+  notice?: 'push' | 'reply' | 'none';
+  eventType?: string;
+  note?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** Returns the ids of notices to dispatch once the transaction has committed. */
+export async function applyTransition(
+  deps: ApplyDeps, tip: TipRow, result: TransitionResult, actor: EventActor, t: Transaction, opts: ApplyOptions = {},
+): Promise<number[]> {
+  const at = result.at;
+  const set = result.set;
+  switch (result.action) {
+    case 'release':
+    case 'lease_expired':
+      tip.claimedBy = null;
+      tip.leaseUntil = null;
+      break;
+    case 'assign':
+      tip.unitKey = set.handlingUnitKey ?? tip.unitKey;
+      tip.assignedAt = at;
+      // Art 34's 60 days run from acceptance by the handling body: the first assignment.
+      tip.acceptedAt = tip.acceptedAt ?? at;
+      tip.deliveryState = 'pending';
+      tip.claimedBy = null;
+      tip.leaseUntil = null;
+      break;
+    case 'start':
+      tip.deliveryState = 'accepted';
+      break;
+    case 'answer':
+      tip.answer = result.answer ?? null;
+      tip.answeredAt = at;
+      tip.rating = null;
+      tip.ratedAt = null;
+      tip.claimedBy = null;
+      tip.leaseUntil = null;
+      break;
+    case 'extend':
+      tip.extensionDays = set.extensionDays ?? tip.extensionDays;
+      break;
+    case 'reject':
+    case 'transfer':
+    case 'mark_duplicate':
+    case 'close':
+      tip.concludedAt = at;
+      tip.claimedBy = null;
+      tip.leaseUntil = null;
+      if (set.duplicateOf !== undefined) tip.duplicateOf = String(set.duplicateOf);
+      break;
+    case 'reopen':
+      tip.reopenedAt = set.reopenedAt ?? at;
+      tip.reviewCount = set.reviewCount ?? tip.reviewCount + 1;
+      tip.concludedAt = null;
+      break;
+    case 'claim':
+      break;
+  }
+  tip.state = result.to;
+  tip.concludeBy = concludeByOf(tip, deps.holidays);
+  tip.dueAt = dueAtOf(tip, deps.holidays);
+  tip.updatedAt = at;
+  await tip.save({ transaction: t });
+
+  await deps.repo.appendEvent({
+    tipId: tip.id,
+    type: opts.eventType ?? result.action,
+    actor,
+    fromState: result.from,
+    toState: result.to,
+    reason: result.reason ?? null,
+    note: opts.note ?? result.answer ?? null,
+    ...(opts.data ? { data: opts.data } : {}),
+    at,
+  }, t);
+
+  const mode = opts.notice ?? 'push';
+  if (mode === 'none') return [];
+  const text = citizenNoticeFor(result.to, {
+    trackingCode: tip.code,
+    reason: result.reason ?? null,
+    answer: result.answer ?? null,
+    unitName: await deps.repo.unitName(tip.unitKey),
+    extensionDays: result.action === 'extend' ? tip.extensionDays : null,
+    newDeadline: result.action === 'extend' ? tip.concludeBy : null,
+  });
+  if (!text) return [];
+  if (mode === 'reply') {
+    await deps.notices.recordReplied(tip, result.to, text, t);
+    return [];
+  }
+  return [await deps.notices.queue(tip, result.to, text, t)];
+}

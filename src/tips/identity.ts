@@ -1,0 +1,72 @@
+// Reporter identity at rest: AES-256-GCM with a key id stored beside the ciphertext, so keys can
+// rotate (the first key encrypts, every listed key decrypts), and an HMAC of the citizen id so
+// the bot finds a citizen's own tips without decrypting anything.
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+export interface ReporterIdentity {
+  /** openid on the official account, contact id on Wechaty. */
+  citizenId: string;
+  name?: string;
+  phone?: string;
+}
+
+export interface IdentityVault {
+  /** The key id the next encryption will use (stored in its own column for rotation jobs). */
+  readonly currentKeyId: string;
+  encrypt(identity: ReporterIdentity): string;
+  decrypt(sealed: string): ReporterIdentity;
+  /** HMAC-SHA256 of channel + citizen id, hex: the lookup key for "my tips". */
+  citizenHash(channel: string, citizenId: string): string;
+}
+
+export class IdentityKeyError extends Error {
+  readonly code = 'TIP_IDENTITY_KEY_UNKNOWN';
+  readonly status = 500;
+}
+
+function parseKeys(spec: string): Map<string, Buffer> {
+  const keys = new Map<string, Buffer>();
+  for (const part of spec.split(',')) {
+    const [id, b64] = part.trim().split(':');
+    if (!id || !b64) continue;
+    const key = Buffer.from(b64, 'base64');
+    if (key.length !== 32) throw new IdentityKeyError(`identity key ${id} is not 32 bytes`);
+    keys.set(id, key);
+  }
+  if (keys.size === 0) throw new IdentityKeyError('no identity key configured');
+  return keys;
+}
+
+/** `identityKeys` is "keyId:base64,keyId2:base64" (config tips.identityKeys). */
+export function createIdentityVault(identityKeys: string, hashKey: string): IdentityVault {
+  const keys = parseKeys(identityKeys);
+  const [currentKeyId, currentKey] = [...keys.entries()][0] ?? [];
+  if (!currentKeyId || !currentKey) throw new IdentityKeyError('no identity key configured');
+  return {
+    currentKeyId,
+    encrypt(identity) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', currentKey, iv);
+      // The key id is authenticated too: a ciphertext cannot be relabelled to another key.
+      cipher.setAAD(Buffer.from(currentKeyId));
+      const body = Buffer.concat([cipher.update(JSON.stringify(identity), 'utf8'), cipher.final()]);
+      const tag = cipher.getAuthTag();
+      return ['v1', currentKeyId, iv.toString('base64'), tag.toString('base64'), body.toString('base64')].join(':');
+    },
+    decrypt(sealed) {
+      const [version, keyId, iv, tag, body] = sealed.split(':');
+      const key = keyId ? keys.get(keyId) : undefined;
+      if (version !== 'v1' || !key || !iv || !tag || body === undefined) {
+        throw new IdentityKeyError(`cannot decrypt identity sealed with key ${keyId ?? '?'}`);
+      }
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+      decipher.setAAD(Buffer.from(keyId ?? ''));
+      decipher.setAuthTag(Buffer.from(tag, 'base64'));
+      const text = Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+      return JSON.parse(text) as ReporterIdentity;
+    },
+    citizenHash(channel, citizenId) {
+      return createHmac('sha256', hashKey).update(`${channel}:${citizenId}`).digest('hex');
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// The tips module: built once by the boot sequence (compose.ts) and handed its collaborators.
+// It owns the tip record, the queue, the staff API over tips and the citizen's TipDesk.
+import type Router from '@koa/router';
+import type { AppConfig } from '../config/index.js';
+import type { Database } from '../db/index.js';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import type { TipAnnouncer, TipDesk } from '../bot/ports.js';
+import type { WechatClient } from '../wechat/index.js';
+import { createStaff, defineStaffModels } from '../staff/accounts.js';
+import { LoginThrottle } from '../staff/auth.js';
+import { staffRouter } from '../staff/routes.js';
+import { createSessionStore } from '../staff/sessions.js';
+import { createAnnouncer } from './announcer.js';
+import { createDesk } from './desk.js';
+import { createIdentityVault } from './identity.js';
+import { createNoticeCenter, type TextSender } from './notices.js';
+import { createTipRepository } from './repository.js';
+import { tipsRouter } from './routes.js';
+import { createTipService } from './service.js';
+
+export interface TipsModuleDeps {
+  config: AppConfig;
+  logger: Logger;
+  metrics: Metrics;
+  db: Database;
+  wechat: WechatClient;
+}
+
+export interface TipsModule {
+  desk: TipDesk;
+  announcer: TipAnnouncer;
+  routers: Router[];
+  /** First start: creates the `admin` account from config staff.adminPassword when set and absent. */
+  seed(): Promise<void>;
+  /** The Wechaty adapter registers how to reach its citizens; until then their notices wait. */
+  registerNoticeSender(channel: 'wechaty', sender: TextSender): void;
+  /** Waits for citizen notices still being sent. */
+  close(): Promise<void>;
+}
+
+export async function createTipsModule(deps: TipsModuleDeps): Promise<TipsModule> {
+  const { config, logger, db } = deps;
+  const log = logger.child({ module: 'tips' });
+  const holidays = config.holidays;
+  const vault = createIdentityVault(config.tips.identityKeys, config.tips.identityHashKey);
+  const repo = createTipRepository(db);
+  const notices = createNoticeCenter({
+    models: repo.models, vault, wechat: deps.wechat, templateId: config.wechat.templates.tipStatus, logger: log,
+  });
+  const announcer = createAnnouncer(repo, log);
+  const desk = createDesk({ db, repo, vault, notices, announcer, holidays, metrics: deps.metrics, logger: log });
+  const serviceDeps = { db, repo, notices, holidays };
+  const service = createTipService(serviceDeps);
+
+  const staffModels = defineStaffModels(db);
+  const sessions = createSessionStore(staffModels, config.staff.sessionHours);
+  const throttle = new LoginThrottle({ maxFailures: config.staff.loginMaxFailures, lockMinutes: config.staff.loginLockMinutes });
+
+  const routers = [
+    staffRouter({ models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure }),
+    tipsRouter({
+      sessions,
+      service,
+      reads: { ...serviceDeps, vault },
+      queue: { ...serviceDeps, leaseMinutes: config.tips.leaseMinutes },
+    }),
+  ];
+
+  return {
+    desk,
+    announcer,
+    routers,
+    async seed() {
+      if (!config.staff.adminPassword) return;
+      if (await staffModels.Staff.findOne({ where: { username: 'admin' } })) return;
+      await createStaff(db, staffModels, { username: 'admin', password: config.staff.adminPassword, role: 'admin', displayName: '系统管理员' });
+      log.info('admin account created from ADMIN_PASSWORD');
+    },
+    registerNoticeSender(channel, sender) {
+      notices.registerSender(channel, sender);
+    },
+    async close() {
+      await notices.idle();
+    },
+  };
+}
+
+export type { TextSender as NoticeSender } from './notices.js';

@@ -1,0 +1,164 @@
+// Telling the citizen. A notice row is written in the same transaction as the change it reports;
+// sending happens after commit and never fails the staff action: a send that cannot happen
+// (outside the 48-hour window, no template, no sender for the channel, WeChat down) leaves the
+// notice pending, and the bot shows it at the citizen's next message.
+import type { Transaction } from 'sequelize';
+import { Op } from 'sequelize';
+import type { Logger } from '../platform/logger.js';
+import type { CustomMessage, TemplateMessage } from '../wechat/client/types.js';
+import type { IdentityVault } from './identity.js';
+import type { TipModels, TipNoticeRow, TipRow, NoticeChannel } from './models.js';
+import { formatShanghaiDate } from './rules/shanghai-time.js';
+import { STATE_LABELS, isTipState } from './types.js';
+
+/** The part of WechatClient notices use. */
+export interface NoticeWechat {
+  messageCustomSend(msg: CustomMessage): Promise<void>;
+  messageTemplateSend(msg: TemplateMessage): Promise<string>;
+}
+
+export interface TextSender {
+  sendText(citizenId: string, text: string): Promise<void>;
+}
+
+export const CUSTOM_WINDOW_MS = 48 * 60 * 60 * 1000;
+// After this many failed pushes the notice waits for the citizen's next message only.
+const MAX_ATTEMPTS = 3;
+
+export interface NoticeCenter {
+  /** Writes a pending notice inside the caller's transaction; returns its id to dispatch after commit. */
+  queue(tip: TipRow, kind: string, text: string, t: Transaction): Promise<number>;
+  /** The bot itself replies the confirmation: record it as delivered through the reply. */
+  recordReplied(tip: TipRow, kind: string, text: string, t: Transaction): Promise<void>;
+  /** Fire-and-forget send of committed notices; close() waits for sends in flight. */
+  dispatch(ids: number[]): void;
+  takePending(reporterHash: string): Promise<string[]>;
+  registerSender(channel: string, sender: TextSender): void;
+  /** Resolves when every send started so far has finished (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+export interface NoticeDeps {
+  models: TipModels;
+  vault: IdentityVault;
+  wechat: NoticeWechat;
+  templateId: string;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
+  const { TipNotice, Tip, CitizenContact } = deps.models;
+  const now = deps.now ?? (() => new Date());
+  const senders = new Map<string, TextSender>();
+  const inFlight = new Set<Promise<void>>();
+
+  const base = (tip: TipRow, kind: string, text: string) => ({
+    tipId: tip.id, reporterHash: tip.reporterHash, citizenChannel: tip.channel, kind, text, lastError: null,
+  });
+
+  async function markSent(n: TipNoticeRow, channel: NoticeChannel): Promise<void> {
+    await TipNotice.update(
+      { state: 'sent', channel, attempts: n.attempts + 1, deliveredAt: now(), lastError: null },
+      { where: { id: n.id, state: 'pending' } },
+    );
+  }
+
+  async function push(n: TipNoticeRow, tip: TipRow, citizenId: string): Promise<NoticeChannel | undefined> {
+    if (n.citizenChannel !== 'official_account') {
+      const sender = senders.get(n.citizenChannel);
+      if (!sender) return undefined;
+      await sender.sendText(citizenId, n.text);
+      return 'wechaty';
+    }
+    const contact = await CitizenContact.findByPk(n.reporterHash);
+    if (contact && now().getTime() - contact.lastMessageAt.getTime() < CUSTOM_WINDOW_MS) {
+      await deps.wechat.messageCustomSend({ touser: citizenId, msgtype: 'text', text: { content: n.text } });
+      return 'custom';
+    }
+    if (deps.templateId) {
+      await deps.wechat.messageTemplateSend(templateFor(n, tip, citizenId, deps.templateId, now()));
+      return 'template';
+    }
+    return undefined;
+  }
+
+  async function deliver(id: number): Promise<void> {
+    const n = await TipNotice.findByPk(id);
+    if (!n || n.state !== 'pending') return;
+    const tip = await Tip.findByPk(n.tipId);
+    if (!tip) return;
+    try {
+      const citizenId = deps.vault.decrypt(tip.reporterSealed).citizenId;
+      const channel = await push(n, tip, citizenId);
+      if (channel) await markSent(n, channel);
+    } catch (err) {
+      const attempts = n.attempts + 1;
+      deps.logger.warn({ err, noticeId: id, attempts }, 'citizen notice not sent; kept for the next message');
+      await TipNotice.update(
+        { attempts, state: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', lastError: String((err as Error).message ?? err).slice(0, 255) },
+        { where: { id, state: 'pending' } },
+      ).catch((e: unknown) => deps.logger.error({ err: e, noticeId: id }, 'notice state not recorded'));
+    }
+  }
+
+  return {
+    async queue(tip, kind, text, t) {
+      const row = await TipNotice.create({ ...base(tip, kind, text), state: 'pending', channel: null, deliveredAt: null }, { transaction: t });
+      return row.id;
+    },
+    async recordReplied(tip, kind, text, t) {
+      await TipNotice.create({ ...base(tip, kind, text), state: 'sent', channel: 'reply', attempts: 1, deliveredAt: now() }, { transaction: t });
+    },
+    dispatch(ids) {
+      for (const id of ids) {
+        const p = deliver(id).catch((err: unknown) => deps.logger.error({ err, noticeId: id }, 'notice dispatch failed'));
+        inFlight.add(p);
+        void p.finally(() => inFlight.delete(p));
+      }
+    },
+    async takePending(reporterHash) {
+      const rows = await TipNotice.findAll({
+        where: { reporterHash, state: { [Op.in]: ['pending', 'failed'] } },
+        order: [['id', 'ASC']],
+        limit: 20,
+      });
+      const texts: string[] = [];
+      for (const n of rows) {
+        // Conditional update: a push that raced us wins, and the citizen sees the notice once.
+        const [count] = await TipNotice.update(
+          { state: 'shown', channel: 'shown', deliveredAt: now() },
+          { where: { id: n.id, state: { [Op.in]: ['pending', 'failed'] } } },
+        );
+        if (count > 0) texts.push(n.text);
+      }
+      return texts;
+    },
+    registerSender(channel, sender) {
+      senders.set(channel, sender);
+    },
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/**
+ * Template data keys follow the 办理进度通知 template the account registers (see CONTEXT.md):
+ * character_string1 code, phrase2 state, thing3 short text (WeChat caps `thing` at 20 chars), time4.
+ */
+function templateFor(n: TipNoticeRow, tip: TipRow, openid: string, templateId: string, at: Date): TemplateMessage {
+  const label = isTipState(n.kind) ? STATE_LABELS[n.kind] : n.kind;
+  const short = Array.from(n.text.replace(/\s+/g, '')).slice(0, 20).join('');
+  return {
+    touser: openid,
+    template_id: templateId,
+    client_msg_id: `tip-notice-${n.id}`,
+    data: {
+      character_string1: { value: tip.code },
+      phrase2: { value: label },
+      thing3: { value: short },
+      time4: { value: formatShanghaiDate(at) },
+    },
+  };
+}

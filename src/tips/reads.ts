@@ -1,0 +1,110 @@
+// The staff read side: the list (policy filter + search), the detail with its timeline, and
+// duplicate hints. Seeing a reporter's identity is itself an event, written before it is shown.
+import { Op, type WhereOptions } from 'sequelize';
+import type { StaffPrincipal } from '../staff/accounts.js';
+import type { IdentityVault } from './identity.js';
+import type { TipRow } from './models.js';
+import { actionsFrom, type TipAction } from './rules/state-machine.js';
+import { can, tipListFilter, type PolicyAction } from './policy.js';
+import { suggestDuplicates, type DuplicateSuggestion } from './rules/duplicates.js';
+import { likeContains } from './repository.js';
+import { scopeOf, whereForListFilter } from './scope.js';
+import { loadFor, staffActor, type ServiceDeps } from './service.js';
+import { eventView, staffView, type StaffEventView, type StaffTipView } from './views.js';
+import type { ListQuery } from './validation.js';
+import type { Category } from './types.js';
+import { redactText } from './rules/redact.js';
+
+export interface ReadDeps extends ServiceDeps {
+  vault: IdentityVault;
+}
+
+export interface TipPage { items: StaffTipView[]; total: number; page: number; pageSize: number }
+
+export interface TipDetail {
+  tip: StaffTipView;
+  transcript: unknown;
+  events: StaffEventView[];
+  allowedActions: string[];
+  /** ?identity=1 was asked but the policy does not grant it: the reporter stays redacted. */
+  identityWithheld: boolean;
+}
+
+const ACTION_POLICY: Partial<Record<TipAction, PolicyAction>> = {
+  claim: 'tip.claim', release: 'tip.release', assign: 'tip.assign', start: 'tip.start', answer: 'tip.answer',
+  extend: 'tip.extend', reject: 'tip.reject', mark_duplicate: 'tip.mark_duplicate', close: 'tip.close', reopen: 'tip.reopen',
+};
+
+export async function listTips(deps: ReadDeps, actor: StaffPrincipal, q: ListQuery): Promise<TipPage> {
+  const scope = whereForListFilter(tipListFilter(actor));
+  if (!scope) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
+  const now = new Date();
+  const s = deps.db.sequelize;
+  const and: Array<WhereOptions<TipRow>> = [scope];
+  if (q.state) and.push({ state: q.state });
+  if (q.colour) and.push({ colour: q.colour });
+  if (q.category) and.push({ category: q.category });
+  if (q.county) and.push({ [Op.or]: [{ handlerCountyCode: q.county }, { placeCountyCode: q.county }] });
+  if (q.overdue === true) and.push({ dueAt: { [Op.lt]: now } });
+  if (q.overdue === false) and.push({ [Op.or]: [{ dueAt: null }, { dueAt: { [Op.gte]: now } }] });
+  if (q.q) {
+    // '!' escapes % and _ the same way in both dialects (a backslash means different things in
+    // MySQL and SQLite string literals); the pattern itself goes through Sequelize's escaping.
+    const pattern = s.literal(`${s.escape(likeContains(q.q))} ESCAPE '!'`);
+    and.push({ [Op.or]: [s.where(s.col('code'), Op.like, pattern), s.where(s.col('description'), Op.like, pattern)] } as WhereOptions<TipRow>);
+  }
+  const { rows, total } = await deps.repo.list({ [Op.and]: and }, q);
+  return { items: rows.map((r) => staffView(r, undefined, now)), total, page: q.page, pageSize: q.pageSize };
+}
+
+export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: string, wantIdentity: boolean): Promise<TipDetail> {
+  const tip = await loadFor(deps, actor, code, 'tip.view');
+  const scope = scopeOf(tip);
+  const entitled = wantIdentity && can(actor, 'tip.view_identity', scope);
+  const handler = tip.deliveryState === 'pending' && actor.unitKey !== null && actor.unitKey === tip.unitKey;
+  if (entitled || handler) {
+    // The log entry commits before the identity leaves the process (Art 46: every view is logged).
+    await deps.db.transaction(async (t) => {
+      if (entitled) {
+        await deps.repo.appendEvent({ tipId: tip.id, type: 'identity_viewed', actor: staffActor(actor), fromState: tip.state, toState: tip.state }, t);
+      }
+      if (handler) {
+        // Delivery is tracked apart from state: the handling unit has now opened it.
+        await deps.repo.models.Tip.update({ deliveryState: 'seen' }, { where: { id: tip.id, deliveryState: 'pending' }, transaction: t });
+        await deps.repo.appendEvent({ tipId: tip.id, type: 'delivered', actor: staffActor(actor), fromState: tip.state, toState: tip.state }, t);
+        tip.deliveryState = 'seen';
+      }
+    });
+  }
+  const identity = entitled ? deps.vault.decrypt(tip.reporterSealed) : undefined;
+  const events = await deps.repo.events(tip.id);
+  const transcript = JSON.parse(tip.transcript) as Array<{ text?: string }>;
+  return {
+    tip: staffView(tip, identity),
+    transcript: identity ? transcript : transcript.map((e) => (e.text ? { ...e, text: redactText(e.text) } : e)),
+    events: events.map((e) => eventView(e, Boolean(identity))),
+    allowedActions: actionsFrom(tip.state as never).filter((a) => {
+      const p = ACTION_POLICY[a];
+      return p !== undefined && can(actor, p, scope);
+    }),
+    identityWithheld: wantIdentity && !entitled,
+  };
+}
+
+export interface DuplicateHint extends Omit<DuplicateSuggestion, 'id'> { code: string; state: string; createdAt: string }
+
+export async function duplicateHints(deps: ReadDeps, actor: StaffPrincipal, code: string): Promise<DuplicateHint[]> {
+  const tip = await loadFor(deps, actor, code, 'tip.view');
+  const since = new Date(tip.createdAt.getTime() - 31 * 86_400_000);
+  const recent = (await deps.repo.recentSince(since, 500)).filter((r) => r.id !== tip.id && can(actor, 'tip.view', scopeOf(r)));
+  const byId = new Map(recent.map((r) => [r.id, r]));
+  const probe = (r: TipRow) => ({
+    id: r.id, reporterHash: r.reporterHash, text: r.description, category: r.category as Category,
+    countyCode: r.placeCountyCode, townshipCode: r.placeTownshipCode, receivedAt: r.createdAt,
+  });
+  return suggestDuplicates(probe(tip), recent.map(probe)).slice(0, 20).flatMap((s) => {
+    const r = byId.get(Number(s.id));
+    // Internal row ids stay inside; staff refer to tips by code.
+    return r ? [{ reason: s.reason, score: s.score, code: r.code, state: r.state, createdAt: r.createdAt.toISOString() }] : [];
+  });
+}

@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import request from 'supertest';
+import type { TestContext } from '../support/harness.js';
+import { addStaff, context, PASSWORD } from '../tips/helpers.js';
+
+describe('staff login and sessions', () => {
+  let ctx: TestContext;
+  beforeEach(async () => { ctx = await context(); });
+  afterEach(async () => { await ctx.close(); });
+
+  it('logs in with an HttpOnly SameSite=Strict cookie whose token is stored only hashed', async () => {
+    await addStaff(ctx, { username: 'triage1', role: 'triage' });
+    const agent = request.agent(ctx.callback);
+    const res = await agent.post('/api/staff/login').send({ username: 'triage1', password: PASSWORD }).expect(200);
+    expect(res.body.staff).to.include({ username: 'triage1', role: 'triage' });
+    expect(res.body.staff).not.to.have.property('passwordHash');
+    const setCookie = String(res.headers['set-cookie']);
+    expect(setCookie).to.match(/httponly/i);
+    expect(setCookie).to.match(/samesite=strict/i);
+    const token = /pasm_staff=([^;]+)/.exec(setCookie)?.[1] ?? '';
+    expect(Buffer.from(token, 'base64url')).to.have.length(32);
+    const rows = await ctx.services.db.sequelize.query('SELECT token_hash FROM staff_sessions', { type: 'SELECT' }) as Array<{ token_hash: string }>;
+    expect(rows.map((r) => r.token_hash)).to.deep.equal([createHash('sha256').update(token).digest('hex')]);
+
+    const me = await agent.get('/api/staff/me').expect(200);
+    expect(me.body.staff.username).to.equal('triage1');
+    await agent.post('/api/staff/logout').expect(204);
+    await agent.get('/api/staff/me').expect(401);
+  });
+
+  it('stores scrypt hashes, never the password', async () => {
+    await addStaff(ctx, { username: 'someone', role: 'editor' });
+    const [row] = await ctx.services.db.sequelize.query('SELECT password_hash FROM staff', { type: 'SELECT' }) as Array<{ password_hash: string }>;
+    expect(row!.password_hash).to.match(/^scrypt\$/);
+    expect(row!.password_hash).not.to.include(PASSWORD);
+  });
+
+  it('refuses a wrong password and throttles after repeated failures per username', async () => {
+    await addStaff(ctx, { username: 'victim', role: 'triage' });
+    const max = ctx.config.staff.loginMaxFailures;
+    for (let i = 0; i < max; i += 1) {
+      const r = await request(ctx.callback).post('/api/staff/login').send({ username: 'victim', password: 'wrong-password' }).expect(401);
+      expect(r.body.error.code).to.equal('LOGIN_FAILED');
+    }
+    const locked = await request(ctx.callback).post('/api/staff/login').send({ username: 'victim', password: PASSWORD }).expect(429);
+    expect(locked.body.error.code).to.equal('LOGIN_THROTTLED');
+  });
+
+  it('throttles one IP spraying many usernames', async () => {
+    const max = ctx.config.staff.loginMaxFailures * 4;
+    for (let i = 0; i < max; i += 1) {
+      await request(ctx.callback).post('/api/staff/login').set('X-Forwarded-For', '203.0.113.9')
+        .send({ username: `user${i}`, password: 'wrong-password' }).expect(401);
+    }
+    const r = await request(ctx.callback).post('/api/staff/login').set('X-Forwarded-For', '203.0.113.9')
+      .send({ username: 'other', password: 'x' }).expect(429);
+    expect(r.body.error.code).to.equal('LOGIN_THROTTLED');
+    // Another address is not affected.
+    await request(ctx.callback).post('/api/staff/login').set('X-Forwarded-For', '203.0.113.10')
+      .send({ username: 'other', password: 'x' }).expect(401);
+  });
+
+  it('validates the login body strictly, field by field', async () => {
+    const r = await request(ctx.callback).post('/api/staff/login').send({ username: 'a', password: 'b', remember: true }).expect(400);
+    expect(r.body.error.code).to.equal('VALIDATION_FAILED');
+    expect(r.body.error.fields).to.deep.include({ path: '(body)', message: '不允许的字段：remember' });
+    const r2 = await request(ctx.callback).post('/api/staff/login').send({ password: 'b' }).expect(400);
+    expect(r2.body.error.fields).to.deep.equal([{ path: 'username', message: '必填' }]);
+  });
+
+  it('requires a session for the staff API', async () => {
+    const r = await request(ctx.callback).get('/api/staff/tips').expect(401);
+    expect(r.body.error.code).to.equal('UNAUTHENTICATED');
+    await request(ctx.callback).get('/api/staff/tips').set('Cookie', 'pasm_staff=forged-token-forged-token-forged-token-abcd').expect(401);
+  });
+});
+
+describe('admin seed', () => {
+  it('creates admin from staff.adminPassword on first start, once', async () => {
+    const ctx = await context({ staff: { adminPassword: 'first-start-password' } });
+    try {
+      await ctx.services.tips.seed();
+      const rows = await ctx.services.db.sequelize.query("SELECT role FROM staff WHERE username = 'admin'", { type: 'SELECT' }) as Array<{ role: string }>;
+      expect(rows).to.deep.equal([{ role: 'admin' }]);
+      await request(ctx.callback).post('/api/staff/login').send({ username: 'admin', password: 'first-start-password' }).expect(200);
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -1,0 +1,137 @@
+import { expect } from 'chai';
+import type { TestContext } from '../support/harness.js';
+import { usingMysql } from '../support/database.js';
+import { context, staffAgent, submission, type Agent } from './helpers.js';
+
+const eventsOf = async (ctx: TestContext, code: string) =>
+  await ctx.services.db.sequelize.query(
+    'SELECT e.type, e.from_state, e.to_state, e.reason FROM tip_events e JOIN tips t ON t.id = e.tip_id WHERE t.code = ? ORDER BY e.id',
+    { replacements: [code], type: 'SELECT' },
+  ) as Array<{ type: string; from_state: string | null; to_state: string | null; reason: string | null }>;
+
+describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
+  let ctx: TestContext;
+  let triage: Agent;
+  let county: Agent;
+  beforeEach(async () => {
+    ctx = await context();
+    triage = (await staffAgent(ctx, { username: 'triage1', role: 'triage' })).agent;
+    county = (await staffAgent(ctx, { username: 'sanyuan', role: 'county', countyCode: '350404' })).agent;
+  });
+  afterEach(async () => { await ctx.close(); });
+
+  it('received → claimed → assigned → in_progress → extended → answered → rated → closed, with notices', async () => {
+    const sub = submission();
+    const desk = ctx.services.tips.desk;
+    const { code } = await desk.submit(sub);
+    await desk.touch(sub.citizen, new Date()); // inside the 48-hour window: customer-service messages
+
+    // County staff do not see it before it is assigned to them.
+    expect((await county.get('/api/staff/tips').expect(200)).body.total).to.equal(0);
+    await county.get(`/api/staff/tips/${code}`).expect(404);
+
+    await triage.post('/api/staff/tips/claim-next').expect(200);
+    const assigned = await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404' }).expect(200);
+    expect(assigned.body.tip).to.include({ state: 'assigned', unitKey: '350404', handlerCountyCode: '350404', deliveryState: 'pending' });
+    const custom1 = await ctx.fakeWechat.waitForCall('/cgi-bin/message/custom/send', 5000);
+    expect(custom1.body).to.deep.include({ touser: sub.citizen.id, msgtype: 'text' });
+    expect(JSON.stringify(custom1.body)).to.include('三元区');
+
+    const list = await county.get('/api/staff/tips').expect(200);
+    expect(list.body.items.map((t: { code: string }) => t.code)).to.deep.equal([code]);
+    const detail = await county.get(`/api/staff/tips/${code}`).expect(200);
+    expect(detail.body.tip.deliveryState).to.equal('seen');
+    expect(detail.body.allowedActions).to.include.members(['start', 'answer']);
+    await county.post(`/api/staff/tips/${code}/start`).expect(200);
+    // One extension of at most 30 days, with a reason.
+    const tooLong = await county.post(`/api/staff/tips/${code}/extend`).send({ days: 31, reason: '需要调查' }).expect(400);
+    expect(tooLong.body.error.code).to.equal('VALIDATION_FAILED');
+    const ext = await county.post(`/api/staff/tips/${code}/extend`).send({ days: 20, reason: '需要现场调查' }).expect(200);
+    expect(ext.body.tip).to.include({ state: 'extended', extensionDays: 20 });
+    const again = await county.post(`/api/staff/tips/${code}/extend`).send({ days: 5, reason: '还需要时间' }).expect(409);
+    expect(again.body.error.code).to.equal('TIP_ALREADY_EXTENDED');
+    await ctx.fakeWechat.waitForCall('/cgi-bin/message/custom/send', 5000);
+
+    await county.post(`/api/staff/tips/${code}/answer`).send({ answer: '已约谈施工方，晚间停止施工。' }).expect(200);
+    const custom3 = await ctx.fakeWechat.waitForCall('/cgi-bin/message/custom/send', 5000);
+    expect(JSON.stringify(custom3.body)).to.include('已约谈施工方');
+
+    const mine = await desk.getMine(sub.citizen, code);
+    expect(mine).to.include({ state: 'answered', canRate: true, answer: '已约谈施工方，晚间停止施工。' });
+    expect(await desk.getMine({ channel: 'official_account', id: 'someone-else' }, code)).to.equal(undefined);
+    const rated = await desk.rate(sub.citizen, code, 'satisfied');
+    expect(rated).to.include({ state: 'closed', rating: 'satisfied', canRate: false });
+
+    const events = await eventsOf(ctx, code);
+    expect(events.map((e) => e.type)).to.deep.equal([
+      'received', 'claimed', 'assign', 'delivered', 'start', 'extend', 'answer', 'rated', 'close',
+    ]);
+    expect(events.at(-1)!.to_state).to.equal('closed');
+    await ctx.services.tips.close(); // waits for sends in flight
+    const notices = await ctx.services.db.sequelize.query(
+      'SELECT n.kind, n.state, n.channel FROM tip_notices n JOIN tips t ON t.id = n.tip_id WHERE t.code = ? ORDER BY n.id',
+      { replacements: [code], type: 'SELECT' },
+    );
+    expect(notices).to.deep.equal([
+      { kind: 'received', state: 'sent', channel: 'reply' },
+      { kind: 'assigned', state: 'sent', channel: 'custom' },
+      { kind: 'extended', state: 'sent', channel: 'custom' },
+      { kind: 'answered', state: 'sent', channel: 'custom' },
+      { kind: 'closed', state: 'sent', channel: 'reply' },
+    ]);
+  });
+
+  it('rejects with a reason, marks duplicates, and refuses illegal moves', async () => {
+    const desk = ctx.services.tips.desk;
+    const a = await desk.submit(submission());
+    const b = await desk.submit(submission());
+    const c = await desk.submit(submission());
+    const noReason = await triage.post(`/api/staff/tips/${a.code}/reject`).send({}).expect(400);
+    expect(noReason.body.error.fields).to.deep.equal([{ path: 'reason', message: '必填' }]);
+    await triage.post(`/api/staff/tips/${a.code}/reject`).send({ reason: '不属于政法工作范围' }).expect(200);
+    const dup = await triage.post(`/api/staff/tips/${b.code}/duplicate`).send({ of: c.code }).expect(200);
+    expect(dup.body.tip).to.include({ state: 'duplicate', duplicateOf: c.code });
+    const self = await triage.post(`/api/staff/tips/${c.code}/duplicate`).send({ of: c.code }).expect(400);
+    expect(self.body.error.code).to.equal('TIP_DUPLICATE_OF_SELF');
+    const illegal = await triage.post(`/api/staff/tips/${a.code}/close`).send({}).expect(409);
+    expect(illegal.body.error.code).to.equal('TIP_ILLEGAL_TRANSITION');
+    const unknown = await triage.post(`/api/staff/tips/${c.code}/assign`).send({ unitKey: 'police', colour: 'red' }).expect(400);
+    expect(unknown.body.error.code).to.equal('VALIDATION_FAILED');
+    const badUnit = await triage.post(`/api/staff/tips/${c.code}/assign`).send({ unitKey: 'nowhere' }).expect(400);
+    expect(badUnit.body.error.fields).to.deep.equal([{ path: 'unitKey', message: '单位不存在' }]);
+    await triage.get('/api/staff/tips/SM250101ZZZZZZ').expect(404);
+    await triage.get('/api/staff/tips/not-a-code').expect(400);
+    const events = await eventsOf(ctx, a.code);
+    expect(events.at(-1)).to.include({ type: 'reject', to_state: 'rejected', reason: '不属于政法工作范围' });
+  });
+
+  it('colour override with a reason is logged and reorders the queue', async () => {
+    const desk = ctx.services.tips.desk;
+    const first = await desk.submit(submission({ description: '路灯坏了' }));
+    const second = await desk.submit(submission({ description: '路面有坑' }));
+    const res = await triage.post(`/api/staff/tips/${second.code}/colour`).send({ colour: 'red', reason: '附近小学放学路段' }).expect(200);
+    expect(res.body.tip).to.include({ colour: 'red', computedColour: 'green' });
+    expect((await triage.post('/api/staff/tips/claim-next').expect(200)).body.tip.code).to.equal(second.code);
+    const events = await eventsOf(ctx, second.code);
+    expect(events.find((e) => e.type === 'colour_changed')).to.include({ reason: '附近小学放学路段' });
+    expect(first.code).to.be.a('string');
+    const noReason = await triage.post(`/api/staff/tips/${first.code}/colour`).send({ colour: 'yellow' }).expect(400);
+    expect(noReason.body.error.fields[0].path).to.equal('reason');
+  });
+
+  it('citizen review (复查) within 30 days when unsatisfied, and staff reopen', async () => {
+    const sub = submission();
+    const desk = ctx.services.tips.desk;
+    const { code } = await desk.submit(sub);
+    await triage.post('/api/staff/tips/claim-next').expect(200);
+    await triage.post(`/api/staff/tips/${code}/answer`).send({ answer: '已转告社区处理。' }).expect(200);
+    const rated = await desk.rate(sub.citizen, code, 'unsatisfied');
+    expect(rated).to.include({ state: 'answered', rating: 'unsatisfied', canRequestReview: true });
+    const reopened = await desk.requestReview(sub.citizen, code, '问题仍未解决');
+    expect(reopened.state).to.equal('reopened');
+    const detail = await triage.get(`/api/staff/tips/${code}`).expect(200);
+    expect(detail.body.events.map((e: { type: string }) => e.type)).to.include('review_requested');
+    await triage.post(`/api/staff/tips/${code}/answer`).send({ answer: '复查：已督促社区整改。' }).expect(200);
+    expect((await desk.getMine(sub.citizen, code))!.canRate).to.equal(true);
+  });
+});

@@ -1,0 +1,111 @@
+import { expect } from 'chai';
+import type { TestContext } from '../support/harness.js';
+import { usingMysql } from '../support/database.js';
+import { context, staffAgent, submission, type Agent } from './helpers.js';
+
+describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
+  let ctx: TestContext;
+  let triage: Agent;
+  beforeEach(async () => {
+    ctx = await context();
+    triage = (await staffAgent(ctx, { username: 'triage1', role: 'triage' })).agent;
+  });
+  afterEach(async () => { await ctx.close(); });
+
+  it('redacts the reporter and numbers in the text unless identity=1 is asked and allowed, and logs each view', async () => {
+    const { code } = await ctx.services.tips.desk.submit(submission({
+      description: '我叫张三，电话13912345678，身份证350404199001011234，邻居噪音扰民',
+    }));
+    const plain = await triage.get(`/api/staff/tips/${code}`).expect(200);
+    expect(plain.body.tip.reporter).to.deep.equal({ anonymous: false, revealed: false });
+    expect(plain.body.tip.description).to.include('139****5678');
+    expect(plain.body.tip.description).not.to.include('13912345678');
+    expect(plain.body.tip.description).not.to.include('350404199001011234');
+    expect(JSON.stringify(plain.body.transcript)).not.to.include('13912345678');
+    expect(plain.body.events.map((e: { type: string }) => e.type)).not.to.include('identity_viewed');
+
+    const full = await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200);
+    expect(full.body.tip.reporter).to.include({ revealed: true, name: '张三', phone: '13912345678' });
+    expect(full.body.tip.description).to.include('13912345678');
+    const again = await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200);
+    const views = again.body.events.filter((e: { type: string }) => e.type === 'identity_viewed');
+    expect(views).to.have.length(2);
+    expect(views[0].actorName).to.equal('triage1');
+
+    // A county officer (no identity right) who handles it gets the redacted view, and no log entry.
+    await triage.post('/api/staff/tips/claim-next').expect(200);
+    await triage.post(`/api/staff/tips/${code}/assign`).send({ townshipCode: '350404001' }).expect(200);
+    const county = (await staffAgent(ctx, { username: 'sanyuan', role: 'county', countyCode: '350404' })).agent;
+    const c = await county.get(`/api/staff/tips/${code}?identity=1`).expect(200);
+    expect(c.body.tip.reporter.revealed).to.equal(false);
+    expect(c.body.identityWithheld).to.equal(true);
+    const township = (await staffAgent(ctx, { username: 'liedong', role: 'township', townshipCode: '350404001' })).agent;
+    await township.get(`/api/staff/tips/${code}`).expect(200);
+    const other = (await staffAgent(ctx, { username: 'other-town', role: 'township', townshipCode: '350404002' })).agent;
+    await other.get(`/api/staff/tips/${code}`).expect(404);
+    const [{ n }] = await ctx.services.db.sequelize.query("SELECT COUNT(*) AS n FROM tip_events WHERE type = 'identity_viewed'", { type: 'SELECT' }) as unknown as [{ n: number }];
+    expect(Number(n)).to.equal(2);
+  });
+
+  it('检举控告: city triage, supervisors and discipline only, never the accused unit nor county staff', async () => {
+    const { code } = await ctx.services.tips.desk.submit(submission({ category: 'report', description: '某派出所民警收受好处费' }));
+    const police = (await staffAgent(ctx, { username: 'police-triage', role: 'triage', unitKey: 'police' })).agent;
+    const discipline = (await staffAgent(ctx, { username: 'jiwei', role: 'county', countyCode: '350404', unitKey: 'discipline' })).agent;
+    const supervisor = (await staffAgent(ctx, { username: 'duban', role: 'supervisor' })).agent;
+    const county = (await staffAgent(ctx, { username: 'sanyuan', role: 'county', countyCode: '350404' })).agent;
+    const editor = (await staffAgent(ctx, { username: 'editor', role: 'editor' })).agent;
+
+    await triage.post('/api/staff/tips/claim-next').expect(200);
+    // Naming the accused unit; the tip cannot go to it nor to county staff.
+    const toAccused = await triage.post(`/api/staff/tips/${code}/assign`).send({ unitKey: 'police', accusedUnitKey: 'police' }).expect(409);
+    expect(toAccused.body.error.code).to.equal('TIP_ASSIGN_TO_ACCUSED');
+    const unnamed = await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404' }).expect(409);
+    expect(unnamed.body.error.code).to.equal('TIP_ACCUSED_UNIT_REQUIRED');
+    // To the county: only the county's discipline officer there sees it.
+    await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404', accusedUnitKey: 'police' }).expect(200);
+
+    await police.get(`/api/staff/tips/${code}`).expect(404);
+    expect((await police.get('/api/staff/tips').expect(200)).body.total).to.equal(0);
+    await county.get(`/api/staff/tips/${code}`).expect(404);
+    expect((await county.get('/api/staff/tips').expect(200)).body.total).to.equal(0);
+    await supervisor.get(`/api/staff/tips/${code}?identity=1`).expect(200);
+    const d = await discipline.get(`/api/staff/tips/${code}?identity=1`).expect(200);
+    expect(d.body.tip.reporter.revealed).to.equal(true);
+    expect((await editor.get('/api/staff/tips').expect(200)).body.total).to.equal(0);
+    await editor.get(`/api/staff/tips/${code}`).expect(404);
+  });
+
+  it('lists with filters, a literal text search and paging', async () => {
+    const desk = ctx.services.tips.desk;
+    const a = await desk.submit(submission({ description: '折扣100%_返现 的广告骚扰', category: 'fraud' }));
+    await desk.submit(submission({ description: '折扣100元返现' , category: 'fraud' }));
+    await desk.submit(submission({ description: '有人持刀威胁', danger: true }));
+    for (let i = 0; i < 5; i += 1) await desk.submit(submission({ description: `路灯坏了第${i}盏` }));
+
+    const pct = await triage.get('/api/staff/tips').query({ q: '100%_' }).expect(200);
+    expect(pct.body.items.map((t: { code: string }) => t.code)).to.deep.equal([a.code]);
+    const byCode = await triage.get('/api/staff/tips').query({ q: a.code.slice(0, 10).toLowerCase() }).expect(200);
+    expect(byCode.body.items.map((t: { code: string }) => t.code)).to.include(a.code);
+    const red = await triage.get('/api/staff/tips').query({ colour: 'red' }).expect(200);
+    expect(red.body.total).to.equal(1);
+    const fraud = await triage.get('/api/staff/tips').query({ category: 'fraud', state: 'received', county: '350404' }).expect(200);
+    expect(fraud.body.total).to.equal(2);
+    const page = await triage.get('/api/staff/tips').query({ page: 2, pageSize: 3 }).expect(200);
+    expect(page.body).to.include({ total: 8, page: 2, pageSize: 3 });
+    expect(page.body.items).to.have.length(3);
+    const overdue = await triage.get('/api/staff/tips').query({ overdue: '1' }).expect(200);
+    expect(overdue.body.total).to.equal(0);
+    const tooBig = await triage.get('/api/staff/tips').query({ pageSize: 101 }).expect(400);
+    expect(tooBig.body.error.fields[0].path).to.equal('pageSize');
+    await triage.get('/api/staff/tips').query({ sort: 'id' }).expect(400);
+  });
+
+  it('suggests duplicates among tips the viewer may see', async () => {
+    const desk = ctx.services.tips.desk;
+    const sub = submission({ description: '小区门口每天晚上有人聚众赌博' });
+    const first = await desk.submit(sub);
+    const second = await desk.submit({ ...submission({ description: '小区门口每天晚上都有人聚众赌博' }), citizen: sub.citizen });
+    const res = await triage.get(`/api/staff/tips/${second.code}/duplicates`).expect(200);
+    expect(res.body.suggestions[0]).to.include({ code: first.code, reason: 'same_reporter_similar' });
+  });
+});
