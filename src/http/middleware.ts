@@ -78,18 +78,22 @@ export function errorBoundary() {
 
 const CODE_STATUS: Record<string, number> = { FORBIDDEN: 403, NOT_FOUND: 404, UNAUTHENTICATED: 401 };
 
+/** System and driver codes (ECONNRESET, ER_DUP_ENTRY, SQLITE_BUSY) are never shown to clients. */
+const INTERNAL_CODE = /^(ER_|SQLITE|E[A-Z]+$)/;
+
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const status = (err as { status?: unknown })?.status;
+  // Domain errors (TipRuleError, PolicyError, ...) carry a stable code and their own status.
+  if (isCoded(err) && !INTERNAL_CODE.test(err.code)) {
+    const s = typeof err.status === 'number' ? err.status : CODE_STATUS[err.code] ?? 400;
+    return new AppError(err.code, s, err.message, { expose: s < 500, cause: err });
+  }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // koa/raw-body errors (413 too large, 400 bad encoding) carry a status and are safe to name.
     const type = (err as { type?: unknown }).type;
     const code = status === 413 ? 'BODY_TOO_LARGE' : typeof type === 'string' ? type.toUpperCase().replace(/\W/g, '_') : 'BAD_REQUEST';
     return new AppError(code, status, status === 413 ? '请求体过大' : '请求无效');
-  }
-  if (isCoded(err) && !/^(ER_|SQLITE|E[A-Z]+$)/.test(err.code)) {
-    const s = typeof err.status === 'number' ? err.status : CODE_STATUS[err.code] ?? 400;
-    return new AppError(err.code, s, err.message, { expose: s < 500, cause: err });
   }
   return new AppError('INTERNAL', 500, 'internal error', { expose: false, cause: err });
 }

@@ -11,7 +11,6 @@ import { duplicateHints, listTips, tipDetail, type ReadDeps } from './reads.js';
 import type { TipService } from './service.js';
 import { tipStats } from './stats.js';
 import { staffView } from './views.js';
-import { domainErrors } from './http-errors.js';
 import {
   answerSchema, assignSchema, codeParam, colourSchema, detailQuerySchema, duplicateSchema, emptySchema, extendSchema,
   listQuerySchema, optionalReasonSchema, parseInput, reasonSchema,
@@ -29,7 +28,6 @@ const body = (ctx: Context) => ctx.request.body;
 
 export function tipsRouter(deps: TipRouteDeps): Router {
   const router = new Router({ prefix: '/api/staff' });
-  router.use(domainErrors());
   const auth = requireStaff(deps.sessions);
   const json = jsonBody(64 * 1024);
   const reply = (ctx: Context, tip: TipRow) => { ctx.body = { tip: staffView(tip, undefined) }; };
