@@ -32,6 +32,8 @@ export interface ComposeOptions {
   /** Run migrations and seed on start (default true: the embedded database needs no other step). */
   migrate?: boolean;
   defaultMetrics?: boolean;
+  /** The engine's clock (conversation timeouts); tests move it. */
+  now?: () => Date;
 }
 
 export async function compose(config: AppConfig, logger: Logger, opts: ComposeOptions = {}): Promise<Services> {
@@ -55,7 +57,7 @@ export async function compose(config: AppConfig, logger: Logger, opts: ComposeOp
   const tips = await createTipsModule({ config, logger, metrics, db, wechat });
   if (opts.migrate ?? true) await tips.seed();
 
-  const bot = createEngine({ config, logger, desk: tips.desk, conversations: conversationStore });
+  const bot = createEngine({ config, logger, desk: tips.desk, conversations: conversationStore, ...(opts.now ? { now: opts.now } : {}) });
   const webhook = createWebhook({ config, logger, metrics, bot, client: wechat, dedupe: dedupeStore });
 
   const app = createApp({ logger, metrics, routers: [healthRouter({ db, metrics }), webhook, ...tips.routers] });

@@ -186,8 +186,33 @@ describe('conversations through the webhook', function () {
   });
 });
 
-describe('conversations: limits and a database that is down', function () {
+describe('conversations: limits, timeouts and a database that is down', function () {
   this.timeout(30_000);
+
+  it('suspends an idle draft after 30 minutes, offers it back, and resumes it with 继续', async () => {
+    let clock = Date.now();
+    const t = await createTestContext({}, { now: () => new Date(clock) });
+    try {
+      const c = new ChatClient({ transport: supertestTransport(t.callback), token: t.config.wechat.token, openid: 'o_idle' });
+      const say = async (m: string) => textOf(await c.text(m));
+      await say('举报');
+      await say('1');
+      await say('夜里有人在工地偷电缆');
+      clock += 31 * 60 * 1000;
+      const later = await say('你好');
+      expect(later).to.contain('继续');
+      expect(await say('继续')).to.match(/描述|好了/);
+      await say('好了');
+      await say('跳过');
+      await say('匿名');
+      const done = await say('确认');
+      expect(done).to.contain('受理编号');
+      const [rows] = await t.services.db.sequelize.query('SELECT description FROM tips');
+      expect((rows as Array<{ description: string }>)[0]?.description).to.contain('偷电缆');
+    } finally {
+      await t.close();
+    }
+  });
 
   it('rate-limits a citizen politely, never silently', async () => {
     const t = await createTestContext({ bot: { messagesPerMinute: 3 } });

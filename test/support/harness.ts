@@ -16,7 +16,7 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestContext(overrides: ConfigOverrides = {}): Promise<TestContext> {
+export async function createTestContext(overrides: ConfigOverrides = {}, opts: { now?: () => Date } = {}): Promise<TestContext> {
   const database = await createTestDatabase();
   const base = await loadConfig();
   const fakeWechat = await startFakeWechatApi({ appId: base.wechat.appId, appSecret: base.wechat.appSecret });
@@ -26,7 +26,7 @@ export async function createTestContext(overrides: ConfigOverrides = {}): Promis
     wechat: { apiBase: fakeWechat.baseUrl, ...(overrides.wechat ?? {}) },
   });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? config.logLevel);
-  const services = await compose(config, logger);
+  const services = await compose(config, logger, opts.now ? { now: opts.now } : {});
   return {
     config,
     services,
