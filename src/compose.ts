@@ -16,7 +16,8 @@ import type { ConversationRecord } from './bot/conversation.js';
 import type { Bot } from './bot/types.js';
 import { createTipsModule, type TipsModule } from './tips/index.js';
 
-export interface Services {
+/** What both processes (web server and Wechaty bot) share: database, tips module, engine. */
+export interface Core {
   config: AppConfig;
   logger: Logger;
   metrics: Metrics;
@@ -24,8 +25,11 @@ export interface Services {
   wechat: WechatClient;
   tips: TipsModule;
   bot: Bot;
-  app: Koa;
   close(): Promise<void>;
+}
+
+export interface Services extends Core {
+  app: Koa;
 }
 
 export interface ComposeOptions {
@@ -36,7 +40,7 @@ export interface ComposeOptions {
   now?: () => Date;
 }
 
-export async function compose(config: AppConfig, logger: Logger, opts: ComposeOptions = {}): Promise<Services> {
+export async function composeCore(config: AppConfig, logger: Logger, opts: ComposeOptions = {}): Promise<Core> {
   const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
   const db = await openDatabase(config.databaseUrl, logger);
   if (opts.migrate ?? true) {
@@ -45,7 +49,6 @@ export async function compose(config: AppConfig, logger: Logger, opts: ComposeOp
   }
 
   const tokenStore = new MemoryStore<string>();
-  const dedupeStore = new MemoryStore<StoredReply>();
   const conversationStore = new MemoryStore<ConversationRecord>();
   const wechat = new WechatClient({
     appId: config.wechat.appId,
@@ -58,18 +61,31 @@ export async function compose(config: AppConfig, logger: Logger, opts: ComposeOp
   if (opts.migrate ?? true) await tips.seed();
 
   const bot = createEngine({ config, logger, desk: tips.desk, conversations: conversationStore, ...(opts.now ? { now: opts.now } : {}) });
-  const webhook = createWebhook({ config, logger, metrics, bot, client: wechat, dedupe: dedupeStore });
-
-  const app = createApp({ logger, metrics, routers: [healthRouter({ db, metrics }), webhook, ...tips.routers] });
 
   return {
-    config, logger, metrics, db, wechat, tips, bot, app,
+    config, logger, metrics, db, wechat, tips, bot,
     async close() {
       await tips.close();
       tokenStore.close();
-      dedupeStore.close();
       conversationStore.close();
       await db.close();
+    },
+  };
+}
+
+/** The web server: the core plus the Koa app (health, webhook, staff API). */
+export async function compose(config: AppConfig, logger: Logger, opts: ComposeOptions = {}): Promise<Services> {
+  const core = await composeCore(config, logger, opts);
+  const { metrics, db, bot, wechat, tips } = core;
+  const dedupeStore = new MemoryStore<StoredReply>();
+  const webhook = createWebhook({ config, logger, metrics, bot, client: wechat, dedupe: dedupeStore });
+  const app = createApp({ logger, metrics, routers: [healthRouter({ db, metrics }), webhook, ...tips.routers] });
+  return {
+    ...core,
+    app,
+    async close() {
+      dedupeStore.close();
+      await core.close();
     },
   };
 }

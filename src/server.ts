@@ -1,20 +1,11 @@
 // Wires and starts the service: config → compose → listen; SIGTERM drains and closes the pool.
 import http from 'node:http';
-import { loadConfig, ConfigError } from './config/index.js';
+import { loadConfigOrExit } from './config/index.js';
 import { createLogger } from './platform/logger.js';
 import { compose } from './compose.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = await loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = await loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const services = await compose(config, logger, { defaultMetrics: true });
   const server = http.createServer(services.app.callback());

@@ -125,3 +125,16 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<AppCo
   raw.holidays = JSON.parse(readFileSync(path.join(CONFIG_DIR, 'holidays.json'), 'utf8')) as unknown;
   return parseConfig(merge(raw, overrides));
 }
+
+/** For process entry points: a bad configuration prints the named keys and exits with EX_CONFIG. */
+export async function loadConfigOrExit(): Promise<AppConfig> {
+  try {
+    return await loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}

@@ -5,14 +5,9 @@ import type { PuppetModuleName, WechatyOptions } from 'wechaty';
 import type { WechatyInterface } from 'wechaty/impls';
 import type { AppConfig } from '../../config/index.js';
 import type { Logger } from '../../platform/logger.js';
-import { createMetrics } from '../../platform/metrics.js';
-import { MemoryStore } from '../../platform/stores.js';
-import { openDatabase, type Database } from '../../db/index.js';
-import { migrateUp } from '../../db/migrate.js';
-import { WechatClient } from '../../wechat/index.js';
-import { createTipsModule, type TipsModule } from '../../tips/index.js';
-import { createEngine } from '../engine.js';
-import type { ConversationRecord } from '../conversation.js';
+import type { Database } from '../../db/index.js';
+import { composeCore } from '../../compose.js';
+import type { TipsModule } from '../../tips/index.js';
 import { attachWechatyBot } from './wechaty.js';
 
 type PuppetInstance = Exclude<NonNullable<WechatyOptions['puppet']>, string>;
@@ -33,23 +28,8 @@ export interface WechatyBotProcess {
 }
 
 export async function startWechatyBot(config: AppConfig, logger: Logger, opts: WechatyBotOptions = {}): Promise<WechatyBotProcess> {
-  const metrics = createMetrics({ defaultMetrics: false });
-  const db = await openDatabase(config.databaseUrl, logger);
-  const applied = await migrateUp(db, logger);
-  if (applied.length) logger.info({ applied }, 'migrations applied');
-
-  const tokenStore = new MemoryStore<string>();
-  const conversations = new MemoryStore<ConversationRecord>();
-  // Notices to official-account citizens (e.g. a Wechaty-side status change) still go through the API.
-  const wechat = new WechatClient({
-    appId: config.wechat.appId,
-    appSecret: config.wechat.appSecret,
-    apiBase: config.wechat.apiBase,
-    tokenStore,
-  });
-  const tips = await createTipsModule({ config, logger, metrics, db, wechat });
-  await tips.seed();
-  const bot = createEngine({ config, logger, desk: tips.desk, conversations });
+  const core = await composeCore(config, logger);
+  const { db, tips, bot } = core;
 
   const { WechatyBuilder, qrcodeValueToImageUrl } = await import('wechaty');
   const { name, puppetToken } = config.wechaty;
@@ -85,10 +65,7 @@ export async function startWechatyBot(config: AppConfig, logger: Logger, opts: W
       try {
         await wechaty.stop();
       } finally {
-        await tips.close();
-        tokenStore.close();
-        conversations.close();
-        await db.close();
+        await core.close();
       }
     })();
     return stopped;

@@ -1,20 +1,11 @@
 // `npm run bot`: the Wechaty bot process. Config → boot → run until SIGTERM/SIGINT, then stop the
 // puppet and close the database. The web server is a separate process (src/server.ts).
-import { loadConfig, ConfigError } from '../../config/index.js';
+import { loadConfigOrExit } from '../../config/index.js';
 import { createLogger } from '../../platform/logger.js';
 import { startWechatyBot } from './wechaty-boot.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = await loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = await loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const running = await startWechatyBot(config, logger);
 
