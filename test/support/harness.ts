@@ -16,7 +16,10 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestContext(overrides: ConfigOverrides = {}, opts: { now?: () => Date } = {}): Promise<TestContext> {
+export async function createTestContext(
+  overrides: ConfigOverrides = {},
+  opts: { now?: () => Date; logLevel?: string; logSink?: { write(line: string): void } } = {},
+): Promise<TestContext> {
   const database = await createTestDatabase();
   const base = await loadConfig();
   const fakeWechat = await startFakeWechatApi({ appId: base.wechat.appId, appSecret: base.wechat.appSecret });
@@ -25,7 +28,7 @@ export async function createTestContext(overrides: ConfigOverrides = {}, opts: {
     ...overrides,
     wechat: { apiBase: fakeWechat.baseUrl, ...(overrides.wechat ?? {}) },
   });
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? config.logLevel);
+  const logger = createLogger(opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? config.logLevel, opts.logSink);
   const services = await compose(config, logger, opts.now ? { now: opts.now } : {});
   return {
     config,
