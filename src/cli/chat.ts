@@ -1,7 +1,7 @@
 // `npm run chat [-- --aes] [--url http://127.0.0.1:3000] [--openid o_me]`: talk to the running
 // server as a citizen. Commands: /subscribe, /click KEY, /location LAT LNG [label], /voice TEXT,
 // /image, /quit; anything else is sent as a text message.
-import readline from 'node:readline/promises';
+import readline from 'node:readline';
 import { stdin, stdout } from 'node:process';
 import { loadConfig } from '../config/index.js';
 import { ChatClient, httpTransport, type DecodedReply } from './chat-client.js';
@@ -34,22 +34,27 @@ async function main(): Promise<void> {
     ...(useAes ? { aes: { encodingAESKey: config.wechat.aesKey, appId: config.wechat.appId } } : {}),
   });
   stdout.write(`平安三明 chat → ${url}${useAes ? ' (安全模式)' : ''}. /subscribe /click KEY /location LAT LNG /voice 文字 /image /quit\n`);
-  const rl = readline.createInterface({ input: stdin, output: stdout });
-  for (;;) {
-    const line = (await rl.question('> ')).trim();
-    if (!line) continue;
+  const rl = readline.createInterface({ input: stdin, output: stdout, prompt: '> ' });
+  rl.prompt();
+  // Async iteration buffers lines, so piped input (a scripted conversation) works as well as typing.
+  for await (const raw of rl) {
+    const line = raw.trim();
     if (line === '/quit') break;
-    try {
-      const [cmd, ...rest] = line.split(/\s+/);
-      if (cmd === '/subscribe') show(await client.subscribe(rest[0]));
-      else if (cmd === '/click' && rest[0]) show(await client.click(rest[0]));
-      else if (cmd === '/location' && rest.length >= 2) show(await client.location(Number(rest[0]), Number(rest[1]), rest.slice(2).join(' ')));
-      else if (cmd === '/voice') show(await client.voice(rest.join(' ') || undefined));
-      else if (cmd === '/image') show(await client.image());
-      else show(await client.text(line));
-    } catch (err) {
-      stdout.write(`(error) ${err instanceof Error ? err.message : String(err)}\n`);
+    if (line) {
+      if (!stdin.isTTY) stdout.write(`${line}\n`);
+      try {
+        const [cmd, ...rest] = line.split(/\s+/);
+        if (cmd === '/subscribe') show(await client.subscribe(rest[0]));
+        else if (cmd === '/click' && rest[0]) show(await client.click(rest[0]));
+        else if (cmd === '/location' && rest.length >= 2) show(await client.location(Number(rest[0]), Number(rest[1]), rest.slice(2).join(' ')));
+        else if (cmd === '/voice') show(await client.voice(rest.join(' ') || undefined));
+        else if (cmd === '/image') show(await client.image());
+        else show(await client.text(line));
+      } catch (err) {
+        stdout.write(`(error) ${err instanceof Error ? err.message : String(err)}\n`);
+      }
     }
+    rl.prompt();
   }
   rl.close();
 }
