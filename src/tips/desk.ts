@@ -12,6 +12,7 @@ import type { IdentityVault } from './identity.js';
 import type { NoticeCenter } from './notices.js';
 import type { TipRepository, TipRow } from './repository.js';
 import type { TipAnnouncerImpl } from './announcer.js';
+import { createContactClock, type ContactClock } from './presence.js';
 import type { HolidayTable } from './rules/working-days.js';
 import { acknowledgeBy, gradeColour } from './rules/colour.js';
 import { deadlinesFor } from './rules/deadlines.js';
@@ -32,12 +33,25 @@ export interface DeskDeps {
   holidays: HolidayTable;
   metrics: Metrics;
   logger: Logger;
+  /** Throttles citizen_contacts writes (presence.ts); default: at most once per 10 minutes. */
+  contactClock?: ContactClock;
 }
 
 const MAX_DESCRIPTION = 10_000;
+// Tracking codes are random (rules/tracking-code.ts); a collision is caught by the unique index.
+const CODE_ATTEMPTS = 5;
+
+/** Which unique index a duplicate hit, when the driver says (MariaDB: key name; SQLite: columns). */
+function duplicateOn(err: UniqueConstraintError): 'code' | 'submission_key' | 'unknown' {
+  const text = `${err.message} ${Object.keys(err.fields ?? {}).join(' ')} ${(err.parent as { message?: string } | undefined)?.message ?? ''}`;
+  if (/submission_key|submissionKey/.test(text)) return 'submission_key';
+  if (/tips_code|tips\.code\b|\bcode\b/.test(text)) return 'code';
+  return 'unknown';
+}
 
 export function createDesk(deps: DeskDeps): TipDesk {
   const { db, repo, vault, notices } = deps;
+  const contactClock = deps.contactClock ?? createContactClock();
   const hashOf = (c: CitizenRef) => vault.citizenHash(c.channel, c.id);
 
   const receiptOf = (tip: TipRow): TipReceipt => ({
@@ -56,11 +70,16 @@ export function createDesk(deps: DeskDeps): TipDesk {
     return { county: t?.countyCode ?? c?.key ?? null, township: t?.key ?? null };
   }
 
+  /**
+   * One transaction of three INSERTs (tip, event, notice) and nothing else: the duplicate scan,
+   * grading, deadlines and encryption are done before it, and idempotency and code uniqueness are
+   * left to the unique indexes (submit() handles the duplicate-key error).
+   */
   async function insert(sub: TipSubmission): Promise<TipRow> {
     const now = new Date();
     const reporterHash = hashOf(sub.citizen);
     const citizenWords = sub.transcript.filter((e) => e.from === 'citizen' && e.text).map((e) => e.text).join('\n');
-    const earlier = await repo.byReporter(reporterHash, 20);
+    const earlier = await repo.byReporter(reporterHash, 20, ['id', 'reporterHash', 'description', 'category', 'createdAt']);
     const repeats = suggestDuplicates(
       { reporterHash, text: sub.description, category: sub.category, receivedAt: now },
       earlier.map((r) => ({ id: r.id, reporterHash: r.reporterHash, text: r.description, category: r.category as typeof sub.category, receivedAt: r.createdAt })),
@@ -71,57 +90,65 @@ export function createDesk(deps: DeskDeps): TipDesk {
     const ackBy = acknowledgeBy(colour, now, deps.holidays);
     const place = await knownPlace(sub);
     const identity = { citizenId: sub.citizen.id, ...(sub.contact.name ? { name: sub.contact.name } : {}), ...(sub.contact.phone ? { phone: sub.contact.phone } : {}) };
+    const reporterSealed = vault.encrypt(identity);
+    const transcript = JSON.stringify(sub.transcript);
+    const attachments = JSON.stringify(sub.attachments);
 
-    return db.transaction(async (t) => {
-      const again = await repo.findBySubmissionKey(sub.submissionKey, t);
-      if (again) return again;
-      let code = newTrackingCode(now);
-      for (let i = 0; i < 5 && (await repo.codeExists(code, t)); i += 1) code = newTrackingCode(now);
-      const tip = await repo.models.Tip.create({
-        code,
-        submissionKey: sub.submissionKey,
-        category: sub.category,
-        legalType: categoryInfo(sub.category).defaultLegalType,
-        description: sub.description.trim(),
-        transcript: JSON.stringify(sub.transcript),
-        attachments: JSON.stringify(sub.attachments),
-        placeCountyCode: place.county,
-        placeTownshipCode: place.township,
-        placeText: sub.place.text ? sub.place.text.slice(0, 255) : null,
-        latitude: sub.place.latitude ?? null,
-        longitude: sub.place.longitude ?? null,
-        channel: sub.citizen.channel,
-        reporterHash,
-        reporterSealed: vault.encrypt(identity),
-        identityKeyId: vault.currentKeyId,
-        anonymous: sub.contact.anonymous,
-        danger: sub.danger,
-        colour,
-        colourRank: COLOUR_RANK[colour] ?? 2,
-        computedColour: colour,
-        colourReason: grade.reasons.length ? grade.reasons.join('；').slice(0, 255) : null,
-        state: 'received',
-        unitKey: null, accusedUnitKey: null, handlerCountyCode: null, handlerTownshipCode: null,
-        claimedBy: null, leaseUntil: null,
-        acknowledgeBy: ackBy,
-        assignBy: deadlines.assignBy,
-        concludeBy: deadlines.concludeBy,
-        // The clock of a fresh tip: the earlier of the colour's target and the 15-day assignment.
-        dueAt: ackBy.getTime() < deadlines.assignBy.getTime() ? ackBy : deadlines.assignBy,
-        acceptedAt: null, assignedAt: null, answeredAt: null, concludedAt: null, reopenedAt: null,
-        answer: null,
-        deliveryState: 'not_assigned',
-        duplicateOf: null, rating: null, ratedAt: null,
-        createdAt: now, updatedAt: now,
-      }, { transaction: t });
-      await repo.appendEvent({
-        tipId: tip.id, type: 'received', actor: { type: 'citizen' }, toState: 'received', at: now,
-        data: { colour, reasons: grade.reasons, danger: sub.danger },
-      }, t);
-      const text = citizenNoticeFor('received', { trackingCode: code });
-      if (text) await notices.recordReplied(tip, 'received', text, t);
-      return tip;
-    });
+    for (let attempt = 1; ; attempt += 1) {
+      const code = newTrackingCode(now);
+      try {
+        return await db.transaction(async (t) => {
+          const tip = await repo.models.Tip.create({
+            code,
+            submissionKey: sub.submissionKey,
+            category: sub.category,
+            legalType: categoryInfo(sub.category).defaultLegalType,
+            description: sub.description.trim(),
+            transcript,
+            attachments,
+            placeCountyCode: place.county,
+            placeTownshipCode: place.township,
+            placeText: sub.place.text ? sub.place.text.slice(0, 255) : null,
+            latitude: sub.place.latitude ?? null,
+            longitude: sub.place.longitude ?? null,
+            channel: sub.citizen.channel,
+            reporterHash,
+            reporterSealed,
+            identityKeyId: vault.currentKeyId,
+            anonymous: sub.contact.anonymous,
+            danger: sub.danger,
+            colour,
+            colourRank: COLOUR_RANK[colour] ?? 2,
+            computedColour: colour,
+            colourReason: grade.reasons.length ? grade.reasons.join('；').slice(0, 255) : null,
+            state: 'received',
+            unitKey: null, accusedUnitKey: null, handlerCountyCode: null, handlerTownshipCode: null,
+            claimedBy: null, leaseUntil: null,
+            acknowledgeBy: ackBy,
+            assignBy: deadlines.assignBy,
+            concludeBy: deadlines.concludeBy,
+            // The clock of a fresh tip: the earlier of the colour's target and the 15-day assignment.
+            dueAt: ackBy.getTime() < deadlines.assignBy.getTime() ? ackBy : deadlines.assignBy,
+            acceptedAt: null, assignedAt: null, answeredAt: null, concludedAt: null, reopenedAt: null,
+            answer: null,
+            deliveryState: 'not_assigned',
+            duplicateOf: null, rating: null, ratedAt: null,
+            createdAt: now, updatedAt: now,
+          }, { transaction: t });
+          await repo.appendEvent({
+            tipId: tip.id, type: 'received', actor: { type: 'citizen' }, toState: 'received', at: now,
+            data: { colour, reasons: grade.reasons, danger: sub.danger },
+          }, t);
+          const text = citizenNoticeFor('received', { trackingCode: code });
+          if (text) await notices.recordReplied(tip, 'received', text, t);
+          return tip;
+        });
+      } catch (err) {
+        // Another code only when the code collided; a duplicate submission key goes to submit().
+        if (err instanceof UniqueConstraintError && attempt < CODE_ATTEMPTS && duplicateOn(err) === 'code') continue;
+        throw err;
+      }
+    }
   }
 
   return {
@@ -131,11 +158,11 @@ export function createDesk(deps: DeskDeps): TipDesk {
       if (!sub.submissionKey || sub.submissionKey.length > 128) throw new AppError('TIP_INVALID', 400, '提交标识无效');
       let tip: TipRow;
       try {
-        const existing = await repo.findBySubmissionKey(sub.submissionKey);
-        if (existing) return receiptOf(existing);
+        // No look-up first: a retried submission is the rare case, and the unique index on
+        // submission_key answers it (below) without a round trip on every new tip.
         tip = await insert(sub);
       } catch (err) {
-        // A concurrent retry with the same key committed first: it is the same tip.
+        // The same key committed before (a retry, or a concurrent one): it is the same tip.
         if (err instanceof UniqueConstraintError) {
           const winner = await repo.findBySubmissionKey(sub.submissionKey).catch(() => null);
           if (winner) return receiptOf(winner);
@@ -165,7 +192,10 @@ export function createDesk(deps: DeskDeps): TipDesk {
       return notices.takePending(hashOf(citizen));
     },
     async touch(citizen, at) {
-      await repo.models.CitizenContact.upsert({ reporterHash: hashOf(citizen), channel: citizen.channel, lastMessageAt: at });
+      const reporterHash = hashOf(citizen);
+      if (!contactClock.due(reporterHash, at)) return;
+      await repo.models.CitizenContact.upsert({ reporterHash, channel: citizen.channel, lastMessageAt: at });
+      contactClock.written(reporterHash, at);
     },
     async countSince(citizen, since) {
       return repo.models.Tip.count({ where: { reporterHash: hashOf(citizen), createdAt: { [Op.gte]: since } } });

@@ -15,6 +15,7 @@ import { createAnnouncer } from './announcer.js';
 import { createDesk } from './desk.js';
 import { createIdentityVault } from './identity.js';
 import { createNoticeCenter, type TextSender } from './notices.js';
+import { createContactClock, createNoticeHints } from './presence.js';
 import { createTipRepository } from './repository.js';
 import { tipsRouter } from './routes.js';
 import { createTipService } from './service.js';
@@ -45,11 +46,15 @@ export async function createTipsModule(deps: TipsModuleDeps): Promise<TipsModule
   const holidays = config.holidays;
   const vault = createIdentityVault(config.tips.identityKeys, config.tips.identityHashKey);
   const repo = createTipRepository(db);
+  // In-process hints for the per-message touch and pending-notice check (see presence.ts).
+  const hints = await createNoticeHints({ models: repo.models, logger: log });
   const notices = createNoticeCenter({
-    models: repo.models, vault, wechat: deps.wechat, templateId: config.wechat.templates.tipStatus, logger: log,
+    models: repo.models, vault, wechat: deps.wechat, templateId: config.wechat.templates.tipStatus, logger: log, hints,
   });
   const announcer = createAnnouncer(repo, log);
-  const desk = createDesk({ db, repo, vault, notices, announcer, holidays, metrics: deps.metrics, logger: log });
+  const desk = createDesk({
+    db, repo, vault, notices, announcer, holidays, metrics: deps.metrics, logger: log, contactClock: createContactClock(),
+  });
   const serviceDeps = { db, repo, notices, holidays };
   const service = createTipService(serviceDeps);
 

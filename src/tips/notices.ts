@@ -8,6 +8,7 @@ import type { Logger } from '../platform/logger.js';
 import type { CustomMessage, TemplateMessage } from '../wechat/client/types.js';
 import type { IdentityVault } from './identity.js';
 import type { TipModels, TipNoticeRow, TipRow, NoticeChannel } from './models.js';
+import type { NoticeHints } from './presence.js';
 import { formatShanghaiDate } from './rules/shanghai-time.js';
 import { STATE_LABELS, isTipState } from './types.js';
 
@@ -45,6 +46,8 @@ export interface NoticeDeps {
   templateId: string;
   logger: Logger;
   now?: () => Date;
+  /** Who may have waiting notices (presence.ts); without it takePending always queries. */
+  hints?: NoticeHints;
 }
 
 export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
@@ -52,6 +55,7 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
   const now = deps.now ?? (() => new Date());
   const senders = new Map<string, TextSender>();
   const inFlight = new Set<Promise<void>>();
+  const hints = deps.hints;
 
   const base = (tip: TipRow, kind: string, text: string) => ({
     tipId: tip.id, reporterHash: tip.reporterHash, citizenChannel: tip.channel, kind, text, lastError: null,
@@ -92,7 +96,9 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
       const citizenId = deps.vault.decrypt(tip.reporterSealed).citizenId;
       const channel = await push(n, tip, citizenId);
       if (channel) await markSent(n, channel);
+      else hints?.add(n.reporterHash); // no way to push: it waits for the next message
     } catch (err) {
+      hints?.add(n.reporterHash);
       const attempts = n.attempts + 1;
       deps.logger.warn({ err, noticeId: id, attempts }, 'citizen notice not sent; kept for the next message');
       await TipNotice.update(
@@ -105,6 +111,8 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
   return {
     async queue(tip, kind, text, t) {
       const row = await TipNotice.create({ ...base(tip, kind, text), state: 'pending', channel: null, deliveredAt: null }, { transaction: t });
+      // After commit, not before: a take whose query ran before the commit must not clear it.
+      if (hints) t.afterCommit(() => hints.add(tip.reporterHash));
       return row.id;
     },
     async recordReplied(tip, kind, text, t) {
@@ -118,10 +126,13 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
       }
     },
     async takePending(reporterHash) {
+      if (hints && !(await hints.mayHave(reporterHash))) return [];
+      const mark = hints?.mark(reporterHash) ?? 0;
+      const limit = 20;
       const rows = await TipNotice.findAll({
         where: { reporterHash, state: { [Op.in]: ['pending', 'failed'] } },
         order: [['id', 'ASC']],
-        limit: 20,
+        limit,
       });
       const texts: string[] = [];
       for (const n of rows) {
@@ -132,6 +143,8 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
         );
         if (count > 0) texts.push(n.text);
       }
+      // Fewer than a page: nothing else was waiting when the query ran (later adds keep the hint).
+      if (rows.length < limit) hints?.cleared(reporterHash, mark);
       return texts;
     },
     registerSender(channel, sender) {

@@ -41,7 +41,8 @@ export interface TipRepository {
   appendEvent(e: NewEvent, t: Transaction): Promise<TipEventRow>;
   events(tipId: number): Promise<TipEventRow[]>;
   list(where: WhereOptions<TipRow>, paging: Paging): Promise<{ rows: TipRow[]; total: number }>;
-  byReporter(reporterHash: string, limit: number): Promise<TipRow[]>;
+  /** The citizen's latest tips; `attributes` limits the columns (the desk's duplicate scan needs five). */
+  byReporter(reporterHash: string, limit: number, attributes?: Array<keyof TipRow & string>): Promise<TipRow[]>;
   countByReporterSince(reporterHash: string, since: Date): Promise<number>;
   recentSince(since: Date, limit: number, t?: Transaction): Promise<TipRow[]>;
   unit(key: string): Promise<UnitRow | undefined>;
@@ -100,8 +101,8 @@ export function createTipRepository(db: Database): TipRepository {
       });
       return { rows, total: count };
     },
-    async byReporter(reporterHash, limit) {
-      return Tip.findAll({ where: { reporterHash }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit });
+    async byReporter(reporterHash, limit, attributes) {
+      return Tip.findAll({ where: { reporterHash }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit, ...(attributes ? { attributes } : {}) });
     },
     async countByReporterSince(reporterHash, since) {
       return Tip.count({ where: { reporterHash, createdAt: { [Op.gte]: since } } });

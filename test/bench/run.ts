@@ -1,4 +1,4 @@
-// `npm run bench [-- --seconds 8 --connections 32 --only webhook|intake]`
+// `npm run bench [-- --seconds 8 --connections 32 --only webhook|intake] [--tips 1000 --concurrency 64 --claimers 20 --direct no]`
 // Runs the peers and the ceiling in the same run and prints ratios. Set BENCH_DATABASE_URL to
 // bench on MariaDB (default: a fresh SQLite file).
 import { mkdtempSync } from 'node:fs';
@@ -53,7 +53,14 @@ async function main(): Promise<void> {
   }
   if (only === 'all' || only === 'intake') {
     const { runIntakeBench } = await import('./intake.js');
-    await runIntakeBench({ config, databaseUrl: process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/pingan_bench' });
+    await runIntakeBench({
+      config,
+      databaseUrl: process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/pingan_bench',
+      tips: Number(arg('tips', '1000')),
+      concurrency: Number(arg('concurrency', '64')),
+      claimers: Number(arg('claimers', '20')),
+      direct: arg('direct', 'yes') !== 'no',
+    });
   }
 }
 

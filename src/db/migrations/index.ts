@@ -3,6 +3,7 @@ import { unitsMigration } from './001-units.js';
 import { staffMigration } from './002-staff.js';
 import { tipsMigration } from './003-tips.js';
 import { tipEventsAppendOnlyMigration } from './004-tip-events-append-only.js';
+import { tipNoticesWaitingMigration } from './005-tip-notices-waiting.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -10,4 +11,5 @@ export const migrations: Migration[] = [
   staffMigration,
   tipsMigration,
   tipEventsAppendOnlyMigration,
+  tipNoticesWaitingMigration,
 ];
