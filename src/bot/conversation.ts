@@ -55,10 +55,20 @@ export interface ConversationRecord {
   flow?: Flow;
   /** A tip draft that went idle: offered back (「继续」) until suspendedAt + draftKeepSeconds. */
   suspended?: { flow: TipFlow; suspendedAt: string };
-  /** Epoch ms of the messages within the last minute (the per-citizen rate limit). */
-  recent: number[];
+  /**
+   * The per-citizen rate limit as a sliding-window counter: messages counted in the current
+   * minute window and in the one before. O(1) in size, whatever the limit is set to.
+   */
+  rate: RateWindow;
   /** The last committed tip, so a 确认 repeated after success answers the same receipt. */
   lastReceipt?: LastReceipt;
+}
+
+export interface RateWindow {
+  /** Epoch ms where the current one-minute window began. */
+  start: number;
+  count: number;
+  previous: number;
 }
 
 export interface ConversationLimits {
@@ -69,14 +79,15 @@ export interface ConversationLimits {
 export const conversationKey = (c: CitizenRef): string => `conv:${c.channel}:${c.id}`;
 
 export function newRecord(now: Date): ConversationRecord {
-  return { version: 1, updatedAt: now.toISOString(), recent: [] };
+  return { version: 1, updatedAt: now.toISOString(), rate: { start: now.getTime(), count: 0, previous: 0 } };
 }
 
 /** A record from the store may be from an older shape or damaged: fall back to a fresh one. */
 export function isRecord(value: unknown): value is ConversationRecord {
   if (!value || typeof value !== 'object') return false;
   const r = value as Partial<ConversationRecord>;
-  return r.version === 1 && typeof r.updatedAt === 'string' && Array.isArray(r.recent);
+  return r.version === 1 && typeof r.updatedAt === 'string' && typeof r.rate?.start === 'number'
+    && typeof r.rate.count === 'number' && typeof r.rate.previous === 'number';
 }
 
 export interface ExpiryResult {
@@ -115,12 +126,28 @@ export function hasContent(draft: TipDraft): boolean {
   return draft.description.length > 0 || draft.attachments.length > 0 || draft.category !== undefined;
 }
 
-/** Keeps the minute window of message times and says whether this one is over the limit. */
+const MINUTE_MS = 60_000;
+
+/**
+ * Counts this message and says whether it is within the limit. The estimate of messages in the
+ * last 60 s weighs the previous window by how much of it still overlaps (a sliding-window
+ * counter); a refused message is not counted.
+ */
 export function countMessage(record: ConversationRecord, now: Date, perMinute: number): boolean {
-  const since = now.getTime() - 60_000;
-  record.recent = record.recent.filter((t) => t > since);
-  if (record.recent.length >= perMinute) return false;
-  record.recent.push(now.getTime());
+  const t = now.getTime();
+  const r = record.rate;
+  const elapsedWindows = Math.floor((t - r.start) / MINUTE_MS);
+  if (elapsedWindows >= 1) {
+    r.previous = elapsedWindows === 1 ? r.count : 0;
+    r.count = 0;
+    r.start += elapsedWindows * MINUTE_MS;
+  } else if (elapsedWindows < 0) {
+    // A clock that went backwards: start afresh rather than lock the citizen out.
+    Object.assign(r, { start: t, count: 0, previous: 0 });
+  }
+  const overlap = 1 - (t - r.start) / MINUTE_MS;
+  if (r.count + r.previous * overlap >= perMinute) return false;
+  r.count += 1;
   return true;
 }
 

@@ -19,6 +19,8 @@ export interface IdentityVault {
   citizenHash(channel: string, citizenId: string): string;
 }
 
+const HASH_MEMO_SIZE = 10_000;
+
 export class IdentityKeyError extends Error {
   readonly code = 'TIP_IDENTITY_KEY_UNKNOWN';
   readonly status = 500;
@@ -42,6 +44,7 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
   const keys = parseKeys(identityKeys);
   const [currentKeyId, currentKey] = [...keys.entries()][0] ?? [];
   if (!currentKeyId || !currentKey) throw new IdentityKeyError('no identity key configured');
+  const recentHashes = new Map<string, string>();
   return {
     currentKeyId,
     encrypt(identity) {
@@ -66,7 +69,16 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
       return JSON.parse(text) as ReporterIdentity;
     },
     citizenHash(channel, citizenId) {
-      return createHmac('sha256', hashKey).update(`${channel}:${citizenId}`).digest('hex');
+      // Every citizen message needs this hash twice (last-seen, pending notices); a small
+      // bounded memo keeps HMAC off the hot path for people who are talking right now.
+      const id = `${channel}:${citizenId}`;
+      let hash = recentHashes.get(id);
+      if (hash === undefined) {
+        hash = createHmac('sha256', hashKey).update(id).digest('hex');
+        if (recentHashes.size >= HASH_MEMO_SIZE) recentHashes.delete(recentHashes.keys().next().value as string);
+        recentHashes.set(id, hash);
+      }
+      return hash;
     },
   };
 }

@@ -115,3 +115,20 @@ describe('bot: engine around the intents', () => {
     expect(await send(h, '有人赌博')).to.contain('收到');
   });
 });
+
+describe('bot: the per-citizen message window', () => {
+  it('refuses the message over the limit, forgets it after a quiet minute, and stays small', async () => {
+    const { countMessage, newRecord } = await import('../../src/bot/conversation.js');
+    const t0 = new Date('2026-11-26T10:00:00Z');
+    const r = newRecord(t0);
+    const at = (s: number) => new Date(t0.getTime() + s * 1000);
+    for (let i = 0; i < 5; i += 1) expect(countMessage(r, at(i), 5)).to.equal(true);
+    expect(countMessage(r, at(10), 5)).to.equal(false);
+    // 70 s later the previous window still weighs 5 × (1 - 10/60) ≈ 4.2: one more fits.
+    expect(countMessage(r, at(70), 5)).to.equal(true);
+    expect(countMessage(r, at(71), 5)).to.equal(false);
+    // After two quiet minutes everything is forgotten.
+    for (let i = 0; i < 5; i += 1) expect(countMessage(r, at(200 + i), 5)).to.equal(true);
+    expect(JSON.stringify(r.rate).length).to.be.below(80);
+  });
+});
