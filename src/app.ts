@@ -17,7 +17,7 @@ export function createApp(deps: AppDeps): Koa {
   // Errors are logged by the boundary with the request id; Koa's own printer would duplicate them.
   app.silent = true;
   app.use(requestContext(deps.logger));
-  app.use(httpMetrics(deps.metrics));
+  app.use(httpMetrics(deps.metrics, deps.logger));
   app.use(errorBoundary());
   for (const router of deps.routers) {
     app.use(router.routes());

@@ -13,13 +13,22 @@ declare module 'koa' {
   }
 }
 
-/** Request id (from X-Request-Id when sane) and a child logger carrying it. */
+/**
+ * Request id (from X-Request-Id when sane) and a child logger carrying it. The child is made on
+ * first use: most requests only write the access line, and a pino child per request shows up on
+ * the webhook's hot path.
+ */
 export function requestContext(logger: Logger) {
   return async (ctx: Context, next: Next) => {
     const incoming = ctx.get('x-request-id');
     const id = /^[A-Za-z0-9-]{8,64}$/.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = id;
-    ctx.state.log = logger.child({ reqId: id });
+    let child: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', {
+      get: () => (child ??= logger.child({ reqId: id })),
+      configurable: true,
+      enumerable: true,
+    });
     ctx.set('X-Request-Id', id);
     await next();
   };
@@ -29,7 +38,7 @@ export function requestContext(logger: Logger) {
  * Counts, times and logs every request by its matched route (never the raw URL: it is an
  * unbounded label and its query can carry an openid).
  */
-export function httpMetrics(metrics: Metrics) {
+export function httpMetrics(metrics: Metrics, logger: Logger) {
   return async (ctx: Context, next: Next) => {
     const start = process.hrtime.bigint();
     try {
@@ -39,7 +48,7 @@ export function httpMetrics(metrics: Metrics) {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       metrics.httpRequests.inc({ method: ctx.method, route, status: String(ctx.status) });
       metrics.httpDuration.observe({ method: ctx.method, route }, seconds);
-      ctx.state.log.info({ method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e4) / 10 }, 'request');
+      logger.info({ reqId: ctx.state.requestId, method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e4) / 10 }, 'request');
     }
   };
 }

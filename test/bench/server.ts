@@ -37,8 +37,8 @@ async function main(): Promise<void> {
   }
   // The per-citizen rate limit is lifted: the bench's 500 simulated citizens each send far more
   // than a person would, and the limit's polite refusal is not the path being measured.
-  const config = await loadConfig({ databaseUrl, logLevel: 'info', bot: { messagesPerMinute: 1_000_000 } });
-  const logger = createLogger('info', createWriteStream(logFile));
+  const config = await loadConfig({ databaseUrl, logLevel: (process.env.BENCH_LOG_LEVEL ?? 'info') as 'info', bot: { messagesPerMinute: 1_000_000 } });
+  const logger = createLogger(config.logLevel, createWriteStream(logFile));
   const services = await compose(config, logger);
   if (kind === 'ours') {
     listen(services.app.callback());

@@ -3,7 +3,7 @@ import type { Logger } from '../../platform/logger.js';
 import { customText, customNews, type WechatClient } from '../../wechat/index.js';
 import type { BotReplyPart } from '../types.js';
 
-export function deliverLater(client: Pick<WechatClient, 'messageCustomSend'>, openid: string, parts: BotReplyPart[], log: Logger): void {
+export function deliverLater(client: Pick<WechatClient, 'messageCustomSend'>, openid: string, parts: BotReplyPart[], logs: { log: Logger }): void {
   void (async () => {
     for (const part of parts) {
       try {
@@ -11,7 +11,7 @@ export function deliverLater(client: Pick<WechatClient, 'messageCustomSend'>, op
         else if (part.type === 'news') await client.messageCustomSend(customNews(openid, part.articles.slice(0, 1)));
         // transfer_customer_service only exists as a passive reply; nothing to send later.
       } catch (err) {
-        log.error({ err, part: part.type }, 'customer-service delivery failed');
+        logs.log.error({ err, part: part.type }, 'customer-service delivery failed');
         return;
       }
     }

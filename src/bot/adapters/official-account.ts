@@ -95,7 +95,8 @@ export function createWebhook(deps: WebhookDeps): Router {
     }
     metrics.wechatMessages.inc({ kind: message.kind, mode: aes ? 'aes' : 'plain' });
 
-    const plain = await answerOnce(message, ctx.state.log);
+    // ctx.state is passed, not ctx.state.log: the child logger is only made if something goes wrong.
+    const plain = await answerOnce(message, ctx.state);
     ctx.type = 'application/xml';
     if (plain === NO_REPLY || !aes || !crypto) {
       ctx.body = plain;
@@ -108,7 +109,7 @@ export function createWebhook(deps: WebhookDeps): Router {
   });
 
   /** Runs the engine exactly once per message key; retries get the same passive reply. */
-  async function answerOnce(message: WechatMessage, log: Logger): Promise<string> {
+  async function answerOnce(message: WechatMessage, logs: { log: Logger }): Promise<string> {
     // MsgId is unique per account; the sender is added so one forged or colliding id can never
     // hand one citizen's reply to another.
     const key = `wx:${wc.appId}:${message.fromUser}:${dedupeKey(message)}`;
@@ -116,7 +117,7 @@ export function createWebhook(deps: WebhookDeps): Router {
     if (stored) return stored.body;
     const pending = inFlight.get(key);
     if (pending) return pending;
-    const run = answer(message, log).then(async (body) => {
+    const run = answer(message, logs).then(async (body) => {
       await dedupe.set(key, { body }, wc.dedupeTtlSeconds);
       return body;
     }).finally(() => inFlight.delete(key));
@@ -125,7 +126,7 @@ export function createWebhook(deps: WebhookDeps): Router {
   }
 
   /** Resolves with the passive reply within the budget; anything later goes by customer service. */
-  function answer(message: WechatMessage, log: Logger): Promise<string> {
+  function answer(message: WechatMessage, logs: { log: Logger }): Promise<string> {
     const input = toBotInput(message);
     if (!input) return Promise.resolve(NO_REPLY);
     const openid = message.fromUser;
@@ -144,23 +145,23 @@ export function createWebhook(deps: WebhookDeps): Router {
           metrics.handlerDuration.observe({ outcome: late ? 'late' : 'replied' }, elapsed());
           const parts = flatten(reply.parts);
           if (late) {
-            deliverLater(deps.client, openid, parts, log);
+            deliverLater(deps.client, openid, parts, logs);
             return;
           }
           answered = true;
           const [first, ...rest] = parts;
           resolve(first ? renderPart(first, message) : NO_REPLY);
-          if (rest.length) deliverLater(deps.client, openid, rest, log);
+          if (rest.length) deliverLater(deps.client, openid, rest, logs);
         },
         (err: unknown) => {
           clearTimeout(timer);
           metrics.handlerDuration.observe({ outcome: 'error' }, elapsed());
-          log.error({ err, kind: message.kind }, 'bot handler failed');
+          logs.log.error({ err, kind: message.kind }, 'bot handler failed');
           if (!answered) {
             answered = true;
             resolve(NO_REPLY);
           }
-          deliverLater(deps.client, openid, [{ type: 'text', text: APOLOGY }], log);
+          deliverLater(deps.client, openid, [{ type: 'text', text: APOLOGY }], logs);
         },
       );
     });

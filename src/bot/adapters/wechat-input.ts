@@ -3,37 +3,52 @@
 import type { WechatMessage } from '../../wechat/index.js';
 import type { BotInput } from '../types.js';
 
+// Built without object spread: this runs for every message and spread is measurably slower.
 export function toBotInput(m: WechatMessage): BotInput | undefined {
-  const base = {
-    citizen: { channel: 'official_account' as const, id: m.fromUser },
-    receivedAt: new Date((m.createTime || Math.floor(Date.now() / 1000)) * 1000),
-    ...(m.msgId ? { msgId: m.msgId } : {}),
-  };
+  const citizen = { channel: 'official_account' as const, id: m.fromUser };
+  const receivedAt = new Date((m.createTime || Math.floor(Date.now() / 1000)) * 1000);
+  let input: BotInput;
   switch (m.kind) {
     case 'text':
-      return { ...base, kind: 'text', text: m.content };
+      input = { citizen, receivedAt, kind: 'text', text: m.content };
+      break;
     case 'voice':
-      return { ...base, kind: 'voice', mediaId: m.mediaId, ...(m.recognition ? { text: m.recognition } : {}) };
+      input = m.recognition
+        ? { citizen, receivedAt, kind: 'voice', mediaId: m.mediaId, text: m.recognition }
+        : { citizen, receivedAt, kind: 'voice', mediaId: m.mediaId };
+      break;
     case 'image':
-      return { ...base, kind: 'image', mediaId: m.mediaId, url: m.picUrl };
+      input = { citizen, receivedAt, kind: 'image', mediaId: m.mediaId, url: m.picUrl };
+      break;
     case 'video':
     case 'shortvideo':
-      return { ...base, kind: 'video', mediaId: m.mediaId };
+      input = { citizen, receivedAt, kind: 'video', mediaId: m.mediaId };
+      break;
     case 'location':
-      return { ...base, kind: 'location', latitude: m.latitude, longitude: m.longitude, label: m.label };
+      input = { citizen, receivedAt, kind: 'location', latitude: m.latitude, longitude: m.longitude, label: m.label };
+      break;
     case 'link':
-      return { ...base, kind: 'link', title: m.title, url: m.url, description: m.description };
+      input = { citizen, receivedAt, kind: 'link', title: m.title, url: m.url, description: m.description };
+      break;
     case 'subscribe':
-      return { ...base, kind: 'subscribe', ...(m.scene ? { scene: m.scene } : {}) };
+      input = m.scene ? { citizen, receivedAt, kind: 'subscribe', scene: m.scene } : { citizen, receivedAt, kind: 'subscribe' };
+      break;
     case 'unsubscribe':
-      return { ...base, kind: 'unsubscribe' };
+      input = { citizen, receivedAt, kind: 'unsubscribe' };
+      break;
     case 'scan':
-      return { ...base, kind: 'scan', scene: m.eventKey };
+      input = { citizen, receivedAt, kind: 'scan', scene: m.eventKey };
+      break;
     case 'click':
-      return { ...base, kind: 'menu', key: m.eventKey };
+      input = { citizen, receivedAt, kind: 'menu', key: m.eventKey };
+      break;
     case 'unknown':
-      return m.event ? undefined : { ...base, kind: 'other' };
+      if (m.event) return undefined;
+      input = { citizen, receivedAt, kind: 'other' };
+      break;
     default:
       return undefined;
   }
+  if (m.msgId) input.msgId = m.msgId;
+  return input;
 }
