@@ -62,6 +62,7 @@ async function main(): Promise<void> {
 
 // Exit cleanly on SIGINT so `node --cpu-prof` (BENCH_SERVICE_NODE_ARGS) writes its profile.
 process.on('SIGINT', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));
 
 main().catch((err: unknown) => {
   process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);

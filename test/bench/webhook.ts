@@ -68,7 +68,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<BenchR
     for (const server of ['ceiling', 'co-wechat', 'ours']) {
       const { port, child } = await startServer(server, opts.databaseUrl, path.join(logDir, `${server}-${mode}.log`));
       try {
-        await load(port, opts, mode === 'aes', 2); // warm-up: JIT, connection pools
+        await load(port, opts, mode === 'aes', 5); // warm-up: JIT, connection pools, the citizens' first touch
         const r = await load(port, opts, mode === 'aes', opts.seconds);
         rows.push({ server, mode, rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
       } finally {
