@@ -116,9 +116,9 @@ describe('wechat fuzz', function () {
       `<?xml${' '.repeat(max - 10)}`,
     ];
     for (const input of hostile) {
-      const t0 = performance.now();
-      onlyProtocolErrors(() => scanXml(input), input, 0);
-      expect(performance.now() - t0).to.be.below(100);
+      const run = () => onlyProtocolErrors(() => scanXml(input), input, 0);
+      // The best of three: a GC pause on a busy CI box is not a quadratic path.
+      expect(Math.min(timed(run), timed(run), timed(run))).to.be.below(100);
     }
   });
 });
