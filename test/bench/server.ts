@@ -10,7 +10,15 @@ import getRawBody from 'raw-body';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { compose } from '../../src/compose.js';
-import type { BotInput } from '../../src/bot/types.js';
+import type { Bot, BotInput } from '../../src/bot/types.js';
+import { createApp } from '../../src/app.js';
+import { MemoryStore } from '../../src/platform/stores.js';
+import { createWebhook, type StoredReply } from '../../src/bot/adapters/official-account.js';
+
+const KEYWORDS: Record<string, string> = {
+  帮助: '回复「举报」反映问题，「查询」看进度，「反诈」了解防骗知识。紧急情况请拨打110。',
+  反诈: '全国反诈预警专线96110。',
+};
 
 const [kind = 'ours', databaseUrl = 'sqlite::memory:', logFile = '/dev/null'] = process.argv.slice(2);
 
@@ -40,8 +48,20 @@ async function main(): Promise<void> {
   const config = await loadConfig({ databaseUrl, logLevel: (process.env.BENCH_LOG_LEVEL ?? 'info') as 'info', bot: { messagesPerMinute: 1_000_000 } });
   const logger = createLogger(config.logLevel, createWriteStream(logFile));
   const services = await compose(config, logger);
+  // BENCH_HANDLER=keyword: both servers answer from a fixed keyword table instead of the engine,
+  // which isolates the protocol layer (parse, verify, dedupe, log, metrics, render).
+  const keywordOnly = process.env.BENCH_HANDLER === 'keyword';
+  const bot: Bot = keywordOnly
+    ? { handle: async (input) => ({ parts: [{ type: 'text', text: input.kind === 'text' ? KEYWORDS[input.text] ?? KEYWORDS['帮助']! : '' }] }) }
+    : services.bot;
   if (kind === 'ours') {
-    listen(services.app.callback());
+    if (!keywordOnly) {
+      listen(services.app.callback());
+      return;
+    }
+    const dedupe = new MemoryStore<StoredReply>();
+    const webhook = createWebhook({ config, logger, metrics: services.metrics, bot, client: services.wechat, dedupe });
+    listen(createApp({ logger, metrics: services.metrics, routers: [webhook] }).callback());
     return;
   }
   // co-wechat 2.4 with the same engine behind it (no dedupe, no metrics: its usual set-up).
@@ -49,7 +69,6 @@ async function main(): Promise<void> {
   const wechat = require('co-wechat') as (cfg: { token: string; appid: string; encodingAESKey?: string }) => {
     middleware(fn: (message: Record<string, string>) => Promise<unknown>): Koa.Middleware;
   };
-  const { bot } = services;
   const app = new Koa();
   app.use(wechat({ token: config.wechat.token, appid: config.wechat.appId, encodingAESKey: config.wechat.aesKey }).middleware(async (m) => {
     const input: BotInput = { citizen: { channel: 'official_account', id: m.FromUserName ?? '' }, receivedAt: new Date(), kind: 'text', text: m.Content ?? '' };
