@@ -19,7 +19,6 @@ interface Rule {
 }
 
 const has = (re: RegExp) => (t: string) => re.test(t);
-const all = (...res: RegExp[]) => (t: string) => res.every((re) => re.test(t));
 
 const PAY = /(垫付|先交|先付|先转|充值|押金|保证金|手续费|解冻费|会员费|工本费|验资|刷流水|转账|汇款|打款|打钱|入金)/;
 const LOAN = /(贷款|借款|放款|网贷|额度|下款)/;

@@ -7,13 +7,12 @@
 //  3. desk: the same number of tips straight through TipDesk.submit (no HTTP, no engine).
 //  4. claims: `claimers` concurrent staff drain the queue through the staff API (claim-next).
 // It verifies rows = confirmations (nothing lost, nothing extra), double claims = 0, left = 0.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnBenchServer } from './spawn-server.js';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../../src/config/index.js';
 import { ensureMysqlDatabase, openDatabase, sequelizeOptions, type Database } from '../../src/db/index.js';
@@ -82,20 +81,7 @@ async function freshUrl(url: string): Promise<{ url: string; drop(): Promise<voi
 }
 
 /** The service as server.ts `ours` runs it: compose(), logging at info to a file, its own process. */
-async function startService(databaseUrl: string, logFile: string): Promise<{ port: number; child: ChildProcess }> {
-  // BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": profile the service process.
-  const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', path.join('test', 'bench', 'server.ts'), 'ours', databaseUrl, logFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'test' },
-  });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const m = /^ready (\d+)$/.exec(line);
-    if (m) return { port: Number(m[1]), child };
-  }
-  throw new Error('service exited before it was ready');
-}
+const startService = (databaseUrl: string, logFile: string) => spawnBenchServer('ours', databaseUrl, logFile);
 
 /** ChatClient transport over node:http with a keep-alive agent. */
 function agentTransport(port: number, agent: http.Agent): Transport {

@@ -1,12 +1,11 @@
 // Webhook throughput: the same load, in the same run, against the ceiling (bare Koa), co-wechat 2.4
 // in front of the same engine, and this service; plaintext and safe mode.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { spawnBenchServer } from './spawn-server.js';
 import { sha1Signature, WechatCrypto } from '../../src/wechat/index.js';
 import type { AppConfig } from '../../src/config/index.js';
 
@@ -19,19 +18,6 @@ export interface WebhookBenchOptions {
 }
 
 export interface BenchRow { server: string; mode: string; rps: number; p99: number; errors: number; non2xx: number }
-
-async function startServer(kind: string, databaseUrl: string, logFile: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'bench', 'server.ts'), kind, databaseUrl, logFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'test' },
-  });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const m = /^ready (\d+)$/.exec(line);
-    if (m) return { port: Number(m[1]), child };
-  }
-  throw new Error(`${kind} server exited before it was ready`);
-}
 
 function requestFactory(config: AppConfig, text: string, aes: boolean) {
   const crypto = new WechatCrypto({ token: config.wechat.token, encodingAESKey: config.wechat.aesKey, appId: config.wechat.appId });
@@ -66,7 +52,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<BenchR
   const logDir = mkdtempSync(path.join(tmpdir(), 'bench-logs-'));
   for (const mode of ['plain', 'aes'] as const) {
     for (const server of ['ceiling', 'co-wechat', 'ours']) {
-      const { port, child } = await startServer(server, opts.databaseUrl, path.join(logDir, `${server}-${mode}.log`));
+      const { port, child } = await spawnBenchServer(server, opts.databaseUrl, path.join(logDir, `${server}-${mode}.log`));
       try {
         await load(port, opts, mode === 'aes', 5); // warm-up: JIT, connection pools, the citizens' first touch
         const r = await load(port, opts, mode === 'aes', opts.seconds);

@@ -1,0 +1,20 @@
+// Starts one benchmark server (test/bench/server.ts) in its own process and waits for `ready <port>`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface BenchServer { port: number; child: ChildProcess }
+
+/** BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server process. */
+export async function spawnBenchServer(kind: string, databaseUrl: string, logFile: string): Promise<BenchServer> {
+  const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', path.join('test', 'bench', 'server.ts'), kind, databaseUrl, logFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'test' },
+  });
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const m = /^ready (\d+)$/.exec(line);
+    if (m) return { port: Number(m[1]), child };
+  }
+  throw new Error(`${kind} server exited before it was ready`);
+}
