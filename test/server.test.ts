@@ -28,6 +28,18 @@ describe('server (src/server.ts)', function () {
       expect(await res.json()).to.deep.equal({ status: 'ok', database: 'ok' });
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).to.contain('http_requests_total');
+
+      // `npm run chat` against it, as a newcomer would: a whole tip, typed (here piped) line by line.
+      const chat = spawn(process.execPath, ['--import', 'tsx', 'src/cli/chat.ts', '--url', `http://127.0.0.1:${port}`], {
+        env: { ...process.env, NODE_ENV: 'development' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let transcript = '';
+      chat.stdout.on('data', (d: Buffer) => { transcript += d.toString(); });
+      chat.stdin.end('/subscribe\n我要举报，村口有人聚众赌博\n是\n好了\n沙县区凤岗街道\n匿名\n确认\n/quit\n');
+      const [chatCode] = await once(chat, 'exit');
+      expect(chatCode).to.equal(0);
+      expect(transcript).to.contain('欢迎关注').and.contain('凤岗街道').and.match(/受理编号：SM\d{6}[A-Z0-9]{6}/);
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       expect(code).to.equal(0);
