@@ -1,5 +1,6 @@
 // The staff read side: the list (policy filter + search), the detail with its timeline, and
 // duplicate hints. Seeing a reporter's identity is itself an event, written before it is shown.
+import { objectionWindowEnd } from './rules/deadlines.js';
 import { Op, type WhereOptions } from 'sequelize';
 import type { StaffPrincipal } from '../staff/accounts.js';
 import type { IdentityVault } from './identity.js';
@@ -28,6 +29,11 @@ export interface TipDetail {
   allowedActions: string[];
   /** ?identity=1 was asked but the policy does not grant it: the reporter stays redacted. */
   identityWithheld: boolean;
+  /**
+   * Until when the unit it was assigned to may object that it is the wrong one (信访工作条例
+   * Art 23: 5 working days, holidays and 调休 counted); null before assignment.
+   */
+  objectionUntil: string | null;
 }
 
 const ACTION_POLICY: Partial<Record<TipAction, PolicyAction>> = {
@@ -88,6 +94,7 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
       return p !== undefined && can(actor, p, scope);
     }),
     identityWithheld: wantIdentity && !entitled,
+    objectionUntil: tip.assignedAt ? objectionWindowEnd(tip.assignedAt, deps.holidays).toISOString() : null,
   };
 }
 

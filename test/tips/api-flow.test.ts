@@ -42,6 +42,12 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     const detail = await county.get(`/api/staff/tips/${code}`).expect(200);
     expect(detail.body.tip.deliveryState).to.equal('seen');
     expect(detail.body.allowedActions).to.include.members(['start', 'answer']);
+    // The assigned unit may object within 5 working days: at least 5 calendar days later, and at
+    // 23:59:59 Beijing time (15:59:59 UTC) of a working day.
+    const objection = new Date(detail.body.objectionUntil as string);
+    const assignedAt = new Date(detail.body.events.find((e: { type: string }) => e.type === 'assign').at as string);
+    expect(objection.getTime() - assignedAt.getTime()).to.be.greaterThan(4 * 86_400_000);
+    expect(objection.toISOString()).to.match(/T15:59:59\.999Z$/);
     await county.post(`/api/staff/tips/${code}/start`).expect(200);
     // One extension of at most 30 days, with a reason.
     const tooLong = await county.post(`/api/staff/tips/${code}/extend`).send({ days: 31, reason: '需要调查' }).expect(400);
