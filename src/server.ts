@@ -15,10 +15,18 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, env: config.env, database: services.db.dialect }, 'listening');
 
+  // Hourly upkeep (auto-close after the review window). Overdue and due-soon need no job: they
+  // are queries on the stored deadlines.
+  const sweep = () => void services.tips.sweep().catch((err: unknown) => logger.error({ err }, 'sweep failed'));
+  sweep();
+  const sweeper = setInterval(sweep, 60 * 60 * 1000);
+  sweeper.unref();
+
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
+    clearInterval(sweeper);
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in 10 s; closing anyway');

@@ -19,6 +19,7 @@ import { createContactClock, createNoticeHints } from './presence.js';
 import { createTipRepository } from './repository.js';
 import { tipsRouter } from './routes.js';
 import { createTipService } from './service.js';
+import { closeUnratedAnswers } from './auto-close.js';
 
 export interface TipsModuleDeps {
   config: AppConfig;
@@ -36,6 +37,11 @@ export interface TipsModule {
   seed(): Promise<void>;
   /** The Wechaty adapter registers how to reach its citizens; until then their notices wait. */
   registerNoticeSender(channel: 'wechaty', sender: TextSender): void;
+  /**
+   * Periodic upkeep, run by the web server: closes answered tips left unrated past the review
+   * window. Returns the codes closed.
+   */
+  sweep(now?: Date): Promise<{ autoClosed: string[] }>;
   /** Waits for citizen notices still being sent. */
   close(): Promise<void>;
 }
@@ -76,6 +82,9 @@ export async function createTipsModule(deps: TipsModuleDeps): Promise<TipsModule
     desk,
     announcer,
     routers,
+    async sweep(now = new Date()) {
+      return { autoClosed: await closeUnratedAnswers({ ...serviceDeps, logger: log }, now) };
+    },
     async seed() {
       if (!config.staff.adminPassword) return;
       if (await staffModels.Staff.findOne({ where: { username: 'admin' } })) return;

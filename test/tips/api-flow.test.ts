@@ -140,4 +140,30 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     await triage.post(`/api/staff/tips/${code}/answer`).send({ answer: '复查：已督促社区整改。' }).expect(200);
     expect((await desk.getMine(sub.citizen, code))!.canRate).to.equal(true);
   });
+
+  it('closes an answered tip by itself once the review window has passed, and tells the citizen', async () => {
+    const sub = submission();
+    const desk = ctx.services.tips.desk;
+    const { code } = await desk.submit(sub);
+    await triage.post('/api/staff/tips/claim-next').expect(200);
+    await triage.post(`/api/staff/tips/${code}/answer`).send({ answer: '已协调处理完毕。' }).expect(200);
+    const answeredAt = Date.now();
+    const day = 86_400_000;
+
+    // Still inside the 30-day window: nothing happens.
+    expect((await ctx.services.tips.sweep(new Date(answeredAt + 29 * day))).autoClosed).to.deep.equal([]);
+    expect((await desk.getMine(sub.citizen, code))!.state).to.equal('answered');
+
+    const { autoClosed } = await ctx.services.tips.sweep(new Date(answeredAt + 31 * day));
+    expect(autoClosed).to.deep.equal([code]);
+    expect((await desk.getMine(sub.citizen, code))!.state).to.equal('closed');
+    const last = (await eventsOf(ctx, code)).at(-1)!;
+    expect(last).to.include({ type: 'close', from_state: 'answered', to_state: 'closed' });
+    expect(last.reason).to.contain('自动办结');
+    // The citizen hears of it (here at the next message: no 48-hour window, no template).
+    const notices = await desk.takePendingNotices(sub.citizen);
+    expect(notices.join('\n')).to.contain(code);
+    // Idempotent: a second sweep finds nothing.
+    expect((await ctx.services.tips.sweep(new Date(answeredAt + 32 * day))).autoClosed).to.deep.equal([]);
+  });
 });

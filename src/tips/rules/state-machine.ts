@@ -108,8 +108,11 @@ export function transition(tip: TipSnapshot, action: TipAction, input: Transitio
     case 'release':
     case 'lease_expired':
     case 'start':
-    case 'close':
-      return { ...base, set: {} };
+    case 'close': {
+      // Optional for staff; the system's auto-close always says why.
+      const reason = text(input.reason);
+      return { ...base, ...(reason ? { reason } : {}), set: {} };
+    }
     case 'assign': {
       const unitKey = text(input.unitKey);
       if (!unitKey) throw new TipRuleError('TIP_UNIT_REQUIRED', '请选择交办单位');

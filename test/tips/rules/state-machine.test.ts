@@ -185,3 +185,11 @@ describe('tips/rules/state-machine', () => {
     expect(state).to.equal('closed');
   });
 });
+
+describe('tips/rules/state-machine: close', () => {
+  it('keeps a reason when one is given, and needs none', () => {
+    const answered: TipSnapshot = { state: 'answered', answeredAt: now };
+    expect(transition(answered, 'close', { reason: '答复后30日内未申请复查，自动办结' }, now)).to.include({ to: 'closed', reason: '答复后30日内未申请复查，自动办结' });
+    expect(transition(answered, 'close', {}, now)).to.not.have.property('reason');
+  });
+});
