@@ -21,7 +21,15 @@ export function isWord(text: string, words: readonly string[]): boolean {
 }
 
 /** 「查询 SM2511...」 → the argument after the command word, or undefined if it is not this command. */
-export function commandArgs(text: string, command: string): string | undefined {
+export function commandArgs(text: string, command: string | readonly string[]): string | undefined {
+  // Several spellings of one command: the first that the text starts with wins.
+  if (typeof command !== 'string') {
+    for (const c of command) {
+      const rest = commandArgs(text, c);
+      if (rest !== undefined) return rest;
+    }
+    return undefined;
+  }
   if (!text.startsWith(command)) return undefined;
   return text.slice(command.length).replace(/^[\s:：，,]+/, '').trim();
 }

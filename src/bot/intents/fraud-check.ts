@@ -17,19 +17,11 @@ export function verdictText(v: FraudVerdict): string {
 
 const ASK = '请把可疑的短信、聊天内容复制后粘贴发给我（或者打字说说对方让您做什么），我帮您看看是不是诈骗。';
 
-function argsOf(text: string): string | undefined {
-  for (const w of WORDS) {
-    const rest = commandArgs(text, w);
-    if (rest !== undefined) return rest;
-  }
-  return undefined;
-}
-
 export const fraudCheck: Intent = {
   name: 'fraud_check',
-  match: (turn) => isCommand(turn, 'fraud_check', WORDS) || (turn.menuIntent === undefined && argsOf(turn.text) !== undefined),
+  match: (turn) => isCommand(turn, 'fraud_check', WORDS) || (turn.menuIntent === undefined && commandArgs(turn.text, WORDS) !== undefined),
   async handle(turn) {
-    const rest = turn.menuIntent ? '' : (argsOf(turn.text) ?? '');
+    const rest = turn.menuIntent ? '' : (commandArgs(turn.text, WORDS) ?? '');
     if (!rest) {
       turn.record.flow = { name: 'fraud_check' };
       return [say(ASK)];

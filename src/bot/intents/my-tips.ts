@@ -7,19 +7,11 @@ import { DESK_TROUBLE, notFoundText, tipDetail, tipLine } from '../tip-views.js'
 const WORDS = ['查询', '查进度', '进度', '进度查询', '我的举报'];
 const LIST_MAX = 10;
 
-function args(text: string): string | undefined {
-  for (const w of WORDS) {
-    const rest = commandArgs(text, w);
-    if (rest !== undefined) return rest;
-  }
-  return undefined;
-}
-
 export const myTips: Intent = {
   name: 'my_tips',
-  match: (turn) => isCommand(turn, 'my_tips', WORDS) || (turn.menuIntent === undefined && args(turn.text) !== undefined),
+  match: (turn) => isCommand(turn, 'my_tips', WORDS) || (turn.menuIntent === undefined && commandArgs(turn.text, WORDS) !== undefined),
   async handle(turn, ctx) {
-    const code = turn.menuIntent ? undefined : parseCode(args(turn.text) ?? '');
+    const code = turn.menuIntent ? undefined : parseCode(commandArgs(turn.text, WORDS) ?? '');
     try {
       if (code) {
         const view = await ctx.desk.getMine(turn.citizen, code);
