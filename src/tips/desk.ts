@@ -151,6 +151,8 @@ export function createDesk(deps: DeskDeps): TipDesk {
     }
   }
 
+  const citizenActionDeps = { db, repo, notices, holidays: deps.holidays };
+
   return {
     async submit(sub) {
       if (!isCategory(sub.category)) throw new AppError('TIP_INVALID', 400, '事项类别无效');
@@ -183,10 +185,10 @@ export function createDesk(deps: DeskDeps): TipDesk {
       return tip && tip.reporterHash === hashOf(citizen) ? citizenView(tip) : undefined;
     },
     async rate(citizen, code, rating: CitizenRating) {
-      return rateTip({ db, repo, notices, holidays: deps.holidays }, hashOf(citizen), code, rating);
+      return rateTip(citizenActionDeps, hashOf(citizen), code, rating);
     },
     async requestReview(citizen, code, reason) {
-      return requestTipReview({ db, repo, notices, holidays: deps.holidays }, hashOf(citizen), code, reason);
+      return requestTipReview(citizenActionDeps, hashOf(citizen), code, reason);
     },
     async takePendingNotices(citizen) {
       return notices.takePending(hashOf(citizen));
