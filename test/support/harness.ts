@@ -1,10 +1,11 @@
 // One test context: config/test.json + a fresh database + a local fake WeChat API, composed the
 // same way server.ts composes the real service. Tests drive it over HTTP with supertest.
-import { loadConfig, type AppConfig, type ConfigOverrides } from '../../src/config/index.js';
+import type { AppConfig, ConfigOverrides } from '../../src/config/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { compose, type Services } from '../../src/compose.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
-import { startFakeWechatApi, type FakeWechatApi } from './fake-wechat-api.js';
+import type { FakeWechatApi } from './fake-wechat-api.js';
+import { configWithFakeWechat } from './test-config.js';
 
 export interface TestContext {
   config: AppConfig;
@@ -21,13 +22,7 @@ export async function createTestContext(
   opts: { now?: () => Date; logLevel?: string; logSink?: { write(line: string): void } } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase();
-  const base = await loadConfig();
-  const fakeWechat = await startFakeWechatApi({ appId: base.wechat.appId, appSecret: base.wechat.appSecret });
-  const config = await loadConfig({
-    databaseUrl: database.url,
-    ...overrides,
-    wechat: { apiBase: fakeWechat.baseUrl, ...(overrides.wechat ?? {}) },
-  });
+  const { config, fakeWechat } = await configWithFakeWechat({ databaseUrl: database.url, ...overrides });
   const logger = createLogger(opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? config.logLevel, opts.logSink);
   const services = await compose(config, logger, opts.now ? { now: opts.now } : {});
   return {

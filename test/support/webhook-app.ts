@@ -2,7 +2,7 @@
 // counting, throwing) rather than the real engine. Everything else is the real code.
 import request from 'supertest';
 import type Koa from 'koa';
-import { loadConfig, type AppConfig, type ConfigOverrides } from '../../src/config/index.js';
+import type { AppConfig, ConfigOverrides } from '../../src/config/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createMetrics, type Metrics } from '../../src/platform/metrics.js';
 import { MemoryStore } from '../../src/platform/stores.js';
@@ -11,7 +11,8 @@ import { WechatClient } from '../../src/wechat/index.js';
 import { createWebhook, type StoredReply } from '../../src/bot/adapters/official-account.js';
 import type { Bot } from '../../src/bot/types.js';
 import { ChatClient, type Transport } from '../../src/cli/chat-client.js';
-import { startFakeWechatApi, type FakeWechatApi } from './fake-wechat-api.js';
+import type { FakeWechatApi } from './fake-wechat-api.js';
+import { configWithFakeWechat } from './test-config.js';
 
 export interface WebhookApp {
   app: Koa;
@@ -33,9 +34,7 @@ export function supertestTransport(callback: ReturnType<Koa['callback']>): Trans
 }
 
 export async function createWebhookApp(bot: Bot, overrides: ConfigOverrides = {}): Promise<WebhookApp> {
-  const base = await loadConfig();
-  const fakeWechat = await startFakeWechatApi({ appId: base.wechat.appId, appSecret: base.wechat.appSecret });
-  const config = await loadConfig({ ...overrides, wechat: { apiBase: fakeWechat.baseUrl, ...(overrides.wechat ?? {}) } });
+  const { config, fakeWechat } = await configWithFakeWechat(overrides);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? config.logLevel);
   const metrics = createMetrics();
   const tokens = new MemoryStore<string>();
