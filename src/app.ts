@@ -1,27 +1,49 @@
+import type { RequestListener } from 'node:http';
 import Koa from 'koa';
 import type Router from '@koa/router';
 import type { Logger } from './platform/logger.js';
 import type { Metrics } from './platform/metrics.js';
 import { requestContext, httpMetrics, errorBoundary } from './http/middleware.js';
+import type { Webhook } from './bot/adapters/official-account.js';
 
 export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
-  /** Routers in mount order: health, the WeChat webhook, the staff API. */
+  /** Routers in mount order: health, the staff API. */
   routers: Router[];
+  /** The WeChat webhook: served before Koa (its own request id, access log, metrics, errors). */
+  webhook?: Webhook;
 }
 
-/** Builds the Koa app from its dependencies. Reads no environment and opens no port. */
-export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: true });
+export interface App {
+  /** Everything but the webhook. */
+  koa: Koa;
+  /** The request listener for http.createServer and supertest: the webhook first, then Koa. */
+  callback(): RequestListener;
+}
+
+/** Builds the app from its dependencies. Reads no environment and opens no port. */
+export function createApp(deps: AppDeps): App {
+  const koa = new Koa({ proxy: true });
   // Errors are logged by the boundary with the request id; Koa's own printer would duplicate them.
-  app.silent = true;
-  app.use(requestContext(deps.logger));
-  app.use(httpMetrics(deps.metrics, deps.logger));
-  app.use(errorBoundary());
+  koa.silent = true;
+  koa.use(requestContext(deps.logger));
+  koa.use(httpMetrics(deps.metrics, deps.logger));
+  koa.use(errorBoundary());
   for (const router of deps.routers) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
+    koa.use(router.routes());
+    koa.use(router.allowedMethods());
   }
-  return app;
+  const { webhook } = deps;
+  return {
+    koa,
+    callback() {
+      const rest = koa.callback();
+      if (!webhook) return rest;
+      return (req, res) => {
+        if (webhook.matches(req.url)) webhook.handle(req, res);
+        else void rest(req, res);
+      };
+    },
+  };
 }

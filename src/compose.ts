@@ -1,13 +1,12 @@
 // The boot sequence: builds every service once and hands collaborators to constructors.
 // server.ts calls it and listens; tests call it with test config. No request constructs a service.
-import type Koa from 'koa';
 import type { AppConfig } from './config/index.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { MemoryStore } from './platform/stores.js';
 import { openDatabase, type Database } from './db/index.js';
 import { migrateUp } from './db/migrate.js';
-import { createApp } from './app.js';
+import { createApp, type App } from './app.js';
 import { healthRouter } from './http/health.js';
 import { WechatClient } from './wechat/index.js';
 import { createWebhook, type StoredReply } from './bot/adapters/official-account.js';
@@ -29,7 +28,7 @@ export interface Core {
 }
 
 export interface Services extends Core {
-  app: Koa;
+  app: App;
 }
 
 export interface ComposeOptions {
@@ -73,13 +72,13 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
   };
 }
 
-/** The web server: the core plus the Koa app (health, webhook, staff API). */
+/** The web server: the core plus the app (the webhook, and Koa for health and the staff API). */
 export async function compose(config: AppConfig, logger: Logger, opts: ComposeOptions = {}): Promise<Services> {
   const core = await composeCore(config, logger, opts);
   const { metrics, db, bot, wechat, tips } = core;
   const dedupeStore = new MemoryStore<StoredReply>();
   const webhook = createWebhook({ config, logger, metrics, bot, client: wechat, dedupe: dedupeStore });
-  const app = createApp({ logger, metrics, routers: [healthRouter({ db, metrics }), webhook, ...tips.routers] });
+  const app = createApp({ logger, metrics, webhook, routers: [healthRouter({ db, metrics }), ...tips.routers] });
   return {
     ...core,
     app,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
-import type { Logger } from '../platform/logger.js';
+import { accessLogger, type Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { AppError, isCoded } from '../platform/errors.js';
 
@@ -8,29 +8,62 @@ declare module 'koa' {
   interface DefaultState {
     requestId: string;
     log: Logger;
-    /** Set by the WeChat webhook: its errors must never reach WeChat as 5xx. */
-    wechat?: boolean;
   }
+}
+
+const SANE_REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+/** The caller's X-Request-Id when it is sane, else a fresh one. */
+export function requestIdFrom(incoming: string | string[] | undefined): string {
+  return typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/** `{ log }` whose child logger (carrying the request id) is made on first use. */
+export function lazyRequestLog(logger: Logger, reqId: string): { log: Logger } {
+  let child: Logger | undefined;
+  return {
+    get log() {
+      return (child ??= logger.child({ reqId }));
+    },
+  };
 }
 
 /**
  * Request id (from X-Request-Id when sane) and a child logger carrying it. The child is made on
- * first use: most requests only write the access line, and a pino child per request shows up on
- * the webhook's hot path.
+ * first use: most requests only write the access line.
  */
 export function requestContext(logger: Logger) {
   return async (ctx: Context, next: Next) => {
-    const incoming = ctx.get('x-request-id');
-    const id = /^[A-Za-z0-9-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    const id = requestIdFrom(ctx.get('x-request-id'));
     ctx.state.requestId = id;
-    let child: Logger | undefined;
-    Object.defineProperty(ctx.state, 'log', {
-      get: () => (child ??= logger.child({ reqId: id })),
-      configurable: true,
-      enumerable: true,
-    });
+    const lazy = lazyRequestLog(logger, id);
+    Object.defineProperty(ctx.state, 'log', { get: () => lazy.log, configurable: true, enumerable: true });
     ctx.set('X-Request-Id', id);
     await next();
+  };
+}
+
+export interface RequestRecord {
+  reqId: string;
+  method: string;
+  /** The matched route, never the raw URL (an unbounded label whose query can carry an openid). */
+  route: string;
+  status: number;
+  seconds: number;
+}
+
+export type RequestRecorder = (r: RequestRecord) => void;
+
+/**
+ * One request's counter, latency and access line: shared by Koa and the webhook's own path.
+ * The access line goes through accessLogger (no redaction pass): only the fields above.
+ */
+export function requestRecorder(metrics: Metrics, logger: Logger): RequestRecorder {
+  const access = accessLogger(logger);
+  return (r) => {
+    metrics.httpRequests.inc({ method: r.method, route: r.route, status: String(r.status) });
+    metrics.httpDuration.observe({ method: r.method, route: r.route }, r.seconds);
+    access.info({ reqId: r.reqId, method: r.method, route: r.route, status: r.status, ms: Math.round(r.seconds * 1e4) / 10 }, 'request');
   };
 }
 
@@ -39,6 +72,7 @@ export function requestContext(logger: Logger) {
  * unbounded label and its query can carry an openid).
  */
 export function httpMetrics(metrics: Metrics, logger: Logger) {
+  const record = requestRecorder(metrics, logger);
   return async (ctx: Context, next: Next) => {
     const start = process.hrtime.bigint();
     try {
@@ -46,42 +80,44 @@ export function httpMetrics(metrics: Metrics, logger: Logger) {
     } finally {
       const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      metrics.httpRequests.inc({ method: ctx.method, route, status: String(ctx.status) });
-      metrics.httpDuration.observe({ method: ctx.method, route }, seconds);
-      logger.info({ reqId: ctx.state.requestId, method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e4) / 10 }, 'request');
+      record({ reqId: ctx.state.requestId, method: ctx.method, route, status: ctx.status, seconds });
     }
   };
 }
 
 /**
  * The one error boundary. Clients get `{ error: { code, message, fields? } }`; a stack trace
- * or database message never leaves the process. WeChat never gets a 5xx: it would retry and
- * then tell the citizen the account is broken.
+ * or database message never leaves the process. (The WeChat webhook is not behind Koa; it uses
+ * logFailure and errorBody directly and turns a 5xx into 'success'.)
  */
 export function errorBoundary() {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
     } catch (err) {
-      const appErr = toAppError(err);
-      const log = ctx.state.log;
-      if (appErr.status >= 500) log.error({ err, code: appErr.code }, 'request failed');
-      else log.info({ code: appErr.code, status: appErr.status }, 'request refused');
-      if (ctx.state.wechat && appErr.status >= 500) {
-        ctx.status = 200;
-        ctx.type = 'text/plain';
-        ctx.body = 'success';
-        return;
-      }
+      const appErr = logFailure(ctx.state.log, err);
       ctx.status = appErr.status;
-      ctx.body = {
-        error: {
-          code: appErr.code,
-          message: appErr.expose ? appErr.message : '服务器内部错误，请稍后再试',
-          ...(appErr.fields ? { fields: appErr.fields } : {}),
-        },
-      };
+      ctx.body = errorBody(appErr);
     }
+  };
+}
+
+/** Maps any thrown value to an AppError and logs it: 5xx at error with the cause, the rest at info. */
+export function logFailure(log: Logger, err: unknown): AppError {
+  const appErr = toAppError(err);
+  if (appErr.status >= 500) log.error({ err, code: appErr.code }, 'request failed');
+  else log.info({ code: appErr.code, status: appErr.status }, 'request refused');
+  return appErr;
+}
+
+/** What a client sees of an error: the stable code, and the message only when it is safe. */
+export function errorBody(appErr: AppError): { error: { code: string; message: string; fields?: AppError['fields'] } } {
+  return {
+    error: {
+      code: appErr.code,
+      message: appErr.expose ? appErr.message : '服务器内部错误，请稍后再试',
+      ...(appErr.fields ? { fields: appErr.fields } : {}),
+    },
   };
 }
 

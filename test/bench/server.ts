@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     }
     const dedupe = new MemoryStore<StoredReply>();
     const webhook = createWebhook({ config, logger, metrics: services.metrics, bot, client: services.wechat, dedupe });
-    listen(createApp({ logger, metrics: services.metrics, routers: [webhook] }).callback());
+    listen(createApp({ logger, metrics: services.metrics, webhook, routers: [] }).callback());
     return;
   }
   // co-wechat 2.4 with the same engine behind it (no dedupe, no metrics: its usual set-up).

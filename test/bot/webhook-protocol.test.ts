@@ -151,6 +151,42 @@ describe('webhook protocol (/wechat)', () => {
     });
   });
 
+  describe('HTTP surface of the handler', () => {
+    it('answers HEAD like GET without a body, and OPTIONS with the allowed methods', async () => {
+      const head = await request(w.app.callback()).head(`/wechat?${signedQuery(w.config.wechat.token)}&echostr=abc`);
+      expect(head.status).to.equal(200);
+      expect(head.text ?? '').to.equal('');
+      const options = await request(w.app.callback()).options('/wechat');
+      expect(options.status).to.equal(200);
+      expect(options.headers.allow).to.equal('GET, HEAD, POST');
+    });
+    it('refuses other methods with 405 and a stable code', async () => {
+      const res = await request(w.app.callback()).put(`/wechat?${signedQuery(w.config.wechat.token)}`).send('x');
+      expect(res.status).to.equal(405);
+      expect(res.headers.allow).to.equal('GET, HEAD, POST');
+      expect(res.body.error.code).to.equal('METHOD_NOT_ALLOWED');
+    });
+    it('serves /wechat/ too, and leaves /wechatx to the rest of the app (404)', async () => {
+      const slash = await request(w.app.callback()).get(`/wechat/?${signedQuery(w.config.wechat.token)}&echostr=s`);
+      expect(slash.text).to.equal('s');
+      const other = await request(w.app.callback()).get(`/wechatx?${signedQuery(w.config.wechat.token)}&echostr=s`);
+      expect(other.status).to.equal(404);
+    });
+    it('treats a query key given twice as absent: no choosing between two signatures', async () => {
+      const q = signedQuery(w.config.wechat.token);
+      const res = await request(w.app.callback()).get(`/wechat?${q}&signature=${'0'.repeat(40)}&echostr=e`);
+      expect(res.status).to.equal(401);
+      expect(res.body.error.code).to.equal('WECHAT_BAD_SIGNATURE');
+    });
+    it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
+      const q = `/wechat?${signedQuery(w.config.wechat.token)}&echostr=e`;
+      const kept = await request(w.app.callback()).get(q).set('X-Request-Id', 'abcd-1234-efgh');
+      expect(kept.headers['x-request-id']).to.equal('abcd-1234-efgh');
+      const made = await request(w.app.callback()).get(q).set('X-Request-Id', '<script>');
+      expect(made.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+    });
+  });
+
   describe('metrics', () => {
     it('counts WeChat messages by kind and requests by route', async () => {
       await w.client('o_m').text('hello');

@@ -1,12 +1,12 @@
 // A webhook-only app around a given Bot: for protocol tests that need a scripted bot (slow,
 // counting, throwing) rather than the real engine. Everything else is the real code.
 import request from 'supertest';
-import type Koa from 'koa';
+import type { RequestListener } from 'node:http';
 import type { AppConfig, ConfigOverrides } from '../../src/config/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createMetrics, type Metrics } from '../../src/platform/metrics.js';
 import { MemoryStore } from '../../src/platform/stores.js';
-import { createApp } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
 import { WechatClient } from '../../src/wechat/index.js';
 import { createWebhook, type StoredReply } from '../../src/bot/adapters/official-account.js';
 import type { Bot } from '../../src/bot/types.js';
@@ -15,7 +15,7 @@ import type { FakeWechatApi } from './fake-wechat-api.js';
 import { configWithFakeWechat } from './test-config.js';
 
 export interface WebhookApp {
-  app: Koa;
+  app: App;
   config: AppConfig;
   metrics: Metrics;
   fakeWechat: FakeWechatApi;
@@ -24,7 +24,7 @@ export interface WebhookApp {
   close(): Promise<void>;
 }
 
-export function supertestTransport(callback: ReturnType<Koa['callback']>): Transport {
+export function supertestTransport(callback: RequestListener): Transport {
   return {
     async post(pathAndQuery, body) {
       const res = await request(callback).post(pathAndQuery).set('content-type', 'text/xml').send(body);
@@ -41,7 +41,7 @@ export async function createWebhookApp(bot: Bot, overrides: ConfigOverrides = {}
   const dedupe = new MemoryStore<StoredReply>();
   const client = new WechatClient({ appId: config.wechat.appId, appSecret: config.wechat.appSecret, apiBase: config.wechat.apiBase, tokenStore: tokens });
   const webhook = createWebhook({ config, logger, metrics, bot, client, dedupe });
-  const app = createApp({ logger, metrics, routers: [webhook] });
+  const app = createApp({ logger, metrics, webhook, routers: [] });
   const transport = supertestTransport(app.callback());
   return {
     app, config, metrics, fakeWechat, transport,

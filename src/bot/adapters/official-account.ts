@@ -1,13 +1,18 @@
 // The official-account webhook: GET/POST /wechat. A thin adapter: verify, decrypt, parse, hand the
 // message to the engine once, answer within WeChat's budget, deliver the rest through the
 // customer-service API. It never answers WeChat with a 5xx.
-import Router from '@koa/router';
-import type { Context } from 'koa';
+//
+// It is a plain Node request handler, not a Koa route: it is the one hot path of the service
+// (every citizen message), and Koa's context, router and middleware chain cost more than the
+// protocol itself. It keeps the same contract as the rest of the app — request id, access log,
+// metrics by route, stable error codes through toAppError/errorBody — from src/http.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../../config/index.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Metrics } from '../../platform/metrics.js';
 import type { KeyValueStore } from '../../platform/stores.js';
-import { readText } from '../../http/body.js';
+import { readRequestText } from '../../http/body.js';
+import { errorBody, lazyRequestLog, logFailure, requestIdFrom, requestRecorder } from '../../http/middleware.js';
 import { AppError } from '../../platform/errors.js';
 import {
   checkSignature, WechatCrypto, scanXml, parseMessage, dedupeKey, isEvent,
@@ -31,7 +36,18 @@ export interface WebhookDeps {
   dedupe: KeyValueStore<StoredReply>;
 }
 
+export interface Webhook {
+  /** The path it serves (also its metrics route label). */
+  readonly path: '/wechat';
+  /** True when `url` (path and query, as in req.url) is the webhook's. */
+  matches(url: string | undefined): boolean;
+  /** Node request handler; never rejects, never answers WeChat with a 5xx. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+}
+
 const APOLOGY = '抱歉，刚才的消息没有处理成功，请稍后再发一次。如遇紧急情况请直接拨打110。';
+const PATH = '/wechat';
+const ALLOW = 'GET, HEAD, POST';
 
 const PROTOCOL_STATUS: Record<string, number> = { WECHAT_BAD_SIGNATURE: 401 };
 
@@ -39,22 +55,40 @@ function protocolError(err: WechatProtocolError): AppError {
   return new AppError(err.code, PROTOCOL_STATUS[err.code] ?? 400, '请求无效');
 }
 
-export function createWebhook(deps: WebhookDeps): Router {
-  const { config, metrics, bot, dedupe } = deps;
+/**
+ * The query as single values. A key given twice is ambiguous (which signature was meant?), so it
+ * reads as absent and fails verification like a missing one.
+ */
+export function parseQuery(search: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const repeated = new Set<string>();
+  if (!search) return out;
+  // WHATWG decoding: '+' is a space; malformed percent-encoding stays as typed (and then cannot
+  // match a signature).
+  for (const [key, value] of new URLSearchParams(search)) {
+    if (out.has(key) || repeated.has(key)) {
+      out.delete(key);
+      repeated.add(key);
+    } else {
+      out.set(key, value);
+    }
+  }
+  return out;
+}
+
+export function createWebhook(deps: WebhookDeps): Webhook {
+  const { config, logger, metrics, bot, dedupe } = deps;
   const wc = config.wechat;
   const crypto = wc.aesKey ? new WechatCrypto({ token: wc.token, encodingAESKey: wc.aesKey, appId: wc.appId }) : undefined;
   // Retries that arrive while the first delivery is still being handled wait on the same promise.
   const inFlight = new Map<string, Promise<string>>();
-  const router = new Router();
+  const record = requestRecorder(metrics, logger);
 
   /** Checks signature and timestamp; returns the signed query values the AES check reuses. */
-  function verify(ctx: Context): { timestamp: string; nonce: string } {
-    ctx.state.wechat = true;
-    const q = ctx.query;
-    const signature = typeof q.signature === 'string' ? q.signature : '';
-    const timestamp = typeof q.timestamp === 'string' ? q.timestamp : '';
-    const nonce = typeof q.nonce === 'string' ? q.nonce : '';
-    if (!checkSignature(wc.token, timestamp, nonce, signature)) {
+  function verify(q: Map<string, string>): { timestamp: string; nonce: string } {
+    const timestamp = q.get('timestamp') ?? '';
+    const nonce = q.get('nonce') ?? '';
+    if (!checkSignature(wc.token, timestamp, nonce, q.get('signature') ?? '')) {
       throw new AppError('WECHAT_BAD_SIGNATURE', 401, '签名无效');
     }
     const ts = Number(timestamp);
@@ -64,26 +98,19 @@ export function createWebhook(deps: WebhookDeps): Router {
     return { timestamp, nonce };
   }
 
-  router.get('/wechat', (ctx) => {
-    verify(ctx);
-    const echostr = ctx.query.echostr;
-    ctx.type = 'text/plain';
-    ctx.body = typeof echostr === 'string' ? echostr : '';
-  });
-
-  router.post('/wechat', async (ctx) => {
-    const { timestamp, nonce } = verify(ctx);
-    const body = await readText(ctx, wc.bodyLimitBytes);
-    const aes = ctx.query.encrypt_type === 'aes';
+  /** POST: the message in, the passive reply out (XML, or 'success'). */
+  async function receive(req: IncomingMessage, q: Map<string, string>, logs: { log: Logger }): Promise<string> {
+    const { timestamp, nonce } = verify(q);
+    const body = await readRequestText(req, wc.bodyLimitBytes);
+    const aes = q.get('encrypt_type') === 'aes';
     let message: WechatMessage;
     try {
       let xml = body;
       if (aes) {
         if (!crypto) throw new AppError('WECHAT_AES_NOT_CONFIGURED', 400, '未配置消息加密');
         const encrypt = scanXml(body, { maxBytes: wc.bodyLimitBytes }).Encrypt;
-        const msgSignature = typeof ctx.query.msg_signature === 'string' ? ctx.query.msg_signature : '';
         if (!encrypt) throw new WechatProtocolError('WECHAT_BAD_XML', 'missing Encrypt');
-        if (!crypto.checkMsgSignature(timestamp, nonce, encrypt, msgSignature)) {
+        if (!crypto.checkMsgSignature(timestamp, nonce, encrypt, q.get('msg_signature') ?? '')) {
           throw new WechatProtocolError('WECHAT_BAD_SIGNATURE', 'msg_signature mismatch');
         }
         xml = crypto.decrypt(encrypt);
@@ -97,19 +124,53 @@ export function createWebhook(deps: WebhookDeps): Router {
     }
     metrics.wechatMessages.inc({ kind: message.kind, mode: aes ? 'aes' : 'plain' });
 
-    // ctx.state is passed, not ctx.state.log: the child logger is only made if something goes wrong.
-    const plain = await answerOnce(message, ctx.state);
-    if (plain === NO_REPLY) {
-      ctx.type = 'text/plain';
-      ctx.body = plain;
-      return;
-    }
-    ctx.type = 'application/xml';
+    const plain = await answerOnce(message, logs);
     // The reply is encrypted exactly when the request was (crypto exists: checked above).
-    ctx.body = aes && crypto
-      ? crypto.encryptReply(plain, String(Math.floor(Date.now() / 1000)), String(Math.floor(Math.random() * 1e10)))
-      : plain;
-  });
+    if (plain === NO_REPLY || !aes || !crypto) return plain;
+    return crypto.encryptReply(plain, String(Math.floor(Date.now() / 1000)), String(Math.floor(Math.random() * 1e10)));
+  }
+
+  function send(res: ServerResponse, status: number, type: string, body: string, head: boolean): void {
+    res.statusCode = status;
+    res.setHeader('Content-Type', type);
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(head ? undefined : body);
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const reqId = requestIdFrom(req.headers['x-request-id']);
+    const logs = lazyRequestLog(logger, reqId);
+    const method = req.method ?? 'GET';
+    res.setHeader('X-Request-Id', reqId);
+    try {
+      const url = req.url ?? '';
+      const qAt = url.indexOf('?');
+      const q = parseQuery(qAt < 0 ? '' : url.slice(qAt + 1));
+      if (method === 'POST') {
+        const reply = await receive(req, q, logs);
+        send(res, 200, reply === NO_REPLY ? 'text/plain; charset=utf-8' : 'application/xml; charset=utf-8', reply, false);
+      } else if (method === 'GET' || method === 'HEAD') {
+        verify(q);
+        send(res, 200, 'text/plain; charset=utf-8', q.get('echostr') ?? '', method === 'HEAD');
+      } else {
+        res.setHeader('Allow', ALLOW);
+        if (method === 'OPTIONS') send(res, 200, 'text/plain; charset=utf-8', ALLOW, false);
+        else throw new AppError('METHOD_NOT_ALLOWED', 405, '不支持的请求方法');
+      }
+    } catch (err) {
+      const appErr = logFailure(logs.log, err);
+      if (res.headersSent) {
+        res.destroy();
+      } else if (appErr.status >= 500) {
+        // WeChat would retry a 5xx and then tell the citizen the account is broken.
+        send(res, 200, 'text/plain; charset=utf-8', NO_REPLY, false);
+      } else {
+        send(res, appErr.status, 'application/json; charset=utf-8', JSON.stringify(errorBody(appErr)), method === 'HEAD');
+      }
+    }
+    record({ reqId, method, route: PATH, status: res.statusCode, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+  }
 
   /** Runs the engine exactly once per message key; retries get the same passive reply. */
   async function answerOnce(message: WechatMessage, logs: { log: Logger }): Promise<string> {
@@ -168,7 +229,23 @@ export function createWebhook(deps: WebhookDeps): Router {
     });
   }
 
-  return router;
+  return {
+    path: PATH,
+    matches(url) {
+      if (!url || !url.startsWith(PATH)) return false;
+      const next = url.charCodeAt(PATH.length);
+      // '/wechat', '/wechat?…', '/wechat/' and '/wechat/?…' (Koa's router was not strict either).
+      return Number.isNaN(next) || next === 63 /* ? */ || (next === 47 /* / */ && (url.length === PATH.length + 1 || url.charCodeAt(PATH.length + 1) === 63));
+    },
+    handle(req, res) {
+      serve(req, res).catch((err: unknown) => {
+        // serve() catches everything it can answer; this is the last line of defence.
+        logger.error({ err }, 'webhook: unhandled failure');
+        if (!res.headersSent) send(res, 200, 'text/plain; charset=utf-8', NO_REPLY, false);
+        else res.destroy();
+      });
+    },
+  };
 }
 
 /** Texts over WeChat's 2048-byte cut become several parts, cut on character boundaries. */
