@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * WeChat's signature: sort the parts, concatenate, SHA-1, lowercase hex.
@@ -6,7 +6,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * that equals the byte order the official SDKs use.
  */
 export function sha1Signature(parts: string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  // crypto.hash: one shot, no Hash object for the GC to finalise (several times cheaper in a server).
+  return hash('sha1', [...parts].sort().join(''), 'hex');
 }
 
 /**
@@ -16,10 +17,12 @@ export function sha1Signature(parts: string[]): string {
  */
 export function safeEqual(a: string, b: string): boolean {
   if (typeof a !== 'string' || typeof b !== 'string') return false;
-  const ab = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  if (ab.length !== bb.length) return false;
-  return timingSafeEqual(ab, bb);
+  if (a.length !== b.length) return false;
+  // Every position is compared whatever the earlier ones held: the time depends on the length
+  // only. (timingSafeEqual needs two Buffers per call, which costs more than the hash here.)
+  let diff = 0;
+  for (let i = 0; i < a.length; i += 1) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** Plain `signature` check used on the GET echostr handshake and on every POST. */
