@@ -90,6 +90,17 @@ export function isRecord(value: unknown): value is ConversationRecord {
     && typeof r.rate.count === 'number' && typeof r.rate.previous === 'number';
 }
 
+/**
+ * The turn's own copy of a stored record: an in-process store hands out the stored object itself,
+ * and a turn that fails half-way must not have changed it. Most messages arrive with no flow,
+ * receipt or draft: two flat copies. The rest (a tip being written) take a JSON copy.
+ * A new object-valued field of ConversationRecord must be added to the test below it.
+ */
+export function detachRecord(record: ConversationRecord): ConversationRecord {
+  if (record.flow || record.suspended || record.lastReceipt) return JSON.parse(JSON.stringify(record)) as ConversationRecord;
+  return { ...record, rate: { ...record.rate } };
+}
+
 export interface ExpiryResult {
   record: ConversationRecord;
   /** True when an idle tip draft was put aside during this call: the citizen is told once. */

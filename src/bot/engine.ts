@@ -7,7 +7,7 @@ import type { KeyValueStore } from '../platform/stores.js';
 import { DANGER_REPLY, hasDangerWords } from './categories.js';
 import { loadBotContent, type BotContent } from './content.js';
 import {
-  applyExpiry, conversationKey, countMessage, isRecord, newRecord, recordTtlSeconds, type ConversationRecord,
+  applyExpiry, conversationKey, countMessage, detachRecord, isRecord, newRecord, recordTtlSeconds, type ConversationRecord,
 } from './conversation.js';
 import { say, type EngineContext, type Turn } from './intent.js';
 import { TIP_FLOW_INTENTS, buildIntents } from './intents/index.js';
@@ -82,7 +82,7 @@ export function createEngine(deps: EngineDeps): Bot {
   async function load(key: string, at: Date): Promise<ConversationRecord> {
     try {
       const stored = await conversations.get(key);
-      return isRecord(stored) ? stored : newRecord(at);
+      return isRecord(stored) ? detachRecord(stored) : newRecord(at);
     } catch (err) {
       logger.error({ err }, 'bot: conversation store read failed; starting fresh');
       return newRecord(at);
@@ -91,9 +91,9 @@ export function createEngine(deps: EngineDeps): Bot {
 
   async function save(key: string, record: ConversationRecord): Promise<void> {
     try {
-      // A JSON round trip: what is stored must survive a shared store (Redis) unchanged.
-      const plain = JSON.parse(JSON.stringify(record)) as ConversationRecord;
-      await conversations.set(key, plain, recordTtlSeconds(record, limits));
+      // The record is the turn's own copy (detachRecord), plain JSON by construction: the
+      // engine tests run against a store that serialises it, as a shared store (Redis) would.
+      await conversations.set(key, record, recordTtlSeconds(record, limits));
     } catch (err) {
       logger.error({ err }, 'bot: conversation store write failed');
     }

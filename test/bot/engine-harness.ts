@@ -2,7 +2,7 @@
 // a movable clock, and a few senders that return the reply as text.
 import { loadConfig, type AppConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { MemoryStore } from '../../src/platform/stores.js';
+import type { KeyValueStore } from '../../src/platform/stores.js';
 import { createEngine } from '../../src/bot/engine.js';
 import type { ConversationRecord } from '../../src/bot/conversation.js';
 import type {
@@ -110,11 +110,29 @@ export class Clock {
   advance(minutes: number) { this.t = new Date(this.t.getTime() + minutes * 60_000); }
 }
 
+/**
+ * A conversation store that keeps JSON text, as Redis would: every engine test checks that what
+ * the engine stores survives serialisation (no Dates, no shared objects).
+ */
+export class JsonStore<V> implements KeyValueStore<V> {
+  private readonly data = new Map<string, string>();
+  async get(key: string): Promise<V | undefined> {
+    const text = this.data.get(key);
+    return text === undefined ? undefined : JSON.parse(text) as V;
+  }
+  async set(key: string, value: V): Promise<void> {
+    this.data.set(key, JSON.stringify(value));
+  }
+  async delete(key: string): Promise<void> {
+    this.data.delete(key);
+  }
+}
+
 export interface Harness {
   bot: Bot;
   desk: FakeDesk;
   clock: Clock;
-  store: MemoryStore<ConversationRecord>;
+  store: KeyValueStore<ConversationRecord>;
   config: AppConfig;
 }
 
@@ -122,7 +140,7 @@ export async function harness(bot: Partial<AppConfig['bot']> = {}, shared?: Part
   const config = await testConfig(bot);
   const desk = shared?.desk ?? new FakeDesk();
   const clock = shared?.clock ?? new Clock();
-  const store = shared?.store ?? new MemoryStore<ConversationRecord>();
+  const store = shared?.store ?? new JsonStore<ConversationRecord>();
   const engine = createEngine({ config, logger: createLogger('silent'), desk, conversations: store, now: clock.now });
   return { bot: engine, desk, clock, store, config };
 }

@@ -132,3 +132,40 @@ describe('bot: the per-citizen message window', () => {
     expect(JSON.stringify(r.rate).length).to.be.below(80);
   });
 });
+
+describe('bot: the turn’s own copy of a stored record', () => {
+  /** Every object reachable from `a` that is also reachable from `b`. */
+  function shared(a: unknown, b: unknown): unknown[] {
+    const seen = new Set<unknown>();
+    const walk = (v: unknown) => {
+      if (v && typeof v === 'object' && !seen.has(v)) { seen.add(v); Object.values(v).forEach(walk); }
+    };
+    walk(a);
+    const out: unknown[] = [];
+    const walkB = (v: unknown, visited = new Set<unknown>()) => {
+      if (!v || typeof v !== 'object' || visited.has(v)) return;
+      visited.add(v);
+      if (seen.has(v)) out.push(v);
+      Object.values(v).forEach((x) => walkB(x, visited));
+    };
+    walkB(b);
+    return out;
+  }
+
+  it('shares no object with the stored record, with or without a flow', async () => {
+    const { detachRecord, newRecord } = await import('../../src/bot/conversation.js');
+    const bare = newRecord(new Date('2025-11-26T02:00:00Z'));
+    const bareCopy = detachRecord(bare);
+    expect(bareCopy).to.deep.equal(bare);
+    expect(shared(bare, bareCopy)).to.have.length(0);
+
+    const full = {
+      ...newRecord(new Date('2025-11-26T02:00:00Z')),
+      flow: { name: 'tip' as const, step: 'place' as const, draft: { id: 'd1', startedAt: '2025-11-26T02:00:00Z', description: ['x'], attachments: [], danger: false, transcript: [] } },
+      lastReceipt: { submissionKey: 'k', code: 'SM251126ABCD', acknowledgeBy: 'a', concludeBy: 'b', at: 'c' },
+    };
+    const fullCopy = detachRecord(full);
+    expect(fullCopy).to.deep.equal(full);
+    expect(shared(full, fullCopy)).to.have.length(0);
+  });
+});
