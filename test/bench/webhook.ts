@@ -1,8 +1,18 @@
 // Webhook throughput: the same load, in the same run, against the ceiling (bare Koa), co-wechat 2.4
 // in front of the same engine, and this service; plaintext and safe mode.
+//
+// The load generator is wrk (Debian package `wrk`) when it is installed: a C client on one thread,
+// so the server gets most of the second core. WeChat's requests cannot be signed in wrk's Lua (safe
+// mode needs AES), so every request is made beforehand in Node — its own MsgId, citizen (500 of
+// them), timestamp, nonce and signature; in safe mode its own encryption and msg_signature — and
+// written one per line to a file that the Lua script replays in order. The pool is sized so that
+// no request repeats against co-wechat or ours (a repeat would be a WeChat retry, answered from the
+// dedupe store); repeats are counted and printed. Without wrk it falls back to autocannon in this
+// process, which competes with the server for the 2 cores (its figures are much lower).
 import { once } from 'node:events';
 import path from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import autocannon from 'autocannon';
 import { spawnBenchServer } from './spawn-server.js';
@@ -15,53 +25,176 @@ export interface WebhookBenchOptions {
   seconds: number;
   connections: number;
   text: string;
+  /** 'wrk' (default when installed) or 'autocannon'. */
+  loadgen?: 'wrk' | 'autocannon';
 }
 
-export interface BenchRow { server: string; mode: string; rps: number; p99: number; errors: number; non2xx: number }
+export interface BenchRow {
+  server: string;
+  mode: string;
+  rps: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  /** CPU time (user + system) the server process spent per request, in µs. */
+  cpuMicrosPerRequest: number | null;
+  /** Requests replayed from the start of the pool (wrk only). */
+  repeats: number;
+}
 
-function requestFactory(config: AppConfig, text: string, aes: boolean) {
+const WARM_UP_SECONDS = 5;
+const CITIZENS = 500;
+/** Requests per second of run time the pool holds: above what co-wechat or ours reach here. */
+const POOL_RATE = 25_000;
+
+type Mode = 'plain' | 'aes';
+
+/** One signed (and in safe mode encrypted) WeChat text message, as path+query and body. */
+function messageMaker(config: AppConfig, text: string, mode: Mode) {
   const crypto = new WechatCrypto({ token: config.wechat.token, encodingAESKey: config.wechat.aesKey, appId: config.wechat.appId });
-  let seq = 0;
-  return (req: { path?: string; body?: string | Buffer; method?: string; headers?: Record<string, string> }) => {
-    seq += 1;
+  const run = `${process.pid}${Date.now() % 1e6}`;
+  return (seq: number): { path: string; body: string } => {
     const ts = String(Math.floor(Date.now() / 1000));
     const nonce = String(seq);
-    const inner = `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[o_bench_${seq % 500}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${text}]]></Content><MsgId>${process.pid}${seq}</MsgId></xml>`;
-    let q = `signature=${sha1Signature([config.wechat.token, ts, nonce])}&timestamp=${ts}&nonce=${nonce}&openid=o_bench`;
+    const inner = `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[o_bench_${seq % CITIZENS}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${text}]]></Content><MsgId>${run}${seq}</MsgId></xml>`;
+    let q = `signature=${sha1Signature([config.wechat.token, ts, nonce])}&timestamp=${ts}&nonce=${nonce}&openid=o_bench_${seq % CITIZENS}`;
     let body = inner;
-    if (aes) {
+    if (mode === 'aes') {
       const encrypt = crypto.encrypt(inner);
       q += `&encrypt_type=aes&msg_signature=${crypto.msgSignature(ts, nonce, encrypt)}`;
       body = `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
     }
-    return { ...req, method: 'POST', path: `/wechat?${q}`, body, headers: { 'content-type': 'text/xml' } };
+    return { path: `/wechat?${q}`, body };
   };
 }
 
-async function load(port: number, opts: WebhookBenchOptions, aes: boolean, seconds: number) {
-  return autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: opts.connections,
-    duration: seconds,
-    requests: [{ setupRequest: requestFactory(opts.config, opts.text, aes) } as autocannon.Request],
-  });
+async function writePool(file: string, count: number, next: () => { path: string; body: string }): Promise<void> {
+  const out = createWriteStream(file);
+  for (let i = 1; i <= count; i += 1) {
+    const { path: p, body } = next();
+    if (!out.write(`${p}\t${body}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
 }
 
-export async function runWebhookBench(opts: WebhookBenchOptions): Promise<BenchRow[]> {
+// Replays the pool in order (wrapping, and counting wraps), and prints a JSON summary at the end.
+const LUA = `
+local pool = os.getenv("BENCH_POOL")
+local threads = {}
+local headers = { ["Content-Type"] = "text/xml" }
+setup = function(thread) table.insert(threads, thread) end
+init = function(args)
+  f = assert(io.open(pool, "r"))
+  repeats = 0
+  wrapped = false
+end
+request = function()
+  local line = f:read("*l")
+  if not line then
+    wrapped = true
+    f:seek("set")
+    line = f:read("*l")
+  end
+  if wrapped then repeats = repeats + 1 end
+  local tab = line:find("\\t", 1, true)
+  return wrk.format("POST", line:sub(1, tab - 1), headers, line:sub(tab + 1))
+end
+done = function(summary, latency, requests)
+  local rep = 0
+  for _, t in ipairs(threads) do rep = rep + (t:get("repeats") or 0) end
+  local e = summary.errors
+  io.write(string.format('BENCH {"requests":%d,"durationUs":%d,"p99Us":%d,"non2xx":%d,"errors":%d,"repeats":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout, rep))
+end
+`;
+
+function hasWrk(): boolean {
+  return spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
+}
+
+/** user + system CPU time of a process, in µs (Linux /proc; null elsewhere). */
+function cpuMicros(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks.
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return null;
+  }
+}
+
+interface LoadResult { requests: number; rps: number; p99: number; errors: number; non2xx: number; repeats: number }
+
+async function wrkLoad(port: number, pool: string, luaFile: string, connections: number, seconds: number): Promise<LoadResult> {
+  const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', luaFile, `http://127.0.0.1:${port}`], {
+    env: { ...process.env, BENCH_POOL: pool },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  const [code] = await once(child, 'exit') as [number];
+  const line = /^BENCH (\{.*\})$/m.exec(out);
+  if (code !== 0 || !line) throw new Error(`wrk failed (exit ${code}):\n${out}`);
+  const r = JSON.parse(line[1]!) as { requests: number; durationUs: number; p99Us: number; non2xx: number; errors: number; repeats: number };
+  return { requests: r.requests, rps: r.requests / (r.durationUs / 1e6), p99: r.p99Us / 1000, errors: r.errors, non2xx: r.non2xx, repeats: r.repeats };
+}
+
+async function autocannonLoad(port: number, next: () => { path: string; body: string }, connections: number, seconds: number): Promise<LoadResult> {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    requests: [{
+      setupRequest: (req: autocannon.Request) => {
+        const m = next();
+        return { ...req, method: 'POST', path: m.path, body: m.body, headers: { 'content-type': 'text/xml' } };
+      },
+    } as autocannon.Request],
+  });
+  return { requests: r.requests.total, rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, repeats: 0 };
+}
+
+export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ loadgen: string; rows: BenchRow[] }> {
+  const loadgen = opts.loadgen ?? (hasWrk() ? 'wrk' : 'autocannon');
   const rows: BenchRow[] = [];
-  const logDir = mkdtempSync(path.join(tmpdir(), 'bench-logs-'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-webhook-'));
+  const luaFile = path.join(dir, 'replay.lua');
+  writeFileSync(luaFile, LUA);
   for (const mode of ['plain', 'aes'] as const) {
     for (const server of ['ceiling', 'co-wechat', 'ours']) {
-      const { port, child } = await spawnBenchServer(server, opts.databaseUrl, path.join(logDir, `${server}-${mode}.log`));
+      const make = messageMaker(opts.config, opts.text, mode);
+      // Fresh pools per server (their timestamps are well inside the 5-minute window), one for the
+      // warm-up and one for the measured run, so that no message is sent twice.
+      const warmPool = path.join(dir, `${mode}-warm.pool`);
+      const runPool = path.join(dir, `${mode}-run.pool`);
+      if (loadgen === 'wrk') {
+        let seq = 0;
+        const next = () => make((seq += 1));
+        await writePool(warmPool, POOL_RATE * WARM_UP_SECONDS, next);
+        await writePool(runPool, POOL_RATE * opts.seconds, next);
+      }
+      const { port, child } = await spawnBenchServer(server, opts.databaseUrl, path.join(dir, `${server}-${mode}.log`));
       try {
-        await load(port, opts, mode === 'aes', 5); // warm-up: JIT, connection pools, the citizens' first touch
-        const r = await load(port, opts, mode === 'aes', opts.seconds);
-        rows.push({ server, mode, rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+        let acSeq = 0;
+        const load = (pool: string, seconds: number) => loadgen === 'wrk'
+          ? wrkLoad(port, pool, luaFile, opts.connections, seconds)
+          : autocannonLoad(port, () => make((acSeq += 1)), opts.connections, seconds);
+        // Warm-up: JIT, connection pools, the citizens' first touch.
+        await load(warmPool, WARM_UP_SECONDS);
+        const cpu0 = cpuMicros(child.pid);
+        const r = await load(runPool, opts.seconds);
+        const cpu1 = cpuMicros(child.pid);
+        rows.push({
+          server, mode, rps: r.rps, p99: r.p99, errors: r.errors, non2xx: r.non2xx, repeats: r.repeats,
+          cpuMicrosPerRequest: cpu0 !== null && cpu1 !== null && r.requests > 0 ? (cpu1 - cpu0) / r.requests : null,
+        });
       } finally {
         child.kill('SIGKILL');
         await once(child, 'exit');
       }
     }
   }
-  return rows;
+  return { loadgen, rows };
 }
