@@ -19,13 +19,16 @@ export function requestIdFrom(incoming: string | string[] | undefined): string {
 }
 
 /** `{ log }` whose child logger (carrying the request id) is made on first use. */
+class LazyRequestLog {
+  private child: Logger | undefined;
+  constructor(private readonly logger: Logger, private readonly reqId: string) {}
+  get log(): Logger {
+    return (this.child ??= this.logger.child({ reqId: this.reqId }));
+  }
+}
+
 export function lazyRequestLog(logger: Logger, reqId: string): { log: Logger } {
-  let child: Logger | undefined;
-  return {
-    get log() {
-      return (child ??= logger.child({ reqId }));
-    },
-  };
+  return new LazyRequestLog(logger, reqId);
 }
 
 /**
@@ -60,9 +63,19 @@ export type RequestRecorder = (r: RequestRecord) => void;
  */
 export function requestRecorder(metrics: Metrics, logger: Logger): RequestRecorder {
   const access = accessLogger(logger);
+  // prom-client hashes the label object on every call; the label sets are few (routes are
+  // matched patterns, never raw URLs), so their children are kept.
+  const counters = new Map<string, { inc(): void }>();
+  const timers = new Map<string, { observe(v: number): void }>();
   return (r) => {
-    metrics.httpRequests.inc({ method: r.method, route: r.route, status: String(r.status) });
-    metrics.httpDuration.observe({ method: r.method, route: r.route }, r.seconds);
+    const route = `${r.method} ${r.route}`;
+    const counted = `${route} ${r.status}`;
+    let counter = counters.get(counted);
+    if (!counter) counters.set(counted, (counter = metrics.httpRequests.labels({ method: r.method, route: r.route, status: String(r.status) })));
+    counter.inc();
+    let timer = timers.get(route);
+    if (!timer) timers.set(route, (timer = metrics.httpDuration.labels({ method: r.method, route: r.route })));
+    timer.observe(r.seconds);
     access.info({ reqId: r.reqId, method: r.method, route: r.route, status: r.status, ms: Math.round(r.seconds * 1e4) / 10 }, 'request');
   };
 }
