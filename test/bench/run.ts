@@ -1,4 +1,4 @@
-// `npm run bench [-- --seconds 8 --connections 32 --loadgen wrk|autocannon --only webhook|intake] [--tips 1000 --concurrency 64 --claimers 20 --direct no]`
+// `npm run bench [-- --seconds 5 --rounds 3 --connections 32 --loadgen wrk|autocannon --only webhook|intake] [--tips 1000 --concurrency 64 --claimers 20 --direct no]`
 // Runs the peers and the ceiling in the same run and prints ratios. Set BENCH_DATABASE_URL to
 // bench on MariaDB (default: a fresh SQLite file).
 import { mkdtempSync } from 'node:fs';
@@ -17,12 +17,12 @@ function arg(name: string, fallback: string): string {
 const fmt = (n: number, d = 0) => n.toFixed(d).padStart(9);
 
 function printWebhook(loadgen: string, rows: BenchRow[]): void {
-  console.log('\nwebhook: text message → keyword reply (%s connections, load from %s)', arg('connections', '32'), loadgen);
-  console.log('mode   server       req/s    p99 ms   errors  repeats  server CPU µs/req   vs co-wechat   vs ceiling');
+  console.log('\nwebhook: text message → keyword reply (%s connections; %s)', arg('connections', '32'), loadgen);
+  console.log('mode   server       req/s   (min–max)      p99 ms   errors  repeats  server CPU µs/req   vs co-wechat   vs ceiling');
   for (const r of rows) {
     const peer = rows.find((x) => x.mode === r.mode && x.server === 'co-wechat');
     const ceil = rows.find((x) => x.mode === r.mode && x.server === 'ceiling');
-    console.log(`${r.mode.padEnd(6)} ${r.server.padEnd(10)} ${fmt(r.rps)} ${fmt(r.p99, 1)} ${fmt(r.errors + r.non2xx)} ${fmt(r.repeats)} ${fmt(r.cpuMicrosPerRequest ?? NaN, 0).padStart(18)}   ${fmt(peer ? r.rps / peer.rps : 0, 2)}x   ${fmt(ceil ? (100 * r.rps) / ceil.rps : 0, 0)}%`);
+    console.log(`${r.mode.padEnd(6)} ${r.server.padEnd(10)} ${fmt(r.rps)}  (${r.rpsRange[0].toFixed(0)}–${r.rpsRange[1].toFixed(0)}) ${fmt(r.p99, 1)} ${fmt(r.errors + r.non2xx)} ${fmt(r.repeats)} ${fmt(r.cpuMicrosPerRequest ?? NaN, 0).padStart(18)}   ${fmt(peer ? r.rps / peer.rps : 0, 2)}x   ${fmt(ceil ? (100 * r.rps) / ceil.rps : 0, 0)}%`);
   }
   const ours = (m: string) => rows.find((x) => x.mode === m && x.server === 'ours');
   const co = (m: string) => rows.find((x) => x.mode === m && x.server === 'co-wechat');
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
     const loadgen = arg('loadgen', '');
     const { loadgen: used, rows } = await runWebhookBench({
       config, databaseUrl,
-      seconds: Number(arg('seconds', '8')),
+      seconds: Number(arg('seconds', '5')),
+      rounds: Number(arg('rounds', '3')),
       connections: Number(arg('connections', '32')),
       text: arg('text', '帮助'),
       ...(loadgen === 'wrk' || loadgen === 'autocannon' ? { loadgen } : {}),

@@ -5,10 +5,17 @@ import { createInterface } from 'node:readline';
 
 export interface BenchServer { port: number; child: ChildProcess }
 
-/** BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server process. */
-export async function spawnBenchServer(kind: string, databaseUrl: string, logFile: string): Promise<BenchServer> {
+/**
+ * BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server process.
+ * `cpus` (a taskset list such as "1") pins the server, so that it and the load generator do not
+ * take turns on the same core.
+ */
+export async function spawnBenchServer(kind: string, databaseUrl: string, logFile: string, cpus?: string): Promise<BenchServer> {
   const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', path.join('test', 'bench', 'server.ts'), kind, databaseUrl, logFile], {
+  const node = [process.execPath, ...extra, '--import', 'tsx', path.join('test', 'bench', 'server.ts'), kind, databaseUrl, logFile];
+  // taskset execs node: the child's pid is the server's (its CPU time is read from /proc).
+  const [cmd, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;
+  const child = spawn(cmd!, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NODE_ENV: 'test' },
   });

@@ -11,9 +11,9 @@
 // process, which competes with the server for the 2 cores (its figures are much lower).
 import { once } from 'node:events';
 import path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import autocannon from 'autocannon';
 import { spawnBenchServer } from './spawn-server.js';
 import { sha1Signature, WechatCrypto } from '../../src/wechat/index.js';
@@ -27,12 +27,16 @@ export interface WebhookBenchOptions {
   text: string;
   /** 'wrk' (default when installed) or 'autocannon'. */
   loadgen?: 'wrk' | 'autocannon';
+  /** Interleaved measured rounds per server (default 3). */
+  rounds?: number;
 }
 
 export interface BenchRow {
   server: string;
   mode: string;
+  /** Median over the rounds, and the lowest and highest. */
   rps: number;
+  rpsRange: [number, number];
   p99: number;
   errors: number;
   non2xx: number;
@@ -44,8 +48,8 @@ export interface BenchRow {
 
 const WARM_UP_SECONDS = 5;
 const CITIZENS = 500;
-/** Requests per second of run time the pool holds: above what co-wechat or ours reach here. */
-const POOL_RATE = 25_000;
+/** Requests per second of run time each pool holds: above what co-wechat or ours reach here. */
+const POOL_RATE: Record<Mode, number> = { plain: 20_000, aes: 10_000 };
 
 type Mode = 'plain' | 'aes';
 
@@ -78,27 +82,33 @@ async function writePool(file: string, count: number, next: () => { path: string
   await once(out, 'finish');
 }
 
-// Replays the pool in order (wrapping, and counting wraps), and prints a JSON summary at the end.
+// Loads the pool at start (before wrk's clock runs), replays it in order (wrapping, and counting
+// the requests sent again), and prints a JSON summary at the end. Reading the file per request
+// made wrk itself the bottleneck against the ceiling.
 const LUA = `
 local pool = os.getenv("BENCH_POOL")
 local threads = {}
 local headers = { ["Content-Type"] = "text/xml" }
 setup = function(thread) table.insert(threads, thread) end
 init = function(args)
-  f = assert(io.open(pool, "r"))
+  reqs = {}
+  count = 0
+  for line in io.lines(pool) do
+    local tab = line:find("\t", 1, true)
+    count = count + 1
+    reqs[count] = wrk.format("POST", line:sub(1, tab - 1), headers, line:sub(tab + 1))
+  end
+  i = 0
   repeats = 0
-  wrapped = false
 end
 request = function()
-  local line = f:read("*l")
-  if not line then
+  i = i + 1
+  if i > count then
+    i = 1
     wrapped = true
-    f:seek("set")
-    line = f:read("*l")
   end
   if wrapped then repeats = repeats + 1 end
-  local tab = line:find("\\t", 1, true)
-  return wrk.format("POST", line:sub(1, tab - 1), headers, line:sub(tab + 1))
+  return reqs[i]
 end
 done = function(summary, latency, requests)
   local rep = 0
@@ -111,6 +121,16 @@ end
 
 function hasWrk(): boolean {
   return spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
+}
+
+/**
+ * On a machine with 2+ cores and taskset, wrk runs on core 0 and each server on core 1 (the same
+ * for all three servers). BENCH_PIN=0 turns it off.
+ */
+function pinning(): { server?: string; loadgen: string[] } {
+  if (process.env.BENCH_PIN === '0' || availableParallelism() < 2) return { loadgen: [] };
+  if (spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status !== 0) return { loadgen: [] };
+  return { server: '1', loadgen: ['taskset', '-c', '0'] };
 }
 
 /** user + system CPU time of a process, in µs (Linux /proc; null elsewhere). */
@@ -127,8 +147,9 @@ function cpuMicros(pid: number | undefined): number | null {
 
 interface LoadResult { requests: number; rps: number; p99: number; errors: number; non2xx: number; repeats: number }
 
-async function wrkLoad(port: number, pool: string, luaFile: string, connections: number, seconds: number): Promise<LoadResult> {
-  const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', luaFile, `http://127.0.0.1:${port}`], {
+async function wrkLoad(port: number, pool: string, luaFile: string, connections: number, seconds: number, prefix: string[]): Promise<LoadResult> {
+  const [cmd, ...args] = [...prefix, 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', luaFile, `http://127.0.0.1:${port}`];
+  const child = spawn(cmd!, args, {
     env: { ...process.env, BENCH_POOL: pool },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -156,45 +177,77 @@ async function autocannonLoad(port: number, next: () => { path: string; body: st
   return { requests: r.requests.total, rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, repeats: 0 };
 }
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/**
+ * Per mode: the three servers run side by side (each in its own process, idle when not measured),
+ * each is warmed up, then measured in turn for `rounds` rounds: ceiling, co-wechat, ours, ceiling,
+ * ... This machine's speed drifts over minutes (a shared VM); interleaving puts each round's three
+ * figures under the same conditions, and the medians are reported.
+ */
 export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ loadgen: string; rows: BenchRow[] }> {
   const loadgen = opts.loadgen ?? (hasWrk() ? 'wrk' : 'autocannon');
+  const pin = loadgen === 'wrk' ? pinning() : { loadgen: [] };
+  const rounds = opts.rounds ?? 3;
   const rows: BenchRow[] = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-webhook-'));
   const luaFile = path.join(dir, 'replay.lua');
   writeFileSync(luaFile, LUA);
+  const servers = ['ceiling', 'co-wechat', 'ours'] as const;
   for (const mode of ['plain', 'aes'] as const) {
-    for (const server of ['ceiling', 'co-wechat', 'ours']) {
-      const make = messageMaker(opts.config, opts.text, mode);
-      // Fresh pools per server (their timestamps are well inside the 5-minute window), one for the
-      // warm-up and one for the measured run, so that no message is sent twice.
-      const warmPool = path.join(dir, `${mode}-warm.pool`);
-      const runPool = path.join(dir, `${mode}-run.pool`);
-      if (loadgen === 'wrk') {
-        let seq = 0;
-        const next = () => make((seq += 1));
-        await writePool(warmPool, POOL_RATE * WARM_UP_SECONDS, next);
-        await writePool(runPool, POOL_RATE * opts.seconds, next);
+    const make = messageMaker(opts.config, opts.text, mode);
+    let seq = 0;
+    const next = () => make((seq += 1));
+    const pool = path.join(dir, `${mode}.pool`);
+    // Each load gets a pool made just before it: no message is ever sent twice, and every
+    // timestamp is seconds old.
+    const load = async (port: number, seconds: number): Promise<LoadResult> => {
+      if (loadgen === 'autocannon') return autocannonLoad(port, next, opts.connections, seconds);
+      await writePool(pool, POOL_RATE[mode] * seconds, next);
+      return wrkLoad(port, pool, luaFile, opts.connections, seconds, pin.loadgen);
+    };
+    const running: Array<{ server: string; port: number; child: ChildProcess; results: Array<LoadResult & { cpu: number | null }> }> = [];
+    try {
+      // Started one after the other: the first migrates the database, the others find it done.
+      for (const server of servers) {
+        const { port, child } = await spawnBenchServer(server, opts.databaseUrl, path.join(dir, `${server}-${mode}.log`), pin.server);
+        running.push({ server, port, child, results: [] });
       }
-      const { port, child } = await spawnBenchServer(server, opts.databaseUrl, path.join(dir, `${server}-${mode}.log`));
-      try {
-        let acSeq = 0;
-        const load = (pool: string, seconds: number) => loadgen === 'wrk'
-          ? wrkLoad(port, pool, luaFile, opts.connections, seconds)
-          : autocannonLoad(port, () => make((acSeq += 1)), opts.connections, seconds);
-        // Warm-up: JIT, connection pools, the citizens' first touch.
-        await load(warmPool, WARM_UP_SECONDS);
-        const cpu0 = cpuMicros(child.pid);
-        const r = await load(runPool, opts.seconds);
-        const cpu1 = cpuMicros(child.pid);
-        rows.push({
-          server, mode, rps: r.rps, p99: r.p99, errors: r.errors, non2xx: r.non2xx, repeats: r.repeats,
-          cpuMicrosPerRequest: cpu0 !== null && cpu1 !== null && r.requests > 0 ? (cpu1 - cpu0) / r.requests : null,
-        });
-      } finally {
-        child.kill('SIGKILL');
-        await once(child, 'exit');
+      // Warm-up: JIT, connection pools, the citizens' first touch.
+      for (const s of running) await load(s.port, WARM_UP_SECONDS);
+      for (let round = 0; round < rounds; round += 1) {
+        for (const s of running) {
+          const cpu0 = cpuMicros(s.child.pid);
+          const r = await load(s.port, opts.seconds);
+          const cpu1 = cpuMicros(s.child.pid);
+          s.results.push({ ...r, cpu: cpu0 !== null && cpu1 !== null && r.requests > 0 ? (cpu1 - cpu0) / r.requests : null });
+        }
+      }
+    } finally {
+      for (const s of running) {
+        s.child.kill('SIGKILL');
+        await once(s.child, 'exit');
       }
     }
+    for (const s of running) {
+      const cpus = s.results.map((r) => r.cpu).filter((c): c is number => c !== null);
+      rows.push({
+        server: s.server,
+        mode,
+        rps: median(s.results.map((r) => r.rps)),
+        rpsRange: [Math.min(...s.results.map((r) => r.rps)), Math.max(...s.results.map((r) => r.rps))],
+        p99: median(s.results.map((r) => r.p99)),
+        errors: s.results.reduce((n, r) => n + r.errors, 0),
+        non2xx: s.results.reduce((n, r) => n + r.non2xx, 0),
+        repeats: s.results.reduce((n, r) => n + r.repeats, 0),
+        cpuMicrosPerRequest: cpus.length ? median(cpus) : null,
+      });
+    }
   }
-  return { loadgen, rows };
+  const where = pin.server ? `${loadgen} on core 0, servers on core 1` : loadgen;
+  return { loadgen: `${where}; median of ${rounds} interleaved rounds of ${opts.seconds} s`, rows };
 }
