@@ -1,12 +1,12 @@
 // Wires and starts the service: config → compose → listen; SIGTERM drains and closes the pool.
 import http from 'node:http';
 import { loadConfigOrExit } from './config/index.js';
-import { createLogger } from './platform/logger.js';
+import { createLogger, logDestination } from './platform/logger.js';
 import { compose } from './compose.js';
 
 async function main(): Promise<void> {
   const config = await loadConfigOrExit();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, logDestination());
   const services = await compose(config, logger, { defaultMetrics: true });
   const server = http.createServer(services.app.callback());
   server.keepAliveTimeout = 65_000;

@@ -3,12 +3,11 @@
 // a file, metrics, dedupe, the real engine); `co-wechat` runs co-wechat 2.4 on Koa in front of the
 // SAME engine; `ceiling` is bare Koa that reads the body and returns a fixed reply.
 import http from 'node:http';
-import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
 import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/platform/logger.js';
+import { createLogger, logDestination } from '../../src/platform/logger.js';
 import { compose } from '../../src/compose.js';
 import type { Bot, BotInput } from '../../src/bot/types.js';
 import { createApp } from '../../src/app.js';
@@ -46,7 +45,7 @@ async function main(): Promise<void> {
   // The per-citizen rate limit is lifted: the bench's 500 simulated citizens each send far more
   // than a person would, and the limit's polite refusal is not the path being measured.
   const config = await loadConfig({ databaseUrl, logLevel: (process.env.BENCH_LOG_LEVEL ?? 'info') as 'info', bot: { messagesPerMinute: 1_000_000 } });
-  const logger = createLogger(config.logLevel, createWriteStream(logFile));
+  const logger = createLogger(config.logLevel, logDestination(logFile));
   const services = await compose(config, logger);
   // BENCH_HANDLER=keyword: both servers answer from a fixed keyword table instead of the engine,
   // which isolates the protocol layer (parse, verify, dedupe, log, metrics, render).

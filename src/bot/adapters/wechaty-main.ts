@@ -1,12 +1,12 @@
 // `npm run bot`: the Wechaty bot process. Config → boot → run until SIGTERM/SIGINT, then stop the
 // puppet and close the database. The web server is a separate process (src/server.ts).
 import { loadConfigOrExit } from '../../config/index.js';
-import { createLogger } from '../../platform/logger.js';
+import { createLogger, logDestination } from '../../platform/logger.js';
 import { startWechatyBot } from './wechaty-boot.js';
 
 async function main(): Promise<void> {
   const config = await loadConfigOrExit();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, logDestination());
   const running = await startWechatyBot(config, logger);
 
   let closing = false;
