@@ -20,7 +20,9 @@ export interface Database {
 
 /** Parses `sqlite:path`, `sqlite::memory:` and `mysql://user:pass@host:port/db`. */
 export function sequelizeOptions(url: string, logger?: Logger): Options {
-  const logging = logger ? (sql: string) => logger.trace({ sql: sql.slice(0, 500) }, 'sql') : false;
+  // Only when tracing: a logging function, even one that logs nothing, costs Sequelize a formatted
+  // message on every statement.
+  const logging = logger?.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql: sql.slice(0, 500) }, 'sql') : false;
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     const storage = file === ':memory:' || file === '' ? ':memory:' : path.resolve(file);
@@ -43,6 +45,29 @@ export function sequelizeOptions(url: string, logger?: Logger): Options {
   };
 }
 
+/**
+ * A Date as a replacement value for hand-written SQL, stored exactly as the models store it:
+ * UTC with milliseconds ('YYYY-MM-DD HH:mm:ss.SSS', the connection runs at +00:00) on MariaDB,
+ * and with the offset on SQLite. Passing a Date itself would lose the milliseconds on MariaDB
+ * (Sequelize formats a bare DATE without them), and the queue orders by them.
+ */
+export function sqlDate(dialect: Dialect, d: Date): string {
+  const text = d.toISOString().replace('T', ' ').replace('Z', '');
+  return dialect === 'mysql' ? text : `${text} +00:00`;
+}
+
+/** Replacement values for hand-written SQL: Dates as sqlDate, everything else as it is. */
+export function sqlValues<T>(dialect: Dialect, values: readonly T[]): Array<Exclude<T, Date> | string> {
+  return values.map((v) => (v instanceof Date ? sqlDate(dialect, v) : v as Exclude<T, Date>));
+}
+
+const READ_COMMITTED = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
+
+/** The part of a mysql2 (callback API) connection the afterConnect hook uses. */
+interface CallbackConnection {
+  query(sql: string, cb: (err: Error | null) => void): void;
+}
+
 export async function openDatabase(url: string, logger?: Logger): Promise<Database> {
   const options = sequelizeOptions(url, logger);
   const sequelize = new Sequelize(options);
@@ -50,6 +75,15 @@ export async function openDatabase(url: string, logger?: Logger): Promise<Databa
   if (dialect === 'mysql') {
     // Sequelize 6 silently drops skipLocked unless the dialect claims support; MariaDB ≥10.6 has it.
     (sequelize as unknown as { dialect: { supports: { skipLocked: boolean } } }).dialect.supports.skipLocked = true;
+    // Every transaction runs READ COMMITTED, set once per connection rather than by a SET before
+    // each transaction. The claim queue needs it (SKIP LOCKED without next-key gap locks, see
+    // src/tips/queue.ts); the other transactions lock the rows they change by key first, so they
+    // do not depend on REPEATABLE READ's snapshot.
+    sequelize.addHook('afterConnect', async (connection: unknown) => {
+      await new Promise<void>((resolve, reject) => {
+        (connection as CallbackConnection).query(READ_COMMITTED, (err) => (err ? reject(err) : resolve()));
+      });
+    });
   } else {
     await sequelize.query('PRAGMA journal_mode = WAL');
     await sequelize.query('PRAGMA foreign_keys = ON');

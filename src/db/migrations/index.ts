@@ -4,6 +4,7 @@ import { staffMigration } from './002-staff.js';
 import { tipsMigration } from './003-tips.js';
 import { tipEventsAppendOnlyMigration } from './004-tip-events-append-only.js';
 import { tipNoticesWaitingMigration } from './005-tip-notices-waiting.js';
+import { tipsHotPathIndexesMigration } from './006-tips-hot-path-indexes.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -12,4 +13,5 @@ export const migrations: Migration[] = [
   tipsMigration,
   tipEventsAppendOnlyMigration,
   tipNoticesWaitingMigration,
+  tipsHotPathIndexesMigration,
 ];
