@@ -9,14 +9,17 @@ import { isColour } from './types.js';
 
 const OPEN_STATES = ['received', 'claimed', 'assigned', 'in_progress', 'extended', 'reopened'];
 
+/** What an announcement needs of a tip (the desk has no model instance of a tip it just stored). */
+export type AnnouncedTip = Pick<TipRow, 'code' | 'colour' | 'category' | 'handlerCountyCode' | 'placeCountyCode' | 'dueAt'>;
+
 export interface TipAnnouncerImpl extends TipAnnouncer {
   /** Called by the desk after commit. */
-  announceNew(tip: TipRow): Promise<void>;
+  announceNew(tip: AnnouncedTip): Promise<void>;
 }
 
 export function createAnnouncer(repo: TipRepository, logger: Logger): TipAnnouncerImpl {
   const listeners = new Set<(a: TipAnnouncement) => void>();
-  const toAnnouncement = async (tip: TipRow, kind: TipAnnouncement['kind']): Promise<TipAnnouncement> => ({
+  const toAnnouncement = async (tip: AnnouncedTip, kind: TipAnnouncement['kind']): Promise<TipAnnouncement> => ({
     kind,
     code: tip.code,
     colour: isColour(tip.colour) ? tip.colour : 'green',

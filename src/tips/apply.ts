@@ -79,7 +79,7 @@ export async function applyTransition(
   tip.concludeBy = concludeByOf(tip, deps.holidays);
   tip.dueAt = dueAtOf(tip, deps.holidays);
   tip.updatedAt = at;
-  await tip.save({ transaction: t });
+  await deps.repo.saveChanges(tip, t);
 
   await deps.repo.appendEvent({
     tipId: tip.id,

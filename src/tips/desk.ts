@@ -1,7 +1,7 @@
 // The citizen's side of the tips domain, as the bot sees it (TipDesk). A tip the citizen is told
 // about is committed first; if the database cannot take it, submit throws TIP_STORE_UNAVAILABLE
 // and nothing claims to be received.
-import { Op, UniqueConstraintError } from 'sequelize';
+import { UniqueConstraintError } from 'sequelize';
 import type { CitizenRef } from '../bot/types.js';
 import type { CitizenRating, CitizenTipView, TipDesk, TipReceipt, TipSubmission } from '../bot/ports.js';
 import type { Database } from '../db/index.js';
@@ -10,7 +10,10 @@ import type { Metrics } from '../platform/metrics.js';
 import { AppError, unavailable } from '../platform/errors.js';
 import type { IdentityVault } from './identity.js';
 import type { NoticeCenter } from './notices.js';
-import type { TipRepository, TipRow } from './repository.js';
+import type { TipRepository } from './repository.js';
+import { createIntakeWriter, type IntakeWriter, type NewTipValues } from './intake.js';
+import { createRecentTips, type RecentTip, type RecentTips } from './recent.js';
+import { createGroupCommit } from '../db/group-commit.js';
 import type { TipAnnouncerImpl } from './announcer.js';
 import { createContactClock, type ContactClock } from './presence.js';
 import type { HolidayTable } from './rules/working-days.js';
@@ -35,7 +38,14 @@ export interface DeskDeps {
   logger: Logger;
   /** Throttles citizen_contacts writes (presence.ts); default: at most once per 10 minutes. */
   contactClock?: ContactClock;
+  /** The hot-path writes (intake.ts); default: one over `db`. */
+  writer?: IntakeWriter;
+  /** The citizens' latest tips in memory (recent.ts); default: loaded through `repo`. */
+  recentTips?: RecentTips;
 }
+
+/** What the desk knows of a tip it has just stored: the columns, without the database id. */
+type StoredTip = Pick<NewTipValues, 'code' | 'colour' | 'acknowledgeBy' | 'concludeBy' | 'category' | 'placeCountyCode' | 'handlerCountyCode' | 'dueAt'>;
 
 const MAX_DESCRIPTION = 10_000;
 // Tracking codes are random (rules/tracking-code.ts); a collision is caught by the unique index.
@@ -52,9 +62,20 @@ function duplicateOn(err: UniqueConstraintError): 'code' | 'submission_key' | 'u
 export function createDesk(deps: DeskDeps): TipDesk {
   const { db, repo, vault, notices } = deps;
   const contactClock = deps.contactClock ?? createContactClock();
+  const writer = deps.writer ?? createIntakeWriter(db, repo.models);
+  // Citizens whose latest tips are needed at the same time are read with one statement.
+  const recentReads = createGroupCommit<{ hash: string; limit: number }, RecentTip[]>(async (asks) => {
+    const limit = Math.max(...asks.map((a) => a.limit));
+    const found = await repo.recentByReporters([...new Set(asks.map((a) => a.hash))], limit);
+    return asks.map((a) => ({ ok: true, value: (found.get(a.hash) ?? []).slice(0, a.limit) }));
+  }, { maxBatch: 32 });
+  const recent = deps.recentTips ?? createRecentTips({
+    latest: (hash, limit) => recentReads.write({ hash, limit }),
+    countSince: (hash, since) => repo.countByReporterSince(hash, since),
+  });
   const hashOf = (c: CitizenRef) => vault.citizenHash(c.channel, c.id);
 
-  const receiptOf = (tip: TipRow): TipReceipt => ({
+  const receiptOf = (tip: StoredTip): TipReceipt => ({
     code: tip.code,
     colour: tip.colour as Colour,
     acknowledgeBy: tip.acknowledgeBy,
@@ -73,16 +94,18 @@ export function createDesk(deps: DeskDeps): TipDesk {
   /**
    * One transaction of three INSERTs (tip, event, notice) and nothing else: the duplicate scan,
    * grading, deadlines and encryption are done before it, and idempotency and code uniqueness are
-   * left to the unique indexes (submit() handles the duplicate-key error).
+   * left to the unique indexes (submit() handles the duplicate-key error). The INSERTs are shared
+   * with the tips other citizens submit meanwhile (intake.ts, group commit); this one returns
+   * only after the transaction that carried it has committed.
    */
-  async function insert(sub: TipSubmission): Promise<TipRow> {
+  async function insert(sub: TipSubmission): Promise<StoredTip> {
     const now = new Date();
     const reporterHash = hashOf(sub.citizen);
     const citizenWords = sub.transcript.filter((e) => e.from === 'citizen' && e.text).map((e) => e.text).join('\n');
-    const earlier = await repo.byReporter(reporterHash, 20, ['id', 'reporterHash', 'description', 'category', 'createdAt']);
+    const earlier = await recent.latest(reporterHash);
     const repeats = suggestDuplicates(
       { reporterHash, text: sub.description, category: sub.category, receivedAt: now },
-      earlier.map((r) => ({ id: r.id, reporterHash: r.reporterHash, text: r.description, category: r.category as typeof sub.category, receivedAt: r.createdAt })),
+      earlier.map((r) => ({ id: r.code, reporterHash, text: r.description, category: r.category as typeof sub.category, receivedAt: r.createdAt })),
     ).filter((s) => s.reason === 'same_reporter_similar').length;
     const grade = gradeColour({ category: sub.category, text: `${sub.description}\n${citizenWords}\n${sub.place.text ?? ''}`, repeatCount: repeats });
     const colour: Colour = sub.danger ? 'red' : grade.colour;
@@ -93,61 +116,70 @@ export function createDesk(deps: DeskDeps): TipDesk {
     const reporterSealed = vault.encrypt(identity);
     const transcript = JSON.stringify(sub.transcript);
     const attachments = JSON.stringify(sub.attachments);
+    const eventData = JSON.stringify({ colour, reasons: grade.reasons, danger: sub.danger });
 
     for (let attempt = 1; ; attempt += 1) {
       const code = newTrackingCode(now);
+      const tip: NewTipValues = {
+        code,
+        submissionKey: sub.submissionKey,
+        category: sub.category,
+        legalType: categoryInfo(sub.category).defaultLegalType,
+        description: sub.description.trim(),
+        transcript,
+        attachments,
+        placeCountyCode: place.county,
+        placeTownshipCode: place.township,
+        placeText: sub.place.text ? sub.place.text.slice(0, 255) : null,
+        latitude: sub.place.latitude ?? null,
+        longitude: sub.place.longitude ?? null,
+        channel: sub.citizen.channel,
+        reporterHash,
+        reporterSealed,
+        identityKeyId: vault.currentKeyId,
+        anonymous: sub.contact.anonymous,
+        danger: sub.danger,
+        colour,
+        colourRank: COLOUR_RANK[colour] ?? 2,
+        computedColour: colour,
+        colourReason: grade.reasons.length ? grade.reasons.join('；').slice(0, 255) : null,
+        state: 'received',
+        unitKey: null, accusedUnitKey: null, handlerCountyCode: null, handlerTownshipCode: null,
+        claimedBy: null, leaseUntil: null,
+        acknowledgeBy: ackBy,
+        assignBy: deadlines.assignBy,
+        concludeBy: deadlines.concludeBy,
+        // The clock of a fresh tip: the earlier of the colour's target and the 15-day assignment.
+        dueAt: ackBy.getTime() < deadlines.assignBy.getTime() ? ackBy : deadlines.assignBy,
+        extensionDays: 0,
+        acceptedAt: null, assignedAt: null, answeredAt: null, concludedAt: null, reopenedAt: null,
+        reviewCount: 0,
+        answer: null,
+        deliveryState: 'not_assigned',
+        duplicateOf: null, rating: null, ratedAt: null,
+        createdAt: now, updatedAt: now,
+      };
+      const text = citizenNoticeFor('received', { trackingCode: code });
       try {
-        return await db.transaction(async (t) => {
-          const tip = await repo.models.Tip.create({
-            code,
-            submissionKey: sub.submissionKey,
-            category: sub.category,
-            legalType: categoryInfo(sub.category).defaultLegalType,
-            description: sub.description.trim(),
-            transcript,
-            attachments,
-            placeCountyCode: place.county,
-            placeTownshipCode: place.township,
-            placeText: sub.place.text ? sub.place.text.slice(0, 255) : null,
-            latitude: sub.place.latitude ?? null,
-            longitude: sub.place.longitude ?? null,
-            channel: sub.citizen.channel,
-            reporterHash,
-            reporterSealed,
-            identityKeyId: vault.currentKeyId,
-            anonymous: sub.contact.anonymous,
-            danger: sub.danger,
-            colour,
-            colourRank: COLOUR_RANK[colour] ?? 2,
-            computedColour: colour,
-            colourReason: grade.reasons.length ? grade.reasons.join('；').slice(0, 255) : null,
-            state: 'received',
-            unitKey: null, accusedUnitKey: null, handlerCountyCode: null, handlerTownshipCode: null,
-            claimedBy: null, leaseUntil: null,
-            acknowledgeBy: ackBy,
-            assignBy: deadlines.assignBy,
-            concludeBy: deadlines.concludeBy,
-            // The clock of a fresh tip: the earlier of the colour's target and the 15-day assignment.
-            dueAt: ackBy.getTime() < deadlines.assignBy.getTime() ? ackBy : deadlines.assignBy,
-            acceptedAt: null, assignedAt: null, answeredAt: null, concludedAt: null, reopenedAt: null,
-            answer: null,
-            deliveryState: 'not_assigned',
-            duplicateOf: null, rating: null, ratedAt: null,
-            createdAt: now, updatedAt: now,
-          }, { transaction: t });
-          await repo.appendEvent({
-            tipId: tip.id, type: 'received', actor: { type: 'citizen' }, toState: 'received', at: now,
-            data: { colour, reasons: grade.reasons, danger: sub.danger },
-          }, t);
-          const text = citizenNoticeFor('received', { trackingCode: code });
-          if (text) await notices.recordReplied(tip, 'received', text, t);
-          return tip;
+        await writer.writeTip({
+          tip,
+          event: {
+            type: 'received', actorType: 'citizen', actorId: null, actorName: null, fromState: null, toState: 'received',
+            reason: null, note: null, data: eventData, createdAt: now,
+          },
+          // The bot itself replies the confirmation: recorded as delivered through the reply.
+          notice: text ? {
+            reporterHash, citizenChannel: tip.channel, kind: 'received', text, state: 'sent', channel: 'reply',
+            attempts: 1, lastError: null, deliveredAt: now, createdAt: now, updatedAt: now,
+          } : null,
         });
       } catch (err) {
         // Another code only when the code collided; a duplicate submission key goes to submit().
         if (err instanceof UniqueConstraintError && attempt < CODE_ATTEMPTS && duplicateOn(err) === 'code') continue;
         throw err;
       }
+      recent.added(reporterHash, { code, description: tip.description, category: tip.category, createdAt: now });
+      return tip;
     }
   }
 
@@ -158,7 +190,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
       if (!isCategory(sub.category)) throw new AppError('TIP_INVALID', 400, '事项类别无效');
       if (!sub.description.trim() || sub.description.length > MAX_DESCRIPTION) throw new AppError('TIP_INVALID', 400, '请填写反映内容');
       if (!sub.submissionKey || sub.submissionKey.length > 128) throw new AppError('TIP_INVALID', 400, '提交标识无效');
-      let tip: TipRow;
+      let tip: StoredTip;
       try {
         // No look-up first: a retried submission is the rare case, and the unique index on
         // submission_key answers it (below) without a round trip on every new tip.
@@ -196,11 +228,12 @@ export function createDesk(deps: DeskDeps): TipDesk {
     async touch(citizen, at) {
       const reporterHash = hashOf(citizen);
       if (!contactClock.due(reporterHash, at)) return;
-      await repo.models.CitizenContact.upsert({ reporterHash, channel: citizen.channel, lastMessageAt: at });
+      // Shared with the other citizens touched meanwhile (one multi-row upsert); resolves once stored.
+      await writer.touch({ reporterHash, channel: citizen.channel, lastMessageAt: at });
       contactClock.written(reporterHash, at);
     },
     async countSince(citizen, since) {
-      return repo.models.Tip.count({ where: { reporterHash: hashOf(citizen), createdAt: { [Op.gte]: since } } });
+      return recent.countSince(hashOf(citizen), since);
     },
   };
 }

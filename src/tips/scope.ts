@@ -42,3 +42,32 @@ export function whereForListFilter(filter: TipListFilter): WhereOptions<TipRow> 
   }
   return { [Op.and]: and };
 }
+
+/** A WHERE fragment with `?` placeholders and its values, in order. */
+export interface SqlCondition {
+  sql: string;
+  replacements: Array<string | number>;
+}
+
+/**
+ * The same filter as whereForListFilter, as a raw condition on the tips table under `alias`
+ * (for the queue's hand-written SELECT … FOR UPDATE SKIP LOCKED). `null`: the actor sees no tips.
+ * `quote` quotes an identifier for the dialect; values only ever travel as replacements.
+ */
+export function sqlForListFilter(filter: TipListFilter, alias: string, quote: (name: string) => string): SqlCondition | null {
+  if ('none' in filter) return null;
+  const c = (column: string) => `${quote(alias)}.${quote(column)}`;
+  const parts: string[] = [];
+  const replacements: Array<string | number> = [];
+  if ('countyCode' in filter) { parts.push(`${c('handler_county_code')} = ?`); replacements.push(filter.countyCode); }
+  if ('townshipCode' in filter) { parts.push(`${c('handler_township_code')} = ?`); replacements.push(filter.townshipCode); }
+  if (filter.excludeSensitive) {
+    parts.push(`${c('legal_type')} <> ?`, `${c('category')} <> ?`);
+    replacements.push('accusation', 'report');
+  }
+  if (filter.excludeAccusedUnitKey !== null) {
+    parts.push(`(${c('accused_unit_key')} IS NULL OR ${c('accused_unit_key')} <> ?)`);
+    replacements.push(filter.excludeAccusedUnitKey);
+  }
+  return { sql: parts.length ? parts.join(' AND ') : '1 = 1', replacements };
+}

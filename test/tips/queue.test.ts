@@ -32,6 +32,18 @@ describe(`claim-next queue (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     expect(events.map((e) => e.type)).to.deep.equal(['received', 'claimed']);
   });
 
+  it('the claimed tip reads exactly as the detail view reads it (types of booleans, dates, numbers)', async () => {
+    const receipt = await ctx.services.tips.desk.submit(submission({ danger: true, description: '有人持刀威胁', place: { countyCode: '350404', text: '列东街道', latitude: 26.26, longitude: 117.64 } }));
+    const { agent } = await staffAgent(ctx, { username: 'triage-v', role: 'triage' });
+    const claimed = (await agent.post('/api/staff/tips/claim-next').expect(200)).body.tip as Record<string, unknown>;
+    const detail = (await agent.get(`/api/staff/tips/${receipt.code}`).expect(200)).body.tip as Record<string, unknown>;
+    // `overdue` depends on the clock of each call; everything else must be identical.
+    expect({ ...claimed, overdue: null }).to.deep.equal({ ...detail, overdue: null });
+    expect(claimed).to.include({ code: receipt.code, state: 'claimed', danger: true, colour: 'red' });
+    expect(claimed).to.not.have.property('lease_expired_waiting');
+    expect((claimed.reporter as { anonymous: unknown }).anonymous).to.equal(false);
+  });
+
   it('returns an expired lease to the queue in the claim query', async () => {
     const receipt = await ctx.services.tips.desk.submit(submission());
     const a = await staffAgent(ctx, { username: 'triage-a', role: 'triage' });
