@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { spawnBenchServer } from './spawn-server.js';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +23,7 @@ import { MemoryStore } from '../../src/platform/stores.js';
 import { WechatClient } from '../../src/wechat/index.js';
 import { createTipsModule } from '../../src/tips/index.js';
 import { createStaff, defineStaffModels } from '../../src/staff/accounts.js';
-import { ChatClient, type Transport } from '../../src/cli/chat-client.js';
+import { cdata, scanXml, sha1Signature } from '../../src/wechat/index.js';
 import type { TipSubmission } from '../../src/bot/ports.js';
 
 export interface IntakeBenchOptions {
@@ -83,22 +84,98 @@ async function freshUrl(url: string): Promise<{ url: string; drop(): Promise<voi
 /** The service as server.ts `ours` runs it: compose(), logging at info to a file, its own process. */
 const startService = (databaseUrl: string, logFile: string) => spawnBenchServer('ours', databaseUrl, logFile);
 
-/** ChatClient transport over node:http with a keep-alive agent. */
-function agentTransport(port: number, agent: http.Agent): Transport {
-  return {
-    post(pathAndQuery, body) {
-      return new Promise((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, path: pathAndQuery, method: 'POST', agent, headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
-    },
-  };
+/**
+ * One simulated citizen's connection: real HTTP/1.1 over a keep-alive TCP socket, one request at
+ * a time, like a WeChat push. Written against net.Socket rather than node:http because on this
+ * 2-core machine the load generator shares the CPU with the service, and node:http's client
+ * machinery cost more per message than the service's own HTTP layer. Every message is still a
+ * freshly signed (sha1 over token, timestamp, nonce), real XML POST to /wechat, and every reply
+ * is parsed as XML.
+ */
+class CitizenLine {
+  private socket: net.Socket | undefined;
+  private buffered: Buffer = Buffer.alloc(0);
+  private waiting: { resolve(r: { status: number; text: string }): void; reject(err: Error): void } | undefined;
+  private msgSeq: bigint;
+  private nonceSeq = 0;
+  private readonly query: string;
+
+  constructor(private readonly port: number, private readonly token: string, private readonly openid: string, seed: number) {
+    // Like WeChat's MsgId: 64-bit, above 2^53, unique per message.
+    this.msgSeq = (1n << 60n) + BigInt(Date.now()) * 1_000_000n + BigInt(seed) * 1000n;
+    this.query = `&openid=${encodeURIComponent(openid)}`;
+  }
+
+  /** Sends a text message; resolves with the reply's MsgType and Content. */
+  async text(content: string): Promise<{ status: number; msgType: string; content: string }> {
+    const now = Math.floor(Date.now() / 1000);
+    this.msgSeq += 1n;
+    const xml = `<xml><ToUserName>${cdata('gh_pingansanming')}</ToUserName><FromUserName>${cdata(this.openid)}</FromUserName>`
+      + `<CreateTime>${now}</CreateTime><MsgType>${cdata('text')}</MsgType><Content>${cdata(content)}</Content><MsgId>${this.msgSeq}</MsgId></xml>`;
+    const timestamp = String(now);
+    const nonce = `${this.msgSeq.toString(36)}${(this.nonceSeq += 1).toString(36)}`;
+    const signature = sha1Signature([this.token, timestamp, nonce]);
+    const res = await this.post(`/wechat?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}${this.query}`, xml);
+    if (res.status !== 200 || res.text === '' || res.text === 'success') return { status: res.status, msgType: '', content: res.text };
+    const fields = scanXml(res.text);
+    return { status: res.status, msgType: fields.MsgType ?? '', content: fields.Content ?? '' };
+  }
+
+  close(): void {
+    this.socket?.destroy();
+  }
+
+  private connect(): net.Socket {
+    const socket = net.connect(this.port, '127.0.0.1');
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
+      this.tryResponse();
+    });
+    const fail = (err: Error) => {
+      this.socket = undefined;
+      const w = this.waiting;
+      this.waiting = undefined;
+      w?.reject(err);
+    };
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error('connection closed by the service')));
+    this.socket = socket;
+    return socket;
+  }
+
+  private post(pathAndQuery: string, body: string): Promise<{ status: number; text: string }> {
+    const socket = this.socket ?? this.connect();
+    this.buffered = Buffer.alloc(0);
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      socket.write(`POST ${pathAndQuery} HTTP/1.1\r\nHost: 127.0.0.1:${this.port}\r\nContent-Type: text/xml\r\n`
+        + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: keep-alive\r\n\r\n${body}`);
+    });
+  }
+
+  /** A whole response: status line, headers, and a Content-Length body (the service sends no chunked replies). */
+  private tryResponse(): void {
+    const end = this.buffered.indexOf('\r\n\r\n');
+    if (end < 0 || !this.waiting) return;
+    const head = this.buffered.subarray(0, end).toString('latin1');
+    const status = Number(head.slice(9, 12));
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    if (!length) {
+      this.waiting.reject(new Error(`reply without Content-Length: ${head.split('\r\n')[0] ?? ''}`));
+      this.waiting = undefined;
+      return;
+    }
+    const total = end + 4 + Number(length[1]);
+    if (this.buffered.length < total) return;
+    const text = this.buffered.subarray(end + 4, total).toString('utf8');
+    const closing = /\r\nconnection: *close/i.test(head);
+    this.buffered = Buffer.alloc(0);
+    const w = this.waiting;
+    this.waiting = undefined;
+    if (closing) { this.socket?.destroy(); this.socket = undefined; }
+    w.resolve({ status, text });
+  }
 }
 
 async function json(port: number, agent: http.Agent, p: string, body: unknown, cookie?: string): Promise<{ status: number; body: unknown; cookie: string }> {
@@ -170,16 +247,25 @@ function mariadbPid(): number | undefined {
   return undefined;
 }
 
-/** CPU use of the service, this (client) process and MariaDB over a phase, in cores. */
+/**
+ * CPU use of the service, this (client) process and MariaDB over a phase, in cores, and in CPU
+ * milliseconds per unit of work (tip, claim): the per-unit figure holds even when something else
+ * on the machine takes CPU during the run, which the rate does not.
+ */
 function cpuMeter(servicePid: number | undefined) {
   const db = mariadbPid();
   const start = { t: performance.now(), svc: cpuSeconds(servicePid), db: cpuSeconds(db), me: process.cpuUsage() };
-  return () => {
+  return (units: number, unit: string) => {
     const secs = (performance.now() - start.t) / 1000;
     const me = process.cpuUsage(start.me);
+    const meSecs = (me.user + me.system) / 1e6;
     const svc = cpuSeconds(servicePid), dbc = cpuSeconds(db);
-    const f = (a?: number, b?: number) => (a !== undefined && b !== undefined ? ((a - b) / secs).toFixed(2) : 'n/a');
-    return `cpu cores: service ${f(svc, start.svc)}, mariadb ${f(dbc, start.db)}, bench client ${((me.user + me.system) / 1e6 / secs).toFixed(2)}`;
+    const d = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a - b : undefined);
+    const cores = (x?: number) => (x === undefined ? 'n/a' : (x / secs).toFixed(2));
+    const per = (x?: number) => (x === undefined || units === 0 ? 'n/a' : ((1000 * x) / units).toFixed(2));
+    const svcSecs = d(svc, start.svc), dbSecs = d(dbc, start.db);
+    return `cpu cores: service ${cores(svcSecs)}, mariadb ${cores(dbSecs)}, bench client ${cores(meSecs)}; `
+      + `cpu ms per ${unit}: service ${per(svcSecs)}, mariadb ${per(dbSecs)}, bench client ${per(meSecs)}`;
   };
 }
 
@@ -200,7 +286,6 @@ export async function runIntakeBench(opts: IntakeBenchOptions): Promise<IntakeBe
     if (ceiling !== null) console.log(`  ceiling:  ${ceiling.toFixed(0)} commits/s (one-row INSERT, autocommit, ${concurrency} connections, same server)`);
 
     // Webhook: each citizen walks the conversation; the last reply must carry the tracking code.
-    const transport = agentTransport(port, agent);
     const run = Date.now().toString(36);
     let confirmations = 0;
     let messages = 0;
@@ -208,18 +293,22 @@ export async function runIntakeBench(opts: IntakeBenchOptions): Promise<IntakeBe
     const meter = cpuMeter(child.pid);
     const t0 = performance.now();
     await pool(n, concurrency, async (i) => {
-      const c = new ChatClient({ transport, token: opts.config.wechat.token, openid: `o_bench_${run}_${i}` });
+      const c = new CitizenLine(port, opts.config.wechat.token, `o_bench_${run}_${i}`, i);
       let last = '';
-      for (const text of SCRIPT(i)) {
-        const r = await c.text(text);
-        messages += 1;
-        last = r.type === 'text' ? r.text : `<${r.type} ${r.status}>`;
+      try {
+        for (const text of SCRIPT(i)) {
+          const r = await c.text(text);
+          messages += 1;
+          last = r.msgType === 'text' ? r.content : `<${r.msgType || 'none'} ${r.status}>`;
+        }
+      } finally {
+        c.close();
       }
       if (last.includes('受理编号：')) confirmations += 1;
       else if (failures.length < 3) failures.push(last);
     });
     const webSeconds = (performance.now() - t0) / 1000;
-    const cpu = meter();
+    const cpu = meter(confirmations, 'tip');
     const rows = await countRows(db);
     const tipsPerSecond = confirmations / webSeconds;
     const messagesPerSecond = messages / webSeconds;
@@ -246,11 +335,14 @@ export async function runIntakeBench(opts: IntakeBenchOptions): Promise<IntakeBe
         danger: i % 50 === 0,
         submissionKey: `bench-direct-${run}-${i}`,
       });
+      const directMeter = cpuMeter(undefined);
       const t1 = performance.now();
       await pool(n, concurrency, async (i) => { await desk.submit(sub(i)); directConfirmations += 1; });
+      const directCpu = directMeter(directConfirmations, 'tip').replace(/service n\/a, /g, '').replace('bench client', 'bench (the desk)');
       directTipsPerSecond = directConfirmations / ((performance.now() - t1) / 1000);
       const rows2 = await countRows(db);
       console.log(`  desk:     ${directTipsPerSecond.toFixed(0)} tips/s (TipDesk.submit in-process); rows ${rows2 - rows} vs confirmations ${directConfirmations} ${rows2 - rows === directConfirmations ? '(equal)' : '(MISMATCH)'}`);
+      console.log(`            ${directCpu}`);
     }
 
     // Claims: concurrent staff through the staff API until the queue is empty.
@@ -275,7 +367,7 @@ export async function runIntakeBench(opts: IntakeBenchOptions): Promise<IntakeBe
       }
     }));
     const claimSeconds = (performance.now() - t2) / 1000;
-    const claimCpu = claimMeter();
+    const claimCpu = claimMeter(claimed.length, 'claim');
     const total = await countRows(db);
     const left = await countRows(db, "WHERE state = 'received'");
 
