@@ -93,12 +93,28 @@ export function isRecord(value: unknown): value is ConversationRecord {
 /**
  * The turn's own copy of a stored record: an in-process store hands out the stored object itself,
  * and a turn that fails half-way must not have changed it. Most messages arrive with no flow,
- * receipt or draft: two flat copies. The rest (a tip being written) take a JSON copy.
- * A new object-valued field of ConversationRecord must be added to the test below it.
+ * receipt or draft: two flat copies. The rest (a tip being written, with its transcript) take a
+ * deep copy of the plain data.
  */
 export function detachRecord(record: ConversationRecord): ConversationRecord {
-  if (record.flow || record.suspended || record.lastReceipt) return JSON.parse(JSON.stringify(record)) as ConversationRecord;
+  if (record.flow || record.suspended || record.lastReceipt) return copyPlain(record);
   return { ...record, rate: { ...record.rate } };
+}
+
+/**
+ * A deep copy of plain JSON data (objects, arrays, strings, numbers, booleans, null). Several
+ * times cheaper than a JSON round trip, which builds and parses the whole text: on the tip flow
+ * that round trip was the engine's largest cost.
+ */
+export function copyPlain<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copyPlain) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = copyPlain(v);
+  }
+  return out as T;
 }
 
 export interface ExpiryResult {

@@ -51,14 +51,16 @@ export function parseSmallNumber(text: string): number | undefined {
   return CHINESE_NUMBERS[t];
 }
 
-const MD = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric' });
+/** China Standard Time: UTC+8 all year (no daylight saving since 1991). */
+const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 
-/** 「11月27日」 in Beijing time, whatever the server's TZ. */
+/**
+ * 「11月27日」 in Beijing time, whatever the server's TZ. Plain arithmetic on the fixed offset:
+ * Intl's formatToParts cost more than the rest of the receipt.
+ */
 export function formatMonthDay(date: Date): string {
-  const parts = MD.formatToParts(date);
-  const month = parts.find((p) => p.type === 'month')?.value ?? '';
-  const day = parts.find((p) => p.type === 'day')?.value ?? '';
-  return `${month}月${day}日`;
+  const beijing = new Date(date.getTime() + BEIJING_OFFSET_MS);
+  return `${beijing.getUTCMonth() + 1}月${beijing.getUTCDate()}日`;
 }
 
 /** 138****5678: enough for the citizen to recognise their number, not enough for a bystander. */

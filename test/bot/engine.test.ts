@@ -169,3 +169,16 @@ describe('bot: the turn’s own copy of a stored record', () => {
     expect(shared(full, fullCopy)).to.have.length(0);
   });
 });
+
+describe('bot: copyPlain', () => {
+  it('copies nested plain data deeply, drops undefined like JSON, keeps null', async () => {
+    const { copyPlain } = await import('../../src/bot/conversation.js');
+    const src = { a: [1, { b: 'x', gone: undefined }], c: null, d: { e: [true, 'y'] } };
+    const copy = copyPlain(src);
+    expect(copy).to.deep.equal(JSON.parse(JSON.stringify(src)));
+    expect(copy.a).to.not.equal(src.a);
+    expect(copy.a[1]).to.not.equal(src.a[1]);
+    expect(copy.d.e).to.not.equal(src.d.e);
+    expect(Object.keys(copy.a[1] as object)).to.deep.equal(['b']);
+  });
+});
