@@ -16,13 +16,19 @@ export interface Migration {
 }
 
 /** Schema changes are migrations, listed explicitly (no globbing) so they work from TS and from a bundle. */
+/** umzug logs `{ event, name }`; `name` is on the redaction list (people's names), so it goes as `migration`. */
+function named(m: Record<string, unknown>): Record<string, unknown> {
+  const { name, ...rest } = m;
+  return name === undefined ? rest : { ...rest, migration: name };
+}
+
 export function createMigrator(db: Database, logger?: Logger) {
   return new Umzug<MigrationContext>({
     migrations: migrations.map((m) => ({ name: m.name, up: ({ context }) => m.up(context), down: ({ context }) => m.down(context) })),
     context: { queryInterface: db.sequelize.getQueryInterface(), db },
     storage: new SequelizeStorage({ sequelize: db.sequelize, tableName: 'schema_migrations' }),
     logger: logger
-      ? { info: (m) => logger.info(m, 'migration'), warn: (m) => logger.warn(m, 'migration'), error: (m) => logger.error(m, 'migration'), debug: () => undefined }
+      ? { info: (m) => logger.info(named(m), 'migration'), warn: (m) => logger.warn(named(m), 'migration'), error: (m) => logger.error(named(m), 'migration'), debug: () => undefined }
       : undefined,
   });
 }

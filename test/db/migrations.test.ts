@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { openDatabase, type Database } from '../../src/db/index.js';
 import { createMigrator, migrateUp } from '../../src/db/migrate.js';
 import { createTestDatabase, usingMysql, type TestDatabase } from '../support/database.js';
+import { createLogger } from '../../src/platform/logger.js';
 
 describe(`migrations (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
   let tdb: TestDatabase;
@@ -16,6 +17,14 @@ describe(`migrations (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
   });
 
   const q = (sql: string) => db.sequelize.query(sql, { type: 'SELECT' }) as Promise<Array<Record<string, unknown>>>;
+
+  it('logs each migration by its name (not caught by the redaction of people\'s names)', async () => {
+    const lines: string[] = [];
+    await migrateUp(db, createLogger('info', { write: (l: string) => { lines.push(l); } }));
+    const migrated = lines.map((l) => JSON.parse(l) as { event?: string; migration?: string; name?: string }).filter((l) => l.event === 'migrated');
+    expect(migrated.map((l) => l.migration)).to.include('001-units');
+    expect(migrated.every((l) => l.name === undefined)).to.equal(true);
+  });
 
   it('loads the units: city committee, departments, 11 counties and their townships', async () => {
     await migrateUp(db);
