@@ -19,6 +19,7 @@ import { createContactClock, type ContactClock } from './presence.js';
 import type { HolidayTable } from './rules/working-days.js';
 import { acknowledgeBy, gradeColour } from './rules/colour.js';
 import { deadlinesFor } from './rules/deadlines.js';
+import { normaliseTrackingCode } from './rules/tracking-code.js';
 import { suggestDuplicates } from './rules/duplicates.js';
 import { newTrackingCode } from './rules/tracking-code.js';
 import { citizenNoticeFor } from './rules/citizen-notice.js';
@@ -213,7 +214,8 @@ export function createDesk(deps: DeskDeps): TipDesk {
       return rows.map((r) => citizenView(r));
     },
     async getMine(citizen, code) {
-      const tip = await repo.findByCode(code.trim().toUpperCase());
+      // As typed by the citizen: full-width letters, spaces or dashes, O for 0 in the date.
+      const tip = await repo.findByCode(normaliseTrackingCode(code));
       return tip && tip.reporterHash === hashOf(citizen) ? citizenView(tip) : undefined;
     },
     async rate(citizen, code, rating: CitizenRating) {

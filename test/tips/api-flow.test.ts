@@ -65,6 +65,9 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     const mine = await desk.getMine(sub.citizen, code);
     expect(mine).to.include({ state: 'answered', canRate: true, answer: '已约谈施工方，晚间停止施工。' });
     expect(await desk.getMine({ channel: 'official_account', id: 'someone-else' }, code)).to.equal(undefined);
+    // As a citizen might type it: lower case, a space and a dash, full-width letters.
+    const typed = `${code.slice(0, 2).toLowerCase()} ${code.slice(2, 8)}-${code.slice(8).replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))}`;
+    expect(await desk.getMine(sub.citizen, typed)).to.include({ code });
     const rated = await desk.rate(sub.citizen, code, 'satisfied');
     expect(rated).to.include({ state: 'closed', rating: 'satisfied', canRate: false });
 
