@@ -67,16 +67,19 @@ export function createEngine(deps: EngineDeps): Bot {
 
   /** touch + notices must never cost the citizen their message: failures are logged only. */
   async function pendingNotices(input: BotInput): Promise<string[]> {
-    const [touched, notices] = await Promise.allSettled([
-      desk.touch(input.citizen, input.receivedAt),
-      desk.takePendingNotices(input.citizen),
-    ]);
-    if (touched.status === 'rejected') logger.warn({ err: touched.reason }, 'bot: desk.touch failed');
-    if (notices.status === 'rejected') {
-      logger.warn({ err: notices.reason }, 'bot: takePendingNotices failed');
-      return [];
+    // Both start at once; the touch is awaited after the notices (usually already settled).
+    const touched = desk.touch(input.citizen, input.receivedAt).catch((err: unknown) => {
+      logger.warn({ err }, 'bot: desk.touch failed');
+    });
+    let notices: string[];
+    try {
+      notices = await desk.takePendingNotices(input.citizen);
+    } catch (err) {
+      logger.warn({ err }, 'bot: takePendingNotices failed');
+      notices = [];
     }
-    return notices.value;
+    await touched;
+    return notices;
   }
 
   async function load(key: string, at: Date): Promise<ConversationRecord> {

@@ -5,8 +5,10 @@ export class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const next = previous.then(task, task);
+    const previous = this.tails.get(key);
+    // Nothing running for this key (the usual case): start at once, without a hop through a
+    // resolved promise.
+    const next = previous ? previous.then(task, task) : start(task);
     const tail = next.catch(() => undefined);
     this.tails.set(key, tail);
     // Forget the key once idle, so the map does not grow with every citizen ever seen.
@@ -14,5 +16,14 @@ export class KeyedQueue {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     return next;
+  }
+}
+
+/** Runs the task now; a synchronous throw becomes a rejection, as it would inside then(). */
+function start<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return task();
+  } catch (err) {
+    return Promise.reject(err);
   }
 }
