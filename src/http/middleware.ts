@@ -63,8 +63,8 @@ export type RequestRecorder = (r: RequestRecord) => void;
  */
 export function requestRecorder(metrics: Metrics, logger: Logger): RequestRecorder {
   const access = accessLogger(logger);
-  // prom-client hashes the label object on every call; the label sets are few (routes are
-  // matched patterns, never raw URLs), so their children are kept.
+  // The label sets are few (routes are matched patterns, never raw URLs): each series is looked
+  // up once and kept (src/platform/hot-metrics.ts).
   const counters = new Map<string, { inc(): void }>();
   const timers = new Map<string, { observe(v: number): void }>();
   return (r) => {

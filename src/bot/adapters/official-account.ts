@@ -83,7 +83,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   // Retries that arrive while the first delivery is still being handled wait on the same promise.
   const inFlight = new Map<string, Promise<string>>();
   const record = requestRecorder(metrics, logger);
-  // Bound label children: prom-client would hash the label object on every message.
+  // One series per kind and mode, looked up once (src/platform/hot-metrics.ts).
   const messageCounters = new Map<string, { inc(): void }>();
   const countMessage = (kind: string, mode: 'aes' | 'plain') => {
     const k = `${kind} ${mode}`;
