@@ -11,37 +11,16 @@
 import { QueryTypes, type InferAttributes, type Transaction } from 'sequelize';
 import { sqlValues, type Database } from '../db/index.js';
 import { createGroupCommit, type ItemOutcome } from '../db/group-commit.js';
-import type { TipModels, TipRow } from './models.js';
+import type { CitizenContactRow, TipEventRow, TipModels, TipNoticeRow, TipRow } from './models.js';
 
 /** Every column of a new tip (the id comes from the database). */
 export type NewTipValues = Omit<InferAttributes<TipRow>, 'id'>;
 
-export interface NewTipEvent {
-  type: string;
-  actorType: 'citizen' | 'staff' | 'system';
-  actorId: number | null;
-  actorName: string | null;
-  fromState: string | null;
-  toState: string | null;
-  reason: string | null;
-  note: string | null;
-  data: string | null;
-  createdAt: Date;
-}
+/** A tip's event row as written with it (the tip id is found by the tip's code). */
+export type NewTipEvent = Omit<InferAttributes<TipEventRow>, 'id' | 'tipId'>;
 
-export interface NewTipNotice {
-  reporterHash: string;
-  citizenChannel: string;
-  kind: string;
-  text: string;
-  state: 'sent' | 'pending';
-  channel: 'reply' | null;
-  attempts: number;
-  lastError: string | null;
-  deliveredAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** The reply notice row written with a tip (the tip id is found by the tip's code). */
+export type NewTipNotice = Omit<InferAttributes<TipNoticeRow>, 'id' | 'tipId'>;
 
 /** One submitted tip with what is written beside it; the event and notice find the tip by its code. */
 export interface NewTip {
@@ -50,11 +29,7 @@ export interface NewTip {
   notice: NewTipNotice | null;
 }
 
-export interface ContactTouch {
-  reporterHash: string;
-  channel: string;
-  lastMessageAt: Date;
-}
+export type ContactTouch = Omit<InferAttributes<CitizenContactRow>, 'updatedAt'>;
 
 export interface IntakeWriter {
   /** Resolves once the tip, its event and notice are committed; rejects with the driver's error. */
