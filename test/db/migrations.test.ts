@@ -1,33 +1,23 @@
 import { expect } from 'chai';
-import { openDatabase, type Database } from '../../src/db/index.js';
 import { createMigrator, migrateUp } from '../../src/db/migrate.js';
-import { createTestDatabase, usingMysql, type TestDatabase } from '../support/database.js';
+import { freshDatabasePerTest, usingMysql } from '../support/database.js';
 import { createLogger } from '../../src/platform/logger.js';
 
 describe(`migrations (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
-  let tdb: TestDatabase;
-  let db: Database;
-  beforeEach(async () => {
-    tdb = await createTestDatabase();
-    db = await openDatabase(tdb.url);
-  });
-  afterEach(async () => {
-    await db.close();
-    await tdb.drop();
-  });
+  const fresh = freshDatabasePerTest();
 
-  const q = (sql: string) => db.sequelize.query(sql, { type: 'SELECT' }) as Promise<Array<Record<string, unknown>>>;
+  const q = (sql: string) => fresh.db.sequelize.query(sql, { type: 'SELECT' }) as Promise<Array<Record<string, unknown>>>;
 
   it('logs each migration by its name (not caught by the redaction of people\'s names)', async () => {
     const lines: string[] = [];
-    await migrateUp(db, createLogger('info', { write: (l: string) => { lines.push(l); } }));
+    await migrateUp(fresh.db, createLogger('info', { write: (l: string) => { lines.push(l); } }));
     const migrated = lines.map((l) => JSON.parse(l) as { event?: string; migration?: string; name?: string }).filter((l) => l.event === 'migrated');
     expect(migrated.map((l) => l.migration)).to.include('001-units');
     expect(migrated.every((l) => l.name === undefined)).to.equal(true);
   });
 
   it('loads the units: city committee, departments, 11 counties and their townships', async () => {
-    await migrateUp(db);
+    await migrateUp(fresh.db);
     const kinds = Object.fromEntries((await q('SELECT kind, COUNT(*) AS n FROM units GROUP BY kind')).map((r) => [r.kind, Number(r.n)]));
     expect(kinds).to.deep.equal({ city: 1, department: 8, county: 11, township: 147 });
     const [discipline] = await q("SELECT name FROM units WHERE `key` = 'discipline'");
@@ -35,9 +25,9 @@ describe(`migrations (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
   });
 
   it('makes tip_events append-only in the database itself', async () => {
-    await migrateUp(db);
+    await migrateUp(fresh.db);
     const now = new Date();
-    await db.sequelize.getQueryInterface().bulkInsert('tips', [{
+    await fresh.db.sequelize.getQueryInterface().bulkInsert('tips', [{
       code: 'SM250101AAAAAA', submission_key: 'k', category: 'other', legal_type: 'appeal', description: 'd', transcript: '[]',
       attachments: '[]', channel: 'official_account', reporter_hash: 'h', reporter_sealed: 's', identity_key_id: 't1',
       anonymous: false, danger: false, colour: 'green', colour_rank: 2, computed_colour: 'green', state: 'received',
@@ -45,11 +35,11 @@ describe(`migrations (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
       created_at: now, updated_at: now,
     }]);
     const [tip] = await q('SELECT id FROM tips');
-    await db.sequelize.getQueryInterface().bulkInsert('tip_events', [{ tip_id: tip!.id, type: 'received', actor_type: 'citizen', created_at: now }]);
+    await fresh.db.sequelize.getQueryInterface().bulkInsert('tip_events', [{ tip_id: tip!.id, type: 'received', actor_type: 'citizen', created_at: now }]);
     let updateErr: unknown;
-    await db.sequelize.query("UPDATE tip_events SET type = 'forged'").catch((e: unknown) => { updateErr = e; });
+    await fresh.db.sequelize.query("UPDATE tip_events SET type = 'forged'").catch((e: unknown) => { updateErr = e; });
     let deleteErr: unknown;
-    await db.sequelize.query('DELETE FROM tip_events').catch((e: unknown) => { deleteErr = e; });
+    await fresh.db.sequelize.query('DELETE FROM tip_events').catch((e: unknown) => { deleteErr = e; });
     // Sequelize wraps the driver error; the trigger's message is on the original.
     const message = (e: unknown) => String((e as { parent?: Error }).parent?.message ?? e);
     expect(message(updateErr)).to.include('append-only');
@@ -58,9 +48,9 @@ describe(`migrations (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
   });
 
   it('migrates down and up again', async () => {
-    await migrateUp(db);
-    await createMigrator(db).down({ to: 0 });
-    await migrateUp(db);
+    await migrateUp(fresh.db);
+    await createMigrator(fresh.db).down({ to: 0 });
+    await migrateUp(fresh.db);
     expect(Number((await q('SELECT COUNT(*) AS n FROM units'))[0]!.n)).to.equal(167);
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Sequelize } from 'sequelize';
-import { sequelizeOptions } from '../../src/db/index.js';
+import { openDatabase, sequelizeOptions, type Database } from '../../src/db/index.js';
 
 export interface TestDatabase {
   url: string;
@@ -39,6 +39,42 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     dialect: 'sqlite',
     async drop() {
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The SQL statements a Sequelize instance runs while `fn` runs (an afterQuery hook). */
+export async function recordStatements(sequelize: Sequelize, fn: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const name = `record-${randomBytes(4).toString('hex')}`;
+  sequelize.addHook('afterQuery', name, ((_opts: unknown, query: { sql?: string }) => { seen.push(String(query?.sql ?? '')); }) as never);
+  try {
+    await fn();
+  } finally {
+    sequelize.removeHook('afterQuery', name);
+  }
+  return seen;
+}
+
+/**
+ * Registers mocha hooks that give each test a fresh database, opened (not migrated); read `db`
+ * inside the tests.
+ */
+export function freshDatabasePerTest(): { readonly db: Database } {
+  let tdb: TestDatabase | undefined;
+  let db: Database | undefined;
+  beforeEach(async () => {
+    tdb = await createTestDatabase();
+    db = await openDatabase(tdb.url);
+  });
+  afterEach(async () => {
+    await db?.close();
+    await tdb?.drop();
+  });
+  return {
+    get db(): Database {
+      if (!db) throw new Error('no database outside a test');
+      return db;
     },
   };
 }

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { UniqueConstraintError } from 'sequelize';
 import type { TestContext } from '../support/harness.js';
-import { usingMysql } from '../support/database.js';
+import { recordStatements, usingMysql } from '../support/database.js';
 import { supertestTransport } from '../support/webhook-app.js';
 import { ChatClient } from '../../src/cli/chat-client.js';
 import { createGroupCommit } from '../../src/db/group-commit.js';
@@ -120,17 +120,7 @@ describe(`tip intake writes (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function 
     ctx.services.db.sequelize.query(sql, { replacements, type: 'SELECT' }) as Promise<Row[]>;
 
   /** Statements run while fn runs. */
-  async function statements(fn: () => Promise<unknown>): Promise<string[]> {
-    const seen: string[] = [];
-    const hook = (_opts: unknown, query: { sql?: string }) => { seen.push(String(query?.sql ?? '')); };
-    ctx.services.db.sequelize.addHook('afterQuery', 'intake-count', hook as never);
-    try {
-      await fn();
-    } finally {
-      ctx.services.db.sequelize.removeHook('afterQuery', 'intake-count');
-    }
-    return seen;
-  }
+  const statements = (fn: () => Promise<unknown>) => recordStatements(ctx.services.db.sequelize, fn);
 
   it('concurrent submissions share INSERTs, and every tip has exactly its received event and replied notice', async () => {
     const desk = ctx.services.tips.desk;

@@ -2,7 +2,7 @@
 // notices are looked up only for citizens that may have some — without losing a notice.
 import { expect } from 'chai';
 import type { TestContext } from '../support/harness.js';
-import { usingMysql } from '../support/database.js';
+import { recordStatements, usingMysql } from '../support/database.js';
 import { supertestTransport } from '../support/webhook-app.js';
 import { ChatClient, type DecodedReply } from '../../src/cli/chat-client.js';
 import { createContactClock, createNoticeHints, TOUCH_EVERY_MS } from '../../src/tips/presence.js';
@@ -64,18 +64,8 @@ describe(`presence through the webhook (${usingMysql() ? 'MariaDB' : 'SQLite'})`
   let ctx: TestContext | undefined;
   afterEach(async () => { await ctx?.close(); ctx = undefined; });
 
-  /** Counts the SQL statements run while fn runs. */
-  async function statements(c: TestContext, fn: () => Promise<unknown>): Promise<string[]> {
-    const seen: string[] = [];
-    const hook = (_opts: unknown, query: { sql?: string }) => { seen.push(String(query?.sql ?? '')); };
-    c.services.db.sequelize.addHook('afterQuery', 'count', hook as never);
-    try {
-      await fn();
-    } finally {
-      c.services.db.sequelize.removeHook('afterQuery', 'count');
-    }
-    return seen;
-  }
+  /** The SQL statements run while fn runs. */
+  const statements = (c: TestContext, fn: () => Promise<unknown>) => recordStatements(c.services.db.sequelize, fn);
 
   const contactOf = async (c: TestContext): Promise<Array<{ last_message_at: Date | string }>> =>
     await c.services.db.sequelize.query('SELECT last_message_at FROM citizen_contacts', { type: 'SELECT' }) as Array<{ last_message_at: Date | string }>;
