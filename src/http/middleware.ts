@@ -63,19 +63,9 @@ export type RequestRecorder = (r: RequestRecord) => void;
  */
 export function requestRecorder(metrics: Metrics, logger: Logger): RequestRecorder {
   const access = accessLogger(logger);
-  // The label sets are few (routes are matched patterns, never raw URLs): each series is looked
-  // up once and kept (src/platform/hot-metrics.ts).
-  const counters = new Map<string, { inc(): void }>();
-  const timers = new Map<string, { observe(v: number): void }>();
   return (r) => {
-    const route = `${r.method} ${r.route}`;
-    const counted = `${route} ${r.status}`;
-    let counter = counters.get(counted);
-    if (!counter) counters.set(counted, (counter = metrics.httpRequests.labels({ method: r.method, route: r.route, status: String(r.status) })));
-    counter.inc();
-    let timer = timers.get(route);
-    if (!timer) timers.set(route, (timer = metrics.httpDuration.labels({ method: r.method, route: r.route })));
-    timer.observe(r.seconds);
+    metrics.httpRequests.inc({ method: r.method, route: r.route, status: String(r.status) });
+    metrics.httpDuration.observe({ method: r.method, route: r.route }, r.seconds);
     access.info({ reqId: r.reqId, method: r.method, route: r.route, status: r.status, ms: Math.round(r.seconds * 1e4) / 10 }, 'request');
   };
 }

@@ -1,8 +1,8 @@
 // Counters and histograms for the per-request path, exposed through a prom-client Registry.
 // prom-client validates and hashes the label object on every inc/observe, even through a
 // `labels()` child; in the server that came to ~17 µs a request for a counter and a histogram.
-// Here a child (one label set) is looked up once and kept by the caller; inc is an addition and
-// observe a bucket search over a handful of bounds. The registry formats the output as it does
+// Here a label set's child is made once and found again by a Map lookup on its values; inc is an
+// addition and observe a bucket search over a handful of bounds. The registry formats the output as it does
 // for its own metrics (same names, label escaping, _bucket/_sum/_count series).
 import type { Registry } from 'prom-client';
 
@@ -55,25 +55,32 @@ export interface CounterChild {
   inc(by?: number): void;
 }
 
+interface CounterSeries<L extends string> {
+  labels: Labels<L>;
+  value: number;
+  child: CounterChild;
+}
+
 export class HotCounter<L extends string> implements Exposable {
   readonly type = 'counter';
-  private readonly series = new Map<string, { labels: Labels<L>; value: number }>();
+  private readonly series = new Map<string, CounterSeries<L>>();
 
   constructor(readonly name: string, readonly help: string, private readonly labelNames: readonly L[], registry: Registry) {
     register(registry, this);
   }
 
-  /** The child for one label set: keep it, and inc() costs an addition. */
+  /** The child for one label set (made once); inc() is an addition. */
   labels(labels: Labels<L>): CounterChild {
     const key = keyOf(this.labelNames, labels);
-    let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { labels: pick(this.labelNames, labels), value: 0 }));
-    const series = s;
-    return {
-      inc(by = 1) {
-        series.value += by;
-      },
+    const found = this.series.get(key);
+    if (found) return found.child;
+    const series: CounterSeries<L> = {
+      labels: pick(this.labelNames, labels),
+      value: 0,
+      child: { inc: (by = 1) => { series.value += by; } },
     };
+    this.series.set(key, series);
+    return series.child;
   }
 
   inc(labels: Labels<L>, by = 1): void {
@@ -92,9 +99,17 @@ export interface HistogramChild {
   observe(value: number): void;
 }
 
+interface HistogramSeries<L extends string> {
+  labels: Labels<L>;
+  counts: Float64Array;
+  sum: number;
+  count: number;
+  child: HistogramChild;
+}
+
 export class HotHistogram<L extends string> implements Exposable {
   readonly type = 'histogram';
-  private readonly series = new Map<string, { labels: Labels<L>; counts: Float64Array; sum: number; count: number }>();
+  private readonly series = new Map<string, HistogramSeries<L>>();
   private readonly bounds: readonly number[];
 
   constructor(readonly name: string, readonly help: string, private readonly labelNames: readonly L[], buckets: readonly number[], registry: Registry) {
@@ -102,27 +117,34 @@ export class HotHistogram<L extends string> implements Exposable {
     register(registry, this);
   }
 
-  /** The child for one label set: keep it, and observe() is a bucket search and three additions. */
+  /** The child for one label set (made once); observe() is a bucket search and three additions. */
   labels(labels: Labels<L>): HistogramChild {
     const key = keyOf(this.labelNames, labels);
-    let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { labels: pick(this.labelNames, labels), counts: new Float64Array(this.bounds.length), sum: 0, count: 0 }));
-    const series = s;
+    const found = this.series.get(key);
+    if (found) return found.child;
     const bounds = this.bounds;
-    return {
-      observe(value) {
-        if (!Number.isFinite(value)) return;
-        series.sum += value;
-        series.count += 1;
-        // Non-cumulative here; made cumulative when read. Above the last bound: only +Inf.
-        for (let i = 0; i < bounds.length; i += 1) {
-          if (value <= bounds[i]!) {
-            series.counts[i] = (series.counts[i] ?? 0) + 1;
-            return;
+    const series: HistogramSeries<L> = {
+      labels: pick(this.labelNames, labels),
+      counts: new Float64Array(bounds.length),
+      sum: 0,
+      count: 0,
+      child: {
+        observe(value) {
+          if (!Number.isFinite(value)) return;
+          series.sum += value;
+          series.count += 1;
+          // Non-cumulative here; made cumulative when read. Above the last bound: only +Inf.
+          for (let i = 0; i < bounds.length; i += 1) {
+            if (value <= bounds[i]!) {
+              series.counts[i] = (series.counts[i] ?? 0) + 1;
+              return;
+            }
           }
-        }
+        },
       },
     };
+    this.series.set(key, series);
+    return series.child;
   }
 
   observe(labels: Labels<L>, value: number): void {

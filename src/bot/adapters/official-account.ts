@@ -83,19 +83,6 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   // Retries that arrive while the first delivery is still being handled wait on the same promise.
   const inFlight = new Map<string, Promise<string>>();
   const record = requestRecorder(metrics, logger);
-  // One series per kind and mode, looked up once (src/platform/hot-metrics.ts).
-  const messageCounters = new Map<string, { inc(): void }>();
-  const countMessage = (kind: string, mode: 'aes' | 'plain') => {
-    const k = `${kind} ${mode}`;
-    let c = messageCounters.get(k);
-    if (!c) messageCounters.set(k, (c = metrics.wechatMessages.labels({ kind, mode })));
-    c.inc();
-  };
-  const handlerTimers = {
-    replied: metrics.handlerDuration.labels({ outcome: 'replied' }),
-    late: metrics.handlerDuration.labels({ outcome: 'late' }),
-    error: metrics.handlerDuration.labels({ outcome: 'error' }),
-  };
 
   /** Checks signature and timestamp; returns the signed query values the AES check reuses. */
   function verify(q: Map<string, string>): { timestamp: string; nonce: string } {
@@ -135,7 +122,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       if (err instanceof WechatProtocolError) throw protocolError(err);
       throw err;
     }
-    countMessage(message.kind, aes ? 'aes' : 'plain');
+    metrics.wechatMessages.inc({ kind: message.kind, mode: aes ? 'aes' : 'plain' });
 
     const plain = await answerOnce(message, logs);
     // The reply is encrypted exactly when the request was (crypto exists: checked above).
@@ -216,7 +203,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
         (reply) => {
           clearTimeout(timer);
           const late = answered;
-          (late ? handlerTimers.late : handlerTimers.replied).observe(elapsed());
+          metrics.handlerDuration.observe({ outcome: late ? 'late' : 'replied' }, elapsed());
           const parts = flatten(reply.parts);
           if (late) {
             deliverLater(deps.client, openid, parts, logs);
@@ -229,7 +216,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
         },
         (err: unknown) => {
           clearTimeout(timer);
-          handlerTimers.error.observe(elapsed());
+          metrics.handlerDuration.observe({ outcome: 'error' }, elapsed());
           logs.log.error({ err, kind: message.kind }, 'bot handler failed');
           if (!answered) {
             answered = true;
