@@ -75,18 +75,13 @@ export class ExpiringMapStore<V> implements KeyValueStore<V> {
   }
 
   get(key: string): Promise<V | undefined> {
-    return Promise.resolve(this.read(key));
-  }
-
-  /** The synchronous read behind get(). */
-  read(key: string): V | undefined {
     const e = this.entries.get(key);
-    if (e === undefined) return undefined;
+    if (e === undefined) return Promise.resolve(undefined);
     if (e.expiresAt <= this.now()) {
       this.entries.delete(key);
-      return undefined;
+      return Promise.resolve(undefined);
     }
-    return e.value;
+    return Promise.resolve(e.value);
   }
 
   set(key: string, value: V, ttlSeconds: number): Promise<void> {
