@@ -1,4 +1,4 @@
-// `npm run bench [-- --seconds 5 --rounds 3 --connections 32 --loadgen wrk|autocannon --only webhook|intake] [--tips 1000 --concurrency 64 --claimers 20 --direct no]`
+// `npm run bench [-- --seconds 5 --rounds 3 --connections 32 --loadgen wrk|autocannon --only webhook|intake --servers ceiling,co-wechat,ours,base --modes plain,aes] [--tips 1000 --concurrency 64 --claimers 20 --direct no]`
 // Runs the peers and the ceiling in the same run and prints ratios. Set BENCH_DATABASE_URL to
 // bench on MariaDB (default: a fresh SQLite file).
 import { mkdtempSync } from 'node:fs';
@@ -53,6 +53,8 @@ async function main(): Promise<void> {
       rounds: Number(arg('rounds', '3')),
       connections: Number(arg('connections', '32')),
       text: arg('text', '帮助'),
+      ...(arg('servers', '') ? { servers: arg('servers', '').split(',') } : {}),
+      ...(arg('modes', '') ? { modes: arg('modes', '').split(',') } : {}),
       ...(loadgen === 'wrk' || loadgen === 'autocannon' ? { loadgen } : {}),
     });
     printWebhook(used, rows);

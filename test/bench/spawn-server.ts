@@ -12,16 +12,28 @@ export interface BenchServer { port: number; child: ChildProcess }
  */
 export async function spawnBenchServer(kind: string, databaseUrl: string, logFile: string, cpus?: string): Promise<BenchServer> {
   const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const node = [process.execPath, ...extra, '--import', 'tsx', path.join('test', 'bench', 'server.ts'), kind, databaseUrl, logFile];
+  // `base` is `ours` from another checkout (BENCH_BASE, e.g. a `git worktree` of main with
+  // node_modules linked): an A/B of a change under the same load in the same run.
+  const base = kind === 'base' ? process.env.BENCH_BASE : undefined;
+  if (kind === 'base' && !base) throw new Error('the base server needs BENCH_BASE=<another checkout>');
+  const node = [process.execPath, ...extra, '--import', 'tsx', path.join(base ?? '', 'test', 'bench', 'server.ts'), base ? 'ours' : kind, databaseUrl, logFile];
   // taskset execs node: the child's pid is the server's (its CPU time is read from /proc).
   const [cmd, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;
   const child = spawn(cmd!, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
+    ...(base ? { cwd: base } : {}),
     env: { ...process.env, NODE_ENV: 'test' },
   });
-  for await (const line of createInterface({ input: child.stdout! })) {
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
     const m = /^ready (\d+)$/.exec(line);
-    if (m) return { port: Number(m[1]), child };
+    if (m) {
+      // Anything the server prints later (e.g. `--trace-gc` with BENCH_SERVICE_NODE_ARGS) goes to
+      // stderr, and the pipe never fills and stalls the server.
+      lines.close();
+      child.stdout!.pipe(process.stderr);
+      return { port: Number(m[1]), child };
+    }
   }
   throw new Error(`${kind} server exited before it was ready`);
 }

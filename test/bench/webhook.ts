@@ -29,6 +29,9 @@ export interface WebhookBenchOptions {
   loadgen?: 'wrk' | 'autocannon';
   /** Interleaved measured rounds per server (default 3). */
   rounds?: number;
+  /** A subset of the servers and modes, to profile or compare one quickly (default all). */
+  servers?: readonly string[];
+  modes?: readonly string[];
 }
 
 export interface BenchRow {
@@ -197,8 +200,8 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-webhook-'));
   const luaFile = path.join(dir, 'replay.lua');
   writeFileSync(luaFile, LUA);
-  const servers = ['ceiling', 'co-wechat', 'ours'] as const;
-  for (const mode of ['plain', 'aes'] as const) {
+  const servers = opts.servers ?? ['ceiling', 'co-wechat', 'ours'];
+  for (const mode of (['plain', 'aes'] as const).filter((x) => !opts.modes || opts.modes.includes(x))) {
     const make = messageMaker(opts.config, opts.text, mode);
     let seq = 0;
     const next = () => make((seq += 1));
@@ -229,8 +232,12 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
       }
     } finally {
       for (const s of running) {
-        s.child.kill('SIGKILL');
-        await once(s.child, 'exit');
+        // SIGINT first, so a server under `--cpu-prof` (BENCH_SERVICE_NODE_ARGS) writes its profile.
+        const exited = once(s.child, 'exit');
+        s.child.kill('SIGINT');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+        await exited;
       }
     }
     for (const s of running) {

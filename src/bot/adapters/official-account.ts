@@ -14,6 +14,7 @@ import type { KeyValueStore } from '../../platform/stores.js';
 import { readRequestText } from '../../http/body.js';
 import { errorBody, lazyRequestLog, logFailure, requestIdFrom, requestRecorder } from '../../http/middleware.js';
 import { AppError } from '../../platform/errors.js';
+import { ownString } from '../../platform/strings.js';
 import {
   checkSignature, WechatCrypto, scanXml, parseMessage, dedupeKey, isEvent,
   renderReply, splitText, NO_REPLY, WechatProtocolError, type WechatClient, type WechatMessage, type Reply,
@@ -173,7 +174,8 @@ export function createWebhook(deps: WebhookDeps): Webhook {
 
   /** Runs the engine exactly once per message key; retries get the same passive reply. */
   async function answerOnce(message: WechatMessage, logs: { log: Logger }): Promise<string> {
-    const key = `wx:${wc.appId}:${dedupeKey(message)}`;
+    // Kept for the dedupe TTL: its own copy, not a view into the request body (see ownString).
+    const key = ownString(`wx:${wc.appId}:${dedupeKey(message)}`);
     const stored = await dedupe.get(key);
     if (stored) return stored.body;
     const pending = inFlight.get(key);
