@@ -3,7 +3,8 @@
 //     same server, in the same run: the most one-commit-per-tip can ever give on this disk.
 //  2. webhook: N simulated citizens walk the real conversation over HTTP with signed XML against
 //     the real service (compose(), own process, pino at info to a file, real port), `concurrency`
-//     at a time; a tip counts when its reply carries 受理编号. tips/s = confirmations / wall time.
+//     at a time over as many persistent connections (as WeChat pushes); a tip counts when its
+//     reply carries 受理编号. tips/s = confirmations / wall time.
 //  3. desk: the same number of tips straight through TipDesk.submit (no HTTP, no engine).
 //  4. claims: `claimers` concurrent staff drain the queue through the staff API (claim-next).
 // It verifies rows = confirmations (nothing lost, nothing extra), double claims = 0, left = 0.
@@ -85,8 +86,10 @@ async function freshUrl(url: string): Promise<{ url: string; drop(): Promise<voi
 const startService = (databaseUrl: string, logFile: string) => spawnBenchServer('ours', databaseUrl, logFile);
 
 /**
- * One simulated citizen's connection: real HTTP/1.1 over a keep-alive TCP socket, one request at
- * a time, like a WeChat push. Written against net.Socket rather than node:http because on this
+ * One of WeChat's connections to the service: real HTTP/1.1 over a keep-alive TCP socket, one
+ * request at a time, carrying the messages of one citizen after another (WeChat's servers push
+ * over persistent connections, as wrk does in the webhook bench; a fresh TCP connection per
+ * citizen would measure connection set-up rather than intake). Written against net.Socket rather than node:http because on this
  * 2-core machine the load generator shares the CPU with the service, and node:http's client
  * machinery cost more per message than the service's own HTTP layer. Every message is still a
  * freshly signed (sha1 over token, timestamp, nonce), real XML POST to /wechat, and every reply
@@ -98,11 +101,17 @@ class CitizenLine {
   private waiting: { resolve(r: { status: number; text: string }): void; reject(err: Error): void } | undefined;
   private msgSeq: bigint;
   private nonceSeq = 0;
-  private readonly query: string;
+  private openid = '';
+  private query = '';
 
-  constructor(private readonly port: number, private readonly token: string, private readonly openid: string, seed: number) {
-    // Like WeChat's MsgId: 64-bit, above 2^53, unique per message.
-    this.msgSeq = (1n << 60n) + BigInt(Date.now()) * 1_000_000n + BigInt(seed) * 1000n;
+  constructor(private readonly port: number, private readonly token: string, seed: number) {
+    // Like WeChat's MsgId: 64-bit, above 2^53, unique per message (1e6 per line).
+    this.msgSeq = (1n << 60n) + BigInt(Date.now()) * 1_000_000_000n + BigInt(seed) * 1_000_000n;
+  }
+
+  /** The citizen whose messages follow. */
+  citizen(openid: string): void {
+    this.openid = openid;
     this.query = `&openid=${encodeURIComponent(openid)}`;
   }
 
@@ -292,21 +301,28 @@ export async function runIntakeBench(opts: IntakeBenchOptions): Promise<IntakeBe
     const failures: string[] = [];
     const meter = cpuMeter(child.pid);
     const t0 = performance.now();
-    await pool(n, concurrency, async (i) => {
-      const c = new CitizenLine(port, opts.config.wechat.token, `o_bench_${run}_${i}`, i);
-      let last = '';
-      try {
-        for (const text of SCRIPT(i)) {
-          const r = await c.text(text);
-          messages += 1;
-          last = r.msgType === 'text' ? r.content : `<${r.msgType || 'none'} ${r.status}>`;
+    const lines = Array.from({ length: Math.min(n, concurrency) }, (_, k) => new CitizenLine(port, opts.config.wechat.token, k));
+    const free = [...lines];
+    try {
+      await pool(n, concurrency, async (i) => {
+        const c = free.pop()!; // pool() never runs more than `concurrency` citizens at once
+        c.citizen(`o_bench_${run}_${i}`);
+        let last = '';
+        try {
+          for (const text of SCRIPT(i)) {
+            const r = await c.text(text);
+            messages += 1;
+            last = r.msgType === 'text' ? r.content : `<${r.msgType || 'none'} ${r.status}>`;
+          }
+        } finally {
+          free.push(c);
         }
-      } finally {
-        c.close();
-      }
-      if (last.includes('受理编号：')) confirmations += 1;
-      else if (failures.length < 3) failures.push(last);
-    });
+        if (last.includes('受理编号：')) confirmations += 1;
+        else if (failures.length < 3) failures.push(last);
+      });
+    } finally {
+      for (const c of lines) c.close();
+    }
     const webSeconds = (performance.now() - t0) / 1000;
     const cpu = meter(confirmations, 'tip');
     const rows = await countRows(db);
