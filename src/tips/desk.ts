@@ -12,7 +12,7 @@ import type { IdentityVault } from './identity.js';
 import type { NoticeCenter } from './notices.js';
 import type { TipRepository } from './repository.js';
 import { createIntakeWriter, type IntakeWriter, type NewTipValues } from './intake.js';
-import { createRecentTips, type RecentTip, type RecentTips } from './recent.js';
+import { createRecentTips, type ActiveReporters, type RecentTip, type RecentTips } from './recent.js';
 import { createGroupCommit } from '../db/group-commit.js';
 import type { TipAnnouncerImpl } from './announcer.js';
 import { createContactClock, type ContactClock } from './presence.js';
@@ -43,6 +43,8 @@ export interface DeskDeps {
   writer?: IntakeWriter;
   /** The citizens' latest tips in memory (recent.ts); default: loaded through `repo`. */
   recentTips?: RecentTips;
+  /** Citizens with a tip in the last month (recent.ts): the others' recent tips need no query. */
+  activeReporters?: ActiveReporters;
 }
 
 /** What the desk knows of a tip it has just stored: the columns, without the database id. */
@@ -73,7 +75,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
   const recent = deps.recentTips ?? createRecentTips({
     latest: (hash, limit) => recentReads.write({ hash, limit }),
     countSince: (hash, since) => repo.countByReporterSince(hash, since),
-  });
+  }, deps.activeReporters ? { active: deps.activeReporters } : {});
   const hashOf = (c: CitizenRef) => vault.citizenHash(c.channel, c.id);
 
   const receiptOf = (tip: StoredTip): TipReceipt => ({

@@ -16,6 +16,8 @@ import { createDesk } from './desk.js';
 import { createIdentityVault } from './identity.js';
 import { createNoticeCenter, type TextSender } from './notices.js';
 import { createContactClock, createNoticeHints } from './presence.js';
+import { createActiveReporters } from './recent.js';
+import { SAME_REPORTER_WINDOW_DAYS } from './rules/limits.js';
 import { createTipRepository } from './repository.js';
 import { tipsRouter } from './routes.js';
 import { createTipService } from './service.js';
@@ -58,8 +60,13 @@ export async function createTipsModule(deps: TipsModuleDeps): Promise<TipsModule
     models: repo.models, vault, wechat: deps.wechat, templateId: config.wechat.templates.tipStatus, logger: log, hints,
   });
   const announcer = createAnnouncer(repo, log);
+  // Every reader of a citizen's recent tips looks back at most SAME_REPORTER_WINDOW_DAYS (a day more for safety).
+  const activeReporters = await createActiveReporters(repo, {
+    windowMs: (SAME_REPORTER_WINDOW_DAYS + 1) * 24 * 3600 * 1000,
+    onError: (err) => log.warn({ err }, 'active reporters: catch-up failed; recent tips are read from the database meanwhile'),
+  });
   const desk = createDesk({
-    db, repo, vault, notices, announcer, holidays, metrics: deps.metrics, logger: log, contactClock: createContactClock(),
+    db, repo, vault, notices, announcer, holidays, metrics: deps.metrics, logger: log, contactClock: createContactClock(), activeReporters,
   });
   const serviceDeps = { db, repo, notices, holidays };
   const service = createTipService(serviceDeps);

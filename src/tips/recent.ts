@@ -9,6 +9,9 @@
 // full one is complete from just after its oldest row. countSince is answered from memory only
 // when its `since` is inside that range, else by an exact COUNT.
 //
+// A citizen with no tip in the last month (most of them) costs no query at all: ActiveReporters
+// below says so from memory.
+//
 // Single-process assumption, as in presence.ts: a citizen's tips are submitted by the process
 // that talks to them (the web service for the official account, the Wechaty process for Wechaty
 // citizens: different reporter hashes). An entry is reloaded after RECENT_TTL_MS, so a tip that
@@ -22,6 +25,79 @@ export interface RecentTip {
   createdAt: Date;
 }
 
+/**
+ * Which citizens have submitted a tip lately. Most tips come from citizens with none in the last
+ * month; for them the first read of recent tips would find nothing and still cost a query. This
+ * set answers "certainly none since `windowMs` ago" from memory: loaded once at start (one scan
+ * of the tips created in the window), told of every tip this process commits, and caught up
+ * from the database (tips with a higher id, a primary-key range) at most every `refreshMs`, so a
+ * tip committed by another process is seen within that time — the same bound as an entry's TTL.
+ */
+export interface ActiveReporters {
+  /** False only when the citizen certainly has no tip created in the last `windowMs`. */
+  mayHave(reporterHash: string): Promise<boolean>;
+  /** A tip of this citizen has just been committed. */
+  added(reporterHash: string, createdAt: Date): void;
+  readonly windowMs: number;
+}
+
+export interface ActiveReportersSource {
+  /** Per citizen with tips of id > afterId created at or after `since`: the latest such tip's time, and the highest id. */
+  activeSince(afterId: number, since: Date): Promise<Array<{ reporterHash: string; lastAt: Date; maxId: number }>>;
+}
+
+export const ACTIVE_REFRESH_MS = 10_000;
+
+export async function createActiveReporters(
+  source: ActiveReportersSource,
+  opts: { windowMs: number; refreshMs?: number; now?: () => number; onError?: (err: unknown) => void },
+): Promise<ActiveReporters> {
+  const refreshMs = opts.refreshMs ?? ACTIVE_REFRESH_MS;
+  const now = opts.now ?? Date.now;
+  const last = new Map<string, number>(); // reporter hash → latest tip's time (ms)
+  let afterId = 0;
+  let loaded = false;
+  let lastRefresh = 0;
+  let refreshing: Promise<void> | undefined;
+
+  const note = (hash: string, at: number) => {
+    if ((last.get(hash) ?? -Infinity) < at) last.set(hash, at);
+  };
+
+  async function refresh(): Promise<void> {
+    const t = now();
+    lastRefresh = t;
+    const rows = await source.activeSince(afterId, new Date(t - opts.windowMs));
+    for (const r of rows) {
+      note(r.reporterHash, r.lastAt.getTime());
+      afterId = Math.max(afterId, r.maxId);
+    }
+    for (const [hash, at] of last) if (at < t - opts.windowMs) last.delete(hash);
+    loaded = true;
+  }
+
+  const refreshNow = () => {
+    refreshing ??= refresh()
+      .catch((err: unknown) => opts.onError?.(err))
+      .finally(() => { refreshing = undefined; });
+    return refreshing;
+  };
+  await refreshNow();
+
+  return {
+    windowMs: opts.windowMs,
+    async mayHave(hash) {
+      if (now() - lastRefresh >= refreshMs) await refreshNow();
+      // Never loaded (the database was away): no claim of absence can be made.
+      if (!loaded) return true;
+      return (last.get(hash) ?? -Infinity) >= now() - opts.windowMs;
+    },
+    added(hash, createdAt) {
+      note(hash, createdAt.getTime());
+    },
+  };
+}
+
 export interface RecentTipsSource {
   /** The citizen's latest tips, newest first, at most `limit`. */
   latest(reporterHash: string, limit: number): Promise<RecentTip[]>;
@@ -30,7 +106,11 @@ export interface RecentTipsSource {
 }
 
 export interface RecentTips {
-  /** The citizen's latest tips (newest first, at most RECENT_LIMIT), from memory while fresh. */
+  /**
+   * The citizen's latest tips (newest first, at most RECENT_LIMIT), from memory while fresh. With
+   * an ActiveReporters set, a citizen with no tip in its window gets [] without a query: only
+   * tips inside the window are promised then (every reader looks back 30 days or less).
+   */
   latest(reporterHash: string): Promise<RecentTip[]>;
   /** How many tips the citizen has submitted since `since`. */
   countSince(reporterHash: string, since: Date): Promise<number>;
@@ -54,7 +134,7 @@ const newestFirst = (a: RecentTip, b: RecentTip) => b.createdAt.getTime() - a.cr
 
 export function createRecentTips(
   source: RecentTipsSource,
-  opts: { ttlMs?: number; limit?: number; charBudget?: number; now?: () => number } = {},
+  opts: { ttlMs?: number; limit?: number; charBudget?: number; now?: () => number; active?: ActiveReporters } = {},
 ): RecentTips {
   const ttlMs = opts.ttlMs ?? RECENT_TTL_MS;
   const limit = opts.limit ?? RECENT_LIMIT;
@@ -113,6 +193,14 @@ export function createRecentTips(
       store(hash, e); // touch the LRU order
       return e;
     }
+    if (opts.active && !loading.has(hash) && !(await opts.active.mayHave(hash))) {
+      // No tip in the active window: known empty from its start, without a query. A tip added
+      // meanwhile (added() below, or another await) is kept by the merge.
+      const at = now();
+      const entry = merge(entries.get(hash), [], at - opts.active.windowMs, at);
+      store(hash, entry);
+      return entry;
+    }
     return load(hash);
   }
 
@@ -127,6 +215,7 @@ export function createRecentTips(
       return e.tips.filter((tip) => tip.createdAt.getTime() >= t).length;
     },
     added(hash, tip) {
+      opts.active?.added(hash, tip.createdAt);
       // Without an entry the tip alone is known: complete from its own time onwards.
       const e = entries.get(hash);
       store(hash, merge(e, [tip], e ? e.completeFrom : tip.createdAt.getTime(), e?.loadedAt ?? -Infinity));

@@ -1,7 +1,7 @@
 // Queries on the tips tables. Values only ever reach SQL through Sequelize's Op operators and
 // replacements: the raw statements here are built from the models' column names and `?`
 // placeholders, never from values.
-import { Op, QueryTypes, type InferAttributes, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, col as sqlCol, fn as sqlFn, type InferAttributes, type Transaction, type WhereOptions } from 'sequelize';
 import { sqlValues, type Database } from '../db/index.js';
 import { defineTipModels, type TipEventRow, type TipModels, type TipRow, type UnitRow } from './models.js';
 import type { RecentTip } from './recent.js';
@@ -63,6 +63,8 @@ export interface TipRepository {
    */
   recentByReporters(reporterHashes: readonly string[], limit: number): Promise<Map<string, RecentTip[]>>;
   countByReporterSince(reporterHash: string, since: Date): Promise<number>;
+  /** ActiveReportersSource (recent.ts): per citizen, the latest tip time and highest id among tips id > afterId created since `since`. */
+  activeSince(afterId: number, since: Date): Promise<Array<{ reporterHash: string; lastAt: Date; maxId: number }>>;
   recentSince(since: Date, limit: number, t?: Transaction): Promise<TipRow[]>;
   unit(key: string): Promise<UnitRow | undefined>;
   units(): Promise<UnitRow[]>;
@@ -166,6 +168,15 @@ export function createTipRepository(db: Database): TipRepository {
     },
     async countByReporterSince(reporterHash, since) {
       return Tip.count({ where: { reporterHash, createdAt: { [Op.gte]: since } } });
+    },
+    async activeSince(afterId, since) {
+      const rows = await Tip.findAll({
+        attributes: ['reporterHash', [sqlFn('MAX', sqlCol('created_at')), 'lastAt'], [sqlFn('MAX', sqlCol('id')), 'maxId']],
+        where: { id: { [Op.gt]: afterId }, createdAt: { [Op.gte]: since } },
+        group: ['reporterHash'],
+        raw: true,
+      }) as unknown as Array<{ reporterHash: string; lastAt: Date | string; maxId: number | string }>;
+      return rows.map((r) => ({ reporterHash: r.reporterHash, lastAt: toDate(r.lastAt), maxId: Number(r.maxId) }));
     },
     async recentSince(since, limit, t) {
       return Tip.findAll({

@@ -10,7 +10,7 @@ import { supertestTransport } from '../support/webhook-app.js';
 import { ChatClient } from '../../src/cli/chat-client.js';
 import { createGroupCommit } from '../../src/db/group-commit.js';
 import { createIntakeWriter, type NewTip } from '../../src/tips/intake.js';
-import { createRecentTips, type RecentTip } from '../../src/tips/recent.js';
+import { createActiveReporters, createRecentTips, type RecentTip } from '../../src/tips/recent.js';
 import { createTipRepository } from '../../src/tips/repository.js';
 import { whereForListFilter, sqlForListFilter } from '../../src/tips/scope.js';
 import type { TipListFilter } from '../../src/tips/policy.js';
@@ -110,6 +110,63 @@ describe('recent tips in memory (unit)', () => {
   });
 });
 
+describe('active reporters (unit)', () => {
+  const DAY = 24 * 3600 * 1000;
+
+  it('says "certainly none" only for citizens without a tip in the window; learns from added() and catches up by id', async () => {
+    let clock = 100 * DAY;
+    const calls: Array<{ afterId: number; since: number }> = [];
+    let rows = [{ reporterHash: 'old', lastAt: new Date(60 * DAY), maxId: 3 }, { reporterHash: 'recent', lastAt: new Date(95 * DAY), maxId: 7 }];
+    const active = await createActiveReporters({
+      activeSince: async (afterId, since) => { calls.push({ afterId, since: since.getTime() }); return rows.filter((r) => r.lastAt >= since && r.maxId > afterId); },
+    }, { windowMs: 30 * DAY, refreshMs: 10_000, now: () => clock });
+    expect(calls).to.deep.equal([{ afterId: 0, since: 70 * DAY }]);
+    expect(await active.mayHave('recent')).to.equal(true);
+    expect(await active.mayHave('old')).to.equal(false);
+    expect(await active.mayHave('nobody')).to.equal(false);
+    active.added('nobody', new Date(clock));
+    expect(await active.mayHave('nobody')).to.equal(true);
+    // Another process commits a tip; seen after refreshMs, asking only for ids above the last seen.
+    rows = [...rows, { reporterHash: 'elsewhere', lastAt: new Date(clock), maxId: 9 }];
+    expect(await active.mayHave('elsewhere')).to.equal(false);
+    clock += 10_000;
+    expect(await active.mayHave('elsewhere')).to.equal(true);
+    expect(calls[1]!.afterId).to.equal(7);
+    // Out of the window after 30 days.
+    clock += 26 * DAY;
+    expect(await active.mayHave('recent')).to.equal(false);
+  });
+
+  it('claims nothing while the database could not be read', async () => {
+    let fail = true;
+    const errors: unknown[] = [];
+    const active = await createActiveReporters({
+      activeSince: async () => { if (fail) throw new Error('database away'); return []; },
+    }, { windowMs: 1000, refreshMs: 0, onError: (e) => errors.push(e) });
+    expect(errors).to.have.length(1);
+    expect(await active.mayHave('anyone')).to.equal(true);
+    fail = false;
+    expect(await active.mayHave('anyone')).to.equal(false);
+  });
+
+  it('lets recent tips skip the query for an inactive citizen, and still load an active one', async () => {
+    let loads = 0;
+    const active = await createActiveReporters({
+      activeSince: async () => [{ reporterHash: 'known', lastAt: new Date(9_000), maxId: 1 }],
+    }, { windowMs: 5_000, now: () => 10_000 });
+    const recent = createRecentTips({
+      latest: async (h) => { loads += 1; return h === 'known' ? [{ code: 'K', description: 'd', category: 'dispute', createdAt: new Date(9_000) }] : []; },
+      countSince: async () => -1,
+    }, { now: () => 10_000, active });
+    expect(await recent.latest('new')).to.deep.equal([]);
+    expect(await recent.countSince('new', new Date(6_000)), 'inside the window: from memory').to.equal(0);
+    expect(await recent.countSince('new', new Date(1_000)), 'before the window: exact count').to.equal(-1);
+    expect(loads).to.equal(0);
+    expect((await recent.latest('known')).map((t) => t.code)).to.deep.equal(['K']);
+    expect(loads).to.equal(1);
+  });
+});
+
 describe(`tip intake writes (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
   this.timeout(60_000);
   let ctx: TestContext;
@@ -149,6 +206,32 @@ describe(`tip intake writes (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function 
     }
     const events = await q("SELECT e.data, t.colour FROM tip_events e JOIN tips t ON t.id = e.tip_id WHERE e.type = 'received'");
     for (const e of events) expect((JSON.parse(String(e.data)) as { colour: string }).colour).to.equal(e.colour);
+  });
+
+  it("a citizen's first tip reads no recent tips from the database; a second one in the month is graded as a repeat", async () => {
+    const desk = ctx.services.tips.desk;
+    const first = submission({ description: '村口的路灯坏了半个月没人修' });
+    const seen = await statements(() => desk.submit(first));
+    expect(seen.filter((s) => /reporter_hash/i.test(s) && /^\s*SELECT/i.test(s)), 'no recent-tips read').to.deep.equal([]);
+    const again = await desk.submit({ ...submission({ description: '村口的路灯坏了半个月没人修，还是没修' }), citizen: first.citizen });
+    const [row] = await q('SELECT colour_reason FROM tips WHERE code = ?', [again.code]);
+    expect(String(row!.colour_reason)).to.contain('重复反映');
+  });
+
+  it('activeSince finds the citizens with tips in a window, above an id', async () => {
+    const desk = ctx.services.tips.desk;
+    await desk.submit(submission());
+    await desk.submit(submission());
+    const repo = createTipRepository(ctx.services.db);
+    const all = await repo.activeSince(0, new Date(Date.now() - 60_000));
+    expect(all).to.have.length(2);
+    for (const r of all) {
+      expect(r.reporterHash).to.match(/^[0-9a-f]{64}$/);
+      expect(Math.abs(r.lastAt.getTime() - Date.now())).to.be.lessThan(60_000);
+    }
+    const top = Math.max(...all.map((r) => r.maxId));
+    expect(await repo.activeSince(top, new Date(0))).to.deep.equal([]);
+    expect(await repo.activeSince(0, new Date(Date.now() + 60_000))).to.deep.equal([]);
   });
 
   it('a retried submission inside a batch returns the first receipt and does not fail its neighbours', async () => {
