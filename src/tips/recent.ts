@@ -30,8 +30,9 @@ export interface RecentTip {
  * month; for them the first read of recent tips would find nothing and still cost a query. This
  * set answers "certainly none since `windowMs` ago" from memory: loaded once at start (one scan
  * of the tips created in the window), told of every tip this process commits, and caught up
- * from the database (tips with a higher id, a primary-key range) at most every `refreshMs`, so a
- * tip committed by another process is seen within that time — the same bound as an entry's TTL.
+ * from the database (ids from just below the highest seen: a primary-key range) at most every
+ * `refreshMs`, so a tip committed by another process is seen within that time, as an entry's TTL
+ * bounds it otherwise.
  */
 export interface ActiveReporters {
   /** False only when the citizen certainly has no tip created in the last `windowMs`. */
@@ -47,6 +48,12 @@ export interface ActiveReportersSource {
 }
 
 export const ACTIVE_REFRESH_MS = 10_000;
+/**
+ * Ids are taken at INSERT and become visible at COMMIT, so another process's tip may appear below
+ * an id already seen: each catch-up reads again this many ids below the highest seen (a short
+ * primary-key range).
+ */
+export const ACTIVE_ID_OVERLAP = 1000;
 
 export async function createActiveReporters(
   source: ActiveReportersSource,
@@ -67,7 +74,7 @@ export async function createActiveReporters(
   async function refresh(): Promise<void> {
     const t = now();
     lastRefresh = t;
-    const rows = await source.activeSince(afterId, new Date(t - opts.windowMs));
+    const rows = await source.activeSince(Math.max(0, afterId - ACTIVE_ID_OVERLAP), new Date(t - opts.windowMs));
     for (const r of rows) {
       note(r.reporterHash, r.lastAt.getTime());
       afterId = Math.max(afterId, r.maxId);
