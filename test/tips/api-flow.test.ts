@@ -128,12 +128,18 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     expect(noReason.body.error.fields[0].path).to.equal('reason');
   });
 
-  it('citizen review (复查) within 30 days when unsatisfied, and staff reopen', async () => {
+  /** A citizen's tip, claimed and answered by triage. */
+  async function answeredTip(answer: string) {
     const sub = submission();
     const desk = ctx.services.tips.desk;
     const { code } = await desk.submit(sub);
     await triage.post('/api/staff/tips/claim-next').expect(200);
-    await triage.post(`/api/staff/tips/${code}/answer`).send({ answer: '已转告社区处理。' }).expect(200);
+    await triage.post(`/api/staff/tips/${code}/answer`).send({ answer }).expect(200);
+    return { sub, desk, code };
+  }
+
+  it('citizen review (复查) within 30 days when unsatisfied, and staff reopen', async () => {
+    const { sub, desk, code } = await answeredTip('已转告社区处理。');
     const rated = await desk.rate(sub.citizen, code, 'unsatisfied');
     expect(rated).to.include({ state: 'answered', rating: 'unsatisfied', canRequestReview: true });
     const reopened = await desk.requestReview(sub.citizen, code, '问题仍未解决');
@@ -145,11 +151,7 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
   });
 
   it('closes an answered tip by itself once the review window has passed, and tells the citizen', async () => {
-    const sub = submission();
-    const desk = ctx.services.tips.desk;
-    const { code } = await desk.submit(sub);
-    await triage.post('/api/staff/tips/claim-next').expect(200);
-    await triage.post(`/api/staff/tips/${code}/answer`).send({ answer: '已协调处理完毕。' }).expect(200);
+    const { sub, desk, code } = await answeredTip('已协调处理完毕。');
     const answeredAt = Date.now();
     const day = 86_400_000;
 
