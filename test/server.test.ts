@@ -18,10 +18,15 @@ describe('server (src/server.ts)', function () {
     });
     try {
       let port = 0;
-      for await (const line of createInterface({ input: child.stdout })) {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'listening') { port = entry.port ?? 0; break; }
-      }
+      const lines: Array<{ msg?: string; port?: number; route?: string }> = [];
+      const listening = new Promise<void>((resolve) => {
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          const entry = JSON.parse(line) as { msg?: string; port?: number; route?: string };
+          lines.push(entry);
+          if (entry.msg === 'listening') { port = entry.port ?? 0; resolve(); }
+        });
+      });
+      await listening;
       expect(port).to.be.greaterThan(0);
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(res.status).to.equal(200);
@@ -43,6 +48,10 @@ describe('server (src/server.ts)', function () {
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       expect(code).to.equal(0);
+      // The log is buffered: what was logged up to process.exit, the last line included, is out.
+      if (child.stdout.readableLength || !child.stdout.readableEnded) await once(child.stdout, 'end');
+      expect(lines.some((l) => l.msg === 'request' && l.route === '/healthz')).to.equal(true);
+      expect(lines.map((l) => l.msg).slice(-2)).to.deep.equal(['shutting down: finishing in-flight requests', 'closed']);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

@@ -5,9 +5,22 @@ import { hash } from 'node:crypto';
  * Default sort compares UTF-16 code units; every part WeChat signs is ASCII, where
  * that equals the byte order the official SDKs use.
  */
-export function sha1Signature(parts: string[]): string {
+export function sha1Signature(parts: readonly string[]): string {
+  // An insertion sort of the three or four parts: Array.prototype.sort allocates its own work
+  // state on every call (~600 bytes a request in the webhook's allocation profile). `>` compares
+  // UTF-16 code units, as the default sort does.
+  const sorted = parts.slice();
+  for (let i = 1; i < sorted.length; i += 1) {
+    const x = sorted[i]!;
+    let j = i - 1;
+    while (j >= 0 && sorted[j]! > x) {
+      sorted[j + 1] = sorted[j]!;
+      j -= 1;
+    }
+    sorted[j + 1] = x;
+  }
   // crypto.hash: one shot, no Hash object for the GC to finalise (several times cheaper in a server).
-  return hash('sha1', [...parts].sort().join(''), 'hex');
+  return hash('sha1', sorted.join(''), 'hex');
 }
 
 /**

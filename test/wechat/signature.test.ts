@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { checkSignature, sha1Signature, safeEqual } from '../../src/wechat/index.js';
 import { vectors } from './vectors.js';
@@ -19,6 +20,19 @@ describe('wechat/signature', () => {
 
   it('sorts parts regardless of input order', () => {
     expect(sha1Signature(['b', 'a', 'c'])).to.equal(sha1Signature(['c', 'b', 'a']));
+  });
+
+  it('orders parts exactly as the default sort does (prefixes, digits, duplicates) and leaves the input alone', () => {
+    const pool = ['1', '10', '2', '', 'a', 'A', 'ab', 'token', '1795675837', '1795675837', 'Z9'];
+    let seed = 7;
+    const pick = () => pool[(seed = (seed * 1103515245 + 12345) % 2147483648) % pool.length]!;
+    for (let n = 0; n < 500; n += 1) {
+      const parts = Array.from({ length: 2 + (n % 4) }, pick);
+      const before = [...parts];
+      const expected = createHash('sha1').update([...parts].sort().join('')).digest('hex');
+      expect(sha1Signature(parts), parts.join('|')).to.equal(expected);
+      expect(parts).to.deep.equal(before);
+    }
   });
 
   it('returns false without throwing on wrong length, empty or non-string signatures', () => {
