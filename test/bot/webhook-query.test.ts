@@ -23,3 +23,26 @@ describe('webhook query parsing', () => {
     expect(parseQuery('').size).to.equal(0);
   });
 });
+
+describe('webhook query parsing agrees with URLSearchParams', () => {
+  const viaWhatwg = (search: string) => {
+    const seen = new Map<string, number>();
+    const all = [...new URLSearchParams(search)];
+    for (const [k] of all) seen.set(k, (seen.get(k) ?? 0) + 1);
+    return new Map(all.filter(([k]) => seen.get(k) === 1));
+  };
+  it('on WeChat-shaped and odd queries, encoded or not', () => {
+    const fixed = [
+      'signature=0f1e&timestamp=1795675837&nonce=42&openid=o_bench_1',
+      '?a=1', '??a=1', '&&a=1&&', 'a', 'a=', '=b', '=', 'a==b', 'a=b=c&a', 'x=%41&y=1', 'x=a+b', '&', '?',
+    ];
+    for (const q of fixed) expect(parseQuery(q), q).to.deep.equal(viaWhatwg(q));
+    const alphabet = ['a', 'b', '=', '&', '?', '1', '%', '+', '%41', 'é'];
+    let seed = 11;
+    for (let n = 0; n < 2000; n += 1) {
+      let q = '';
+      for (let i = 0; i < n % 12; i += 1) q += alphabet[(seed = (seed * 1103515245 + 12345) % 2147483648) % alphabet.length];
+      expect(parseQuery(q), q).to.deep.equal(viaWhatwg(q));
+    }
+  });
+});

@@ -62,17 +62,35 @@ function protocolError(err: WechatProtocolError): AppError {
  */
 export function parseQuery(search: string): Map<string, string> {
   const out = new Map<string, string>();
-  const repeated = new Set<string>();
-  if (!search) return out;
-  // WHATWG decoding: '+' is a space; malformed percent-encoding stays as typed (and then cannot
-  // match a signature).
-  for (const [key, value] of new URLSearchParams(search)) {
-    if (out.has(key) || repeated.has(key)) {
+  let repeated: Set<string> | undefined;
+  const add = (key: string, value: string) => {
+    if (out.has(key) || repeated?.has(key)) {
       out.delete(key);
-      repeated.add(key);
+      (repeated ??= new Set()).add(key);
     } else {
       out.set(key, value);
     }
+  };
+  if (!search) return out;
+  if (search.includes('%') || search.includes('+')) {
+    // WHATWG decoding: '+' is a space; malformed percent-encoding stays as typed (and then cannot
+    // match a signature).
+    for (const [key, value] of new URLSearchParams(search)) add(key, value);
+    return out;
+  }
+  // Nothing encoded (what WeChat sends: hex, digits, openids): the same split as URLSearchParams
+  // (one leading '?' dropped, empty pairs skipped, the name ends at the first '='), without
+  // building its list of pairs on every message.
+  let at = search.charCodeAt(0) === 63 /* ? */ ? 1 : 0;
+  while (at <= search.length) {
+    let end = search.indexOf('&', at);
+    if (end < 0) end = search.length;
+    if (end > at) {
+      const eq = search.indexOf('=', at);
+      if (eq < 0 || eq > end) add(search.slice(at, end), '');
+      else add(search.slice(at, eq), search.slice(eq + 1, end));
+    }
+    at = end + 1;
   }
   return out;
 }
@@ -169,7 +187,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
         send(res, appErr.status, 'application/json; charset=utf-8', JSON.stringify(errorBody(appErr)), method === 'HEAD');
       }
     }
-    record({ reqId, method, route: PATH, status: res.statusCode, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+    record({ reqId, method, route: PATH, status: res.statusCode, seconds: seconds(started) });
   }
 
   /** Runs the engine exactly once per message key; retries get the same passive reply. */
@@ -180,12 +198,19 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     if (stored) return stored.body;
     const pending = inFlight.get(key);
     if (pending) return pending;
-    const run = answer(message, logs).then(async (body) => {
-      await dedupe.set(key, { body }, wc.dedupeTtlSeconds);
-      return body;
-    }).finally(() => inFlight.delete(key));
+    const run = answerAndStore(key, message, logs);
     inFlight.set(key, run);
     return run;
+  }
+
+  async function answerAndStore(key: string, message: WechatMessage, logs: { log: Logger }): Promise<string> {
+    try {
+      const body = await answer(message, logs);
+      await dedupe.set(key, { body }, wc.dedupeTtlSeconds);
+      return body;
+    } finally {
+      inFlight.delete(key);
+    }
   }
 
   /** Resolves with the passive reply within the budget; anything later goes by customer service. */
@@ -194,7 +219,6 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     if (!input) return Promise.resolve(NO_REPLY);
     const openid = message.fromUser;
     const started = process.hrtime.bigint();
-    const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
     return new Promise<string>((resolve) => {
       let answered = false;
       const timer = setTimeout(() => {
@@ -205,7 +229,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
         (reply) => {
           clearTimeout(timer);
           const late = answered;
-          metrics.handlerDuration.observe({ outcome: late ? 'late' : 'replied' }, elapsed());
+          metrics.handlerDuration.observe({ outcome: late ? 'late' : 'replied' }, seconds(started));
           const parts = flatten(reply.parts);
           if (late) {
             deliverLater(deps.client, openid, parts, logs);
@@ -218,7 +242,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
         },
         (err: unknown) => {
           clearTimeout(timer);
-          metrics.handlerDuration.observe({ outcome: 'error' }, elapsed());
+          metrics.handlerDuration.observe({ outcome: 'error' }, seconds(started));
           logs.log.error({ err, kind: message.kind }, 'bot handler failed');
           if (!answered) {
             answered = true;
@@ -247,6 +271,10 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       });
     },
   };
+}
+
+function seconds(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e9;
 }
 
 /** Texts over WeChat's 2048-byte cut become several parts, cut on character boundaries. */
