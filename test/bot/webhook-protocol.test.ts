@@ -135,6 +135,29 @@ describe('webhook protocol (/wechat)', () => {
       expect(late.type === 'text' && late.text).to.equal(texts[0]);
       expect(calls.filter((x) => x.citizen.id === 'o_dupe')).to.have.length(1);
     });
+    it('a retry after the first answer went out gets the same bytes (same CreateTime), a news reply too', async () => {
+      const c = w.client('o_retry_later');
+      const text = c.messageXml({ MsgType: 'text', Content: 'cdata', MsgId: c.nextMsgId() });
+      const menu = c.messageXml({ MsgType: 'event', Event: 'CLICK', EventKey: 'ARTICLES' });
+      const first = await c.send(text);
+      const firstNews = await c.send(menu);
+      await sleep(1100); // a second later: a reply made afresh would carry a new CreateTime
+      const again = await c.send(text);
+      const againNews = await c.send(menu);
+      expect(first.type).to.equal('text');
+      expect(again.raw).to.equal(first.raw);
+      expect(firstNews.type === 'news' && firstNews.articles).to.have.length(8);
+      expect(againNews.raw).to.equal(firstNews.raw);
+      expect(calls.filter((x) => x.citizen.id === 'o_retry_later')).to.have.length(2);
+    });
+    it('a retry of a message answered late gets success again, and the handler still runs once', async () => {
+      const c = w.client('o_slow_retry');
+      const xml = c.messageXml({ MsgType: 'text', Content: 'slow', MsgId: c.nextMsgId() });
+      expect((await c.send(xml)).type).to.equal('none');
+      expect(await customMessagesTo(w.fakeWechat, 'o_slow_retry', 1)).to.deep.equal(['慢回答']);
+      expect((await c.send(xml)).type).to.equal('none');
+      expect(calls.filter((x) => x.citizen.id === 'o_slow_retry')).to.have.length(1);
+    });
     it('answers success within the budget for a slow handler and delivers the answer by customer service', async () => {
       const started = Date.now();
       const reply = await w.client('o_slow').text('slow');

@@ -17,16 +17,22 @@ import { AppError } from '../../platform/errors.js';
 import { ownString } from '../../platform/strings.js';
 import {
   checkSignature, WechatCrypto, scanXml, parseMessage, dedupeKey, isEvent,
-  renderReply, splitText, NO_REPLY, WechatProtocolError, type WechatClient, type WechatMessage, type Reply,
+  renderReply, splitText, NO_REPLY, WechatProtocolError, type WechatClient, type WechatMessage, type Reply, type ReplyContext,
 } from '../../wechat/index.js';
 import type { Bot, BotReplyPart } from '../types.js';
 import { toBotInput } from './wechat-input.js';
 import { deliverLater } from './customer-service.js';
 
-/** The plaintext passive reply stored for retries ('success' when the answer went out later). */
-export interface StoredReply {
-  body: string;
-}
+/**
+ * What the dedupe store keeps for a message, for its retries: the passive reply as data, rendered
+ * again when a retry comes (`body` only for 'success': nothing to say, or the answer went out
+ * later). Keeping the rendered XML instead — the text plus its envelope, two bytes a character
+ * once it holds Chinese — for every message for the dedupe TTL was most of the heap under load.
+ * Plain data, so that a shared store can serialise it.
+ */
+export type StoredReply =
+  | { body: string }
+  | { part: BotReplyPart; to: ReplyContext };
 
 export interface WebhookDeps {
   config: AppConfig;
@@ -46,6 +52,7 @@ export interface Webhook {
   handle(req: IncomingMessage, res: ServerResponse): void;
 }
 
+const NOTHING: StoredReply = { body: NO_REPLY };
 const APOLOGY = '抱歉，刚才的消息没有处理成功，请稍后再发一次。如遇紧急情况请直接拨打110。';
 const PATH = '/wechat';
 const ALLOW = 'GET, HEAD, POST';
@@ -102,6 +109,17 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   // Retries that arrive while the first delivery is still being handled wait on the same promise.
   const inFlight = new Map<string, Promise<string>>();
   const record = requestRecorder(metrics, logger);
+  // The account's own id, kept once rather than as a view into each request body (ownString).
+  let account = '';
+  const addressOf = (message: WechatMessage): ReplyContext => {
+    if (message.toUser !== account) account = ownString(message.toUser);
+    return {
+      toUser: ownString(message.fromUser),
+      fromUser: account,
+      createTime: Math.floor(Date.now() / 1000),
+      maxArticles: isEvent(message) ? 8 : 1,
+    };
+  };
 
   /** Checks signature and timestamp; returns the signed query values the AES check reuses. */
   function verify(q: Map<string, string>): { timestamp: string; nonce: string } {
@@ -195,7 +213,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     // Kept for the dedupe TTL: its own copy, not a view into the request body (see ownString).
     const key = ownString(`wx:${wc.appId}:${dedupeKey(message)}`);
     const stored = await dedupe.get(key);
-    if (stored) return stored.body;
+    if (stored) return 'body' in stored ? stored.body : renderPart(stored.part, stored.to);
     const pending = inFlight.get(key);
     if (pending) return pending;
     const run = answerAndStore(key, message, logs);
@@ -205,25 +223,25 @@ export function createWebhook(deps: WebhookDeps): Webhook {
 
   async function answerAndStore(key: string, message: WechatMessage, logs: { log: Logger }): Promise<string> {
     try {
-      const body = await answer(message, logs);
-      await dedupe.set(key, { body }, wc.dedupeTtlSeconds);
-      return body;
+      const passive = await answer(message, logs);
+      await dedupe.set(key, passive, wc.dedupeTtlSeconds);
+      return 'body' in passive ? passive.body : renderPart(passive.part, passive.to);
     } finally {
       inFlight.delete(key);
     }
   }
 
   /** Resolves with the passive reply within the budget; anything later goes by customer service. */
-  function answer(message: WechatMessage, logs: { log: Logger }): Promise<string> {
+  function answer(message: WechatMessage, logs: { log: Logger }): Promise<StoredReply> {
     const input = toBotInput(message);
-    if (!input) return Promise.resolve(NO_REPLY);
+    if (!input) return Promise.resolve(NOTHING);
     const openid = message.fromUser;
     const started = process.hrtime.bigint();
-    return new Promise<string>((resolve) => {
+    return new Promise<StoredReply>((resolve) => {
       let answered = false;
       const timer = setTimeout(() => {
         answered = true;
-        resolve(NO_REPLY);
+        resolve(NOTHING);
       }, wc.replyBudgetMs);
       bot.handle(input).then(
         (reply) => {
@@ -237,7 +255,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
           }
           answered = true;
           const [first, ...rest] = parts;
-          resolve(first ? renderPart(first, message) : NO_REPLY);
+          resolve(first ? { part: first, to: addressOf(message) } : NOTHING);
           if (rest.length) deliverLater(deps.client, openid, rest, logs);
         },
         (err: unknown) => {
@@ -246,7 +264,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
           logs.log.error({ err, kind: message.kind }, 'bot handler failed');
           if (!answered) {
             answered = true;
-            resolve(NO_REPLY);
+            resolve(NOTHING);
           }
           deliverLater(deps.client, openid, [{ type: 'text', text: APOLOGY }], logs);
         },
@@ -287,16 +305,11 @@ function flatten(parts: BotReplyPart[]): BotReplyPart[] {
   return out;
 }
 
-function renderPart(part: BotReplyPart, message: WechatMessage): string {
+function renderPart(part: BotReplyPart, to: ReplyContext): string {
   const reply: Reply = part.type === 'text'
     ? { type: 'text', content: part.text }
     : part.type === 'news'
       ? { type: 'news', articles: part.articles }
       : { type: 'transfer_customer_service' };
-  return renderReply(reply, {
-    toUser: message.fromUser,
-    fromUser: message.toUser,
-    createTime: Math.floor(Date.now() / 1000),
-    maxArticles: isEvent(message) ? 8 : 1,
-  });
+  return renderReply(reply, to);
 }
