@@ -1,4 +1,4 @@
-// `npm run bench [-- --seconds 5 --rounds 3 --connections 32 --loadgen wrk|autocannon --only webhook|intake --servers ceiling,co-wechat,ours,base --modes plain,aes] [--tips 1000 --concurrency 64 --claimers 20 --direct no]`
+// `npm run bench [-- --seconds 5 --rounds 3 --connections 32 --loadgen wrk|autocannon --only webhook|intake|instructions --servers ceiling,co-wechat,ours,base --modes plain,aes] [--tips 1000 --concurrency 64 --claimers 20 --direct no] [--requests 3000]`
 // Runs the peers and the ceiling in the same run and prints ratios. Set BENCH_DATABASE_URL to
 // bench on MariaDB (default: a fresh SQLite file).
 import { mkdtempSync } from 'node:fs';
@@ -58,6 +58,19 @@ async function main(): Promise<void> {
       ...(loadgen === 'wrk' || loadgen === 'autocannon' ? { loadgen } : {}),
     });
     printWebhook(used, rows);
+  }
+  if (only === 'instructions') {
+    // Not part of 'all': it needs valgrind and compares checkouts rather than peers.
+    const { runInstructionsBench } = await import('./instructions.js');
+    const servers = arg('servers', process.env.BENCH_BASE ? 'base,ours' : 'ours').split(',');
+    const rows = await runInstructionsBench({ config, databaseUrl, text: arg('text', '帮助'), requests: Number(arg('requests', '3000')), servers });
+    console.log('\ninstructions per webhook request under callgrind (%s handler; thousands, two interleaved runs each)', process.env.BENCH_HANDLER === 'keyword' ? 'keyword' : 'engine');
+    const base = rows.find((r) => r.server === 'base');
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    for (const r of rows) {
+      const vs = base && r !== base ? `  ${(100 * (mean(r.kiloPerRequest) / mean(base.kiloPerRequest) - 1)).toFixed(1)}% vs base` : '';
+      console.log(`${r.server.padEnd(6)} ${r.kiloPerRequest.map((k) => k.toFixed(1)).join('  ')}  (mean ${mean(r.kiloPerRequest).toFixed(1)})${vs}`);
+    }
   }
   if (only === 'all' || only === 'intake') {
     const { runIntakeBench } = await import('./intake.js');

@@ -8,15 +8,15 @@ export interface BenchServer { port: number; child: ChildProcess }
 /**
  * BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server process.
  * `cpus` (a taskset list such as "1") pins the server, so that it and the load generator do not
- * take turns on the same core.
+ * take turns on the same core. `wrapper` runs node under another program (valgrind).
  */
-export async function spawnBenchServer(kind: string, databaseUrl: string, logFile: string, cpus?: string): Promise<BenchServer> {
+export async function spawnBenchServer(kind: string, databaseUrl: string, logFile: string, cpus?: string, wrapper: string[] = []): Promise<BenchServer> {
   const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // `base` is `ours` from another checkout (BENCH_BASE, e.g. a `git worktree` of main with
   // node_modules linked): an A/B of a change under the same load in the same run.
   const base = kind === 'base' ? process.env.BENCH_BASE : undefined;
   if (kind === 'base' && !base) throw new Error('the base server needs BENCH_BASE=<another checkout>');
-  const node = [process.execPath, ...extra, '--import', 'tsx', path.join(base ?? '', 'test', 'bench', 'server.ts'), base ? 'ours' : kind, databaseUrl, logFile];
+  const node = [...wrapper, process.execPath, ...extra, '--import', 'tsx', path.join(base ?? '', 'test', 'bench', 'server.ts'), base ? 'ours' : kind, databaseUrl, logFile];
   // taskset execs node: the child's pid is the server's (its CPU time is read from /proc).
   const [cmd, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;
   const child = spawn(cmd!, args, {

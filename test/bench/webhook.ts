@@ -54,10 +54,10 @@ const CITIZENS = 500;
 /** Requests per second of run time each pool holds: above what co-wechat or ours reach here. */
 const POOL_RATE: Record<Mode, number> = { plain: 40_000, aes: 25_000 };
 
-type Mode = 'plain' | 'aes';
+export type Mode = 'plain' | 'aes';
 
 /** One signed (and in safe mode encrypted) WeChat text message, as path+query and body. */
-function messageMaker(config: AppConfig, text: string, mode: Mode) {
+export function messageMaker(config: AppConfig, text: string, mode: Mode) {
   const crypto = new WechatCrypto({ token: config.wechat.token, encodingAESKey: config.wechat.aesKey, appId: config.wechat.appId });
   const run = `${process.pid}${Date.now() % 1e6}`;
   return (seq: number): { path: string; body: string } => {
