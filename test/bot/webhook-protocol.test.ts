@@ -206,7 +206,9 @@ describe('webhook protocol (/wechat)', () => {
       const kept = await request(w.app.callback()).get(q).set('X-Request-Id', 'abcd-1234-efgh');
       expect(kept.headers['x-request-id']).to.equal('abcd-1234-efgh');
       const made = await request(w.app.callback()).get(q).set('X-Request-Id', '<script>');
-      expect(made.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+      const next = await request(w.app.callback()).get(q);
+      expect(made.headers['x-request-id']).to.match(/^[0-9a-f]{16}-[0-9a-z]+$/);
+      expect(next.headers['x-request-id']).to.match(/^[0-9a-f]{16}-[0-9a-z]+$/).and.not.equal(made.headers['x-request-id']);
     });
   });
 
