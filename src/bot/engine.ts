@@ -102,8 +102,7 @@ export function createEngine(deps: EngineDeps): Bot {
     }
   }
 
-  async function converse(input: BotInput, at: Date): Promise<BotReplyPart[]> {
-    const key = conversationKey(input.citizen);
+  async function converse(input: BotInput, key: string, at: Date): Promise<BotReplyPart[]> {
     const expiry = applyExpiry(await load(key, at), at, limits);
     const record = expiry.record;
     if (!countMessage(record, at, config.bot.messagesPerMinute)) {
@@ -139,14 +138,14 @@ export function createEngine(deps: EngineDeps): Bot {
     return parts;
   }
 
-  async function handleOne(input: BotInput): Promise<BotReply> {
+  async function handleOne(input: BotInput, key: string): Promise<BotReply> {
     // Nothing can be sent to someone who has just unfollowed.
     if (input.kind === 'unsubscribe') return silent();
     const at = now();
     const notices = await pendingNotices(input);
     let parts: BotReplyPart[];
     try {
-      parts = await converse(input, at);
+      parts = await converse(input, key, at);
     } catch (err) {
       logger.error({ err }, 'bot: message handling failed');
       parts = [say(TROUBLE)];
@@ -155,6 +154,9 @@ export function createEngine(deps: EngineDeps): Bot {
   }
 
   return {
-    handle: (input) => queue.run(conversationKey(input.citizen), () => handleOne(input)),
+    handle: (input) => {
+      const key = conversationKey(input.citizen);
+      return queue.run(key, () => handleOne(input, key));
+    },
   };
 }

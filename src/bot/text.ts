@@ -3,8 +3,12 @@
 
 const FULL_WIDTH_DIGITS = /[０-９]/g;
 
+/** What normaliseText would change: most messages have none of it and are returned as they are. */
+const NEEDS_NORMALISING = /[０-９Ａ-Ｚａ-ｚ\u3000]|^\s|[\s。！？!?.，,～~]$/u;
+
 /** Trims, folds full-width digits/letters and drops the trailing punctuation voice input adds. */
 export function normaliseText(raw: string): string {
+  if (!NEEDS_NORMALISING.test(raw)) return raw;
   return raw
     .replace(FULL_WIDTH_DIGITS, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
     .replace(/[Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))

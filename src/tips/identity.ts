@@ -2,6 +2,7 @@
 // rotate (the first key encrypts, every listed key decrypts), and an HMAC of the citizen id so
 // the bot finds a citizen's own tips without decrypting anything.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { ownString } from '../platform/strings.js';
 
 export interface ReporterIdentity {
   /** openid on the official account, contact id on Wechaty. */
@@ -44,7 +45,8 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
   const keys = parseKeys(identityKeys);
   const [currentKeyId, currentKey] = [...keys.entries()][0] ?? [];
   if (!currentKeyId || !currentKey) throw new IdentityKeyError('no identity key configured');
-  const recentHashes = new Map<string, string>();
+  // Per channel, so that a lookup needs no joined key string.
+  const recentHashes = new Map<string, Map<string, string>>();
   return {
     currentKeyId,
     encrypt(identity) {
@@ -71,12 +73,14 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
     citizenHash(channel, citizenId) {
       // Every citizen message needs this hash twice (last-seen, pending notices); a small
       // bounded memo keeps HMAC off the hot path for people who are talking right now.
-      const id = `${channel}:${citizenId}`;
-      let hash = recentHashes.get(id);
+      let memo = recentHashes.get(channel);
+      if (memo === undefined) recentHashes.set(channel, (memo = new Map()));
+      let hash = memo.get(citizenId);
       if (hash === undefined) {
-        hash = createHmac('sha256', hashKey).update(id).digest('hex');
-        if (recentHashes.size >= HASH_MEMO_SIZE) recentHashes.delete(recentHashes.keys().next().value as string);
-        recentHashes.set(id, hash);
+        hash = createHmac('sha256', hashKey).update(`${channel}:${citizenId}`).digest('hex');
+        if (memo.size >= HASH_MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+        // Its own copy: the id may be a view into a request body (see ownString).
+        memo.set(ownString(citizenId), hash);
       }
       return hash;
     },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatMonthDay } from '../../src/bot/text.js';
+import { formatMonthDay, normaliseText } from '../../src/bot/text.js';
 
 describe('bot: text helpers', () => {
   it('formats the month and day in Beijing time, turning at 16:00 UTC', () => {
@@ -13,6 +13,27 @@ describe('bot: text helpers', () => {
       const parts = md.formatToParts(new Date(t));
       const expected = `${parts.find((p) => p.type === 'month')!.value}月${parts.find((p) => p.type === 'day')!.value}日`;
       expect(formatMonthDay(new Date(t)), new Date(t).toISOString()).to.equal(expected);
+    }
+  });
+  it('normaliseText folds full-width digits and letters, trims, and drops trailing punctuation', () => {
+    expect(normaliseText('　查询ＳＭ２６１１２６。 ')).to.equal('查询SM261126');
+    expect(normaliseText('帮助')).to.equal('帮助');
+    expect(normaliseText(' 举报！！')).to.equal('举报');
+  });
+  it('normaliseText returns a text untouched exactly when the full rules would not change it', () => {
+    const full = (raw: string) => raw
+      .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+      .replace(/[Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+      .replace(/\u3000/g, ' ')
+      .trim()
+      .replace(/[。！？!?.，,～~]+$/u, '')
+      .trim();
+    const alphabet = ['帮', '助', 'a', '1', '１', 'Ａ', 'ｚ', '\u3000', ' ', '\n', '\u00a0', '\ufeff', '。', '!', '?', '.', '，', '～', '😀'];
+    let seed = 5;
+    for (let n = 0; n < 5000; n += 1) {
+      let raw = '';
+      for (let i = 0; i < n % 9; i += 1) raw += alphabet[(seed = (seed * 1103515245 + 12345) % 2147483648) % alphabet.length];
+      expect(normaliseText(raw), JSON.stringify(raw)).to.equal(full(raw));
     }
   });
 });
