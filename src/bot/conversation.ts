@@ -125,14 +125,16 @@ export interface ExpiryResult {
 
 /**
  * Applies the idle timeout and the draft keep time against `now`. An idle tip flow becomes a
- * suspended draft; other idle flows (rating, fraud check) are simply dropped.
+ * suspended draft; other idle flows (rating, fraud check) are simply dropped. The record given is
+ * not changed; when nothing has expired (most messages: no flow, no draft, no receipt) it is
+ * returned as it is, without a copy or a date parsed.
  */
 export function applyExpiry(record: ConversationRecord, now: Date, limits: ConversationLimits): ExpiryResult {
+  if (!record.flow && !record.suspended && !record.lastReceipt) return { record, justSuspended: false };
   const out: ConversationRecord = { ...record };
   const nowMs = now.getTime();
   let justSuspended = false;
-  const idle = nowMs - Date.parse(out.updatedAt) > limits.idleTimeoutSeconds * 1000;
-  if (idle && out.flow) {
+  if (out.flow && nowMs - Date.parse(out.updatedAt) > limits.idleTimeoutSeconds * 1000) {
     if (out.flow.name === 'tip' && hasContent(out.flow.draft)) {
       out.suspended = { flow: out.flow, suspendedAt: out.updatedAt };
       justSuspended = true;
