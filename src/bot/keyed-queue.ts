@@ -4,6 +4,11 @@
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
 
+  /** Keys with a task running or queued. */
+  get size(): number {
+    return this.tails.size;
+  }
+
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key);
     // Nothing running for this key (the usual case): start at once, without a hop through a

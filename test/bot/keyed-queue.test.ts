@@ -31,4 +31,20 @@ describe('bot: KeyedQueue', () => {
     await p.then(() => expect.fail('should reject'), (err: Error) => expect(err.message).to.equal('sync'));
     expect(await q.run('k', async () => 'after')).to.equal('after');
   });
+  it('forgets a key once its tasks have settled, failed ones included', async () => {
+    const q = new KeyedQueue();
+    let release!: () => void;
+    const first = q.run('a', () => new Promise<void>((r) => { release = r; }));
+    const second = q.run('a', async () => { throw new Error('x'); });
+    const other = q.run('b', async () => 1);
+    expect(q.size).to.equal(2);
+    await other;
+    await new Promise((r) => setImmediate(r));
+    expect(q.size).to.equal(1);
+    release();
+    await first;
+    await second.catch(() => undefined);
+    await new Promise((r) => setImmediate(r));
+    expect(q.size).to.equal(0);
+  });
 });
