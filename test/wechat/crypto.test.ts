@@ -1,4 +1,4 @@
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { WechatCrypto, WechatProtocolError, scanXml, type WechatProtocolErrorCode } from '../../src/wechat/index.js';
 import { vectors } from './vectors.js';
@@ -39,6 +39,27 @@ function layout(opts: { msg?: Buffer; len?: number; appId?: string; pad?: Buffer
 describe('wechat/crypto', () => {
   const sample = new WechatCrypto({ token: official.token, encodingAESKey: official.encodingAESKey, appId: official.appId });
   const random = Buffer.from(official.randomStr, 'utf8');
+
+  it('a long run of messages, failures among them, encrypts and decrypts exactly as a fresh cipher per message would', () => {
+    // One crypto object for the whole run: its cipher contexts live across messages.
+    const c = new WechatCrypto({ token: official.token, encodingAESKey: official.encodingAESKey, appId: official.appId });
+    const sizes = [0, 1, 11, 12, 13, 43, 44, 45, 100, 2000];
+    for (let n = 0; n < 300; n += 1) {
+      const msg = `<xml>${'很'.repeat(sizes[n % sizes.length]!)}${n}</xml>`;
+      const prefix = randomBytes(16);
+      const plain = layout({ msg: Buffer.from(msg) });
+      prefix.copy(plain, 0);
+      const expected = rawEncrypt(plain);
+      expect(c.encrypt(msg, prefix), `message ${n}`).to.equal(expected);
+      expect(c.decrypt(expected), `message ${n}`).to.equal(msg);
+      // A fresh-random encryption decrypts back too, by this object and by a new one.
+      const fresh = c.encrypt(msg);
+      expect(c.decrypt(fresh)).to.equal(msg);
+      expect(sample.decrypt(fresh)).to.equal(msg);
+      if (n % 7 === 0) expectCode(() => c.decrypt(rawEncrypt(layout({ appId: 'wx_other' }))), 'WECHAT_BAD_APPID');
+      if (n % 11 === 0) expectCode(() => c.decrypt(rawEncrypt(Buffer.alloc(64, 33))), 'WECHAT_BAD_PADDING');
+    }
+  });
 
   it('official sample case1 encrypts byte-exact and decrypts back (UTF-8 length in bytes)', () => {
     expect(sample.encrypt(official.case1.plaintext, random)).to.equal(official.case1.expected_Encrypt);
