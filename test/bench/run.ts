@@ -18,11 +18,11 @@ const fmt = (n: number, d = 0) => n.toFixed(d).padStart(9);
 
 function printWebhook(loadgen: string, rows: BenchRow[]): void {
   console.log('\nwebhook: text message → keyword reply (%s connections; %s)', arg('connections', '32'), loadgen);
-  console.log('mode   server       req/s   (min–max)      p99 ms   errors  repeats  server CPU µs/req   vs co-wechat   vs ceiling');
+  console.log('mode   server       req/s   (min–max)      p50 ms   p99 ms (min–max)   errors  repeats  server CPU µs/req   vs co-wechat   vs ceiling');
   for (const r of rows) {
     const peer = rows.find((x) => x.mode === r.mode && x.server === 'co-wechat');
     const ceil = rows.find((x) => x.mode === r.mode && x.server === 'ceiling');
-    console.log(`${r.mode.padEnd(6)} ${r.server.padEnd(10)} ${fmt(r.rps)}  (${r.rpsRange[0].toFixed(0)}–${r.rpsRange[1].toFixed(0)}) ${fmt(r.p99, 1)} ${fmt(r.errors + r.non2xx)} ${fmt(r.repeats)} ${fmt(r.cpuMicrosPerRequest ?? NaN, 0).padStart(18)}   ${fmt(peer ? r.rps / peer.rps : 0, 2)}x   ${fmt(ceil ? (100 * r.rps) / ceil.rps : 0, 0)}%`);
+    console.log(`${r.mode.padEnd(6)} ${r.server.padEnd(10)} ${fmt(r.rps)}  (${r.rpsRange[0].toFixed(0)}–${r.rpsRange[1].toFixed(0)}) ${fmt(r.p50, 1)} ${fmt(r.p99, 1)} (${r.p99Range[0].toFixed(1)}–${r.p99Range[1].toFixed(1)}) ${fmt(r.errors + r.non2xx)} ${fmt(r.repeats)} ${fmt(r.cpuMicrosPerRequest ?? NaN, 0).padStart(18)}   ${fmt(peer ? r.rps / peer.rps : 0, 2)}x   ${fmt(ceil ? (100 * r.rps) / ceil.rps : 0, 0)}%`);
   }
   const ours = (m: string) => rows.find((x) => x.mode === m && x.server === 'ours');
   const co = (m: string) => rows.find((x) => x.mode === m && x.server === 'co-wechat');

@@ -40,7 +40,11 @@ export interface BenchRow {
   /** Median over the rounds, and the lowest and highest. */
   rps: number;
   rpsRange: [number, number];
+  /** Latency percentiles in ms (medians over the rounds). */
+  p50: number;
   p99: number;
+  /** The rounds' p99s, lowest and highest: the tail moves more between rounds than anything. */
+  p99Range: [number, number];
   errors: number;
   non2xx: number;
   /** CPU time (user + system) the server process spent per request, in µs. */
@@ -117,8 +121,8 @@ done = function(summary, latency, requests)
   local rep = 0
   for _, t in ipairs(threads) do rep = rep + (t:get("repeats") or 0) end
   local e = summary.errors
-  io.write(string.format('BENCH {"requests":%d,"durationUs":%d,"p99Us":%d,"non2xx":%d,"errors":%d,"repeats":%d}\\n',
-    summary.requests, summary.duration, latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout, rep))
+  io.write(string.format('BENCH {"requests":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"non2xx":%d,"errors":%d,"repeats":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout, rep))
 end
 `;
 
@@ -148,7 +152,7 @@ function cpuMicros(pid: number | undefined): number | null {
   }
 }
 
-interface LoadResult { requests: number; rps: number; p99: number; errors: number; non2xx: number; repeats: number }
+interface LoadResult { requests: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; repeats: number }
 
 async function wrkLoad(port: number, pool: string, luaFile: string, connections: number, seconds: number, prefix: string[]): Promise<LoadResult> {
   const [cmd, ...args] = [...prefix, 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', luaFile, `http://127.0.0.1:${port}`];
@@ -161,8 +165,8 @@ async function wrkLoad(port: number, pool: string, luaFile: string, connections:
   const [code] = await once(child, 'exit') as [number];
   const line = /^BENCH (\{.*\})$/m.exec(out);
   if (code !== 0 || !line) throw new Error(`wrk failed (exit ${code}):\n${out}`);
-  const r = JSON.parse(line[1]!) as { requests: number; durationUs: number; p99Us: number; non2xx: number; errors: number; repeats: number };
-  return { requests: r.requests, rps: r.requests / (r.durationUs / 1e6), p99: r.p99Us / 1000, errors: r.errors, non2xx: r.non2xx, repeats: r.repeats };
+  const r = JSON.parse(line[1]!) as { requests: number; durationUs: number; p50Us: number; p99Us: number; non2xx: number; errors: number; repeats: number };
+  return { requests: r.requests, rps: r.requests / (r.durationUs / 1e6), p50: r.p50Us / 1000, p99: r.p99Us / 1000, errors: r.errors, non2xx: r.non2xx, repeats: r.repeats };
 }
 
 async function autocannonLoad(port: number, next: () => { path: string; body: string }, connections: number, seconds: number): Promise<LoadResult> {
@@ -177,7 +181,7 @@ async function autocannonLoad(port: number, next: () => { path: string; body: st
       },
     } as autocannon.Request],
   });
-  return { requests: r.requests.total, rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, repeats: 0 };
+  return { requests: r.requests.total, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, repeats: 0 };
 }
 
 const median = (xs: number[]): number => {
@@ -247,7 +251,9 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
         mode,
         rps: median(s.results.map((r) => r.rps)),
         rpsRange: [Math.min(...s.results.map((r) => r.rps)), Math.max(...s.results.map((r) => r.rps))],
+        p50: median(s.results.map((r) => r.p50)),
         p99: median(s.results.map((r) => r.p99)),
+        p99Range: [Math.min(...s.results.map((r) => r.p99)), Math.max(...s.results.map((r) => r.p99))],
         errors: s.results.reduce((n, r) => n + r.errors, 0),
         non2xx: s.results.reduce((n, r) => n + r.non2xx, 0),
         repeats: s.results.reduce((n, r) => n + r.repeats, 0),
