@@ -32,7 +32,7 @@ import { deliverLater } from './customer-service.js';
  */
 export type StoredReply =
   | { body: string }
-  | { part: BotReplyPart; to: ReplyContext };
+  | (ReplyContext & { part: BotReplyPart });
 
 export interface WebhookDeps {
   config: AppConfig;
@@ -111,9 +111,11 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   const record = requestRecorder(metrics, logger);
   // The account's own id, kept once rather than as a view into each request body (ownString).
   let account = '';
-  const addressOf = (message: WechatMessage): ReplyContext => {
+  // One object per stored reply: the dedupe store holds one for every message for its TTL.
+  const addressed = (part: BotReplyPart, message: WechatMessage): StoredReply => {
     if (message.toUser !== account) account = ownString(message.toUser);
     return {
+      part,
       toUser: ownString(message.fromUser),
       fromUser: account,
       createTime: Math.floor(Date.now() / 1000),
@@ -213,7 +215,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     // Kept for the dedupe TTL: its own copy, not a view into the request body (see ownString).
     const key = ownString(`wx:${wc.appId}:${dedupeKey(message)}`);
     const stored = await dedupe.get(key);
-    if (stored) return 'body' in stored ? stored.body : renderPart(stored.part, stored.to);
+    if (stored) return 'body' in stored ? stored.body : renderPart(stored.part, stored);
     const pending = inFlight.get(key);
     if (pending) return pending;
     const run = answerAndStore(key, message, logs);
@@ -225,7 +227,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     try {
       const passive = await answer(message, logs);
       await dedupe.set(key, passive, wc.dedupeTtlSeconds);
-      return 'body' in passive ? passive.body : renderPart(passive.part, passive.to);
+      return 'body' in passive ? passive.body : renderPart(passive.part, passive);
     } finally {
       inFlight.delete(key);
     }
@@ -255,7 +257,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
           }
           answered = true;
           const [first, ...rest] = parts;
-          resolve(first ? { part: first, to: addressOf(message) } : NOTHING);
+          resolve(first ? addressed(first, message) : NOTHING);
           if (rest.length) deliverLater(deps.client, openid, rest, logs);
         },
         (err: unknown) => {
@@ -300,13 +302,19 @@ function seconds(since: number): number {
 function flatten(parts: BotReplyPart[]): BotReplyPart[] {
   const out: BotReplyPart[] = [];
   for (const p of parts) {
-    if (p.type === 'text') for (const chunk of splitText(p.text)) out.push({ type: 'text', text: chunk });
-    else out.push(p);
+    if (p.type !== 'text') {
+      out.push(p);
+      continue;
+    }
+    const chunks = splitText(p.text);
+    // A text within the cut stays the part it was (no copy to keep in the dedupe store).
+    if (chunks.length === 1 && chunks[0] === p.text) out.push(p);
+    else for (const chunk of chunks) out.push({ type: 'text', text: chunk });
   }
   return out;
 }
 
-function renderPart(part: BotReplyPart, to: ReplyContext): string {
+function renderPart(part: BotReplyPart, to: Readonly<ReplyContext>): string {
   const reply: Reply = part.type === 'text'
     ? { type: 'text', content: part.text }
     : part.type === 'news'
