@@ -33,11 +33,41 @@ function register(registry: Registry, metric: Exposable): void {
   (registry as unknown as { registerMetric(m: Exposable): void }).registerMetric(metric);
 }
 
-/** Label values in declaration order, joined: the key of a series. */
-function keyOf<L extends string>(names: readonly L[], labels: Labels<L>): string {
-  let key = '';
-  for (const n of names) key += `${labels[n]}\u0000`;
-  return key;
+/**
+ * The series of a metric, found by their label values: one Map level per label, in declaration
+ * order, so that finding one builds no key string (a joined key cost a concatenation and a fresh
+ * hash on each of the four calls a request makes).
+ */
+class SeriesIndex<L extends string, S> {
+  private readonly root = new Map<string | undefined, unknown>();
+  readonly all: S[] = [];
+
+  constructor(private readonly names: readonly L[]) {}
+
+  find(labels: Labels<L>): S | undefined {
+    let level = this.root;
+    const last = this.names.length - 1;
+    for (let i = 0; i < last; i += 1) {
+      const next = level.get(labels[this.names[i]!]) as Map<string | undefined, unknown> | undefined;
+      if (next === undefined) return undefined;
+      level = next;
+    }
+    return level.get(last < 0 ? '' : labels[this.names[last]!]) as S | undefined;
+  }
+
+  /** Adds a series for labels that find() did not know (already checked by pick()). */
+  add(labels: Labels<L>, series: S): void {
+    let level = this.root;
+    const last = this.names.length - 1;
+    for (let i = 0; i < last; i += 1) {
+      const value = labels[this.names[i]!];
+      let next = level.get(value) as Map<string | undefined, unknown> | undefined;
+      if (next === undefined) level.set(value, (next = new Map()));
+      level = next;
+    }
+    level.set(last < 0 ? '' : labels[this.names[last]!], series);
+    this.all.push(series);
+  }
 }
 
 /** Copies exactly the declared labels, in declaration order (also the output order). */
@@ -63,23 +93,23 @@ interface CounterSeries<L extends string> {
 
 export class HotCounter<L extends string> implements Exposable {
   readonly type = 'counter';
-  private readonly series = new Map<string, CounterSeries<L>>();
+  private readonly series: SeriesIndex<L, CounterSeries<L>>;
 
   constructor(readonly name: string, readonly help: string, private readonly labelNames: readonly L[], registry: Registry) {
+    this.series = new SeriesIndex(labelNames);
     register(registry, this);
   }
 
   /** The child for one label set (made once); inc() is an addition. */
   labels(labels: Labels<L>): CounterChild {
-    const key = keyOf(this.labelNames, labels);
-    const found = this.series.get(key);
+    const found = this.series.find(labels);
     if (found) return found.child;
     const series: CounterSeries<L> = {
       labels: pick(this.labelNames, labels),
       value: 0,
       child: { inc: (by = 1) => { series.value += by; } },
     };
-    this.series.set(key, series);
+    this.series.add(labels, series);
     return series.child;
   }
 
@@ -90,7 +120,7 @@ export class HotCounter<L extends string> implements Exposable {
   async get(): Promise<MetricSnapshot> {
     return {
       name: this.name, help: this.help, type: 'counter', aggregator: 'sum',
-      values: [...this.series.values()].map((s) => ({ labels: s.labels, value: s.value })),
+      values: this.series.all.map((s) => ({ labels: s.labels, value: s.value })),
     };
   }
 }
@@ -109,18 +139,18 @@ interface HistogramSeries<L extends string> {
 
 export class HotHistogram<L extends string> implements Exposable {
   readonly type = 'histogram';
-  private readonly series = new Map<string, HistogramSeries<L>>();
+  private readonly series: SeriesIndex<L, HistogramSeries<L>>;
   private readonly bounds: readonly number[];
 
   constructor(readonly name: string, readonly help: string, private readonly labelNames: readonly L[], buckets: readonly number[], registry: Registry) {
+    this.series = new SeriesIndex(labelNames);
     this.bounds = [...buckets].sort((a, b) => a - b);
     register(registry, this);
   }
 
   /** The child for one label set (made once); observe() is a bucket search and three additions. */
   labels(labels: Labels<L>): HistogramChild {
-    const key = keyOf(this.labelNames, labels);
-    const found = this.series.get(key);
+    const found = this.series.find(labels);
     if (found) return found.child;
     const bounds = this.bounds;
     const series: HistogramSeries<L> = {
@@ -143,7 +173,7 @@ export class HotHistogram<L extends string> implements Exposable {
         },
       },
     };
-    this.series.set(key, series);
+    this.series.add(labels, series);
     return series.child;
   }
 
@@ -153,7 +183,7 @@ export class HotHistogram<L extends string> implements Exposable {
 
   async get(): Promise<MetricSnapshot> {
     const values: MetricValue[] = [];
-    for (const s of this.series.values()) {
+    for (const s of this.series.all) {
       let acc = 0;
       this.bounds.forEach((le, i) => {
         acc += s.counts[i]!;
