@@ -51,6 +51,8 @@ describe('webhook protocol (/wechat)', () => {
       const res = await request(w.app.callback()).get(`/wechat?signature=${'0'.repeat(40)}&timestamp=${ts}&nonce=x&echostr=e`);
       expect(res.status).to.equal(401);
       expect(res.body.error.code).to.equal('WECHAT_BAD_SIGNATURE');
+      // Refusals carry the request id too, as the access line does.
+      expect(res.headers['x-request-id']).to.match(/^[0-9a-f]{16}-[0-9a-z]+$/);
     });
   });
 

@@ -169,31 +169,30 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     return crypto.encryptReply(plain, String(Math.floor(Date.now() / 1000)), String(Math.floor(Math.random() * 1e10)));
   }
 
-  function send(res: ServerResponse, status: number, type: string, body: string, head: boolean): void {
-    // One writeHead with every header: cheaper than a setHeader each on the hot path.
-    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  function send(res: ServerResponse, reqId: string, status: number, type: string, body: string, head: boolean): void {
+    // One writeHead with every header and no setHeader before it: node then takes the headers
+    // object as it is instead of merging it into a header map one setHeader at a time.
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'X-Request-Id': reqId });
     res.end(head ? undefined : body);
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function serve(req: IncomingMessage, res: ServerResponse, reqId: string): Promise<void> {
     const started = performance.now();
-    const reqId = requestIdFrom(req.headers['x-request-id']);
     const logs = lazyRequestLog(logger, reqId);
     const method = req.method ?? 'GET';
-    res.setHeader('X-Request-Id', reqId);
     try {
       const url = req.url ?? '';
       const qAt = url.indexOf('?');
       const q = parseQuery(qAt < 0 ? '' : url.slice(qAt + 1));
       if (method === 'POST') {
         const reply = await receive(req, q, logs);
-        send(res, 200, reply === NO_REPLY ? 'text/plain; charset=utf-8' : 'application/xml; charset=utf-8', reply, false);
+        send(res, reqId, 200, reply === NO_REPLY ? 'text/plain; charset=utf-8' : 'application/xml; charset=utf-8', reply, false);
       } else if (method === 'GET' || method === 'HEAD') {
         verify(q);
-        send(res, 200, 'text/plain; charset=utf-8', q.get('echostr') ?? '', method === 'HEAD');
+        send(res, reqId, 200, 'text/plain; charset=utf-8', q.get('echostr') ?? '', method === 'HEAD');
       } else {
         res.setHeader('Allow', ALLOW);
-        if (method === 'OPTIONS') send(res, 200, 'text/plain; charset=utf-8', ALLOW, false);
+        if (method === 'OPTIONS') send(res, reqId, 200, 'text/plain; charset=utf-8', ALLOW, false);
         else throw new AppError('METHOD_NOT_ALLOWED', 405, '不支持的请求方法');
       }
     } catch (err) {
@@ -202,9 +201,9 @@ export function createWebhook(deps: WebhookDeps): Webhook {
         res.destroy();
       } else if (appErr.status >= 500) {
         // WeChat would retry a 5xx and then tell the citizen the account is broken.
-        send(res, 200, 'text/plain; charset=utf-8', NO_REPLY, false);
+        send(res, reqId, 200, 'text/plain; charset=utf-8', NO_REPLY, false);
       } else {
-        send(res, appErr.status, 'application/json; charset=utf-8', JSON.stringify(errorBody(appErr)), method === 'HEAD');
+        send(res, reqId, appErr.status, 'application/json; charset=utf-8', JSON.stringify(errorBody(appErr)), method === 'HEAD');
       }
     }
     record({ reqId, method, route: PATH, status: res.statusCode, seconds: seconds(started) });
@@ -283,10 +282,11 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       return Number.isNaN(next) || next === 63 /* ? */ || (next === 47 /* / */ && (url.length === PATH.length + 1 || url.charCodeAt(PATH.length + 1) === 63));
     },
     handle(req, res) {
-      serve(req, res).catch((err: unknown) => {
+      const reqId = requestIdFrom(req.headers['x-request-id']);
+      serve(req, res, reqId).catch((err: unknown) => {
         // serve() catches everything it can answer; this is the last line of defence.
         logger.error({ err }, 'webhook: unhandled failure');
-        if (!res.headersSent) send(res, 200, 'text/plain; charset=utf-8', NO_REPLY, false);
+        if (!res.headersSent) send(res, reqId, 200, 'text/plain; charset=utf-8', NO_REPLY, false);
         else res.destroy();
       });
     },
