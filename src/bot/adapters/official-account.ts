@@ -214,7 +214,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     // Kept for the dedupe TTL: its own copy, not a view into the request body (see ownString).
     const key = ownString(`wx:${wc.appId}:${dedupeKey(message)}`);
     const stored = await dedupe.get(key);
-    if (stored) return 'body' in stored ? stored.body : renderPart(stored.part, stored);
+    if (stored) return passiveXml(stored);
     const pending = inFlight.get(key);
     if (pending) return pending;
     const run = answerAndStore(key, message, logs);
@@ -226,7 +226,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     try {
       const passive = await answer(message, logs);
       await dedupe.set(key, passive, wc.dedupeTtlSeconds);
-      return 'body' in passive ? passive.body : renderPart(passive.part, passive);
+      return passiveXml(passive);
     } finally {
       inFlight.delete(key);
     }
@@ -312,6 +312,11 @@ function flatten(parts: BotReplyPart[]): BotReplyPart[] {
     else for (const chunk of chunks) out.push({ type: 'text', text: chunk });
   }
   return out;
+}
+
+/** The passive reply a stored answer stands for: 'success' as it is, a reply part rendered. */
+function passiveXml(stored: StoredReply): string {
+  return 'body' in stored ? stored.body : renderPart(stored.part, stored);
 }
 
 function renderPart(part: BotReplyPart, to: Readonly<ReplyContext>): string {
