@@ -1,15 +1,69 @@
 import type { IncomingMessage } from 'node:http';
-import getRawBody from 'raw-body';
 import type { Context, Next } from 'koa';
-import { badRequest } from '../platform/errors.js';
+import { AppError, badRequest } from '../platform/errors.js';
 
 // A fatal decoder keeps no state between whole-buffer decode() calls: one serves every request.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+const tooLarge = () => new AppError('BODY_TOO_LARGE', 413, '请求体过大');
+
+/**
+ * The whole request body, at most `limit` bytes: 413 BODY_TOO_LARGE as soon as the declared
+ * Content-Length or the bytes received pass it (the rest is not read), 400 REQUEST_ABORTED when
+ * the client goes away before the end. Node's parser has already refused a malformed or
+ * duplicated Content-Length, and ends the stream after exactly that many bytes.
+ *
+ * The webhook reads one small body per citizen message; raw-body, which this replaces, set up
+ * five listeners, a nextTick and its option handling for each, a tenth of the webhook's own
+ * allocation. Here: three listeners, and no copy when the body came in one chunk (it usually does).
+ */
+export function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) {
+    stopReading(req);
+    return Promise.reject(tooLarge());
+  }
+  return new Promise<Buffer>((resolve, reject) => {
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
+    let received = 0;
+    let settled = false;
+    const fail = (err: AppError) => {
+      if (settled) return;
+      settled = true;
+      req.removeListener('data', onData);
+      stopReading(req);
+      reject(err);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit) return fail(tooLarge());
+      if (first === undefined) first = chunk;
+      else (more ??= [first]).push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(more ? Buffer.concat(more, received) : first ?? Buffer.alloc(0));
+    });
+    // The client went away mid-body: node ends the request with an 'aborted' error. (No 'close'
+    // listener: one on every request made node's request handling a quarter slower.)
+    req.once('error', () => fail(badRequest('REQUEST_ABORTED', '请求未完整发送')));
+  });
+}
+
+/**
+ * What raw-body did on a refused body: stop pulling it off the socket. The client has the answer
+ * (413) and closes; nothing more of the body is buffered meanwhile.
+ */
+function stopReading(req: IncomingMessage): void {
+  req.pause();
+}
+
 /** Reads the raw body as UTF-8 with a hard limit (413 above it), refusing invalid UTF-8 (400). */
 export async function readRequestText(req: IncomingMessage, limit: number): Promise<string> {
-  const length = req.headers['content-length'];
-  const buf = await getRawBody(req, { limit, ...(length ? { length } : {}) });
+  const buf = await readRequestBody(req, limit);
   try {
     return utf8.decode(buf);
   } catch {

@@ -23,7 +23,7 @@ describe('error boundary: toAppError', () => {
     expect(toAppError(sys)).to.include({ code: 'INTERNAL', status: 500 });
     expect(toAppError(new TypeError('x is undefined'))).to.include({ code: 'INTERNAL', expose: false });
   });
-  it('names body errors from raw-body', () => {
+  it("names body errors that carry a status (Koa's own; raw-body's in the bench ceiling)", () => {
     const big = Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' });
     expect(toAppError(big)).to.include({ code: 'BODY_TOO_LARGE', status: 413 });
   });
