@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, Next } from 'koa';
-import { accessLogger, type Logger } from '../platform/logger.js';
+import { accessLine, type Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { AppError, isCoded } from '../platform/errors.js';
 
@@ -67,14 +67,14 @@ export type RequestRecorder = (r: RequestRecord) => void;
 
 /**
  * One request's counter, latency and access line: shared by Koa and the webhook's own path.
- * The access line goes through accessLogger (no redaction pass): only the fields above.
+ * The access line is written by accessLine: only the fields above.
  */
 export function requestRecorder(metrics: Metrics, logger: Logger): RequestRecorder {
-  const access = accessLogger(logger);
+  const access = accessLine(logger);
   return (r) => {
     metrics.httpRequests.inc({ method: r.method, route: r.route, status: String(r.status) });
     metrics.httpDuration.observe({ method: r.method, route: r.route }, r.seconds);
-    access.info({ reqId: r.reqId, method: r.method, route: r.route, status: r.status, ms: Math.round(r.seconds * 1e4) / 10 }, 'request');
+    access({ reqId: r.reqId, method: r.method, route: r.route, status: r.status, ms: Math.round(r.seconds * 1e4) / 10 });
   };
 }
 
@@ -146,7 +146,7 @@ export function toAppError(err: unknown): AppError {
     return new AppError(err.code, s, err.message, { expose: s < 500, cause: err });
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    // koa/raw-body errors (413 too large, 400 bad encoding) carry a status and are safe to name.
+    // Koa's errors (ctx.throw, 413 too large, 400 bad encoding) carry a status and are safe to name.
     const type = (err as { type?: unknown }).type;
     const code = status === 413 ? 'BODY_TOO_LARGE' : typeof type === 'string' ? type.toUpperCase().replace(/\W/g, '_') : 'BAD_REQUEST';
     return new AppError(code, status, status === 413 ? '请求体过大' : '请求无效');

@@ -103,11 +103,42 @@ export function logDestination(target: number | string = 1): LogDestination {
   return batcher;
 }
 
+/** The fields of the access line: fixed, and never personal data. */
+export interface AccessFields {
+  reqId: string;
+  method: string;
+  /** The matched route, never the raw URL. */
+  route: string;
+  status: number;
+  ms: number;
+}
+
+export type AccessLine = (f: AccessFields) => void;
+
+// The logger's own state, through the symbols pino exports for integrations (pino.symbols).
+const { chindingsSym, streamSym, timeSym, needsMetadataGsym } = pino.symbols;
+const PLAIN_JSON_STRING = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function jsonString(s: string): string {
+  return PLAIN_JSON_STRING.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
 /**
- * The same logger without the redaction pass, for the access line only: its fields are fixed
- * (request id, method, matched route, status, ms) and never carry personal data, and the
- * redaction walk costs several times the rest of a log call on the webhook's hot path.
+ * The access line, one per request: the line `logger.info(fields, 'request')` writes (same
+ * level, time, bindings, field order and message; tested byte for byte against pino), put
+ * together directly and handed to the logger's stream. pino's generic path — the redaction pass,
+ * then a serialiser that walks the object and checks every key and value — cost more than the
+ * rest of the line on the webhook's path, and this line has five fixed fields.
  */
-export function accessLogger(logger: Logger): Logger {
-  return logger.child({}, { redact: [] });
+export function accessLine(logger: Logger): AccessLine {
+  const internals = logger as unknown as Record<symbol, unknown>;
+  const stream = internals[streamSym] as { write(line: string): void } & Record<symbol, unknown>;
+  // A multistream wants the level and message beside the line: pino's own path gives them.
+  if (stream[needsMetadataGsym]) return (f) => logger.info({ ...f }, 'request');
+  const bindings = internals[chindingsSym] as string;
+  const time = internals[timeSym] as () => string;
+  return (f) => {
+    if (!logger.isLevelEnabled('info')) return;
+    stream.write(`{"level":30${time()}${bindings},"reqId":${jsonString(f.reqId)},"method":${jsonString(f.method)},"route":${jsonString(f.route)},"status":${f.status},"ms":${f.ms},"msg":"request"}\n`);
+  };
 }
