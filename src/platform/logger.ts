@@ -1,4 +1,4 @@
-import { pino, destination, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
+import { pino, destination, symbols, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
 
 export type { Logger };
 
@@ -116,7 +116,7 @@ export interface AccessFields {
 export type AccessLine = (f: AccessFields) => void;
 
 // The logger's own state, through the symbols pino exports for integrations (pino.symbols).
-const { chindingsSym, streamSym, timeSym, needsMetadataGsym } = pino.symbols;
+const { chindingsSym, streamSym, timeSym, needsMetadataGsym } = symbols;
 const PLAIN_JSON_STRING = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
 
 function jsonString(s: string): string {
