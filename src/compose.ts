@@ -3,7 +3,7 @@
 import type { AppConfig } from './config/index.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
-import { ExpiringMapStore, MemoryStore } from './platform/stores.js';
+import { ExpiringMapStore, FifoExpiringStore, MemoryStore } from './platform/stores.js';
 import { openDatabase, type Database } from './db/index.js';
 import { migrateUp } from './db/migrate.js';
 import { createApp, type App } from './app.js';
@@ -76,7 +76,7 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
 export async function compose(config: AppConfig, logger: Logger, opts: ComposeOptions = {}): Promise<Services> {
   const core = await composeCore(config, logger, opts);
   const { metrics, db, bot, wechat, tips } = core;
-  const dedupeStore = new ExpiringMapStore<StoredReply>();
+  const dedupeStore = new FifoExpiringStore<StoredReply>();
   const webhook = createWebhook({ config, logger, metrics, bot, client: wechat, dedupe: dedupeStore });
   const app = createApp({ logger, metrics, webhook, routers: [healthRouter({ db, metrics }), ...tips.routers] });
   return {

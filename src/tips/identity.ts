@@ -2,6 +2,7 @@
 // rotate (the first key encrypts, every listed key decrypts), and an HMAC of the citizen id so
 // the bot finds a citizen's own tips without decrypting anything.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { BoundedMap } from '../platform/bounded-map.js';
 import { ownString } from '../platform/strings.js';
 
 export interface ReporterIdentity {
@@ -46,7 +47,7 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
   const [currentKeyId, currentKey] = [...keys.entries()][0] ?? [];
   if (!currentKeyId || !currentKey) throw new IdentityKeyError('no identity key configured');
   // Per channel, so that a lookup needs no joined key string.
-  const recentHashes = new Map<string, Map<string, string>>();
+  const recentHashes = new Map<string, BoundedMap<string, string>>();
   return {
     currentKeyId,
     encrypt(identity) {
@@ -74,11 +75,10 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
       // Every citizen message needs this hash twice (last-seen, pending notices); a small
       // bounded memo keeps HMAC off the hot path for people who are talking right now.
       let memo = recentHashes.get(channel);
-      if (memo === undefined) recentHashes.set(channel, (memo = new Map()));
+      if (memo === undefined) recentHashes.set(channel, (memo = new BoundedMap(HASH_MEMO_SIZE)));
       let hash = memo.get(citizenId);
       if (hash === undefined) {
         hash = createHmac('sha256', hashKey).update(`${channel}:${citizenId}`).digest('hex');
-        if (memo.size >= HASH_MEMO_SIZE) memo.delete(memo.keys().next().value as string);
         // Its own copy: the id may be a view into a request body (see ownString).
         memo.set(ownString(citizenId), hash);
       }

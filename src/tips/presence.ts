@@ -17,6 +17,7 @@
 // service runs as several instances a shared store (e.g. Redis set + TTL keys) should replace
 // these two implementations behind the same interfaces.
 import { Op } from 'sequelize';
+import { BoundedMap } from '../platform/bounded-map.js';
 import type { Logger } from '../platform/logger.js';
 import type { TipModels } from './models.js';
 
@@ -32,16 +33,14 @@ export interface ContactClock {
 
 /** LRU map reporterHash → last written message time. */
 export function createContactClock(everyMs = TOUCH_EVERY_MS, capacity = TOUCH_MEMORY): ContactClock {
-  const last = new Map<string, number>();
+  const last = new BoundedMap<string, number>(capacity);
   return {
     due(hash, at) {
       const prev = last.get(hash);
       return prev === undefined || at.getTime() - prev >= everyMs;
     },
     written(hash, at) {
-      last.delete(hash); // re-insert: Map order is the LRU order
-      last.set(hash, at.getTime());
-      if (last.size > capacity) last.delete(last.keys().next().value as string);
+      last.set(hash, at.getTime()); // the newest: the least recently written goes first
     },
   };
 }

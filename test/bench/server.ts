@@ -11,7 +11,7 @@ import { createLogger, logDestination } from '../../src/platform/logger.js';
 import { compose } from '../../src/compose.js';
 import type { Bot, BotInput } from '../../src/bot/types.js';
 import { createApp } from '../../src/app.js';
-import { ExpiringMapStore } from '../../src/platform/stores.js';
+import { FifoExpiringStore } from '../../src/platform/stores.js';
 import { createWebhook, type StoredReply } from '../../src/bot/adapters/official-account.js';
 
 const KEYWORDS: Record<string, string> = {
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       listen(services.app.callback());
       return;
     }
-    const dedupe = new ExpiringMapStore<StoredReply>();
+    const dedupe = new FifoExpiringStore<StoredReply>();
     const webhook = createWebhook({ config, logger, metrics: services.metrics, bot, client: services.wechat, dedupe });
     listen(createApp({ logger, metrics: services.metrics, webhook, routers: [] }).callback());
     return;

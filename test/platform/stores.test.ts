@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ExpiringMapStore, MemoryStore } from '../../src/platform/stores.js';
+import { ExpiringMapStore, FifoExpiringStore, MemoryStore } from '../../src/platform/stores.js';
 
 describe('in-process stores', () => {
   describe('ExpiringMapStore', () => {
@@ -51,6 +51,111 @@ describe('in-process stores', () => {
       for (let i = 0; i < 20; i += 1) store.sweep();
       expect(store.size).to.equal(30);
       expect(await store.get('new29')).to.deep.equal({ body: 'n' });
+    });
+  });
+
+  describe('FifoExpiringStore', () => {
+    let t = 0;
+    const now = () => t;
+    let store: FifoExpiringStore<{ body: string }>;
+    beforeEach(() => {
+      t = 1_000_000;
+      store = new FifoExpiringStore({ now });
+    });
+    afterEach(() => store.close());
+
+    it('returns what was set until its time runs out, then nothing', async () => {
+      await store.set('a', { body: 'x' }, 60);
+      t += 59_999;
+      expect(await store.get('a')).to.deep.equal({ body: 'x' });
+      t += 1;
+      expect(await store.get('a')).to.equal(undefined);
+      expect(store.size).to.equal(0);
+    });
+
+    it('set replaces the value and the time; delete removes it', async () => {
+      await store.set('a', { body: 'x' }, 1);
+      await store.set('a', { body: 'y' }, 60);
+      t += 5_000;
+      expect(await store.get('a')).to.deep.equal({ body: 'y' });
+      expect(store.size).to.equal(1);
+      await store.delete('a');
+      expect(await store.get('a')).to.equal(undefined);
+      expect(store.size).to.equal(0);
+    });
+
+    it('drops expired entries from the front as new ones come, and gives their slots back', async () => {
+      // Three blocks' worth (16384 slots a block), a second apart in ten batches.
+      for (let i = 0; i < 50_000; i += 1) {
+        if (i % 5000 === 0) t += 1000;
+        await store.set(`m${i}`, { body: String(i) }, 60);
+      }
+      expect(store.size).to.equal(50_000);
+      t += 60_000 - 5000; // the first five batches have expired
+      await store.set('late', { body: 'l' }, 60); // takes two expired entries off the front
+      expect(store.size).to.equal(50_001 - 2);
+      expect(store.sweep()).to.equal(25_000 - 2);
+      expect(store.size).to.equal(25_001);
+      expect(store.span).to.equal(25_001);
+      expect(await store.get('m24999')).to.equal(undefined);
+      expect(await store.get('m25000')).to.deep.equal({ body: '25000' });
+      t += 60_000;
+      store.sweep();
+      expect([store.size, store.span]).to.deep.equal([0, 0]);
+      // And it goes on working after it emptied.
+      await store.set('again', { body: 'a' }, 60);
+      expect(await store.get('again')).to.deep.equal({ body: 'a' });
+    });
+
+    it('honours a shorter TTL behind longer ones (get checks each entry), and frees it in turn', async () => {
+      await store.set('long', { body: 'L' }, 600);
+      await store.set('short', { body: 'S' }, 1);
+      t += 2_000;
+      expect(store.sweep()).to.equal(0); // the front is still alive
+      expect(await store.get('short')).to.equal(undefined);
+      expect(await store.get('long')).to.deep.equal({ body: 'L' });
+      t += 600_000;
+      store.sweep();
+      expect([store.size, store.span]).to.deep.equal([0, 0]);
+    });
+
+    it('behaves like a map with expiry under random use, across the wrap-around of slot numbers', async () => {
+      // A tiny deterministic generator, so a failure can be replayed.
+      let seed = 12345;
+      const rand = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      const wrapping = new FifoExpiringStore<{ body: string }>({ now, firstSlot: 2 ** 30 - 20_000 });
+      const model = new Map<string, { body: string; until: number }>();
+      try {
+        for (let step = 0; step < 60_000; step += 1) {
+          const key = `k${rand(3000)}`;
+          const op = rand(100);
+          if (op < 45) {
+            const ttl = rand(10) === 0 ? 1 + rand(5) : 30;
+            const value = { body: `${step}` };
+            await wrapping.set(key, value, ttl);
+            model.set(key, { body: value.body, until: t + ttl * 1000 });
+          } else if (op < 85) {
+            const m = model.get(key);
+            const expected = m && m.until > t ? { body: m.body } : undefined;
+            expect(await wrapping.get(key), `get ${key} at step ${step}`).to.deep.equal(expected);
+          } else if (op < 90) {
+            await wrapping.delete(key);
+            model.delete(key);
+          } else if (op < 99) {
+            t += rand(400);
+          } else {
+            wrapping.sweep();
+          }
+        }
+        t += 31_000;
+        wrapping.sweep();
+        expect([wrapping.size, wrapping.span]).to.deep.equal([0, 0]);
+      } finally {
+        wrapping.close();
+      }
     });
   });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ownString } from '../../src/platform/strings.js';
+import { StringInterner, ownString } from '../../src/platform/strings.js';
 
 describe('ownString', () => {
   it('returns the same characters, short and long, ASCII and not', () => {
@@ -15,5 +15,20 @@ describe('ownString', () => {
     const own = ownString(`wx:app:${cut}:123`);
     const m = new Map([[own, 1]]);
     expect(m.get(`wx:app:o_citizen_0123456789abcdef:123`)).to.equal(1);
+  });
+});
+
+describe('StringInterner', () => {
+  it('gives back the same characters, keeps one entry per distinct string, and stays within its capacity', () => {
+    const body = `<xml>${'o_citizen_0123456789abcdef'.repeat(3)}</xml>`;
+    const i = new StringInterner(2);
+    const a = i.intern(body.slice(5, 31));
+    expect(a).to.equal('o_citizen_0123456789abcdef');
+    expect(i.intern(body.slice(31, 57))).to.equal(a);
+    expect(i.size).to.equal(1);
+    i.intern('o_second_citizen_xxxxxxxx');
+    i.intern('o_third_citizen_yyyyyyyyy');
+    expect(i.size).to.equal(2);
+    expect(i.intern('o_citizen_0123456789abcdef')).to.equal('o_citizen_0123456789abcdef');
   });
 });

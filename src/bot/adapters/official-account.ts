@@ -14,7 +14,7 @@ import type { KeyValueStore } from '../../platform/stores.js';
 import { readRequestText } from '../../http/body.js';
 import { errorBody, lazyRequestLog, logFailure, requestIdFrom, requestRecorder } from '../../http/middleware.js';
 import { AppError } from '../../platform/errors.js';
-import { ownString } from '../../platform/strings.js';
+import { StringInterner, ownString } from '../../platform/strings.js';
 import {
   checkSignature, WechatCrypto, scanXml, parseMessage, dedupeKey, isEvent,
   renderReply, splitText, NO_REPLY, WechatProtocolError, type WechatClient, type WechatMessage, type Reply, type ReplyContext,
@@ -109,14 +109,16 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   // Retries that arrive while the first delivery is still being handled wait on the same promise.
   const inFlight = new Map<string, Promise<string>>();
   const record = requestRecorder(metrics, logger);
-  // The account's own id, kept once rather than as a view into each request body (ownString).
+  // The account's own id, kept once rather than as a view into each request body (ownString);
+  // a citizen's openid, once per citizen rather than once per stored reply.
   let account = '';
+  const openids = new StringInterner();
   // One object per stored reply: the dedupe store holds one for every message for its TTL.
   const addressed = (part: BotReplyPart, message: WechatMessage): StoredReply => {
     if (message.toUser !== account) account = ownString(message.toUser);
     return {
       part,
-      toUser: ownString(message.fromUser),
+      toUser: openids.intern(message.fromUser),
       fromUser: account,
       createTime: Math.floor(Date.now() / 1000),
       maxArticles: isEvent(message) ? 8 : 1,
