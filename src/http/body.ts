@@ -18,17 +18,36 @@ const tooLarge = () => new AppError('BODY_TOO_LARGE', 413, '请求体过大');
  * allocation. Here: three listeners, and no copy when the body came in one chunk (it usually does).
  */
 export function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return readBody(req, limit, asBuffer);
+}
+
+/** The body as UTF-8 text, with the same limit (413); invalid UTF-8 is refused (400). */
+export function readRequestText(req: IncomingMessage, limit: number): Promise<string> {
+  return readBody(req, limit, asText);
+}
+
+const asBuffer = (buf: Buffer) => buf;
+
+function asText(buf: Buffer): string {
+  try {
+    return utf8.decode(buf);
+  } catch {
+    throw badRequest('BAD_ENCODING', '请求必须是 UTF-8 编码');
+  }
+}
+
+function readBody<T>(req: IncomingMessage, limit: number, convert: (buf: Buffer) => T): Promise<T> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     stopReading(req);
     return Promise.reject(tooLarge());
   }
-  return new Promise<Buffer>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     let first: Buffer | undefined;
     let more: Buffer[] | undefined;
     let received = 0;
     let settled = false;
-    const fail = (err: AppError) => {
+    const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
       req.removeListener('data', onData);
@@ -42,14 +61,19 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
       else (more ??= [first]).push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => {
+    // 'on', not 'once': 'end' comes once, and once() wraps every listener in another function.
+    req.on('end', () => {
       if (settled) return;
       settled = true;
-      resolve(more ? Buffer.concat(more, received) : first ?? Buffer.alloc(0));
+      try {
+        resolve(convert(more ? Buffer.concat(more, received) : first ?? Buffer.alloc(0)));
+      } catch (err) {
+        reject(err);
+      }
     });
     // The client went away mid-body: node ends the request with an 'aborted' error. (No 'close'
     // listener: one on every request made node's request handling a quarter slower.)
-    req.once('error', () => fail(badRequest('REQUEST_ABORTED', '请求未完整发送')));
+    req.on('error', () => fail(badRequest('REQUEST_ABORTED', '请求未完整发送')));
   });
 }
 
@@ -59,16 +83,6 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
  */
 function stopReading(req: IncomingMessage): void {
   req.pause();
-}
-
-/** Reads the raw body as UTF-8 with a hard limit (413 above it), refusing invalid UTF-8 (400). */
-export async function readRequestText(req: IncomingMessage, limit: number): Promise<string> {
-  const buf = await readRequestBody(req, limit);
-  try {
-    return utf8.decode(buf);
-  } catch {
-    throw badRequest('BAD_ENCODING', '请求必须是 UTF-8 编码');
-  }
 }
 
 export function readText(ctx: Context, limit: number): Promise<string> {

@@ -69,36 +69,33 @@ function protocolError(err: WechatProtocolError): AppError {
  */
 export function parseQuery(search: string): Map<string, string> {
   const out = new Map<string, string>();
-  let repeated: Set<string> | undefined;
-  const add = (key: string, value: string) => {
-    if (out.has(key) || repeated?.has(key)) {
-      out.delete(key);
-      (repeated ??= new Set()).add(key);
-    } else {
-      out.set(key, value);
-    }
-  };
   if (!search) return out;
+  let repeated: string[] | undefined;
   if (search.includes('%') || search.includes('+')) {
     // WHATWG decoding: '+' is a space; malformed percent-encoding stays as typed (and then cannot
     // match a signature).
-    for (const [key, value] of new URLSearchParams(search)) add(key, value);
-    return out;
-  }
-  // Nothing encoded (what WeChat sends: hex, digits, openids): the same split as URLSearchParams
-  // (one leading '?' dropped, empty pairs skipped, the name ends at the first '='), without
-  // building its list of pairs on every message.
-  let at = search.charCodeAt(0) === 63 /* ? */ ? 1 : 0;
-  while (at <= search.length) {
-    let end = search.indexOf('&', at);
-    if (end < 0) end = search.length;
-    if (end > at) {
-      const eq = search.indexOf('=', at);
-      if (eq < 0 || eq > end) add(search.slice(at, end), '');
-      else add(search.slice(at, eq), search.slice(eq + 1, end));
+    for (const [key, value] of new URLSearchParams(search)) {
+      if (out.has(key)) (repeated ??= []).push(key);
+      else out.set(key, value);
     }
-    at = end + 1;
+  } else {
+    // Nothing encoded (what WeChat sends: hex, digits, openids): the same split as
+    // URLSearchParams (one leading '?' dropped, empty pairs skipped, the name ends at the first
+    // '='), without building its list of pairs on every message.
+    let at = search.charCodeAt(0) === 63 /* ? */ ? 1 : 0;
+    while (at <= search.length) {
+      let end = search.indexOf('&', at);
+      if (end < 0) end = search.length;
+      if (end > at) {
+        const eq = search.indexOf('=', at);
+        const key = eq < 0 || eq > end ? search.slice(at, end) : search.slice(at, eq);
+        if (out.has(key)) (repeated ??= []).push(key);
+        else out.set(key, eq < 0 || eq > end ? '' : search.slice(eq + 1, end));
+      }
+      at = end + 1;
+    }
   }
+  if (repeated) for (const key of repeated) out.delete(key);
   return out;
 }
 
@@ -211,21 +208,24 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     record({ reqId, method, route: PATH, status: res.statusCode, seconds: seconds(started) });
   }
 
-  /** Runs the engine exactly once per message key; retries get the same passive reply. */
-  async function answerOnce(message: WechatMessage, logs: { log: Logger }): Promise<string> {
+  /**
+   * Runs the engine exactly once per message key; retries get the same passive reply. A retry
+   * that comes while the first delivery is being looked up or answered waits on its promise.
+   */
+  function answerOnce(message: WechatMessage, logs: { log: Logger }): Promise<string> {
     // Kept for the dedupe TTL: its own copy, not a view into the request body (see ownString).
     const key = ownString(`wx:${wc.appId}:${dedupeKey(message)}`);
-    const stored = await dedupe.get(key);
-    if (stored) return passiveXml(stored);
     const pending = inFlight.get(key);
     if (pending) return pending;
-    const run = answerAndStore(key, message, logs);
+    const run = storedOrAnswered(key, message, logs);
     inFlight.set(key, run);
     return run;
   }
 
-  async function answerAndStore(key: string, message: WechatMessage, logs: { log: Logger }): Promise<string> {
+  async function storedOrAnswered(key: string, message: WechatMessage, logs: { log: Logger }): Promise<string> {
     try {
+      const stored = await dedupe.get(key);
+      if (stored) return passiveXml(stored);
       const passive = await answer(message, logs);
       await dedupe.set(key, passive, wc.dedupeTtlSeconds);
       return passiveXml(passive);
