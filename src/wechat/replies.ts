@@ -110,6 +110,9 @@ function utf8Len(cp: number): number {
  */
 export function splitText(text: string, maxBytes: number = MAX_TEXT_BYTES): string[] {
   if (!(maxBytes >= 4)) throw new RangeError('maxBytes must be at least 4 (one code point)');
+  // A UTF-16 unit is at most 3 UTF-8 bytes (a surrogate pair, two units, is 4): most replies are
+  // within the cut without counting.
+  if (text.length * 3 <= maxBytes) return text.length > 0 ? [text] : [];
   const chunks: string[] = [];
   let start = 0;
   let bytes = 0;

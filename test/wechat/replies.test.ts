@@ -80,6 +80,21 @@ describe('wechat/replies splitText', () => {
     expect(splitText('')).to.deep.equal([]);
   });
 
+  it('around the length where counting starts, one part exactly when the text fits', () => {
+    const pieces = ['a', '中', '😀', '\n', 'é'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let n = 0; n < 500; n += 1) {
+      let text = '';
+      const units = 640 + (next() % 80);
+      while (text.length < units) text += pieces[next() % pieces.length];
+      const chunks = splitText(text);
+      expect(chunks.join('')).to.equal(text);
+      for (const c of chunks) expect(bytes(c)).to.be.at.most(2048);
+      expect(chunks.length === 1, `${bytes(text)} bytes`).to.equal(bytes(text) <= 2048);
+    }
+  });
+
   it('cuts Chinese text at 2048 bytes on character boundaries', () => {
     const text = '平安三明反诈骗提醒'.repeat(300); // 3 bytes each
     const chunks = splitText(text);
