@@ -42,25 +42,26 @@ function readBody<T>(req: IncomingMessage, limit: number, convert: (buf: Buffer)
     stopReading(req);
     return Promise.reject(tooLarge());
   }
+  // Only anonymous functions in here: under tsx every named closure made per request costs a
+  // defineProperty (its keep-names helper), which was 2% of the webhook's time.
   return new Promise<T>((resolve, reject) => {
     let first: Buffer | undefined;
     let more: Buffer[] | undefined;
     let received = 0;
     let settled = false;
-    const fail = (err: unknown) => {
+    req.on('data', (chunk: Buffer) => {
       if (settled) return;
-      settled = true;
-      req.removeListener('data', onData);
-      stopReading(req);
-      reject(err);
-    };
-    const onData = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > limit) return fail(tooLarge());
-      if (first === undefined) first = chunk;
-      else (more ??= [first]).push(chunk);
-    };
-    req.on('data', onData);
+      if (received > limit) {
+        settled = true;
+        stopReading(req);
+        reject(tooLarge());
+      } else if (first === undefined) {
+        first = chunk;
+      } else {
+        (more ??= [first]).push(chunk);
+      }
+    });
     // 'on', not 'once': 'end' comes once, and once() wraps every listener in another function.
     req.on('end', () => {
       if (settled) return;
@@ -73,7 +74,12 @@ function readBody<T>(req: IncomingMessage, limit: number, convert: (buf: Buffer)
     });
     // The client went away mid-body: node ends the request with an 'aborted' error. (No 'close'
     // listener: one on every request made node's request handling a quarter slower.)
-    req.on('error', () => fail(badRequest('REQUEST_ABORTED', '请求未完整发送')));
+    req.on('error', () => {
+      if (settled) return;
+      settled = true;
+      stopReading(req);
+      reject(badRequest('REQUEST_ABORTED', '请求未完整发送'));
+    });
   });
 }
 
