@@ -83,8 +83,9 @@ export class LineBatcher implements LogDestination {
  *
  * An asynchronous write is a hand-over to libuv's thread pool and back, which costs far more than
  * the bytes (4 KB on one core of the bench machine: 13 µs of CPU asynchronously, 3 µs
- * synchronously): with 4 KB writes the log took 5% of the webhook's CPU under load; with 64 KB, at ~150 bytes a line,
- * one write carries ~400 requests' lines and the log no longer shows in the profile.
+ * synchronously): with 4 KB writes the log took 5% of the webhook's CPU under load; with 64 KB,
+ * at ~150 bytes a line, one write carries ~400 requests' lines and the log no longer shows in
+ * the profile.
  */
 export function logDestination(target: number | string = 1): LogDestination {
   const sink = destination({ dest: target, sync: false, maxWrite: 65536 });
