@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import NodeCache from 'node-cache';
 
 /**
@@ -127,16 +128,39 @@ export class ExpiringMapStore<V> implements KeyValueStore<V> {
   }
 }
 
-/** Slots per block of a FifoExpiringStore (keys, values and expiry times, 128 KB each). */
+/** Slots per block of a FifoExpiringStore. */
 const BLOCK_BITS = 14;
 const BLOCK = 1 << BLOCK_BITS;
-/** Sequence numbers wrap here: small integers (no boxed number in the index), and 2^16 blocks. */
+/** Key characters a block holds (UTF-16 units): 64 a slot on average; a block is closed early when they run out. */
+const BLOCK_CHARS = BLOCK * 64;
+/** Longer keys are stored as their SHA-256 (hex): no key takes more than a sliver of a block. */
+const MAX_KEY_CHARS = 256;
+/** Sequence numbers wrap here: small integers, and 2^16 blocks. */
 const SEQ_WRAP = 2 ** 30;
 
 class Block<V> {
-  readonly keys: (string | undefined)[] = new Array<string | undefined>(BLOCK).fill(undefined);
   readonly values: (V | undefined)[] = new Array<V | undefined>(BLOCK).fill(undefined);
   readonly expires = new Float64Array(BLOCK);
+  readonly hashes = new Int32Array(BLOCK);
+  /** Where a slot's key starts in `chars`, and its length (-1: the slot is free). */
+  readonly keyAt = new Int32Array(BLOCK);
+  readonly keyLength = new Int32Array(BLOCK).fill(-1);
+  readonly chars = new Uint16Array(BLOCK_CHARS);
+  /** Characters used so far. */
+  used = 0;
+
+  reset(): this {
+    this.keyLength.fill(-1);
+    this.used = 0;
+    return this;
+  }
+}
+
+/** FNV-1a over the UTF-16 units, from a per-store seed. */
+function hashKey(seed: number, key: string): number {
+  let h = seed;
+  for (let i = 0; i < key.length; i += 1) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return h | 0;
 }
 
 export interface FifoExpiringStoreOptions {
@@ -145,6 +169,8 @@ export interface FifoExpiringStoreOptions {
   now?: () => number;
   /** The first slot number (tests start near the wrap-around). */
   firstSlot?: number;
+  /** The key hash (tests force collisions); default FNV-1a from a random seed. */
+  hash?: (key: string) => number;
 }
 
 /**
@@ -153,36 +179,43 @@ export interface FifoExpiringStoreOptions {
  * they also expire in that order: dropping the expired ones is taking them off the front, a couple
  * on each set() and the rest by a timer, with no walk over the live ones.
  *
- * An entry costs the garbage collector only its key and its value: the index maps a key to its
- * slot number (a small integer), and the expiry times are a Float64Array. ExpiringMapStore's
- * wrapper object and boxed expiry time per entry were three of the five objects every message
- * left in the heap for a minute, each copied by the young-generation collector and marked by the
- * old one.
+ * Everything but the value lives outside the JavaScript heap, in typed arrays: the key's
+ * characters, its hash, its expiry time, and the index (open addressing over slot numbers). An
+ * entry costs the garbage collector only its value. With a Map, every entry was a key string and
+ * an index entry besides — a million live objects that each old-generation collection marked (its
+ * pauses grew to tens of milliseconds) and that the young-generation collector copied once more
+ * on the way — and the Map rehashed all of them whenever its deleted entries filled it up.
  *
  * A shorter TTL than the entries before it is still honoured (get() checks every entry's time);
- * its memory is then given back when the entries before it expire. Stores whose entries live
- * very different times (conversation state) use ExpiringMapStore.
+ * its slot is then given back when the entries before it expire. Stores whose entries live very
+ * different times (conversation state) use ExpiringMapStore.
  */
 export class FifoExpiringStore<V> implements KeyValueStore<V> {
-  private readonly index = new Map<string, number>();
   private readonly blocks: (Block<V> | undefined)[] = [];
   /** A block given back, kept for the next one needed (two blocks in turn under steady load). */
   private spare: Block<V> | undefined;
   /** The oldest slot still in use, and the next slot to fill. */
   private head = 0;
   private tail = 0;
+  /** Open addressing, linear probing: slot number + 1, 0 for empty; at most half full. */
+  private table = new Int32Array(1024);
+  private mask = 1023;
+  private count = 0;
+  private readonly hash: (key: string) => number;
   private readonly timer: NodeJS.Timeout;
   private readonly now: () => number;
 
   constructor(opts: FifoExpiringStoreOptions = {}) {
     this.now = opts.now ?? Date.now;
+    const seed = (Math.random() * 2 ** 32) | 0;
+    this.hash = opts.hash ?? ((key) => hashKey(seed, key));
     this.head = this.tail = (opts.firstSlot ?? 0) % SEQ_WRAP;
     this.timer = setInterval(() => this.sweep(), opts.sweepEveryMs ?? 1000);
     this.timer.unref();
   }
 
   get size(): number {
-    return this.index.size;
+    return this.count;
   }
 
   /** Slots between the oldest in use and the next to fill (entries plus slots freed behind them). */
@@ -191,13 +224,14 @@ export class FifoExpiringStore<V> implements KeyValueStore<V> {
   }
 
   get(key: string): Promise<V | undefined> {
-    const seq = this.index.get(key);
-    if (seq === undefined) return NOTHING_YET;
+    const k = key.length > MAX_KEY_CHARS ? longKey(key) : key;
+    const h = this.hash(k);
+    const seq = this.find(k, h);
+    if (seq < 0) return NOTHING_YET;
     const block = this.blocks[seq >>> BLOCK_BITS]!;
     const at = seq & (BLOCK - 1);
     if (block.expires[at]! <= this.now()) {
-      this.index.delete(key);
-      this.free(block, at);
+      this.remove(seq, h);
       return NOTHING_YET;
     }
     return Promise.resolve(block.values[at]);
@@ -206,26 +240,36 @@ export class FifoExpiringStore<V> implements KeyValueStore<V> {
   set(key: string, value: V, ttlSeconds: number): Promise<void> {
     const t = this.now();
     this.dropExpired(t, 2);
-    const old = this.index.get(key);
-    if (old !== undefined) this.free(this.blocks[old >>> BLOCK_BITS]!, old & (BLOCK - 1));
+    const k = key.length > MAX_KEY_CHARS ? longKey(key) : key;
+    const h = this.hash(k);
+    const old = this.find(k, h);
+    if (old >= 0) this.remove(old, h);
+    let block = this.blocks[this.tail >>> BLOCK_BITS];
+    if (block !== undefined && block.used + k.length > BLOCK_CHARS) {
+      // Out of characters: the rest of this block's slots stay free, the next block begins.
+      this.tail = (((this.tail >>> BLOCK_BITS) + 1) << BLOCK_BITS) % SEQ_WRAP;
+      block = undefined;
+    }
     const seq = this.tail;
-    const b = seq >>> BLOCK_BITS;
-    const block = (this.blocks[b] ??= this.newBlock());
+    block ??= this.blocks[seq >>> BLOCK_BITS] ??= this.newBlock();
     const at = seq & (BLOCK - 1);
-    block.keys[at] = key;
     block.values[at] = value;
     block.expires[at] = t + ttlSeconds * 1000;
-    this.index.set(key, seq);
+    block.hashes[at] = h;
+    block.keyAt[at] = block.used;
+    block.keyLength[at] = k.length;
+    for (let i = 0; i < k.length; i += 1) block.chars[block.used + i] = k.charCodeAt(i);
+    block.used += k.length;
     this.tail = (seq + 1) % SEQ_WRAP;
+    this.insert(seq, h);
     return NOTHING_YET;
   }
 
   delete(key: string): Promise<void> {
-    const seq = this.index.get(key);
-    if (seq !== undefined) {
-      this.index.delete(key);
-      this.free(this.blocks[seq >>> BLOCK_BITS]!, seq & (BLOCK - 1));
-    }
+    const k = key.length > MAX_KEY_CHARS ? longKey(key) : key;
+    const h = this.hash(k);
+    const seq = this.find(k, h);
+    if (seq >= 0) this.remove(seq, h);
     return NOTHING_YET;
   }
 
@@ -244,11 +288,9 @@ export class FifoExpiringStore<V> implements KeyValueStore<V> {
       const b = this.head >>> BLOCK_BITS;
       const block = this.blocks[b]!;
       const at = this.head & (BLOCK - 1);
-      const key = block.keys[at];
-      if (key !== undefined) {
+      if (block.keyLength[at]! >= 0) {
         if (block.expires[at]! > t) break;
-        this.index.delete(key);
-        this.free(block, at);
+        this.remove(this.head, block.hashes[at]!);
       }
       passed += 1;
       this.head = (this.head + 1) % SEQ_WRAP;
@@ -258,13 +300,70 @@ export class FifoExpiringStore<V> implements KeyValueStore<V> {
     return passed;
   }
 
-  private free(block: Block<V>, at: number): void {
-    block.keys[at] = undefined;
+  /** The slot holding `key` (hash `h`), or -1. */
+  private find(key: string, h: number): number {
+    const { table, mask } = this;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const entry = table[i]!;
+      if (entry === 0) return -1;
+      const seq = entry - 1;
+      const block = this.blocks[seq >>> BLOCK_BITS]!;
+      const at = seq & (BLOCK - 1);
+      if (block.hashes[at] === h && block.keyLength[at] === key.length && sameKey(block, at, key)) return seq;
+    }
+  }
+
+  private insert(seq: number, h: number): void {
+    if ((this.count + 1) * 2 > this.table.length) this.grow();
+    const { table, mask } = this;
+    let i = h & mask;
+    while (table[i] !== 0) i = (i + 1) & mask;
+    table[i] = seq + 1;
+    this.count += 1;
+  }
+
+  /** Frees the slot and takes it out of the index (backward-shift deletion: no tombstones). */
+  private remove(seq: number, h: number): void {
+    const block = this.blocks[seq >>> BLOCK_BITS]!;
+    const at = seq & (BLOCK - 1);
     block.values[at] = undefined;
+    block.keyLength[at] = -1;
+    const { table, mask } = this;
+    let i = h & mask;
+    while (table[i] !== seq + 1) i = (i + 1) & mask;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const entry = table[j]!;
+      if (entry === 0) break;
+      const e = entry - 1;
+      const home = this.blocks[e >>> BLOCK_BITS]!.hashes[e & (BLOCK - 1)]! & mask;
+      // The entry at j may move back to i unless its home lies cyclically in (i, j].
+      const stays = i <= j ? home > i && home <= j : home > i || home <= j;
+      if (!stays) {
+        table[i] = entry;
+        i = j;
+      }
+    }
+    table[i] = 0;
+    this.count -= 1;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Int32Array(old.length * 2);
+    this.mask = this.table.length - 1;
+    for (const entry of old) {
+      if (entry === 0) continue;
+      const e = entry - 1;
+      let i = this.blocks[e >>> BLOCK_BITS]!.hashes[e & (BLOCK - 1)]! & this.mask;
+      while (this.table[i] !== 0) i = (i + 1) & this.mask;
+      this.table[i] = entry;
+    }
   }
 
   private newBlock(): Block<V> {
-    const block = this.spare ?? new Block<V>();
+    const block = this.spare?.reset() ?? new Block<V>();
     this.spare = undefined;
     return block;
   }
@@ -274,4 +373,15 @@ export class FifoExpiringStore<V> implements KeyValueStore<V> {
     this.blocks[b] = undefined;
     if (block && this.spare === undefined) this.spare = block;
   }
+}
+
+function sameKey(block: Block<unknown>, at: number, key: string): boolean {
+  const from = block.keyAt[at]!;
+  const chars = block.chars;
+  for (let i = 0; i < key.length; i += 1) if (chars[from + i] !== key.charCodeAt(i)) return false;
+  return true;
+}
+
+function longKey(key: string): string {
+  return `sha256:${createHash('sha256').update(key).digest('hex')}`;
 }

@@ -119,43 +119,84 @@ describe('in-process stores', () => {
       expect([store.size, store.span]).to.deep.equal([0, 0]);
     });
 
-    it('behaves like a map with expiry under random use, across the wrap-around of slot numbers', async () => {
-      // A tiny deterministic generator, so a failure can be replayed.
+    /**
+     * Random set/get/delete/time/sweep against a Map with expiry times, replayable from the seed.
+     * `keyOf` picks the keys, `hash` the store's hash (a tiny range forces long probe runs, so
+     * that deletion in the index is exercised from every position).
+     */
+    async function againstModel(opts: { firstSlot?: number; hash?: (key: string) => number; keyOf: (n: number) => string; steps: number }) {
       let seed = 12345;
       const rand = (n: number) => {
         seed = (seed * 1103515245 + 12345) % 2 ** 31;
         return seed % n;
       };
-      const wrapping = new FifoExpiringStore<{ body: string }>({ now, firstSlot: 2 ** 30 - 20_000 });
+      const store = new FifoExpiringStore<{ body: string }>({ now, ...(opts.firstSlot === undefined ? {} : { firstSlot: opts.firstSlot }), ...(opts.hash ? { hash: opts.hash } : {}) });
       const model = new Map<string, { body: string; until: number }>();
       try {
-        for (let step = 0; step < 60_000; step += 1) {
-          const key = `k${rand(3000)}`;
+        for (let step = 0; step < opts.steps; step += 1) {
+          const key = opts.keyOf(rand(3000));
           const op = rand(100);
           if (op < 45) {
             const ttl = rand(10) === 0 ? 1 + rand(5) : 30;
             const value = { body: `${step}` };
-            await wrapping.set(key, value, ttl);
+            await store.set(key, value, ttl);
             model.set(key, { body: value.body, until: t + ttl * 1000 });
           } else if (op < 85) {
             const m = model.get(key);
             const expected = m && m.until > t ? { body: m.body } : undefined;
-            expect(await wrapping.get(key), `get ${key} at step ${step}`).to.deep.equal(expected);
+            expect(await store.get(key), `get ${key.slice(0, 40)} at step ${step}`).to.deep.equal(expected);
           } else if (op < 90) {
-            await wrapping.delete(key);
+            await store.delete(key);
             model.delete(key);
           } else if (op < 99) {
             t += rand(400);
           } else {
-            wrapping.sweep();
+            store.sweep();
+          }
+          if (step % 1000 === 0) {
+            const live = [...model.values()].filter((m) => m.until > t).length;
+            // Expired entries may linger until read or swept; never fewer than the live ones.
+            expect(store.size).to.be.at.least(live);
           }
         }
         t += 31_000;
-        wrapping.sweep();
-        expect([wrapping.size, wrapping.span]).to.deep.equal([0, 0]);
+        store.sweep();
+        expect([store.size, store.span]).to.deep.equal([0, 0]);
       } finally {
-        wrapping.close();
+        store.close();
       }
+    }
+
+    it('behaves like a map with expiry under random use, across the wrap-around of slot numbers', async () => {
+      await againstModel({ firstSlot: 2 ** 30 - 20_000, keyOf: (n) => `wx:wxb11529c136998cb6:${7_000_000_000 + n}`, steps: 60_000 });
+    });
+
+    it('the same when every key hashes into one of 8 values (long probe runs, deletion mid-run)', async () => {
+      let h = 0;
+      await againstModel({ hash: (key) => { h = (key.charCodeAt(key.length - 1) * 31 + key.length) % 8; return h; }, keyOf: (n) => `k${n}`, steps: 20_000 });
+    });
+
+    it('the same when those 8 values sit at the end of the index, so that probe runs wrap around to its start', async () => {
+      await againstModel({ hash: (key) => -1 - ((key.charCodeAt(key.length - 1) * 31 + key.length) % 8), keyOf: (n) => `k${n}`, steps: 20_000 });
+    });
+
+    it('the same with keys of every length, some over 256 characters (kept as their SHA-256)', async () => {
+      await againstModel({ keyOf: (n) => `${'事件'.repeat(n % 7)}${n}${'x'.repeat((n * 37) % 400)}`, steps: 30_000 });
+    });
+
+    it('closes a block early when its key characters run out, and drops and reuses it like any other', async () => {
+      const long = (i: number) => `${'o'.repeat(240)}:${i}`;
+      // 16384 slots a block but characters for ~4300 keys of this length: four blocks at least.
+      for (let i = 0; i < 20_000; i += 1) await store.set(long(i), { body: String(i) }, 60);
+      expect(store.size).to.equal(20_000);
+      expect(store.span).to.be.greaterThan(3 * 16_384);
+      expect(await store.get(long(0))).to.deep.equal({ body: '0' });
+      expect(await store.get(long(19_999))).to.deep.equal({ body: '19999' });
+      t += 61_000;
+      store.sweep();
+      expect([store.size, store.span]).to.deep.equal([0, 0]);
+      for (let i = 0; i < 5000; i += 1) await store.set(long(i), { body: `again ${i}` }, 60);
+      expect(await store.get(long(4999))).to.deep.equal({ body: 'again 4999' });
     });
   });
 
