@@ -83,6 +83,7 @@ export async function compose(config: AppConfig, logger: Logger, opts: ComposeOp
     ...core,
     app,
     async close() {
+      webhook.close();
       dedupeStore.close();
       await core.close();
     },

@@ -54,6 +54,7 @@ export async function createWebhookApp(bot: Bot, overrides: ConfigOverrides = {}
     },
     async close() {
       tokens.close();
+      webhook.close();
       dedupe.close();
       await fakeWechat.close();
     },

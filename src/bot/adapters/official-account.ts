@@ -15,6 +15,7 @@ import { readRequestText } from '../../http/body.js';
 import { errorBody, lazyRequestLog, logFailure, requestIdFrom, requestRecorder } from '../../http/middleware.js';
 import { AppError } from '../../platform/errors.js';
 import { StringInterner, ownString } from '../../platform/strings.js';
+import { DeadlineQueue } from '../../platform/deadlines.js';
 import {
   checkSignature, WechatCrypto, scanXml, parseMessage, dedupeKey, isEvent,
   renderReply, splitText, NO_REPLY, WechatProtocolError, type WechatClient, type WechatMessage, type Reply, type ReplyContext,
@@ -50,6 +51,8 @@ export interface Webhook {
   matches(url: string | undefined): boolean;
   /** Node request handler; never rejects, never answers WeChat with a 5xx. */
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Stops the reply-budget timer (in-flight answers still complete). */
+  close(): void;
 }
 
 const NOTHING: StoredReply = { body: NO_REPLY };
@@ -105,6 +108,8 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   const crypto = wc.aesKey ? new WechatCrypto({ token: wc.token, encodingAESKey: wc.aesKey, appId: wc.appId }) : undefined;
   // Retries that arrive while the first delivery is still being handled wait on the same promise.
   const inFlight = new Map<string, Promise<string>>();
+  // The 5-second rule: one timer for every message's reply budget (see DeadlineQueue).
+  const budgets = new DeadlineQueue(wc.replyBudgetMs);
   const record = requestRecorder(metrics, logger);
   // The account's own id, kept once rather than as a view into each request body (ownString);
   // a citizen's openid, once per citizen rather than once per stored reply.
@@ -242,13 +247,13 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     const started = performance.now();
     return new Promise<StoredReply>((resolve) => {
       let answered = false;
-      const timer = setTimeout(() => {
+      const budget = budgets.add(() => {
         answered = true;
         resolve(NOTHING);
-      }, wc.replyBudgetMs);
+      });
       bot.handle(input).then(
         (reply) => {
-          clearTimeout(timer);
+          budget.cancel();
           const late = answered;
           metrics.handlerDuration.observe({ outcome: late ? 'late' : 'replied' }, seconds(started));
           const parts = flatten(reply.parts);
@@ -262,7 +267,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
           if (rest.length) deliverLater(deps.client, openid, rest, logs);
         },
         (err: unknown) => {
-          clearTimeout(timer);
+          budget.cancel();
           metrics.handlerDuration.observe({ outcome: 'error' }, seconds(started));
           logs.log.error({ err, kind: message.kind }, 'bot handler failed');
           if (!answered) {
@@ -277,6 +282,9 @@ export function createWebhook(deps: WebhookDeps): Webhook {
 
   return {
     path: PATH,
+    close() {
+      budgets.close();
+    },
     matches(url) {
       if (!url || !url.startsWith(PATH)) return false;
       const next = url.charCodeAt(PATH.length);
