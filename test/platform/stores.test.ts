@@ -1,6 +1,38 @@
 import { expect } from 'chai';
 import { ExpiringMapStore, FifoExpiringStore, MemoryStore } from '../../src/platform/stores.js';
 
+interface ExpiringStore {
+  get(key: string): Promise<{ body: string } | undefined>;
+  set(key: string, value: { body: string }, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  readonly size: number;
+}
+
+/** What every in-process store with expiry must do (the store, and a way to move its clock). */
+function expiringContract(ctx: () => { store: ExpiringStore; advance: (ms: number) => void }) {
+  it('returns what was set until its time runs out, then nothing (and drops it when read)', async () => {
+    const { store, advance } = ctx();
+    await store.set('a', { body: 'x' }, 60);
+    advance(59_999);
+    expect(await store.get('a')).to.deep.equal({ body: 'x' });
+    advance(1);
+    expect(await store.get('a')).to.equal(undefined);
+    expect(store.size).to.equal(0);
+  });
+
+  it('set replaces the value and the time; delete removes it', async () => {
+    const { store, advance } = ctx();
+    await store.set('a', { body: 'x' }, 1);
+    await store.set('a', { body: 'y' }, 60);
+    advance(5_000);
+    expect(await store.get('a')).to.deep.equal({ body: 'y' });
+    expect(store.size).to.equal(1);
+    await store.delete('a');
+    expect(await store.get('a')).to.equal(undefined);
+    expect(store.size).to.equal(0);
+  });
+}
+
 describe('in-process stores', () => {
   describe('ExpiringMapStore', () => {
     let t = 0;
@@ -12,23 +44,7 @@ describe('in-process stores', () => {
     });
     afterEach(() => store.close());
 
-    it('returns what was set until its time runs out, then nothing', async () => {
-      await store.set('a', { body: 'x' }, 60);
-      t += 59_999;
-      expect(await store.get('a')).to.deep.equal({ body: 'x' });
-      t += 1;
-      expect(await store.get('a')).to.equal(undefined);
-      expect(store.size).to.equal(0); // an expired entry is dropped when read
-    });
-
-    it('set replaces the value and the time; delete removes it', async () => {
-      await store.set('a', { body: 'x' }, 1);
-      await store.set('a', { body: 'y' }, 60);
-      t += 5_000;
-      expect(await store.get('a')).to.deep.equal({ body: 'y' });
-      await store.delete('a');
-      expect(await store.get('a')).to.equal(undefined);
-    });
+    expiringContract(() => ({ store, advance: (ms) => { t += ms; } }));
 
     it('sweeps a slice at a time and, over a pass, removes every expired entry and nothing else', async () => {
       for (let i = 0; i < 100; i += 1) await store.set(`k${i}`, { body: String(i) }, i % 2 === 0 ? 1 : 600);
@@ -64,25 +80,7 @@ describe('in-process stores', () => {
     });
     afterEach(() => store.close());
 
-    it('returns what was set until its time runs out, then nothing', async () => {
-      await store.set('a', { body: 'x' }, 60);
-      t += 59_999;
-      expect(await store.get('a')).to.deep.equal({ body: 'x' });
-      t += 1;
-      expect(await store.get('a')).to.equal(undefined);
-      expect(store.size).to.equal(0);
-    });
-
-    it('set replaces the value and the time; delete removes it', async () => {
-      await store.set('a', { body: 'x' }, 1);
-      await store.set('a', { body: 'y' }, 60);
-      t += 5_000;
-      expect(await store.get('a')).to.deep.equal({ body: 'y' });
-      expect(store.size).to.equal(1);
-      await store.delete('a');
-      expect(await store.get('a')).to.equal(undefined);
-      expect(store.size).to.equal(0);
-    });
+    expiringContract(() => ({ store, advance: (ms) => { t += ms; } }));
 
     it('drops expired entries from the front as new ones come, and gives their slots back', async () => {
       // Three blocks' worth (16384 slots a block), a second apart in ten batches.
@@ -172,8 +170,7 @@ describe('in-process stores', () => {
     });
 
     it('the same when every key hashes into one of 8 values (long probe runs, deletion mid-run)', async () => {
-      let h = 0;
-      await againstModel({ hash: (key) => { h = (key.charCodeAt(key.length - 1) * 31 + key.length) % 8; return h; }, keyOf: (n) => `k${n}`, steps: 20_000 });
+      await againstModel({ hash: (key) => (key.charCodeAt(key.length - 1) * 31 + key.length) % 8, keyOf: (n) => `k${n}`, steps: 20_000 });
     });
 
     it('the same when those 8 values sit at the end of the index, so that probe runs wrap around to its start', async () => {
