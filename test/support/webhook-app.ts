@@ -5,7 +5,7 @@ import type { RequestListener } from 'node:http';
 import type { AppConfig, ConfigOverrides } from '../../src/config/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createMetrics, type Metrics } from '../../src/platform/metrics.js';
-import { FifoExpiringStore, MemoryStore } from '../../src/platform/stores.js';
+import { FifoExpiringStore, MemoryStore, type KeyValueStore } from '../../src/platform/stores.js';
 import { createApp, type App } from '../../src/app.js';
 import { WechatClient } from '../../src/wechat/index.js';
 import { createWebhook, type StoredReply } from '../../src/bot/adapters/official-account.js';
@@ -33,12 +33,13 @@ export function supertestTransport(callback: RequestListener): Transport {
   };
 }
 
-export async function createWebhookApp(bot: Bot, overrides: ConfigOverrides = {}): Promise<WebhookApp> {
+export async function createWebhookApp(bot: Bot, overrides: ConfigOverrides = {}, opts: { dedupe?: KeyValueStore<StoredReply> } = {}): Promise<WebhookApp> {
   const { config, fakeWechat } = await configWithFakeWechat(overrides);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? config.logLevel);
   const metrics = createMetrics();
   const tokens = new MemoryStore<string>();
-  const dedupe = new FifoExpiringStore<StoredReply>();
+  const store = new FifoExpiringStore<StoredReply>();
+  const dedupe = opts.dedupe ?? store;
   const client = new WechatClient({ appId: config.wechat.appId, appSecret: config.wechat.appSecret, apiBase: config.wechat.apiBase, tokenStore: tokens });
   const webhook = createWebhook({ config, logger, metrics, bot, client, dedupe });
   const app = createApp({ logger, metrics, webhook, routers: [] });
@@ -55,7 +56,7 @@ export async function createWebhookApp(bot: Bot, overrides: ConfigOverrides = {}
     async close() {
       tokens.close();
       webhook.close();
-      dedupe.close();
+      store.close();
       await fakeWechat.close();
     },
   };

@@ -227,15 +227,42 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     return run;
   }
 
+  /**
+   * The stored answer, or the engine's. A dedupe store that fails costs the dedupe, never the
+   * message: answering 'success' would stop WeChat's retries and the citizen's message would be
+   * lost, where a retry answered twice is only a repeated reply.
+   */
   async function storedOrAnswered(key: string, message: WechatMessage, logs: { log: Logger }): Promise<string> {
     try {
-      const stored = await dedupe.get(key);
+      let stored: StoredReply | undefined;
+      try {
+        stored = await lookUp(key);
+      } catch (err) {
+        logs.log.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store read failed; answering without it');
+      }
       if (stored) return passiveXml(stored);
       const passive = await answer(message, logs);
-      await dedupe.set(key, passive, wc.dedupeTtlSeconds);
+      try {
+        await dedupe.set(key, passive, wc.dedupeTtlSeconds);
+      } catch (err) {
+        logs.log.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store write failed; a retry will be answered again');
+      }
       return passiveXml(passive);
     } finally {
       inFlight.delete(key);
+    }
+  }
+
+  /**
+   * The store's answer as a promise even when the store throws at once, so that storedOrAnswered
+   * always yields before anything else can fail in it: it must not settle (and unregister itself
+   * in its finally) before answerOnce has registered it, or it would stay registered for good.
+   */
+  function lookUp(key: string): Promise<StoredReply | undefined> {
+    try {
+      return dedupe.get(key);
+    } catch (err) {
+      return Promise.reject(err);
     }
   }
 
