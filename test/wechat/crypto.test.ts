@@ -2,6 +2,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { WechatCrypto, WechatProtocolError, scanXml, type WechatProtocolErrorCode } from '../../src/wechat/index.js';
 import { vectors } from './vectors.js';
+import { isBase64 } from '../../src/wechat/crypto.js';
 
 const official = vectors.aes_official_sample;
 const easy = vectors.aes_easywechat_decrypt;
@@ -142,6 +143,23 @@ describe('wechat/crypto', () => {
       expectCode(() => sample.decrypt(''), 'WECHAT_BAD_BASE64');
       expectCode(() => sample.decrypt(`${enc.slice(0, -4)}!!!!`), 'WECHAT_BAD_BASE64');
       expectCode(() => sample.decrypt(`${enc.slice(0, 8)}\n${enc.slice(9)}`), 'WECHAT_BAD_BASE64');
+    });
+
+    it('accepts exactly what /^[A-Za-z0-9+/]*={0,2}$/ accepts (10000 random strings)', () => {
+      const re = /^[A-Za-z0-9+/]*={0,2}$/;
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=';
+      const odd = ['-', '_', ' ', '\n', 'é', '中', '\u0000', '\u00ff', '=', '='];
+      let seed = 99;
+      const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+      let accepted = 0;
+      for (let i = 0; i < 10_000; i += 1) {
+        let str = '';
+        const len = next(24);
+        for (let j = 0; j < len; j += 1) str += next(12) === 0 ? odd[next(odd.length)] : alphabet[next(alphabet.length)];
+        expect(isBase64(str), JSON.stringify(str)).to.equal(re.test(str));
+        if (re.test(str)) accepted += 1;
+      }
+      expect(accepted).to.be.greaterThan(100); // both answers were exercised
     });
 
     it('ciphertext that is not whole 32-byte blocks is WECHAT_BAD_LENGTH', () => {
