@@ -29,7 +29,8 @@ export interface DeadlineQueueOptions {
  * was among the objects that outlived young-generation collections.
  */
 export class DeadlineQueue {
-  private readonly queue: Entry[] = [];
+  /** Entries from `head` on; the ones before it have been run or passed over. */
+  private readonly queue: (Entry | undefined)[] = [];
   private head = 0;
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -55,22 +56,21 @@ export class DeadlineQueue {
     return entry;
   }
 
-  /** Runs the callbacks that are due, in the order they were added. */
+  /**
+   * Runs the callbacks that are due, in the order they were added, and passes over cancelled
+   * ones at the front at once (nothing waits on them), so the queue stays short under load.
+   */
   tick(): void {
     const t = this.now();
     const q = this.queue;
-    while (this.head < q.length && q[this.head]!.due <= t) {
+    while (this.head < q.length) {
       const entry = q[this.head]!;
-      q[this.head] = undefined as unknown as Entry;
-      this.head += 1;
       const fire = entry.fire;
+      if (fire !== undefined && entry.due > t) break;
+      q[this.head] = undefined;
+      this.head += 1;
       entry.fire = undefined;
       fire?.();
-    }
-    // Cancelled entries at the front can go too: nothing is waiting on them.
-    while (this.head < q.length && q[this.head]!.fire === undefined) {
-      q[this.head] = undefined as unknown as Entry;
-      this.head += 1;
     }
     if (this.head === q.length) {
       q.length = 0;

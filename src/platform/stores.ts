@@ -224,7 +224,7 @@ export class FifoExpiringStore<V> implements KeyValueStore<V> {
   }
 
   get(key: string): Promise<V | undefined> {
-    const k = key.length > MAX_KEY_CHARS ? longKey(key) : key;
+    const k = storedKey(key);
     const h = this.hash(k);
     const seq = this.find(k, h);
     if (seq < 0) return NOTHING_YET;
@@ -240,7 +240,7 @@ export class FifoExpiringStore<V> implements KeyValueStore<V> {
   set(key: string, value: V, ttlSeconds: number): Promise<void> {
     const t = this.now();
     this.dropExpired(t, 2);
-    const k = key.length > MAX_KEY_CHARS ? longKey(key) : key;
+    const k = storedKey(key);
     const h = this.hash(k);
     const old = this.find(k, h);
     if (old >= 0) this.remove(old, h);
@@ -266,7 +266,7 @@ export class FifoExpiringStore<V> implements KeyValueStore<V> {
   }
 
   delete(key: string): Promise<void> {
-    const k = key.length > MAX_KEY_CHARS ? longKey(key) : key;
+    const k = storedKey(key);
     const h = this.hash(k);
     const seq = this.find(k, h);
     if (seq >= 0) this.remove(seq, h);
@@ -315,11 +315,13 @@ export class FifoExpiringStore<V> implements KeyValueStore<V> {
 
   private insert(seq: number, h: number): void {
     if ((this.count + 1) * 2 > this.table.length) this.grow();
-    const { table, mask } = this;
-    let i = h & mask;
-    while (table[i] !== 0) i = (i + 1) & mask;
-    table[i] = seq + 1;
+    place(this.table, this.mask, seq + 1, h);
     this.count += 1;
+  }
+
+  /** The key hash kept with a slot. */
+  private hashAt(seq: number): number {
+    return this.blocks[seq >>> BLOCK_BITS]!.hashes[seq & (BLOCK - 1)]!;
   }
 
   /** Frees the slot and takes it out of the index (backward-shift deletion: no tombstones). */
@@ -337,7 +339,7 @@ export class FifoExpiringStore<V> implements KeyValueStore<V> {
       const entry = table[j]!;
       if (entry === 0) break;
       const e = entry - 1;
-      const home = this.blocks[e >>> BLOCK_BITS]!.hashes[e & (BLOCK - 1)]! & mask;
+      const home = this.hashAt(e) & mask;
       // The entry at j may move back to i unless its home lies cyclically in (i, j].
       const stays = i <= j ? home > i && home <= j : home > i || home <= j;
       if (!stays) {
@@ -353,13 +355,7 @@ export class FifoExpiringStore<V> implements KeyValueStore<V> {
     const old = this.table;
     this.table = new Int32Array(old.length * 2);
     this.mask = this.table.length - 1;
-    for (const entry of old) {
-      if (entry === 0) continue;
-      const e = entry - 1;
-      let i = this.blocks[e >>> BLOCK_BITS]!.hashes[e & (BLOCK - 1)]! & this.mask;
-      while (this.table[i] !== 0) i = (i + 1) & this.mask;
-      this.table[i] = entry;
-    }
+    for (const entry of old) if (entry !== 0) place(this.table, this.mask, entry, this.hashAt(entry - 1));
   }
 
   private newBlock(): Block<V> {
@@ -382,6 +378,14 @@ function sameKey(block: Block<unknown>, at: number, key: string): boolean {
   return true;
 }
 
-function longKey(key: string): string {
-  return `sha256:${createHash('sha256').update(key).digest('hex')}`;
+/** The key as stored: itself, or its SHA-256 when longer than MAX_KEY_CHARS. */
+function storedKey(key: string): string {
+  return key.length > MAX_KEY_CHARS ? `sha256:${createHash('sha256').update(key).digest('hex')}` : key;
+}
+
+/** Puts an index entry in the first empty place from its home (linear probing). */
+function place(table: Int32Array, mask: number, entry: number, h: number): void {
+  let i = h & mask;
+  while (table[i] !== 0) i = (i + 1) & mask;
+  table[i] = entry;
 }
