@@ -3,7 +3,6 @@ import {
   createDecipheriv,
   createSecretKey,
   randomFillSync,
-  timingSafeEqual,
   type Cipher,
   type Decipher,
 } from 'node:crypto';
@@ -15,25 +14,19 @@ import { cdata, escapeText } from './xml-write.js';
 const BLOCK = 32;
 const RANDOM_LEN = 16;
 const HEADER_LEN = RANDOM_LEN + 4;
-/** 1 for the 64 base64 characters (standard alphabet), 0 otherwise. */
-const BASE64_CHARS = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_CHARS[c.charCodeAt(0)] = 1;
-
 /**
- * Standard base64 with at most two '=' at the end (length checked by the caller): the same as
- * /^[A-Za-z0-9+/]*={0,2}$/, which as a regular expression took 3.3 µs for a 508-character
- * Encrypt against 0.9 µs for this loop (micro-bench).
+ * Strict base64 (standard alphabet, `=` padding, no stray bits in the last character), decoded;
+ * undefined for anything else. Node's decoder skips characters outside the alphabet and takes the
+ * URL-safe one too, so the value is valid exactly when what it decoded encodes back to it: one
+ * decode and one encode of a 428-character Encrypt (~0.8 µs) instead of a decode and a
+ * character-by-character check (~2.6 µs in the same micro-bench).
  */
-export function isBase64(s: string): boolean {
-  let end = s.length;
-  if (end > 0 && s.charCodeAt(end - 1) === 61 /* = */) end -= 1;
-  if (end > 0 && s.charCodeAt(end - 1) === 61) end -= 1;
-  for (let i = 0; i < end; i += 1) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || BASE64_CHARS[c] === 0) return false;
-  }
-  return true;
+export function decodeBase64Strict(s: string): Buffer | undefined {
+  if (s.length % 4 !== 0) return undefined;
+  const bytes = Buffer.from(s, 'base64');
+  return bytes.toString('base64') === s ? bytes : undefined;
 }
+
 const AES_KEY_RE = /^[A-Za-z0-9+/]{43}$/;
 // fatal: a message that is not valid UTF-8 cannot be the XML WeChat sent.
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -71,11 +64,9 @@ export class WechatCrypto {
 
   /** Decrypts the base64 `<Encrypt>` value and returns the inner message XML. */
   decrypt(encrypt: string): string {
-    if (typeof encrypt !== 'string' || encrypt.length === 0 || encrypt.length % 4 !== 0 || !isBase64(encrypt)) {
-      throw new WechatProtocolError('WECHAT_BAD_BASE64', 'Encrypt is not valid base64');
-    }
-    const cipherText = Buffer.from(encrypt, 'base64');
-    if (cipherText.length === 0 || cipherText.length % BLOCK !== 0) {
+    const cipherText = typeof encrypt === 'string' && encrypt.length > 0 ? decodeBase64Strict(encrypt) : undefined;
+    if (!cipherText) throw new WechatProtocolError('WECHAT_BAD_BASE64', 'Encrypt is not valid base64');
+    if (cipherText.length % BLOCK !== 0) {
       throw new WechatProtocolError('WECHAT_BAD_LENGTH', 'ciphertext is not a whole number of 32-byte blocks');
     }
     const plain = this.decryptor.run(cipherText);
@@ -215,6 +206,10 @@ class CbcStream<C extends Cipher | Decipher> {
 }
 
 function bytesEqual(a: Buffer, b: Buffer): boolean {
-  // Length is not secret (the AppID is public); the content comparison is constant time.
-  return a.length === b.length && timingSafeEqual(a, b);
+  // Length is not secret (the AppID is public). Every byte is compared whatever the earlier ones
+  // held, as timingSafeEqual does, without its argument checks (~0.3 µs, for 18 bytes).
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i += 1) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
 }
