@@ -27,7 +27,7 @@ export interface WebhookBenchOptions {
   text: string;
   /** 'wrk' (default when installed) or 'autocannon'. */
   loadgen?: 'wrk' | 'autocannon';
-  /** Interleaved measured rounds per server (default 3). */
+  /** Interleaved measured rounds per server (default 5). */
   rounds?: number;
   /** A subset of the servers and modes, to profile or compare one quickly (default all). */
   servers?: readonly string[];
@@ -51,6 +51,8 @@ export interface BenchRow {
   cpuMicrosPerRequest: number | null;
   /** Requests replayed from the start of the pool (wrk only). */
   repeats: number;
+  /** Requests/s of each measured round, in order: round i of every server ran back to back. */
+  roundRps: number[];
 }
 
 const WARM_UP_SECONDS = 5;
@@ -136,7 +138,8 @@ function hasWrk(): boolean {
  * and compiler workers, libuv's pool) run on core 0. Where the bench may raise priorities (root),
  * wrk and the servers' main threads run at nice -10, ahead of the machine's other processes (this
  * VM runs database, cache and broker daemons for other projects' tests, which the scheduler puts
- * on either core). BENCH_PIN=0 turns all of it off.
+ * on either core). BENCH_PIN=0 turns all of it off; BENCH_NICE=0 only the priorities, and
+ * BENCH_HELPERS=1 leaves the helper threads on their main thread's core (to compare).
  *
  * Why the helper threads go to core 0: V8 marks and scavenges concurrently on worker threads,
  * which on a server with more than one core run beside the main thread. Confined to the main
@@ -151,8 +154,8 @@ function pinning(): { server?: string; helpers?: string; nice?: string; loadgen:
   // before every round, and its garbage collector, still sweeping up after that during the round,
   // must not take turns with the server being measured.
   spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-  const nice = spawnSync('nice', ['-n', '-10', 'true'], { stdio: 'ignore' }).status === 0 ? '-10' : undefined;
-  return { server: '1', helpers: '0', nice, loadgen: [...(nice ? ['nice', '-n', nice] : []), 'taskset', '-c', '0'] };
+  const nice = process.env.BENCH_NICE !== '0' && spawnSync('nice', ['-n', '-10', 'true'], { stdio: 'ignore' }).status === 0 ? '-10' : undefined;
+  return { server: '1', helpers: process.env.BENCH_HELPERS ?? '0', nice, loadgen: [...(nice ? ['nice', '-n', nice] : []), 'taskset', '-c', '0'] };
 }
 
 /**
@@ -221,7 +224,7 @@ async function autocannonLoad(port: number, next: () => { path: string; body: st
   return { requests: r.requests.total, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, repeats: 0 };
 }
 
-const median = (xs: number[]): number => {
+export const median = (xs: number[]): number => {
   const s = [...xs].sort((x, y) => x - y);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
@@ -236,7 +239,7 @@ const median = (xs: number[]): number => {
 export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ loadgen: string; rows: BenchRow[] }> {
   const loadgen = opts.loadgen ?? (hasWrk() ? 'wrk' : 'autocannon');
   const pin = loadgen === 'wrk' ? pinning() : { loadgen: [] };
-  const rounds = opts.rounds ?? 3;
+  const rounds = opts.rounds ?? 5;
   const rows: BenchRow[] = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-webhook-'));
   const luaFile = path.join(dir, 'replay.lua');
@@ -299,6 +302,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
         non2xx: s.results.reduce((n, r) => n + r.non2xx, 0),
         repeats: s.results.reduce((n, r) => n + r.repeats, 0),
         cpuMicrosPerRequest: cpus.length ? median(cpus) : null,
+        roundRps: s.results.map((r) => r.rps),
       });
     }
   }
