@@ -1,7 +1,7 @@
 // Instructions per webhook request, counted by callgrind: a figure that, unlike requests/s on this
 // VM (±10-15% between runs), moves only a few percent from run to run, for A/B-ing a change to the
-// message path. `npm run bench -- --only instructions [--requests 3000]`, with BENCH_BASE for the
-// other checkout and BENCH_HANDLER=keyword for the protocol layer alone.
+// message path. `npm run bench -- --only instructions [--requests 3000] [--handler engine]`, with
+// BENCH_BASE for the other checkout.
 //
 // The server runs under `valgrind --tool=callgrind` with instrumentation off; after `requests`
 // messages of warm-up (JIT) it is switched on for another `requests` messages, sent by 8 keep-alive
@@ -38,10 +38,12 @@ async function send(port: number, agent: http.Agent, next: () => { path: string;
   }));
 }
 
-async function countOnce(server: string, config: AppConfig, text: string, requests: number, databaseUrl: string): Promise<number> {
+async function countOnce(server: string, config: AppConfig, text: string, requests: number, databaseUrl: string, handler: 'keyword' | 'engine'): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-callgrind-'));
-  const { port, child } = await spawnBenchServer(server, databaseUrl, path.join(dir, 'server.log'), undefined,
-    ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${path.join(dir, 'callgrind.out')}`]);
+  const { port, child } = await spawnBenchServer({
+    kind: server, databaseUrl, logFile: path.join(dir, 'server.log'), handler,
+    wrapper: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${path.join(dir, 'callgrind.out')}`],
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   const make = messageMaker(config, text, 'plain');
   let seq = 0;
@@ -69,11 +71,11 @@ async function countOnce(server: string, config: AppConfig, text: string, reques
 }
 
 /** Each server twice, interleaved (base, ours, base, ours). */
-export async function runInstructionsBench(opts: { config: AppConfig; text: string; requests: number; servers: string[]; databaseUrl: string }): Promise<InstructionsRow[]> {
+export async function runInstructionsBench(opts: { config: AppConfig; text: string; requests: number; servers: string[]; databaseUrl: string; handler: 'keyword' | 'engine' }): Promise<InstructionsRow[]> {
   if (spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status !== 0) throw new Error('valgrind is not installed');
   const rows = opts.servers.map((server) => ({ server, kiloPerRequest: [] as number[] }));
   for (let round = 0; round < 2; round += 1) {
-    for (const row of rows) row.kiloPerRequest.push(await countOnce(row.server, opts.config, opts.text, opts.requests, opts.databaseUrl));
+    for (const row of rows) row.kiloPerRequest.push(await countOnce(row.server, opts.config, opts.text, opts.requests, opts.databaseUrl, opts.handler));
   }
   return rows;
 }

@@ -83,7 +83,7 @@ async function freshUrl(url: string): Promise<{ url: string; drop(): Promise<voi
 }
 
 /** The service as server.ts `ours` runs it: compose(), logging at info to a file, its own process. */
-const startService = (databaseUrl: string, logFile: string) => spawnBenchServer('ours', databaseUrl, logFile);
+const startService = (databaseUrl: string, logFile: string) => spawnBenchServer({ kind: 'ours', databaseUrl, logFile, handler: 'engine' });
 
 /**
  * One of WeChat's connections to the service: real HTTP/1.1 over a keep-alive TCP socket, one

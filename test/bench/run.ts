@@ -1,4 +1,4 @@
-// `npm run bench [-- --seconds 5 --rounds 5 --connections 32 --loadgen wrk|autocannon --only webhook|intake|instructions --servers ceiling,co-wechat,ours,base --modes plain,aes] [--tips 1000 --concurrency 64 --claimers 20 --direct no] [--requests 3000]`
+// `npm run bench [-- --handler keyword|engine --seconds 5 --rounds 5 --connections 32 --loadgen wrk|autocannon --only webhook|intake|instructions --servers ceiling,co-wechat,ours,base --modes plain,aes] [--tips 1000 --concurrency 64 --claimers 20 --direct no] [--requests 3000]`
 // Runs the peers and the ceiling in the same run and prints ratios. Set BENCH_DATABASE_URL to
 // bench on MariaDB (default: a fresh SQLite file).
 import { mkdtempSync } from 'node:fs';
@@ -26,8 +26,8 @@ function pairedRatio(ours: BenchRow, other: BenchRow): { median: number; min: nu
   return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
 }
 
-function printWebhook(loadgen: string, rows: BenchRow[]): void {
-  console.log('\nwebhook: text message → keyword reply (%s connections; %s)', arg('connections', '32'), loadgen);
+function printWebhook(loadgen: string, handler: string, rows: BenchRow[]): void {
+  console.log('\nwebhook: text message → %s (%s connections; %s)', handler === 'engine' ? 'the conversation engine' : 'keyword reply', arg('connections', '32'), loadgen);
   console.log('mode   server       req/s   (min–max)      p50 ms   p99 ms (min–max)   errors  repeats  server CPU µs/req   vs co-wechat (rounds)     vs ceiling (rounds)');
   const find = (mode: string, server: string) => rows.find((x) => x.mode === mode && x.server === server);
   const ratio = (r: BenchRow, other: BenchRow | undefined, scale: number, digits: number, unit: string) => {
@@ -55,6 +55,10 @@ function printWebhook(loadgen: string, rows: BenchRow[]): void {
 
 async function main(): Promise<void> {
   const only = arg('only', 'all');
+  // The issue's path (text message → keyword reply from a fixed table) by default; `engine` puts
+  // the real conversation engine behind co-wechat and ours.
+  const handler = arg('handler', 'keyword');
+  if (handler !== 'keyword' && handler !== 'engine') throw new Error('--handler is keyword or engine');
   const config = await loadConfig();
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'bench-')), 'bench.sqlite')}`;
   console.log(`node ${process.version}, database ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
@@ -66,18 +70,19 @@ async function main(): Promise<void> {
       rounds: Number(arg('rounds', '5')),
       connections: Number(arg('connections', '32')),
       text: arg('text', '帮助'),
+      handler,
       ...(arg('servers', '') ? { servers: arg('servers', '').split(',') } : {}),
       ...(arg('modes', '') ? { modes: arg('modes', '').split(',') } : {}),
       ...(loadgen === 'wrk' || loadgen === 'autocannon' ? { loadgen } : {}),
     });
-    printWebhook(used, rows);
+    printWebhook(used, handler, rows);
   }
   if (only === 'instructions') {
     // Not part of 'all': it needs valgrind and compares checkouts rather than peers.
     const { runInstructionsBench } = await import('./instructions.js');
     const servers = arg('servers', process.env.BENCH_BASE ? 'base,ours' : 'ours').split(',');
-    const rows = await runInstructionsBench({ config, databaseUrl, text: arg('text', '帮助'), requests: Number(arg('requests', '3000')), servers });
-    console.log('\ninstructions per webhook request under callgrind (%s handler; thousands, two interleaved runs each)', process.env.BENCH_HANDLER === 'keyword' ? 'keyword' : 'engine');
+    const rows = await runInstructionsBench({ config, databaseUrl, text: arg('text', '帮助'), requests: Number(arg('requests', '3000')), servers, handler });
+    console.log('\ninstructions per webhook request under callgrind (%s handler; thousands, two interleaved runs each)', handler);
     const base = rows.find((r) => r.server === 'base');
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     for (const r of rows) {

@@ -47,8 +47,9 @@ async function main(): Promise<void> {
   const config = await loadConfig({ databaseUrl, logLevel: (process.env.BENCH_LOG_LEVEL ?? 'info') as 'info', bot: { messagesPerMinute: 1_000_000 } });
   const logger = createLogger(config.logLevel, logDestination(logFile));
   const services = await compose(config, logger);
-  // BENCH_HANDLER=keyword: both servers answer from a fixed keyword table instead of the engine,
-  // which isolates the protocol layer (parse, verify, dedupe, log, metrics, render).
+  // BENCH_HANDLER=keyword (set by spawn-server.ts from `--handler`): both servers answer from a
+  // fixed keyword table instead of the engine, which isolates the protocol layer (parse, verify,
+  // dedupe, log, metrics, render).
   const keywordOnly = process.env.BENCH_HANDLER === 'keyword';
   const bot: Bot = keywordOnly
     ? { handle: async (input) => ({ parts: [{ type: 'text', text: input.kind === 'text' ? KEYWORDS[input.text] ?? KEYWORDS['帮助']! : '' }] }) }

@@ -5,12 +5,27 @@ import { createInterface } from 'node:readline';
 
 export interface BenchServer { port: number; child: ChildProcess }
 
+export interface BenchServerOptions {
+  /** `ceiling`, `co-wechat`, `ours`, or `base` (ours from BENCH_BASE's checkout). */
+  kind: string;
+  databaseUrl: string;
+  logFile: string;
+  /**
+   * What co-wechat and ours answer with: `keyword`, a fixed keyword table (the protocol layer
+   * alone), or `engine`, the real conversation engine. Passed as BENCH_HANDLER.
+   */
+  handler: 'keyword' | 'engine';
+  /** A taskset list such as "1": the server and the load generator do not take turns on a core. */
+  cpus?: string;
+  /** Runs node under another program (valgrind). */
+  wrapper?: string[];
+}
+
 /**
  * BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server process.
- * `cpus` (a taskset list such as "1") pins the server, so that it and the load generator do not
- * take turns on the same core. `wrapper` runs node under another program (valgrind).
  */
-export async function spawnBenchServer(kind: string, databaseUrl: string, logFile: string, cpus?: string, wrapper: string[] = []): Promise<BenchServer> {
+export async function spawnBenchServer(opts: BenchServerOptions): Promise<BenchServer> {
+  const { kind, databaseUrl, logFile, cpus, wrapper = [] } = opts;
   const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // `base` is `ours` from another checkout (BENCH_BASE, e.g. a `git worktree` of main with
   // node_modules linked): an A/B of a change under the same load in the same run.
@@ -22,7 +37,7 @@ export async function spawnBenchServer(kind: string, databaseUrl: string, logFil
   const child = spawn(cmd!, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
     ...(base ? { cwd: base } : {}),
-    env: { ...process.env, NODE_ENV: 'test' },
+    env: { ...process.env, NODE_ENV: 'test', BENCH_HANDLER: opts.handler },
   });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {

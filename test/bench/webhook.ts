@@ -25,6 +25,8 @@ export interface WebhookBenchOptions {
   seconds: number;
   connections: number;
   text: string;
+  /** What co-wechat and ours answer with (see BenchServerOptions.handler). */
+  handler: 'keyword' | 'engine';
   /** 'wrk' (default when installed) or 'autocannon'. */
   loadgen?: 'wrk' | 'autocannon';
   /** Interleaved measured rounds per server (default 5). */
@@ -261,7 +263,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
     try {
       // Started one after the other: the first migrates the database, the others find it done.
       for (const server of servers) {
-        const { port, child } = await spawnBenchServer(server, opts.databaseUrl, path.join(dir, `${server}-${mode}.log`), pin.server);
+        const { port, child } = await spawnBenchServer({ kind: server, databaseUrl: opts.databaseUrl, logFile: path.join(dir, `${server}-${mode}.log`), handler: opts.handler, ...(pin.server ? { cpus: pin.server } : {}) });
         pinHelperThreads(child.pid, pin);
         // The main thread only: on Linux a thread's nice value is its own.
         if (pin.nice && child.pid !== undefined) spawnSync('renice', ['-n', pin.nice, '-p', String(child.pid)], { stdio: 'ignore' });
