@@ -292,11 +292,12 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
     }
     for (const s of running) {
       const cpus = s.results.map((r) => r.cpu).filter((c): c is number => c !== null);
+      const roundRps = s.results.map((r) => r.rps);
       rows.push({
         server: s.server,
         mode,
-        rps: median(s.results.map((r) => r.rps)),
-        rpsRange: [Math.min(...s.results.map((r) => r.rps)), Math.max(...s.results.map((r) => r.rps))],
+        rps: median(roundRps),
+        rpsRange: [Math.min(...roundRps), Math.max(...roundRps)],
         p50: median(s.results.map((r) => r.p50)),
         p99: median(s.results.map((r) => r.p99)),
         p99Range: [Math.min(...s.results.map((r) => r.p99)), Math.max(...s.results.map((r) => r.p99))],
@@ -304,10 +305,10 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
         non2xx: s.results.reduce((n, r) => n + r.non2xx, 0),
         repeats: s.results.reduce((n, r) => n + r.repeats, 0),
         cpuMicrosPerRequest: cpus.length ? median(cpus) : null,
-        roundRps: s.results.map((r) => r.rps),
+        roundRps,
       });
     }
   }
-  const where = pin.server ? `${loadgen} on core 0, servers' main threads on core 1, their other threads on core 0${pin.nice ? `; wrk and the main threads at nice ${pin.nice}` : ''}` : loadgen;
+  const where = pin.server ? `${loadgen} on core 0, servers' main threads on core ${pin.server}, their other threads on core ${pin.helpers}${pin.nice ? `; wrk and the main threads at nice ${pin.nice}` : ''}` : loadgen;
   return { loadgen: `${where}; median of ${rounds} interleaved rounds of ${opts.seconds} s`, rows };
 }
