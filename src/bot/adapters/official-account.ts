@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../../config/index.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Metrics } from '../../platform/metrics.js';
-import type { KeyValueStore } from '../../platform/stores.js';
+import { isLocalStore, type KeyValueStore, type LocalKeyValueStore } from '../../platform/stores.js';
 import { readRequestText } from '../../http/body.js';
 import { errorBody, lazyRequestLog, logFailure, requestIdFrom, requestRecorder } from '../../http/middleware.js';
 import { AppError } from '../../platform/errors.js';
@@ -108,6 +108,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   const crypto = wc.aesKey ? new WechatCrypto({ token: wc.token, encodingAESKey: wc.aesKey, appId: wc.appId }) : undefined;
   // Retries that arrive while the first delivery is still being handled wait on the same promise.
   const inFlight = new Map<string, Promise<string>>();
+  const local = isLocalStore(dedupe) ? dedupe : undefined;
   // The 5-second rule: one timer for every message's reply budget (see DeadlineQueue).
   const budgets = new DeadlineQueue(wc.replyBudgetMs);
   const record = requestRecorder(metrics, logger);
@@ -218,11 +219,46 @@ export function createWebhook(deps: WebhookDeps): Webhook {
    * that comes while the first delivery is being looked up or answered waits on its promise.
    */
   function answerOnce(message: WechatMessage, logs: { log: Logger }): Promise<string> {
-    // Kept for the dedupe TTL: its own copy, not a view into the request body (see ownString).
-    const key = ownString(`wx:${wc.appId}:${dedupeKey(message)}`);
+    const key = `wx:${wc.appId}:${dedupeKey(message)}`;
     const pending = inFlight.get(key);
     if (pending) return pending;
-    const run = storedOrAnswered(key, message, logs);
+    if (local) return localStoredOrAnswered(local, key, message, logs);
+    // Kept for the dedupe TTL by whatever store this is: its own copy, not a view into the request
+    // body (see ownString).
+    const own = ownString(key);
+    const run = storedOrAnswered(own, message, logs);
+    inFlight.set(own, run);
+    return run;
+  }
+
+  /**
+   * storedOrAnswered for an in-process store, without a promise for the lookup or the write. The
+   * answer's promise is registered as in flight before anything can settle it (a then callback
+   * never runs at once), and unregistered when it settles, either way.
+   */
+  function localStoredOrAnswered(store: LocalKeyValueStore<StoredReply>, key: string, message: WechatMessage, logs: { log: Logger }): Promise<string> {
+    let stored: StoredReply | undefined;
+    try {
+      stored = store.peek(key);
+    } catch (err) {
+      logs.log.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store read failed; answering without it');
+    }
+    if (stored) return Promise.resolve(passiveXml(stored));
+    const run = answer(message, logs).then(
+      (passive) => {
+        inFlight.delete(key);
+        try {
+          store.put(key, passive, wc.dedupeTtlSeconds);
+        } catch (err) {
+          logs.log.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store write failed; a retry will be answered again');
+        }
+        return passiveXml(passive);
+      },
+      (err: unknown) => {
+        inFlight.delete(key);
+        throw err;
+      },
+    );
     inFlight.set(key, run);
     return run;
   }
