@@ -22,11 +22,13 @@ export interface BenchServerOptions {
 }
 
 /**
- * BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server process.
+ * BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server processes.
  */
 export async function spawnBenchServer(opts: BenchServerOptions): Promise<BenchServer> {
   const { kind, databaseUrl, logFile, cpus, wrapper = [] } = opts;
-  const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // BENCH_BASE_NODE_ARGS adds node flags to the base server alone: an A/B of a runtime flag (with
+  // BENCH_BASE pointing at this same checkout).
+  const extra = [process.env.BENCH_SERVICE_NODE_ARGS, kind === 'base' ? process.env.BENCH_BASE_NODE_ARGS : undefined].join(' ').split(' ').filter(Boolean);
   // `base` is `ours` from another checkout (BENCH_BASE, e.g. a `git worktree` of main with
   // node_modules linked): an A/B of a change under the same load in the same run.
   const base = kind === 'base' ? process.env.BENCH_BASE : undefined;

@@ -51,6 +51,8 @@ export interface BenchRow {
   non2xx: number;
   /** CPU time (user + system) the server process spent per request, in µs. */
   cpuMicrosPerRequest: number | null;
+  /** The kernel's part of it (system time: mostly the loopback socket writes and reads). */
+  sysMicrosPerRequest: number | null;
   /** Requests replayed from the start of the pool (wrk only). */
   repeats: number;
   /** Requests/s of each measured round, in order: round i of every server ran back to back. */
@@ -182,13 +184,13 @@ function pinHelperThreads(pid: number | undefined, pin: { helpers?: string; nice
   }
 }
 
-/** user + system CPU time of a process, in µs (Linux /proc; null elsewhere). */
-function cpuMicros(pid: number | undefined): number | null {
+/** user and system CPU time of a process, in µs (Linux /proc; null elsewhere). */
+function cpuMicros(pid: number | undefined): { user: number; sys: number } | null {
   if (pid === undefined) return null;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks.
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+    return { user: (Number(fields[11]) * 1e6) / 100, sys: (Number(fields[12]) * 1e6) / 100 };
   } catch {
     return null;
   }
@@ -259,7 +261,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
       await writePool(pool, POOL_RATE[mode] * seconds, next);
       return wrkLoad(port, pool, luaFile, opts.connections, seconds, pin.loadgen);
     };
-    const running: Array<{ server: string; port: number; child: ChildProcess; results: Array<LoadResult & { cpu: number | null }> }> = [];
+    const running: Array<{ server: string; port: number; child: ChildProcess; results: Array<LoadResult & { cpu: number | null; sys: number | null }> }> = [];
     try {
       // Started one after the other: the first migrates the database, the others find it done.
       for (const server of servers) {
@@ -277,7 +279,12 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
           const cpu0 = cpuMicros(s.child.pid);
           const r = await load(s.port, opts.seconds);
           const cpu1 = cpuMicros(s.child.pid);
-          s.results.push({ ...r, cpu: cpu0 !== null && cpu1 !== null && r.requests > 0 ? (cpu1 - cpu0) / r.requests : null });
+          const measured = cpu0 !== null && cpu1 !== null && r.requests > 0;
+          s.results.push({
+            ...r,
+            cpu: measured ? (cpu1.user + cpu1.sys - cpu0.user - cpu0.sys) / r.requests : null,
+            sys: measured ? (cpu1.sys - cpu0.sys) / r.requests : null,
+          });
         }
       }
     } finally {
@@ -292,6 +299,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
     }
     for (const s of running) {
       const cpus = s.results.map((r) => r.cpu).filter((c): c is number => c !== null);
+      const syss = s.results.map((r) => r.sys).filter((c): c is number => c !== null);
       const roundRps = s.results.map((r) => r.rps);
       rows.push({
         server: s.server,
@@ -305,6 +313,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
         non2xx: s.results.reduce((n, r) => n + r.non2xx, 0),
         repeats: s.results.reduce((n, r) => n + r.repeats, 0),
         cpuMicrosPerRequest: cpus.length ? median(cpus) : null,
+        sysMicrosPerRequest: syss.length ? median(syss) : null,
         roundRps,
       });
     }
