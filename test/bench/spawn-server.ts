@@ -1,5 +1,6 @@
 // Starts one benchmark server (test/bench/server.ts) in its own process and waits for `ready <port>`.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -22,17 +23,30 @@ export interface BenchServerOptions {
 }
 
 /**
+ * The node flags `npm start` gives the service (the tokens between `node` and `--import` in the
+ * start script of `dir`'s package.json): every bench server runs with them, so that ours runs as
+ * it is deployed and the others on the same runtime.
+ */
+export function serviceNodeFlags(dir = '.'): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (pkg.scripts?.start ?? '').split(/\s+/);
+  const at = words.indexOf('node');
+  const end = words.indexOf('--import');
+  return at < 0 || end < at ? [] : words.slice(at + 1, end);
+}
+
+/**
  * BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server processes.
  */
 export async function spawnBenchServer(opts: BenchServerOptions): Promise<BenchServer> {
   const { kind, databaseUrl, logFile, cpus, wrapper = [] } = opts;
-  // BENCH_BASE_NODE_ARGS adds node flags to the base server alone: an A/B of a runtime flag (with
-  // BENCH_BASE pointing at this same checkout).
-  const extra = [process.env.BENCH_SERVICE_NODE_ARGS, kind === 'base' ? process.env.BENCH_BASE_NODE_ARGS : undefined].join(' ').split(' ').filter(Boolean);
   // `base` is `ours` from another checkout (BENCH_BASE, e.g. a `git worktree` of main with
   // node_modules linked): an A/B of a change under the same load in the same run.
   const base = kind === 'base' ? process.env.BENCH_BASE : undefined;
   if (kind === 'base' && !base) throw new Error('the base server needs BENCH_BASE=<another checkout>');
+  // BENCH_BASE_NODE_ARGS adds node flags to the base server alone: an A/B of a runtime flag (with
+  // BENCH_BASE pointing at this same checkout).
+  const extra = [serviceNodeFlags(base ?? '.').join(' '), process.env.BENCH_SERVICE_NODE_ARGS, kind === 'base' ? process.env.BENCH_BASE_NODE_ARGS : undefined].join(' ').split(' ').filter(Boolean);
   const node = [...wrapper, process.execPath, ...extra, '--import', 'tsx', path.join(base ?? '', 'test', 'bench', 'server.ts'), base ? 'ours' : kind, databaseUrl, logFile];
   // taskset execs node: the child's pid is the server's (its CPU time is read from /proc).
   const [cmd, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;

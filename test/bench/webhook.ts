@@ -15,7 +15,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import autocannon from 'autocannon';
-import { spawnBenchServer } from './spawn-server.js';
+import { serviceNodeFlags, spawnBenchServer } from './spawn-server.js';
 import { sha1Signature, WechatCrypto } from '../../src/wechat/index.js';
 import type { AppConfig } from '../../src/config/index.js';
 
@@ -319,5 +319,6 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
     }
   }
   const where = pin.server ? `${loadgen} on core 0, servers' main threads on core ${pin.server}, their other threads on core ${pin.helpers}${pin.nice ? `; wrk and the main threads at nice ${pin.nice}` : ''}` : loadgen;
-  return { loadgen: `${where}; median of ${rounds} interleaved rounds of ${opts.seconds} s`, rows };
+  const flags = serviceNodeFlags();
+  return { loadgen: `${where}; median of ${rounds} interleaved rounds of ${opts.seconds} s${flags.length ? `; every server with npm start's ${flags.join(' ')}` : ''}`, rows };
 }
