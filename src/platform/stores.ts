@@ -33,6 +33,23 @@ export function isLocalStore<V>(store: KeyValueStore<V>): store is LocalKeyValue
 // settled promise never changes), rather than a new one on each of the message path's calls.
 const NOTHING_YET: Promise<undefined> = Promise.resolve(undefined);
 
+/** An in-process store's get and set: its peek and put, with a settled promise. */
+abstract class InProcessStore<V> implements LocalKeyValueStore<V> {
+  abstract peek(key: string): V | undefined;
+  abstract put(key: string, value: V, ttlSeconds: number): void;
+  abstract delete(key: string): Promise<void>;
+
+  get(key: string): Promise<V | undefined> {
+    const value = this.peek(key);
+    return value === undefined ? NOTHING_YET : Promise.resolve(value);
+  }
+
+  set(key: string, value: V, ttlSeconds: number): Promise<void> {
+    this.put(key, value, ttlSeconds);
+    return NOTHING_YET;
+  }
+}
+
 export class MemoryStore<V> implements KeyValueStore<V> {
   private readonly cache: NodeCache;
 
@@ -78,7 +95,7 @@ export interface ExpiringMapStoreOptions {
  * long: node-cache's check walks every key at once (about 0.5 s at a million keys), and its get
  * and set cost twice a Map's. MemoryStore (node-cache) stays for the small stores.
  */
-export class ExpiringMapStore<V> implements LocalKeyValueStore<V> {
+export class ExpiringMapStore<V> extends InProcessStore<V> {
   private readonly entries = new Map<string, Expiring<V>>();
   private cursor: Iterator<[string, Expiring<V>]> | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -86,6 +103,7 @@ export class ExpiringMapStore<V> implements LocalKeyValueStore<V> {
   private readonly batch: number;
 
   constructor(opts: ExpiringMapStoreOptions = {}) {
+    super();
     this.now = opts.now ?? Date.now;
     this.batch = opts.sweepBatch ?? 2000;
     this.timer = setInterval(() => this.sweep(), opts.sweepEveryMs ?? 250);
@@ -96,11 +114,6 @@ export class ExpiringMapStore<V> implements LocalKeyValueStore<V> {
     return this.entries.size;
   }
 
-  get(key: string): Promise<V | undefined> {
-    const value = this.peek(key);
-    return value === undefined ? NOTHING_YET : Promise.resolve(value);
-  }
-
   peek(key: string): V | undefined {
     const e = this.entries.get(key);
     if (e === undefined) return undefined;
@@ -109,11 +122,6 @@ export class ExpiringMapStore<V> implements LocalKeyValueStore<V> {
       return undefined;
     }
     return e.value;
-  }
-
-  set(key: string, value: V, ttlSeconds: number): Promise<void> {
-    this.put(key, value, ttlSeconds);
-    return NOTHING_YET;
   }
 
   /** The key is kept as its own copy: not a view that would keep a whole request body alive. */
@@ -217,7 +225,7 @@ export interface FifoExpiringStoreOptions {
  * its slot is then given back when the entries before it expire. Stores whose entries live very
  * different times (conversation state) use ExpiringMapStore.
  */
-export class FifoExpiringStore<V> implements LocalKeyValueStore<V> {
+export class FifoExpiringStore<V> extends InProcessStore<V> {
   private readonly blocks: (Block<V> | undefined)[] = [];
   /** A block given back, kept for the next one needed (two blocks in turn under steady load). */
   private spare: Block<V> | undefined;
@@ -237,6 +245,7 @@ export class FifoExpiringStore<V> implements LocalKeyValueStore<V> {
   private readonly now: () => number;
 
   constructor(opts: FifoExpiringStoreOptions = {}) {
+    super();
     this.now = opts.now ?? Date.now;
     const seed = (Math.random() * 2 ** 32) | 0;
     this.hash = opts.hash ?? ((key) => hashKey(seed, key));
@@ -254,11 +263,6 @@ export class FifoExpiringStore<V> implements LocalKeyValueStore<V> {
     return (this.tail - this.head + SEQ_WRAP) % SEQ_WRAP;
   }
 
-  get(key: string): Promise<V | undefined> {
-    const value = this.peek(key);
-    return value === undefined ? NOTHING_YET : Promise.resolve(value);
-  }
-
   peek(key: string): V | undefined {
     const k = storedKey(key);
     const h = this.hash(k);
@@ -271,11 +275,6 @@ export class FifoExpiringStore<V> implements LocalKeyValueStore<V> {
       return undefined;
     }
     return block.values[at];
-  }
-
-  set(key: string, value: V, ttlSeconds: number): Promise<void> {
-    this.put(key, value, ttlSeconds);
-    return NOTHING_YET;
   }
 
   /** Keeps a copy of the key's characters, never the key string itself. */

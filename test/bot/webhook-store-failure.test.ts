@@ -9,18 +9,20 @@ class FlakyStore implements KeyValueStore<StoredReply> {
   readonly inner = new FifoExpiringStore<StoredReply>();
   readFailures = 0;
   writeFailures = 0;
+  /** True (and counts it off) when the next read or write is to fail. */
+  protected fails(op: 'read' | 'write'): boolean {
+    const left = op === 'read' ? this.readFailures : this.writeFailures;
+    if (left === 0) return false;
+    if (op === 'read') this.readFailures -= 1;
+    else this.writeFailures -= 1;
+    return true;
+  }
   get(key: string): Promise<StoredReply | undefined> {
-    if (this.readFailures > 0) {
-      this.readFailures -= 1;
-      throw new Error('store unreachable');
-    }
+    if (this.fails('read')) throw new Error('store unreachable');
     return this.inner.get(key);
   }
   set(key: string, value: StoredReply, ttl: number): Promise<void> {
-    if (this.writeFailures > 0) {
-      this.writeFailures -= 1;
-      return Promise.reject(new Error('store unreachable'));
-    }
+    if (this.fails('write')) return Promise.reject(new Error('store unreachable'));
     return this.inner.set(key, value, ttl);
   }
   delete(key: string) { return this.inner.delete(key); }
@@ -29,17 +31,11 @@ class FlakyStore implements KeyValueStore<StoredReply> {
 /** The same for an in-process store, which the webhook reads and writes without promises. */
 class FlakyLocalStore extends FlakyStore implements LocalKeyValueStore<StoredReply> {
   peek(key: string): StoredReply | undefined {
-    if (this.readFailures > 0) {
-      this.readFailures -= 1;
-      throw new Error('store broken');
-    }
+    if (this.fails('read')) throw new Error('store broken');
     return this.inner.peek(key);
   }
   put(key: string, value: StoredReply, ttl: number): void {
-    if (this.writeFailures > 0) {
-      this.writeFailures -= 1;
-      throw new Error('store broken');
-    }
+    if (this.fails('write')) throw new Error('store broken');
     this.inner.put(key, value, ttl);
   }
 }

@@ -241,7 +241,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     try {
       stored = store.peek(key);
     } catch (err) {
-      logs.log.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store read failed; answering without it');
+      readFailed(logs, err);
     }
     if (stored) return Promise.resolve(passiveXml(stored));
     const run = answer(message, logs).then(
@@ -250,7 +250,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
         try {
           store.put(key, passive, wc.dedupeTtlSeconds);
         } catch (err) {
-          logs.log.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store write failed; a retry will be answered again');
+          writeFailed(logs, err);
         }
         return passiveXml(passive);
       },
@@ -274,14 +274,14 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       try {
         stored = await lookUp(key);
       } catch (err) {
-        logs.log.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store read failed; answering without it');
+        readFailed(logs, err);
       }
       if (stored) return passiveXml(stored);
       const passive = await answer(message, logs);
       try {
         await dedupe.set(key, passive, wc.dedupeTtlSeconds);
       } catch (err) {
-        logs.log.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store write failed; a retry will be answered again');
+        writeFailed(logs, err);
       }
       return passiveXml(passive);
     } finally {
@@ -364,6 +364,15 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       });
     },
   };
+}
+
+/** A dedupe store that failed costs the dedupe, never the message (see storedOrAnswered). */
+function readFailed(logs: { log: Logger }, err: unknown): void {
+  logs.log.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store read failed; answering without it');
+}
+
+function writeFailed(logs: { log: Logger }, err: unknown): void {
+  logs.log.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store write failed; a retry will be answered again');
 }
 
 /** Seconds since a performance.now() reading (monotonic; no BigInt to allocate, unlike hrtime.bigint). */
