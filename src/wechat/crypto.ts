@@ -64,6 +64,19 @@ export class WechatCrypto {
 
   /** Decrypts the base64 `<Encrypt>` value and returns the inner message XML. */
   decrypt(encrypt: string): string {
+    try {
+      return UTF8.decode(this.decryptBytes(encrypt));
+    } catch (err) {
+      if (err instanceof WechatProtocolError) throw err;
+      throw new WechatProtocolError('WECHAT_BAD_XML', 'decrypted message is not valid UTF-8', { cause: err });
+    }
+  }
+
+  /**
+   * decrypt() without the decoding: the inner message's bytes (a view into the decrypted block),
+   * for scanXmlBytes, which refuses them unless they are UTF-8.
+   */
+  decryptBytes(encrypt: string): Buffer {
     const cipherText = typeof encrypt === 'string' && encrypt.length > 0 ? decodeBase64Strict(encrypt) : undefined;
     if (!cipherText) throw new WechatProtocolError('WECHAT_BAD_BASE64', 'Encrypt is not valid base64');
     if (cipherText.length % BLOCK !== 0) {
@@ -87,11 +100,7 @@ export class WechatCrypto {
     if (!bytesEqual(receivedAppId, this.appIdBytes)) {
       throw new WechatProtocolError('WECHAT_BAD_APPID', 'message was encrypted for another AppID');
     }
-    try {
-      return UTF8.decode(plain.subarray(HEADER_LEN, msgEnd));
-    } catch (err) {
-      throw new WechatProtocolError('WECHAT_BAD_XML', 'decrypted message is not valid UTF-8', { cause: err });
-    }
+    return plain.subarray(HEADER_LEN, msgEnd);
   }
 
   /** Encrypts a message; `random` is only for reproducing test vectors. */

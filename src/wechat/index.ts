@@ -1,7 +1,7 @@
 export { WechatProtocolError, isWechatProtocolError, type WechatProtocolErrorCode } from './errors.js';
 export { sha1Signature, checkSignature, safeEqual } from './signature.js';
 export { WechatCrypto, type WechatCryptoOptions } from './crypto.js';
-export { scanXml, DEFAULT_MAX_XML_BYTES, type ScanXmlOptions } from './xml.js';
+export { scanXml, scanXmlBytes, DEFAULT_MAX_XML_BYTES, type ScanXmlOptions } from './xml.js';
 export { cdata } from './xml-write.js';
 export {
   parseMessage,

@@ -58,6 +58,10 @@ describe('webhook under hostile input', () => {
     { name: 'missing required fields', status: 400, code: 'WECHAT_BAD_XML', send: () => post('<xml><Content>hi</Content></xml>') },
     { name: 'truncated base64', status: 400, code: 'WECHAT_BAD_BASE64', send: () => aesPost(forge(w.config.wechat.aesKey, Buffer.from(TEXT), Buffer.byteLength(TEXT), w.config.wechat.appId).slice(0, -7)) },
     { name: 'msg_len overflow', status: 400, code: 'WECHAT_BAD_LENGTH', send: () => aesPost(forge(w.config.wechat.aesKey, Buffer.from(TEXT), 0xfffffff0, w.config.wechat.appId)) },
+    { name: 'invalid UTF-8 inside the encrypted message', status: 400, code: 'WECHAT_BAD_XML', send: () => {
+      const msg = Buffer.concat([Buffer.from(TEXT.slice(0, 100)), Buffer.from([0xe4, 0xb8]), Buffer.from(TEXT.slice(100))]);
+      return aesPost(forge(w.config.wechat.aesKey, msg, msg.length, w.config.wechat.appId));
+    } },
     { name: 'wrong AppID', status: 400, code: 'WECHAT_BAD_APPID', send: () => aesPost(forge(w.config.wechat.aesKey, Buffer.from(TEXT), Buffer.byteLength(TEXT), 'wx_not_ours_123456')) },
     { name: 'wrong msg_signature', status: 401, code: 'WECHAT_BAD_SIGNATURE', send: async () => {
       const ts = now();
@@ -76,6 +80,12 @@ describe('webhook under hostile input', () => {
       expect(ok.type === 'text' && ok.text).to.equal('你说：还在吗');
     });
   }
+
+  it('a body with a UTF-8 byte order mark and Chinese text is read as the message', async () => {
+    const res = await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT.replace('<![CDATA[hi]]>', '<![CDATA[你好]]>').replace('<MsgId>1<', '<MsgId>2<'))]));
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain('<Content><![CDATA[你说：你好]]></Content>');
+  });
 
   it('a well-formed forged layout with the right AppID is accepted (the forgery helper is sound)', async () => {
     const res = await aesPost(forge(w.config.wechat.aesKey, Buffer.from(TEXT), Buffer.byteLength(TEXT), w.config.wechat.appId));

@@ -53,6 +53,7 @@ describe('wechat/crypto', () => {
       const expected = rawEncrypt(plain);
       expect(c.encrypt(msg, prefix), `message ${n}`).to.equal(expected);
       expect(c.decrypt(expected), `message ${n}`).to.equal(msg);
+      expect(c.decryptBytes(expected).equals(Buffer.from(msg)), `bytes of message ${n}`).to.equal(true);
       // A fresh-random encryption decrypts back too, by this object and by a new one.
       const fresh = c.encrypt(msg);
       expect(c.decrypt(fresh)).to.equal(msg);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { scanXml, WechatProtocolError } from '../../src/wechat/index.js';
+import { scanXml, scanXmlBytes, WechatProtocolError } from '../../src/wechat/index.js';
 import { fixture, inboundSamples } from './vectors.js';
 
 function expectBadXml(xml: string, opts?: { maxBytes?: number }): void {
@@ -32,11 +32,72 @@ describe('wechat/xml scanXml', () => {
     });
   });
 
-  it('returns a prototype-free object', () => {
-    const f = scanXml(ok('<constructor>x</constructor>'));
-    expect(Object.getPrototypeOf(f)).to.equal(null);
+  it('returns an object that inherits nothing', () => {
+    const f = scanXml(ok('<constructor>x</constructor><__proto__>y</__proto__>'));
+    // Its prototype is an empty object with no prototype of its own (fast properties; see Fields).
+    const proto = Object.getPrototypeOf(f) as object;
+    expect(Reflect.ownKeys(proto)).to.deep.equal([]);
+    expect(Object.getPrototypeOf(proto)).to.equal(null);
     expect(f.constructor).to.equal('x');
-    expect(scanXml(ok('')).toString).to.equal(undefined);
+    expect(Object.keys(f)).to.deep.equal(['ToUserName', 'constructor', '__proto__']);
+    expect(f.__proto__).to.equal('y');
+    expect(Object.getPrototypeOf(f)).to.equal(proto);
+    const empty = scanXml(ok(''));
+    expect(empty.toString).to.equal(undefined);
+    expect('hasOwnProperty' in empty).to.equal(false);
+  });
+
+  describe('scanXmlBytes', () => {
+    const bytes = (s: string) => Buffer.from(s, 'utf8');
+
+    it('gives the same fields as scanXml for every sample and fixture', () => {
+      for (const [name, xml] of Object.entries(inboundSamples())) {
+        expect(scanXmlBytes(bytes(xml)), name).to.deep.equal(scanXml(xml));
+      }
+      for (const file of ['event-scancode-push.xml', 'event-pic-sysphoto.xml', 'event-location-select.xml']) {
+        expect(scanXmlBytes(bytes(fixture(file))), file).to.deep.equal(scanXml(fixture(file)));
+      }
+    });
+
+    it('decodes non-ASCII values as UTF-8, in CDATA, text and names around them', () => {
+      const f = scanXmlBytes(bytes(ok('<C><![CDATA[中文 😀 é]]></C><T>平安 &amp; 三明</T><M><![CDATA[a]]>中<![CDATA[b]]></M>')));
+      expect(f.C).to.equal('中文 😀 é');
+      expect(f.T).to.equal('平安 & 三明');
+      expect(f.M).to.equal('a中b');
+    });
+
+    it('reads a Uint8Array that is not a Buffer, and a view into a larger buffer', () => {
+      const xml = ok('<A>1</A>');
+      expect(scanXmlBytes(new Uint8Array(bytes(xml)))).to.deep.equal({ ToUserName: 'a', A: '1' });
+      const padded = bytes(`junk${xml}junk`);
+      expect(scanXmlBytes(padded.subarray(4, padded.length - 4))).to.deep.equal({ ToUserName: 'a', A: '1' });
+    });
+
+    it('skips a UTF-8 byte order mark', () => {
+      expect(scanXmlBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes('<xml><A>1</A></xml>')]))).to.deep.equal({ A: '1' });
+    });
+
+    it('refuses bytes that are not UTF-8, anywhere', () => {
+      for (const bad of [[0xff], [0xc3], [0xe4, 0xb8], [0xed, 0xa0, 0x80], [0xc0, 0x80]]) {
+        const at = ok('<A>x</A>').indexOf('x');
+        const xml = ok('<A>x</A>');
+        const input = Buffer.concat([bytes(xml.slice(0, at)), Buffer.from(bad), bytes(xml.slice(at + 1))]);
+        expect(() => scanXmlBytes(input), JSON.stringify(bad)).to.throw(WechatProtocolError).with.property('code', 'WECHAT_BAD_XML');
+      }
+    });
+
+    it('counts the limit in bytes', () => {
+      const chinese = bytes(ok(`<A>${'中'.repeat(30)}</A>`));
+      expect(scanXmlBytes(chinese, { maxBytes: chinese.length }).A).to.have.length(30);
+      expect(() => scanXmlBytes(chinese, { maxBytes: chinese.length - 1 })).to.throw(WechatProtocolError);
+    });
+
+    it('refuses input cut anywhere', () => {
+      const xml = bytes(inboundSamples().text ?? '');
+      for (let end = 0; end < xml.length - 6; end += 1) {
+        expect(() => scanXmlBytes(xml.subarray(0, end)), String(end)).to.throw(WechatProtocolError);
+      }
+    });
   });
 
   it('accepts a leading xml declaration, a BOM and whitespace', () => {

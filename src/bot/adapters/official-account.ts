@@ -11,13 +11,14 @@ import type { AppConfig } from '../../config/index.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Metrics } from '../../platform/metrics.js';
 import { isLocalStore, type KeyValueStore, type LocalKeyValueStore } from '../../platform/stores.js';
-import { readRequestText } from '../../http/body.js';
+import { isUtf8 } from 'node:buffer';
+import { readRequestBody } from '../../http/body.js';
 import { errorBody, lazyRequestLog, logFailure, requestIdFrom, requestRecorder } from '../../http/middleware.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, badRequest } from '../../platform/errors.js';
 import { StringInterner, ownString } from '../../platform/strings.js';
 import { DeadlineQueue } from '../../platform/deadlines.js';
 import {
-  checkSignature, WechatCrypto, scanXml, parseMessage, dedupeKey, isEvent,
+  checkSignature, WechatCrypto, scanXmlBytes, parseMessage, dedupeKey, isEvent,
   renderReply, splitText, NO_REPLY, WechatProtocolError, type WechatClient, type WechatMessage, type Reply, type ReplyContext,
 } from '../../wechat/index.js';
 import type { Bot, BotReplyPart } from '../types.js';
@@ -145,23 +146,25 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   /** POST: the message in, the passive reply out (XML, or 'success'). */
   async function receive(req: IncomingMessage, q: Map<string, string>, logs: { log: Logger }): Promise<string> {
     const { timestamp, nonce } = verify(q);
-    const body = await readRequestText(req, wc.bodyLimitBytes);
+    const body = await readRequestBody(req, wc.bodyLimitBytes);
+    // Checked here as well as by the scanner, to answer it as what it is: not the XML's fault.
+    if (!isUtf8(body)) throw badRequest('BAD_ENCODING', '请求必须是 UTF-8 编码');
     const aes = q.get('encrypt_type') === 'aes';
     let message: WechatMessage;
     try {
       let xml = body;
       if (aes) {
         if (!crypto) throw new AppError('WECHAT_AES_NOT_CONFIGURED', 400, '未配置消息加密');
-        const encrypt = scanXml(body, { maxBytes: wc.bodyLimitBytes }).Encrypt;
+        const encrypt = scanXmlBytes(body, { maxBytes: wc.bodyLimitBytes }).Encrypt;
         if (!encrypt) throw new WechatProtocolError('WECHAT_BAD_XML', 'missing Encrypt');
         if (!crypto.checkMsgSignature(timestamp, nonce, encrypt, q.get('msg_signature') ?? '')) {
           throw new WechatProtocolError('WECHAT_BAD_SIGNATURE', 'msg_signature mismatch');
         }
-        xml = crypto.decrypt(encrypt);
+        xml = crypto.decryptBytes(encrypt);
       } else if (wc.requireEncryption) {
         throw new AppError('WECHAT_ENCRYPTION_REQUIRED', 400, '本公众号仅接受安全模式消息');
       }
-      message = parseMessage(scanXml(xml, { maxBytes: wc.bodyLimitBytes }));
+      message = parseMessage(scanXmlBytes(xml, { maxBytes: wc.bodyLimitBytes }));
     } catch (err) {
       if (err instanceof WechatProtocolError) throw protocolError(err);
       throw err;
