@@ -1,3 +1,4 @@
+import { ownString } from './strings.js';
 import { pino, destination, stdTimeFunctions, symbols, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
 
 export type { Logger };
@@ -123,10 +124,18 @@ export type AccessLine = (f: AccessFields) => void;
 
 // The logger's own state, through the symbols pino exports for integrations (pino.symbols).
 const { chindingsSym, streamSym, timeSym, needsMetadataGsym } = symbols;
-const PLAIN_JSON_STRING = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
-
+/**
+ * `s` as a JSON string. Printable ASCII other than `"` and `\\` is written as it is; anything else
+ * goes through JSON.stringify. A character loop rather than a regular expression: the request id
+ * is checked on every access line, and a regular expression test there went through V8's runtime
+ * (a fifth of the line's cost in a micro-bench).
+ */
 function jsonString(s: string): string {
-  return PLAIN_JSON_STRING.test(s) ? `"${s}"` : JSON.stringify(s);
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(s);
+  }
+  return `"${s}"`;
 }
 
 /**
@@ -160,7 +169,7 @@ export function accessLine(logger: Logger): AccessLine {
   const bindings = internals[chindingsSym] as string;
   const time = internals[timeSym] as () => string;
   const epoch = time === stdTimeFunctions.epochTime;
-  const afterTime = `${bindings},"reqId":`;
+  const afterTime = ownString(`${bindings},"reqId":`);
   let lastNow = -1;
   let timeText = '';
   let method: string | undefined;
@@ -175,14 +184,14 @@ export function accessLine(logger: Logger): AccessLine {
       const now = Date.now();
       if (now !== lastNow) {
         lastNow = now;
-        timeText = `,"time":${now}`;
+        timeText = ownString(`,"time":${now}`);
       }
     }
     if (f.method !== method || f.route !== route || f.status !== status) {
       method = f.method;
       route = f.route;
       status = f.status;
-      middle = `,"method":${jsonString(method)},"route":${jsonString(route)},"status":${status},"ms":`;
+      middle = ownString(`,"method":${jsonString(method)},"route":${jsonString(route)},"status":${status},"ms":`);
     }
     stream.write(`{"level":30${timeText}${afterTime}${jsonString(f.reqId)}${middle}${msText(f.ms)},"msg":"request"}\n`);
   };
