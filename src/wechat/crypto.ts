@@ -7,6 +7,7 @@ import {
   type Decipher,
 } from 'node:crypto';
 import { WechatProtocolError } from './errors.js';
+import { isAscii, utf8Bytes, type ByteString } from './byte-string.js';
 import { safeEqual, sha1Signature } from './signature.js';
 import { cdata, escapeText } from './xml-write.js';
 
@@ -105,15 +106,24 @@ export class WechatCrypto {
 
   /** Encrypts a message; `random` is only for reproducing test vectors. */
   encrypt(xml: string, random?: Buffer): string {
+    return this.seal(xml, 'utf8', random);
+  }
+
+  /** encrypt() for a message already held as its UTF-8 bytes (a ByteString: one byte a character). */
+  encryptBytes(xml: ByteString, random?: Buffer): string {
+    return this.seal(xml, 'latin1', random);
+  }
+
+  private seal(xml: string, encoding: 'utf8' | 'latin1', random: Buffer | undefined): string {
     if (random && random.length !== RANDOM_LEN) throw new RangeError('random prefix must be 16 bytes');
-    const msgLen = Buffer.byteLength(xml, 'utf8');
+    const msgLen = encoding === 'latin1' ? xml.length : Buffer.byteLength(xml, 'utf8');
     const contentLen = HEADER_LEN + msgLen + this.appIdBytes.length;
     const pad = BLOCK - (contentLen % BLOCK);
     const plain = Buffer.allocUnsafe(contentLen + pad);
     if (random) random.copy(plain, 0);
     else randomPool.fill(plain, RANDOM_LEN);
     plain.writeUInt32BE(msgLen, RANDOM_LEN);
-    plain.write(xml, HEADER_LEN, 'utf8');
+    plain.write(xml, HEADER_LEN, encoding);
     this.appIdBytes.copy(plain, HEADER_LEN + msgLen);
     plain.fill(pad, contentLen);
     return this.encryptor.run(plain).toString('base64');
@@ -133,7 +143,19 @@ export class WechatCrypto {
    * mode. Layout (newlines included) matches wechatpy so its vector is byte-exact.
    */
   encryptReply(xml: string, timestamp: string, nonce: string, random?: Buffer): string {
-    const encrypt = this.encrypt(xml, random);
+    return this.envelope(this.encrypt(xml, random), timestamp, nonce);
+  }
+
+  /**
+   * encryptReply() for a reply held as its UTF-8 bytes, as a ByteString too: the envelope is base64
+   * and hex around the timestamp and nonce, so it is ASCII when they are (the webhook's are digits).
+   */
+  encryptReplyBytes(xml: ByteString, timestamp: string, nonce: string): ByteString {
+    const envelope = this.envelope(this.encryptBytes(xml), timestamp, nonce);
+    return isAscii(timestamp) && isAscii(nonce) ? (envelope as ByteString) : utf8Bytes(envelope);
+  }
+
+  private envelope(encrypt: string, timestamp: string, nonce: string): string {
     const signature = this.msgSignature(timestamp, nonce, encrypt);
     return (
       `<xml>\n<Encrypt>${cdata(encrypt)}</Encrypt>\n<MsgSignature>${cdata(signature)}</MsgSignature>\n` +

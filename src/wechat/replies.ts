@@ -1,3 +1,4 @@
+import { utf8Bytes, type ByteString } from './byte-string.js';
 import { cdata } from './xml-write.js';
 
 /**
@@ -43,38 +44,55 @@ export interface ReplyContext {
 export const NO_REPLY = 'success';
 export const MAX_NEWS_ARTICLES = 8;
 
-function opt(tag: string, value: string | undefined): string {
-  return value === undefined ? '' : `<${tag}>${cdata(value)}</${tag}>`;
+/** How a value is written into the XML: as it is (text), or as its UTF-8 bytes (utf8Bytes). */
+type Encode = (value: string) => string;
+const asText: Encode = (value) => value;
+
+function opt(tag: string, value: string | undefined, enc: Encode): string {
+  return value === undefined ? '' : `<${tag}>${cdata(enc(value))}</${tag}>`;
 }
 
-function head(ctx: ReplyContext, msgType: string): string {
+function head(ctx: ReplyContext, msgType: string, enc: Encode): string {
   return (
-    `<xml><ToUserName>${cdata(ctx.toUser)}</ToUserName><FromUserName>${cdata(ctx.fromUser)}</FromUserName>` +
+    `<xml><ToUserName>${cdata(enc(ctx.toUser))}</ToUserName><FromUserName>${cdata(enc(ctx.fromUser))}</FromUserName>` +
     `<CreateTime>${Math.floor(ctx.createTime)}</CreateTime><MsgType>${cdata(msgType)}</MsgType>`
   );
 }
 
 /** Renders a reply to the response body; an empty news list renders as no reply. */
 export function renderReply(reply: Reply, ctx: ReplyContext): string {
+  return render(reply, ctx, asText);
+}
+
+/**
+ * renderReply's XML as its UTF-8 bytes (see ByteString): what the webhook writes. Only the values
+ * are encoded; the envelope is ASCII, and `]]>` is the same three bytes in UTF-8, so CDATA is split
+ * around it exactly as in the text.
+ */
+export function renderReplyBytes(reply: Reply, ctx: ReplyContext): ByteString {
+  return render(reply, ctx, utf8Bytes) as ByteString;
+}
+
+function render(reply: Reply, ctx: ReplyContext, enc: Encode): string {
   switch (reply.type) {
     case 'none':
       return NO_REPLY;
     case 'text':
-      return `${head(ctx, 'text')}<Content>${cdata(reply.content)}</Content></xml>`;
+      return `${head(ctx, 'text', enc)}<Content>${cdata(enc(reply.content))}</Content></xml>`;
     case 'image':
-      return `${head(ctx, 'image')}<Image><MediaId>${cdata(reply.mediaId)}</MediaId></Image></xml>`;
+      return `${head(ctx, 'image', enc)}<Image><MediaId>${cdata(enc(reply.mediaId))}</MediaId></Image></xml>`;
     case 'voice':
-      return `${head(ctx, 'voice')}<Voice><MediaId>${cdata(reply.mediaId)}</MediaId></Voice></xml>`;
+      return `${head(ctx, 'voice', enc)}<Voice><MediaId>${cdata(enc(reply.mediaId))}</MediaId></Voice></xml>`;
     case 'video':
       return (
-        `${head(ctx, 'video')}<Video><MediaId>${cdata(reply.mediaId)}</MediaId>` +
-        `${opt('Title', reply.title)}${opt('Description', reply.description)}</Video></xml>`
+        `${head(ctx, 'video', enc)}<Video><MediaId>${cdata(enc(reply.mediaId))}</MediaId>` +
+        `${opt('Title', reply.title, enc)}${opt('Description', reply.description, enc)}</Video></xml>`
       );
     case 'music':
       return (
-        `${head(ctx, 'music')}<Music>${opt('Title', reply.title)}${opt('Description', reply.description)}` +
-        `${opt('MusicUrl', reply.musicUrl)}${opt('HQMusicUrl', reply.hqMusicUrl)}` +
-        `<ThumbMediaId>${cdata(reply.thumbMediaId)}</ThumbMediaId></Music></xml>`
+        `${head(ctx, 'music', enc)}<Music>${opt('Title', reply.title, enc)}${opt('Description', reply.description, enc)}` +
+        `${opt('MusicUrl', reply.musicUrl, enc)}${opt('HQMusicUrl', reply.hqMusicUrl, enc)}` +
+        `<ThumbMediaId>${cdata(enc(reply.thumbMediaId))}</ThumbMediaId></Music></xml>`
       );
     case 'news': {
       // WeChat silently drops extra articles; truncating here keeps ArticleCount honest.
@@ -84,15 +102,15 @@ export function renderReply(reply: Reply, ctx: ReplyContext): string {
       let items = '';
       for (const a of articles) {
         items +=
-          `<item><Title>${cdata(a.title)}</Title>${opt('Description', a.description)}` +
-          `${opt('PicUrl', a.picUrl)}${opt('Url', a.url)}</item>`;
+          `<item><Title>${cdata(enc(a.title))}</Title>${opt('Description', a.description, enc)}` +
+          `${opt('PicUrl', a.picUrl, enc)}${opt('Url', a.url, enc)}</item>`;
       }
-      return `${head(ctx, 'news')}<ArticleCount>${articles.length}</ArticleCount><Articles>${items}</Articles></xml>`;
+      return `${head(ctx, 'news', enc)}<ArticleCount>${articles.length}</ArticleCount><Articles>${items}</Articles></xml>`;
     }
     case 'transfer_customer_service':
       return reply.kfAccount === undefined
-        ? `${head(ctx, 'transfer_customer_service')}</xml>`
-        : `${head(ctx, 'transfer_customer_service')}<TransInfo><KfAccount>${cdata(reply.kfAccount)}</KfAccount></TransInfo></xml>`;
+        ? `${head(ctx, 'transfer_customer_service', enc)}</xml>`
+        : `${head(ctx, 'transfer_customer_service', enc)}<TransInfo><KfAccount>${cdata(enc(reply.kfAccount))}</KfAccount></TransInfo></xml>`;
   }
 }
 

@@ -64,6 +64,23 @@ describe('webhook protocol (/wechat)', () => {
       expect(reply.raw).to.contain('<ToUserName><![CDATA[o_plain]]></ToUserName>');
       expect(reply.raw).to.match(/<CreateTime>\d{10}<\/CreateTime>/);
     });
+    it("sends the reply as its UTF-8 bytes, with their length as Content-Length", async () => {
+      const body = '<xml><ToUserName><![CDATA[gh_x]]></ToUserName><FromUserName><![CDATA[o_bytes]]></FromUserName><CreateTime>1700000000</CreateTime>' +
+        '<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[平安😀]]></Content><MsgId>77</MsgId></xml>';
+      const res = await request(w.app.callback()).post(`/wechat?${signedQuery(w.config.wechat.token)}`).set('content-type', 'text/xml').send(body)
+        .buffer(true).parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      const bytes = res.body as Buffer;
+      expect(res.status).to.equal(200);
+      expect(res.headers['content-type']).to.equal('application/xml; charset=utf-8');
+      expect(Number(res.headers['content-length'])).to.equal(bytes.length);
+      const xml = bytes.toString('utf8');
+      expect(Buffer.from(xml, 'utf8').equals(bytes)).to.equal(true);
+      expect(xml).to.contain('<Content><![CDATA[你说：平安😀]]></Content>').and.to.contain('<ToUserName><![CDATA[o_bytes]]></ToUserName>');
+    });
     it('keeps the MsgId as a string beyond 2^53', async () => {
       await w.client('o_id').text('hi', '9007199254740993123');
       expect(calls[0]?.msgId).to.equal('9007199254740993123');

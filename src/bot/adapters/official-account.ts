@@ -18,8 +18,9 @@ import { AppError, badRequest } from '../../platform/errors.js';
 import { StringInterner, ownString } from '../../platform/strings.js';
 import { DeadlineQueue } from '../../platform/deadlines.js';
 import {
-  checkSignature, WechatCrypto, scanXmlBytes, parseMessage, dedupeKey, isEvent,
-  renderReply, splitText, NO_REPLY, WechatProtocolError, type WechatClient, type WechatMessage, type Reply, type ReplyContext,
+  checkSignature, WechatCrypto, scanXmlBytes, parseMessage, utf8Bytes, dedupeKey, isEvent,
+  renderReplyBytes, splitText, NO_REPLY, WechatProtocolError, type ByteString, type WechatClient, type WechatMessage, type Reply,
+  type ReplyContext,
 } from '../../wechat/index.js';
 import type { Bot, BotReplyPart } from '../types.js';
 import { toBotInput } from './wechat-input.js';
@@ -108,7 +109,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   const wc = config.wechat;
   const crypto = wc.aesKey ? new WechatCrypto({ token: wc.token, encodingAESKey: wc.aesKey, appId: wc.appId }) : undefined;
   // Retries that arrive while the first delivery is still being handled wait on the same promise.
-  const inFlight = new Map<string, Promise<string>>();
+  const inFlight = new Map<string, Promise<ByteString>>();
   const local = isLocalStore(dedupe) ? dedupe : undefined;
   // The 5-second rule: one timer for every message's reply budget (see DeadlineQueue).
   const budgets = new DeadlineQueue(wc.replyBudgetMs);
@@ -144,7 +145,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   }
 
   /** POST: the message in, the passive reply out (XML, or 'success'). */
-  async function receive(req: IncomingMessage, q: Map<string, string>, logs: { log: Logger }): Promise<string> {
+  async function receive(req: IncomingMessage, q: Map<string, string>, logs: { log: Logger }): Promise<ByteString> {
     const { timestamp, nonce } = verify(q);
     const body = await readRequestBody(req, wc.bodyLimitBytes);
     // Checked here as well as by the scanner, to answer it as what it is: not the XML's fault.
@@ -174,14 +175,20 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     const plain = await answerOnce(message, logs);
     // The reply is encrypted exactly when the request was (crypto exists: checked above).
     if (plain === NO_REPLY || !aes || !crypto) return plain;
-    return crypto.encryptReply(plain, String(Math.floor(Date.now() / 1000)), String(Math.floor(Math.random() * 1e10)));
+    return crypto.encryptReplyBytes(plain, String(Math.floor(Date.now() / 1000)), String(Math.floor(Math.random() * 1e10)));
   }
 
-  function send(res: ServerResponse, reqId: string, status: number, type: string, body: string, head: boolean): void {
+  /** Sends text (JSON errors, the echoed echostr) as UTF-8, or bytes (a ByteString) as they are. */
+  function send(res: ServerResponse, reqId: string, status: number, type: string, body: string | { bytes: ByteString }, head: boolean): void {
+    const bytes = typeof body === 'string' ? undefined : body.bytes;
+    const length = bytes === undefined ? Buffer.byteLength(body as string) : bytes.length;
     // One writeHead with every header and no setHeader before it: node then takes the headers
     // object as it is instead of merging it into a header map one setHeader at a time.
-    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'X-Request-Id': reqId });
-    res.end(head ? undefined : body);
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': length, 'X-Request-Id': reqId });
+    if (head) res.end();
+    else if (bytes === undefined) res.end(body as string);
+    // Node puts the headers and a latin1 body into one string and writes it with one copy.
+    else res.end(bytes, 'latin1');
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse, reqId: string): Promise<void> {
@@ -194,7 +201,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       const q = parseQuery(qAt < 0 ? '' : url.slice(qAt + 1));
       if (method === 'POST') {
         const reply = await receive(req, q, logs);
-        send(res, reqId, 200, reply === NO_REPLY ? 'text/plain; charset=utf-8' : 'application/xml; charset=utf-8', reply, false);
+        send(res, reqId, 200, reply === NO_REPLY ? 'text/plain; charset=utf-8' : 'application/xml; charset=utf-8', { bytes: reply }, false);
       } else if (method === 'GET' || method === 'HEAD') {
         verify(q);
         send(res, reqId, 200, 'text/plain; charset=utf-8', q.get('echostr') ?? '', method === 'HEAD');
@@ -221,7 +228,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
    * Runs the engine exactly once per message key; retries get the same passive reply. A retry
    * that comes while the first delivery is being looked up or answered waits on its promise.
    */
-  function answerOnce(message: WechatMessage, logs: { log: Logger }): Promise<string> {
+  function answerOnce(message: WechatMessage, logs: { log: Logger }): Promise<ByteString> {
     const key = `wx:${wc.appId}:${dedupeKey(message)}`;
     const pending = inFlight.get(key);
     if (pending) return pending;
@@ -239,7 +246,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
    * answer's promise is registered as in flight before anything can settle it (a then callback
    * never runs at once), and unregistered when it settles, either way.
    */
-  function localStoredOrAnswered(store: LocalKeyValueStore<StoredReply>, key: string, message: WechatMessage, logs: { log: Logger }): Promise<string> {
+  function localStoredOrAnswered(store: LocalKeyValueStore<StoredReply>, key: string, message: WechatMessage, logs: { log: Logger }): Promise<ByteString> {
     let stored: StoredReply | undefined;
     try {
       stored = store.peek(key);
@@ -271,7 +278,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
    * message: answering 'success' would stop WeChat's retries and the citizen's message would be
    * lost, where a retry answered twice is only a repeated reply.
    */
-  async function storedOrAnswered(key: string, message: WechatMessage, logs: { log: Logger }): Promise<string> {
+  async function storedOrAnswered(key: string, message: WechatMessage, logs: { log: Logger }): Promise<ByteString> {
     try {
       let stored: StoredReply | undefined;
       try {
@@ -399,16 +406,16 @@ function flatten(parts: BotReplyPart[]): BotReplyPart[] {
   return out;
 }
 
-/** The passive reply a stored answer stands for: 'success' as it is, a reply part rendered. */
-function passiveXml(stored: StoredReply): string {
-  return 'body' in stored ? stored.body : renderPart(stored.part, stored);
+/** The passive reply a stored answer stands for ('success' as it is, a reply part rendered), as UTF-8 bytes. */
+function passiveXml(stored: StoredReply): ByteString {
+  return 'body' in stored ? utf8Bytes(stored.body) : renderPart(stored.part, stored);
 }
 
-function renderPart(part: BotReplyPart, to: Readonly<ReplyContext>): string {
+function renderPart(part: BotReplyPart, to: Readonly<ReplyContext>): ByteString {
   const reply: Reply = part.type === 'text'
     ? { type: 'text', content: part.text }
     : part.type === 'news'
       ? { type: 'news', articles: part.articles }
       : { type: 'transfer_customer_service' };
-  return renderReply(reply, to);
+  return renderReplyBytes(reply, to);
 }
