@@ -184,6 +184,38 @@ describe('webhook protocol (/wechat)', () => {
       expect(Date.now() - started).to.be.below(1200); // budget 200 ms; the handler takes 1500 ms
       expect(await customMessagesTo(w.fakeWechat, 'o_slow', 1)).to.deep.equal(['慢回答']);
     });
+    it('events with nothing for the engine get success at once, concurrent retries too, and no handler call', async () => {
+      const c = w.client('o_template');
+      const xml = c.messageXml({ MsgType: 'event', Event: 'TEMPLATESENDJOBFINISH', MsgID: c.nextMsgId(), Status: 'success' });
+      const replies = await Promise.all([c.send(xml), c.send(xml), c.send(xml)]);
+      expect(replies.map((r) => r.type)).to.deep.equal(['none', 'none', 'none']);
+      expect((await c.send(xml)).type).to.equal('none');
+      expect(calls.filter((x) => x.citizen.id === 'o_template')).to.have.length(0);
+      // The same key answered again later is still served (nothing was left waiting).
+      const text = await c.text('after');
+      expect(text.type === 'text' && text.text).to.equal('你说：after');
+    });
+    it('a handler that throws before returning a promise fails like one that rejects: success, an apology, once', async () => {
+      let called = 0;
+      const sync = await createWebhookApp({
+        handle(): Promise<BotReply> {
+          called += 1;
+          throw new Error('thrown before any promise');
+        },
+      });
+      try {
+        const c = sync.client('o_sync_boom');
+        const xml = c.messageXml({ MsgType: 'text', Content: 'x', MsgId: c.nextMsgId() });
+        const replies = await Promise.all([c.send(xml), c.send(xml)]);
+        expect(replies.map((r) => [r.status, r.type])).to.deep.equal([[200, 'none'], [200, 'none']]);
+        const [apology] = await customMessagesTo(sync.fakeWechat, 'o_sync_boom', 1);
+        expect(apology).to.contain('抱歉');
+        expect((await c.send(xml)).type).to.equal('none');
+        expect(called).to.equal(1);
+      } finally {
+        await sync.close();
+      }
+    });
     it('a handler that throws yields success and an apology to the citizen', async () => {
       const reply = await w.client('o_boom').text('boom');
       expect(reply.type).to.equal('none');

@@ -22,7 +22,7 @@ import {
   renderReplyBytes, splitText, NO_REPLY, WechatProtocolError, type ByteString, type WechatClient, type WechatMessage, type Reply,
   type ReplyContext,
 } from '../../wechat/index.js';
-import type { Bot, BotReplyPart } from '../types.js';
+import type { Bot, BotReply, BotReplyPart } from '../types.js';
 import { toBotInput } from './wechat-input.js';
 import { deliverLater } from './customer-service.js';
 
@@ -144,14 +144,10 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     return { timestamp, nonce };
   }
 
-  /** POST: the message in, the passive reply out (XML, or 'success'). */
-  async function receive(req: IncomingMessage, q: Map<string, string>, logs: { log: Logger }): Promise<ByteString> {
-    const { timestamp, nonce } = verify(q);
-    const body = await readRequestBody(req, wc.bodyLimitBytes);
+  /** A POST's body as the message it carries: decrypted (safe mode) and parsed. */
+  function readMessage(body: Buffer, q: Map<string, string>, aes: boolean, timestamp: string, nonce: string): WechatMessage {
     // Checked here as well as by the scanner, to answer it as what it is: not the XML's fault.
     if (!isUtf8(body)) throw badRequest('BAD_ENCODING', '请求必须是 UTF-8 编码');
-    const aes = q.get('encrypt_type') === 'aes';
-    let message: WechatMessage;
     try {
       let xml = body;
       if (aes) {
@@ -165,63 +161,83 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       } else if (wc.requireEncryption) {
         throw new AppError('WECHAT_ENCRYPTION_REQUIRED', 400, '本公众号仅接受安全模式消息');
       }
-      message = parseMessage(scanXmlBytes(xml, { maxBytes: wc.bodyLimitBytes }));
+      return parseMessage(scanXmlBytes(xml, { maxBytes: wc.bodyLimitBytes }));
     } catch (err) {
       if (err instanceof WechatProtocolError) throw protocolError(err);
       throw err;
     }
-    metrics.wechatMessages.inc({ kind: message.kind, mode: aes ? 'aes' : 'plain' });
-
-    const plain = await answerOnce(message, logs);
-    // The reply is encrypted exactly when the request was (crypto exists: checked above).
-    if (plain === NO_REPLY || !aes || !crypto) return plain;
-    return crypto.encryptReplyBytes(plain, String(Math.floor(Date.now() / 1000)), String(Math.floor(Math.random() * 1e10)));
   }
 
-  /** Sends text (JSON errors, the echoed echostr) as UTF-8, or bytes (a ByteString) as they are. */
-  function send(res: ServerResponse, reqId: string, status: number, type: string, body: string | { bytes: ByteString }, head: boolean): void {
-    const bytes = typeof body === 'string' ? undefined : body.bytes;
-    const length = bytes === undefined ? Buffer.byteLength(body as string) : bytes.length;
+  /** Text (JSON errors, the echoed echostr) as UTF-8. */
+  function sendText(res: ServerResponse, reqId: string, status: number, type: string, body: string, head: boolean): void {
     // One writeHead with every header and no setHeader before it: node then takes the headers
     // object as it is instead of merging it into a header map one setHeader at a time.
-    res.writeHead(status, { 'Content-Type': type, 'Content-Length': length, 'X-Request-Id': reqId });
-    if (head) res.end();
-    else if (bytes === undefined) res.end(body as string);
-    // Node puts the headers and a latin1 body into one string and writes it with one copy.
-    else res.end(bytes, 'latin1');
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'X-Request-Id': reqId });
+    res.end(head ? undefined : body);
   }
 
+  /** A passive reply, already UTF-8 bytes: node puts the headers and a latin1 body into one string and writes it with one copy. */
+  function sendBytes(res: ServerResponse, reqId: string, type: string, body: ByteString): void {
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'X-Request-Id': reqId });
+    res.end(body, 'latin1');
+  }
+
+  /**
+   * One request, answered whatever happens: it never rejects (handle() does not wait on it). A
+   * POST is two awaits, the body and the answer: each await is a promise job per message, so the
+   * message path is written out here rather than as nested async functions.
+   */
   async function serve(req: IncomingMessage, res: ServerResponse, reqId: string): Promise<void> {
     const started = performance.now();
     const logs = lazyRequestLog(logger, reqId);
     const method = req.method ?? 'GET';
     try {
-      const url = req.url ?? '';
-      const qAt = url.indexOf('?');
-      const q = parseQuery(qAt < 0 ? '' : url.slice(qAt + 1));
-      if (method === 'POST') {
-        const reply = await receive(req, q, logs);
-        send(res, reqId, 200, reply === NO_REPLY ? 'text/plain; charset=utf-8' : 'application/xml; charset=utf-8', { bytes: reply }, false);
-      } else if (method === 'GET' || method === 'HEAD') {
-        verify(q);
-        send(res, reqId, 200, 'text/plain; charset=utf-8', q.get('echostr') ?? '', method === 'HEAD');
-      } else {
-        res.setHeader('Allow', ALLOW);
-        if (method === 'OPTIONS') send(res, reqId, 200, 'text/plain; charset=utf-8', ALLOW, false);
-        else throw new AppError('METHOD_NOT_ALLOWED', 405, '不支持的请求方法');
+      try {
+        const url = req.url ?? '';
+        const qAt = url.indexOf('?');
+        const q = parseQuery(qAt < 0 ? '' : url.slice(qAt + 1));
+        if (method === 'POST') {
+          const { timestamp, nonce } = verify(q);
+          const body = await readRequestBody(req, wc.bodyLimitBytes);
+          const aes = q.get('encrypt_type') === 'aes';
+          const message = readMessage(body, q, aes, timestamp, nonce);
+          metrics.wechatMessages.inc({ kind: message.kind, mode: aes ? 'aes' : 'plain' });
+          const plain = await answerOnce(message, logs);
+          // Encrypted exactly when the request was (readMessage refused aes without crypto).
+          const reply = plain === NO_REPLY || !aes || !crypto
+            ? plain
+            : crypto.encryptReplyBytes(plain, String(Math.floor(Date.now() / 1000)), String(Math.floor(Math.random() * 1e10)));
+          sendBytes(res, reqId, reply === NO_REPLY ? 'text/plain; charset=utf-8' : 'application/xml; charset=utf-8', reply);
+        } else if (method === 'GET' || method === 'HEAD') {
+          verify(q);
+          sendText(res, reqId, 200, 'text/plain; charset=utf-8', q.get('echostr') ?? '', method === 'HEAD');
+        } else {
+          res.setHeader('Allow', ALLOW);
+          if (method === 'OPTIONS') sendText(res, reqId, 200, 'text/plain; charset=utf-8', ALLOW, false);
+          else throw new AppError('METHOD_NOT_ALLOWED', 405, '不支持的请求方法');
+        }
+      } catch (err) {
+        const appErr = logFailure(logs.log, err);
+        if (res.headersSent) {
+          res.destroy();
+        } else if (appErr.status >= 500) {
+          // WeChat would retry a 5xx and then tell the citizen the account is broken.
+          sendText(res, reqId, 200, 'text/plain; charset=utf-8', NO_REPLY, false);
+        } else {
+          sendText(res, reqId, appErr.status, 'application/json; charset=utf-8', JSON.stringify(errorBody(appErr)), method === 'HEAD');
+        }
       }
+      record({ reqId, method, route: PATH, status: res.statusCode, seconds: seconds(started) });
     } catch (err) {
-      const appErr = logFailure(logs.log, err);
-      if (res.headersSent) {
+      // The last line of defence: only a failure while refusing or recording comes here.
+      try {
+        logger.error({ err, reqId }, 'webhook: unhandled failure');
+        if (!res.headersSent) sendText(res, reqId, 200, 'text/plain; charset=utf-8', NO_REPLY, false);
+        else res.destroy();
+      } catch {
         res.destroy();
-      } else if (appErr.status >= 500) {
-        // WeChat would retry a 5xx and then tell the citizen the account is broken.
-        send(res, reqId, 200, 'text/plain; charset=utf-8', NO_REPLY, false);
-      } else {
-        send(res, reqId, appErr.status, 'application/json; charset=utf-8', JSON.stringify(errorBody(appErr)), method === 'HEAD');
       }
     }
-    record({ reqId, method, route: PATH, status: res.statusCode, seconds: seconds(started) });
   }
 
   /**
@@ -242,9 +258,10 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   }
 
   /**
-   * storedOrAnswered for an in-process store, without a promise for the lookup or the write. The
-   * answer's promise is registered as in flight before anything can settle it (a then callback
-   * never runs at once), and unregistered when it settles, either way.
+   * storedOrAnswered for an in-process store, with no promise for the lookup or the write and
+   * none between the engine's answer and the reply. The reply's promise is registered as in
+   * flight before the answer is asked for (it may come at once: a message with nothing for the
+   * engine), and unregistered when the answer comes.
    */
   function localStoredOrAnswered(store: LocalKeyValueStore<StoredReply>, key: string, message: WechatMessage, logs: { log: Logger }): Promise<ByteString> {
     let stored: StoredReply | undefined;
@@ -254,22 +271,31 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       readFailed(logs, err);
     }
     if (stored) return Promise.resolve(passiveXml(stored));
-    const run = answer(message, logs).then(
-      (passive) => {
+    let settle!: (reply: ByteString) => void;
+    let fail!: (err: unknown) => void;
+    const run = new Promise<ByteString>((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+    });
+    inFlight.set(key, run);
+    try {
+      answer(message, logs, (passive) => {
         inFlight.delete(key);
         try {
           store.put(key, passive, wc.dedupeTtlSeconds);
         } catch (err) {
           writeFailed(logs, err);
         }
-        return passiveXml(passive);
-      },
-      (err: unknown) => {
-        inFlight.delete(key);
-        throw err;
-      },
-    );
-    inFlight.set(key, run);
+        try {
+          settle(passiveXml(passive));
+        } catch (err) {
+          fail(err);
+        }
+      });
+    } catch (err) {
+      inFlight.delete(key);
+      fail(err);
+    }
     return run;
   }
 
@@ -287,7 +313,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
         readFailed(logs, err);
       }
       if (stored) return passiveXml(stored);
-      const passive = await answer(message, logs);
+      const passive = await new Promise<StoredReply>((resolve) => answer(message, logs, resolve));
       try {
         await dedupe.set(key, passive, wc.dedupeTtlSeconds);
       } catch (err) {
@@ -312,45 +338,59 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     }
   }
 
-  /** Resolves with the passive reply within the budget; anything later goes by customer service. */
-  function answer(message: WechatMessage, logs: { log: Logger }): Promise<StoredReply> {
+  /**
+   * Calls `done` exactly once with the passive reply: the engine's first part within the budget,
+   * or NOTHING (nothing for the engine in this message, the budget ran out, the engine failed;
+   * at once in the first case). Later answers and further parts go by customer service. `done`
+   * must not throw. A callback rather than a promise: the local path turns the answer into the
+   * reply in the same job as the engine's answer arrives.
+   */
+  function answer(message: WechatMessage, logs: { log: Logger }, done: (passive: StoredReply) => void): void {
     const input = toBotInput(message);
-    if (!input) return Promise.resolve(NOTHING);
+    if (!input) {
+      done(NOTHING);
+      return;
+    }
     const openid = message.fromUser;
     const started = performance.now();
-    return new Promise<StoredReply>((resolve) => {
-      let answered = false;
-      const budget = budgets.add(() => {
-        answered = true;
-        resolve(NOTHING);
-      });
-      bot.handle(input).then(
-        (reply) => {
-          budget.cancel();
-          const late = answered;
-          metrics.handlerDuration.observe({ outcome: late ? 'late' : 'replied' }, seconds(started));
-          const parts = flatten(reply.parts);
-          if (late) {
-            deliverLater(deps.client, openid, parts, logs);
-            return;
-          }
-          answered = true;
-          const [first, ...rest] = parts;
-          resolve(first ? addressed(first, message) : NOTHING);
-          if (rest.length) deliverLater(deps.client, openid, rest, logs);
-        },
-        (err: unknown) => {
-          budget.cancel();
-          metrics.handlerDuration.observe({ outcome: 'error' }, seconds(started));
-          logs.log.error({ err, kind: message.kind }, 'bot handler failed');
-          if (!answered) {
-            answered = true;
-            resolve(NOTHING);
-          }
-          deliverLater(deps.client, openid, [{ type: 'text', text: APOLOGY }], logs);
-        },
-      );
+    let answered = false;
+    const budget = budgets.add(() => {
+      answered = true;
+      done(NOTHING);
     });
+    let handled: Promise<BotReply>;
+    try {
+      handled = bot.handle(input);
+    } catch (err) {
+      // A handler that throws before it returns a promise fails like one that rejects.
+      handled = Promise.reject(err);
+    }
+    handled.then(
+      (reply) => {
+        budget.cancel();
+        const late = answered;
+        metrics.handlerDuration.observe({ outcome: late ? 'late' : 'replied' }, seconds(started));
+        const parts = flatten(reply.parts);
+        if (late) {
+          deliverLater(deps.client, openid, parts, logs);
+          return;
+        }
+        answered = true;
+        const [first, ...rest] = parts;
+        done(first ? addressed(first, message) : NOTHING);
+        if (rest.length) deliverLater(deps.client, openid, rest, logs);
+      },
+      (err: unknown) => {
+        budget.cancel();
+        metrics.handlerDuration.observe({ outcome: 'error' }, seconds(started));
+        logs.log.error({ err, kind: message.kind }, 'bot handler failed');
+        if (!answered) {
+          answered = true;
+          done(NOTHING);
+        }
+        deliverLater(deps.client, openid, [{ type: 'text', text: APOLOGY }], logs);
+      },
+    );
   }
 
   return {
@@ -365,13 +405,8 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       return Number.isNaN(next) || next === 63 /* ? */ || (next === 47 /* / */ && (url.length === PATH.length + 1 || url.charCodeAt(PATH.length + 1) === 63));
     },
     handle(req, res) {
-      const reqId = requestIdFrom(req.headers['x-request-id']);
-      serve(req, res, reqId).catch((err: unknown) => {
-        // serve() catches everything it can answer; this is the last line of defence.
-        logger.error({ err }, 'webhook: unhandled failure');
-        if (!res.headersSent) send(res, reqId, 200, 'text/plain; charset=utf-8', NO_REPLY, false);
-        else res.destroy();
-      });
+      // serve() never rejects: it answers every failure itself.
+      void serve(req, res, requestIdFrom(req.headers['x-request-id']));
     },
   };
 }
