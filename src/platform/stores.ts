@@ -241,6 +241,8 @@ export class FifoExpiringStore<V> extends InProcessStore<V> {
   private mask = 1023;
   private count = 0;
   private readonly hash: (key: string) => number;
+  private lastKey = '';
+  private lastHash = 0;
   private readonly timer: NodeJS.Timeout;
   private readonly now: () => number;
 
@@ -265,7 +267,7 @@ export class FifoExpiringStore<V> extends InProcessStore<V> {
 
   peek(key: string): V | undefined {
     const k = storedKey(key);
-    const h = this.hash(k);
+    const h = this.hashOf(k);
     const seq = this.find(k, h);
     if (seq < 0) return undefined;
     const block = this.blocks[seq >>> BLOCK_BITS]!;
@@ -282,7 +284,7 @@ export class FifoExpiringStore<V> extends InProcessStore<V> {
     const t = this.now();
     this.dropExpired(t, 2);
     const k = storedKey(key);
-    const h = this.hash(k);
+    const h = this.hashOf(k);
     const old = this.find(k, h);
     if (old >= 0) this.remove(old, h);
     let block = this.blocks[this.tail >>> BLOCK_BITS];
@@ -311,6 +313,18 @@ export class FifoExpiringStore<V> extends InProcessStore<V> {
     const seq = this.find(k, h);
     if (seq >= 0) this.remove(seq, h);
     return NOTHING_YET;
+  }
+
+  /**
+   * The key's hash, remembered for the last key: the webhook looks a message's key up and, once
+   * the engine has answered, stores it, with no other key in between unless messages overlap.
+   */
+  private hashOf(key: string): number {
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastHash = this.hash(key);
+    }
+    return this.lastHash;
   }
 
   /** Drops the expired entries at the front (at most `max`); returns how many slots it passed. */
