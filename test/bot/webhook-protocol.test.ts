@@ -216,6 +216,41 @@ describe('webhook protocol (/wechat)', () => {
         await sync.close();
       }
     });
+    it('a handler that answers with something unusable fails like one that rejects, and the process keeps serving', async () => {
+      let called = 0;
+      const broken = await createWebhookApp({
+        async handle(input): Promise<BotReply> {
+          called += 1;
+          if (input.kind === 'text' && input.text === 'fine') return { parts: [{ type: 'text', text: '好的' }] };
+          return undefined as unknown as BotReply;
+        },
+      });
+      try {
+        const c = broken.client('o_unusable');
+        const xml = c.messageXml({ MsgType: 'text', Content: 'x', MsgId: c.nextMsgId() });
+        const reply = await c.send(xml);
+        expect([reply.status, reply.type]).to.deep.equal([200, 'none']);
+        const [apology] = await customMessagesTo(broken.fakeWechat, 'o_unusable', 1);
+        expect(apology).to.contain('抱歉');
+        expect((await c.send(xml)).type).to.equal('none');
+        expect(called).to.equal(1);
+        const fine = await c.text('fine');
+        expect(fine.type === 'text' && fine.text).to.equal('好的');
+      } finally {
+        await broken.close();
+      }
+    });
+    it('a handler that returns its answer without a promise is answered as usual', async () => {
+      const plain = await createWebhookApp({
+        handle: ((input: BotInput) => ({ parts: [{ type: 'text', text: input.kind === 'text' ? `同步：${input.text}` : '' }] })) as unknown as Bot['handle'],
+      });
+      try {
+        const reply = await plain.client('o_sync_value').text('你好');
+        expect(reply.type === 'text' && reply.text).to.equal('同步：你好');
+      } finally {
+        await plain.close();
+      }
+    });
     it('a handler that throws yields success and an apology to the citizen', async () => {
       const reply = await w.client('o_boom').text('boom');
       expect(reply.type).to.equal('none');

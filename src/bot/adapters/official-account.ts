@@ -351,46 +351,73 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       done(NOTHING);
       return;
     }
-    const openid = message.fromUser;
-    const started = performance.now();
-    let answered = false;
-    const budget = budgets.add(() => {
-      answered = true;
-      done(NOTHING);
-    });
+    const pending = new PendingAnswer(message, logs, done);
+    pending.budget = budgets.add(() => pending.timedOut());
     let handled: Promise<BotReply>;
     try {
-      handled = bot.handle(input);
+      // A handler that returns a plain value works; one that throws before it returns a promise
+      // fails like one that rejects.
+      handled = Promise.resolve(bot.handle(input));
     } catch (err) {
-      // A handler that throws before it returns a promise fails like one that rejects.
       handled = Promise.reject(err);
     }
-    handled.then(
-      (reply) => {
-        budget.cancel();
-        const late = answered;
-        metrics.handlerDuration.observe({ outcome: late ? 'late' : 'replied' }, seconds(started));
-        const parts = flatten(reply.parts);
-        if (late) {
-          deliverLater(deps.client, openid, parts, logs);
-          return;
-        }
-        answered = true;
-        const [first, ...rest] = parts;
-        done(first ? addressed(first, message) : NOTHING);
-        if (rest.length) deliverLater(deps.client, openid, rest, logs);
-      },
-      (err: unknown) => {
-        budget.cancel();
-        metrics.handlerDuration.observe({ outcome: 'error' }, seconds(started));
-        logs.log.error({ err, kind: message.kind }, 'bot handler failed');
-        if (!answered) {
-          answered = true;
-          done(NOTHING);
-        }
-        deliverLater(deps.client, openid, [{ type: 'text', text: APOLOGY }], logs);
-      },
-    );
+    handled.then((reply) => pending.replied(reply), (err: unknown) => pending.failed(err));
+  }
+
+  /**
+   * One message waiting for the engine: the answer, a failure or the budget, whichever comes
+   * first, calls `done`. Methods rather than closures made per message. Nothing here throws out
+   * of a promise callback: an answer that cannot be used (no parts array, say) is a failure, so
+   * the citizen gets the apology and the process its log line, never an unhandled rejection.
+   */
+  class PendingAnswer {
+    private answered = false;
+    private readonly started = performance.now();
+    budget: { cancel(): void } | undefined;
+
+    constructor(
+      private readonly message: WechatMessage,
+      private readonly logs: { log: Logger },
+      private readonly done: (passive: StoredReply) => void,
+    ) {}
+
+    timedOut(): void {
+      this.answered = true;
+      this.done(NOTHING);
+    }
+
+    replied(reply: BotReply): void {
+      const late = this.answered;
+      let parts: BotReplyPart[];
+      let first: StoredReply = NOTHING;
+      try {
+        parts = flatten(reply.parts);
+        if (!late && parts[0]) first = addressed(parts[0], this.message);
+      } catch (err) {
+        this.failed(err);
+        return;
+      }
+      this.budget?.cancel();
+      metrics.handlerDuration.observe({ outcome: late ? 'late' : 'replied' }, seconds(this.started));
+      if (late) {
+        deliverLater(deps.client, this.message.fromUser, parts, this.logs);
+        return;
+      }
+      this.answered = true;
+      this.done(first);
+      if (parts.length > 1) deliverLater(deps.client, this.message.fromUser, parts.slice(1), this.logs);
+    }
+
+    failed(err: unknown): void {
+      this.budget?.cancel();
+      metrics.handlerDuration.observe({ outcome: 'error' }, seconds(this.started));
+      this.logs.log.error({ err, kind: this.message.kind }, 'bot handler failed');
+      if (!this.answered) {
+        this.answered = true;
+        this.done(NOTHING);
+      }
+      deliverLater(deps.client, this.message.fromUser, [{ type: 'text', text: APOLOGY }], this.logs);
+    }
   }
 
   return {
