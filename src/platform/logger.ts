@@ -169,6 +169,8 @@ export function accessLine(logger: Logger): AccessLine {
   const bindings = internals[chindingsSym] as string;
   const time = internals[timeSym] as () => string;
   const epoch = time === stdTimeFunctions.epochTime;
+  // The reused pieces go through ownString for its flat copy: a template's result is a tree of
+  // concatenations, and the batch's join would walk that tree again for every line it is in.
   const afterTime = ownString(`${bindings},"reqId":`);
   let lastNow = -1;
   let timeText = '';
