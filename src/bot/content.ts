@@ -1,5 +1,5 @@
 // The bot's words that editors may change without a code change (welcome, help, the fraud
-// guide, keyword replies) and Sanming's divisions for the place matcher. Read once at start:
+// guide, keyword replies, the other-agency FAQ) and Sanming's divisions for the place matcher. Read once at start:
 // a broken file stops the boot instead of surfacing in a citizen's chat.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,13 +11,28 @@ export const CONTENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 export interface KeywordReply { keywords: string[]; reply: string }
 
+/** A question for another agency (户口, 社保 …) and where to go: content/bot/faq.json. */
+export interface FaqEntry { topic: string; name: string; keywords: string[]; answer: string }
+
 export interface BotContent {
   welcome: string;
   help: string;
   fraudGuide: string;
   keywordReplies: KeywordReply[];
+  faq: FaqEntry[];
+  /** The few commands, after a greeting or a reply that needs no more. */
+  shortMenu: string;
+  /** For a message in English or emoji only: Chinese and English. */
+  bilingualMenu: string;
   divisions: Divisions;
 }
+
+const faqSchema = z.array(z.object({
+  topic: z.string().min(1),
+  name: z.string().min(1),
+  keywords: z.array(z.string().min(2)).min(1),
+  answer: z.string().min(1).max(300),
+}).strict());
 
 const keywordsSchema = z.array(z.object({
   keywords: z.array(z.string().min(1)).min(1),
@@ -42,6 +57,9 @@ export function loadBotContent(dir: string = CONTENT_DIR): BotContent {
     help: read(botDir, 'help.md'),
     fraudGuide: read(botDir, 'fraud-guide.md'),
     keywordReplies: keywordsSchema.parse(JSON.parse(read(botDir, 'keywords.json'))),
+    faq: faqSchema.parse(JSON.parse(read(botDir, 'faq.json'))),
+    shortMenu: read(botDir, 'short-menu.md'),
+    bilingualMenu: read(botDir, 'bilingual-menu.md'),
     // Villages are dropped: the matcher works at township level and the list is large.
     divisions: {
       counties: divisions.counties.map((c) => ({

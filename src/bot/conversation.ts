@@ -2,7 +2,7 @@
 // shared store (Redis) can replace the in-process one. Everything in it is plain JSON: times
 // are ISO strings or epoch milliseconds, never Date objects.
 import type { TipCategoryKey, TranscriptEntry } from './ports.js';
-import type { CitizenRef } from './types.js';
+import type { BotInput, CitizenRef } from './types.js';
 
 export type TipStep = 'category' | 'description' | 'place' | 'contact' | 'confirm';
 export const TIP_STEPS: readonly TipStep[] = ['category', 'description', 'place', 'contact', 'confirm'];
@@ -40,6 +40,19 @@ export interface ReviewFlow { name: 'review'; code: string }
 export interface FraudCheckFlow { name: 'fraud_check' }
 export type Flow = TipFlow | RateFlow | ReviewFlow | FraudCheckFlow;
 
+/**
+ * A problem heard outside the flow and offered as a tip: one 「是」 files it with these words as
+ * the description. Lives for the next message only.
+ */
+export interface TipOffer {
+  category: TipCategoryKey;
+  text: string;
+  /** The citizen's message as it arrived, for the transcript. */
+  said: TranscriptEntry;
+  /** What the bot answered, for the transcript. */
+  answered: string;
+}
+
 export interface LastReceipt {
   submissionKey: string;
   code: string;
@@ -60,6 +73,8 @@ export interface ConversationRecord {
    * minute window and in the one before. O(1) in size, whatever the limit is set to.
    */
   rate: RateWindow;
+  /** A tip offered at the last message (see TipOffer). */
+  offer?: TipOffer;
   /** The last committed tip, so a 确认 repeated after success answers the same receipt. */
   lastReceipt?: LastReceipt;
 }
@@ -97,7 +112,7 @@ export function isRecord(value: unknown): value is ConversationRecord {
  * deep copy of the plain data.
  */
 export function detachRecord(record: ConversationRecord): ConversationRecord {
-  if (record.flow || record.suspended || record.lastReceipt) return copyPlain(record);
+  if (record.flow || record.suspended || record.lastReceipt || record.offer) return copyPlain(record);
   return { ...record, rate: { ...record.rate } };
 }
 
@@ -130,7 +145,7 @@ export interface ExpiryResult {
  * returned as it is, without a copy or a date parsed.
  */
 export function applyExpiry(record: ConversationRecord, now: Date, limits: ConversationLimits): ExpiryResult {
-  if (!record.flow && !record.suspended && !record.lastReceipt) return { record, justSuspended: false };
+  if (!record.flow && !record.suspended && !record.lastReceipt && !record.offer) return { record, justSuspended: false };
   const out: ConversationRecord = { ...record };
   const nowMs = now.getTime();
   let justSuspended = false;
@@ -144,6 +159,7 @@ export function applyExpiry(record: ConversationRecord, now: Date, limits: Conve
   if (out.suspended && nowMs - Date.parse(out.suspended.suspendedAt) > limits.draftKeepSeconds * 1000) {
     delete out.suspended;
   }
+  if (out.offer && nowMs - Date.parse(out.updatedAt) > limits.idleTimeoutSeconds * 1000) delete out.offer;
   if (out.lastReceipt && nowMs - Date.parse(out.lastReceipt.at) > limits.idleTimeoutSeconds * 1000) {
     delete out.lastReceipt;
   }
@@ -157,8 +173,20 @@ export function hasContent(draft: TipDraft): boolean {
 
 const MINUTE_MS = 60_000;
 
+const EVIDENCE: ReadonlySet<BotInput['kind']> = new Set(['image', 'voice', 'video', 'location']);
+
 /**
- * Counts this message and says whether it is within the limit. The estimate of messages in the
+ * A photo, voice, video or location sent while a tip is being written belongs to that tip: it is
+ * evidence, not a message to limit. A citizen sending twenty photos of what happened must not
+ * lose the eighteenth, nor the 「好了」 after them. Text (and menu clicks) still count.
+ */
+export function isTipEvidence(record: ConversationRecord, kind: BotInput['kind']): boolean {
+  return record.flow?.name === 'tip' && EVIDENCE.has(kind);
+}
+
+/**
+ * Counts this message and says whether it is within the limit (evidence for an open tip is not
+ * counted: isTipEvidence). The estimate of messages in the
  * last 60 s weighs the previous window by how much of it still overlaps (a sliding-window
  * counter); a refused message is not counted.
  */
@@ -183,5 +211,5 @@ export function countMessage(record: ConversationRecord, now: Date, perMinute: n
 /** How long the store must keep the record: long enough for a draft to be offered back. */
 export function recordTtlSeconds(record: ConversationRecord, limits: ConversationLimits): number {
   if (record.flow || record.suspended) return limits.idleTimeoutSeconds + limits.draftKeepSeconds;
-  return Math.max(120, record.lastReceipt ? limits.idleTimeoutSeconds : 0);
+  return Math.max(120, record.lastReceipt || record.offer ? limits.idleTimeoutSeconds : 0);
 }

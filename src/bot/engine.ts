@@ -1,18 +1,19 @@
 // The conversation engine: one channel-neutral message in, one reply (as data) out. Around the
 // intents it does what every message needs: pending notices, the citizen's last-seen time,
 // limits, the idle timeout of drafts, danger words, and saving the conversation state.
+import { defaultFraudChecker, type FraudChecker } from '../alerts/fraud/index.js';
 import type { AppConfig } from '../config/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { KeyValueStore } from '../platform/stores.js';
-import { DANGER_REPLY, hasDangerWords } from './categories.js';
+import { detectEmergency, emergencyReply } from '../tips/rules/emergency.js';
 import { loadBotContent, type BotContent } from './content.js';
 import {
-  applyExpiry, conversationKey, countMessage, detachRecord, isRecord, newRecord, recordTtlSeconds, type ConversationRecord,
+  applyExpiry, conversationKey, countMessage, detachRecord, isRecord, isTipEvidence, newRecord, recordTtlSeconds, type ConversationRecord,
 } from './conversation.js';
 import { say, type EngineContext, type Turn } from './intent.js';
 import { TIP_FLOW_INTENTS, buildIntents } from './intents/index.js';
 import { KeyedQueue } from './keyed-queue.js';
-import type { TipDesk } from './ports.js';
+import type { TipDesk, WaitingNotice } from './ports.js';
 import { normaliseText } from './text.js';
 import { silent, type Bot, type BotInput, type BotReply, type BotReplyPart } from './types.js';
 
@@ -25,6 +26,8 @@ export interface EngineDeps {
   now?: () => Date;
   /** Defaults to the files under content/. */
   content?: BotContent;
+  /** Defaults to the checker built from content/fraud. */
+  fraud?: FraudChecker;
 }
 
 const TROUBLE = '抱歉，系统暂时出了点问题，请过几分钟再发一次。紧急情况请拨打110。';
@@ -47,35 +50,53 @@ function appendNote(parts: BotReplyPart[], note: string): BotReplyPart[] {
 }
 
 /**
- * Notices go before the answer — except a transfer to customer service, which on the official
- * account can only be the passive reply and so must stay first.
+ * The smallest text a channel takes as one message: WeChat cuts a passive text reply at 2048 bytes
+ * (the adapter sends the rest by customer-service message, which may fail).
  */
-function withNotices(notices: string[], parts: BotReplyPart[]): BotReplyPart[] {
-  const noticeParts = notices.map(say);
-  if (parts[0]?.type === 'transfer_customer_service') return [parts[0], ...noticeParts, ...parts.slice(1)];
-  return [...noticeParts, ...parts];
+const ONE_MESSAGE_BYTES = 2048;
+
+/**
+ * Notices go after the answer, never instead of it: in the answer's last text part when they fit
+ * one message with it (on the official account usually the passive reply itself), else each in a
+ * part of its own. Each part says which notices it carries, so the adapter can report them
+ * delivered only once that part went out.
+ */
+function withNotices(notices: WaitingNotice[], parts: BotReplyPart[]): BotReplyPart[] {
+  if (notices.length === 0) return parts;
+  const last = parts[parts.length - 1];
+  if (last?.type === 'text' && !last.notices) {
+    const text = [last.text, ...notices.map((n) => n.text)].join('\n\n');
+    if (Buffer.byteLength(text, 'utf8') <= ONE_MESSAGE_BYTES) {
+      return [...parts.slice(0, -1), { type: 'text', text, notices: notices.map((n) => n.id) }];
+    }
+  }
+  return [...parts, ...notices.map((n): BotReplyPart => ({ type: 'text', text: n.text, notices: [n.id] }))];
 }
 
 export function createEngine(deps: EngineDeps): Bot {
   const { config, logger, desk, conversations } = deps;
   const now = deps.now ?? (() => new Date());
   const content = deps.content ?? loadBotContent();
-  const ctx: EngineContext = { config, logger, desk, content };
+  const ctx: EngineContext = { config, logger, desk, content, fraud: deps.fraud ?? defaultFraudChecker() };
   const intents = buildIntents(content);
   const queue = new KeyedQueue();
   const limits = { idleTimeoutSeconds: config.bot.idleTimeoutSeconds, draftKeepSeconds: config.bot.draftKeepSeconds };
 
-  /** touch + notices must never cost the citizen their message: failures are logged only. */
-  async function pendingNotices(input: BotInput): Promise<string[]> {
+  /**
+   * touch + notices must never cost the citizen their message: failures are logged only. The
+   * notices are held for this reply, not taken: they count as delivered only when the adapter
+   * says their part went out (noticesSettled).
+   */
+  async function pendingNotices(input: BotInput): Promise<WaitingNotice[]> {
     // Both start at once; the touch is awaited after the notices (usually already settled).
     const touched = desk.touch(input.citizen, input.receivedAt).catch((err: unknown) => {
       logger.warn({ err }, 'bot: desk.touch failed');
     });
-    let notices: string[];
+    let notices: WaitingNotice[];
     try {
-      notices = await desk.takePendingNotices(input.citizen);
+      notices = await desk.holdNotices(input.citizen);
     } catch (err) {
-      logger.warn({ err }, 'bot: takePendingNotices failed');
+      logger.warn({ err }, 'bot: holdNotices failed');
       notices = [];
     }
     await touched;
@@ -105,7 +126,8 @@ export function createEngine(deps: EngineDeps): Bot {
   async function converse(input: BotInput, key: string, at: Date): Promise<BotReplyPart[]> {
     const expiry = applyExpiry(await load(key, at), at, limits);
     const record = expiry.record;
-    if (!countMessage(record, at, config.bot.messagesPerMinute)) {
+    // Photos and other evidence for an open tip are not messages to limit (isTipEvidence).
+    if (!isTipEvidence(record, input.kind) && !countMessage(record, at, config.bot.messagesPerMinute)) {
       await save(key, record);
       return [rateLimited()];
     }
@@ -116,7 +138,8 @@ export function createEngine(deps: EngineDeps): Bot {
     }
 
     const text = normaliseText(raw);
-    const turn: Turn = { input, citizen: input.citizen, text, now: at, record, danger: hasDangerWords(text) };
+    const emergency = text ? detectEmergency(text) : undefined;
+    const turn: Turn = { input, citizen: input.citizen, text, now: at, record, ...(emergency ? { emergency } : {}) };
     if (input.kind === 'menu') {
       // An unknown key still gets an answer: the fallback intent shows the commands.
       turn.menuIntent = config.menuKeys[input.key] ?? 'unknown_menu';
@@ -124,6 +147,7 @@ export function createEngine(deps: EngineDeps): Bot {
       if (record.flow && record.flow.name !== 'tip') delete record.flow;
     }
 
+    const offered = record.offer;
     const intent = intents.find((i) => i.match(turn));
     let parts = intent ? await intent.handle(turn, ctx) : [];
     const name = intent?.name ?? 'none';
@@ -131,8 +155,10 @@ export function createEngine(deps: EngineDeps): Bot {
 
     if (record.flow?.name === 'tip' && !TIP_FLOW_INTENTS.has(name)) parts = appendNote(parts, OPEN_DRAFT_NOTE);
     if (expiry.justSuspended && record.suspended && !TIP_FLOW_INTENTS.has(name)) parts = appendNote(parts, SUSPENDED_NOTE);
-    if (turn.danger) parts = [say(DANGER_REPLY), ...parts];
+    if (emergency) parts = [say(emergencyReply(emergency)), ...parts];
 
+    // A tip offer is for the next message only: whatever else the citizen says, it lapses.
+    if (offered && record.offer === offered) delete record.offer;
     record.updatedAt = at.toISOString();
     await save(key, record);
     return parts;
@@ -157,6 +183,16 @@ export function createEngine(deps: EngineDeps): Bot {
     handle: (input) => {
       const key = conversationKey(input.citizen);
       return queue.run(key, () => handleOne(input, key));
+    },
+    async noticesSettled(citizen, ids, outcome) {
+      if (ids.length === 0) return;
+      try {
+        if (outcome === 'delivered') await desk.noticesDelivered(citizen, ids);
+        else await desk.releaseNotices(citizen, ids);
+      } catch (err) {
+        // Left held: shown again once the hold runs out, rather than lost.
+        logger.warn({ err, outcome, notices: ids.length }, 'bot: notice delivery not recorded');
+      }
     },
   };
 }

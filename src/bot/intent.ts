@@ -1,6 +1,8 @@
 // What every intent module sees. An intent is `match` (cheap, no I/O) and `handle`; the engine
 // tries them in the order of intents/index.ts and the first match answers.
+import type { FraudChecker } from '../alerts/fraud/index.js';
 import type { AppConfig } from '../config/index.js';
+import type { Emergency } from '../tips/rules/emergency.js';
 import type { Logger } from '../platform/logger.js';
 import type { BotContent } from './content.js';
 import type { ConversationRecord } from './conversation.js';
@@ -12,6 +14,7 @@ export interface EngineContext {
   logger: Logger;
   desk: TipDesk;
   content: BotContent;
+  fraud: FraudChecker;
 }
 
 export interface Turn {
@@ -24,8 +27,8 @@ export interface Turn {
   now: Date;
   /** The citizen's conversation record, changed in place; the engine saves it after the turn. */
   record: ConversationRecord;
-  /** Danger words were seen: the engine has already put 110 first in the reply. */
-  danger: boolean;
+  /** Someone may be in danger now: the engine puts the number first in the reply, whatever the intent. */
+  emergency?: Emergency;
 }
 
 export interface Intent {
@@ -40,4 +43,13 @@ export const say = (text: string): BotReplyPart => ({ type: 'text', text });
 export function isCommand(turn: Turn, name: string, words: readonly string[]): boolean {
   if (turn.menuIntent !== undefined) return turn.menuIntent === name;
   return words.includes(turn.text.replace(/\s+/g, ''));
+}
+
+// Sent as a whole message these always do what they say, even inside 鉴诈, a rating or a tip
+// draft: a citizen who is lost must be able to ask for the list, their tips or a person.
+// 取消 is left to each flow, which cancels itself.
+const WHOLE_COMMANDS = /^(举报|我要举报|查询|查进度|我的举报|帮助|菜单|人工|转人工|人工服务|评价|(查询|评价|复查)[a-z0-9]{4,20})$/i;
+
+export function isWholeCommand(text: string): boolean {
+  return WHOLE_COMMANDS.test(text.replace(/\s+/g, ''));
 }

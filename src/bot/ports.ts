@@ -1,9 +1,10 @@
 // What the engine needs from the domain. The tips service implements TipDesk; the bot depends on
 // this interface only, so it can be tested with plain objects and knows nothing of the database.
-import type { CitizenRef } from './types.js';
+import type { Category } from '../tips/types.js';
+import type { CitizenRef, NoticeId } from './types.js';
 
-export type TipCategoryKey =
-  | 'security' | 'fraud' | 'dispute' | 'legal' | 'report' | 'ecology' | 'online' | 'business' | 'suggestion' | 'other';
+/** The tips domain's category keys: the bot shows and guesses them through src/tips/rules. */
+export type TipCategoryKey = Category;
 
 export interface TranscriptEntry {
   at: string; // ISO time
@@ -57,6 +58,12 @@ export interface CitizenTipView {
 
 export type CitizenRating = 'satisfied' | 'basically_satisfied' | 'unsatisfied';
 
+/** A notice about the citizen's tip that no push reached them with, waiting for their next message. */
+export interface WaitingNotice {
+  id: NoticeId;
+  text: string;
+}
+
 export interface TipDesk {
   submit(submission: TipSubmission): Promise<TipReceipt>;
   listMine(citizen: CitizenRef): Promise<CitizenTipView[]>;
@@ -64,8 +71,16 @@ export interface TipDesk {
   getMine(citizen: CitizenRef, code: string): Promise<CitizenTipView | undefined>;
   rate(citizen: CitizenRef, code: string, rating: CitizenRating): Promise<CitizenTipView>;
   requestReview(citizen: CitizenRef, code: string, reason: string): Promise<CitizenTipView>;
-  /** Notices that could not be pushed, taken (and marked delivered) to show at the next message. */
-  takePendingNotices(citizen: CitizenRef): Promise<string[]>;
+  /**
+   * Notices that could not be pushed, held for this message's reply: a message arriving while they
+   * are held does not get them (NOTICE_HOLD_MS in src/tips/notices.ts). Not yet delivered: see
+   * noticesDelivered / releaseNotices.
+   */
+  holdNotices(citizen: CitizenRef): Promise<WaitingNotice[]>;
+  /** Held notices that reached the citizen: recorded as delivered, never shown again. */
+  noticesDelivered(citizen: CitizenRef, ids: readonly NoticeId[]): Promise<void>;
+  /** Held notices that did not reach the citizen: waiting again, shown at the next message. */
+  releaseNotices(citizen: CitizenRef, ids: readonly NoticeId[]): Promise<void>;
   /** Records the citizen's last message time: customer-service messages are allowed for 48 h after it. */
   touch(citizen: CitizenRef, at: Date): Promise<void>;
   /** Tips submitted by this citizen since the given time (for the daily limit). */

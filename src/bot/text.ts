@@ -1,5 +1,6 @@
 // Small text helpers shared by the intents: how citizens type on a phone (full-width digits,
 // trailing 。 from voice recognition) and how dates are said back to them.
+import { normaliseTrackingCode } from '../tips/rules/tracking-code.js';
 
 const FULL_WIDTH_DIGITS = /[０-９]/g;
 
@@ -38,10 +39,22 @@ export function commandArgs(text: string, command: string | readonly string[]): 
   return text.slice(command.length).replace(/^[\s:：，,]+/, '').trim();
 }
 
-/** A tracking code as typed: letters and digits, read in upper case (codes avoid 0/O, 1/I). */
+/**
+ * The tracking code at the start of what the citizen typed, in canonical form (tips'
+ * normaliseTrackingCode: full-width, spaces, dashes, O/I typed for 0/1 in the date).
+ */
 export function parseCode(text: string): string | undefined {
-  const m = /^([A-Za-z0-9]{4,20})/.exec(text.trim());
-  return m?.[1]?.toUpperCase();
+  const m = /^[A-Za-z0-9][A-Za-z0-9\s\-_]{3,24}/.exec(text.normalize('NFKC').trim());
+  if (!m) return undefined;
+  const typed = normaliseTrackingCode(m[0]);
+  // Words typed after a code (「复查 SM251126ABCDEF bad」) are not part of it: codes are 14 long.
+  const code = typed.startsWith('SM') ? typed.slice(0, 14) : typed;
+  return /^[A-Z0-9]{4,20}$/.test(code) ? code : undefined;
+}
+
+/** A command's argument that is empty or a tracking code (「查询」, 「查询 SM…」, not 「查询一下社保」). */
+export function isCodeOrNothing(rest: string | undefined): boolean {
+  return rest !== undefined && (rest === '' || parseCode(rest) !== undefined);
 }
 
 const CHINESE_NUMBERS: Record<string, number> = {

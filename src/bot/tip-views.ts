@@ -1,5 +1,5 @@
 // How a citizen's tips are read back to them: short lines for the list, a few lines for one tip.
-import { categoryByKey } from './categories.js';
+import { categoryName } from './tip-flow/prompts.js';
 import type { CitizenRating, CitizenTipView } from './ports.js';
 import { clip, formatMonthDay } from './text.js';
 
@@ -13,13 +13,13 @@ const ratingWord = (r: string | null) =>
   r && r in RATING_WORDS ? RATING_WORDS[r as CitizenRating] : r;
 
 export function tipLine(v: CitizenTipView, index: number): string {
-  return `${index + 1}. ${v.code}｜${categoryByKey(v.category).name}｜${v.stateLabel}（${formatMonthDay(v.submittedAt)}提交）`;
+  return `${index + 1}. ${v.code}｜${categoryName(v.category)}｜${v.stateLabel}（${formatMonthDay(v.submittedAt)}提交）`;
 }
 
 export function tipDetail(v: CitizenTipView): string {
   const lines = [
     `编号：${v.code}`,
-    `类别：${categoryByKey(v.category).name}`,
+    `类别：${categoryName(v.category)}`,
     `状态：${v.stateLabel}`,
     `提交：${formatMonthDay(v.submittedAt)}`,
   ];

@@ -37,8 +37,12 @@ export interface NewsItem {
   picUrl?: string;
 }
 
+/** A waiting notice, as the desk names it: the adapter reports it back once its part went out (or did not). */
+export type NoticeId = number;
+
 export type BotReplyPart =
-  | { type: 'text'; text: string }
+  /** `notices`: the waiting notices this part carries (in its text, after the answer). */
+  | { type: 'text'; text: string; notices?: readonly NoticeId[] }
   | { type: 'news'; articles: NewsItem[] }
   | { type: 'transfer_customer_service' };
 
@@ -47,8 +51,18 @@ export interface BotReply {
   parts: BotReplyPart[];
 }
 
+/** 'delivered': the part carrying the notices went out; 'not_delivered': it did not (shown at the next message). */
+export type NoticeOutcome = 'delivered' | 'not_delivered';
+
 export interface Bot {
   handle(input: BotInput): Promise<BotReply>;
+  /**
+   * The adapter's word on the notices a reply part carried, once it knows: a notice is delivered
+   * only when its part was (passive reply written, customer-service message accepted, Wechaty
+   * message said); until then it is held, and one not delivered waits for the next message.
+   * Never rejects.
+   */
+  noticesSettled(citizen: CitizenRef, ids: readonly NoticeId[], outcome: NoticeOutcome): Promise<void>;
 }
 
 export const text = (t: string): BotReply => ({ parts: [{ type: 'text', text: t }] });

@@ -226,8 +226,14 @@ export function createDesk(deps: DeskDeps): TipDesk {
     async requestReview(citizen, code, reason) {
       return requestTipReview(citizenActionDeps, hashOf(citizen), code, reason);
     },
-    async takePendingNotices(citizen) {
-      return notices.takePending(hashOf(citizen));
+    async holdNotices(citizen) {
+      return notices.hold(hashOf(citizen));
+    },
+    async noticesDelivered(citizen, ids) {
+      await notices.delivered(hashOf(citizen), ids);
+    },
+    async releaseNotices(citizen, ids) {
+      await notices.release(hashOf(citizen), ids);
     },
     async touch(citizen, at) {
       const reporterHash = hashOf(citizen);

@@ -71,7 +71,11 @@ export interface TipEventRow extends Model<InferAttributes<TipEventRow>, InferCr
   createdAt: CreationOptional<Date>;
 }
 
-export type NoticeState = 'pending' | 'sent' | 'failed' | 'shown';
+/**
+ * pending/failed: waiting (failed: pushes gave up, only a reply can show it); held: being sent
+ * (updated_at is when; see notices.ts); sent: pushed; shown: in a bot reply that went out.
+ */
+export type NoticeState = 'pending' | 'held' | 'sent' | 'failed' | 'shown';
 export type NoticeChannel = 'reply' | 'custom' | 'template' | 'wechaty' | 'shown';
 
 export interface TipNoticeRow extends Model<InferAttributes<TipNoticeRow>, InferCreationAttributes<TipNoticeRow>> {

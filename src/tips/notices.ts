@@ -2,6 +2,14 @@
 // sending happens after commit and never fails the staff action: a send that cannot happen
 // (outside the 48-hour window, no template, no sender for the channel, WeChat down) leaves the
 // notice pending, and the bot shows it at the citizen's next message.
+//
+// A notice is delivered once, and only once it was: whoever is about to send it (a push, or the
+// bot's reply to a message) first holds it — a conditional UPDATE to `held`, stamped with the time
+// in updated_at — so a second message arriving meanwhile, in this process or another, does not
+// get it too. The holder then records it delivered (`sent` by a push, `shown` in a reply) or
+// releases it to `pending` for the next message. A hold nobody settles (a crash between send and
+// record) runs out after NOTICE_HOLD_MS and the notice waits again: shown once more rather than
+// never. State lives in tip_notices only, so it holds across restarts and instances.
 import type { Transaction } from 'sequelize';
 import { Op } from 'sequelize';
 import type { Logger } from '../platform/logger.js';
@@ -25,6 +33,18 @@ export interface TextSender {
 export const CUSTOM_WINDOW_MS = 48 * 60 * 60 * 1000;
 // After this many failed pushes the notice waits for the citizen's next message only.
 const MAX_ATTEMPTS = 3;
+/**
+ * How long a held notice is kept from other messages: longer than any honest delivery (the 4 s
+ * reply budget, then customer-service sends of up to 5 s each, a token refresh and a retry).
+ */
+export const NOTICE_HOLD_MS = 2 * 60 * 1000;
+const SHOW_PAGE = 20;
+
+/** A waiting notice held for one reply. */
+export interface HeldNotice {
+  id: number;
+  text: string;
+}
 
 export interface NoticeCenter {
   /** Writes a pending notice inside the caller's transaction; returns its id to dispatch after commit. */
@@ -33,7 +53,12 @@ export interface NoticeCenter {
   recordReplied(tip: TipRow, kind: string, text: string, t: Transaction): Promise<void>;
   /** Fire-and-forget send of committed notices; close() waits for sends in flight. */
   dispatch(ids: number[]): void;
-  takePending(reporterHash: string): Promise<string[]>;
+  /** Holds this citizen's waiting notices (pending, failed, or held too long ago) for one reply. */
+  hold(reporterHash: string): Promise<HeldNotice[]>;
+  /** Held notices went out in a reply: `shown`, with deliveredAt. */
+  delivered(reporterHash: string, ids: readonly number[]): Promise<void>;
+  /** Held notices did not go out: `pending` again, for the next message. */
+  release(reporterHash: string, ids: readonly number[]): Promise<void>;
   registerSender(channel: string, sender: TextSender): void;
   /** Resolves when every send started so far has finished (tests, shutdown). */
   idle(): Promise<void>;
@@ -46,7 +71,7 @@ export interface NoticeDeps {
   templateId: string;
   logger: Logger;
   now?: () => Date;
-  /** Who may have waiting notices (presence.ts); without it takePending always queries. */
+  /** Who may have waiting notices (presence.ts); without it hold always queries. */
   hints?: NoticeHints;
 }
 
@@ -61,11 +86,38 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
     tipId: tip.id, reporterHash: tip.reporterHash, citizenChannel: tip.channel, kind, text, lastError: null,
   });
 
+  /** Waiting for the citizen: never sent, or held so long ago that its holder is gone. */
+  const waiting = (at: Date) => ({
+    [Op.or]: [
+      { state: { [Op.in]: ['pending', 'failed'] } },
+      { state: 'held', updatedAt: { [Op.lt]: new Date(at.getTime() - NOTICE_HOLD_MS) } },
+    ],
+  });
+
+  /**
+   * The conditional UPDATE that holds a notice: true if this caller holds it now. updated_at is
+   * the time of the hold (set here from the injected clock, so `silent`).
+   */
+  async function holdOne(id: number, at: Date): Promise<boolean> {
+    const [count] = await TipNotice.update({ state: 'held', updatedAt: at }, { where: { id, ...waiting(at) }, silent: true });
+    return count > 0;
+  }
+
   async function markSent(n: TipNoticeRow, channel: NoticeChannel): Promise<void> {
+    const at = now();
     await TipNotice.update(
-      { state: 'sent', channel, attempts: n.attempts + 1, deliveredAt: now(), lastError: null },
-      { where: { id: n.id, state: 'pending' } },
+      { state: 'sent', channel, attempts: n.attempts + 1, deliveredAt: at, lastError: null, updatedAt: at },
+      { where: { id: n.id, state: 'held' }, silent: true },
     );
+  }
+
+  /** A held notice that was not sent: waiting again (hinted once the row says so). */
+  async function unhold(ids: readonly number[], reporterHash: string, extra: Partial<Pick<TipNoticeRow, 'attempts' | 'state' | 'lastError'>> = {}): Promise<void> {
+    await TipNotice.update(
+      { state: 'pending', ...extra, updatedAt: now() },
+      { where: { id: [...ids], reporterHash, state: 'held' }, silent: true },
+    );
+    hints?.add(reporterHash);
   }
 
   async function push(n: TipNoticeRow, tip: TipRow, citizenId: string): Promise<NoticeChannel | undefined> {
@@ -92,19 +144,22 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
     if (!n || n.state !== 'pending') return;
     const tip = await Tip.findByPk(n.tipId);
     if (!tip) return;
+    // Held while it is pushed: a message arriving meanwhile does not show it as well.
+    if (!(await holdOne(id, now()))) return;
     try {
       const citizenId = deps.vault.decrypt(tip.reporterSealed).citizenId;
       const channel = await push(n, tip, citizenId);
       if (channel) await markSent(n, channel);
-      else hints?.add(n.reporterHash); // no way to push: it waits for the next message
+      else await unhold([id], n.reporterHash); // no way to push: it waits for the next message
     } catch (err) {
-      hints?.add(n.reporterHash);
       const attempts = n.attempts + 1;
       deps.logger.warn({ err, noticeId: id, attempts }, 'citizen notice not sent; kept for the next message');
-      await TipNotice.update(
-        { attempts, state: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', lastError: String((err as Error).message ?? err).slice(0, 255) },
-        { where: { id, state: 'pending' } },
-      ).catch((e: unknown) => deps.logger.error({ err: e, noticeId: id }, 'notice state not recorded'));
+      await unhold([id], n.reporterHash, {
+        attempts, state: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', lastError: String((err as Error).message ?? err).slice(0, 255),
+      }).catch((e: unknown) => {
+        hints?.add(n.reporterHash);
+        deps.logger.error({ err: e, noticeId: id }, 'notice state not recorded');
+      });
     }
   }
 
@@ -125,27 +180,37 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
         void p.finally(() => inFlight.delete(p));
       }
     },
-    async takePending(reporterHash) {
+    async hold(reporterHash) {
       if (hints && !(await hints.mayHave(reporterHash))) return [];
       const mark = hints?.mark(reporterHash) ?? 0;
-      const limit = 20;
+      const at = now();
       const rows = await TipNotice.findAll({
-        where: { reporterHash, state: { [Op.in]: ['pending', 'failed'] } },
+        where: { reporterHash, ...waiting(at) },
         order: [['id', 'ASC']],
-        limit,
+        limit: SHOW_PAGE,
       });
-      const texts: string[] = [];
-      for (const n of rows) {
-        // Conditional update: a push that raced us wins, and the citizen sees the notice once.
-        const [count] = await TipNotice.update(
-          { state: 'shown', channel: 'shown', deliveredAt: now() },
-          { where: { id: n.id, state: { [Op.in]: ['pending', 'failed'] } } },
-        );
-        if (count > 0) texts.push(n.text);
-      }
-      // Fewer than a page: nothing else was waiting when the query ran (later adds keep the hint).
-      if (rows.length < limit) hints?.cleared(reporterHash, mark);
-      return texts;
+      const held: HeldNotice[] = [];
+      // Conditional, one by one: a push or another message that raced us wins, and the citizen
+      // gets the notice once.
+      for (const n of rows) if (await holdOne(n.id, at)) held.push({ id: n.id, text: n.text });
+      // Fewer than a page: nothing else was waiting when the query ran (later adds keep the hint;
+      // a release adds it again, and notices held elsewhere come back with the hints' catch-up).
+      if (rows.length < SHOW_PAGE) hints?.cleared(reporterHash, mark);
+      return held;
+    },
+    async delivered(reporterHash, ids) {
+      if (ids.length === 0) return;
+      const at = now();
+      // Also from `pending`: a release that overtook a late success (a retried passive reply
+      // written after all) must not have the notice shown twice.
+      await TipNotice.update(
+        { state: 'shown', channel: 'shown', deliveredAt: at, updatedAt: at },
+        { where: { id: [...ids], reporterHash, state: { [Op.in]: ['held', 'pending', 'failed'] } }, silent: true },
+      );
+    },
+    async release(reporterHash, ids) {
+      if (ids.length === 0) return;
+      await unhold(ids, reporterHash);
     },
     registerSender(channel, sender) {
       senders.set(channel, sender);

@@ -4,9 +4,10 @@
 //    `touchEveryMs` (default 10 minutes). The 48-hour customer-service window does not need more
 //    precision, and the stored time is never later than the real one, so the window is judged
 //    closed at most that much early (a template instead of a custom message), never late.
-//  - NoticeHints: the reporter hashes that may have pending/failed notices. takePending queries
-//    only for those. Filled at start from the database, added to after a notice is committed
-//    pending (or a push fails), removed when a take finds nothing.
+//  - NoticeHints: the reporter hashes that may have waiting (pending/failed/held) notices. hold
+//    (notices.ts) queries only for those. Filled at start from the database, added to after a
+//    notice is committed pending (or a push or a reply fails to deliver it), removed when a hold
+//    finds nothing.
 //
 // Single-process assumption: these sets see what this process writes at once. The Wechaty bot
 // process shares the database with the web server (staff actions there queue notices for
@@ -47,12 +48,13 @@ export function createContactClock(everyMs = TOUCH_EVERY_MS, capacity = TOUCH_ME
 
 export interface NoticeHints {
   /**
-   * False only when this citizen certainly has no pending or failed notice. Resolves at once,
-   * except when the last catch-up is older than refreshMs: then it waits for one (shared by
-   * every message arriving meanwhile), so at most one query per refreshMs per process.
+   * False only when this citizen certainly has no waiting (pending, failed or held) notice.
+   * Resolves at once, except when the last catch-up is older than refreshMs: then it waits for
+   * one (shared by every message arriving meanwhile), so at most one query per refreshMs per
+   * process.
    */
   mayHave(reporterHash: string): Promise<boolean>;
-  /** A notice for this citizen was committed pending (or a push failed and left it waiting). */
+  /** A notice for this citizen was committed pending (or a push or a reply failed and left it waiting). */
   add(reporterHash: string): void;
   /** A mark to pass to `cleared` — taken before the query that found nothing. */
   mark(reporterHash: string): number;
@@ -91,7 +93,8 @@ export async function createNoticeHints(deps: NoticeHintsDeps): Promise<NoticeHi
     lastRefresh = now();
     const rows = await TipNotice.findAll({
       attributes: ['reporterHash'],
-      where: { state: { [Op.in]: ['pending', 'failed'] } },
+      // Held too: a hold nobody settles (a crashed process) runs out and the notice waits again.
+      where: { state: { [Op.in]: ['pending', 'failed', 'held'] } },
       group: ['reporterHash'],
       raw: true,
     }) as unknown as Array<{ reporterHash: string }>;

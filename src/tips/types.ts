@@ -96,88 +96,33 @@ export interface CategoryInfo {
   key: Category;
   /** 名称 as staff and citizens see it. */
   name: string;
+  /** A few plain examples, so an elderly citizen recognises their matter in the bot's list. */
+  hint: string;
   /** undefined: triage decides. */
   defaultUnit: UnitKey | undefined;
   defaultLegalType: LegalType;
-  /** Substrings of free text that suggest this category. */
-  keywords: readonly string[];
 }
 
 // Security, fraud etc. default to 申诉求决, not 检举控告: in the 条例 (Art 30) 检举控告 means
 // misconduct of officials, and the policy hides those from county staff. A citizen's crime
 // tip still protects the reporter through the identity rules, not through visibility.
+// The words that suggest each category live in rules/category.ts.
 export const CATEGORIES: readonly CategoryInfo[] = [
-  {
-    key: 'security', name: '治安线索、扫黑除恶', defaultUnit: 'police', defaultLegalType: 'appeal',
-    keywords: ['赌博', '聚赌', '赌场', '吸毒', '贩毒', '毒品', '黑恶', '黑社会', '涉黑', '涉恶', '扫黑',
-      '盗窃', '偷盗', '小偷', '抢劫', '打架', '斗殴', '卖淫', '嫖娼', '治安', '高利贷', '保护费'],
-  },
-  {
-    key: 'fraud', name: '电信网络诈骗、养老诈骗', defaultUnit: 'anti_fraud_centre', defaultLegalType: 'appeal',
-    keywords: ['诈骗', '骗子', '被骗', '刷单', '转账', '安全账户', '杀猪盘', '冒充', '退款', '网贷',
-      '贷款', '投资理财', '返利', '验证码', '保健品', '养老诈骗', '以房养老', '中奖'],
-  },
-  {
-    key: 'dispute', name: '矛盾纠纷', defaultUnit: 'township_centre', defaultLegalType: 'appeal',
-    keywords: ['邻居', '邻里', '纠纷', '土地', '宅基地', '山林', '工资', '欠薪', '讨薪', '拖欠',
-      '婚姻', '离婚', '家庭矛盾', '赡养', '抚养', '物业', '噪音', '漏水', '征地', '拆迁', '劳资'],
-  },
-  {
-    key: 'legal', name: '涉法涉诉', defaultUnit: 'zfw', defaultLegalType: 'appeal',
-    keywords: ['法院', '判决', '执行', '检察院', '裁定', '立案', '审判', '法官', '诉讼', '执法不公'],
-  },
-  {
-    key: 'report', name: '检举控告', defaultUnit: 'discipline', defaultLegalType: 'accusation',
-    keywords: ['贪污', '受贿', '索贿', '行贿', '腐败', '干警', '渎职', '滥用职权', '不作为',
-      '吃拿卡要', '保护伞', '公职人员', '违纪'],
-  },
-  {
-    key: 'ecology', name: '生态环境', defaultUnit: 'eco_justice', defaultLegalType: 'appeal',
-    keywords: ['砍伐', '盗伐', '滥伐', '毁林', '排污', '偷排', '污水', '采矿', '采砂', '盗采',
-      '污染', '电鱼', '非法捕捞', '野生动物', '倾倒'],
-  },
-  {
-    key: 'online', name: '网络生态', defaultUnit: 'cyber_centre', defaultLegalType: 'appeal',
-    keywords: ['谣言', '造谣', '网络', '网上', '网暴', '朋友圈', '短视频', '直播', '不良信息'],
-  },
-  {
-    key: 'business', name: '营商环境、企业诉求', defaultUnit: 'zfw', defaultLegalType: 'appeal',
-    keywords: ['企业', '营商', '涉企', '公司', '商户', '个体户', '乱罚款', '执法检查', '审批'],
-  },
-  {
-    key: 'suggestion', name: '建议意见', defaultUnit: 'zfw', defaultLegalType: 'suggestion',
-    keywords: ['建议', '意见', '提议', '倡议'],
-  },
-  { key: 'other', name: '其他', defaultUnit: undefined, defaultLegalType: 'appeal', keywords: [] },
+  { key: 'security', name: '治安线索、扫黑除恶', hint: '赌博、偷盗、打架、黑恶势力', defaultUnit: 'police', defaultLegalType: 'appeal' },
+  { key: 'fraud', name: '电信网络诈骗、养老诈骗', hint: '被骗、可疑电话短信、保健品', defaultUnit: 'anti_fraud_centre', defaultLegalType: 'appeal' },
+  { key: 'dispute', name: '矛盾纠纷', hint: '邻里、婚姻家庭、土地、欠工资', defaultUnit: 'township_centre', defaultLegalType: 'appeal' },
+  { key: 'legal', name: '涉法涉诉', hint: '对法院、检察院、公安办案有意见', defaultUnit: 'zfw', defaultLegalType: 'appeal' },
+  { key: 'report', name: '检举控告', hint: '干部、政法干警违纪违法', defaultUnit: 'discipline', defaultLegalType: 'accusation' },
+  { key: 'ecology', name: '生态环境', hint: '乱砍滥伐、污染、非法采矿', defaultUnit: 'eco_justice', defaultLegalType: 'appeal' },
+  { key: 'online', name: '网络生态', hint: '网络谣言、有害信息', defaultUnit: 'cyber_centre', defaultLegalType: 'appeal' },
+  { key: 'business', name: '营商环境、企业诉求', hint: '企业遇到的执法、收费问题', defaultUnit: 'zfw', defaultLegalType: 'appeal' },
+  { key: 'suggestion', name: '建议意见', hint: '对工作的建议', defaultUnit: 'zfw', defaultLegalType: 'suggestion' },
+  { key: 'other', name: '其他', hint: '以上都不是', defaultUnit: undefined, defaultLegalType: 'appeal' },
 ];
 
 const BY_KEY = new Map(CATEGORIES.map((c) => [c.key, c]));
 
 export function categoryInfo(key: Category): CategoryInfo {
   // Every key is in the table (a test checks it); the fallback keeps the type honest.
-  return BY_KEY.get(key) ?? { key, name: key, defaultUnit: undefined, defaultLegalType: 'appeal', keywords: [] };
-}
-
-// When two categories match equally, the one whose mistake costs more wins: an accusation
-// misrouted to a county could reach the accused; a suggestion misrouted costs nothing.
-const TIE_ORDER: readonly Category[] = [
-  'report', 'fraud', 'security', 'ecology', 'legal', 'dispute', 'online', 'business', 'suggestion',
-];
-
-/**
- * Guess a category from free text by counting distinct keyword hits. A hint for triage
- * (and for the bot's first question), never a decision: staff can always change it.
- */
-export function classifyText(text: string): Category | undefined {
-  const normalised = text.normalize('NFKC').replace(/\s+/g, '');
-  let best: Category | undefined;
-  let bestScore = 0;
-  for (const key of TIE_ORDER) {
-    const score = categoryInfo(key).keywords.filter((k) => normalised.includes(k)).length;
-    if (score > bestScore) {
-      best = key;
-      bestScore = score;
-    }
-  }
-  return best;
+  return BY_KEY.get(key) ?? { key, name: key, hint: '', defaultUnit: undefined, defaultLegalType: 'appeal' };
 }

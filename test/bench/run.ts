@@ -1,4 +1,4 @@
-// `npm run bench [-- --handler keyword|engine --seconds 5 --rounds 5 --connections 32 --loadgen wrk|autocannon --only webhook|intake|instructions --servers ceiling,co-wechat,ours,base --modes plain,aes] [--tips 1000 --concurrency 64 --claimers 20 --direct no] [--requests 3000]`
+// `npm run bench [-- --handler keyword|engine --seconds 5 --rounds 5 --connections 32 --loadgen wrk|autocannon --only webhook|intake|fraud|instructions --servers ceiling,co-wechat,ours,base --modes plain,aes] [--tips 1000 --concurrency 64 --claimers 20 --direct no] [--requests 3000]`
 // Runs the peers and the ceiling in the same run and prints ratios. Set BENCH_DATABASE_URL to
 // bench on MariaDB (default: a fresh SQLite file).
 import { mkdtempSync } from 'node:fs';
@@ -89,6 +89,14 @@ async function main(): Promise<void> {
       const vs = base && r !== base ? `  ${(100 * (mean(r.kiloPerRequest) / mean(base.kiloPerRequest) - 1)).toFixed(1)}% vs base` : '';
       console.log(`${r.server.padEnd(6)} ${r.kiloPerRequest.map((k) => k.toFixed(1)).join('  ')}  (mean ${mean(r.kiloPerRequest).toFixed(1)})${vs}`);
     }
+  }
+  if (only === 'all' || only === 'fraud') {
+    const { runFraudBench } = await import('./fraud.js');
+    const { chars, rows } = runFraudBench(Number(arg('seconds', '5')));
+    const ours = rows[0]?.microsPerText ?? NaN;
+    console.log(`\n鉴诈 verdict on a ${chars}-character text (µs a text; floor: 1000 µs)`);
+    for (const r of rows) console.log(`${r.name.padEnd(22)} ${fmt(r.microsPerText, 1)}  ours / this ${(ours / r.microsPerText).toFixed(2)}x`);
+    console.log(`target ≤ 1 ms a verdict: ${ours <= 1000 ? 'met' : 'MISSED'} (${(ours / 1000).toFixed(3)} ms)`);
   }
   if (only === 'all' || only === 'intake') {
     const { runIntakeBench } = await import('./intake.js');

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   // dedupe, log, metrics, render).
   const keywordOnly = process.env.BENCH_HANDLER === 'keyword';
   const bot: Bot = keywordOnly
-    ? { handle: async (input) => ({ parts: [{ type: 'text', text: input.kind === 'text' ? KEYWORDS[input.text] ?? KEYWORDS['帮助']! : '' }] }) }
+    ? { handle: async (input) => ({ parts: [{ type: 'text', text: input.kind === 'text' ? KEYWORDS[input.text] ?? KEYWORDS['帮助']! : '' }] }), noticesSettled: async () => {} }
     : services.bot;
   if (kind === 'ours') {
     if (!keywordOnly) {

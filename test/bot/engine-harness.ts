@@ -6,9 +6,9 @@ import type { KeyValueStore } from '../../src/platform/stores.js';
 import { createEngine } from '../../src/bot/engine.js';
 import type { ConversationRecord } from '../../src/bot/conversation.js';
 import type {
-  CitizenRating, CitizenTipView, TipDesk, TipReceipt, TipSubmission,
+  CitizenRating, CitizenTipView, TipDesk, TipReceipt, TipSubmission, WaitingNotice,
 } from '../../src/bot/ports.js';
-import type { Bot, BotInput, BotReply, CitizenRef } from '../../src/bot/types.js';
+import type { Bot, BotInput, BotReply, CitizenRef, NoticeId } from '../../src/bot/types.js';
 
 export interface FakeTip { code: string; submission: TipSubmission; view: CitizenTipView }
 
@@ -20,7 +20,12 @@ export class FakeDesk implements TipDesk {
   ratings: Array<{ code: string; rating: CitizenRating }> = [];
   reviews: Array<{ code: string; reason: string }> = [];
   touches: Date[] = [];
+  /** Waiting notices by citizen id: held by a message, then delivered or released by the adapter. */
   notices = new Map<string, string[]>();
+  held = new Map<NoticeId, { citizen: string; text: string }>();
+  delivered: NoticeId[] = [];
+  released: NoticeId[] = [];
+  private noticeIds = 0;
   failSubmit = false;
   failTouch = false;
   countOverride: number | undefined;
@@ -67,10 +72,28 @@ export class FakeDesk implements TipDesk {
     return tip;
   }
 
-  async takePendingNotices(c: CitizenRef) {
+  async holdNotices(c: CitizenRef): Promise<WaitingNotice[]> {
     const list = this.notices.get(c.id) ?? [];
     this.notices.delete(c.id);
-    return list;
+    return list.map((text) => {
+      this.noticeIds += 1;
+      this.held.set(this.noticeIds, { citizen: c.id, text });
+      return { id: this.noticeIds, text };
+    });
+  }
+
+  async noticesDelivered(_c: CitizenRef, ids: readonly NoticeId[]) {
+    for (const id of ids) if (this.held.delete(id)) this.delivered.push(id);
+  }
+
+  async releaseNotices(c: CitizenRef, ids: readonly NoticeId[]) {
+    for (const id of ids) {
+      const n = this.held.get(id);
+      if (!n || n.citizen !== c.id) continue;
+      this.held.delete(id);
+      this.released.push(id);
+      this.notices.set(c.id, [...(this.notices.get(c.id) ?? []), n.text]);
+    }
   }
 
   async touch(_c: CitizenRef, at: Date) {

@@ -78,12 +78,14 @@ describe('bot: engine around the intents', () => {
     expect(await send(h, '啊'.repeat(51))).to.contain('太长了');
   });
 
-  it('puts pending notices first and records the last message time', async () => {
+  it('puts pending notices after the answer, in its text, and records the last message time', async () => {
     const h = await harness();
     h.desk.notices.set('openid-a', ['您反映的SM251126AAAAAA已答复。']);
     const reply = await h.bot.handle(input({ kind: 'text', text: '帮助' }));
-    expect(reply.parts[0]).to.deep.equal({ type: 'text', text: '您反映的SM251126AAAAAA已答复。' });
-    expect(reply.parts).to.have.length(2);
+    expect(reply.parts).to.have.length(1);
+    const [part] = reply.parts;
+    expect(part?.type === 'text' && part.text).to.match(/[\s\S]+\n\n您反映的SM251126AAAAAA已答复。$/);
+    expect(part?.type === 'text' && part.notices).to.deep.equal([1]);
     expect(h.desk.touches).to.have.length(1);
   });
 
@@ -93,12 +95,14 @@ describe('bot: engine around the intents', () => {
     expect(await send(h, '举报')).to.contain('类别');
   });
 
-  it('keeps a transfer to customer service first, before notices', async () => {
+  it('keeps a transfer to customer service first, the notice after it', async () => {
     const h = await harness();
     h.desk.notices.set('openid-a', ['通知']);
     const reply = await h.bot.handle(input({ kind: 'text', text: '人工' }));
     expect(reply.parts[0]).to.deep.equal({ type: 'transfer_customer_service' });
-    expect(reply.parts[1]).to.deep.equal({ type: 'text', text: '通知' });
+    const last = reply.parts.at(-1);
+    expect(last?.type === 'text' && last.text).to.match(/转接[\s\S]*\n\n通知$/);
+    expect(last?.type === 'text' && last.notices).to.deep.equal([1]);
   });
 
   it('says nothing to someone who unfollowed', async () => {

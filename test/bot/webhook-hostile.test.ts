@@ -9,6 +9,7 @@ const echoBot: Bot = {
   async handle(input) {
     return { parts: [{ type: 'text', text: input.kind === 'text' ? `你说：${input.text}` : '收到' }] };
   },
+  async noticesSettled() {},
 };
 
 const TEXT = '<xml><ToUserName><![CDATA[gh_x]]></ToUserName><FromUserName><![CDATA[o_h]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content><MsgId>1</MsgId></xml>';

@@ -23,6 +23,7 @@ function scriptedBot(calls: BotInput[]): Bot {
       if (input.text === 'count') { await sleep(100); return { parts: [{ type: 'text', text: `第${calls.length}次` }] }; }
       return { parts: [{ type: 'text', text: `你说：${input.text}` }] };
     },
+    async noticesSettled() {},
   };
 }
 
@@ -202,6 +203,7 @@ describe('webhook protocol (/wechat)', () => {
           called += 1;
           throw new Error('thrown before any promise');
         },
+        async noticesSettled() {},
       });
       try {
         const c = sync.client('o_sync_boom');
@@ -224,6 +226,7 @@ describe('webhook protocol (/wechat)', () => {
           if (input.kind === 'text' && input.text === 'fine') return { parts: [{ type: 'text', text: '好的' }] };
           return undefined as unknown as BotReply;
         },
+        async noticesSettled() {},
       });
       try {
         const c = broken.client('o_unusable');
@@ -243,6 +246,7 @@ describe('webhook protocol (/wechat)', () => {
     it('a handler that returns its answer without a promise is answered as usual', async () => {
       const plain = await createWebhookApp({
         handle: ((input: BotInput) => ({ parts: [{ type: 'text', text: input.kind === 'text' ? `同步：${input.text}` : '' }] })) as unknown as Bot['handle'],
+        async noticesSettled() {},
       });
       try {
         const reply = await plain.client('o_sync_value').text('你好');

@@ -43,7 +43,7 @@ class FlakyLocalStore extends FlakyStore implements LocalKeyValueStore<StoredRep
 for (const [kind, Store] of [['a shared', FlakyStore], ['an in-process', FlakyLocalStore]] as const) {
   describe(`webhook when ${kind} dedupe store fails`, () => {
     const calls: BotInput[] = [];
-    const bot: Bot = { async handle(input) { calls.push(input); return { parts: [{ type: 'text', text: '收到' }] }; } };
+    const bot: Bot = { async handle(input) { calls.push(input); return { parts: [{ type: 'text', text: '收到' }] }; }, async noticesSettled() {} };
     const store = new Store();
     let w: WebhookApp;
     before(async () => { w = await createWebhookApp(bot, {}, { dedupe: store }); });

@@ -6,7 +6,7 @@ import type { WechatyInterface } from 'wechaty/impls';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { attachWechatyBot, type NoticeSender } from '../../src/bot/adapters/wechaty.js';
 import { createLogger } from '../../src/platform/logger.js';
-import type { Bot, BotInput, BotReply } from '../../src/bot/types.js';
+import type { Bot, BotInput, BotReply, NoticeId, NoticeOutcome } from '../../src/bot/types.js';
 import type { TipAnnouncement, TipAnnouncer } from '../../src/bot/ports.js';
 
 log.level('silent');
@@ -31,7 +31,7 @@ function inbox(target: mock.ContactMock | mock.RoomMock, botId: string): string[
   return said;
 }
 
-function scriptedBot(calls: BotInput[]): Bot {
+function scriptedBot(calls: BotInput[], settled: Array<[readonly NoticeId[], NoticeOutcome]>): Bot {
   return {
     async handle(input): Promise<BotReply> {
       calls.push(input);
@@ -44,7 +44,11 @@ function scriptedBot(calls: BotInput[]): Bot {
           { type: 'transfer_customer_service' },
         ] };
       }
+      if (input.text === 'notice') return { parts: [{ type: 'text', text: '答复' }, { type: 'text', text: '您反映的事项已答复', notices: [7] }] };
       return { parts: [{ type: 'text', text: `你说：${input.text}` }] };
+    },
+    async noticesSettled(_citizen, ids, outcome) {
+      settled.push([ids, outcome]);
     },
   };
 }
@@ -67,6 +71,7 @@ class FakeAnnouncer implements TipAnnouncer {
 
 describe('Wechaty adapter (mock puppet, scripted bot)', () => {
   const calls: BotInput[] = [];
+  const settled: Array<[readonly NoticeId[], NoticeOutcome]> = [];
   const announcer = new FakeAnnouncer();
   announcer.dueSoon = [{ kind: 'due_soon', code: 'SM20250101-0007', colour: 'yellow', category: 'dispute', countyName: '沙县区', dueAt: new Date('2025-01-02T02:00:00Z') }];
   let noticeSender: NoticeSender | undefined;
@@ -91,7 +96,7 @@ describe('Wechaty adapter (mock puppet, scripted bot)', () => {
     staffSaid = inbox(staffRoom, botUser.id); // listening before login: the first due-soon check runs then
     wechaty = WechatyBuilder.build({ puppet });
     detach = attachWechatyBot({
-      wechaty, bot: scriptedBot(calls), announcer, staffRooms: [STAFF_ROOM, '不存在的群'],
+      wechaty, bot: scriptedBot(calls, settled), announcer, staffRooms: [STAFF_ROOM, '不存在的群'],
       logger: createLogger(process.env.TEST_LOG ?? 'silent'), dueSoonCheckMs: 40,
       registerNoticeSender: (channel, sender) => { assert.equal(channel, 'wechaty'); noticeSender = sender; },
     });
@@ -167,6 +172,29 @@ describe('Wechaty adapter (mock puppet, scripted bot)', () => {
     assert.equal(said[0], '第一条');
     assert.equal(said[1], '反诈预警\nhttps://example.com/a');
     assert.match(said[2] ?? '', /工作人员/);
+  });
+
+  it('reports a notice delivered only once the message carrying it was said', async () => {
+    settled.length = 0;
+    const said = inbox(citizen, botUser.id);
+    citizen.say('notice').to(botUser);
+    await until(() => settled.length === 1);
+    assert.deepEqual(said, ['答复', '您反映的事项已答复']);
+    assert.deepEqual(settled, [[[7], 'delivered']]);
+  });
+
+  it('reports a notice not delivered when saying it fails, so it waits for the next message', async () => {
+    settled.length = 0;
+    const puppet = mocker.puppet as unknown as { messageSendText: (...args: unknown[]) => Promise<unknown> };
+    const send = puppet.messageSendText;
+    puppet.messageSendText = async () => { throw new Error('puppet offline'); };
+    try {
+      citizen.say('notice').to(botUser);
+      await until(() => settled.length === 1);
+      assert.deepEqual(settled, [[[7], 'not_delivered']]);
+    } finally {
+      puppet.messageSendText = send;
+    }
   });
 
   it('says a short busy text when the engine throws', async () => {

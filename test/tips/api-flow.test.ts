@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { TestContext } from '../support/harness.js';
 import { usingMysql } from '../support/database.js';
-import { context, staffAgent, submission, type Agent } from './helpers.js';
+import { context, showNotices, staffAgent, submission, type Agent } from './helpers.js';
 
 const eventsOf = async (ctx: TestContext, code: string) =>
   await ctx.services.db.sequelize.query(
@@ -166,7 +166,7 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     expect(last).to.include({ type: 'close', from_state: 'answered', to_state: 'closed' });
     expect(last.reason).to.contain('自动办结');
     // The citizen hears of it (here at the next message: no 48-hour window, no template).
-    const notices = await desk.takePendingNotices(sub.citizen);
+    const notices = await showNotices(desk, sub.citizen);
     expect(notices.join('\n')).to.contain(code);
     // Idempotent: a second sweep finds nothing.
     expect((await ctx.services.tips.sweep(new Date(answeredAt + 32 * day))).autoClosed).to.deep.equal([]);

@@ -1,7 +1,8 @@
 // Shared fixtures for the tips and staff integration tests: a whole composed app per context,
 // staff accounts created through the same rules as the CLI, and logged-in supertest agents.
 import request from 'supertest';
-import type { TipSubmission } from '../../src/bot/ports.js';
+import type { TipDesk, TipSubmission } from '../../src/bot/ports.js';
+import type { CitizenRef } from '../../src/bot/types.js';
 import { createStaff, defineStaffModels, type NewStaff, type StaffPrincipal } from '../../src/staff/accounts.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import type { ConfigOverrides } from '../../src/config/index.js';
@@ -43,4 +44,11 @@ export async function staffAgent(ctx: TestContext, input: Partial<NewStaff> & { 
   const res = await agent.post('/api/staff/login').send({ username: input.username, password: input.password ?? PASSWORD });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { agent, staff };
+}
+
+/** What a reply that went out shows the citizen: the waiting notices, held, then recorded delivered. */
+export async function showNotices(desk: TipDesk, citizen: CitizenRef): Promise<string[]> {
+  const held = await desk.holdNotices(citizen);
+  await desk.noticesDelivered(citizen, held.map((n) => n.id));
+  return held.map((n) => n.text);
 }

@@ -8,7 +8,7 @@ import { ChatClient, type DecodedReply } from '../../src/cli/chat-client.js';
 import { createContactClock, createNoticeHints, TOUCH_EVERY_MS } from '../../src/tips/presence.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { TipModels } from '../../src/tips/models.js';
-import { context, staffAgent, submission } from './helpers.js';
+import { context, showNotices, staffAgent, submission } from './helpers.js';
 
 const textOf = (r: DecodedReply): string => (r.type === 'text' ? r.text : `<${r.type}>`);
 
@@ -114,7 +114,7 @@ describe(`presence through the webhook (${usingMysql() ? 'MariaDB' : 'SQLite'})`
     const { code } = await ctx.services.tips.desk.submit(submission({ citizen }));
     // Outside the 48-hour window: the contact row says the last message was 3 days ago.
     await ctx.services.tips.desk.touch(citizen, new Date(Date.now() - 72 * 3600_000));
-    expect(await ctx.services.tips.desk.takePendingNotices(citizen)).to.deep.equal([]);
+    expect(await showNotices(ctx.services.tips.desk, citizen)).to.deep.equal([]);
     const { agent } = await staffAgent(ctx, { username: 'triage-q', role: 'triage' });
     await agent.post('/api/staff/tips/claim-next').expect(200);
     await agent.post(`/api/staff/tips/${code}/reject`).send({ reason: '不属于受理范围' }).expect(200);
@@ -126,7 +126,7 @@ describe(`presence through the webhook (${usingMysql() ? 'MariaDB' : 'SQLite'})`
     ctx = await context();
     const citizen = { channel: 'official_account' as const, id: 'o_other_process' };
     const { code } = await ctx.services.tips.desk.submit(submission({ citizen }));
-    expect(await ctx.services.tips.desk.takePendingNotices(citizen)).to.deep.equal([]);
+    expect(await showNotices(ctx.services.tips.desk, citizen)).to.deep.equal([]);
     const [tip] = await ctx.services.db.sequelize.query('SELECT id, reporter_hash FROM tips WHERE code = ?', { replacements: [code], type: 'SELECT' }) as Array<{ id: number; reporter_hash: string }>;
     const at = new Date();
     await ctx.services.db.sequelize.query(
@@ -135,6 +135,6 @@ describe(`presence through the webhook (${usingMysql() ? 'MariaDB' : 'SQLite'})`
       { replacements: [tip!.id, tip!.reporter_hash, `您反映的事项 ${code} 来自另一个进程`, at, at] },
     );
     await new Promise((r) => setTimeout(r, 1100));
-    expect(await ctx.services.tips.desk.takePendingNotices(citizen)).to.deep.equal([`您反映的事项 ${code} 来自另一个进程`]);
+    expect(await showNotices(ctx.services.tips.desk, citizen)).to.deep.equal([`您反映的事项 ${code} 来自另一个进程`]);
   });
 });

@@ -22,9 +22,9 @@ import {
   renderReplyBytes, splitText, NO_REPLY, WechatProtocolError, type ByteString, type WechatClient, type WechatMessage, type Reply,
   type ReplyContext,
 } from '../../wechat/index.js';
-import type { Bot, BotReply, BotReplyPart } from '../types.js';
+import type { Bot, BotReply, BotReplyPart, NoticeId, NoticeOutcome } from '../types.js';
 import { toBotInput } from './wechat-input.js';
-import { deliverLater } from './customer-service.js';
+import { deliverLater, noticesIn } from './customer-service.js';
 
 /**
  * What the dedupe store keeps for a message, for its retries: the passive reply as data, rendered
@@ -109,7 +109,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   const wc = config.wechat;
   const crypto = wc.aesKey ? new WechatCrypto({ token: wc.token, encodingAESKey: wc.aesKey, appId: wc.appId }) : undefined;
   // Retries that arrive while the first delivery is still being handled wait on the same promise.
-  const inFlight = new Map<string, Promise<ByteString>>();
+  const inFlight = new Map<string, Promise<StoredReply>>();
   const local = isLocalStore(dedupe) ? dedupe : undefined;
   // The 5-second rule: one timer for every message's reply budget (see DeadlineQueue).
   const budgets = new DeadlineQueue(wc.replyBudgetMs);
@@ -202,11 +202,13 @@ export function createWebhook(deps: WebhookDeps): Webhook {
           const aes = q.get('encrypt_type') === 'aes';
           const message = readMessage(body, q, aes, timestamp, nonce);
           metrics.wechatMessages.inc({ kind: message.kind, mode: aes ? 'aes' : 'plain' });
-          const plain = await answerOnce(message, logs);
+          const passive = await answerOnce(message, logs);
+          const plain = passiveXml(passive);
           // Encrypted exactly when the request was (readMessage refused aes without crypto).
           const reply = plain === NO_REPLY || !aes || !crypto
             ? plain
             : crypto.encryptReplyBytes(plain, String(Math.floor(Date.now() / 1000)), String(Math.floor(Math.random() * 1e10)));
+          if ('part' in passive && passive.part.type === 'text' && passive.part.notices) settleOnWrite(res, message.fromUser, passive.part.notices);
           sendBytes(res, reqId, reply === NO_REPLY ? 'text/plain; charset=utf-8' : 'application/xml; charset=utf-8', reply);
         } else if (method === 'GET' || method === 'HEAD') {
           verify(q);
@@ -241,10 +243,42 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   }
 
   /**
-   * Runs the engine exactly once per message key; retries get the same passive reply. A retry
-   * that comes while the first delivery is being looked up or answered waits on its promise.
+   * Notices in the passive reply are delivered when the reply was written (every byte handed to
+   * the connection), not when the engine answered: a connection WeChat has already closed leaves
+   * them for the next message. A retry writing the stored reply reports them again (harmless).
    */
-  function answerOnce(message: WechatMessage, logs: { log: Logger }): Promise<ByteString> {
+  function settleOnWrite(res: ServerResponse, openid: string, ids: readonly NoticeId[]): void {
+    let settled = false;
+    const settle = (outcome: NoticeOutcome) => {
+      if (settled) return;
+      settled = true;
+      reportNotices(openid, ids, outcome);
+    };
+    // WeChat may have hung up already (it waits 5 s): then nothing will be written.
+    if (res.destroyed) {
+      settle('not_delivered');
+      return;
+    }
+    res.once('finish', () => settle('delivered'));
+    res.once('close', () => settle(res.writableFinished ? 'delivered' : 'not_delivered'));
+  }
+
+  /** Tells the engine what became of notices; whatever the bot does, nothing rejects here. */
+  function reportNotices(openid: string, ids: readonly NoticeId[], outcome: NoticeOutcome): void {
+    const failed = (err: unknown) => logger.error({ err, outcome }, 'webhook: notice delivery not reported');
+    try {
+      Promise.resolve(bot.noticesSettled({ channel: 'official_account', id: openid }, ids, outcome)).catch(failed);
+    } catch (err) {
+      failed(err);
+    }
+  }
+
+  /**
+   * Runs the engine exactly once per message key; retries get the same passive reply (rendered
+   * again from the same data). A retry that comes while the first delivery is being looked up or
+   * answered waits on its promise.
+   */
+  function answerOnce(message: WechatMessage, logs: { log: Logger }): Promise<StoredReply> {
     const key = `wx:${wc.appId}:${dedupeKey(message)}`;
     const pending = inFlight.get(key);
     if (pending) return pending;
@@ -263,17 +297,17 @@ export function createWebhook(deps: WebhookDeps): Webhook {
    * flight before the answer is asked for (it may come at once: a message with nothing for the
    * engine), and unregistered when the answer comes.
    */
-  function localStoredOrAnswered(store: LocalKeyValueStore<StoredReply>, key: string, message: WechatMessage, logs: { log: Logger }): Promise<ByteString> {
+  function localStoredOrAnswered(store: LocalKeyValueStore<StoredReply>, key: string, message: WechatMessage, logs: { log: Logger }): Promise<StoredReply> {
     let stored: StoredReply | undefined;
     try {
       stored = store.peek(key);
     } catch (err) {
       readFailed(logs, err);
     }
-    if (stored) return Promise.resolve(passiveXml(stored));
-    let settle!: (reply: ByteString) => void;
+    if (stored) return Promise.resolve(stored);
+    let settle!: (reply: StoredReply) => void;
     let fail!: (err: unknown) => void;
-    const run = new Promise<ByteString>((resolve, reject) => {
+    const run = new Promise<StoredReply>((resolve, reject) => {
       settle = resolve;
       fail = reject;
     });
@@ -286,11 +320,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
         } catch (err) {
           writeFailed(logs, err);
         }
-        try {
-          settle(passiveXml(passive));
-        } catch (err) {
-          fail(err);
-        }
+        settle(passive);
       });
     } catch (err) {
       inFlight.delete(key);
@@ -304,7 +334,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
    * message: answering 'success' would stop WeChat's retries and the citizen's message would be
    * lost, where a retry answered twice is only a repeated reply.
    */
-  async function storedOrAnswered(key: string, message: WechatMessage, logs: { log: Logger }): Promise<ByteString> {
+  async function storedOrAnswered(key: string, message: WechatMessage, logs: { log: Logger }): Promise<StoredReply> {
     try {
       let stored: StoredReply | undefined;
       try {
@@ -312,14 +342,14 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       } catch (err) {
         readFailed(logs, err);
       }
-      if (stored) return passiveXml(stored);
+      if (stored) return stored;
       const passive = await new Promise<StoredReply>((resolve) => answer(message, logs, resolve));
       try {
         await dedupe.set(key, passive, wc.dedupeTtlSeconds);
       } catch (err) {
         writeFailed(logs, err);
       }
-      return passiveXml(passive);
+      return passive;
     } finally {
       inFlight.delete(key);
     }
@@ -400,12 +430,21 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       this.budget?.cancel();
       metrics.handlerDuration.observe({ outcome: late ? 'late' : 'replied' }, seconds(this.started));
       if (late) {
-        deliverLater(deps.client, this.message.fromUser, parts, this.logs);
+        this.later(parts);
         return;
       }
       this.answered = true;
       this.done(first);
-      if (parts.length > 1) deliverLater(deps.client, this.message.fromUser, parts.slice(1), this.logs);
+      if (parts.length > 1) this.later(parts.slice(1));
+    }
+
+    /** Parts sent by customer-service message; the notices they carry are reported part by part. */
+    private later(parts: BotReplyPart[]): void {
+      const openid = this.message.fromUser;
+      const settle = noticesIn(parts).length === 0
+        ? undefined
+        : (ids: readonly NoticeId[], outcome: NoticeOutcome) => reportNotices(openid, ids, outcome);
+      deliverLater(deps.client, openid, parts, this.logs, settle);
     }
 
     failed(err: unknown): void {
@@ -452,7 +491,10 @@ function seconds(since: number): number {
   return (performance.now() - since) / 1000;
 }
 
-/** Texts over WeChat's 2048-byte cut become several parts, cut on character boundaries. */
+/**
+ * Texts over WeChat's 2048-byte cut become several parts, cut on character boundaries. The
+ * notices a text carries go with its last piece: delivered only when all of it was.
+ */
 function flatten(parts: BotReplyPart[]): BotReplyPart[] {
   const out: BotReplyPart[] = [];
   for (const p of parts) {
@@ -462,8 +504,13 @@ function flatten(parts: BotReplyPart[]): BotReplyPart[] {
     }
     const chunks = splitText(p.text);
     // A text within the cut stays the part it was (no copy to keep in the dedupe store).
-    if (chunks.length === 1 && chunks[0] === p.text) out.push(p);
-    else for (const chunk of chunks) out.push({ type: 'text', text: chunk });
+    if (chunks.length === 1 && chunks[0] === p.text) {
+      out.push(p);
+      continue;
+    }
+    for (const chunk of chunks) out.push({ type: 'text', text: chunk });
+    const last = out[out.length - 1];
+    if (p.notices && last?.type === 'text' && chunks.length > 0) out[out.length - 1] = { ...last, notices: p.notices };
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Renders a channel-neutral BotReply as the plain texts a Wechaty contact can receive.
 // Personal WeChat has no news cards or customer-service transfer, so both become text.
-import type { BotReply, BotReplyPart, NewsItem } from '../types.js';
+import type { BotReply, BotReplyPart, NewsItem, NoticeId } from '../types.js';
 
 export const TRANSFER_TEXT = '已为您转接人工服务，工作人员将尽快与您联系。';
 
@@ -18,5 +18,21 @@ function partText(part: BotReplyPart): string {
 
 /** One text per part, in order; empty texts are dropped so the bot never sends a blank message. */
 export function replyTexts(reply: BotReply): string[] {
-  return reply.parts.map(partText).filter((t) => t.trim() !== '');
+  return replyMessages(reply).map((m) => m.text);
+}
+
+/** What the adapter says, one message a part, each with the notices it carries (see BotReplyPart). */
+export interface WechatyMessage {
+  text: string;
+  notices: readonly NoticeId[];
+}
+
+export function replyMessages(reply: BotReply): WechatyMessage[] {
+  const out: WechatyMessage[] = [];
+  for (const part of reply.parts) {
+    const text = partText(part);
+    if (text.trim() === '') continue;
+    out.push({ text, notices: part.type === 'text' ? part.notices ?? [] : [] });
+  }
+  return out;
 }

@@ -5,11 +5,11 @@ import type { Message, Room } from 'wechaty';
 import type { WechatyInterface } from 'wechaty/impls';
 import type { Logger } from '../../platform/logger.js';
 import { unavailable } from '../../platform/errors.js';
-import type { Bot, BotReply } from '../types.js';
+import type { Bot, BotReply, CitizenRef, NoticeId, NoticeOutcome } from '../types.js';
 import { text } from '../types.js';
 import type { TipAnnouncement, TipAnnouncer } from '../ports.js';
 import { toBotInput } from './wechaty-input.js';
-import { replyTexts } from './wechaty-reply.js';
+import { replyMessages } from './wechaty-reply.js';
 import { DailyOnce, formatAnnouncement } from './wechaty-announce.js';
 import { KeyedQueue } from '../keyed-queue.js';
 
@@ -65,23 +65,44 @@ export function attachWechatyBot(deps: WechatyBotDeps): { stop(): void } {
 
   async function answer(message: Message, room: Room | undefined, body: string): Promise<void> {
     let reply: BotReply;
+    // Group talk has its own conversation state, so it never mixes with a private draft.
+    const citizen: CitizenRef = { channel: 'wechaty', id: room ? `${room.id}/${message.talker().id}` : message.talker().id };
     try {
       if (room && PRIVATE_COMMANDS.test(body)) {
         reply = text(PRIVATE_ONLY_TEXT);
       } else {
         const input = await toBotInput(message, wechaty, body);
-        // Group talk has its own conversation state, so it never mixes with a private draft.
-        reply = await bot.handle(room ? { ...input, citizen: { channel: 'wechaty', id: `${room.id}/${message.talker().id}` } } : input);
+        reply = await bot.handle({ ...input, citizen });
       }
     } catch (err) {
       logger.error({ err, msgId: message.id }, 'wechaty: could not answer');
       reply = text(BUSY_TEXT);
     }
     const talker = message.talker();
-    for (const part of replyTexts(reply)) {
-      // In a group the answer mentions the asker, so it is clear whom it is for.
-      if (room) await room.say(part, talker);
-      else await talker.say(part);
+    const messages = replyMessages(reply);
+    for (let i = 0; i < messages.length; i += 1) {
+      const { text: said, notices } = messages[i]!;
+      try {
+        // In a group the answer mentions the asker, so it is clear whom it is for.
+        if (room) await room.say(said, talker);
+        else await talker.say(said);
+      } catch (err) {
+        // The rest would arrive out of order: stop, and keep their notices for the next message.
+        settleNotices(citizen, messages.slice(i).flatMap((m) => m.notices), 'not_delivered');
+        throw err;
+      }
+      settleNotices(citizen, notices, 'delivered');
+    }
+  }
+
+  /** Tells the engine what became of notices; never a rejection here. */
+  function settleNotices(citizen: CitizenRef, ids: readonly NoticeId[], outcome: NoticeOutcome): void {
+    if (ids.length === 0) return;
+    const failed = (err: unknown) => logger.error({ err, outcome }, 'wechaty: notice delivery not reported');
+    try {
+      Promise.resolve(bot.noticesSettled(citizen, ids, outcome)).catch(failed);
+    } catch (err) {
+      failed(err);
     }
   }
 

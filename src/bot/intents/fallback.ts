@@ -4,7 +4,7 @@ import { say, type Intent } from '../intent.js';
 
 export const dangerOutsideFlow: Intent = {
   name: 'danger',
-  match: (turn) => turn.danger && turn.record.flow === undefined,
+  match: (turn) => turn.emergency !== undefined && turn.record.flow === undefined,
   async handle() {
     return [say('等您安全了，如果方便，回复「举报」把情况告诉我们，我们会尽快处理。')];
   },

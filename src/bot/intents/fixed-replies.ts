@@ -1,6 +1,7 @@
 // The intents that answer with fixed words: welcome, help, the fraud guide, articles (not
 // built yet: said honestly) and customer service.
 import { isCommand, say, type Intent } from '../intent.js';
+import { isWord } from '../text.js';
 
 export const subscribe: Intent = {
   name: 'subscribe',
@@ -49,3 +50,13 @@ export const human: Intent = {
   },
 };
 
+
+/** 取消 with nothing open: said plainly, so the word never meets 「没能明白」. */
+export const cancelNothing: Intent = {
+  name: 'cancel',
+  match: (turn) => turn.record.flow === undefined && isWord(turn.text, ['取消', '退出']),
+  async handle(turn, ctx) {
+    delete turn.record.offer;
+    return [say(`好的。现在没有正在办的事需要取消。\n${ctx.content.shortMenu}`)];
+  },
+};

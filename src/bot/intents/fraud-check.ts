@@ -1,8 +1,8 @@
 // 鉴诈: the citizen pastes a suspicious message and gets a verdict with the reasons. 「鉴诈」
 // alone (or the FRAUD_CHECK menu) asks for the message and checks the next one.
-import { checkFraud, type FraudVerdict } from '../../alerts/fraud-checker.js';
-import { isCommand, say, type Intent } from '../intent.js';
-import { commandArgs } from '../text.js';
+import type { FraudVerdict } from '../../alerts/fraud/index.js';
+import { isCommand, say, type Intent, isWholeCommand } from '../intent.js';
+import { commandArgs, isWord } from '../text.js';
 
 const WORDS = ['鉴诈', '鉴别诈骗', '验诈', '查诈骗'];
 const LABEL = { high: '【高风险】', medium: '【要小心】', low: '【暂未发现明显风险】' } as const;
@@ -20,35 +20,26 @@ const ASK = '请把可疑的短信、聊天内容复制后粘贴发给我（或�
 export const fraudCheck: Intent = {
   name: 'fraud_check',
   match: (turn) => isCommand(turn, 'fraud_check', WORDS) || (turn.menuIntent === undefined && commandArgs(turn.text, WORDS) !== undefined),
-  async handle(turn) {
+  async handle(turn, ctx) {
     const rest = turn.menuIntent ? '' : (commandArgs(turn.text, WORDS) ?? '');
     if (!rest) {
       turn.record.flow = { name: 'fraud_check' };
       return [say(ASK)];
     }
-    return [say(verdictText(checkFraud(rest)))];
+    return [say(verdictText(ctx.fraud.check(rest)))];
   },
 };
 
 /** The message after 「鉴诈」: checked once, then the bot is back to normal. */
 export const fraudCheckAnswer: Intent = {
   name: 'fraud_check_answer',
-  match: (turn) => turn.record.flow?.name === 'fraud_check' && turn.menuIntent === undefined,
-  async handle(turn) {
+  match: (turn) => turn.record.flow?.name === 'fraud_check' && turn.menuIntent === undefined && !isWholeCommand(turn.text) && !isWord(turn.text, WORDS),
+  async handle(turn, ctx) {
     if (!turn.text) {
       return [say('我暂时只能看文字。请把内容复制粘贴过来，或者打字告诉我对方说了什么。回复「取消」可以退出。')];
     }
     delete turn.record.flow;
     if (turn.text === '取消') return [say('好的。有可疑消息随时发「鉴诈」加内容给我。')];
-    return [say(verdictText(checkFraud(turn.text)))];
-  },
-};
-
-/** A long message outside any flow that reads like fraud: answered as if 鉴诈 had been asked. */
-export const pastedFraud: Intent = {
-  name: 'pasted_fraud',
-  match: (turn) => turn.record.flow === undefined && turn.text.length > 30 && checkFraud(turn.text).risk !== 'low',
-  async handle(turn) {
-    return [say(`您发来的内容我帮您看了一下：\n${verdictText(checkFraud(turn.text))}`)];
+    return [say(verdictText(ctx.fraud.check(turn.text)))];
   },
 };

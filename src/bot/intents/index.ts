@@ -1,18 +1,21 @@
 // The bot's intents in order: the first whose `match` says yes answers. Flows come before
-// commands so a citizen in the middle of a tip is not thrown out by a word in their story;
-// 帮助 and 人工 come before flows because a lost citizen must always be able to ask.
+// commands so a citizen in the middle of a tip is not thrown out by a word in their story,
+// except a command sent as the whole message (isWholeCommand), which flows let through;
+// 帮助 and 人工 come before flows because a lost citizen must always be able to ask. Free
+// words outside a flow are read last (understood), before the fallback for the rest.
 import type { BotContent } from '../content.js';
 import type { Intent } from '../intent.js';
 import { dangerOutsideFlow, fallback } from './fallback.js';
-import { fraudCheck, fraudCheckAnswer, pastedFraud } from './fraud-check.js';
+import { fraudCheck, fraudCheckAnswer } from './fraud-check.js';
 import { keywordReply } from './keyword-reply.js';
 import { myTips } from './my-tips.js';
 import { rate, rateAnswer } from './rate.js';
 import { receiptAgain, resume } from './resume.js';
 import { review, reviewAnswer } from './review.js';
-import { articles, fraudAlerts, help, human, subscribe } from './fixed-replies.js';
+import { articles, cancelNothing, fraudAlerts, help, human, subscribe } from './fixed-replies.js';
 import { tipContinue } from './tip-continue.js';
 import { tipStart } from './tip-start.js';
+import { offerAnswer, understood } from './understood.js';
 
 export function buildIntents(content: BotContent): Intent[] {
   return [
@@ -25,6 +28,8 @@ export function buildIntents(content: BotContent): Intent[] {
     rateAnswer,
     reviewAnswer,
     fraudCheckAnswer,
+    offerAnswer,
+    cancelNothing,
     tipStart,
     myTips,
     rate,
@@ -33,8 +38,8 @@ export function buildIntents(content: BotContent): Intent[] {
     fraudAlerts,
     articles,
     dangerOutsideFlow,
-    pastedFraud,
     keywordReply(content.keywordReplies),
+    understood,
     fallback,
   ];
 }

@@ -1,7 +1,7 @@
 // 查询: the citizen's own tips; 「查询 编号」: one of them. The desk returns only the citizen's
 // own tips, so someone else's code reads as 未找到, never as a hint that it exists.
 import { isCommand, say, type Intent } from '../intent.js';
-import { commandArgs, parseCode } from '../text.js';
+import { commandArgs, isCodeOrNothing, parseCode } from '../text.js';
 import { DESK_TROUBLE, notFoundText, tipDetail, tipLine } from '../tip-views.js';
 
 const WORDS = ['查询', '查进度', '进度', '进度查询', '我的举报'];
@@ -9,7 +9,7 @@ const LIST_MAX = 10;
 
 export const myTips: Intent = {
   name: 'my_tips',
-  match: (turn) => isCommand(turn, 'my_tips', WORDS) || (turn.menuIntent === undefined && commandArgs(turn.text, WORDS) !== undefined),
+  match: (turn) => isCommand(turn, 'my_tips', WORDS) || (turn.menuIntent === undefined && isCodeOrNothing(commandArgs(turn.text, WORDS))),
   async handle(turn, ctx) {
     const code = turn.menuIntent ? undefined : parseCode(commandArgs(turn.text, WORDS) ?? '');
     try {

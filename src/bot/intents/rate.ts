@@ -1,8 +1,8 @@
 // 评价 编号: rates an answered tip (1 满意 / 2 基本满意 / 3 不满意, 信访工作条例 Art 21). An
 // unsatisfied rating offers 复查 at once, as the next step of the same conversation.
 import type { CitizenRating } from '../ports.js';
-import { say, type Intent } from '../intent.js';
-import { commandArgs, isWord, parseCode, parseSmallNumber } from '../text.js';
+import { say, type Intent, isWholeCommand } from '../intent.js';
+import { commandArgs, isCodeOrNothing, isWord, parseCode, parseSmallNumber } from '../text.js';
 import { DESK_TROUBLE, RATING_WORDS, notFoundText } from '../tip-views.js';
 
 const ASK = '请回复数字打分：\n1 满意\n2 基本满意\n3 不满意';
@@ -17,7 +17,7 @@ function ratingOf(text: string): CitizenRating | undefined {
 
 export const rate: Intent = {
   name: 'rate',
-  match: (turn) => turn.menuIntent === undefined && commandArgs(turn.text, '评价') !== undefined,
+  match: (turn) => turn.menuIntent === undefined && isCodeOrNothing(commandArgs(turn.text, '评价')),
   async handle(turn, ctx) {
     const code = parseCode(commandArgs(turn.text, '评价') ?? '');
     try {
@@ -42,7 +42,7 @@ export const rate: Intent = {
 
 export const rateAnswer: Intent = {
   name: 'rate_answer',
-  match: (turn) => turn.record.flow?.name === 'rate' && turn.menuIntent === undefined,
+  match: (turn) => turn.record.flow?.name === 'rate' && turn.menuIntent === undefined && !isWholeCommand(turn.text),
   async handle(turn, ctx) {
     const flow = turn.record.flow;
     if (flow?.name !== 'rate') return [];

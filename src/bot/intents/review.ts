@@ -1,6 +1,6 @@
 // 复查 编号 理由: asks for a review of the answer (信访工作条例 Art 35, within 30 days). Without
 // a reason the bot asks for it and takes the next message.
-import { say, type EngineContext, type Intent, type Turn } from '../intent.js';
+import { say, type EngineContext, type Intent, type Turn, isWholeCommand } from '../intent.js';
 import { commandArgs, isWord, parseCode } from '../text.js';
 import { DESK_TROUBLE, notFoundText } from '../tip-views.js';
 import type { BotReplyPart } from '../types.js';
@@ -41,7 +41,7 @@ export const review: Intent = {
 
 export const reviewAnswer: Intent = {
   name: 'review_answer',
-  match: (turn) => turn.record.flow?.name === 'review' && turn.menuIntent === undefined,
+  match: (turn) => turn.record.flow?.name === 'review' && turn.menuIntent === undefined && !isWholeCommand(turn.text),
   async handle(turn, ctx) {
     const flow = turn.record.flow;
     if (flow?.name !== 'review') return [];

@@ -2,7 +2,7 @@
 // on 确认. Every citizen message and every bot prompt is kept in the transcript, because
 // 信访工作条例 Art 19 asks for oral and chat submissions to be recorded faithfully.
 import { randomUUID } from 'node:crypto';
-import { DANGER_REPLY } from '../categories.js';
+import { emergencyReply } from '../../tips/rules/emergency.js';
 import type { TipDraft, TipFlow } from '../conversation.js';
 import type { Turn } from '../intent.js';
 import type { TipSubmission, TranscriptEntry } from '../ports.js';
@@ -33,12 +33,12 @@ export function transcriptEntry(input: BotInput, at: Date): TranscriptEntry {
   }
 }
 
-/** Records the citizen's message, and flags the draft red when danger words were seen. */
+/** Records the citizen's message, and flags the draft red (with the number given) in an emergency. */
 export function recordCitizen(draft: TipDraft, turn: Turn): void {
   draft.transcript.push(transcriptEntry(turn.input, turn.now));
-  if (turn.danger) {
+  if (turn.emergency) {
     draft.danger = true;
-    draft.transcript.push({ at: turn.now.toISOString(), from: 'bot', kind: 'text', text: DANGER_REPLY });
+    draft.transcript.push({ at: turn.now.toISOString(), from: 'bot', kind: 'text', text: emergencyReply(turn.emergency) });
   }
 }
 

@@ -1,9 +1,16 @@
 // What the bot says at each step of the tip flow. Each prompt carries the step's key word
 // (类别, 描述, 地点, 联系, 确认) so the citizen, and the tests, can tell where they are.
-import { categoryByKey, categoryMenu } from '../categories.js';
+import { CATEGORIES, categoryInfo } from '../../tips/types.js';
 import type { TipDraft, TipFlow } from '../conversation.js';
 import type { TipCategoryKey } from '../ports.js';
 import { clip, maskPhone } from '../text.js';
+
+/** Numbered list for the category step: the citizen answers with a number or a name. */
+export function categoryMenu(): string {
+  return CATEGORIES.map((c, i) => `${i + 1}. ${c.name}（${c.hint}）`).join('\n');
+}
+
+export const categoryName = (key: TipCategoryKey): string => categoryInfo(key).name;
 
 const EXIT_HINT = '（回复「返回」回到上一步，「取消」不再填写）';
 
@@ -12,7 +19,7 @@ export function categoryPrompt(): string {
 }
 
 export function suggestPrompt(key: TipCategoryKey): string {
-  return `已记下您说的情况。听起来属于「${categoryByKey(key).name}」类别，对吗？\n`
+  return `已记下您说的情况。听起来属于「${categoryName(key)}」类别，对吗？\n`
     + `对的话请回复「是」；不对请回复下面的数字：\n${categoryMenu()}`;
 }
 
@@ -51,7 +58,7 @@ export function confirmPrompt(draft: TipDraft): string {
   const contact = draft.contact?.phone ? maskPhone(draft.contact.phone) : '匿名';
   const description = draft.description.length > 0 ? clip(draft.description.join(' '), 120) : '（见附件）';
   return '请核对您要反映的内容：\n'
-    + `类别：${categoryByKey(draft.category ?? 'other').name}\n`
+    + `类别：${categoryName(draft.category ?? 'other')}\n`
     + `描述：${description}${media}\n`
     + `地点：${placeLine(draft)}\n`
     + `联系方式：${contact}\n`

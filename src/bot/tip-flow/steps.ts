@@ -1,13 +1,14 @@
 // One handler per step of the tip flow. Each returns what to say; moving between steps is a
 // matter of setting flow.step. Words that work at every step (取消, 返回, 修改) are handled first.
-import { BOT_CATEGORIES, categoryByKey, classify } from '../categories.js';
+import { classifyCategory } from '../../tips/rules/category.js';
+import { CATEGORIES } from '../../tips/types.js';
 import { TIP_STEPS, type TipFlow, type TipStep } from '../conversation.js';
 import type { EngineContext, Turn } from '../intent.js';
 import { matchPlace } from '../places.js';
 import type { TipCategoryKey } from '../ports.js';
 import { isWord, parseMobile, parseSmallNumber } from '../text.js';
 import {
-  CANCELLED, MORE_HINT, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, placePrompt, promptFor,
+  CANCELLED, MORE_HINT, categoryName, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, placePrompt, promptFor,
 } from './prompts.js';
 import { absorbMedia, keepVoice } from './draft.js';
 import { confirmTip } from './submit.js';
@@ -49,9 +50,9 @@ function goBack(flow: TipFlow): string {
 
 function categoryFromAnswer(text: string): TipCategoryKey | undefined {
   const n = parseSmallNumber(text);
-  if (n !== undefined) return BOT_CATEGORIES[n - 1]?.key;
+  if (n !== undefined) return CATEGORIES[n - 1]?.key;
   if (text.length < 2) return undefined;
-  return BOT_CATEGORIES.find((c) => c.name.includes(text))?.key;
+  return CATEGORIES.find((c) => c.name.includes(text))?.key;
 }
 
 /** Sets the category and moves on; what the citizen already said stays as the description. */
@@ -59,13 +60,13 @@ export function chooseCategory(flow: TipFlow, key: TipCategoryKey): string {
   flow.draft.category = key;
   delete flow.draft.suggested;
   moveTo(flow, 'description');
-  return `好的，类别：「${categoryByKey(key).name}」。\n${descriptionPrompt(flow.draft)}`;
+  return `好的，类别：「${categoryName(key)}」。\n${descriptionPrompt(flow.draft)}`;
 }
 
 /** Free words at the category step are the start of the description, and a hint for the category. */
 export function describeFirst(flow: TipFlow, text: string): string {
   flow.draft.description.push(text);
-  const guess = classify(text);
+  const guess = classifyCategory(text);
   if (guess && guess !== 'other') {
     flow.draft.suggested = guess;
     return promptFor(flow);

@@ -1,7 +1,10 @@
 // 分级分类分色: a first risk grade computed from the tip's words, which staff may override
 // (with a logged reason). Keyword matching errs towards red: a false red costs a look, a
-// false green can cost a life. Negations ("没有打人") are not parsed on purpose.
+// false green can cost a life. Negations ("没有打人") are not parsed on purpose. An emergency
+// (rules/emergency.ts) is always red; the groups below also catch what is past or threatened.
 import type { Category, Colour } from '../types.js';
+import { detectEmergency, withoutHarmlessUses } from './emergency.js';
+import { compactText } from './plain-text.js';
 import { ASSIGN_WITHIN_DAYS, YELLOW_ACK_DAYS } from './limits.js';
 import { calendarPeriodEnd } from './deadlines.js';
 import { endOfShanghaiDay, shanghaiDay } from './shanghai-time.js';
@@ -36,19 +39,8 @@ const YELLOW_GROUPS: readonly WordGroup[] = [
   },
 ];
 
-/** Words for which the bot answers at once: call 110. A subset of red, for acts in progress. */
-const DANGER_WORDS: readonly string[] = [
-  '杀人', '自杀', '爆炸', '持刀', '砍人', '绑架', '放火', '纵火', '跳楼', '跳河', '行凶', '劫持',
-  '开枪', '投毒', '同归于尽', '轻生', '不想活',
-];
-
-// Set phrases where a danger word means something harmless.
-const HARMLESS_PHRASES: readonly string[] = ['信息爆炸', '爆炸性新闻', '爆炸新闻'];
-
 function normalise(text: string): string {
-  let t = text.normalize('NFKC').replace(/\s+/g, '');
-  for (const phrase of HARMLESS_PHRASES) t = t.split(phrase).join('');
-  return t;
+  return withoutHarmlessUses(compactText(text));
 }
 
 function hits(text: string, groups: readonly WordGroup[]): string[] {
@@ -78,6 +70,8 @@ export interface ColourGrade {
 export function gradeColour(input: ColourInput): ColourGrade {
   const text = normalise(input.text);
   const red = hits(text, RED_GROUPS);
+  const emergency = detectEmergency(input.text);
+  if (emergency) red.push(`紧急情况：${emergency.cue}`);
   const yellow = hits(text, YELLOW_GROUPS);
   if (input.vulnerable) yellow.unshift('涉及弱势群体');
   const repeats = input.repeatCount ?? 0;
@@ -86,12 +80,6 @@ export function gradeColour(input: ColourInput): ColourGrade {
   if (red.length > 0) return { colour: 'red', reasons: [...red, ...yellow] };
   if (yellow.length > 0) return { colour: 'yellow', reasons: yellow };
   return { colour: 'green', reasons: [] };
-}
-
-/** Whether the bot must stop and tell the citizen to call 110 now. */
-export function isDanger(text: string): boolean {
-  const t = normalise(text);
-  return DANGER_WORDS.some((w) => t.includes(w));
 }
 
 /**

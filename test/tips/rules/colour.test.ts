@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { acknowledgeBy, gradeColour, isDanger } from '../../../src/tips/rules/colour.js';
+import { acknowledgeBy, gradeColour } from '../../../src/tips/rules/colour.js';
 import { holidays, sh } from './helpers.js';
 
 describe('tips/rules/colour', () => {
@@ -23,6 +23,7 @@ describe('tips/rules/colour', () => {
       ['routine dispute', { category: 'dispute', text: '楼上邻居漏水' }, 'green'],
       ['repeatCount 0 is not a repeat', { category: 'dispute', text: '楼上邻居漏水', repeatCount: 0 }, 'green'],
       ['信息爆炸 is not a bomb', { category: 'online', text: '现在信息爆炸，谣言太多' }, 'green'],
+      ['an emergency in plain words', { category: 'other', text: '楼上冒出好多黑烟' }, 'red'],
     ];
     for (const [name, input, colour] of cases) {
       it(`${name} → ${colour}`, () => {
@@ -38,15 +39,6 @@ describe('tips/rules/colour', () => {
       expect(g.reasons[0]).to.match(/^危及人身安全/);
       expect(g.reasons.join(' ')).to.include('涉及弱势群体：老人').and.to.include('重复反映（此前已反映2次）');
     });
-  });
-
-  describe('isDanger', () => {
-    for (const text of ['他要杀人了', '我不想活了', '有人持刀', '楼下爆炸了', '孩子被绑架', '有人放火', '我想跳楼', '有人 砍 人']) {
-      it(`"${text}" → call 110`, () => expect(isDanger(text)).to.equal(true));
-    }
-    for (const text of ['我被骗了两万块', '杀猪盘怎么识别', '信息爆炸的时代', '邻居噪音扰民', '上访']) {
-      it(`"${text}" → not an emergency`, () => expect(isDanger(text)).to.equal(false));
-    }
   });
 
   describe('acknowledgeBy', () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { classifyCategory } from '../../../src/tips/rules/category.js';
 import {
-  CATEGORIES, CATEGORY_KEYS, categoryInfo, classifyText, COLOUR_LABELS, COLOURS, isCategory, isTipState,
+  CATEGORIES, CATEGORY_KEYS, categoryInfo, COLOUR_LABELS, COLOURS, isCategory, isTipState,
   LEGAL_TYPE_LABELS, LEGAL_TYPES, RATING_LABELS, RATINGS, ROLE_LABELS, ROLES, STATE_LABELS, TIP_STATES, UNIT_LABELS,
 } from '../../../src/tips/types.js';
 
@@ -35,7 +36,7 @@ describe('tips/types (vocabulary)', () => {
     expect(isTipState(42)).to.equal(false);
   });
 
-  describe('classifyText', () => {
+  describe('classifyCategory', () => {
     const cases: Array<[string, string | undefined]> = [
       ['村里有人聚众赌博', 'security'],
       ['有人吸毒', 'security'],
@@ -52,10 +53,10 @@ describe('tips/types (vocabulary)', () => {
       ['我有个建议', 'suggestion'],
       ['今天天气很好', undefined],
     ];
-    for (const [text, category] of cases) it(`"${text}" → ${category ?? 'none'}`, () => expect(classifyText(text)).to.equal(category));
+    for (const [text, category] of cases) it(`"${text}" → ${category ?? 'none'}`, () => expect(classifyCategory(text)).to.equal(category));
 
     it('breaks ties towards the costlier mistake (report over suggestion)', () => {
-      expect(classifyText('建议查一查这个腐败干部')).to.equal('report');
+      expect(classifyCategory('建议查一查这个腐败干部')).to.equal('report');
     });
   });
 });

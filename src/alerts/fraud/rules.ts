@@ -1,0 +1,73 @@
+// The fraud rules as data (content/fraud/rules.json): validated when loaded, compiled into one
+// phrase matcher, evaluated from the set of phrases a text contains.
+import { z } from 'zod';
+import { PhraseMatcher } from './phrase-matcher.js';
+
+export const FRAUD_TYPE_KEYS = [
+  'rebate', 'investment', 'loan', 'customer_service', 'police', 'credit', 'acquaintance', 'romance',
+  'game', 'pension', 'shopping', 'code', 'phishing', 'prize', 'sextortion', 'other',
+] as const;
+export type FraudTypeKey = (typeof FRAUD_TYPE_KEYS)[number];
+
+const typeKey = z.enum(FRAUD_TYPE_KEYS);
+
+export const fraudRulesSchema = z.object({
+  version: z.number().int().positive(),
+  about: z.string().optional(),
+  types: z.record(typeKey, z.object({ name: z.string().min(1), advice: z.string().min(1) }).strict()),
+  rules: z.array(z.object({
+    id: z.string().min(1),
+    type: typeKey,
+    weight: z.number().refine((w) => w !== 0, "a rule weighs something"),
+    all: z.array(z.array(z.string().min(1)).min(1)).min(1),
+    reason: z.string().min(1),
+  }).strict()),
+}).strict().superRefine((value, ctx) => {
+  for (const key of FRAUD_TYPE_KEYS) {
+    if (!value.types[key]) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `type ${key} has no name and advice` });
+  }
+  const ids = new Set<string>();
+  for (const r of value.rules) {
+    if (ids.has(r.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `rule id ${r.id} is used twice` });
+    ids.add(r.id);
+  }
+});
+export type FraudRulesFile = z.infer<typeof fraudRulesSchema>;
+
+export interface FiredRule { id: string; type: FraudTypeKey; weight: number; reason: string }
+
+/** The form rules and the model read a text in: NFKC, lower case, no whitespace. Punctuation stays (「.cn」). */
+export function fraudTextForm(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, '');
+}
+
+export class CompiledRules {
+  private readonly matcher: PhraseMatcher;
+  /** For each rule, each group as the phrase ids that satisfy it. */
+  private readonly groups: number[][][];
+
+  constructor(readonly file: FraudRulesFile) {
+    const ids = new Map<string, number>();
+    const idOf = (phrase: string): number => {
+      const p = fraudTextForm(phrase);
+      let id = ids.get(p);
+      if (id === undefined) ids.set(p, (id = ids.size));
+      return id;
+    };
+    this.groups = file.rules.map((r) => r.all.map((group) => group.map(idOf)));
+    this.matcher = new PhraseMatcher([...ids.keys()]);
+  }
+
+  /** The rules a text (in fraudTextForm) satisfies: one pass over the text, then set look-ups. */
+  fired(form: string): FiredRule[] {
+    const found = this.matcher.find(form);
+    const out: FiredRule[] = [];
+    this.file.rules.forEach((rule, i) => {
+      const groups = this.groups[i] as number[][];
+      if (groups.every((g) => g.some((id) => found.has(id)))) {
+        out.push({ id: rule.id, type: rule.type, weight: rule.weight, reason: rule.reason });
+      }
+    });
+    return out;
+  }
+}

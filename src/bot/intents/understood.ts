@@ -1,0 +1,91 @@
+// Free words outside any flow, read by understanding.ts: a problem is offered as a tip, a fraud
+// victim gets 110 and 96110 first, a greeting is answered in kind, another agency's question
+// gets the FAQ's answer, English or emoji get the bilingual menu. Only what is still not
+// understood reaches the fallback.
+import { fallback } from './fallback.js';
+import { verdictText } from './fraud-check.js';
+import { say, type EngineContext, type Intent, type Turn } from '../intent.js';
+import { matchPlace } from '../places.js';
+import { isWord } from '../text.js';
+import { recordBot, recordCitizen, startTipFlow, transcriptEntry } from '../tip-flow/draft.js';
+import { categoryName, promptFor } from '../tip-flow/prompts.js';
+import { DAILY_LIMIT_TEXT, underDailyLimit } from '../tip-flow/submit.js';
+import { understand } from '../understanding.js';
+import type { TipCategoryKey } from '../ports.js';
+import type { BotReplyPart } from '../types.js';
+
+const FRAUD_VICTIM = '被骗了先别慌：请尽快拨打110报警，也可以拨打反诈专线96110。\n'
+  + '如果刚转了账，马上打您银行卡背面的客服电话，或到银行柜台，说明被骗，申请止付、冻结对方账户：越快越有希望追回。\n'
+  + '不要再给对方转钱，也不要相信说能「帮您追回损失」的人。';
+
+function offer(turn: Turn, category: TipCategoryKey, answered: string): BotReplyPart[] {
+  turn.record.offer = { category, text: turn.text, said: transcriptEntry(turn.input, turn.now), answered };
+  return [say(answered)];
+}
+
+const offerLine = (category: TipCategoryKey) =>
+  `要我帮您登记成一条「${categoryName(category)}」方面的反映吗？登记后会有工作人员处理，全程保密。\n`
+  + '回复「是」开始，您刚才说的就作为情况描述，不用重打；不需要请回复「不用」。';
+
+export function answerFreeText(turn: Turn, ctx: EngineContext): BotReplyPart[] | undefined {
+  const u = understand(turn.text, { faq: ctx.content.faq, fraud: ctx.fraud });
+  ctx.logger.debug({ understood: u.intent }, 'bot: understood');
+  switch (u.intent) {
+    case 'problem':
+      return offer(turn, u.category, `您说的情况我们记下了，听起来是「${categoryName(u.category)}」方面的问题。\n${offerLine(u.category)}`);
+    case 'fraud_victim':
+      return offer(turn, 'fraud', `${FRAUD_VICTIM}\n\n${offerLine('fraud')}`);
+    case 'fraud_check':
+      return [say(`您发来的内容我帮您看了一下：\n${verdictText(ctx.fraud.check(turn.text))}`)];
+    case 'greeting':
+      return [say(`${u.thanks ? '不客气，这是我们应该做的！' : '您好！我是「平安三明」小助手。'}\n${ctx.content.shortMenu}`)];
+    case 'other_agency':
+      return [say(u.faq.answer)];
+    case 'foreign':
+      return [say(ctx.content.bilingualMenu)];
+    case 'unknown':
+      return undefined;
+  }
+}
+
+/** Free text or recognised voice, outside any flow and not a command. */
+export const understood: Intent = {
+  name: 'understood',
+  match: (turn) => turn.record.flow === undefined && turn.menuIntent === undefined && turn.text !== '',
+  async handle(turn, ctx) {
+    return answerFreeText(turn, ctx) ?? fallback.handle(turn, ctx);
+  },
+};
+
+const YES = ['是', '是的', '对', '对的', '好', '好的', '可以', '要', '要的', '需要', '登记', '帮我登记', '嗯', '嗯嗯', '行', '确定'];
+const NO = ['不用', '不用了', '不要', '不需要', '不', '不了', '算了', '否', '不登记'];
+
+/** The answer to a tip offered at the last message: 「是」 files it, 「不用」 drops it. */
+export const offerAnswer: Intent = {
+  name: 'tip_offer',
+  match: (turn) => turn.record.flow === undefined && turn.record.offer !== undefined && isWord(turn.text, [...YES, ...NO]),
+  async handle(turn, ctx) {
+    const offered = turn.record.offer;
+    delete turn.record.offer;
+    if (!offered || !isWord(turn.text, YES)) return [say(`好的，不登记。${ctx.content.shortMenu}`)];
+    if (!(await underDailyLimit(turn, ctx))) return [say(DAILY_LIMIT_TEXT(ctx.config.bot.tipsPerDay))];
+    const flow = startTipFlow(turn);
+    const draft = flow.draft;
+    draft.transcript.push(offered.said, { at: offered.said.at, from: 'bot', kind: 'text', text: offered.answered });
+    recordCitizen(draft, turn);
+    draft.category = offered.category;
+    draft.description.push(offered.text);
+    const place = matchPlace(offered.text, ctx.content.divisions);
+    if (place) {
+      draft.place = {
+        text: offered.text, countyCode: place.countyCode, label: place.label,
+        ...(place.townshipCode ? { townshipCode: place.townshipCode } : {}),
+      };
+    }
+    flow.step = place ? 'contact' : 'place';
+    const heard = place ? `地点：${place.label}（不对可以回复「返回」修改）\n` : '';
+    const parts = [say(`好的，已按「${categoryName(offered.category)}」为您登记，您说的情况已记下。\n${heard}${promptFor(flow)}`)];
+    recordBot(draft, parts, turn.now);
+    return parts;
+  },
+};

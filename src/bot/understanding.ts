@@ -1,0 +1,108 @@
+// What a free message outside any flow is, for citizens who never read the menu: a problem to
+// file, a fraud victim's story, a message to check for fraud, a greeting, a question for another
+// agency, or English/emoji only. Rules over the compact text; the category comes from the one
+// classifier in src/tips/rules, the fraud verdict from the one checker in src/alerts.
+import type { FraudChecker } from '../alerts/fraud/checker.js';
+import { classifyCategory } from '../tips/rules/category.js';
+import { compactText, wordUnion } from '../tips/rules/plain-text.js';
+import type { Category } from '../tips/types.js';
+import type { FaqEntry } from './content.js';
+
+export type Understood =
+  | { intent: 'problem'; category: Category }
+  | { intent: 'fraud_victim' }
+  | { intent: 'fraud_check' }
+  | { intent: 'greeting'; thanks: boolean }
+  | { intent: 'other_agency'; faq: FaqEntry }
+  | { intent: 'foreign' }
+  | { intent: 'unknown' };
+
+const HAS_CJK = /\p{Script=Han}/u;
+const HAS_LETTER_OR_SYMBOL = /[\p{L}\p{Extended_Pictographic}]/u;
+
+const GREETING = wordUnion([
+  '^(你好|您好|哈喽|哈啰|嗨|喂|在吗|在不在|有人吗|有人在吗|早上好|早安|中午好|下午好|晚上好|晚安|再见|拜拜)',
+  '(你好|您好|在吗|在不|有人吗|有人在|工作人员在)', '新年快乐', '节日快乐', '工作顺利',
+]);
+const THANKS = wordUnion(['谢谢', '感谢', '多谢', '辛苦', '麻烦你们了', '点赞', '点个赞', '做得不错', '做得好', '给力', '好的', '嗯嗯', '收到']);
+
+// The citizen lost money or is losing it now.
+const LOSS = wordUnion([
+  '被骗', '骗了', '受骗', '上当', '被人骗', '骗走', '骗去',
+  '(已经|我|他|她|我妈|我爸|老人|老头子?|老伴)?(转了|交了|付了|汇了|打了|借了|投了|充了|给了)[^没]{0,12}(钱|块|元|万|千|百|验证码|定金|押金|[0-9])',
+  '(钱|卡里的钱|余额)(全|都)?(没了|不见了|被转走|转走了|少了)', '(卡|账户|微信|支付宝)(里)?(少了|被转走)', '转走(了)?',
+  '(拉黑|删了我|联系不上|找不到(人|他|她|那伙人)|不回(了|消息)|提不出来|提现不了|不能提现|不发货|打不开)',
+  '(已经|我)按(他|她|对方)说的', '还要(转|交|付)', '(转|付|交|汇)了.{0,10}(过去|给他|给她|给对方)', '收了我', '把我.{0,8}(转走|删了|拉黑)',
+]);
+
+// Signs that the one who took the money was not who they said.
+const DECEIVED = wordUnion([
+  '骗', '假的', '根本没(这个人|有)', '不发货', '联系不上', '拉黑', '删了', '不认识我', '提不出', '打不开', '人好好的', '不是他', '转走', '冒充', '才知道',
+]);
+
+const ASK_IF_FRAUD = wordUnion([
+  '是不是(骗|诈|假)', '是真的(吗|还是)', '真的假的', '真假', '能信吗', '可信吗', '靠谱吗', '可靠吗', '正常吗', '帮(我|忙)(看|查|鉴)',
+  '是骗人的吧', '是骗子吧', '会不会是骗', '是骗局吗', '有没有问题', '该不该(转|交|付|信)', '要不要(转|交|付|信)', '能不能(转|交|付|信)',
+]);
+
+const PROBLEM = wordUnion([
+  '找谁', '找哪', '谁来管', '谁管', '管不管', '有没有人管', '没人管', '管管', '管一管', '反映', '投诉', '举报', '查查', '查一下他们', '来查',
+  '不给', '不退', '不赔', '不还', '不修', '没人修', '不肯', '拖着', '拖欠', '霸占', '乱收', '乱罚', '乱停', '乱倒', '乱排', '堵(了|住|着)', '坏了',
+  '合理吗', '凭什么', '怎么办', '能不能(帮|管|处理|调解)', '帮忙(调解|反映|处理)', '受不了', '太吵', '扰民', '违法', '不公', '欺负', '咬(了|人|伤)',
+  '提心吊胆', '又脏又臭', '归谁', '不归', '互相推', '推来推去', '踢皮球', '针对我', '算不算', '罚了', '占道', '走不过去', '过不去', '没人修', '没法(住|过|做|搞)',
+]);
+
+const PRAISE = wordUnion(['点赞', '点个赞', '做得不错', '做得好', '辛苦', '谢谢', '感谢']);
+
+// Looks pasted from an SMS or a chat rather than typed as a question.
+const PASTED = /【|】|https?:|www\.|\.(cn|com|cc|top|xyz|vip)|对方[:：]|回复?(t|td)退订/iu;
+
+const AGENCY_QUESTION = wordUnion([
+  '怎么', '如何', '去哪', '在哪', '哪里', '哪个', '什么材料', '要带', '多久', '能不能', '可不可以', '可以', '吗', '么', '咋', '流程', '手续', '预约', '多少',
+]);
+
+/** The FAQ entry whose longest keyword the text contains. */
+export function findFaq(compact: string, faq: readonly FaqEntry[]): FaqEntry | undefined {
+  let best: { entry: FaqEntry; length: number } | undefined;
+  for (const entry of faq) {
+    for (const k of entry.keywords) {
+      const kw = compactText(k);
+      if (kw && compact.includes(kw) && (!best || kw.length > best.length)) best = { entry, length: kw.length };
+    }
+  }
+  return best?.entry;
+}
+
+const LONG_ENOUGH = 12;
+
+export interface UnderstandingDeps {
+  faq: readonly FaqEntry[];
+  fraud: FraudChecker;
+}
+
+export function understand(text: string, deps: UnderstandingDeps): Understood {
+  const t = compactText(text);
+  if (!HAS_CJK.test(text)) return HAS_LETTER_OR_SYMBOL.test(text) || t === '' ? { intent: 'foreign' } : { intent: 'unknown' };
+  if (!t) return { intent: 'unknown' };
+
+  const category = classifyCategory(text);
+  const verdict = deps.fraud.check(text);
+  const fraudish = verdict.risk !== 'low' || category === 'fraud';
+  if (LOSS.test(t) && (fraudish || DECEIVED.test(t))) return { intent: 'fraud_victim' };
+  if (ASK_IF_FRAUD.test(t) || (verdict.risk !== 'low' && PASTED.test(text))) return { intent: 'fraud_check' };
+
+  const problem = PROBLEM.test(t);
+  if (t.length <= 24 && !problem && (!category || PRAISE.test(t)) && (GREETING.test(t) || THANKS.test(t))) {
+    return { intent: 'greeting', thanks: THANKS.test(t) && !GREETING.test(t) };
+  }
+  const faq = findFaq(t, deps.faq);
+  if (faq && !problem && AGENCY_QUESTION.test(t)) return { intent: 'other_agency', faq };
+  // A few words give the model too little to go on: 「匿名」 is not a scam.
+  if (t.length >= LONG_ENOUGH && (verdict.risk === 'high' || (verdict.risk === 'medium' && !problem && !category))) return { intent: 'fraud_check' };
+  if (category) return { intent: 'problem', category };
+  if (faq) return { intent: 'other_agency', faq };
+  // Someone who writes a whole sentence to this account is telling of a matter: offering to
+  // file it (they can say no) serves them better than 「没能明白」.
+  if ((problem && t.length >= 6) || t.length >= LONG_ENOUGH) return { intent: 'problem', category: 'other' };
+  return { intent: 'unknown' };
+}

@@ -1,0 +1,112 @@
+// Citizens who never read the menu: plain complaints, fraud stories, greetings, other agencies'
+// questions, English and emoji, emergencies inside a draft, and command words inside flows.
+import { expect } from 'chai';
+import { citizen, harness, input, send, texts } from './engine-harness.js';
+
+describe('bot: plain words', () => {
+  it('offers a plain complaint as a tip; one 「是」 files it without retyping', async () => {
+    const h = await harness();
+    const offer = await send(h, '物业乱收停车费，找谁反映？');
+    expect(offer).to.contain('「矛盾纠纷」').and.to.contain('回复「是」');
+    const next = await send(h, '是');
+    expect(next).to.contain('地点');
+    expect(await send(h, '沙县区凤岗街道')).to.contain('手机号');
+    await send(h, '匿名');
+    expect(await send(h, '确认')).to.contain('受理编号');
+    const s = h.desk.submitCalls[0];
+    expect(s?.category).to.equal('dispute');
+    expect(s?.description).to.equal('物业乱收停车费，找谁反映');
+    // The transcript keeps the first message and the bot's offer, as said.
+    expect(s?.transcript[0]).to.include({ from: 'citizen', text: '物业乱收停车费，找谁反映？' });
+    expect(s?.transcript[1]?.text).to.contain('回复「是」');
+  });
+
+  it('skips the place step when the complaint names the place', async () => {
+    const h = await harness();
+    await send(h, '尤溪县城关镇有个养猪场把粪水直接排到河里');
+    expect(await send(h, '是')).to.contain('尤溪县').and.to.contain('手机号');
+  });
+
+  it('lets an offer lapse: 「不用」 says so, and anything else is read afresh', async () => {
+    const h = await harness();
+    await send(h, '邻居家的狗不拴绳，已经咬了两个小孩了');
+    expect(await send(h, '不用')).to.contain('不登记');
+    await send(h, '邻居家的狗不拴绳，已经咬了两个小孩了');
+    expect(await send(h, '你好')).to.contain('您好');
+    expect(await send(h, '是')).to.not.contain('地点');
+    expect(h.desk.submitCalls).to.have.length(0);
+  });
+
+  it('gives a fraud victim 110 and 96110 first, then offers a fraud tip', async () => {
+    const h = await harness();
+    const reply = await send(h, '我被骗了，昨天在网上刷单被骗了5000块钱怎么办');
+    const first = reply.split('\n')[0] ?? '';
+    expect(first).to.contain('110').and.to.contain('96110');
+    expect(reply).to.contain('止付').and.to.contain('「电信网络诈骗、养老诈骗」');
+    await send(h, '是');
+    expect((await send(h, '跳过'))).to.contain('手机号');
+  });
+
+  it('answers greetings in kind with the short menu', async () => {
+    const h = await harness();
+    expect(await send(h, '你好')).to.match(/^您好/).and.to.contain('「举报」');
+    expect(await send(h, '谢谢')).to.contain('不客气');
+    expect(await send(h, '在吗')).to.not.contain('没能明白');
+  });
+
+  it('sends other agencies\' questions where they belong, from the FAQ', async () => {
+    const h = await harness();
+    expect(await send(h, '户口迁移要什么材料')).to.contain('派出所');
+    expect(await send(h, '车辆年检去哪里办')).to.contain('12123');
+    expect(await send(h, '公积金怎么提取')).to.contain('12329');
+  });
+
+  it('answers English or emoji with the bilingual menu', async () => {
+    const h = await harness();
+    expect(await send(h, 'hello')).to.contain('Hello').and.to.contain('举报');
+    expect(await send(h, '👍🙏')).to.contain('110');
+  });
+
+  it('puts the number first for an emergency inside a tip draft and marks the draft red', async () => {
+    const h = await harness();
+    await send(h, '举报');
+    await send(h, '3');
+    const reply = await send(h, '楼上冒出好多黑烟');
+    expect(reply.split('\n')[0]).to.match(/^请马上拨打119/);
+    expect(reply).to.contain('收到');
+    await send(h, '好了');
+    await send(h, '跳过');
+    await send(h, '匿名');
+    await send(h, '确认');
+    expect(h.desk.submitCalls[0]?.danger).to.equal(true);
+  });
+
+  it('lets command words through 鉴诈 and the rating flow', async () => {
+    const h = await harness();
+    await send(h, '鉴诈');
+    expect(await send(h, '查询')).to.contain('还没有反映过');
+    await send(h, '鉴诈');
+    expect(await send(h, '评价 SM251126AAAAAA')).to.contain('没有找到');
+    await send(h, '鉴诈');
+    expect(await send(h, '人工')).to.contain('转接');
+    await send(h, '鉴诈');
+    expect(await send(h, '取消')).to.contain('好的');
+  });
+
+  it('answers 查询 inside a tip draft and keeps the draft', async () => {
+    const h = await harness();
+    await send(h, '举报');
+    await send(h, '3');
+    await send(h, '邻居占了我家的宅基地');
+    const reply = await send(h, '查询');
+    expect(reply).to.contain('还没有反映过').and.to.contain('还没有提交');
+    expect(await send(h, '好了')).to.contain('地点');
+  });
+
+  it('reads 查询 followed by words as a question, not as a code', async () => {
+    const h = await harness();
+    expect(await send(h, '查询一下社保缴费记录')).to.contain('社保');
+    const r = await h.bot.handle(input({ kind: 'text', text: '查询 ｓｍ２５１１２６ａａａａａａ' }, citizen('c2')));
+    expect(texts(r)).to.contain('SM251126AAAAAA');
+  });
+});

@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { detectEmergency, emergencyReply, type EmergencyKind } from '../../../src/tips/rules/emergency.js';
+
+describe('tips/rules/emergency', () => {
+  const cases: Array<[string, EmergencyKind]> = [
+    ['有人拿刀要杀人', 'police'],
+    ['我老公又在打我 孩子在哭', 'police'],
+    ['楼上冒出好多黑烟', 'fire'],
+    ['厨房一股煤气味 头晕', 'fire'],
+    ['我爸突然倒地上了 叫不醒', 'medical'],
+    ['电动车被小车撞了 人躺地上不动', 'traffic'],
+    ['我不想活了', 'suicide'],
+    ['有人 砍 人！！', 'police'],
+    ['ｗｏ想跳楼', 'suicide'],
+  ];
+  for (const [text, kind] of cases) {
+    it(`"${text}" → ${kind}`, () => expect(detectEmergency(text)?.kind).to.equal(kind));
+  }
+
+  for (const text of ['今晚吃火锅', '这条爆炸新闻是真的吗', '双十一抢购', '杀毒软件怎么装', '气死了', '救救我的成绩', '消防演练几点开始', '打120要钱吗', '去年家里着火，现在已经处理好了']) {
+    it(`"${text}" is not an emergency`, () => expect(detectEmergency(text)).to.equal(undefined));
+  }
+
+  it('does not read an emergency number inside a tracking code', () => {
+    expect(detectEmergency('查询 SM251206120ABC')).to.equal(undefined);
+  });
+
+  it('answers thoughts of suicide even when they are habitual', () => {
+    expect(detectEmergency('我每天都在想怎么死才不痛')?.kind).to.equal('suicide');
+  });
+
+  it('gives the numbers of the kind, first in the first line, then one thing to do now', () => {
+    const reply = (text: string) => emergencyReply(detectEmergency(text) ?? { kind: 'police', numbers: [], injured: false, cue: '' }).split('\n');
+    expect(reply('两辆车撞了 有人流血')[0]).to.match(/^请马上拨打122.*120/);
+    expect(reply('有人拿刀砍人 流了好多血')[0]).to.match(/^请马上拨打110.*120/);
+    expect(reply('我不想活了')[0]).to.match(/^请马上拨打110或120.*12356/);
+    expect(reply('着火了')).to.have.length(2);
+    expect(detectEmergency('有人拿刀砍人 流了好多血')?.numbers).to.deep.equal(['110', '120']);
+  });
+});
