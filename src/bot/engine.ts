@@ -1,11 +1,13 @@
 // The conversation engine: one channel-neutral message in, one reply (as data) out. Around the
 // intents it does what every message needs: pending notices, the citizen's last-seen time,
-// limits, the idle timeout of drafts, danger words, and saving the conversation state.
+// emergencies (the number first, before any limit), limits, the idle timeout of drafts, and
+// saving the conversation state.
 import { defaultFraudChecker, type FraudChecker } from '../alerts/fraud/index.js';
 import type { AppConfig } from '../config/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { KeyValueStore } from '../platform/stores.js';
-import { detectEmergency, emergencyReply } from '../tips/rules/emergency.js';
+import { detectEmergency, emergencyReply, type EmergencyClassifier } from '../tips/rules/emergency.js';
+import { defaultEmergencyModel } from './emergency-model.js';
 import { loadBotContent, type BotContent } from './content.js';
 import {
   applyExpiry, conversationKey, countMessage, detachRecord, isRecord, isTipEvidence, newRecord, recordTtlSeconds, type ConversationRecord,
@@ -28,6 +30,8 @@ export interface EngineDeps {
   content?: BotContent;
   /** Defaults to the checker built from content/fraud. */
   fraud?: FraudChecker;
+  /** The emergency cues' second opinion; defaults to the model trained on content/emergencies. */
+  emergency?: EmergencyClassifier;
 }
 
 const TROUBLE = '抱歉，系统暂时出了点问题，请过几分钟再发一次。紧急情况请拨打110。';
@@ -79,6 +83,7 @@ export function createEngine(deps: EngineDeps): Bot {
   const content = deps.content ?? loadBotContent();
   const ctx: EngineContext = { config, logger, desk, content, fraud: deps.fraud ?? defaultFraudChecker() };
   const intents = buildIntents(content);
+  const emergencyModel = deps.emergency ?? defaultEmergencyModel();
   const queue = new KeyedQueue();
   const limits = { idleTimeoutSeconds: config.bot.idleTimeoutSeconds, draftKeepSeconds: config.bot.draftKeepSeconds };
 
@@ -126,19 +131,21 @@ export function createEngine(deps: EngineDeps): Bot {
   async function converse(input: BotInput, key: string, at: Date): Promise<BotReplyPart[]> {
     const expiry = applyExpiry(await load(key, at), at, limits);
     const record = expiry.record;
+    const raw = inputText(input);
+    const text = normaliseText(raw);
+    // Someone in danger gets the number whatever else: no limit stands before it.
+    const emergency = text ? detectEmergency(text, emergencyModel) : undefined;
+    const numberFirst = (parts: BotReplyPart[]) => (emergency ? [say(emergencyReply(emergency)), ...parts] : parts);
     // Photos and other evidence for an open tip are not messages to limit (isTipEvidence).
-    if (!isTipEvidence(record, input.kind) && !countMessage(record, at, config.bot.messagesPerMinute)) {
+    if (!emergency && !isTipEvidence(record, input.kind) && !countMessage(record, at, config.bot.messagesPerMinute)) {
       await save(key, record);
       return [rateLimited()];
     }
-    const raw = inputText(input);
     if (raw.length > config.bot.maxTextLength) {
       await save(key, record);
-      return [tooLong(config.bot.maxTextLength)];
+      return numberFirst([tooLong(config.bot.maxTextLength)]);
     }
 
-    const text = normaliseText(raw);
-    const emergency = text ? detectEmergency(text) : undefined;
     const turn: Turn = { input, citizen: input.citizen, text, now: at, record, ...(emergency ? { emergency } : {}) };
     if (input.kind === 'menu') {
       // An unknown key still gets an answer: the fallback intent shows the commands.
@@ -155,7 +162,7 @@ export function createEngine(deps: EngineDeps): Bot {
 
     if (record.flow?.name === 'tip' && !TIP_FLOW_INTENTS.has(name)) parts = appendNote(parts, OPEN_DRAFT_NOTE);
     if (expiry.justSuspended && record.suspended && !TIP_FLOW_INTENTS.has(name)) parts = appendNote(parts, SUSPENDED_NOTE);
-    if (emergency) parts = [say(emergencyReply(emergency)), ...parts];
+    parts = numberFirst(parts);
 
     // A tip offer is for the next message only: whatever else the citizen says, it lapses.
     if (offered && record.offer === offered) delete record.offer;

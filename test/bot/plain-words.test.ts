@@ -110,3 +110,20 @@ describe('bot: plain words', () => {
     expect(texts(r)).to.contain('SM251126AAAAAA');
   });
 });
+
+describe('bot: an emergency stands before every limit', () => {
+  it('gives the number to a citizen over the message limit', async () => {
+    const h = await harness({ messagesPerMinute: 2 });
+    await send(h, '你好');
+    await send(h, '你好');
+    expect(await send(h, '你好')).to.contain('稍等');
+    expect((await send(h, '救命 有人拿刀砍人')).split('\n')[0]).to.match(/^请马上拨打110/);
+  });
+
+  it('gives the number before saying a long message is too long', async () => {
+    const h = await harness({ maxTextLength: 20 });
+    const reply = await send(h, `着火了 ${'快来人救火'.repeat(10)}`);
+    expect(reply.split('\n')[0]).to.match(/^请马上拨打119/);
+    expect(reply).to.contain('太长');
+  });
+});

@@ -30,8 +30,8 @@ describe('evaluation tables', function () {
       expect(pct(emDev.numberFirst)).to.be.at.least(0.97);
       expect(pct(emDev.falseAlarm)).to.be.at.most(0.02);
     });
-    it('held-out: floor 75% number first, false alarms ≤7% (target 97% / 2% not yet reached)', () => {
-      expect(pct(emHeld.numberFirst)).to.be.at.least(0.75);
+    it('held-out: floor 85% number first, false alarms ≤7% (target 97% / 2% not yet reached)', () => {
+      expect(pct(emHeld.numberFirst)).to.be.at.least(0.85);
       expect(pct(emHeld.falseAlarm)).to.be.at.most(0.07);
     });
   });
@@ -43,7 +43,7 @@ describe('evaluation tables', function () {
       expect(pct(inDev.notUnderstood)).to.be.at.most(0.05);
     });
     it('held-out: 「没能明白」 ≤5%', () => expect(pct(inHeld.notUnderstood)).to.be.at.most(0.05));
-    it('held-out: floor 83% right intent (target 90% not yet reached)', () => expect(pct(inHeld.right)).to.be.at.least(0.83));
+    it('held-out: floor 82% right intent (target 90% not yet reached)', () => expect(pct(inHeld.right)).to.be.at.least(0.82));
   });
 
   describe('fraud corpus (held-out split)', () => {

@@ -6,7 +6,7 @@
 // rules of thumb: each fired rule adds its weight (a genuine-message rule subtracts), and the
 // reasons of the positive ones are what the citizen is shown.
 import type { CorpusEntry } from './corpus.js';
-import { ngramFeatures, SoftmaxRegression, type Features, type LogisticOptions } from './logistic.js';
+import { ngramFeatures, SoftmaxRegression, type Features, type LogisticOptions } from '../../platform/softmax-regression.js';
 import { CompiledRules, fraudTextForm, type FiredRule, type FraudRulesFile, type FraudTypeKey } from './rules.js';
 
 export type FraudRisk = 'high' | 'medium' | 'low';

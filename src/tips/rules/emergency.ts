@@ -143,8 +143,19 @@ export function withoutHarmlessUses(compact: string): string {
   return compact.replace(HARMLESS_ALL, '');
 }
 
+/**
+ * A second opinion for what the cues do not name: a model trained on examples (the bot's
+ * EmergencyModel). Consulted only when no cue matched, and under the same 'not now' checks.
+ */
+export interface EmergencyClassifier {
+  /** The likeliest kind and how sure the model is that the text is an emergency at all. */
+  classify(text: string): { kind: EmergencyKind; probability: number };
+  /** The probability from which its answer counts. */
+  readonly threshold: number;
+}
+
 /** What someone in danger must be told first, or undefined when the text is not an emergency. */
-export function detectEmergency(text: string): Emergency | undefined {
+export function detectEmergency(text: string, classifier?: EmergencyClassifier): Emergency | undefined {
   const compact = compactText(text);
   const t = withoutHarmlessUses(compact);
   if (!t) return undefined;
@@ -158,9 +169,13 @@ export function detectEmergency(text: string): Emergency | undefined {
   }
   if (!found) {
     const m = DISTRESS.exec(t);
-    if (!m || FIGURE.test(compact)) return undefined;
-    found = { kind: 'police', cue: m[0] };
+    if (m && !FIGURE.test(compact)) found = { kind: 'police', cue: m[0] };
   }
+  if (!found && classifier) {
+    const guess = classifier.classify(text);
+    if (guess.probability >= classifier.threshold) found = { kind: guess.kind, cue: '（按整句判断）' };
+  }
+  if (!found) return undefined;
   // Thoughts of suicide are answered even when habitual: the hotline is the help.
   // Read before the harmless uses are taken out: 「电视剧里」 and 「消防演练」 say what the message is about.
   const notNow = ASKING.test(compact) || (found.kind !== 'suicide' && OVER.test(compact));

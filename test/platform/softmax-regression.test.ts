@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { ngramFeatures, ngrams, SoftmaxRegression } from '../../src/alerts/fraud/logistic.js';
+import { ngramFeatures, ngrams, SoftmaxRegression } from '../../src/platform/softmax-regression.js';
 
-describe('alerts/fraud: logistic regression', () => {
+describe('platform: softmax regression', () => {
   it('cuts character n-grams and weighs them by 1/√count', () => {
     expect(ngrams('安全账户', [1, 2])).to.deep.equal(['安', '全', '账', '户', '安全', '全账', '账户']);
     expect(ngrams('ab', [3])).to.deep.equal([]);

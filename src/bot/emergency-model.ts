@@ -1,0 +1,61 @@
+// The emergency detector's second opinion: a softmax regression over character n-grams, trained
+// at start from content/emergencies (messages labelled with their kind, or none). It answers only
+// where no cue of src/tips/rules/emergency.ts matched: emergencies told in words no rule names.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { compactText } from '../tips/rules/plain-text.js';
+import { EMERGENCY_KINDS, type EmergencyClassifier, type EmergencyKind } from '../tips/rules/emergency.js';
+import { ngramFeatures, SoftmaxRegression } from '../platform/softmax-regression.js';
+import { CONTENT_DIR } from './content.js';
+
+export interface LabelledEmergency { text: string; type: EmergencyKind | 'none' }
+
+const isKind = (label: string): label is EmergencyKind => (EMERGENCY_KINDS as readonly string[]).includes(label);
+
+export class EmergencyModel implements EmergencyClassifier {
+  private readonly model: SoftmaxRegression;
+
+  constructor(examples: readonly LabelledEmergency[], readonly threshold: number) {
+    this.model = new SoftmaxRegression(
+      examples.map((e) => ({ text: e.text, label: e.type })),
+      (text) => ngramFeatures(compactText(text), [1, 2, 3]),
+      { epochs: 20, learningRate: 0.5, l2: 0.0001 },
+    );
+  }
+
+  classify(text: string): { kind: EmergencyKind; probability: number } {
+    const p = this.model.predict(text);
+    let kind: EmergencyKind = 'police';
+    let best = -1;
+    let none = 0;
+    this.model.labels.forEach((label, i) => {
+      const v = p[i] ?? 0;
+      if (!isKind(label)) none = v;
+      else if (v > best) {
+        best = v;
+        kind = label;
+      }
+    });
+    return { kind, probability: 1 - none };
+  }
+}
+
+/** From this probability the model's answer counts (chosen by cross-validation on the training data). */
+export const EMERGENCY_MODEL_THRESHOLD = 0.85;
+
+/** Every content/emergencies/train*.json. */
+export function readEmergencyExamples(dir: string): LabelledEmergency[] {
+  const row = z.object({ text: z.string().min(1), type: z.enum(['none', ...EMERGENCY_KINDS] as [string, ...string[]]), note: z.string().optional() });
+  return readdirSync(dir).filter((f) => /^train(-\d+)?\.json$/.test(f)).sort()
+    .flatMap((f) => z.array(row).parse(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))))
+    .map((r) => ({ text: r.text, type: r.type as LabelledEmergency['type'] }));
+}
+
+let shared: EmergencyModel | undefined;
+
+/** The model of the shipped examples, trained at first use and kept for the process. */
+export function defaultEmergencyModel(): EmergencyModel {
+  shared ??= new EmergencyModel(readEmergencyExamples(path.join(CONTENT_DIR, 'emergencies')), EMERGENCY_MODEL_THRESHOLD);
+  return shared;
+}
