@@ -30,9 +30,9 @@ describe('evaluation tables', function () {
       expect(pct(emDev.numberFirst)).to.be.at.least(0.97);
       expect(pct(emDev.falseAlarm)).to.be.at.most(0.02);
     });
-    it('held-out: floor 85% number first, false alarms ≤7% (target 97% / 2% not yet reached)', () => {
-      expect(pct(emHeld.numberFirst)).to.be.at.least(0.85);
-      expect(pct(emHeld.falseAlarm)).to.be.at.most(0.07);
+    it('held-out: floor 90% number first, false alarms ≤9% (target 97% / 2% not yet reached)', () => {
+      expect(pct(emHeld.numberFirst)).to.be.at.least(0.9);
+      expect(pct(emHeld.falseAlarm)).to.be.at.most(0.09);
     });
   });
 
