@@ -8,6 +8,7 @@ import type { Logger } from '../platform/logger.js';
 import type { KeyValueStore } from '../platform/stores.js';
 import { detectEmergency, emergencyReply, type EmergencyClassifier } from '../tips/rules/emergency.js';
 import { defaultEmergencyModel } from './emergency-model.js';
+import { defaultIntentModel, type IntentModel } from './intent-model.js';
 import { loadBotContent, type BotContent } from './content.js';
 import {
   applyExpiry, conversationKey, countMessage, detachRecord, isRecord, isTipEvidence, newRecord, recordTtlSeconds, type ConversationRecord,
@@ -32,6 +33,8 @@ export interface EngineDeps {
   fraud?: FraudChecker;
   /** The emergency cues' second opinion; defaults to the model trained on content/emergencies. */
   emergency?: EmergencyClassifier;
+  /** The free-words sentence model; defaults to the one trained on content/bot/intents-train.json. */
+  intentModel?: IntentModel;
 }
 
 const TROUBLE = '抱歉，系统暂时出了点问题，请过几分钟再发一次。紧急情况请拨打110。';
@@ -81,7 +84,9 @@ export function createEngine(deps: EngineDeps): Bot {
   const { config, logger, desk, conversations } = deps;
   const now = deps.now ?? (() => new Date());
   const content = deps.content ?? loadBotContent();
-  const ctx: EngineContext = { config, logger, desk, content, fraud: deps.fraud ?? defaultFraudChecker() };
+  const ctx: EngineContext = {
+    config, logger, desk, content, fraud: deps.fraud ?? defaultFraudChecker(), intentModel: deps.intentModel ?? defaultIntentModel(),
+  };
   const intents = buildIntents(content);
   const emergencyModel = deps.emergency ?? defaultEmergencyModel();
   const queue = new KeyedQueue();

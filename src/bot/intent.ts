@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/index.js';
 import type { Emergency } from '../tips/rules/emergency.js';
 import type { Logger } from '../platform/logger.js';
 import type { BotContent } from './content.js';
+import type { IntentModel } from './intent-model.js';
 import type { ConversationRecord } from './conversation.js';
 import type { TipDesk } from './ports.js';
 import type { BotInput, BotReplyPart, CitizenRef } from './types.js';
@@ -15,6 +16,8 @@ export interface EngineContext {
   desk: TipDesk;
   content: BotContent;
   fraud: FraudChecker;
+  /** The sentence model for free words (understanding.ts). */
+  intentModel: IntentModel;
 }
 
 export interface Turn {

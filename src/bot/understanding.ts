@@ -1,12 +1,13 @@
 // What a free message outside any flow is, for citizens who never read the menu: a problem to
 // file, a fraud victim's story, a message to check for fraud, a greeting, a question for another
-// agency, or English/emoji only. Rules over the compact text; the category comes from the one
-// classifier in src/tips/rules, the fraud verdict from the one checker in src/alerts.
+// agency, or English/emoji only. Word rules over the compact text, the sentence model of
+// intent-model.ts, the category classifier of src/tips/rules and the 鉴诈 checker of src/alerts.
 import type { FraudChecker } from '../alerts/fraud/checker.js';
 import { classifyCategory } from '../tips/rules/category.js';
 import { compactText, wordUnion } from '../tips/rules/plain-text.js';
 import type { Category } from '../tips/types.js';
 import type { FaqEntry } from './content.js';
+import type { IntentModel } from './intent-model.js';
 
 export type Understood =
   | { intent: 'problem'; category: Category }
@@ -74,12 +75,23 @@ export function findFaq(compact: string, faq: readonly FaqEntry[]): FaqEntry | u
 }
 
 const LONG_ENOUGH = 12;
+const SHORT = 6;
 
 export interface UnderstandingDeps {
   faq: readonly FaqEntry[];
   fraud: FraudChecker;
+  model: IntentModel;
 }
 
+// From these probabilities the sentence model's intent, and its category of a problem, count.
+const MODEL_SURE = 0.5;
+const CATEGORY_SURE = 0.4;
+
+/**
+ * Word rules first where they name the case outright (a loss to a deceit, 「是不是骗子」, a pasted
+ * scam, a short greeting); then the sentence model (intent-model.ts), which reads the stories
+ * that name no keyword; then the rules again for what the model is unsure of.
+ */
 export function understand(text: string, deps: UnderstandingDeps): Understood {
   const t = compactText(text);
   if (!HAS_CJK.test(text)) return HAS_LETTER_OR_SYMBOL.test(text) || t === '' ? { intent: 'foreign' } : { intent: 'unknown' };
@@ -92,17 +104,30 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
   if (ASK_IF_FRAUD.test(t) || (verdict.risk !== 'low' && PASTED.test(text))) return { intent: 'fraud_check' };
 
   const problem = PROBLEM.test(t);
-  if (t.length <= 24 && !problem && (!category || PRAISE.test(t)) && (GREETING.test(t) || THANKS.test(t))) {
+  const greeting = GREETING.test(t) || THANKS.test(t);
+  if (t.length <= 24 && !problem && (!category || PRAISE.test(t)) && greeting) {
     return { intent: 'greeting', thanks: THANKS.test(t) && !GREETING.test(t) };
   }
   const faq = findFaq(t, deps.faq);
-  if (faq && !problem && AGENCY_QUESTION.test(t)) return { intent: 'other_agency', faq };
-  // A few words give the model too little to go on: 「匿名」 is not a scam.
+  if (faq && !problem && (AGENCY_QUESTION.test(t) || t.length < LONG_ENOUGH)) return { intent: 'other_agency', faq };
+  const guess = deps.model.classify(text);
+  const heard = guess.categoryProbability >= CATEGORY_SURE ? guess.category : category ?? guess.category;
+  // A few words give the sentence models too little to go on: 「匿名」 is not a scam.
+  if (guess.probability >= MODEL_SURE && t.length >= SHORT) {
+    switch (guess.intent) {
+      case 'problem': return { intent: 'problem', category: heard };
+      case 'fraud_victim': return { intent: 'fraud_victim' };
+      case 'fraud_check': return { intent: 'fraud_check' };
+      case 'greeting': if (greeting) return { intent: 'greeting', thanks: THANKS.test(t) && !GREETING.test(t) }; break;
+      // Only with a topic the FAQ knows: 「今天天气怎么样」 is not a question for an agency.
+      case 'other_agency': if (faq) return { intent: 'other_agency', faq }; break;
+    }
+  }
   if (t.length >= LONG_ENOUGH && (verdict.risk === 'high' || (verdict.risk === 'medium' && !problem && !category))) return { intent: 'fraud_check' };
   if (category) return { intent: 'problem', category };
   if (faq) return { intent: 'other_agency', faq };
   // Someone who writes a whole sentence to this account is telling of a matter: offering to
   // file it (they can say no) serves them better than 「没能明白」.
-  if ((problem && t.length >= 6) || t.length >= LONG_ENOUGH) return { intent: 'problem', category: 'other' };
+  if ((problem && t.length >= 6) || t.length >= LONG_ENOUGH) return { intent: 'problem', category: heard };
   return { intent: 'unknown' };
 }

@@ -18,6 +18,11 @@ export function ngrams(text: string, sizes: readonly number[]): string[] {
 
 export interface LogisticOptions {
   epochs: number;
+  /**
+   * Weigh each example by 1 / (its label's share × labels): every label counts as much as the
+   * others however many examples it has, as when a corpus's balance says nothing of real life.
+   */
+  balanced?: boolean;
   learningRate: number;
   l2: number;
 }
@@ -53,12 +58,19 @@ export class SoftmaxRegression {
     const k = this.labels.length;
     this.bias = new Float64Array(k);
     const index = new Map(this.labels.map((l, i) => [l, i]));
-    const examples = docs.map((d) => ({ x: featurize(d.text), y: index.get(d.label) as number }));
+    const counts = new Map<number, number>();
+    for (const d of docs) counts.set(index.get(d.label) as number, (counts.get(index.get(d.label) as number) ?? 0) + 1);
+    const weightOf = (y: number) => (options.balanced ? docs.length / (k * (counts.get(y) ?? 1)) : 1);
+    const examples = docs.map((d) => {
+      const y = index.get(d.label) as number;
+      return { x: featurize(d.text), y, w: weightOf(y) };
+    });
     for (let epoch = 0; epoch < options.epochs; epoch += 1) {
       const rate = options.learningRate / (1 + epoch * 0.1);
-      for (const { x, y } of shuffled(examples, 7919 + epoch)) {
+      for (const { x, y, w } of shuffled(examples, 7919 + epoch)) {
         const gradient = this.probabilities(x);
         gradient[y] = (gradient[y] as number) - 1;
+        if (w !== 1) for (let c = 0; c < k; c += 1) gradient[c] = (gradient[c] as number) * w;
         for (let c = 0; c < k; c += 1) this.bias[c] = (this.bias[c] as number) - rate * (gradient[c] as number);
         const decay = 1 - rate * options.l2;
         for (const [g, v] of x) {

@@ -38,7 +38,7 @@ export interface FraudCheckerOptions {
 
 export const DEFAULT_OPTIONS: FraudCheckerOptions = {
   high: 2, medium: 0.5, ruleWeight: 0.15, ruleTypeWeight: 0.5, sizes: [1, 2, 3],
-  model: { epochs: 20, learningRate: 0.5, l2: 0.0001 },
+  model: { epochs: 20, learningRate: 0.5, l2: 0.0001, balanced: true },
 };
 
 const COMMON_ADVICE: Record<FraudRisk, string> = {

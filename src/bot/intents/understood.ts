@@ -28,7 +28,7 @@ const offerLine = (category: TipCategoryKey) =>
   + '回复「是」开始，您刚才说的就作为情况描述，不用重打；不需要请回复「不用」。';
 
 export function answerFreeText(turn: Turn, ctx: EngineContext): BotReplyPart[] | undefined {
-  const u = understand(turn.text, { faq: ctx.content.faq, fraud: ctx.fraud });
+  const u = understand(turn.text, { faq: ctx.content.faq, fraud: ctx.fraud, model: ctx.intentModel });
   ctx.logger.debug({ understood: u.intent }, 'bot: understood');
   switch (u.intent) {
     case 'problem':

@@ -1,0 +1,66 @@
+// What a free message is, read from the whole sentence: softmax regressions over character
+// n-grams trained at start on content/bot/intents-train.json, one for the intent (problem, fraud
+// victim, fraud check, greeting, other agency) and one for a problem's category. Many problems
+// name no keyword ("a story of what happened"); the model reads them where word rules cannot.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ngramFeatures, SoftmaxRegression, type Features } from '../platform/softmax-regression.js';
+import { compactText } from '../tips/rules/plain-text.js';
+import { CATEGORY_KEYS, type Category } from '../tips/types.js';
+import { CONTENT_DIR } from './content.js';
+
+export const MODEL_INTENTS = ['problem', 'fraud_victim', 'fraud_check', 'greeting', 'other_agency'] as const;
+export type ModelIntent = (typeof MODEL_INTENTS)[number];
+
+export interface LabelledIntent { text: string; intent: ModelIntent; category?: Category }
+
+export interface IntentGuess {
+  intent: ModelIntent;
+  probability: number;
+  category: Category;
+  categoryProbability: number;
+}
+
+const argmax = (p: Float64Array): number => p.indexOf(Math.max(...p));
+
+export class IntentModel {
+  private readonly intents: SoftmaxRegression;
+  private readonly categories: SoftmaxRegression;
+
+  constructor(examples: readonly LabelledIntent[]) {
+    const featurize = (text: string): Features => ngramFeatures(compactText(text), [1, 2, 3]);
+    const options = { epochs: 20, learningRate: 0.5, l2: 0.0001 };
+    this.intents = new SoftmaxRegression(examples.map((e) => ({ text: e.text, label: e.intent })), featurize, options);
+    this.categories = new SoftmaxRegression(
+      examples.flatMap((e) => (e.intent === 'problem' && e.category ? [{ text: e.text, label: e.category }] : [])), featurize, options,
+    );
+  }
+
+  classify(text: string): IntentGuess {
+    const p = this.intents.predict(text);
+    const i = argmax(p);
+    const q = this.categories.predict(text);
+    const c = argmax(q);
+    return {
+      intent: this.intents.labels[i] as ModelIntent,
+      probability: p[i] ?? 0,
+      category: this.categories.labels[c] as Category,
+      categoryProbability: q[c] ?? 0,
+    };
+  }
+}
+
+export function readIntentExamples(file: string): LabelledIntent[] {
+  const row = z.object({ text: z.string().min(1), intent: z.enum(MODEL_INTENTS), category: z.enum(CATEGORY_KEYS).optional() });
+  return z.array(row).parse(JSON.parse(readFileSync(file, 'utf8')))
+    .map((r) => ({ text: r.text, intent: r.intent, ...(r.category ? { category: r.category } : {}) }));
+}
+
+let shared: IntentModel | undefined;
+
+/** The model of the shipped examples, trained at first use and kept for the process. */
+export function defaultIntentModel(): IntentModel {
+  shared ??= new IntentModel(readIntentExamples(path.join(CONTENT_DIR, 'bot', 'intents-train.json')));
+  return shared;
+}
