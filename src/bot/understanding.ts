@@ -2,7 +2,7 @@
 // file, a fraud victim's story, a message to check for fraud, a greeting, a question for another
 // agency, or English/emoji only. Word rules over the compact text, the sentence model of
 // intent-model.ts, the category classifier of src/tips/rules and the 鉴诈 checker of src/alerts.
-import type { FraudChecker } from '../alerts/fraud/checker.js';
+import type { FraudChecker, FraudVerdict } from '../alerts/fraud/checker.js';
 import { classifyCategory } from '../tips/rules/category.js';
 import { compactText, wordUnion } from '../tips/rules/plain-text.js';
 import type { Category } from '../tips/types.js';
@@ -12,7 +12,7 @@ import type { IntentModel } from './intent-model.js';
 export type Understood =
   | { intent: 'problem'; category: Category }
   | { intent: 'fraud_victim' }
-  | { intent: 'fraud_check' }
+  | { intent: 'fraud_check'; verdict: FraudVerdict }
   | { intent: 'greeting'; thanks: boolean }
   | { intent: 'other_agency'; faq: FaqEntry }
   | { intent: 'foreign' }
@@ -50,13 +50,13 @@ const PROBLEM = wordUnion([
   '找谁', '找哪', '谁来管', '谁管', '管不管', '有没有人管', '没人管', '管管', '管一管', '反映', '投诉', '举报', '查查', '查一下他们', '来查',
   '不给', '不退', '不赔', '不还', '不修', '没人修', '不肯', '拖着', '拖欠', '霸占', '乱收', '乱罚', '乱停', '乱倒', '乱排', '堵(了|住|着)', '坏了',
   '合理吗', '凭什么', '怎么办', '能不能(帮|管|处理|调解)', '帮忙(调解|反映|处理)', '受不了', '太吵', '扰民', '违法', '不公', '欺负', '咬(了|人|伤)',
-  '提心吊胆', '又脏又臭', '归谁', '不归', '互相推', '推来推去', '踢皮球', '针对我', '算不算', '罚了', '占道', '走不过去', '过不去', '没人修', '没法(住|过|做|搞)',
+  '提心吊胆', '又脏又臭', '归谁', '不归', '互相推', '推来推去', '踢皮球', '针对我', '算不算', '罚了', '占道', '走不过去', '过不去', '没法(住|过|做|搞)',
 ]);
 
 const PRAISE = wordUnion(['点赞', '点个赞', '做得不错', '做得好', '辛苦', '谢谢', '感谢']);
 
 // Looks pasted from an SMS or a chat rather than typed as a question.
-const PASTED = /【|】|https?:|www\.|\.(cn|com|cc|top|xyz|vip)|对方[:：]|回复?(t|td)退订/iu;
+const PASTED = /【|】|https?:|www\.|\.(cn|com|cc|top|xyz|vip)\b|对方[:：]|回复?(t|td)退订/iu;
 
 const AGENCY_QUESTION = wordUnion([
   '怎么', '如何', '去哪', '在哪', '哪里', '哪个', '什么材料', '要带', '多久', '能不能', '可不可以', '可以', '吗', '么', '咋', '流程', '手续', '预约', '多少',
@@ -101,7 +101,7 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
   const verdict = deps.fraud.check(text);
   const fraudish = verdict.risk !== 'low' || category === 'fraud';
   if (LOSS.test(t) && (fraudish || DECEIVED.test(t))) return { intent: 'fraud_victim' };
-  if (ASK_IF_FRAUD.test(t) || (verdict.risk !== 'low' && PASTED.test(text))) return { intent: 'fraud_check' };
+  if (ASK_IF_FRAUD.test(t) || (verdict.risk !== 'low' && PASTED.test(text))) return { intent: 'fraud_check', verdict };
 
   const problem = PROBLEM.test(t);
   const greeting = GREETING.test(t) || THANKS.test(t);
@@ -117,13 +117,13 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
     switch (guess.intent) {
       case 'problem': return { intent: 'problem', category: heard };
       case 'fraud_victim': return { intent: 'fraud_victim' };
-      case 'fraud_check': return { intent: 'fraud_check' };
+      case 'fraud_check': return { intent: 'fraud_check', verdict };
       case 'greeting': if (greeting) return { intent: 'greeting', thanks: THANKS.test(t) && !GREETING.test(t) }; break;
       // Only with a topic the FAQ knows: 「今天天气怎么样」 is not a question for an agency.
       case 'other_agency': if (faq) return { intent: 'other_agency', faq }; break;
     }
   }
-  if (t.length >= LONG_ENOUGH && (verdict.risk === 'high' || (verdict.risk === 'medium' && !problem && !category))) return { intent: 'fraud_check' };
+  if (t.length >= LONG_ENOUGH && (verdict.risk === 'high' || (verdict.risk === 'medium' && !problem && !category))) return { intent: 'fraud_check', verdict };
   if (category) return { intent: 'problem', category };
   if (faq) return { intent: 'other_agency', faq };
   // Someone who writes a whole sentence to this account is telling of a matter: offering to

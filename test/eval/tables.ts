@@ -1,14 +1,14 @@
 // The evaluation tables (test/fixtures/emergencies, test/fixtures/intents, content/fraud/corpus)
 // run through the real engine and checker. `npm run eval` prints the figures; eval.test.ts holds
 // the targets on the held-out parts, which no rule was written against.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { defaultFraudChecker, type FraudChecker } from '../../src/alerts/fraud/index.js';
 import { readCorpus, type CorpusSplit } from '../../src/alerts/fraud/corpus.js';
 import { createEngine } from '../../src/bot/engine.js';
-import { defaultEmergencyModel } from '../../src/bot/emergency-model.js';
+import { defaultEmergencyModel, readEmergencyExamples } from '../../src/bot/emergency-model.js';
 import type { ConversationRecord } from '../../src/bot/conversation.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { categoryName } from '../../src/bot/tip-flow/prompts.js';
@@ -22,15 +22,11 @@ export type Split = 'dev' | 'heldout';
 const CONTENT = path.resolve(FIXTURES, '../../content');
 
 /**
- * A table's part. The emergencies' dev part is the detector's training data, which ships in
- * content/emergencies (every train*.json); the held-out parts stay in test/fixtures.
+ * A table's part. The emergencies' dev part is the second opinion's training data, which ships in
+ * content/emergencies (read as the model reads it); the held-out parts stay in test/fixtures.
  */
 function readTable<T>(name: string, split: Split): T[] {
-  if (name === 'emergencies' && split === 'dev') {
-    const dir = path.join(CONTENT, 'emergencies');
-    return readdirSync(dir).filter((f) => /^train(-\d+)?\.json$/.test(f)).sort()
-      .flatMap((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as T[]);
-  }
+  if (name === 'emergencies' && split === 'dev') return readEmergencyExamples(path.join(CONTENT, 'emergencies')) as T[];
   return JSON.parse(readFileSync(path.join(FIXTURES, name, `${split}.json`), 'utf8')) as T[];
 }
 

@@ -36,7 +36,7 @@ export function answerFreeText(turn: Turn, ctx: EngineContext): BotReplyPart[] |
     case 'fraud_victim':
       return offer(turn, 'fraud', `${FRAUD_VICTIM}\n\n${offerLine('fraud')}`);
     case 'fraud_check':
-      return [say(`您发来的内容我帮您看了一下：\n${verdictText(ctx.fraud.check(turn.text))}`)];
+      return [say(`您发来的内容我帮您看了一下：\n${verdictText(u.verdict)}`)];
     case 'greeting':
       return [say(`${u.thanks ? '不客气，这是我们应该做的！' : '您好！我是「平安三明」小助手。'}\n${ctx.content.shortMenu}`)];
     case 'other_agency':

@@ -160,6 +160,8 @@ export interface EmergencyClassifier {
   readonly threshold: number;
 }
 
+const MODEL_MIN_CHARS = 5;
+
 /** What someone in danger must be told first, or undefined when the text is not an emergency. */
 export function detectEmergency(text: string, classifier?: EmergencyClassifier): Emergency | undefined {
   const compact = compactText(text);
@@ -177,7 +179,8 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
     const m = DISTRESS.exec(t);
     if (m && !FIGURE.test(compact)) found = { kind: 'police', cue: m[0] };
   }
-  if (!found && classifier) {
+  // A few characters give a sentence model too little to go on; short cries are the cues' work.
+  if (!found && classifier && t.length >= MODEL_MIN_CHARS) {
     const guess = classifier.classify(text);
     if (guess.probability >= classifier.threshold) found = { kind: guess.kind, cue: '（按整句判断）' };
   }
