@@ -1,8 +1,8 @@
 // What a free message is, read from the whole sentence: softmax regressions over character
-// n-grams trained at start on content/bot/intents-train.json, one for the intent (problem, fraud
+// n-grams trained at start on content/bot/intents-train*.json, one for the intent (problem, fraud
 // victim, fraud check, greeting, other agency) and one for a problem's category. Many problems
 // name no keyword ("a story of what happened"); the model reads them where word rules cannot.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ngramFeatures, SoftmaxRegression, type Features } from '../platform/softmax-regression.js';
@@ -51,9 +51,11 @@ export class IntentModel {
   }
 }
 
-export function readIntentExamples(file: string): LabelledIntent[] {
+/** Every content/bot/intents-train*.json. None of them tells of an emergency. */
+export function readIntentExamples(dir: string = path.join(CONTENT_DIR, 'bot')): LabelledIntent[] {
   const row = z.object({ text: z.string().min(1), intent: z.enum(MODEL_INTENTS), category: z.enum(CATEGORY_KEYS).optional() });
-  return z.array(row).parse(JSON.parse(readFileSync(file, 'utf8')))
+  return readdirSync(dir).filter((f) => /^intents-train(-\d+)?\.json$/.test(f)).sort()
+    .flatMap((f) => z.array(row).parse(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))))
     .map((r) => ({ text: r.text, intent: r.intent, ...(r.category ? { category: r.category } : {}) }));
 }
 
@@ -61,6 +63,6 @@ let shared: IntentModel | undefined;
 
 /** The model of the shipped examples, trained at first use and kept for the process. */
 export function defaultIntentModel(): IntentModel {
-  shared ??= new IntentModel(readIntentExamples(path.join(CONTENT_DIR, 'bot', 'intents-train.json')));
+  shared ??= new IntentModel(readIntentExamples());
   return shared;
 }

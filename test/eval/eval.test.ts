@@ -30,10 +30,8 @@ describe('evaluation tables', function () {
       expect(pct(emDev.numberFirst)).to.be.at.least(0.97);
       expect(pct(emDev.falseAlarm)).to.be.at.most(0.02);
     });
-    it('held-out: floor 91% number first, false alarms ≤9% (target 97% / 2% not yet reached)', () => {
-      expect(pct(emHeld.numberFirst)).to.be.at.least(0.91);
-      expect(pct(emHeld.falseAlarm)).to.be.at.most(0.09);
-    });
+    it('held-out: ≤2% of ordinary messages are answered as an emergency', () => expect(pct(emHeld.falseAlarm)).to.be.at.most(0.02));
+    it('held-out: floor 92% number first (target 97% not yet reached)', () => expect(pct(emHeld.numberFirst)).to.be.at.least(0.92));
   });
 
   describe('intents (≥200 messages)', () => {
@@ -43,7 +41,7 @@ describe('evaluation tables', function () {
       expect(pct(inDev.notUnderstood)).to.be.at.most(0.05);
     });
     it('held-out: 「没能明白」 ≤5%', () => expect(pct(inHeld.notUnderstood)).to.be.at.most(0.05));
-    it('held-out: floor 86% right intent (target 90% not yet reached)', () => expect(pct(inHeld.right)).to.be.at.least(0.86));
+    it('held-out: ≥90% reach the right intent', () => expect(pct(inHeld.right)).to.be.at.least(0.9));
   });
 
   describe('fraud corpus (held-out split)', () => {

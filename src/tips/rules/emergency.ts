@@ -150,14 +150,17 @@ export function withoutHarmlessUses(compact: string): string {
 }
 
 /**
- * A second opinion for what the cues do not name: a model trained on examples (the bot's
- * EmergencyModel). Consulted only when no cue matched, and under the same 'not now' checks.
+ * A second opinion from a model trained on examples (the bot's EmergencyModel), for sentences of
+ * five characters or more: it raises what no cue names, and overrules a cue used in an everyday
+ * sense when it is sure the sentence is ordinary (never a cue of suicide). The 'not now' checks apply either way.
  */
 export interface EmergencyClassifier {
   /** The likeliest kind and how sure the model is that the text is an emergency at all. */
   classify(text: string): { kind: EmergencyKind; probability: number };
-  /** The probability from which its answer counts. */
+  /** From this probability of an emergency the model raises one where no cue matched. */
   readonly threshold: number;
+  /** From this probability of an ordinary message the model overrules a cue. */
+  readonly veto: number;
 }
 
 const MODEL_MIN_CHARS = 5;
@@ -180,9 +183,11 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
     if (m && !FIGURE.test(compact)) found = { kind: 'police', cue: m[0] };
   }
   // A few characters give a sentence model too little to go on; short cries are the cues' work.
-  if (!found && classifier && t.length >= MODEL_MIN_CHARS) {
+  if (classifier && t.length >= MODEL_MIN_CHARS) {
     const guess = classifier.classify(text);
-    if (guess.probability >= classifier.threshold) found = { kind: guess.kind, cue: '（按整句判断）' };
+    // Never against thoughts of suicide: one missed costs more than any number of false alarms.
+    if (found && found.kind !== 'suicide' && 1 - guess.probability >= classifier.veto) return undefined;
+    if (!found && guess.probability >= classifier.threshold) found = { kind: guess.kind, cue: '（按整句判断）' };
   }
   if (!found) return undefined;
   // Thoughts of suicide are answered even when habitual: the hotline is the help.

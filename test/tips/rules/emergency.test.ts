@@ -38,3 +38,25 @@ describe('tips/rules/emergency', () => {
     expect(detectEmergency('有人拿刀砍人 流了好多血')?.numbers).to.deep.equal(['110', '120']);
   });
 });
+
+describe('tips/rules/emergency with a second opinion', () => {
+  const sure = (probability: number) => ({ classify: () => ({ kind: 'medical' as const, probability }), threshold: 0.5, veto: 0.7 });
+
+  it('raises what no cue names when the model is sure enough', () => {
+    expect(detectEmergency('我爸脸色不对劲一直不说话', sure(0.9))?.kind).to.equal('medical');
+    expect(detectEmergency('我爸脸色不对劲一直不说话', sure(0.4))).to.equal(undefined);
+  });
+
+  it('lets a sure model overrule a cue used in an everyday sense, never a cue of suicide', () => {
+    expect(detectEmergency('这次考试又要挨打了', sure(0.1))).to.equal(undefined);
+    expect(detectEmergency('有人在打我', sure(0.5))?.kind).to.equal('police');
+    expect(detectEmergency('我邻居说要跳楼', sure(0.01))?.kind).to.equal('suicide');
+  });
+
+  it('does not ask the model about a few characters', () => {
+    let asked = 0;
+    const counting = { classify: () => { asked += 1; return { kind: 'fire' as const, probability: 1 }; }, threshold: 0.5, veto: 0.7 };
+    expect(detectEmergency('你好', counting)).to.equal(undefined);
+    expect(asked).to.equal(0);
+  });
+});
