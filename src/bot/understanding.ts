@@ -36,6 +36,11 @@ const LOSS = wordUnion([
   '(已经|我)按(他|她|对方)说的', '还要(转|交|付)', '(转|付|交|汇)了.{0,10}(过去|给他|给她|给对方)', '收了我', '把我.{0,8}(转走|删了|拉黑)',
 ]);
 
+// Someone is telling the writer (or their family) what to do.
+const TOLD_TO_ME = wordUnion([
+  '(让|叫|要|逼|喊)(我|我们|我妈|我爸|我老公|我老婆|我家|老人)', '(打电话|来电|打来|加我|联系我).{0,12}(说|让|叫|要)', '跟我说', '说我',
+]);
+
 // Signs that the one who took the money was not who they said.
 const DECEIVED = wordUnion([
   '骗', '假的', '根本没(这个人|有)', '不发货', '联系不上', '拉黑', '删了', '不认识我', '提不出', '打不开', '人好好的', '不是他', '转走', '冒充', '才知道',
@@ -102,6 +107,9 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
   const fraudish = verdict.risk !== 'low' || category === 'fraud';
   if (LOSS.test(t) && (fraudish || DECEIVED.test(t))) return { intent: 'fraud_victim' };
   if (ASK_IF_FRAUD.test(t) || (verdict.risk !== 'low' && PASTED.test(text))) return { intent: 'fraud_check', verdict };
+  // Told as happening to them (「有人打电话说是公安局的，让我转钱到安全账户」): a victim now, who
+  // needs 110 and 96110 before a verdict.
+  if (verdict.risk === 'high' && TOLD_TO_ME.test(t)) return { intent: 'fraud_victim' };
 
   const problem = PROBLEM.test(t);
   const greeting = GREETING.test(t) || THANKS.test(t);

@@ -47,6 +47,13 @@ describe('bot: plain words', () => {
     expect((await send(h, '跳过'))).to.contain('手机号');
   });
 
+  it('gives 110 and 96110 first to someone told to move money to a 安全账户', async () => {
+    const h = await harness();
+    const reply = await send(h, '有人打电话说是公安局的，让我转钱到安全账户');
+    expect(reply.split('\n')[0]).to.contain('110').and.to.contain('96110');
+    expect(reply).to.contain('回复「是」');
+  });
+
   it('answers greetings in kind with the short menu', async () => {
     const h = await harness();
     expect(await send(h, '你好')).to.match(/^您好/).and.to.contain('「举报」');

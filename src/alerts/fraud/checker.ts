@@ -47,8 +47,6 @@ const COMMON_ADVICE: Record<FraudRisk, string> = {
   low: '没有发现明显的诈骗特征。但仍要记住：凡是要您转账、要验证码的，都先停一停，问问家人或拨打96110。',
 };
 
-const RULE_OF_THUMB = 3;
-
 // A probability of exactly 0 or 1 would make the log-odds infinite.
 const clamp = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
 
@@ -73,10 +71,10 @@ export class FraudChecker {
     const features = this.featurize(text);
     const p = clamp(this.isFraud.probabilities(features)[this.isFraud.labels.indexOf('fraud')] ?? 0);
     const score = Math.log(p / (1 - p)) + this.options.ruleWeight * fired.reduce((sum, r) => sum + r.weight, 0);
-    // A police rule of thumb (weight 3 or more) that nothing genuine contradicts makes a flagged
-    // text high risk: 「转入安全账户」 is fraud however the model weighs the rest.
-    const ruleOfThumb = fired.some((r) => r.weight >= RULE_OF_THUMB) && !fired.some((r) => r.weight < 0);
-    const risk: FraudRisk = score < this.options.medium ? 'low' : score >= this.options.high || ruleOfThumb ? 'high' : 'medium';
+    // A decisive rule (a police rule of thumb) that nothing genuine contradicts makes the text high
+    // risk whatever the model says: 「让我转钱到安全账户」 is fraud however the rest reads.
+    const ruleOfThumb = fired.some((r) => r.decisive) && !fired.some((r) => r.weight < 0);
+    const risk: FraudRisk = ruleOfThumb || score >= this.options.high ? 'high' : score >= this.options.medium ? 'medium' : 'low';
     if (risk === 'low') return { risk, types: [], reasons: [], advice: COMMON_ADVICE.low, score };
     const type = this.likelyType(features, fired);
     const info = this.rules.file.types[type];

@@ -21,6 +21,8 @@ export const fraudRulesSchema = z.object({
     weight: z.number().refine((w) => w !== 0, "a rule weighs something"),
     all: z.array(z.array(z.string().min(1)).min(1)).min(1),
     reason: z.string().min(1),
+    /** A police rule of thumb: fired, and no genuine-message rule with it, the verdict is 高风险. */
+    decisive: z.boolean().optional(),
   }).strict()),
 }).strict().superRefine((value, ctx) => {
   for (const key of FRAUD_TYPE_KEYS) {
@@ -34,7 +36,7 @@ export const fraudRulesSchema = z.object({
 });
 export type FraudRulesFile = z.infer<typeof fraudRulesSchema>;
 
-export interface FiredRule { id: string; type: FraudTypeKey; weight: number; reason: string }
+export interface FiredRule { id: string; type: FraudTypeKey; weight: number; reason: string; decisive: boolean }
 
 /** The form rules and the model read a text in: NFKC, lower case, no whitespace. Punctuation stays (「.cn」). */
 export function fraudTextForm(text: string): string {
@@ -65,7 +67,7 @@ export class CompiledRules {
     this.file.rules.forEach((rule, i) => {
       const groups = this.groups[i] as number[][];
       if (groups.every((g) => g.some((id) => found.has(id)))) {
-        out.push({ id: rule.id, type: rule.type, weight: rule.weight, reason: rule.reason });
+        out.push({ id: rule.id, type: rule.type, weight: rule.weight, reason: rule.reason, decisive: rule.decisive === true });
       }
     });
     return out;

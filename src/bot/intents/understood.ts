@@ -14,9 +14,9 @@ import { understand } from '../understanding.js';
 import type { TipCategoryKey } from '../ports.js';
 import type { BotReplyPart } from '../types.js';
 
-const FRAUD_VICTIM = '被骗了先别慌：请尽快拨打110报警，也可以拨打反诈专线96110。\n'
-  + '如果刚转了账，马上打您银行卡背面的客服电话，或到银行柜台，说明被骗，申请止付、冻结对方账户：越快越有希望追回。\n'
-  + '不要再给对方转钱，也不要相信说能「帮您追回损失」的人。';
+const FRAUD_VICTIM = '先别慌，也别再给对方转钱：请尽快拨打110报警，也可以拨打反诈专线96110。\n'
+  + '如果已经转了账，马上打您银行卡背面的客服电话，或到银行柜台，说明被骗，申请止付、冻结对方账户：越快越有希望追回。\n'
+  + '不要相信说能「帮您追回损失」的人。';
 
 function offer(turn: Turn, category: TipCategoryKey, answered: string): BotReplyPart[] {
   turn.record.offer = { category, text: turn.text, said: transcriptEntry(turn.input, turn.now), answered };
@@ -24,7 +24,7 @@ function offer(turn: Turn, category: TipCategoryKey, answered: string): BotReply
 }
 
 const offerLine = (category: TipCategoryKey) =>
-  `要我帮您登记成一条「${categoryName(category)}」方面的反映吗？登记后会有工作人员处理，全程保密。\n`
+  `现在还没有登记。要我帮您登记成一条「${categoryName(category)}」方面的反映吗？登记后会有工作人员处理，全程保密。\n`
   + '回复「是」开始，您刚才说的就作为情况描述，不用重打；不需要请回复「不用」。';
 
 export function answerFreeText(turn: Turn, ctx: EngineContext): BotReplyPart[] | undefined {
@@ -32,7 +32,8 @@ export function answerFreeText(turn: Turn, ctx: EngineContext): BotReplyPart[] |
   ctx.logger.debug({ understood: u.intent }, 'bot: understood');
   switch (u.intent) {
     case 'problem':
-      return offer(turn, u.category, `您说的情况我们记下了，听起来是「${categoryName(u.category)}」方面的问题。\n${offerLine(u.category)}`);
+      // Nothing is filed until the citizen says yes: the words must not suggest otherwise.
+      return offer(turn, u.category, `您说的情况，听起来是「${categoryName(u.category)}」方面的问题。\n${offerLine(u.category)}`);
     case 'fraud_victim':
       return offer(turn, 'fraud', `${FRAUD_VICTIM}\n\n${offerLine('fraud')}`);
     case 'fraud_check':
