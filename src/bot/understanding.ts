@@ -68,7 +68,7 @@ const AGENCY_QUESTION = wordUnion([
 ]);
 
 /** The FAQ entry whose longest keyword the text contains. */
-export function findFaq(compact: string, faq: readonly FaqEntry[]): FaqEntry | undefined {
+function findFaq(compact: string, faq: readonly FaqEntry[]): FaqEntry | undefined {
   let best: { entry: FaqEntry; length: number } | undefined;
   for (const entry of faq) {
     for (const k of entry.keywords) {

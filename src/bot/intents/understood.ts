@@ -27,7 +27,7 @@ const offerLine = (category: TipCategoryKey) =>
   `现在还没有登记。要我帮您登记成一条「${categoryName(category)}」方面的反映吗？登记后会有工作人员处理，全程保密。\n`
   + '回复「是」开始，您刚才说的就作为情况描述，不用重打；不需要请回复「不用」。';
 
-export function answerFreeText(turn: Turn, ctx: EngineContext): BotReplyPart[] | undefined {
+function answerFreeText(turn: Turn, ctx: EngineContext): BotReplyPart[] | undefined {
   const u = understand(turn.text, { faq: ctx.content.faq, fraud: ctx.fraud, model: ctx.intentModel });
   ctx.logger.debug({ understood: u.intent }, 'bot: understood');
   switch (u.intent) {
