@@ -47,11 +47,13 @@ export class EmergencyModel implements EmergencyClassifier {
  * Chosen on messages the cues and the model had not seen, each file before it joined the training
  * data. train-4.json: cues alone found 77.6% of its emergencies and raised 11.3% of its ordinary
  * messages; the model at 0.5 / 0.7 made it 93.8% and 2.2%. train-5.json, emergencies told without
- * the textbook words: cues alone 64.4% and 8.2%; 0.5 / 0.7 gave 84.9% and 1.6%; these, 90.9% and
- * 1.6%, with 1.3% of the intent dev table (nobody in danger there) raised.
+ * the textbook words: cues alone 64.4% and 8.2%; 0.3 / 0.8 gave 90.9% and 1.6%. train-6.json,
+ * with look-alikes built to mirror emergencies (keys locked in an empty car): cues alone 64.5% and
+ * 12.1%; 0.3 / 0.8 gave 92.2% and 11.3%, these 91.6% and 9.7% (90.0% and 1.6% on train-5), with
+ * 1.3% of the intent dev table (nobody in danger there) raised.
  */
 export const EMERGENCY_MODEL_THRESHOLD = 0.3;
-export const EMERGENCY_MODEL_VETO = 0.8;
+export const EMERGENCY_MODEL_VETO = 0.7;
 
 /** Every content/emergencies/train*.json. */
 export function readEmergencyExamples(dir: string): LabelledEmergency[] {

@@ -1,7 +1,7 @@
 // The evaluation tables (test/fixtures/emergencies, test/fixtures/intents, content/fraud/corpus)
 // run through the real engine and checker. `npm run eval` prints the figures; eval.test.ts holds
 // the targets on the held-out parts, which no rule was written against.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
@@ -23,11 +23,15 @@ const CONTENT = path.resolve(FIXTURES, '../../content');
 
 /**
  * A table's part. The emergencies' dev part is the second opinion's training data, which ships in
- * content/emergencies (read as the model reads it); the held-out parts stay in test/fixtures.
+ * content/emergencies (read as the model reads it); the held-out parts stay in test/fixtures,
+ * in one file or several.
  */
 function readTable<T>(name: string, split: Split): T[] {
   if (name === 'emergencies' && split === 'dev') return readEmergencyExamples(path.join(CONTENT, 'emergencies')) as T[];
-  return JSON.parse(readFileSync(path.join(FIXTURES, name, `${split}.json`), 'utf8')) as T[];
+  // Every file of the part: heldout.json, heldout-2.json …
+  const dir = path.join(FIXTURES, name);
+  const files = readdirSync(dir).filter((f) => new RegExp(`^${split}(-\\d+)?\\.json$`).test(f)).sort();
+  return files.flatMap((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as T[]);
 }
 
 /** An engine whose log lines are kept, so each reply can be traced to the intent that gave it. */
