@@ -12,6 +12,20 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
   });
   afterEach(async () => { await ctx.close(); });
 
+  it('redacts numbers typed in full-width digits too, in the description and the transcript', async () => {
+    const typed = '我的手机１３９１２３４５６７８，身份证３５０４０４１９９００１０１１２３４';
+    const { code } = await ctx.services.tips.desk.submit(submission({
+      description: typed,
+      transcript: [{ at: '2025-11-26T02:00:00.000Z', from: 'citizen', kind: 'text', text: typed }],
+    }));
+    const plain = await triage.get(`/api/staff/tips/${code}`).expect(200);
+    const shown = JSON.stringify([plain.body.tip.description, plain.body.transcript]);
+    expect(shown).to.include('139****5678');
+    for (const clear of ['１３９１２３４５６７８', '13912345678', '３５０４０４１９９００１０１１２３４', '350404199001011234']) {
+      expect(shown).not.to.include(clear);
+    }
+  });
+
   it('redacts the reporter and numbers in the text unless identity=1 is asked and allowed, and logs each view', async () => {
     const { code } = await ctx.services.tips.desk.submit(submission({
       description: '我叫张三，电话13912345678，身份证350404199001011234，邻居噪音扰民',

@@ -26,9 +26,16 @@ export function redactIdNumbers(text: string): string {
     `${region}********${middle.slice(-3)}${check.toUpperCase()}`);
 }
 
-/** Both; ID numbers first so no part of one is read as a phone number. */
+// Full-width digits, letters, plus, minus and the ideographic space, as Chinese input methods
+// type them (１３８…): the patterns' \d does not match them, and a masked view must not show them
+// in clear. Other full-width punctuation (，。) is left as the citizen wrote it.
+const FULL_WIDTH = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF0B\uFF0D\u3000]/g;
+const foldWidth = (text: string) =>
+  text.replace(FULL_WIDTH, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+
+/** Both, on the text with full-width digits folded; ID numbers first so no part of one is read as a phone number. */
 export function redactText(text: string): string {
-  return redactPhones(redactIdNumbers(text));
+  return redactPhones(redactIdNumbers(foldWidth(text)));
 }
 
 /** 张三 → 张*, 欧阳娜娜 → 欧***: the first character stays so staff can still address them. */

@@ -26,6 +26,14 @@ describe('tips/rules/redact', () => {
     });
   });
 
+  describe('redactText', () => {
+    it('masks numbers typed in full-width digits, as Chinese input methods do', () => {
+      expect(redactText('我手机１３８１２３４５６７８')).to.equal('我手机138****5678');
+      expect(redactText('身份证３５０４０２１９９００１０１１２３４')).to.equal('身份证350402********1234');
+      expect(redactText('电话＋８６　１３９－１２３４－５６７８')).to.not.match(/1234/);
+    });
+  });
+
   describe('redactIdNumbers', () => {
     it('keeps the first 6 and last 4 of an ID number inside a sentence', () => {
       expect(redactIdNumbers('身份证号350402199001011234，住列东街道'))
