@@ -5,6 +5,7 @@ import type { Logger } from './platform/logger.js';
 import type { Metrics } from './platform/metrics.js';
 import { requestContext, httpMetrics, errorBoundary } from './http/middleware.js';
 import type { Webhook } from './bot/adapters/official-account.js';
+import { clientAddress } from './http/client-address.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -13,6 +14,8 @@ export interface AppDeps {
   routers: Router[];
   /** The WeChat webhook: served before Koa (its own request id, access log, metrics, errors). */
   webhook?: Webhook;
+  /** Trusted proxies (config `trustProxy`): only their X-Forwarded-For gives the client address. */
+  trustProxy?: readonly string[];
 }
 
 export interface App {
@@ -24,9 +27,13 @@ export interface App {
 
 /** Builds the app from its dependencies. Reads no environment and opens no port. */
 export function createApp(deps: AppDeps): App {
-  const koa = new Koa({ proxy: true });
+  // Koa's `proxy` alone believes any client's X-Forwarded-*: it is on only with trusted proxies,
+  // and clientAddress drops those headers from every other peer.
+  const trustProxy = deps.trustProxy ?? [];
+  const koa = new Koa({ proxy: trustProxy.length > 0 });
   // Errors are logged by the boundary with the request id; Koa's own printer would duplicate them.
   koa.silent = true;
+  koa.use(clientAddress(trustProxy));
   koa.use(requestContext(deps.logger));
   koa.use(httpMetrics(deps.metrics, deps.logger));
   koa.use(errorBoundary());

@@ -13,7 +13,7 @@ describe('server (src/server.ts)', function () {
   it('starts on an empty SQLite file, answers /healthz, and exits 0 on SIGTERM', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pst-server-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { ...process.env, NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}` },
+      env: { ...process.env, NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, METRICS_TOKEN: 'server-test-metrics-token' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
@@ -31,7 +31,8 @@ describe('server (src/server.ts)', function () {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(res.status).to.equal(200);
       expect(await res.json()).to.deep.equal({ status: 'ok', database: 'ok' });
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).to.equal(401);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: 'Bearer server-test-metrics-token' } })).text();
       expect(metrics).to.contain('http_requests_total');
 
       // `npm run chat` against it, as a newcomer would: a whole tip, typed (here piped) line by line.

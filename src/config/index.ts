@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export const CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../config');
@@ -28,11 +29,26 @@ const databaseUrl = z.string().min(1, 'must be sqlite:<path> or mysql://user:pas
   'must be sqlite:<path> or mysql://user:pass@host:port/db',
 );
 
+// TRUST_PROXY: the proxies whose X-Forwarded-For is believed, "10.0.0.1,10.1.0.0/16" (addresses or
+// CIDR ranges); empty = off, the socket's address is the client's.
+const proxyEntry = (v: string) => {
+  const [addr = '', bits, extra] = v.split('/');
+  const family = isIP(addr);
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+const trustProxy = z.union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((p) => p.trim()).filter((p) => p !== ''))
+  .refine((list) => list.every(proxyEntry), 'TRUST_PROXY must be empty or comma-separated IP addresses or CIDR ranges of the trusted proxies');
+
 export const configSchema = z.object({
   env: z.string(),
   port: z.coerce.number().int().min(0).max(65535),
+  trustProxy,
   databaseUrl,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  // METRICS_TOKEN: the bearer token /metrics asks for; empty = /metrics is not served (404).
+  metricsToken: z.string().refine((v) => v === '' || /^[\x21-\x7e]{16,}$/.test(v), 'METRICS_TOKEN must be empty or at least 16 printable ASCII characters without spaces'),
   wechat: z.object({
     token: z.string().min(1, 'WECHAT_TOKEN is required'),
     appId: z.string(),

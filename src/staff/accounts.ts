@@ -7,6 +7,7 @@ import type { Database } from '../db/index.js';
 import { AppError } from '../platform/errors.js';
 import { isRole, type Role } from '../tips/types.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
+import { canonicalUsername, USERNAME_PATTERN } from './usernames.js';
 
 export interface StaffRow extends Model<InferAttributes<StaffRow>, InferCreationAttributes<StaffRow>> {
   id: CreationOptional<number>;
@@ -94,7 +95,9 @@ export interface NewStaff {
  */
 export async function createStaff(db: Database, models: StaffModels, input: NewStaff): Promise<StaffPrincipal> {
   const bad = (message: string) => new AppError('STAFF_INVALID', 400, message);
-  if (!/^[A-Za-z0-9_.-]{2,64}$/.test(input.username)) throw bad('用户名应为2–64位字母、数字或 _ . -');
+  // Stored canonical (NFKC, lower case): login canonicalises what is typed the same way.
+  const username = canonicalUsername(input.username);
+  if (!USERNAME_PATTERN.test(username)) throw bad('用户名应为2–64位字母、数字或 _ . -');
   if (!isRole(input.role)) throw bad('角色无效');
   if (input.password.length < MIN_PASSWORD_LENGTH) throw bad(`密码至少${MIN_PASSWORD_LENGTH}位`);
   const unitOf = async (key: string) => {
@@ -118,12 +121,12 @@ export async function createStaff(db: Database, models: StaffModels, input: NewS
   // A county or township officer belongs to that unit unless another (e.g. discipline) is named.
   const unitKey = input.unitKey ?? (input.role === 'township' ? townshipCode : input.role === 'county' ? countyCode : 'zfw');
   if (unitKey && !(await unitOf(unitKey))) throw bad('单位无效');
-  const existing = await models.Staff.findOne({ where: { username: input.username } });
+  const existing = await models.Staff.findOne({ where: { username } });
   if (existing) throw new AppError('STAFF_EXISTS', 409, '用户名已存在');
   const row = await models.Staff.create({
-    username: input.username,
+    username,
     passwordHash: await hashPassword(input.password),
-    displayName: input.displayName ?? input.username,
+    displayName: input.displayName ?? username,
     role: input.role,
     unitKey,
     countyCode,

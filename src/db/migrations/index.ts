@@ -5,6 +5,7 @@ import { tipsMigration } from './003-tips.js';
 import { tipEventsAppendOnlyMigration } from './004-tip-events-append-only.js';
 import { tipNoticesWaitingMigration } from './005-tip-notices-waiting.js';
 import { tipsHotPathIndexesMigration } from './006-tips-hot-path-indexes.js';
+import { staffCanonicalUsernamesMigration } from './007-staff-canonical-usernames.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -14,4 +15,5 @@ export const migrations: Migration[] = [
   tipEventsAppendOnlyMigration,
   tipNoticesWaitingMigration,
   tipsHotPathIndexesMigration,
+  staffCanonicalUsernamesMigration,
 ];

@@ -1,0 +1,149 @@
+// Sign-in hardening (issue 15, item 4), through real HTTP on the composed app: one account and one
+// throttle counter whatever the spelling of the username, the client address from X-Forwarded-For
+// only through a trusted proxy, the counters behind KeyValueStore, canonical names at creation.
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import { createApp } from '../../src/app.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { AppError } from '../../src/platform/errors.js';
+import type { KeyValueStore } from '../../src/platform/stores.js';
+import { clientAddressOf, trustedProxies } from '../../src/http/client-address.js';
+import { LoginThrottle, type ThrottleCounter } from '../../src/staff/throttle.js';
+import type { TestContext } from '../support/harness.js';
+import { addStaff, context, PASSWORD } from '../tips/helpers.js';
+
+const run = promisify(execFile);
+const login = (app: Parameters<typeof request>[0], username: string, password: string, forwardedFor?: string) => {
+  const r = request(app).post('/api/staff/login');
+  if (forwardedFor !== undefined) r.set('X-Forwarded-For', forwardedFor);
+  return r.send({ username, password });
+};
+
+describe('sign-in: canonical usernames and the throttle', () => {
+  let ctx: TestContext | undefined;
+  afterEach(async () => { await ctx?.close(); ctx = undefined; });
+
+  it('logs in under any spelling of a name and counts every spelling against one account', async () => {
+    ctx = await context();
+    await addStaff(ctx, { username: 'victim', role: 'triage' });
+    await login(ctx.callback, 'ＶＩＣＴＩＭ', PASSWORD).expect(200);
+    const spellings = ['victim', 'ｖｉｃｔｉｍ', 'Victim', 'ＶＩＣＴＩＭ'];
+    const max = ctx.config.staff.loginMaxFailures;
+    for (let i = 0; i < max; i += 1) {
+      const r = await login(ctx.callback, spellings[i % spellings.length]!, 'wrong-password').expect(401);
+      expect(r.body.error.code).to.equal('LOGIN_FAILED');
+    }
+    const locked = await login(ctx.callback, 'victim', PASSWORD).expect(429);
+    expect(locked.body.error.code).to.equal('LOGIN_THROTTLED');
+  });
+
+  it('stores usernames canonical at creation (NFKC, lower case) and refuses another spelling of one taken', async () => {
+    ctx = await context();
+    const staff = await addStaff(ctx, { username: 'Ｌｉ.Wei', role: 'editor' });
+    expect(staff.username).to.equal('li.wei');
+    const rows = await ctx.services.db.sequelize.query('SELECT username, display_name FROM staff', { type: 'SELECT' });
+    expect(rows).to.deep.equal([{ username: 'li.wei', display_name: 'li.wei' }]);
+    try {
+      await addStaff(ctx, { username: 'LI.WEI', role: 'editor' });
+      expect.fail('should refuse');
+    } catch (err) {
+      expect(err).to.be.instanceOf(AppError);
+      expect((err as AppError).code).to.equal('STAFF_EXISTS');
+    }
+    try {
+      await addStaff(ctx, { username: '李伟', role: 'editor' });
+      expect.fail('should refuse');
+    } catch (err) {
+      expect((err as AppError).code).to.equal('STAFF_INVALID');
+    }
+  });
+
+  it('ignores a forged X-Forwarded-For without TRUST_PROXY: the socket address is throttled', async () => {
+    ctx = await context();
+    expect(ctx.config.trustProxy).to.deep.equal([]);
+    const max = ctx.config.staff.loginMaxFailures * 4;
+    for (let i = 0; i < max; i += 1) {
+      await login(ctx.callback, `user${i}`, 'wrong-password', `203.0.113.${i + 1}`).expect(401);
+    }
+    const r = await login(ctx.callback, 'other', 'wrong-password', '198.51.100.77').expect(429);
+    expect(r.body.error.code).to.equal('LOGIN_THROTTLED');
+  });
+
+  it('with TRUST_PROXY naming the peer, throttles the forwarded client address, whatever the client prepends', async () => {
+    ctx = await context({ trustProxy: ['127.0.0.1'] });
+    // The composed app as server.ts would build it with this config's trusted proxies.
+    const app = createApp({
+      logger: ctx.services.logger, metrics: ctx.services.metrics, trustProxy: ctx.config.trustProxy, routers: ctx.services.tips.routers,
+    }).callback();
+    const max = ctx.config.staff.loginMaxFailures * 4;
+    for (let i = 0; i < max; i += 1) {
+      // What a client sends through the proxy, with a forged first hop on every other request.
+      const chain = i % 2 ? `198.51.100.${i}, 203.0.113.9` : '203.0.113.9';
+      await login(app, `user${i}`, 'wrong-password', chain).expect(401);
+    }
+    await login(app, 'other', 'wrong-password', '203.0.113.9').expect(429);
+    await login(app, 'other', 'wrong-password', '10.0.0.1, 203.0.113.9').expect(429);
+    // Another client behind the same proxy is not affected.
+    await login(app, 'other', 'wrong-password', '203.0.113.10').expect(401);
+  });
+
+  it('believes X-Forwarded-Proto only from a trusted proxy (a Secure cookie needs HTTPS)', async () => {
+    for (const [trustProxy, status] of [[['127.0.0.1'], 200], [['10.9.9.9'], 403]] as const) {
+      ctx = await context({ trustProxy: [...trustProxy], staff: { cookieSecure: true } });
+      await addStaff(ctx, { username: 'triage1', role: 'triage' });
+      const app = createApp({ logger: ctx.services.logger, metrics: ctx.services.metrics, trustProxy, routers: ctx.services.tips.routers }).callback();
+      const res = await request(app).post('/api/staff/login').set('X-Forwarded-Proto', 'https').send({ username: 'triage1', password: PASSWORD });
+      expect(res.status, trustProxy.join()).to.equal(status);
+      await ctx.close();
+      ctx = undefined;
+    }
+  });
+
+  it('reads TRUST_PROXY from the environment as addresses and CIDR ranges, and names it when bad', async () => {
+    const script = "import('./src/config/index.ts').then(async (m) => process.stdout.write(JSON.stringify((await m.loadConfig()).trustProxy)))";
+    const env = { ...process.env, NODE_ENV: 'test', TRUST_PROXY: ' 10.0.0.1, 10.1.0.0/16,::1 ' };
+    const out = await run(process.execPath, ['--import', 'tsx', '-e', script], { env });
+    expect(JSON.parse(out.stdout)).to.deep.equal(['10.0.0.1', '10.1.0.0/16', '::1']);
+    try {
+      await loadConfig({ trustProxy: ['10.0.0.1', 'proxy.local'] });
+      expect.fail('should refuse');
+    } catch (err) {
+      expect(err).to.be.instanceOf(ConfigError);
+      expect((err as Error).message).to.contain('trustProxy');
+    }
+  });
+});
+
+describe('sign-in: client address and throttle store (units)', () => {
+  it('takes the rightmost address that is not a trusted proxy, only from a trusted peer', () => {
+    const trusted = trustedProxies(['10.0.0.1', '172.16.0.0/12']);
+    expect(clientAddressOf('::ffff:10.0.0.1', '1.2.3.4, 5.6.7.8', trusted)).to.equal('5.6.7.8');
+    expect(clientAddressOf('10.0.0.1', '5.6.7.8, 172.16.4.4', trusted)).to.equal('5.6.7.8');
+    expect(clientAddressOf('10.0.0.1', 'not-an-ip, 172.16.4.4', trusted)).to.equal('172.16.4.4');
+    expect(clientAddressOf('10.0.0.2', '5.6.7.8', trusted)).to.equal('10.0.0.2');
+    expect(clientAddressOf('::ffff:10.0.0.2', undefined, trustedProxies([]))).to.equal('10.0.0.2');
+  });
+
+  it('keeps its counters in the store it is given, and counts parallel failures', async () => {
+    // A store that keeps JSON text, as Redis would.
+    const text = new Map<string, string>();
+    const store: KeyValueStore<ThrottleCounter> = {
+      async get(k) { await Promise.resolve(); const v = text.get(k); return v === undefined ? undefined : JSON.parse(v) as ThrottleCounter; },
+      async set(k, v) { await Promise.resolve(); text.set(k, JSON.stringify(v)); },
+      async delete(k) { text.delete(k); },
+    };
+    const throttle = new LoginThrottle({ maxFailures: 3, lockMinutes: 1, store });
+    const t0 = 1_000_000;
+    await Promise.all([throttle.fail('user:a', t0), throttle.fail('user:a', t0), throttle.fail('user:a', t0)]);
+    expect(JSON.parse(text.get('user:a')!)).to.include({ failures: 3, lockedUntil: t0 + 60_000 });
+    expect(await throttle.isLocked('user:a', t0 + 59_000)).to.equal(true);
+    expect(await throttle.isLocked('user:a', t0 + 60_001)).to.equal(false);
+    // A failure after the window starts a new count.
+    await throttle.fail('user:a', t0 + 200_000);
+    expect(JSON.parse(text.get('user:a')!)).to.include({ failures: 1, lockedUntil: 0 });
+    await throttle.succeed('user:a');
+    expect(text.has('user:a')).to.equal(false);
+  });
+});
