@@ -6,6 +6,7 @@ import type { Metrics } from './platform/metrics.js';
 import { requestContext, httpMetrics, errorBoundary } from './http/middleware.js';
 import type { Webhook } from './bot/adapters/official-account.js';
 import { clientAddress } from './http/client-address.js';
+import { csrfGuard } from './http/csrf.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -16,6 +17,8 @@ export interface AppDeps {
   webhook?: Webhook;
   /** Trusted proxies (config `trustProxy`): only their X-Forwarded-For gives the client address. */
   trustProxy?: readonly string[];
+  /** Config `publicOrigin`: state-changing requests must come from it (csrfGuard; absent: none does). */
+  publicOrigin?: string;
 }
 
 export interface App {
@@ -37,6 +40,7 @@ export function createApp(deps: AppDeps): App {
   koa.use(requestContext(deps.logger));
   koa.use(httpMetrics(deps.metrics, deps.logger));
   koa.use(errorBoundary());
+  koa.use(csrfGuard(deps.publicOrigin));
   for (const router of deps.routers) {
     koa.use(router.routes());
     koa.use(router.allowedMethods());

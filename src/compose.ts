@@ -78,7 +78,7 @@ export async function compose(config: AppConfig, logger: Logger, opts: ComposeOp
   const { metrics, db, bot, wechat, tips } = core;
   const dedupeStore = new FifoExpiringStore<StoredReply>();
   const webhook = createWebhook({ config, logger, metrics, bot, client: wechat, dedupe: dedupeStore });
-  const app = createApp({ logger, metrics, webhook, trustProxy: config.trustProxy, routers: [healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers] });
+  const app = createApp({ logger, metrics, webhook, trustProxy: config.trustProxy, publicOrigin: config.publicOrigin, routers: [healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers] });
   return {
     ...core,
     app,

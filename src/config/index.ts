@@ -41,10 +41,26 @@ const trustProxy = z.union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((p) => p.trim()).filter((p) => p !== ''))
   .refine((list) => list.every(proxyEntry), 'TRUST_PROXY must be empty or comma-separated IP addresses or CIDR ranges of the trusted proxies');
 
+// PUBLIC_ORIGIN: scheme://host[:port] the staff pages are served from, as a browser names it in
+// Origin; state-changing staff requests must come from it (src/http/csrf.ts). Kept as URL.origin.
+const isWebOrigin = (v: string) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === ''
+      && u.pathname === '/' && u.search === '' && u.hash === '' && !/[?#]/.test(v);
+  } catch {
+    return false;
+  }
+};
+const publicOrigin = z.string()
+  .refine(isWebOrigin, 'PUBLIC_ORIGIN is required: the origin the staff pages are served from, http(s)://host[:port] without a path')
+  .transform((v) => new URL(v).origin);
+
 export const configSchema = z.object({
   env: z.string(),
   port: z.coerce.number().int().min(0).max(65535),
   trustProxy,
+  publicOrigin,
   databaseUrl,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   // METRICS_TOKEN: the bearer token /metrics asks for; empty = /metrics is not served (404).

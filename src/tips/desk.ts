@@ -8,7 +8,7 @@ import type { Database } from '../db/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { AppError, unavailable } from '../platform/errors.js';
-import type { IdentityVault } from './identity.js';
+import { identityToSeal, type IdentityVault } from './identity.js';
 import type { NoticeCenter } from './notices.js';
 import type { TipRepository } from './repository.js';
 import { createIntakeWriter, type IntakeWriter, type NewTipValues } from './intake.js';
@@ -115,8 +115,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
     const deadlines = deadlinesFor({ receivedAt: now, holidays: deps.holidays });
     const ackBy = acknowledgeBy(colour, now, deps.holidays);
     const place = await knownPlace(sub);
-    const identity = { citizenId: sub.citizen.id, ...(sub.contact.name ? { name: sub.contact.name } : {}), ...(sub.contact.phone ? { phone: sub.contact.phone } : {}) };
-    const reporterSealed = vault.encrypt(identity);
+    const reporterSealed = vault.encrypt(identityToSeal(sub.citizen.id, sub.contact));
     const transcript = JSON.stringify(sub.transcript);
     const attachments = JSON.stringify(sub.attachments);
     const eventData = JSON.stringify({ colour, reasons: grade.reasons, danger: sub.danger });

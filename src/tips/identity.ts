@@ -12,6 +12,16 @@ export interface ReporterIdentity {
   phone?: string;
 }
 
+/**
+ * What a tip's seal holds. An anonymous (匿名) citizen's seal holds the openid (contact id) alone,
+ * and only so notices reach them (notices.ts): never a name or phone, even if one was given, and
+ * no staff-facing path decrypts it (reads.ts).
+ */
+export function identityToSeal(citizenId: string, contact: { anonymous: boolean; name?: string; phone?: string }): ReporterIdentity {
+  if (contact.anonymous) return { citizenId };
+  return { citizenId, ...(contact.name ? { name: contact.name } : {}), ...(contact.phone ? { phone: contact.phone } : {}) };
+}
+
 export interface IdentityVault {
   /** The key id the next encryption will use (stored in its own column for rotation jobs). */
   readonly currentKeyId: string;

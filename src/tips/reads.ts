@@ -1,5 +1,7 @@
 // The staff read side: the list (policy filter + search), the detail with its timeline, and
 // duplicate hints. Seeing a reporter's identity is itself an event, written before it is shown.
+// A 匿名 (anonymous) tip has no identity for staff: its seal holds the openid only so notices reach
+// the citizen (notices.ts), and no path here opens it.
 import { objectionWindowEnd } from './rules/deadlines.js';
 import { Op, type WhereOptions } from 'sequelize';
 import type { StaffPrincipal } from '../staff/accounts.js';
@@ -27,8 +29,14 @@ export interface TipDetail {
   transcript: unknown;
   events: StaffEventView[];
   allowedActions: string[];
-  /** ?identity=1 was asked but the policy does not grant it: the reporter stays redacted. */
+  /** ?identity=1 was asked and nothing is revealed: the reporter stays redacted. */
   identityWithheld: boolean;
+  /**
+   * Why it was withheld: `anonymous` = the citizen chose 匿名 (nobody sees who, whatever the
+   * role; nothing was viewed, so nothing is logged), `policy` = this role lacks the identity
+   * right. Null when not withheld.
+   */
+  identityWithheldReason: 'anonymous' | 'policy' | null;
   /**
    * Until when the unit it was assigned to may object that it is the wrong one (信访工作条例
    * Art 23: 5 working days, holidays and 调休 counted); null before assignment.
@@ -67,11 +75,13 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
   const tip = await loadFor(deps, actor, code, 'tip.view');
   const scope = scopeOf(tip);
   const entitled = wantIdentity && can(actor, 'tip.view_identity', scope);
+  // 匿名: nothing to reveal, so no identity_viewed event either (the log records views, and none happens).
+  const reveal = entitled && !tip.anonymous;
   const handler = tip.deliveryState === 'pending' && actor.unitKey !== null && actor.unitKey === tip.unitKey;
-  if (entitled || handler) {
+  if (reveal || handler) {
     // The log entry commits before the identity leaves the process (Art 46: every view is logged).
     await deps.db.transaction(async (t) => {
-      if (entitled) {
+      if (reveal) {
         await deps.repo.appendEvent({ tipId: tip.id, type: 'identity_viewed', actor: staffActor(actor), fromState: tip.state, toState: tip.state }, t);
       }
       if (handler) {
@@ -82,7 +92,7 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
       }
     });
   }
-  const identity = entitled ? deps.vault.decrypt(tip.reporterSealed) : undefined;
+  const identity = reveal ? deps.vault.decrypt(tip.reporterSealed) : undefined;
   const events = await deps.repo.events(tip.id);
   const transcript = JSON.parse(tip.transcript) as Array<{ text?: string }>;
   return {
@@ -93,7 +103,8 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
       const p = ACTION_POLICY[a];
       return p !== undefined && can(actor, p, scope);
     }),
-    identityWithheld: wantIdentity && !entitled,
+    identityWithheld: wantIdentity && !reveal,
+    identityWithheldReason: !wantIdentity || reveal ? null : tip.anonymous ? 'anonymous' : 'policy',
     objectionUntil: tip.assignedAt ? objectionWindowEnd(tip.assignedAt, deps.holidays).toISOString() : null,
   };
 }
@@ -105,8 +116,10 @@ export async function duplicateHints(deps: ReadDeps, actor: StaffPrincipal, code
   const since = new Date(tip.createdAt.getTime() - 31 * 86_400_000);
   const recent = (await deps.repo.recentSince(since, 500)).filter((r) => r.id !== tip.id && can(actor, 'tip.view', scopeOf(r)));
   const byId = new Map(recent.map((r) => [r.id, r]));
+  // An anonymous tip is never linked to its reporter's other tips: "same reporter" next to a tip
+  // whose reporter can be revealed would name the anonymous one's too.
   const probe = (r: TipRow) => ({
-    id: r.id, reporterHash: r.reporterHash, text: r.description, category: r.category as Category,
+    id: r.id, reporterHash: r.anonymous ? null : r.reporterHash, text: r.description, category: r.category as Category,
     countyCode: r.placeCountyCode, townshipCode: r.placeTownshipCode, receivedAt: r.createdAt,
   });
   return suggestDuplicates(probe(tip), recent.map(probe)).slice(0, 20).flatMap((s) => {

@@ -1,5 +1,6 @@
 // What each audience sees of a tip. The citizen sees their own tip in plain words; staff see a
-// redacted reporter unless the policy grants identity (and the caller has logged the view).
+// redacted reporter unless the policy grants identity (and the caller has logged the view). An
+// anonymous (匿名) tip is never revealed: its reporter is { anonymous: true, revealed: false } for all.
 import type { CitizenTipView, TipCategoryKey } from '../bot/ports.js';
 import type { ReporterIdentity } from './identity.js';
 import type { TipEventRow, TipRow } from './models.js';
@@ -33,8 +34,9 @@ export function citizenView(tip: TipRow, now = new Date()): CitizenTipView {
 }
 
 export interface StaffReporterView {
+  /** The citizen chose 匿名: no openid, channel id, name or phone reaches any staff member. */
   anonymous: boolean;
-  /** False: identity withheld from this viewer (policy), shown as masked placeholders. */
+  /** False: identity withheld from this viewer (policy, or always for an anonymous tip). */
   revealed: boolean;
   citizenId?: string;
   name?: string | null;
@@ -83,7 +85,9 @@ export interface StaffTipView {
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** `identity` given = the viewer is entitled and the view has been logged. */
-export function staffView(tip: TipRow, identity: ReporterIdentity | undefined, now = new Date()): StaffTipView {
+export function staffView(tip: TipRow, given: ReporterIdentity | undefined, now = new Date()): StaffTipView {
+  // Belt and braces: even if a caller decrypted it, an anonymous reporter is not shown.
+  const identity = tip.anonymous ? undefined : given;
   // Without the identity right, phone and ID numbers inside free text are masked too.
   const text = (s: string | null) => (s === null ? null : identity ? s : redactText(s));
   return {

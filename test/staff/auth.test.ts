@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import type { TestContext } from '../support/harness.js';
-import { addStaff, context, PASSWORD } from '../tips/helpers.js';
+import { addStaff, browserAgent, context, PASSWORD } from '../tips/helpers.js';
 
 describe('staff login and sessions', () => {
   let ctx: TestContext;
@@ -11,7 +11,7 @@ describe('staff login and sessions', () => {
 
   it('logs in with an HttpOnly SameSite=Strict cookie whose token is stored only hashed', async () => {
     await addStaff(ctx, { username: 'triage1', role: 'triage' });
-    const agent = request.agent(ctx.callback);
+    const agent = browserAgent(ctx);
     const res = await agent.post('/api/staff/login').send({ username: 'triage1', password: PASSWORD }).expect(200);
     expect(res.body.staff).to.include({ username: 'triage1', role: 'triage' });
     expect(res.body.staff).not.to.have.property('passwordHash');

@@ -37,10 +37,19 @@ export async function addStaff(ctx: TestContext, input: Partial<NewStaff> & { us
   return createStaff(ctx.services.db, models, { password: PASSWORD, ...input });
 }
 
-/** A logged-in agent (cookie jar) for a new staff account. */
+/**
+ * An agent (cookie jar) that sends what a browser on the staff pages sends: `Origin` = the
+ * configured public origin on every request, and a JSON content type also when there is no body
+ * (src/http/csrf.ts refuses anything else on a state-changing request).
+ */
+export function browserAgent(ctx: TestContext): Agent {
+  return request.agent(ctx.callback).set('Origin', ctx.config.publicOrigin).set('Content-Type', 'application/json');
+}
+
+/** A logged-in agent (cookie jar) for a new staff account, from the public origin (browserAgent). */
 export async function staffAgent(ctx: TestContext, input: Partial<NewStaff> & { username: string; role: string }): Promise<{ agent: Agent; staff: StaffPrincipal }> {
   const staff = await addStaff(ctx, input);
-  const agent = request.agent(ctx.callback);
+  const agent = browserAgent(ctx);
   const res = await agent.post('/api/staff/login').send({ username: input.username, password: input.password ?? PASSWORD });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { agent, staff };

@@ -1,0 +1,71 @@
+// Cross-site request forgery, beyond the SameSite=Strict session cookie (which a sibling
+// subdomain, same site but another origin, still receives). Every state-changing request that
+// reaches Koa (the staff API: the WeChat webhook is served before Koa, and the health routes are
+// GET) must:
+//   1. come from the configured public origin (PUBLIC_ORIGIN): `Origin`, or `Referer` when there
+//      is no Origin, must name it; `Origin: null` (sandboxed frames, opaque redirects) never does;
+//   2. carry a JSON body (Content-Type application/json, also when the body is empty): a page on
+//      another origin can send a form or text/plain without asking, but JSON only after a CORS
+//      preflight, which this server never grants. (No form pages exist yet; when the staff
+//      console brings them, form posts will need a CSRF token here instead.)
+//
+// A request with no Origin, no Referer and no Sec-Fetch-Site is accepted when its body is JSON:
+// that is not a browser (curl, scripts, the bench client), and CSRF needs a victim's browser.
+// Every browser in use sends Origin on every POST, PUT, PATCH and DELETE, same-origin or not
+// (Fetch standard, "append a request Origin header"), and Sec-Fetch-Site on every request, so a
+// browser request cannot take this path; one that shows Sec-Fetch-Site but neither Origin nor
+// Referer is refused. This is the rule of Go's http.CrossOriginProtection. Refusing header-less
+// requests would add no protection against forgery and would break non-browser clients.
+//
+// The check runs once, in front of every router (src/app.ts), not on each route: a prefix test
+// could be dodged by the router's case-insensitive matching (/API/STAFF/…), and a router added
+// later is covered without anyone remembering it.
+import type { Context, Next } from 'koa';
+import { AppError } from '../platform/errors.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The route label of a refused request: refused before routing, never the raw path (unbounded). */
+export const CSRF_REFUSED_ROUTE = 'csrf_refused';
+
+const originMismatch = () => new AppError('ORIGIN_MISMATCH', 403, '请求来源与本站不符，已拒绝');
+const originRequired = () => new AppError('ORIGIN_REQUIRED', 403, '请求缺少来源（Origin），已拒绝');
+const notJson = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请求体必须是 JSON（Content-Type: application/json）');
+
+/** The origin a Referer names, or undefined when it is not a URL. */
+function refererOrigin(referer: string): string | undefined {
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a request fails the origin rule, or undefined when it passes. */
+function originProblem(ctx: Context, publicOrigin: string | undefined): AppError | undefined {
+  const origin = ctx.get('origin');
+  if (origin !== '') return origin === publicOrigin ? undefined : originMismatch();
+  const referer = ctx.get('referer');
+  if (referer !== '') return refererOrigin(referer) === publicOrigin && publicOrigin !== undefined ? undefined : originMismatch();
+  // Neither header: a browser (it sends Sec-Fetch-Site) is refused; anything else is no browser.
+  return ctx.get('sec-fetch-site') === '' ? undefined : originRequired();
+}
+
+/**
+ * Refuses a state-changing request from another origin (403 ORIGIN_MISMATCH / ORIGIN_REQUIRED)
+ * or without a JSON content type (415 UNSUPPORTED_MEDIA_TYPE), before any handler or body read.
+ * `publicOrigin` is config `publicOrigin` (already reduced to scheme://host[:port]); without one,
+ * no Origin matches (fail closed).
+ */
+export function csrfGuard(publicOrigin: string | undefined) {
+  return async (ctx: Context, next: Next) => {
+    if (!SAFE_METHODS.has(ctx.method)) {
+      const problem = originProblem(ctx, publicOrigin) ?? (ctx.request.type.trim().toLowerCase() === 'application/json' ? undefined : notJson());
+      if (problem) {
+        (ctx as Context & { _matchedRoute?: string })._matchedRoute = CSRF_REFUSED_ROUTE;
+        throw problem;
+      }
+    }
+    await next();
+  };
+}
