@@ -2,14 +2,13 @@
 // at start from content/emergencies (messages labelled with their kind, or none). It raises
 // emergencies told in words no cue of src/tips/rules/emergency.ts names, and overrules a cue used
 // in an everyday sense (「辣到我想死」) when it is sure the sentence is ordinary.
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { compactText } from '../tips/rules/plain-text.js';
 import { EMERGENCY_KINDS, type EmergencyClassifier, type EmergencyKind } from '../tips/rules/emergency.js';
-import { ngramFeatures, SoftmaxRegression } from '../platform/softmax-regression.js';
+import { readNumberedJson } from '../platform/json-files.js';
+import type { SoftmaxRegression } from '../platform/softmax-regression.js';
 import { CONTENT_DIR } from './content.js';
-import { readIntentExamples } from './intent-model.js';
+import { readIntentExamples, sentenceModel } from './intent-model.js';
 
 export interface LabelledEmergency { text: string; type: EmergencyKind | 'none' }
 
@@ -19,11 +18,7 @@ export class EmergencyModel implements EmergencyClassifier {
   private readonly model: SoftmaxRegression;
 
   constructor(examples: readonly LabelledEmergency[], readonly threshold: number, readonly veto: number) {
-    this.model = new SoftmaxRegression(
-      examples.map((e) => ({ text: e.text, label: e.type })),
-      (text) => ngramFeatures(compactText(text), [1, 2, 3]),
-      { epochs: 20, learningRate: 0.5, l2: 0.0001 },
-    );
+    this.model = sentenceModel(examples.map((e) => ({ text: e.text, label: e.type })));
   }
 
   classify(text: string): { kind: EmergencyKind; probability: number } {
@@ -59,8 +54,7 @@ export const EMERGENCY_MODEL_VETO = 0.7;
 /** Every content/emergencies/train*.json. */
 export function readEmergencyExamples(dir: string): LabelledEmergency[] {
   const row = z.object({ text: z.string().min(1), type: z.enum(['none', ...EMERGENCY_KINDS] as [string, ...string[]]), note: z.string().optional() });
-  return readdirSync(dir).filter((f) => /^train(-\d+)?\.json$/.test(f)).sort()
-    .flatMap((f) => z.array(row).parse(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))))
+  return readNumberedJson(dir, 'train', row)
     .map((r) => ({ text: r.text, type: r.type as LabelledEmergency['type'] }));
 }
 

@@ -2,10 +2,10 @@
 // n-grams trained at start on content/bot/intents-train*.json, one for the intent (problem, fraud
 // victim, fraud check, greeting, other agency) and one for a problem's category. Many problems
 // name no keyword ("a story of what happened"); the model reads them where word rules cannot.
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ngramFeatures, SoftmaxRegression, type Features } from '../platform/softmax-regression.js';
+import { readNumberedJson } from '../platform/json-files.js';
+import { ngramFeatures, SoftmaxRegression, type LabelledText } from '../platform/softmax-regression.js';
 import { compactText } from '../tips/rules/plain-text.js';
 import { CATEGORY_KEYS, type Category } from '../tips/types.js';
 import { CONTENT_DIR } from './content.js';
@@ -24,17 +24,18 @@ export interface IntentGuess {
 
 const argmax = (p: Float64Array): number => p.indexOf(Math.max(...p));
 
+/** The bot's sentence models (free words, emergencies): character 1–3-grams of the compact text. */
+export function sentenceModel(docs: readonly LabelledText[]): SoftmaxRegression {
+  return new SoftmaxRegression(docs, (text) => ngramFeatures(compactText(text), [1, 2, 3]), { epochs: 20, learningRate: 0.5, l2: 0.0001 });
+}
+
 export class IntentModel {
   private readonly intents: SoftmaxRegression;
   private readonly categories: SoftmaxRegression;
 
   constructor(examples: readonly LabelledIntent[]) {
-    const featurize = (text: string): Features => ngramFeatures(compactText(text), [1, 2, 3]);
-    const options = { epochs: 20, learningRate: 0.5, l2: 0.0001 };
-    this.intents = new SoftmaxRegression(examples.map((e) => ({ text: e.text, label: e.intent })), featurize, options);
-    this.categories = new SoftmaxRegression(
-      examples.flatMap((e) => (e.intent === 'problem' && e.category ? [{ text: e.text, label: e.category }] : [])), featurize, options,
-    );
+    this.intents = sentenceModel(examples.map((e) => ({ text: e.text, label: e.intent })));
+    this.categories = sentenceModel(examples.flatMap((e) => (e.intent === 'problem' && e.category ? [{ text: e.text, label: e.category }] : [])));
   }
 
   classify(text: string): IntentGuess {
@@ -54,8 +55,7 @@ export class IntentModel {
 /** Every content/bot/intents-train*.json. None of them tells of an emergency. */
 export function readIntentExamples(dir: string = path.join(CONTENT_DIR, 'bot')): LabelledIntent[] {
   const row = z.object({ text: z.string().min(1), intent: z.enum(MODEL_INTENTS), category: z.enum(CATEGORY_KEYS).optional() });
-  return readdirSync(dir).filter((f) => /^intents-train(-\d+)?\.json$/.test(f)).sort()
-    .flatMap((f) => z.array(row).parse(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))))
+  return readNumberedJson(dir, 'intents-train', row)
     .map((r) => ({ text: r.text, intent: r.intent, ...(r.category ? { category: r.category } : {}) }));
 }
 

@@ -1,15 +1,16 @@
 // The evaluation tables (test/fixtures/emergencies, test/fixtures/intents, content/fraud/corpus)
 // run through the real engine and checker. `npm run eval` prints the figures; eval.test.ts holds
 // the targets on the held-out parts, which no rule was written against.
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
+import { z } from 'zod';
 import { defaultFraudChecker, type FraudChecker } from '../../src/alerts/fraud/index.js';
 import { readCorpus, type CorpusSplit } from '../../src/alerts/fraud/corpus.js';
 import { createEngine } from '../../src/bot/engine.js';
 import { defaultEmergencyModel, readEmergencyExamples } from '../../src/bot/emergency-model.js';
 import type { ConversationRecord } from '../../src/bot/conversation.js';
+import { readNumberedJson } from '../../src/platform/json-files.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { categoryName } from '../../src/bot/tip-flow/prompts.js';
 import type { Category } from '../../src/tips/types.js';
@@ -29,9 +30,7 @@ const CONTENT = path.resolve(FIXTURES, '../../content');
 function readTable<T>(name: string, split: Split): T[] {
   if (name === 'emergencies' && split === 'dev') return readEmergencyExamples(path.join(CONTENT, 'emergencies')) as T[];
   // Every file of the part: heldout.json, heldout-2.json …
-  const dir = path.join(FIXTURES, name);
-  const files = readdirSync(dir).filter((f) => new RegExp(`^${split}(-\\d+)?\\.json$`).test(f)).sort();
-  return files.flatMap((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as T[]);
+  return readNumberedJson(path.join(FIXTURES, name), split, z.unknown()) as T[];
 }
 
 /** An engine whose log lines are kept, so each reply can be traced to the intent that gave it. */

@@ -1,8 +1,7 @@
 // The labelled corpus the model learns from (content/fraud/corpus/*-train.json) and the
 // held-out files that measure it (*-heldout.json, never used for training).
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
+import { readNumberedJson } from '../../platform/json-files.js';
 import { FRAUD_TYPE_KEYS, type FraudTypeKey } from './rules.js';
 
 const entry = z.union([
@@ -15,7 +14,5 @@ export type CorpusSplit = 'train' | 'heldout';
 
 /** Every file of the split: fraud-train.json, fraud-train-2.json, ordinary-heldout.json … */
 export function readCorpus(dir: string, split: CorpusSplit): CorpusEntry[] {
-  const pattern = new RegExp(`^(fraud|ordinary)-${split}(-\\d+)?\\.json$`);
-  return readdirSync(dir).filter((f) => pattern.test(f)).sort()
-    .flatMap((f) => z.array(entry).parse(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))));
+  return [...readNumberedJson(dir, `fraud-${split}`, entry), ...readNumberedJson(dir, `ordinary-${split}`, entry)];
 }

@@ -1,5 +1,5 @@
 // The fraud checker built from content/fraud: the rules file and the training corpus. Building
-// trains the model (tens of milliseconds); the default instance is built once per process.
+// trains the models (under a second); the default instance is built once per process.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
