@@ -5,6 +5,7 @@
 import { defaultFraudChecker, type FraudChecker } from '../alerts/fraud/index.js';
 import type { AppConfig } from '../config/index.js';
 import type { Logger } from '../platform/logger.js';
+import { cleanInput, InvalidTextError } from '../platform/input-text.js';
 import type { KeyValueStore } from '../platform/stores.js';
 import { detectEmergency, emergencyReply, type EmergencyClassifier } from '../tips/rules/emergency.js';
 import { defaultEmergencyModel } from './emergency-model.js';
@@ -37,11 +38,33 @@ export interface EngineDeps {
   intentModel?: IntentModel;
 }
 
+const UNREADABLE = '您发的内容里有无法识别的字符，请换个说法重新发一次。紧急情况请直接拨打110。';
 const TROUBLE = '抱歉，系统暂时出了点问题，请过几分钟再发一次。紧急情况请拨打110。';
 const SUSPENDED_NOTE = '您有一条未提交的举报，回复「继续」接着填写。';
 const OPEN_DRAFT_NOTE = '（您正在填写的反映还没有提交，接着回复就能继续填写。）';
 const rateLimited = () => say('您发得有点快，请稍等一分钟再发。刚才这条没有记下，请稍后重新发送。');
 const tooLong = (max: number) => say(`您发的内容太长了（超过${max}字），请分成几条发送。`);
+
+/**
+ * The bot's edge: what the citizen wrote, as every rule downstream reads it (NFKC, no control or
+ * bidi characters; src/platform/input-text.ts). Ids, media ids and URLs are not text and stay.
+ * Throws InvalidTextError for invalid UTF-16.
+ */
+export function cleanBotInput(input: BotInput): BotInput {
+  switch (input.kind) {
+    case 'text': return { ...input, text: cleanInput(input.text) };
+    case 'voice': return input.text === undefined ? input : { ...input, text: cleanInput(input.text) };
+    case 'location': return input.label === undefined ? input : { ...input, label: cleanInput(input.label) };
+    case 'link': {
+      const cleaned = { ...input, title: cleanInput(input.title) };
+      return input.description === undefined ? cleaned : { ...cleaned, description: cleanInput(input.description) };
+    }
+    case 'menu': return { ...input, key: cleanInput(input.key) };
+    case 'scan': return { ...input, scene: cleanInput(input.scene) };
+    case 'subscribe': return input.scene === undefined ? input : { ...input, scene: cleanInput(input.scene) };
+    default: return input;
+  }
+}
 
 function inputText(input: BotInput): string {
   if (input.kind === 'text') return input.text;
@@ -176,17 +199,23 @@ export function createEngine(deps: EngineDeps): Bot {
     return parts;
   }
 
-  async function handleOne(input: BotInput, key: string): Promise<BotReply> {
+  async function handleOne(raw: BotInput, key: string): Promise<BotReply> {
     // Nothing can be sent to someone who has just unfollowed.
-    if (input.kind === 'unsubscribe') return silent();
+    if (raw.kind === 'unsubscribe') return silent();
     const at = now();
-    const notices = await pendingNotices(input);
+    const notices = await pendingNotices(raw);
     let parts: BotReplyPart[];
     try {
-      parts = await converse(input, key, at);
+      parts = await converse(cleanBotInput(raw), key, at);
     } catch (err) {
-      logger.error({ err }, 'bot: message handling failed');
-      parts = [say(TROUBLE)];
+      if (err instanceof InvalidTextError) {
+        // Nothing of it is kept: the citizen is asked to send it again.
+        logger.info({ code: err.code, kind: raw.kind }, 'bot: message refused');
+        parts = [say(UNREADABLE)];
+      } else {
+        logger.error({ err }, 'bot: message handling failed');
+        parts = [say(TROUBLE)];
+      }
     }
     return { parts: withNotices(notices, parts) };
   }

@@ -1,22 +1,17 @@
-// Small text helpers shared by the intents: how citizens type on a phone (full-width digits,
-// trailing 。 from voice recognition) and how dates are said back to them.
+// Small text helpers shared by the intents: how citizens type on a phone (trailing 。 from
+// voice recognition) and how dates are said back to them.
 import { normaliseTrackingCode } from '../tips/rules/tracking-code.js';
 
-const FULL_WIDTH_DIGITS = /[０-９]/g;
-
 /** What normaliseText would change: most messages have none of it and are returned as they are. */
-const NEEDS_NORMALISING = /[０-９Ａ-Ｚａ-ｚ\u3000]|^\s|[\s。！？!?.，,～~]$/u;
+const NEEDS_NORMALISING = /^\s|[\s。！？!?.，,～~]$/u;
 
-/** Trims, folds full-width digits/letters and drops the trailing punctuation voice input adds. */
+/**
+ * Trims and drops the trailing punctuation voice input adds. Width and compatibility forms were
+ * folded at the bot's edge (cleanBotInput, NFKC).
+ */
 export function normaliseText(raw: string): string {
   if (!NEEDS_NORMALISING.test(raw)) return raw;
-  return raw
-    .replace(FULL_WIDTH_DIGITS, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
-    .replace(/[Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/\u3000/g, ' ')
-    .trim()
-    .replace(/[。！？!?.，,～~]+$/u, '')
-    .trim();
+  return raw.trim().replace(/[。！？!?.，,～~]+$/u, '').trim();
 }
 
 /** True when the message is exactly one of the words (a command), ignoring spaces. */

@@ -3,6 +3,7 @@
 // and per field, for the staff pages to show next to the input.
 import { z, ZodIssueCode, type ZodErrorMap, type ZodTypeAny } from 'zod';
 import { AppError } from '../platform/errors.js';
+import { cleanInputValue } from '../platform/input-text.js';
 import { CATEGORY_KEYS, COLOURS, TIP_STATES } from './types.js';
 import { MAX_EXTENSION_DAYS } from './rules/limits.js';
 
@@ -23,8 +24,13 @@ const chinese: ZodErrorMap = (issue, ctx) => {
   }
 };
 
+/**
+ * The staff API's edge: every string of a body, query or path parameter is cleaned first
+ * (src/platform/input-text.ts: NFKC, no control or bidi characters; invalid UTF-16 is 400
+ * TEXT_INVALID), then checked against the schema.
+ */
 export function parseInput<S extends ZodTypeAny>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value, { errorMap: chinese });
+  const result = schema.safeParse(cleanInputValue(value), { errorMap: chinese });
   if (result.success) return result.data as z.infer<S>;
   const fields = result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
   throw new AppError('VALIDATION_FAILED', 400, '输入有误，请检查后重试', { fields });

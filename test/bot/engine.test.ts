@@ -186,3 +186,27 @@ describe('bot: copyPlain', () => {
     expect(Object.keys(copy.a[1] as object)).to.deep.equal(['b']);
   });
 });
+
+describe('bot: the edge normalisation (issue #15, item 1)', () => {
+  it('refuses a lone surrogate with a plain answer, keeps nothing of it, and stays usable', async () => {
+    const h = await harness();
+    const reply = await send(h, '我要举报\uD800');
+    expect(reply).to.contain('无法识别的字符');
+    expect(reply).to.contain('110');
+    expect(reply).not.to.contain('\uFFFD');
+    expect(h.desk.submitCalls).to.have.length(0);
+    expect(await send(h, '举报')).to.contain('类别');
+  });
+
+  it('folds full-width and drops bidi and control characters before any rule reads the text', async () => {
+    const h = await harness();
+    // 「举报」 with a bidi override and a zero-width space inside is still the command.
+    expect(await send(h, '\u202E举\u200B报\u0000')).to.contain('类别');
+    await send(h, '1');
+    await send(h, '小区门口\u202E有人\u0000聚众赌博，电话１３８０００１１１１１');
+    await send(h, '好了');
+    const draft = JSON.stringify(await h.store.get(conversationKey(citizen())));
+    expect(draft).not.to.match(/[\u0000\u202E\u200B\uFF10-\uFF19]/);
+    expect(draft).to.contain('有人聚众赌博，电话13800011111');
+  });
+});

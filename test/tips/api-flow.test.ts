@@ -171,4 +171,22 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     // Idempotent: a second sweep finds nothing.
     expect((await ctx.services.tips.sweep(new Date(answeredAt + 32 * day))).autoClosed).to.deep.equal([]);
   });
+
+  it('cleans staff input at the edge: NUL and bidi overrides never reach an event reason; a lone surrogate is refused with TEXT_INVALID', async () => {
+    const desk = ctx.services.tips.desk;
+    const a = await desk.submit(submission({ submissionKey: 'edge-a' }));
+    await triage.post('/api/staff/tips/claim-next').expect(200);
+    // Raw JSON: the \u escapes reach JSON.parse as written, as a hostile client would send them.
+    const bad = await triage.post(`/api/staff/tips/${a.code}/reject`).set('content-type', 'application/json')
+      .send('{"reason":"不属于\\ud800范围"}').expect(400);
+    expect(bad.body.error.code).to.equal('TEXT_INVALID');
+    expect(bad.body.error.fields).to.deep.equal([{ path: 'reason', message: '含有无法识别的字符' }]);
+    expect((await eventsOf(ctx, a.code)).map((e) => e.type)).not.to.include('rejected');
+
+    await triage.post(`/api/staff/tips/${a.code}/reject`).set('content-type', 'application/json')
+      .send('{"reason":"不属于\\u0000政法\\u202e工作范围\\u200b，见ＦＡＱ"}').expect(200);
+    const reasons = (await eventsOf(ctx, a.code)).map((e) => e.reason).filter((r) => r !== null);
+    expect(reasons).to.include('不属于政法工作范围，见FAQ');
+    expect(JSON.stringify(reasons)).not.to.match(/\\u0000|\\u202e|\\u200b/i);
+  });
 });

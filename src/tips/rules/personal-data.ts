@@ -1,0 +1,213 @@
+// Personal data inside free text: found in any notation citizens type, and replaced by a mask.
+// Citizen texts are stored masked, with the original sealed beside the reporter identity
+// (desk.ts, seal.ts); staff views mask again whatever staff wrote (views.ts); logs never carry
+// message text. Public service lines (110, 12345, 96110, 400…) are not personal and stay.
+//
+// What is found, after folding the notations (full-width, circled and Chinese digits 一三九 /
+// 壹叁玖 / 幺 / 两 / 〇零, spaces, dashes, dots and brackets between digits, +86 / 0086):
+// - mobile numbers (1[3-9] + 9 digits)                     → 139****5678
+// - landlines with an area code (0598-8xxxxxx, 010, 02x)   → 0598-****1234
+// - resident ID numbers (18 characters, or the old 15)     → 350402********123X
+// - bank cards (16–19 digits) and other digit runs of 12+  → ************1234
+// - e-mail addresses                                       → z***@qq.com
+// - after a contact word (电话, 手机, 座机, 联系, QQ, 微信…): a number of 7+ digits (5+ for QQ),
+//   or a WeChat id                                         → *****78 / w***
+// Digit runs are read across separators and cut where a number is recognised; whatever is left
+// of 12 digits or more is masked too. Masks never match again: masking is idempotent.
+
+export type PersonalDataKind = 'mobile' | 'landline' | 'id_card' | 'bank_card' | 'number' | 'email' | 'contact';
+
+export interface PersonalDataSpan {
+  kind: PersonalDataKind;
+  start: number;
+  /** Exclusive. */
+  end: number;
+  mask: string;
+}
+
+const DIGITS = new Map<string, string>();
+for (let d = 0; d <= 9; d += 1) {
+  DIGITS.set(String(d), String(d));
+  DIGITS.set(String.fromCharCode(0xff10 + d), String(d));
+}
+[['〇零⓪', '0'], ['一壹幺①', '1'], ['二贰两②', '2'], ['三叁③', '3'], ['四肆④', '4'], ['五伍⑤', '5'], ['六陆⑥', '6'], ['七柒⑦', '7'], ['八捌⑧', '8'], ['九玖⑨', '9']]
+  .forEach(([chars, d]) => { for (const c of chars ?? '') DIGITS.set(c, d ?? ''); });
+
+// What people put between the digits of one number; at most MAX_GAP of them in a row.
+const SEPARATORS = new Set([' ', '\u00a0', '\u3000', '-', '－', '‐', '‑', '‒', '–', '—', '―', '.', '．', '·', '・', '_', '(', ')', '（', '）', '+', '＋', '/']);
+const MAX_GAP = 3;
+const CHECK_X = new Set(['X', 'x', 'Ｘ', 'ｘ']);
+const ALNUM = /[0-9A-Za-z\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/;
+
+interface Group { digits: string; start: number; end: number }
+
+/** Runs of digit groups: digits (any notation) with at most MAX_GAP separators between groups. */
+function digitRuns(text: string, skip: (i: number) => boolean): Group[][] {
+  const runs: Group[][] = [];
+  let run: Group[] = [];
+  let group: Group | undefined;
+  let gap = 0;
+  let count = 0;
+  const close = () => {
+    if (run.length) runs.push(run);
+    run = [];
+    group = undefined;
+    gap = 0;
+    count = 0;
+  };
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i] ?? '';
+    const d = skip(i) ? undefined : DIGITS.get(c);
+    if (d !== undefined) {
+      if (group) {
+        group.digits += d;
+        group.end = i + 1;
+      } else {
+        group = { digits: d, start: i, end: i + 1 };
+        run.push(group);
+      }
+      count += 1;
+      gap = 0;
+    } else if (group && count === 17 && CHECK_X.has(c) && !ALNUM.test(text[i + 1] ?? '')) {
+      // The check character of an ID number; nothing can follow it in the same number.
+      group.digits += 'X';
+      group.end = i + 1;
+      close();
+    } else if (run.length && SEPARATORS.has(c) && gap < MAX_GAP) {
+      group = undefined;
+      gap += 1;
+    } else {
+      close();
+    }
+  }
+  close();
+  return runs;
+}
+
+const stars = (n: number) => '*'.repeat(Math.max(n, 0));
+const MOBILE = /^(?:0086|86)?(1[3-9]\d{9})$/;
+const ID_18 = /^\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]$/;
+const ID_15 = /^\d{6}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}$/;
+const LANDLINE = /^(0(?:10|2\d|[3-9]\d{2}))(\d{7,8})$/;
+const PUBLIC_LINE = /^(?:400|800)\d{7}$/;
+
+/** A whole number recognised from its digits alone, with its mask. */
+function recognise(digits: string): { kind: PersonalDataKind; mask: string } | undefined {
+  const mobile = MOBILE.exec(digits)?.[1];
+  if (mobile) return { kind: 'mobile', mask: `${mobile.slice(0, 3)}****${mobile.slice(7)}` };
+  if (ID_18.test(digits)) return { kind: 'id_card', mask: `${digits.slice(0, 6)}********${digits.slice(14)}` };
+  if (ID_15.test(digits)) return { kind: 'id_card', mask: `${digits.slice(0, 6)}******${digits.slice(12)}` };
+  const landline = LANDLINE.exec(digits);
+  if (landline?.[1] && landline[2]) {
+    const local = landline[2];
+    return { kind: 'landline', mask: `${landline[1]}-${stars(local.length - 4)}${local.slice(-4)}` };
+  }
+  return undefined;
+}
+
+/** A leftover digit run long enough to be a card or account number. */
+function longNumber(digits: string): { kind: PersonalDataKind; mask: string } | undefined {
+  if (digits.length < 12 || digits.includes('X')) return undefined;
+  return { kind: digits.length >= 16 && digits.length <= 19 ? 'bank_card' : 'number', mask: `${stars(digits.length - 4)}${digits.slice(-4)}` };
+}
+
+// A contact word close before a number makes even a short one personal (a local landline without
+// its area code, a mistyped mobile, a QQ number).
+const CONTACT_WORD = /(?:电话|手机|号码|座机|联系|致电|拨打|打给|打我|call|tel|phone|微信|vx|wx)[^\d\n]{0,6}$/i;
+const QQ_WORD = /(?:qq|扣扣)[^\d\n]{0,6}$/i;
+const WECHAT_ID = /(?:微信号?|vx|wx|weixin|v信)\s*(?:号|id)?\s*[:：是为]?\s*([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])/gi;
+const EMAIL = /[A-Za-z0-9][A-Za-z0-9._%+-]*[@＠][A-Za-z0-9-]+(?:[.．][A-Za-z0-9-]+)*[.．][A-Za-z]{2,}/g;
+
+function contactNumber(text: string, start: number, digits: string): { kind: PersonalDataKind; mask: string } | undefined {
+  if (digits.includes('X') || PUBLIC_LINE.test(digits)) return undefined;
+  const before = text.slice(Math.max(0, start - 12), start);
+  const min = QQ_WORD.test(before) ? 5 : CONTACT_WORD.test(before) ? 7 : Infinity;
+  if (digits.length < min) return undefined;
+  return { kind: 'number', mask: `${stars(digits.length - 2)}${digits.slice(-2)}` };
+}
+
+/**
+ * Where a recognised number begins: a "+" of "+86" and an opening bracket whose closing one is
+ * inside the number ("(0598)8234567") belong to it, so the mask leaves no half of either.
+ */
+function widen(text: string, start: number, end: number): number {
+  const before = text[start - 1] ?? '';
+  if (before === '+' || before === '＋') return start - 1;
+  if ((before === '(' || before === '（') && /[)）]/.test(text.slice(start, end))) return start - 1;
+  return start;
+}
+
+/** Every piece of personal data in the text, in order, not overlapping. */
+export function findPersonalData(text: string): PersonalDataSpan[] {
+  const spans: PersonalDataSpan[] = [];
+  for (const m of text.matchAll(EMAIL)) {
+    const at = m[0].search(/[@＠]/);
+    spans.push({ kind: 'email', start: m.index, end: m.index + m[0].length, mask: `${m[0][0] ?? ''}***@${m[0].slice(at + 1).replace(/．/g, '.')}` });
+  }
+  for (const m of text.matchAll(WECHAT_ID)) {
+    const id = m[1] ?? '';
+    const start = m.index + m[0].length - id.length;
+    if (!spans.some((s) => start < s.end && s.start < start + id.length)) {
+      spans.push({ kind: 'contact', start, end: start + id.length, mask: `${id[0] ?? ''}***` });
+    }
+  }
+  const taken = (i: number) => spans.some((s) => i >= s.start && i < s.end);
+
+  for (const groups of digitRuns(text, taken)) {
+    const used = new Array<boolean>(groups.length).fill(false);
+    // Longest first from each group: the number that starts here and ends latest.
+    for (let i = 0; i < groups.length; i += 1) {
+      for (let j = groups.length - 1; j >= i; j -= 1) {
+        const digits = groups.slice(i, j + 1).map((g) => g.digits).join('');
+        const found = recognise(digits);
+        if (found) {
+          const first = groups[i];
+          const last = groups[j];
+          if (!first || !last) break;
+          // "+86 139…": the plus belongs to the number.
+          spans.push({ ...found, start: widen(text, first.start, last.end), end: last.end });
+          used.fill(true, i, j + 1);
+          i = j;
+          break;
+        }
+      }
+    }
+    // What is left, in stretches of neighbouring groups: long numbers, or numbers after a contact word.
+    let i = 0;
+    while (i < groups.length) {
+      if (used[i]) { i += 1; continue; }
+      let j = i;
+      while (j + 1 < groups.length && !used[j + 1]) j += 1;
+      const first = groups[i];
+      const last = groups[j];
+      if (first && last) {
+        const digits = groups.slice(i, j + 1).map((g) => g.digits).join('');
+        const found = longNumber(digits) ?? contactNumber(text, first.start, digits);
+        if (found) spans.push({ ...found, start: first.start, end: last.end });
+      }
+      i = j + 1;
+    }
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/** The text with every piece of personal data replaced by its mask. */
+export function maskPersonalData(text: string): string {
+  const spans = findPersonalData(text);
+  if (spans.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const s of spans) {
+    out += text.slice(at, s.start) + s.mask;
+    at = s.end;
+  }
+  return out + text.slice(at);
+}
+
+/** 张三 → 张*, 欧阳娜娜 → 欧***: the first character stays so staff can still address them. */
+export function maskName(name: string): string {
+  const chars = Array.from(name.trim());
+  if (chars.length === 0) return '';
+  if (chars.length === 1) return '*';
+  return `${chars[0]}${'*'.repeat(chars.length - 1)}`;
+}
