@@ -46,10 +46,12 @@ export class EmergencyModel implements EmergencyClassifier {
  * with look-alikes built to mirror emergencies (keys locked in an empty car): cues alone 64.5% and
  * 12.1%; 0.3 / 0.8 gave 92.2% and 11.3%, these 91.6% and 9.7% (90.0% and 1.6% on train-5), with
  * 1.3% of the intent dev table (nobody in danger there) raised. train-7.json, mostly look-alikes:
- * cues alone 78.3% and 15.9%; these 96.6% and 7.5%.
+ * cues alone 78.3% and 15.9%; these 96.6% and 7.5%. train-8.json, emergencies typed in a hurry
+ * (typos, dialect, a few characters): cues alone 77.7% and 20.4%; 0.3 / 0.7 gave 93.1% and 7.2%,
+ * 0.3 / 0.8 94.5% and 7.2% (0.9: 95.5% and 8.6%), so the veto went back to 0.8.
  */
 export const EMERGENCY_MODEL_THRESHOLD = 0.3;
-export const EMERGENCY_MODEL_VETO = 0.7;
+export const EMERGENCY_MODEL_VETO = 0.8;
 
 /** Every content/emergencies/train*.json. */
 export function readEmergencyExamples(dir: string): LabelledEmergency[] {
