@@ -57,7 +57,11 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
   });
 
   const tips = await createTipsModule({ config, logger, metrics, db, wechat });
-  if (opts.migrate ?? true) await tips.seed();
+  if (opts.migrate ?? true) {
+    await tips.seed();
+    // Part of migrating: rows from before the current personal-data rule are masked and sealed.
+    await tips.reseal();
+  }
 
   const bot = createEngine({ config, logger, desk: tips.desk, conversations: conversationStore, ...(opts.now ? { now: opts.now } : {}) });
 

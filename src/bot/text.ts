@@ -1,5 +1,6 @@
 // Small text helpers shared by the intents: how citizens type on a phone (trailing 。 from
 // voice recognition) and how dates are said back to them.
+import { findPersonalData } from '../tips/rules/personal-data.js';
 import { normaliseTrackingCode } from '../tips/rules/tracking-code.js';
 
 /** What normaliseText would change: most messages have none of it and are returned as they are. */
@@ -86,8 +87,14 @@ export function clip(text: string, max: number): string {
 
 export const MOBILE = /^1[3-9]\d{9}$/;
 
-/** 「138 1234 5678」「138-1234-5678」 → 13812345678 when it is a mainland mobile number. */
+/**
+ * The mainland mobile number in what the citizen typed: 「138 1234 5678」, 「+86 138-1234-5678」,
+ * 「一三八…」, or one number inside a sentence (「我姓林，电话187…有事随时打」). Two different
+ * numbers are not guessed between.
+ */
 export function parseMobile(text: string): string | undefined {
   const digits = text.replace(/[\s\-－]/g, '').replace(/^(\+?86)/, '');
-  return MOBILE.test(digits) ? digits : undefined;
+  if (MOBILE.test(digits)) return digits;
+  const found = new Set(findPersonalData(text).filter((s) => s.kind === 'mobile').map((s) => s.value));
+  return found.size === 1 ? [...found][0] : undefined;
 }

@@ -1,8 +1,14 @@
-// npm run db:migrate [-- --down]: applies pending migrations (or reverts the last one) on DATABASE_URL.
+// npm run db:migrate [-- --down | --rotate-keys]: applies pending migrations (or reverts the last
+// one) on DATABASE_URL, then reseals stored citizen texts written under an older personal-data
+// rule (src/tips/reseal.ts). --rotate-keys also re-seals every row sealed under a key other than
+// the first of TIP_IDENTITY_KEYS, so an old key can be removed afterwards.
 import { loadConfig } from '../config/index.js';
 import { ensureMysqlDatabase, openDatabase } from '../db/index.js';
 import { createMigrator, migrateUp } from '../db/migrate.js';
 import { createLogger } from '../platform/logger.js';
+import { createIdentityVault } from '../tips/identity.js';
+import { defineTipModels } from '../tips/models.js';
+import { resealStoredTexts } from '../tips/reseal.js';
 
 async function main(): Promise<void> {
   const config = await loadConfig();
@@ -16,6 +22,11 @@ async function main(): Promise<void> {
     } else {
       const applied = await migrateUp(db, logger);
       process.stdout.write(`applied: ${applied.join(', ') || 'nothing (up to date)'}\n`);
+      const vault = createIdentityVault(config.tips.identityKeys, config.tips.identityHashKey);
+      const resealed = await resealStoredTexts(
+        { db, models: defineTipModels(db.sequelize), vault, logger }, { rotate: process.argv.includes('--rotate-keys') },
+      );
+      process.stdout.write(`resealed: ${String(resealed.tips)} tips, ${String(resealed.events)} events (key ${vault.currentKeyId})\n`);
     }
   } finally {
     await db.close();

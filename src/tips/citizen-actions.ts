@@ -1,5 +1,7 @@
 // The citizen's own acts on an answered tip: rating (评价, Art 21) and asking for review (复查,
 // Art 35). Satisfied ratings conclude the tip; an unsatisfied one keeps the 30-day review door open.
+import type { IdentityVault } from './identity.js';
+import { maskPersonalData } from './rules/personal-data.js';
 import type { CitizenRating, CitizenTipView } from '../bot/ports.js';
 import type { Database } from '../db/index.js';
 import { AppError } from '../platform/errors.js';
@@ -17,6 +19,8 @@ export interface CitizenActionDeps {
   db: Database;
   repo: TipRepository;
   notices: NoticeCenter;
+  /** Seals the original of a citizen's text when its stored form is masked. */
+  vault: IdentityVault;
   holidays: HolidayTable;
 }
 
@@ -57,13 +61,19 @@ export async function requestTipReview(deps: CitizenActionDeps, reporterHash: st
       throw new AppError('TIP_REVIEW_NOT_ALLOWED', 409, '您已对答复表示满意，如有新情况请重新反映');
     }
     const now = new Date();
-    const result = transition(snapshotOf(tip), 'reopen', { reason }, now);
+    // Stored and told back masked; the original is sealed in the event (views.ts opens it on a logged reveal).
+    const masked = maskPersonalData(reason);
+    const result = transition(snapshotOf(tip), 'reopen', { reason: masked }, now);
     if (tip.rating === null) {
       // Asking for review is itself the unsatisfied verdict; record it as such.
       tip.rating = 'unsatisfied';
       tip.ratedAt = now;
     }
-    await applyTransition(deps, tip, result, { type: 'citizen' }, t, { notice: 'reply', eventType: 'review_requested' });
+    await applyTransition(deps, tip, result, { type: 'citizen' }, t, {
+      notice: 'reply', eventType: 'review_requested',
+      // An anonymous citizen's original is not kept: no staff member may ever read it.
+      ...(masked !== reason && !tip.anonymous ? { data: { sealedReason: deps.vault.sealText(reason) } } : {}),
+    });
     return tip;
   });
   return citizenView(tip);

@@ -9,6 +9,8 @@ import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { AppError, unavailable } from '../platform/errors.js';
 import { identityToSeal, type IdentityVault } from './identity.js';
+import { PERSONAL_DATA_RULE_VERSION } from './rules/personal-data.js';
+import { maskTexts } from './sealed-texts.js';
 import type { NoticeCenter } from './notices.js';
 import type { TipRepository } from './repository.js';
 import { createIntakeWriter, type IntakeWriter, type NewTipValues } from './intake.js';
@@ -106,8 +108,13 @@ export function createDesk(deps: DeskDeps): TipDesk {
     const reporterHash = hashOf(sub.citizen);
     const citizenWords = sub.transcript.filter((e) => e.from === 'citizen' && e.text).map((e) => e.text).join('\n');
     const earlier = await recent.latest(reporterHash);
+    const stored = maskTexts({
+      description: sub.description.trim(),
+      transcript: JSON.stringify(sub.transcript),
+      placeText: sub.place.text ? sub.place.text.slice(0, 255) : null,
+    });
     const repeats = suggestDuplicates(
-      { reporterHash, text: sub.description, category: sub.category, receivedAt: now },
+      { reporterHash, text: stored.description, category: sub.category, receivedAt: now },
       earlier.map((r) => ({ id: r.code, reporterHash, text: r.description, category: r.category as typeof sub.category, receivedAt: r.createdAt })),
     ).filter((s) => s.reason === 'same_reporter_similar').length;
     const grade = gradeColour({ category: sub.category, text: `${sub.description}\n${citizenWords}\n${sub.place.text ?? ''}`, repeatCount: repeats });
@@ -115,8 +122,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
     const deadlines = deadlinesFor({ receivedAt: now, holidays: deps.holidays });
     const ackBy = acknowledgeBy(colour, now, deps.holidays);
     const place = await knownPlace(sub);
-    const reporterSealed = vault.encrypt(identityToSeal(sub.citizen.id, sub.contact));
-    const transcript = JSON.stringify(sub.transcript);
+    const reporterSealed = vault.encrypt(identityToSeal(sub.citizen.id, sub.contact, stored.originals));
     const attachments = JSON.stringify(sub.attachments);
     const eventData = JSON.stringify({ colour, reasons: grade.reasons, danger: sub.danger });
 
@@ -127,12 +133,12 @@ export function createDesk(deps: DeskDeps): TipDesk {
         submissionKey: sub.submissionKey,
         category: sub.category,
         legalType: categoryInfo(sub.category).defaultLegalType,
-        description: sub.description.trim(),
-        transcript,
+        description: stored.description,
+        transcript: stored.transcript,
         attachments,
         placeCountyCode: place.county,
         placeTownshipCode: place.township,
-        placeText: sub.place.text ? sub.place.text.slice(0, 255) : null,
+        placeText: stored.placeText,
         latitude: sub.place.latitude ?? null,
         longitude: sub.place.longitude ?? null,
         channel: sub.citizen.channel,
@@ -159,6 +165,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
         answer: null,
         deliveryState: 'not_assigned',
         duplicateOf: null, rating: null, ratedAt: null,
+        textsVersion: PERSONAL_DATA_RULE_VERSION,
         createdAt: now, updatedAt: now,
       };
       const text = citizenNoticeFor('received', { trackingCode: code });
@@ -185,7 +192,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
     }
   }
 
-  const citizenActionDeps = { db, repo, notices, holidays: deps.holidays };
+  const citizenActionDeps = { db, repo, notices, vault, holidays: deps.holidays };
 
   return {
     async submit(sub) {

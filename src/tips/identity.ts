@@ -10,6 +10,16 @@ export interface ReporterIdentity {
   citizenId: string;
   name?: string;
   phone?: string;
+  /** The citizen's texts as written, where the stored ones are masked (personal data inside). */
+  texts?: SealedTexts;
+}
+
+/** Originals of the tip's stored texts that masking changed; absent fields were stored as written. */
+export interface SealedTexts {
+  description?: string;
+  /** The transcript as JSON, entries as the citizen wrote them. */
+  transcript?: string;
+  placeText?: string;
 }
 
 /**
@@ -17,9 +27,16 @@ export interface ReporterIdentity {
  * and only so notices reach them (notices.ts): never a name or phone, even if one was given, and
  * no staff-facing path decrypts it (reads.ts).
  */
-export function identityToSeal(citizenId: string, contact: { anonymous: boolean; name?: string; phone?: string }): ReporterIdentity {
+export function identityToSeal(
+  citizenId: string, contact: { anonymous: boolean; name?: string; phone?: string }, texts: SealedTexts = {},
+): ReporterIdentity {
   if (contact.anonymous) return { citizenId };
-  return { citizenId, ...(contact.name ? { name: contact.name } : {}), ...(contact.phone ? { phone: contact.phone } : {}) };
+  return {
+    citizenId,
+    ...(contact.name ? { name: contact.name } : {}),
+    ...(contact.phone ? { phone: contact.phone } : {}),
+    ...(Object.keys(texts).length ? { texts } : {}),
+  };
 }
 
 export interface IdentityVault {
@@ -27,6 +44,9 @@ export interface IdentityVault {
   readonly currentKeyId: string;
   encrypt(identity: ReporterIdentity): string;
   decrypt(sealed: string): ReporterIdentity;
+  /** A citizen text sealed on its own (a later answer of theirs, e.g. a review reason), same format. */
+  sealText(text: string): string;
+  openText(sealed: string): string;
   /** HMAC-SHA256 of channel + citizen id, hex: the lookup key for "my tips". */
   citizenHash(channel: string, citizenId: string): string;
 }
@@ -58,29 +78,32 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
   if (!currentKeyId || !currentKey) throw new IdentityKeyError('no identity key configured');
   // Per channel, so that a lookup needs no joined key string.
   const recentHashes = new Map<string, BoundedMap<string, string>>();
+  function seal(plain: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', currentKey as Buffer, iv);
+    // The key id is authenticated too: a ciphertext cannot be relabelled to another key.
+    cipher.setAAD(Buffer.from(currentKeyId as string));
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    const tag = cipher.getAuthTag();
+    return ['v1', currentKeyId, iv.toString('base64'), tag.toString('base64'), body.toString('base64')].join(':');
+  }
+  function open(sealed: string): string {
+    const [version, keyId, iv, tag, body] = sealed.split(':');
+    const key = keyId ? keys.get(keyId) : undefined;
+    if (version !== 'v1' || !key || !iv || !tag || body === undefined) {
+      throw new IdentityKeyError(`cannot decrypt identity sealed with key ${keyId ?? '?'}`);
+    }
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+    decipher.setAAD(Buffer.from(keyId ?? ''));
+    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+  }
   return {
     currentKeyId,
-    encrypt(identity) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', currentKey, iv);
-      // The key id is authenticated too: a ciphertext cannot be relabelled to another key.
-      cipher.setAAD(Buffer.from(currentKeyId));
-      const body = Buffer.concat([cipher.update(JSON.stringify(identity), 'utf8'), cipher.final()]);
-      const tag = cipher.getAuthTag();
-      return ['v1', currentKeyId, iv.toString('base64'), tag.toString('base64'), body.toString('base64')].join(':');
-    },
-    decrypt(sealed) {
-      const [version, keyId, iv, tag, body] = sealed.split(':');
-      const key = keyId ? keys.get(keyId) : undefined;
-      if (version !== 'v1' || !key || !iv || !tag || body === undefined) {
-        throw new IdentityKeyError(`cannot decrypt identity sealed with key ${keyId ?? '?'}`);
-      }
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-      decipher.setAAD(Buffer.from(keyId ?? ''));
-      decipher.setAuthTag(Buffer.from(tag, 'base64'));
-      const text = Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
-      return JSON.parse(text) as ReporterIdentity;
-    },
+    encrypt: (identity) => seal(JSON.stringify(identity)),
+    decrypt: (sealed) => JSON.parse(open(sealed)) as ReporterIdentity,
+    sealText: (text) => seal(JSON.stringify({ text })),
+    openText: (sealed) => (JSON.parse(open(sealed)) as { text: string }).text,
     citizenHash(channel, citizenId) {
       // Every citizen message needs this hash twice (last-seen, pending notices); a small
       // bounded memo keeps HMAC off the hot path for people who are talking right now.

@@ -1,5 +1,6 @@
 // The tips module: built once by the boot sequence (compose.ts) and handed its collaborators.
 // It owns the tip record, the queue, the staff API over tips and the citizen's TipDesk.
+import { resealStoredTexts, type ResealReport } from './reseal.js';
 import type Router from '@koa/router';
 import type { AppConfig } from '../config/index.js';
 import type { Database } from '../db/index.js';
@@ -37,6 +38,8 @@ export interface TipsModule {
   routers: Router[];
   /** First start: creates the `admin` account from config staff.adminPassword when set and absent. */
   seed(): Promise<void>;
+  /** Masks and seals citizen texts of rows written under an older rule; with `rotate`, re-seals rows under older keys (reseal.ts). */
+  reseal(opts?: { rotate?: boolean }): Promise<ResealReport>;
   /** The Wechaty adapter registers how to reach its citizens; until then their notices wait. */
   registerNoticeSender(channel: 'wechaty', sender: TextSender): void;
   /**
@@ -97,6 +100,9 @@ export async function createTipsModule(deps: TipsModuleDeps): Promise<TipsModule
       if (await staffModels.Staff.findOne({ where: { username: 'admin' } })) return;
       await createStaff(db, staffModels, { username: 'admin', password: config.staff.adminPassword, role: 'admin', displayName: '系统管理员' });
       log.info('admin account created from ADMIN_PASSWORD');
+    },
+    reseal(opts = {}) {
+      return resealStoredTexts({ db, models: repo.models, vault, logger: log }, opts);
     },
     registerNoticeSender(channel, sender) {
       notices.registerSender(channel, sender);

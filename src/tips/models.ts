@@ -52,6 +52,8 @@ export interface TipRow extends Model<InferAttributes<TipRow>, InferCreationAttr
   duplicateOf: string | null;
   rating: string | null;
   ratedAt: Date | null;
+  /** The personal-data rule version the stored texts went through (rules/personal-data.ts). */
+  textsVersion: number;
   createdAt: CreationOptional<Date>;
   updatedAt: CreationOptional<Date>;
 }
@@ -141,7 +143,7 @@ export function defineTipModels(sequelize: Sequelize): TipModels {
     extensionDays: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     acceptedAt: D(), assignedAt: D(), answeredAt: D(), concludedAt: D(), reopenedAt: D(),
     reviewCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    answer: T(true), deliveryState: S(16, false), duplicateOf: S(24), rating: S(24), ratedAt: D(),
+    answer: T(true), deliveryState: S(16, false), duplicateOf: S(24), rating: S(24), ratedAt: D(), textsVersion: I(),
     createdAt: D(false), updatedAt: D(false),
   }, { ...common, tableName: 'tips' });
 

@@ -16,7 +16,7 @@ import { loadFor, staffActor, type ServiceDeps } from './service.js';
 import { eventView, staffView, type StaffEventView, type StaffTipView } from './views.js';
 import type { ListQuery } from './validation.js';
 import type { Category } from './types.js';
-import { redactText } from './rules/redact.js';
+import { maskPersonalData } from './rules/personal-data.js';
 
 export interface ReadDeps extends ServiceDeps {
   vault: IdentityVault;
@@ -94,11 +94,13 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
   }
   const identity = reveal ? deps.vault.decrypt(tip.reporterSealed) : undefined;
   const events = await deps.repo.events(tip.id);
-  const transcript = JSON.parse(tip.transcript) as Array<{ text?: string }>;
+  // An anonymous tip's seal holds no texts and staffView shows no identity: nothing to open.
+  const shown = identity && !tip.anonymous ? identity : undefined;
+  const transcript = JSON.parse(shown?.texts?.transcript ?? tip.transcript) as Array<{ text?: string }>;
   return {
-    tip: staffView(tip, identity),
-    transcript: identity ? transcript : transcript.map((e) => (e.text ? { ...e, text: redactText(e.text) } : e)),
-    events: events.map((e) => eventView(e, Boolean(identity))),
+    tip: staffView(tip, shown),
+    transcript: shown ? transcript : transcript.map((e) => (e.text ? { ...e, text: maskPersonalData(e.text) } : e)),
+    events: events.map((e) => eventView(e, shown ? (sealed) => deps.vault.openText(sealed) : undefined)),
     allowedActions: actionsFrom(tip.state as never).filter((a) => {
       const p = ACTION_POLICY[a];
       return p !== undefined && can(actor, p, scope);

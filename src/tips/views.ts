@@ -6,7 +6,7 @@ import type { ReporterIdentity } from './identity.js';
 import type { TipEventRow, TipRow } from './models.js';
 import { REVIEW_WINDOW_DAYS, MAX_REVIEWS } from './rules/limits.js';
 import { endOfShanghaiDay, shanghaiDay } from './rules/shanghai-time.js';
-import { redactText } from './rules/redact.js';
+import { maskPersonalData } from './rules/personal-data.js';
 import { COLOUR_LABELS, LEGAL_TYPE_LABELS, STATE_LABELS, categoryInfo, isCategory, isColour, isLegalType, isTipState } from './types.js';
 
 const stateLabel = (s: string) => (isTipState(s) ? STATE_LABELS[s] : s);
@@ -88,17 +88,19 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export function staffView(tip: TipRow, given: ReporterIdentity | undefined, now = new Date()): StaffTipView {
   // Belt and braces: even if a caller decrypted it, an anonymous reporter is not shown.
   const identity = tip.anonymous ? undefined : given;
-  // Without the identity right, phone and ID numbers inside free text are masked too.
-  const text = (s: string | null) => (s === null ? null : identity ? s : redactText(s));
+  // Citizen texts are stored masked; a logged reveal shows the sealed originals. Without one
+  // they are masked again, which changes nothing in a sealed row and covers any row not resealed.
+  const text = (s: string | null, original: string | undefined) =>
+    (s === null ? null : identity ? original ?? s : maskPersonalData(s));
   return {
     code: tip.code,
     category: tip.category,
     categoryName: isCategory(tip.category) ? categoryInfo(tip.category).name : tip.category,
     legalType: tip.legalType,
     legalTypeLabel: isLegalType(tip.legalType) ? LEGAL_TYPE_LABELS[tip.legalType] : tip.legalType,
-    description: text(tip.description) ?? '',
+    description: text(tip.description, identity?.texts?.description) ?? '',
     place: {
-      countyCode: tip.placeCountyCode, townshipCode: tip.placeTownshipCode, text: text(tip.placeText),
+      countyCode: tip.placeCountyCode, townshipCode: tip.placeTownshipCode, text: text(tip.placeText, identity?.texts?.placeText),
       latitude: tip.latitude, longitude: tip.longitude,
     },
     attachments: JSON.parse(tip.attachments) as unknown,
@@ -147,12 +149,26 @@ export interface StaffEventView {
   at: string;
 }
 
-export function eventView(e: TipEventRow, identity: boolean): StaffEventView {
+/**
+ * `openText` is given only after a logged reveal: it opens a citizen's sealed original (a review
+ * reason stored masked). Otherwise every free text is masked, staff-written ones included.
+ */
+export function eventView(e: TipEventRow, openText?: (sealed: string) => string): StaffEventView {
+  const sealed = openText && e.data ? sealedReasonOf(e.data) : undefined;
   return {
     id: e.id, type: e.type, actorType: e.actorType, actorName: e.actorName,
     fromState: e.fromState, toState: e.toState,
-    reason: e.reason === null || identity ? e.reason : redactText(e.reason),
-    note: e.note === null || identity ? e.note : redactText(e.note),
+    reason: e.reason === null ? null : openText ? (sealed ? openText(sealed) : e.reason) : maskPersonalData(e.reason),
+    note: e.note === null ? null : openText ? e.note : maskPersonalData(e.note),
     at: e.createdAt.toISOString(),
   };
+}
+
+function sealedReasonOf(data: string): string | undefined {
+  try {
+    const parsed = JSON.parse(data) as { sealedReason?: unknown };
+    return typeof parsed.sealedReason === 'string' ? parsed.sealedReason : undefined;
+  } catch {
+    return undefined;
+  }
 }

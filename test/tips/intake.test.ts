@@ -263,7 +263,7 @@ describe(`tip intake writes (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function 
         unitKey: null, accusedUnitKey: null, handlerCountyCode: null, handlerTownshipCode: null, claimedBy: null, leaseUntil: null,
         acknowledgeBy: at, assignBy: at, concludeBy: new Date('2026-05-04T15:59:59.999Z'), dueAt: at, extensionDays: 0,
         acceptedAt: null, assignedAt: null, answeredAt: null, concludedAt: null, reopenedAt: null, reviewCount: 0, answer: null,
-        deliveryState: 'not_assigned', duplicateOf: null, rating: null, ratedAt: null, createdAt: at, updatedAt: at,
+        deliveryState: 'not_assigned', duplicateOf: null, rating: null, ratedAt: null, textsVersion: 1, createdAt: at, updatedAt: at,
       },
       event: { type: 'received', actorType: 'citizen', actorId: null, actorName: null, fromState: null, toState: 'received', reason: null, note: null, data: null, createdAt: at },
       notice: { reporterHash: `hash-${key}`, citizenChannel: 'official_account', kind: 'received', text: `受理编号：${code}`, state: 'sent', channel: 'reply', attempts: 1, lastError: null, deliveredAt: at, createdAt: at, updatedAt: at },

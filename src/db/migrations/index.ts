@@ -6,6 +6,7 @@ import { tipEventsAppendOnlyMigration } from './004-tip-events-append-only.js';
 import { tipNoticesWaitingMigration } from './005-tip-notices-waiting.js';
 import { tipsHotPathIndexesMigration } from './006-tips-hot-path-indexes.js';
 import { staffCanonicalUsernamesMigration } from './007-staff-canonical-usernames.js';
+import { tipsTextsVersionMigration } from './008-tips-texts-version.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -16,4 +17,5 @@ export const migrations: Migration[] = [
   tipNoticesWaitingMigration,
   tipsHotPathIndexesMigration,
   staffCanonicalUsernamesMigration,
+  tipsTextsVersionMigration,
 ];

@@ -15,6 +15,9 @@
 // Digit runs are read across separators and cut where a number is recognised; whatever is left
 // of 12 digits or more is masked too. Masks never match again: masking is idempotent.
 
+/** Bumped whenever the rule finds more: the reseal (tips/reseal.ts) then passes every older row again. */
+export const PERSONAL_DATA_RULE_VERSION = 1;
+
 export type PersonalDataKind = 'mobile' | 'landline' | 'id_card' | 'bank_card' | 'number' | 'email' | 'contact';
 
 export interface PersonalDataSpan {
@@ -23,6 +26,8 @@ export interface PersonalDataSpan {
   /** Exclusive. */
   end: number;
   mask: string;
+  /** What was found, in plain form: ASCII digits (no +86) or the e-mail / id as written. Never stored or logged. */
+  value: string;
 }
 
 const DIGITS = new Map<string, string>();
@@ -46,6 +51,7 @@ function digitRuns(text: string, skip: (i: number) => boolean): Group[][] {
   const runs: Group[][] = [];
   let run: Group[] = [];
   let group: Group | undefined;
+  let groupScript = '';
   let gap = 0;
   let count = 0;
   const close = () => {
@@ -59,6 +65,11 @@ function digitRuns(text: string, skip: (i: number) => boolean): Group[][] {
     const c = text[i] ?? '';
     const d = skip(i) ? undefined : DIGITS.get(c);
     if (d !== undefined) {
+      // Where Chinese and Arabic digits meet, a new group starts: 「李四15900001111」 is 四 and
+      // then a number, while 「1三9 1234」 still joins across the groups.
+      const script = (c >= '0' && c <= '9') || (c >= '０' && c <= '９') ? 'a' : 'h';
+      if (group && script !== groupScript) group = undefined;
+      groupScript = script;
       if (group) {
         group.digits += d;
         group.end = i + 1;
@@ -92,23 +103,25 @@ const LANDLINE = /^(0(?:10|2\d|[3-9]\d{2}))(\d{7,8})$/;
 const PUBLIC_LINE = /^(?:400|800)\d{7}$/;
 
 /** A whole number recognised from its digits alone, with its mask. */
-function recognise(digits: string): { kind: PersonalDataKind; mask: string } | undefined {
+type Found = Pick<PersonalDataSpan, 'kind' | 'mask' | 'value'>;
+
+function recognise(digits: string): Found | undefined {
   const mobile = MOBILE.exec(digits)?.[1];
-  if (mobile) return { kind: 'mobile', mask: `${mobile.slice(0, 3)}****${mobile.slice(7)}` };
-  if (ID_18.test(digits)) return { kind: 'id_card', mask: `${digits.slice(0, 6)}********${digits.slice(14)}` };
-  if (ID_15.test(digits)) return { kind: 'id_card', mask: `${digits.slice(0, 6)}******${digits.slice(12)}` };
+  if (mobile) return { kind: 'mobile', mask: `${mobile.slice(0, 3)}****${mobile.slice(7)}`, value: mobile };
+  if (ID_18.test(digits)) return { kind: 'id_card', mask: `${digits.slice(0, 6)}********${digits.slice(14)}`, value: digits };
+  if (ID_15.test(digits)) return { kind: 'id_card', mask: `${digits.slice(0, 6)}******${digits.slice(12)}`, value: digits };
   const landline = LANDLINE.exec(digits);
   if (landline?.[1] && landline[2]) {
     const local = landline[2];
-    return { kind: 'landline', mask: `${landline[1]}-${stars(local.length - 4)}${local.slice(-4)}` };
+    return { kind: 'landline', mask: `${landline[1]}-${stars(local.length - 4)}${local.slice(-4)}`, value: digits };
   }
   return undefined;
 }
 
 /** A leftover digit run long enough to be a card or account number. */
-function longNumber(digits: string): { kind: PersonalDataKind; mask: string } | undefined {
+function longNumber(digits: string): Found | undefined {
   if (digits.length < 12 || digits.includes('X')) return undefined;
-  return { kind: digits.length >= 16 && digits.length <= 19 ? 'bank_card' : 'number', mask: `${stars(digits.length - 4)}${digits.slice(-4)}` };
+  return { kind: digits.length >= 16 && digits.length <= 19 ? 'bank_card' : 'number', mask: `${stars(digits.length - 4)}${digits.slice(-4)}`, value: digits };
 }
 
 // A contact word close before a number makes even a short one personal (a local landline without
@@ -118,12 +131,12 @@ const QQ_WORD = /(?:qq|扣扣)[^\d\n]{0,6}$/i;
 const WECHAT_ID = /(?:微信号?|vx|wx|weixin|v信)\s*(?:号|id)?\s*[:：是为]?\s*([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])/gi;
 const EMAIL = /[A-Za-z0-9][A-Za-z0-9._%+-]*[@＠][A-Za-z0-9-]+(?:[.．][A-Za-z0-9-]+)*[.．][A-Za-z]{2,}/g;
 
-function contactNumber(text: string, start: number, digits: string): { kind: PersonalDataKind; mask: string } | undefined {
+function contactNumber(text: string, start: number, digits: string): Found | undefined {
   if (digits.includes('X') || PUBLIC_LINE.test(digits)) return undefined;
   const before = text.slice(Math.max(0, start - 12), start);
   const min = QQ_WORD.test(before) ? 5 : CONTACT_WORD.test(before) ? 7 : Infinity;
   if (digits.length < min) return undefined;
-  return { kind: 'number', mask: `${stars(digits.length - 2)}${digits.slice(-2)}` };
+  return { kind: 'number', mask: `${stars(digits.length - 2)}${digits.slice(-2)}`, value: digits };
 }
 
 /**
@@ -142,13 +155,14 @@ export function findPersonalData(text: string): PersonalDataSpan[] {
   const spans: PersonalDataSpan[] = [];
   for (const m of text.matchAll(EMAIL)) {
     const at = m[0].search(/[@＠]/);
-    spans.push({ kind: 'email', start: m.index, end: m.index + m[0].length, mask: `${m[0][0] ?? ''}***@${m[0].slice(at + 1).replace(/．/g, '.')}` });
+    const address = m[0].replace(/＠/g, '@').replace(/．/g, '.');
+    spans.push({ kind: 'email', start: m.index, end: m.index + m[0].length, mask: `${address[0] ?? ''}***@${address.slice(at + 1)}`, value: address.toLowerCase() });
   }
   for (const m of text.matchAll(WECHAT_ID)) {
     const id = m[1] ?? '';
     const start = m.index + m[0].length - id.length;
     if (!spans.some((s) => start < s.end && s.start < start + id.length)) {
-      spans.push({ kind: 'contact', start, end: start + id.length, mask: `${id[0] ?? ''}***` });
+      spans.push({ kind: 'contact', start, end: start + id.length, mask: `${id[0] ?? ''}***`, value: id });
     }
   }
   const taken = (i: number) => spans.some((s) => i >= s.start && i < s.end);

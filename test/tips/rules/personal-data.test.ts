@@ -1,0 +1,72 @@
+// Unit cases of the personal-data rule; the privacy table (test/tips/privacy-table.test.ts) runs
+// the independently written table through every staff read, the database and the logs.
+import { expect } from 'chai';
+import { findPersonalData, maskName, maskPersonalData } from '../../../src/tips/rules/personal-data.js';
+
+const fw = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+
+describe('tips/rules/personal-data', () => {
+  const cases: Array<[string, string]> = [
+    ['我的电话13812345678，请联系', '我的电话138****5678，请联系'],
+    ['手机：138-1234-5678。', '手机：138****5678。'],
+    ['call 138 1234 5678 now', 'call 138****5678 now'],
+    ['+8613912345678', '139****5678'],
+    ['手机 +86 139 1234 5678', '手机 139****5678'],
+    ['0086-13912345678', '139****5678'],
+    [`我手机${fw('13812345678')}`, '我手机138****5678'],
+    ['号码一三九一二三四五六七八', '号码139****5678'],
+    ['幺三九 幺二三四 五六七八', '139****5678'],
+    ['1三9 1234 五六七八', '139****5678'],
+    ['办公室0598-8234567转分机', '办公室0598-***4567转分机'],
+    ['（0598）82345678', '0598-****5678'],
+    ['01012345678', '010-****5678'],
+    ['身份证号350402199001011234，住列东街道', '身份证号350402********1234，住列东街道'],
+    ['证件 35040219900101123x', '证件 350402********123X'],
+    ['身份证 350402 19900101 123X', '身份证 350402********123X'],
+    [`身份证${fw('350402199001011234')}`, '身份证350402********1234'],
+    ['老身份证350402900101123', '老身份证350402******123'],
+    ['银行卡6222021234567890123', '银行卡***************0123'],
+    ['卡号 6222 0212 3456 7890', '卡号 ************7890'],
+    ['订单号 1381234567812', '订单号 *********7812'],
+    ['邮箱 123456789@qq.com', '邮箱 1***@qq.com'],
+    ['wang.li＠163．com', 'w***@163.com'],
+    ['加我微信号wang_li88', '加我微信号w***'],
+    ['QQ 12345678', 'QQ ******78'],
+    ['打我电话 8234567', '打我电话 *****67'],
+    ['报案人350402199001011234，电话13812345678', '报案人350402********1234，电话138****5678'],
+    ['张三13812345678和李四15900001111都在场', '张三138****5678和李四159****1111都在场'],
+  ];
+  for (const [input, output] of cases) it(`${input} → ${output}`, () => expect(maskPersonalData(input)).to.equal(output));
+
+  it('leaves public lines, dates, times, amounts, house numbers and plates alone', () => {
+    for (const s of [
+      '请拨打110或96110', '12345热线', '心理援助12356', '客服400-800-1234', '转了12000元', '被骗5,000.00元',
+      '2026年12月6日 13:00', '2026-12-06', '3号楼2单元501', '闽G·12345', '单号350402199013011234'.slice(0, 10),
+      '二〇二六年十二月', '一五一十', '三三两两',
+    ]) {
+      expect(maskPersonalData(s), s).to.equal(s);
+    }
+  });
+
+  it('does not read a date as part of the phone number beside it', () => {
+    expect(maskPersonalData('2026 12 06 13912345678')).to.equal('2026 12 06 139****5678');
+  });
+
+  it('is idempotent: a mask is never recognised again', () => {
+    for (const [input] of cases) {
+      const once = maskPersonalData(input);
+      expect(maskPersonalData(once), input).to.equal(once);
+      expect(findPersonalData(once), input).to.deep.equal([]);
+    }
+  });
+
+  it('names what it found', () => {
+    expect(findPersonalData('电话13812345678 身份证350402199001011234 卡6222021234567890 邮箱a@b.cn').map((s) => s.kind))
+      .to.deep.equal(['mobile', 'id_card', 'bank_card', 'email']);
+  });
+
+  describe('maskName', () => {
+    const names: Array<[string, string]> = [['张三', '张*'], ['张三丰', '张**'], ['欧阳娜娜', '欧***'], [' 王 ', '*'], ['', '']];
+    for (const [input, output] of names) it(`"${input}" → "${output}"`, () => expect(maskName(input)).to.equal(output));
+  });
+});
