@@ -85,16 +85,12 @@ export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
-export const MOBILE = /^1[3-9]\d{9}$/;
-
 /**
  * The mainland mobile number in what the citizen typed: 「138 1234 5678」, 「+86 138-1234-5678」,
  * 「一三八…」, or one number inside a sentence (「我姓林，电话187…有事随时打」). Two different
  * numbers are not guessed between.
  */
 export function parseMobile(text: string): string | undefined {
-  const digits = text.replace(/[\s\-－]/g, '').replace(/^(\+?86)/, '');
-  if (MOBILE.test(digits)) return digits;
   const found = new Set(findPersonalData(text).filter((s) => s.kind === 'mobile').map((s) => s.value));
   return found.size === 1 ? [...found][0] : undefined;
 }

@@ -1,7 +1,7 @@
 // The citizen's own acts on an answered tip: rating (评价, Art 21) and asking for review (复查,
 // Art 35). Satisfied ratings conclude the tip; an unsatisfied one keeps the 30-day review door open.
 import type { IdentityVault } from './identity.js';
-import { maskPersonalData } from './rules/personal-data.js';
+import { maskReason } from './sealed-texts.js';
 import type { CitizenRating, CitizenTipView } from '../bot/ports.js';
 import type { Database } from '../db/index.js';
 import { AppError } from '../platform/errors.js';
@@ -62,8 +62,8 @@ export async function requestTipReview(deps: CitizenActionDeps, reporterHash: st
     }
     const now = new Date();
     // Stored and told back masked; the original is sealed in the event (views.ts opens it on a logged reveal).
-    const masked = maskPersonalData(reason);
-    const result = transition(snapshotOf(tip), 'reopen', { reason: masked }, now);
+    const stored = maskReason(deps.vault, reason, tip.anonymous);
+    const result = transition(snapshotOf(tip), 'reopen', { reason: stored.reason }, now);
     if (tip.rating === null) {
       // Asking for review is itself the unsatisfied verdict; record it as such.
       tip.rating = 'unsatisfied';
@@ -71,8 +71,7 @@ export async function requestTipReview(deps: CitizenActionDeps, reporterHash: st
     }
     await applyTransition(deps, tip, result, { type: 'citizen' }, t, {
       notice: 'reply', eventType: 'review_requested',
-      // An anonymous citizen's original is not kept: no staff member may ever read it.
-      ...(masked !== reason && !tip.anonymous ? { data: { sealedReason: deps.vault.sealText(reason) } } : {}),
+      ...(stored.sealedReason ? { data: { sealedReason: stored.sealedReason } } : {}),
     });
     return tip;
   });

@@ -39,6 +39,11 @@ export function identityToSeal(
   };
 }
 
+/** The id of the key a seal was made with (`v1:keyId:iv:tag:body`): rotation finds old seals by it. */
+export function sealKeyId(sealed: string): string | undefined {
+  return sealed.split(':')[1];
+}
+
 export interface IdentityVault {
   /** The key id the next encryption will use (stored in its own column for rotation jobs). */
   readonly currentKeyId: string;
@@ -88,7 +93,8 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
     return ['v1', currentKeyId, iv.toString('base64'), tag.toString('base64'), body.toString('base64')].join(':');
   }
   function open(sealed: string): string {
-    const [version, keyId, iv, tag, body] = sealed.split(':');
+    const [version, , iv, tag, body] = sealed.split(':');
+    const keyId = sealKeyId(sealed);
     const key = keyId ? keys.get(keyId) : undefined;
     if (version !== 'v1' || !key || !iv || !tag || body === undefined) {
       throw new IdentityKeyError(`cannot decrypt identity sealed with key ${keyId ?? '?'}`);

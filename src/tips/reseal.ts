@@ -11,10 +11,10 @@ import { Op } from 'sequelize';
 import type { Database } from '../db/index.js';
 import { createEventGuards, dropEventGuards } from '../db/migrations/004-tip-events-append-only.js';
 import type { Logger } from '../platform/logger.js';
-import type { IdentityVault } from './identity.js';
+import { sealKeyId, type IdentityVault } from './identity.js';
 import type { TipModels, TipRow } from './models.js';
-import { maskPersonalData, PERSONAL_DATA_RULE_VERSION } from './rules/personal-data.js';
-import { maskTexts } from './sealed-texts.js';
+import { PERSONAL_DATA_RULE_VERSION } from './rules/personal-data.js';
+import { maskReason, maskTexts, sealedReasonOf } from './sealed-texts.js';
 
 export interface ResealDeps {
   db: Database;
@@ -29,7 +29,6 @@ export interface ResealReport {
 }
 
 const BATCH = 200;
-const keyIdOf = (sealed: string) => sealed.split(':')[1];
 
 export async function resealStoredTexts(deps: ResealDeps, opts: { rotate?: boolean } = {}): Promise<ResealReport> {
   const { db, models, vault } = deps;
@@ -96,16 +95,14 @@ async function citizenEventRewrites(deps: ResealDeps, tipIds: number[], rotate: 
   const anonymous = new Set((await models.Tip.findAll({ attributes: ['id'], where: { id: tipIds, anonymous: true } })).map((t) => t.id));
   const out: Array<{ id: number; reason: string; data: string | null }> = [];
   for (const e of events) {
-    const data = e.data ? JSON.parse(e.data) as Record<string, unknown> : {};
-    const sealed = typeof data.sealedReason === 'string' ? data.sealedReason : undefined;
+    const sealed = sealedReasonOf(e.data);
     const original = sealed ? vault.openText(sealed) : e.reason ?? '';
-    const reason = maskPersonalData(original);
-    const stale = reason !== e.reason || (rotate && sealed !== undefined && keyIdOf(sealed) !== vault.currentKeyId);
+    const stored = maskReason(vault, original, anonymous.has(e.tipId));
+    const stale = stored.reason !== e.reason || (rotate && sealed !== undefined && sealKeyId(sealed) !== vault.currentKeyId);
     if (!stale) continue;
-    const next: Record<string, unknown> = { ...data };
-    delete next.sealedReason;
-    if (reason !== original && !anonymous.has(e.tipId)) next.sealedReason = vault.sealText(original);
-    out.push({ id: e.id, reason, data: Object.keys(next).length ? JSON.stringify(next) : null });
+    const { sealedReason: _previous, ...rest } = e.data ? JSON.parse(e.data) as Record<string, unknown> : {};
+    const next = stored.sealedReason ? { ...rest, sealedReason: stored.sealedReason } : rest;
+    out.push({ id: e.id, reason: stored.reason, data: Object.keys(next).length ? JSON.stringify(next) : null });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // A tip's citizen texts as stored: personal data masked (rules/personal-data.ts), and the
 // originals of what masking changed, which go into the seal beside the identity (identity.ts).
 // Used when a tip is submitted (desk.ts) and when older rows are resealed (reseal.ts).
-import type { SealedTexts } from './identity.js';
+import type { IdentityVault, SealedTexts } from './identity.js';
 import { maskPersonalData } from './rules/personal-data.js';
 
 export interface TipTexts {
@@ -22,4 +22,25 @@ export function maskTexts(texts: TipTexts): TipTexts & { originals: SealedTexts 
   const placeText = texts.placeText === null ? null : maskPersonalData(texts.placeText).slice(0, 255);
   if (texts.placeText !== null && placeText !== texts.placeText) originals.placeText = texts.placeText;
   return { description, transcript, placeText, originals };
+}
+
+/**
+ * A citizen's later text (a review reason) as an event stores it: masked, and the original sealed
+ * for the event's `data.sealedReason` when masking changed it. An anonymous citizen's original is
+ * not kept: no staff member may ever read it.
+ */
+export function maskReason(vault: IdentityVault, original: string, anonymous: boolean): { reason: string; sealedReason?: string } {
+  const reason = maskPersonalData(original);
+  return reason !== original && !anonymous ? { reason, sealedReason: vault.sealText(original) } : { reason };
+}
+
+/** The sealed original in an event's data, if any. */
+export function sealedReasonOf(data: string | null): string | undefined {
+  if (!data) return undefined;
+  try {
+    const parsed = JSON.parse(data) as { sealedReason?: unknown };
+    return typeof parsed.sealedReason === 'string' ? parsed.sealedReason : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -7,6 +7,7 @@ import type { TipEventRow, TipRow } from './models.js';
 import { REVIEW_WINDOW_DAYS, MAX_REVIEWS } from './rules/limits.js';
 import { endOfShanghaiDay, shanghaiDay } from './rules/shanghai-time.js';
 import { maskPersonalData } from './rules/personal-data.js';
+import { sealedReasonOf } from './sealed-texts.js';
 import { COLOUR_LABELS, LEGAL_TYPE_LABELS, STATE_LABELS, categoryInfo, isCategory, isColour, isLegalType, isTipState } from './types.js';
 
 const stateLabel = (s: string) => (isTipState(s) ? STATE_LABELS[s] : s);
@@ -154,7 +155,7 @@ export interface StaffEventView {
  * reason stored masked). Otherwise every free text is masked, staff-written ones included.
  */
 export function eventView(e: TipEventRow, openText?: (sealed: string) => string): StaffEventView {
-  const sealed = openText && e.data ? sealedReasonOf(e.data) : undefined;
+  const sealed = openText ? sealedReasonOf(e.data) : undefined;
   return {
     id: e.id, type: e.type, actorType: e.actorType, actorName: e.actorName,
     fromState: e.fromState, toState: e.toState,
@@ -162,13 +163,4 @@ export function eventView(e: TipEventRow, openText?: (sealed: string) => string)
     note: e.note === null ? null : openText ? e.note : maskPersonalData(e.note),
     at: e.createdAt.toISOString(),
   };
-}
-
-function sealedReasonOf(data: string): string | undefined {
-  try {
-    const parsed = JSON.parse(data) as { sealedReason?: unknown };
-    return typeof parsed.sealedReason === 'string' ? parsed.sealedReason : undefined;
-  } catch {
-    return undefined;
-  }
 }

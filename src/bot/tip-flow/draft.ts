@@ -3,6 +3,7 @@
 // 信访工作条例 Art 19 asks for oral and chat submissions to be recorded faithfully.
 import { randomUUID } from 'node:crypto';
 import { emergencyReply } from '../../tips/rules/emergency.js';
+import { findPersonalData, maskSpans } from '../../tips/rules/personal-data.js';
 import type { TipDraft, TipFlow } from '../conversation.js';
 import type { Turn } from '../intent.js';
 import type { TipSubmission, TranscriptEntry } from '../ports.js';
@@ -73,18 +74,18 @@ export function keepVoice(draft: TipDraft, input: BotInput): void {
   if (input.kind === 'voice' && input.mediaId) draft.attachments.push({ type: 'voice', mediaId: input.mediaId });
 }
 
-const MOBILE_IN_TEXT = /1[3-9]\d(?:[\s-]?\d){8}/g;
-
 /**
- * The reporter's own number goes to the sealed identity only; in the transcript (stored in the
- * clear) it is masked. Other numbers the citizen typed (a fraudster's, say) are evidence and stay.
+ * The reporter's own number goes to the sealed identity only, and the transcript the bot hands
+ * over carries it masked, in whatever notation it was typed (the rule parseMobile read it with).
+ * The desk masks every other piece of personal data when it stores the tip, sealing the originals.
  */
 function maskOwnPhone(transcript: TranscriptEntry[], phone: string | undefined): TranscriptEntry[] {
   if (!phone) return transcript;
-  const masked = `${phone.slice(0, 3)}****${phone.slice(-4)}`;
-  return transcript.map((e) => (e.text && e.from === 'citizen'
-    ? { ...e, text: e.text.replace(MOBILE_IN_TEXT, (m) => (m.replace(/\D/g, '') === phone ? masked : m)) }
-    : e));
+  return transcript.map((e) => {
+    if (!e.text || e.from !== 'citizen') return e;
+    const own = findPersonalData(e.text).filter((s) => s.kind === 'mobile' && s.value === phone);
+    return own.length ? { ...e, text: maskSpans(e.text, own) } : e;
+  });
 }
 
 export function toSubmission(draft: TipDraft, citizen: CitizenRef): TipSubmission {

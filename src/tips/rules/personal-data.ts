@@ -207,7 +207,11 @@ export function findPersonalData(text: string): PersonalDataSpan[] {
 
 /** The text with every piece of personal data replaced by its mask. */
 export function maskPersonalData(text: string): string {
-  const spans = findPersonalData(text);
+  return maskSpans(text, findPersonalData(text));
+}
+
+/** The text with the given spans (in order, not overlapping, from findPersonalData) replaced by their masks. */
+export function maskSpans(text: string, spans: readonly PersonalDataSpan[]): string {
   if (spans.length === 0) return text;
   let out = '';
   let at = 0;
