@@ -4,27 +4,25 @@ import type Router from '@koa/router';
 import type { Logger } from './platform/logger.js';
 import type { Metrics } from './platform/metrics.js';
 import { requestContext, httpMetrics, errorBoundary } from './http/middleware.js';
-import type { Webhook } from './bot/adapters/official-account.js';
 import { clientAddress } from './http/client-address.js';
 import { csrfGuard } from './http/csrf.js';
 
 export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
-  /** Routers in mount order: health, the staff API. */
+  /** Routers in mount order: the WeChat webhook, health, the staff API. */
   routers: Router[];
-  /** The WeChat webhook: served before Koa (its own request id, access log, metrics, errors). */
-  webhook?: Webhook;
   /** Trusted proxies (config `trustProxy`): only their X-Forwarded-For gives the client address. */
   trustProxy?: readonly string[];
   /** Config `publicOrigin`: state-changing requests must come from it (csrfGuard; absent: none does). */
   publicOrigin?: string;
+  /** Paths the CSRF guard leaves alone: signed server-to-server endpoints (the WeChat webhook). */
+  csrfExempt?: readonly string[];
 }
 
 export interface App {
-  /** Everything but the webhook. */
   koa: Koa;
-  /** The request listener for http.createServer and supertest: the webhook first, then Koa. */
+  /** The request listener for http.createServer and supertest. */
   callback(): RequestListener;
 }
 
@@ -40,21 +38,13 @@ export function createApp(deps: AppDeps): App {
   koa.use(requestContext(deps.logger));
   koa.use(httpMetrics(deps.metrics, deps.logger));
   koa.use(errorBoundary());
-  koa.use(csrfGuard(deps.publicOrigin));
+  koa.use(csrfGuard(deps.publicOrigin, deps.csrfExempt));
   for (const router of deps.routers) {
     koa.use(router.routes());
     koa.use(router.allowedMethods());
   }
-  const { webhook } = deps;
   return {
     koa,
-    callback() {
-      const rest = koa.callback();
-      if (!webhook) return rest;
-      return (req, res) => {
-        if (webhook.matches(req.url)) webhook.handle(req, res);
-        else void rest(req, res);
-      };
-    },
+    callback: () => koa.callback(),
   };
 }

@@ -3,13 +3,16 @@
 import type { AppConfig } from './config/index.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
-import { ExpiringMapStore, FifoExpiringStore, MemoryStore } from './platform/stores.js';
+import { JsonView, type SharedStore } from './platform/shared-store.js';
+import { RedisStore } from './platform/redis-store.js';
+import { SqlStore } from './db/sql-store.js';
+import { createIdentityVault, type IdentityVault } from './tips/identity.js';
 import { openDatabase, type Database } from './db/index.js';
 import { migrateUp } from './db/migrate.js';
 import { createApp, type App } from './app.js';
 import { healthRouter } from './http/health.js';
 import { WechatClient } from './wechat/index.js';
-import { createWebhook, type StoredReply } from './bot/adapters/official-account.js';
+import { webhookRouter, WEBHOOK_PATH, type StoredReply } from './bot/adapters/official-account.js';
 import { createEngine } from './bot/engine.js';
 import type { ConversationRecord } from './bot/conversation.js';
 import type { Bot } from './bot/types.js';
@@ -21,6 +24,9 @@ export interface Core {
   logger: Logger;
   metrics: Metrics;
   db: Database;
+  /** Shared state: Redis when REDIS_URL is set, else the database. */
+  state: SharedStore;
+  vault: IdentityVault;
   wechat: WechatClient;
   tips: TipsModule;
   bot: Bot;
@@ -35,6 +41,8 @@ export interface ComposeOptions {
   /** Run migrations and seed on start (default true: the embedded database needs no other step). */
   migrate?: boolean;
   defaultMetrics?: boolean;
+  /** Told the generated development admin password (first start only), to show it once outside the logs. */
+  onAdminPassword?: (password: string) => void;
   /** The engine's clock (conversation timeouts); tests move it. */
   now?: () => Date;
 }
@@ -47,49 +55,63 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
 
-  const tokenStore = new MemoryStore<string>();
-  const conversationStore = new ExpiringMapStore<ConversationRecord>();
+  const state: SharedStore = config.redis.url ? new RedisStore({ url: config.redis.url, prefix: config.redis.prefix }) : new SqlStore(db);
+  const vault = createIdentityVault(config.tips.identityKeys, config.tips.identityHashKey);
   const wechat = new WechatClient({
     appId: config.wechat.appId,
     appSecret: config.wechat.appSecret,
     apiBase: config.wechat.apiBase,
-    tokenStore,
+    tokenStore: state,
   });
 
-  const tips = await createTipsModule({ config, logger, metrics, db, wechat });
+  const tips = await createTipsModule({ config, logger, metrics, db, wechat, state, vault });
   if (opts.migrate ?? true) {
-    await tips.seed();
+    const { generatedAdminPassword } = await tips.seed();
+    if (generatedAdminPassword) opts.onAdminPassword?.(generatedAdminPassword);
     // Part of migrating: rows from before the current personal-data rule are masked and sealed.
     await tips.reseal();
   }
 
-  const bot = createEngine({ config, logger, desk: tips.desk, conversations: conversationStore, ...(opts.now ? { now: opts.now } : {}) });
+  const conversations = conversationStore(state, vault);
+  const bot = createEngine({ config, logger, desk: tips.desk, conversations, ...(opts.now ? { now: opts.now } : {}) });
 
   return {
-    config, logger, metrics, db, wechat, tips, bot,
+    config, logger, metrics, db, state, vault, wechat, tips, bot,
     async close() {
       await tips.close();
-      tokenStore.close();
-      conversationStore.close();
+      await state.close();
       await db.close();
     },
   };
+}
+
+/**
+ * Conversation records in the shared store: sealed at rest (drafts hold what citizens wrote, with
+ * their phone numbers), under a keyed hash of the citizen rather than their openid.
+ */
+export function conversationStore(state: SharedStore, vault: IdentityVault): JsonView<ConversationRecord> {
+  return new JsonView<ConversationRecord>(state, 'conv', {
+    codec: { encode: (text) => vault.sealText(text), decode: (sealed) => vault.openText(sealed) },
+    hashId: (id) => vault.citizenHash('conversation', id),
+  });
+}
+
+/** Passive replies by message for WeChat's retries, sealed like conversations (a reply may quote the citizen). */
+export function replyStore(state: SharedStore, vault: IdentityVault): JsonView<StoredReply> {
+  return new JsonView<StoredReply>(state, 'reply', {
+    codec: { encode: (text) => vault.sealText(text), decode: (sealed) => vault.openText(sealed) },
+    hashId: (id) => vault.citizenHash('reply', id),
+  });
 }
 
 /** The web server: the core plus the app (the webhook, and Koa for health and the staff API). */
 export async function compose(config: AppConfig, logger: Logger, opts: ComposeOptions = {}): Promise<Services> {
   const core = await composeCore(config, logger, opts);
   const { metrics, db, bot, wechat, tips } = core;
-  const dedupeStore = new FifoExpiringStore<StoredReply>();
-  const webhook = createWebhook({ config, logger, metrics, bot, client: wechat, dedupe: dedupeStore });
-  const app = createApp({ logger, metrics, webhook, trustProxy: config.trustProxy, publicOrigin: config.publicOrigin, routers: [healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers] });
+  const webhook = webhookRouter({ config, logger, metrics, bot, client: wechat, replies: replyStore(core.state, core.vault) });
+  const app = createApp({ logger, metrics, trustProxy: config.trustProxy, publicOrigin: config.publicOrigin, csrfExempt: [WEBHOOK_PATH], routers: [webhook, healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers] });
   return {
     ...core,
     app,
-    async close() {
-      webhook.close();
-      dedupeStore.close();
-      await core.close();
-    },
   };
 }

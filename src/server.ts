@@ -3,11 +3,18 @@ import http from 'node:http';
 import { loadConfigOrExit } from './config/index.js';
 import { createLogger, logDestination } from './platform/logger.js';
 import { compose } from './compose.js';
+import { DatabaseUnavailableError } from './db/index.js';
 
 async function main(): Promise<void> {
   const config = await loadConfigOrExit();
   const logger = createLogger(config.logLevel, logDestination());
-  const services = await compose(config, logger, { defaultMetrics: true });
+  const services = await compose(config, logger, {
+    defaultMetrics: true,
+    onAdminPassword: (password) => process.stderr.write(
+      `\nFirst start: sign in as staff with username "admin" and password "${password}".\n`
+      + 'It is shown only this once; change it, or create your own accounts with npm run staff:add.\n\n',
+    ),
+  });
   const server = http.createServer(services.app.callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
@@ -46,6 +53,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  // What an operator can act on is said plainly; anything else with its stack, to this console only.
+  const plain = err instanceof DatabaseUnavailableError;
+  process.stderr.write(`failed to start: ${plain || !(err instanceof Error) ? String(err instanceof Error ? err.message : err) : err.stack ?? err.message}\n`);
   process.exit(1);
 });

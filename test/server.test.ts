@@ -16,6 +16,8 @@ describe('server (src/server.ts)', function () {
       env: { ...process.env, NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, METRICS_TOKEN: 'server-test-metrics-token' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     try {
       let port = 0;
       const lines: Array<{ msg?: string; port?: number; route?: string }> = [];
@@ -34,6 +36,15 @@ describe('server (src/server.ts)', function () {
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).to.equal(401);
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: 'Bearer server-test-metrics-token' } })).text();
       expect(metrics).to.contain('http_requests_total');
+
+      // The newcomer is told once, outside the log, how to sign in as staff; and it works.
+      const shown = /username "admin" and password "([^"]+)"/.exec(stderr);
+      expect(shown, stderr).to.not.equal(null);
+      expect(lines.some((l) => JSON.stringify(l).includes(shown![1]!))).to.equal(false);
+      const login = await fetch(`http://127.0.0.1:${port}/api/staff/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: shown![1] }),
+      });
+      expect(login.status).to.equal(200);
 
       // `npm run chat` against it, as a newcomer would: a whole tip, typed (here piped) line by line.
       const chat = spawn(process.execPath, ['--import', 'tsx', 'src/cli/chat.ts', '--url', `http://127.0.0.1:${port}`], {
@@ -57,6 +68,19 @@ describe('server (src/server.ts)', function () {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a MariaDB database that does not exist stops the start with what to do, not a stack trace', async function () {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: 'mysql://root@127.0.0.1:3306/pst_missing_database' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const [code] = await once(child, 'exit');
+    expect(code).to.equal(1);
+    expect(stderr).to.contain('database "pst_missing_database" does not exist').and.contain('CREATE DATABASE');
+    expect(stderr).to.not.match(/\n\s+at /);
   });
 
   it('stops with a message naming the bad key when config is invalid', async () => {

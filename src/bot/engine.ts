@@ -6,7 +6,7 @@ import { defaultFraudChecker, type FraudChecker } from '../alerts/fraud/index.js
 import type { AppConfig } from '../config/index.js';
 import type { Logger } from '../platform/logger.js';
 import { cleanInput, InvalidTextError } from '../platform/input-text.js';
-import type { KeyValueStore } from '../platform/stores.js';
+import type { KeyValueStore } from '../platform/shared-store.js';
 import { detectEmergency, emergencyReply, type EmergencyClassifier } from '../tips/rules/emergency.js';
 import { defaultEmergencyModel } from './emergency-model.js';
 import { defaultIntentModel, type IntentModel } from './intent-model.js';
@@ -25,6 +25,10 @@ export interface EngineDeps {
   config: AppConfig;
   logger: Logger;
   desk: TipDesk;
+  /**
+   * Conversation records by citizen. When the store can lock (a shared store), each turn holds
+   * the citizen's lock, so two instances never interleave one citizen's messages.
+   */
   conversations: KeyValueStore<ConversationRecord>;
   /** Injectable clock: tests move time to cross the idle timeout. */
   now?: () => Date;
@@ -38,8 +42,15 @@ export interface EngineDeps {
   intentModel?: IntentModel;
 }
 
+/**
+ * How long one turn holds the citizen's conversation across instances at most: a turn takes far
+ * less, and an instance killed mid-turn must not hold up the citizen's next message (or WeChat's
+ * retry 5 s later) for longer.
+ */
+const TURN_LOCK_SECONDS = 4;
+
 const UNREADABLE = '您发的内容里有无法识别的字符，请换个说法重新发一次。紧急情况请直接拨打110。';
-const TROUBLE = '抱歉，系统暂时出了点问题，请过几分钟再发一次。紧急情况请拨打110。';
+const TROUBLE = '抱歉，系统暂时出了点问题，您刚才发的内容没有记下，请过几分钟再发一次。紧急情况请拨打110。';
 const SUSPENDED_NOTE = '您有一条未提交的举报，回复「继续」接着填写。';
 const OPEN_DRAFT_NOTE = '（您正在填写的反映还没有提交，接着回复就能继续填写。）';
 const rateLimited = () => say('您发得有点快，请稍等一分钟再发。刚才这条没有记下，请稍后重新发送。');
@@ -136,24 +147,23 @@ export function createEngine(deps: EngineDeps): Bot {
     return notices;
   }
 
+  /**
+   * The citizen's record. A store that cannot be read fails the turn (the citizen is told nothing
+   * was kept): starting afresh would overwrite their draft at the save.
+   */
   async function load(key: string, at: Date): Promise<ConversationRecord> {
-    try {
-      const stored = await conversations.get(key);
-      return isRecord(stored) ? detachRecord(stored) : newRecord(at);
-    } catch (err) {
-      logger.error({ err }, 'bot: conversation store read failed; starting fresh');
-      return newRecord(at);
-    }
+    const stored = await conversations.get(key);
+    return isRecord(stored) ? detachRecord(stored) : newRecord(at);
   }
 
+  /**
+   * A record that cannot be saved fails the turn too: the citizen sends it again. A tip already
+   * committed in this turn is not lost by that: its draft and submission key are still stored,
+   * so the next 确认 answers the same code.
+   */
   async function save(key: string, record: ConversationRecord): Promise<void> {
-    try {
-      // The record is the turn's own copy (detachRecord), plain JSON by construction: the
-      // engine tests run against a store that serialises it, as a shared store (Redis) would.
-      await conversations.set(key, record, recordTtlSeconds(record, limits));
-    } catch (err) {
-      logger.error({ err }, 'bot: conversation store write failed');
-    }
+    // The record is the turn's own copy (detachRecord), plain JSON by construction.
+    await conversations.set(key, record, recordTtlSeconds(record, limits));
   }
 
   async function converse(input: BotInput, key: string, at: Date): Promise<BotReplyPart[]> {
@@ -214,16 +224,37 @@ export function createEngine(deps: EngineDeps): Bot {
         parts = [say(UNREADABLE)];
       } else {
         logger.error({ err }, 'bot: message handling failed');
-        parts = [say(TROUBLE)];
+        // Someone in danger still gets the number first.
+        const text = normaliseText(inputText(cleanBotInput(raw)));
+        const emergency = text ? detectEmergency(text, emergencyModel) : undefined;
+        parts = emergency ? [say(emergencyReply(emergency)), say(TROUBLE)] : [say(TROUBLE)];
       }
     }
     return { parts: withNotices(notices, parts) };
   }
 
+  /** One turn at a time per citizen: in this process by the queue, across instances by the store's lock. */
+  async function handleLocked(input: BotInput, key: string): Promise<BotReply> {
+    let release: (() => Promise<void>) | undefined;
+    try {
+      release = await conversations.lock?.(key, { ttlSeconds: TURN_LOCK_SECONDS, waitMs: TURN_LOCK_SECONDS * 1000 });
+      // Held elsewhere for the whole wait (an instance stuck or killed mid-turn): answering
+      // without the lock risks one lost update of the draft; not answering loses the message.
+      if (conversations.lock && !release) logger.warn({ code: 'CONVERSATION_LOCK_TIMEOUT' }, 'bot: conversation lock not acquired; answering without it');
+    } catch (err) {
+      logger.error({ err }, 'bot: conversation lock failed; answering without it');
+    }
+    try {
+      return await handleOne(input, key);
+    } finally {
+      await release?.().catch((err: unknown) => logger.warn({ err }, 'bot: conversation lock not released; it expires by itself'));
+    }
+  }
+
   return {
     handle: (input) => {
       const key = conversationKey(input.citizen);
-      return queue.run(key, () => handleOne(input, key));
+      return queue.run(key, () => handleLocked(input, key));
     },
     async noticesSettled(citizen, ids, outcome) {
       if (ids.length === 0) return;

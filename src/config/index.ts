@@ -62,6 +62,12 @@ export const configSchema = z.object({
   trustProxy,
   publicOrigin,
   databaseUrl,
+  // REDIS_URL: where shared state lives when the service runs as several instances; empty = the
+  // database (shared_state table).
+  redis: z.object({
+    url: z.string().refine((v) => v === '' || /^rediss?:\/\//.test(v), 'REDIS_URL must be empty or redis://[:password@]host:port[/db]'),
+    prefix: z.string().min(1),
+  }).strict(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   // METRICS_TOKEN: the bearer token /metrics asks for; empty = /metrics is not served (404).
   metricsToken: z.string().refine((v) => v === '' || /^[\x21-\x7e]{16,}$/.test(v), 'METRICS_TOKEN must be empty or at least 16 printable ASCII characters without spaces'),

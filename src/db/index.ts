@@ -68,6 +68,23 @@ interface CallbackConnection {
   query(sql: string, cb: (err: Error | null) => void): void;
 }
 
+/** The database cannot be reached or does not exist: the message says what to do. */
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'DATABASE_UNAVAILABLE';
+}
+
+/** The driver's error on first contact, as an operator's message (never the password). */
+function unavailable(err: unknown, options: Options): DatabaseUnavailableError {
+  const code = (err as { parent?: { code?: string }; original?: { code?: string } }).original?.code ?? (err as { parent?: { code?: string } }).parent?.code;
+  const where = `${options.host ?? ''}:${options.port ?? ''}`;
+  if (code === 'ER_BAD_DB_ERROR') {
+    return new DatabaseUnavailableError(`database "${options.database ?? ''}" does not exist on ${where}: create it with\n  CREATE DATABASE \`${options.database ?? ''}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\nthen start again (the tables are created at start).`);
+  }
+  if (code === 'ER_ACCESS_DENIED_ERROR') return new DatabaseUnavailableError(`database ${where} refused the user "${options.username ?? ''}": check DATABASE_URL`);
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') return new DatabaseUnavailableError(`database ${where} is not reachable (${code}): is MariaDB running, and is DATABASE_URL right?`);
+  return new DatabaseUnavailableError(`database ${where} could not be opened: ${err instanceof Error ? err.message : String(err)}`);
+}
+
 export async function openDatabase(url: string, logger?: Logger): Promise<Database> {
   const options = sequelizeOptions(url, logger);
   const sequelize = new Sequelize(options);
@@ -84,6 +101,13 @@ export async function openDatabase(url: string, logger?: Logger): Promise<Databa
         (connection as CallbackConnection).query(READ_COMMITTED, (err) => (err ? reject(err) : resolve()));
       });
     });
+    // After the hook, so the first pooled connection is set up like every other.
+    try {
+      await sequelize.authenticate();
+    } catch (err) {
+      await sequelize.close().catch(() => undefined);
+      throw unavailable(err, options);
+    }
   } else {
     await sequelize.query('PRAGMA journal_mode = WAL');
     await sequelize.query('PRAGMA foreign_keys = ON');

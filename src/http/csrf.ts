@@ -1,7 +1,6 @@
 // Cross-site request forgery, beyond the SameSite=Strict session cookie (which a sibling
-// subdomain, same site but another origin, still receives). Every state-changing request that
-// reaches Koa (the staff API: the WeChat webhook is served before Koa, and the health routes are
-// GET) must:
+// subdomain, same site but another origin, still receives). Every state-changing request (the
+// staff API; the health routes are GET) must:
 //   1. come from the configured public origin (PUBLIC_ORIGIN): `Origin`, or `Referer` when there
 //      is no Origin, must name it; `Origin: null` (sandboxed frames, opaque redirects) never does;
 //   2. carry a JSON body (Content-Type application/json, also when the body is empty): a page on
@@ -57,9 +56,13 @@ function originProblem(ctx: Context, publicOrigin: string | undefined): AppError
  * `publicOrigin` is config `publicOrigin` (already reduced to scheme://host[:port]); without one,
  * no Origin matches (fail closed).
  */
-export function csrfGuard(publicOrigin: string | undefined) {
+export function csrfGuard(publicOrigin: string | undefined, exemptPaths: readonly string[] = []) {
+  // Exempt: endpoints that no browser session can reach with effect (the WeChat webhook: no
+  // cookie is read there, every request is signed). Compared as the router matches: any case,
+  // with or without a trailing slash.
+  const exempt = new Set(exemptPaths.map((p) => p.toLowerCase()));
   return async (ctx: Context, next: Next) => {
-    if (!SAFE_METHODS.has(ctx.method)) {
+    if (!SAFE_METHODS.has(ctx.method) && !exempt.has(ctx.path.toLowerCase().replace(/(.)\/$/, '$1'))) {
       const problem = originProblem(ctx, publicOrigin) ?? (ctx.request.type.trim().toLowerCase() === 'application/json' ? undefined : notJson());
       if (problem) {
         (ctx as Context & { _matchedRoute?: string })._matchedRoute = CSRF_REFUSED_ROUTE;

@@ -1,6 +1,7 @@
 // The citizen's side of the tips domain, as the bot sees it (TipDesk). A tip the citizen is told
 // about is committed first; if the database cannot take it, submit throws TIP_STORE_UNAVAILABLE
-// and nothing claims to be received.
+// and nothing claims to be received. Nothing here is kept in process between calls: every
+// instance answers from the database alone.
 import { UniqueConstraintError } from 'sequelize';
 import type { CitizenRef } from '../bot/types.js';
 import type { CitizenRating, CitizenTipView, TipDesk, TipReceipt, TipSubmission } from '../bot/ports.js';
@@ -13,16 +14,15 @@ import { PERSONAL_DATA_RULE_VERSION } from './rules/personal-data.js';
 import { maskTexts } from './sealed-texts.js';
 import type { NoticeCenter } from './notices.js';
 import type { TipRepository } from './repository.js';
-import { createIntakeWriter, type IntakeWriter, type NewTipValues } from './intake.js';
-import { createRecentTips, type ActiveReporters, type RecentTip, type RecentTips } from './recent.js';
-import { createGroupCommit } from '../db/group-commit.js';
+import { touchContact, writeNewTip, type NewTipValues } from './intake.js';
 import type { TipAnnouncerImpl } from './announcer.js';
-import { createContactClock, type ContactClock } from './presence.js';
 import type { HolidayTable } from './rules/working-days.js';
 import { acknowledgeBy, gradeColour } from './rules/colour.js';
 import { deadlinesFor } from './rules/deadlines.js';
 import { normaliseTrackingCode } from './rules/tracking-code.js';
 import { suggestDuplicates } from './rules/duplicates.js';
+import { SAME_REPORTER_WINDOW_DAYS } from './rules/limits.js';
+import { DAY_MS } from './rules/shanghai-time.js';
 import { newTrackingCode } from './rules/tracking-code.js';
 import { citizenNoticeFor } from './rules/citizen-notice.js';
 import { COLOUR_RANK } from './clock.js';
@@ -39,20 +39,14 @@ export interface DeskDeps {
   holidays: HolidayTable;
   metrics: Metrics;
   logger: Logger;
-  /** Throttles citizen_contacts writes (presence.ts); default: at most once per 10 minutes. */
-  contactClock?: ContactClock;
-  /** The hot-path writes (intake.ts); default: one over `db`. */
-  writer?: IntakeWriter;
-  /** The citizens' latest tips in memory (recent.ts); default: loaded through `repo`. */
-  recentTips?: RecentTips;
-  /** Citizens with a tip in the last month (recent.ts): the others' recent tips need no query. */
-  activeReporters?: ActiveReporters;
 }
 
 /** What the desk knows of a tip it has just stored: the columns, without the database id. */
 type StoredTip = Pick<NewTipValues, 'code' | 'colour' | 'acknowledgeBy' | 'concludeBy' | 'category' | 'placeCountyCode' | 'handlerCountyCode' | 'dueAt'>;
 
 const MAX_DESCRIPTION = 10_000;
+// The duplicate scan compares a new tip with at most this many of the citizen's tips of the window.
+const DUPLICATE_SCAN_LIMIT = 20;
 // Tracking codes are random (rules/tracking-code.ts); a collision is caught by the unique index.
 const CODE_ATTEMPTS = 5;
 
@@ -66,18 +60,6 @@ function duplicateOn(err: UniqueConstraintError): 'code' | 'submission_key' | 'u
 
 export function createDesk(deps: DeskDeps): TipDesk {
   const { db, repo, vault, notices } = deps;
-  const contactClock = deps.contactClock ?? createContactClock();
-  const writer = deps.writer ?? createIntakeWriter(db, repo.models);
-  // Citizens whose latest tips are needed at the same time are read with one statement.
-  const recentReads = createGroupCommit<{ hash: string; limit: number }, RecentTip[]>(async (asks) => {
-    const limit = Math.max(...asks.map((a) => a.limit));
-    const found = await repo.recentByReporters([...new Set(asks.map((a) => a.hash))], limit);
-    return asks.map((a) => ({ ok: true, value: (found.get(a.hash) ?? []).slice(0, a.limit) }));
-  }, { maxBatch: 32 });
-  const recent = deps.recentTips ?? createRecentTips({
-    latest: (hash, limit) => recentReads.write({ hash, limit }),
-    countSince: (hash, since) => repo.countByReporterSince(hash, since),
-  }, deps.activeReporters ? { active: deps.activeReporters } : {});
   const hashOf = (c: CitizenRef) => vault.citizenHash(c.channel, c.id);
 
   const receiptOf = (tip: StoredTip): TipReceipt => ({
@@ -97,17 +79,16 @@ export function createDesk(deps: DeskDeps): TipDesk {
   }
 
   /**
-   * One transaction of three INSERTs (tip, event, notice) and nothing else: the duplicate scan,
-   * grading, deadlines and encryption are done before it, and idempotency and code uniqueness are
-   * left to the unique indexes (submit() handles the duplicate-key error). The INSERTs are shared
-   * with the tips other citizens submit meanwhile (intake.ts, group commit); this one returns
-   * only after the transaction that carried it has committed.
+   * One transaction of three INSERTs (tip, event, notice; intake.ts), returning only after it
+   * has committed. The duplicate scan, grading, deadlines and encryption are done before it, and
+   * idempotency and code uniqueness are left to the unique indexes: a code collision is retried
+   * here with another code, a duplicate submission key goes to submit().
    */
   async function insert(sub: TipSubmission): Promise<StoredTip> {
     const now = new Date();
     const reporterHash = hashOf(sub.citizen);
     const citizenWords = sub.transcript.filter((e) => e.from === 'citizen' && e.text).map((e) => e.text).join('\n');
-    const earlier = await recent.latest(reporterHash);
+    const earlier = await repo.recentByReporter(reporterHash, new Date(now.getTime() - SAME_REPORTER_WINDOW_DAYS * DAY_MS), DUPLICATE_SCAN_LIMIT);
     const stored = maskTexts({
       description: sub.description.trim(),
       transcript: JSON.stringify(sub.transcript),
@@ -170,7 +151,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
       };
       const text = citizenNoticeFor('received', { trackingCode: code });
       try {
-        await writer.writeTip({
+        await writeNewTip(db, repo.models, {
           tip,
           event: {
             type: 'received', actorType: 'citizen', actorId: null, actorName: null, fromState: null, toState: 'received',
@@ -187,7 +168,6 @@ export function createDesk(deps: DeskDeps): TipDesk {
         if (err instanceof UniqueConstraintError && attempt < CODE_ATTEMPTS && duplicateOn(err) === 'code') continue;
         throw err;
       }
-      recent.added(reporterHash, { code, description: tip.description, category: tip.category, createdAt: now });
       return tip;
     }
   }
@@ -242,14 +222,10 @@ export function createDesk(deps: DeskDeps): TipDesk {
       await notices.release(hashOf(citizen), ids);
     },
     async touch(citizen, at) {
-      const reporterHash = hashOf(citizen);
-      if (!contactClock.due(reporterHash, at)) return;
-      // Shared with the other citizens touched meanwhile (one multi-row upsert); resolves once stored.
-      await writer.touch({ reporterHash, channel: citizen.channel, lastMessageAt: at });
-      contactClock.written(reporterHash, at);
+      await touchContact(repo.models, { reporterHash: hashOf(citizen), channel: citizen.channel, lastMessageAt: at });
     },
     async countSince(citizen, since) {
-      return recent.countSince(hashOf(citizen), since);
+      return repo.countByReporterSince(hashOf(citizen), since);
     },
   };
 }

@@ -2,8 +2,6 @@
 // rotate (the first key encrypts, every listed key decrypts), and an HMAC of the citizen id so
 // the bot finds a citizen's own tips without decrypting anything.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { BoundedMap } from '../platform/bounded-map.js';
-import { ownString } from '../platform/strings.js';
 
 export interface ReporterIdentity {
   /** openid on the official account, contact id on Wechaty. */
@@ -56,8 +54,6 @@ export interface IdentityVault {
   citizenHash(channel: string, citizenId: string): string;
 }
 
-const HASH_MEMO_SIZE = 10_000;
-
 export class IdentityKeyError extends Error {
   readonly code = 'TIP_IDENTITY_KEY_UNKNOWN';
   readonly status = 500;
@@ -81,8 +77,6 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
   const keys = parseKeys(identityKeys);
   const [currentKeyId, currentKey] = [...keys.entries()][0] ?? [];
   if (!currentKeyId || !currentKey) throw new IdentityKeyError('no identity key configured');
-  // Per channel, so that a lookup needs no joined key string.
-  const recentHashes = new Map<string, BoundedMap<string, string>>();
   function seal(plain: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', currentKey as Buffer, iv);
@@ -110,18 +104,6 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
     decrypt: (sealed) => JSON.parse(open(sealed)) as ReporterIdentity,
     sealText: (text) => seal(JSON.stringify({ text })),
     openText: (sealed) => (JSON.parse(open(sealed)) as { text: string }).text,
-    citizenHash(channel, citizenId) {
-      // Every citizen message needs this hash twice (last-seen, pending notices); a small
-      // bounded memo keeps HMAC off the hot path for people who are talking right now.
-      let memo = recentHashes.get(channel);
-      if (memo === undefined) recentHashes.set(channel, (memo = new BoundedMap(HASH_MEMO_SIZE)));
-      let hash = memo.get(citizenId);
-      if (hash === undefined) {
-        hash = createHmac('sha256', hashKey).update(`${channel}:${citizenId}`).digest('hex');
-        // Its own copy: the id may be a view into a request body (see ownString).
-        memo.set(ownString(citizenId), hash);
-      }
-      return hash;
-    },
+    citizenHash: (channel, citizenId) => createHmac('sha256', hashKey).update(`${channel}:${citizenId}`).digest('hex'),
   };
 }

@@ -14,11 +14,10 @@ import { staffRouter } from '../staff/routes.js';
 import { createSessionStore } from '../staff/sessions.js';
 import { createAnnouncer } from './announcer.js';
 import { createDesk } from './desk.js';
-import { createIdentityVault } from './identity.js';
+import { randomBytes } from 'node:crypto';
+import type { IdentityVault } from './identity.js';
+import type { SharedStore } from '../platform/shared-store.js';
 import { createNoticeCenter, type TextSender } from './notices.js';
-import { createContactClock, createNoticeHints } from './presence.js';
-import { createActiveReporters } from './recent.js';
-import { SAME_REPORTER_WINDOW_DAYS } from './rules/limits.js';
 import { createTipRepository } from './repository.js';
 import { tipsRouter } from './routes.js';
 import { createTipService } from './service.js';
@@ -30,14 +29,20 @@ export interface TipsModuleDeps {
   metrics: Metrics;
   db: Database;
   wechat: WechatClient;
+  /** State every instance shares (the login throttle's counters). */
+  state: SharedStore;
+  vault: IdentityVault;
 }
 
 export interface TipsModule {
   desk: TipDesk;
   announcer: TipAnnouncer;
   routers: Router[];
-  /** First start: creates the `admin` account from config staff.adminPassword when set and absent. */
-  seed(): Promise<void>;
+  /**
+   * First start: creates the `admin` account from config staff.adminPassword when set and absent;
+   * in development, with no staff at all, one with a generated password, returned to be shown once.
+   */
+  seed(): Promise<{ generatedAdminPassword?: string }>;
   /** Masks and seals citizen texts of rows written under an older rule; with `rotate`, re-seals rows under older keys (reseal.ts). */
   reseal(opts?: { rotate?: boolean }): Promise<ResealReport>;
   /** The Wechaty adapter registers how to reach its citizens; until then their notices wait. */
@@ -47,6 +52,8 @@ export interface TipsModule {
    * window. Returns the codes closed.
    */
   sweep(now?: Date): Promise<{ autoClosed: string[] }>;
+  /** Resolves once no citizen notice is being pushed (tests; shutdown). */
+  idle(): Promise<void>;
   /** Waits for citizen notices still being sent. */
   close(): Promise<void>;
 }
@@ -55,28 +62,19 @@ export async function createTipsModule(deps: TipsModuleDeps): Promise<TipsModule
   const { config, logger, db } = deps;
   const log = logger.child({ module: 'tips' });
   const holidays = config.holidays;
-  const vault = createIdentityVault(config.tips.identityKeys, config.tips.identityHashKey);
+  const { vault } = deps;
   const repo = createTipRepository(db);
-  // In-process hints for the per-message touch and pending-notice check (see presence.ts).
-  const hints = await createNoticeHints({ models: repo.models, logger: log });
   const notices = createNoticeCenter({
-    models: repo.models, vault, wechat: deps.wechat, templateId: config.wechat.templates.tipStatus, logger: log, hints,
+    models: repo.models, vault, wechat: deps.wechat, templateId: config.wechat.templates.tipStatus, logger: log,
   });
   const announcer = createAnnouncer(repo, log);
-  // Every reader of a citizen's recent tips looks back at most SAME_REPORTER_WINDOW_DAYS (a day more for safety).
-  const activeReporters = await createActiveReporters(repo, {
-    windowMs: (SAME_REPORTER_WINDOW_DAYS + 1) * 24 * 3600 * 1000,
-    onError: (err) => log.warn({ err }, 'active reporters: catch-up failed; recent tips are read from the database meanwhile'),
-  });
-  const desk = createDesk({
-    db, repo, vault, notices, announcer, holidays, metrics: deps.metrics, logger: log, contactClock: createContactClock(), activeReporters,
-  });
+  const desk = createDesk({ db, repo, vault, notices, announcer, holidays, metrics: deps.metrics, logger: log });
   const serviceDeps = { db, repo, notices, holidays };
   const service = createTipService(serviceDeps);
 
   const staffModels = defineStaffModels(db);
   const sessions = createSessionStore(staffModels, config.staff.sessionHours);
-  const throttle = new LoginThrottle({ maxFailures: config.staff.loginMaxFailures, lockMinutes: config.staff.loginLockMinutes });
+  const throttle = new LoginThrottle({ maxFailures: config.staff.loginMaxFailures, lockMinutes: config.staff.loginLockMinutes, store: deps.state });
 
   const routers = [
     staffRouter({ models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure }),
@@ -96,10 +94,18 @@ export async function createTipsModule(deps: TipsModuleDeps): Promise<TipsModule
       return { autoClosed: await closeUnratedAnswers({ ...serviceDeps, logger: log }, now) };
     },
     async seed() {
-      if (!config.staff.adminPassword) return;
-      if (await staffModels.Staff.findOne({ where: { username: 'admin' } })) return;
-      await createStaff(db, staffModels, { username: 'admin', password: config.staff.adminPassword, role: 'admin', displayName: '系统管理员' });
-      log.info('admin account created from ADMIN_PASSWORD');
+      if (await staffModels.Staff.findOne({ where: { username: 'admin' } })) return {};
+      if (config.staff.adminPassword) {
+        await createStaff(db, staffModels, { username: 'admin', password: config.staff.adminPassword, role: 'admin', displayName: '系统管理员' });
+        log.info('admin account created from ADMIN_PASSWORD');
+        return {};
+      }
+      if (config.env !== 'development' || (await staffModels.Staff.count()) > 0) return {};
+      // A newcomer's first start: an admin to sign in with, its password shown once (never logged).
+      const password = randomBytes(12).toString('base64url');
+      await createStaff(db, staffModels, { username: 'admin', password, role: 'admin', displayName: '系统管理员' });
+      log.info('development admin account created; its password was printed once');
+      return { generatedAdminPassword: password };
     },
     reseal(opts = {}) {
       return resealStoredTexts({ db, models: repo.models, vault, logger: log }, opts);
@@ -107,6 +113,7 @@ export async function createTipsModule(deps: TipsModuleDeps): Promise<TipsModule
     registerNoticeSender(channel, sender) {
       notices.registerSender(channel, sender);
     },
+    idle: () => notices.idle(),
     async close() {
       await notices.idle();
     },

@@ -9,14 +9,14 @@
 // get it too. The holder then records it delivered (`sent` by a push, `shown` in a reply) or
 // releases it to `pending` for the next message. A hold nobody settles (a crash between send and
 // record) runs out after NOTICE_HOLD_MS and the notice waits again: shown once more rather than
-// never. State lives in tip_notices only, so it holds across restarts and instances.
+// never. State lives in tip_notices only, so it holds across restarts and instances: a notice
+// written by any process is found by the next message's hold, which always asks the database.
 import type { Transaction } from 'sequelize';
 import { Op } from 'sequelize';
 import type { Logger } from '../platform/logger.js';
 import type { CustomMessage, TemplateMessage } from '../wechat/client/types.js';
 import type { IdentityVault } from './identity.js';
 import type { TipModels, TipNoticeRow, TipRow, NoticeChannel } from './models.js';
-import type { NoticeHints } from './presence.js';
 import { formatShanghaiDate } from './rules/shanghai-time.js';
 import { STATE_LABELS, isTipState } from './types.js';
 
@@ -71,8 +71,6 @@ export interface NoticeDeps {
   templateId: string;
   logger: Logger;
   now?: () => Date;
-  /** Who may have waiting notices (presence.ts); without it hold always queries. */
-  hints?: NoticeHints;
 }
 
 export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
@@ -80,17 +78,21 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
   const now = deps.now ?? (() => new Date());
   const senders = new Map<string, TextSender>();
   const inFlight = new Set<Promise<void>>();
-  const hints = deps.hints;
 
   const base = (tip: TipRow, kind: string, text: string) => ({
     tipId: tip.id, reporterHash: tip.reporterHash, citizenChannel: tip.channel, kind, text, lastError: null,
   });
 
-  /** Waiting for the citizen: never sent, or held so long ago that its holder is gone. */
+  /**
+   * Waiting for the citizen: never sent, or held so long ago that its holder is gone. The plain
+   * IN on state lets a citizen's look-up be answered from an index on (state, reporter_hash)
+   * (migration 005) or (reporter_hash, state).
+   */
   const waiting = (at: Date) => ({
+    state: { [Op.in]: ['pending', 'failed', 'held'] },
     [Op.or]: [
       { state: { [Op.in]: ['pending', 'failed'] } },
-      { state: 'held', updatedAt: { [Op.lt]: new Date(at.getTime() - NOTICE_HOLD_MS) } },
+      { updatedAt: { [Op.lt]: new Date(at.getTime() - NOTICE_HOLD_MS) } },
     ],
   });
 
@@ -111,13 +113,12 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
     );
   }
 
-  /** A held notice that was not sent: waiting again (hinted once the row says so). */
+  /** A held notice that was not sent: waiting again, for the citizen's next message. */
   async function unhold(ids: readonly number[], reporterHash: string, extra: Partial<Pick<TipNoticeRow, 'attempts' | 'state' | 'lastError'>> = {}): Promise<void> {
     await TipNotice.update(
       { state: 'pending', ...extra, updatedAt: now() },
       { where: { id: [...ids], reporterHash, state: 'held' }, silent: true },
     );
-    hints?.add(reporterHash);
   }
 
   async function push(n: TipNoticeRow, tip: TipRow, citizenId: string): Promise<NoticeChannel | undefined> {
@@ -157,7 +158,7 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
       await unhold([id], n.reporterHash, {
         attempts, state: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', lastError: String((err as Error).message ?? err).slice(0, 255),
       }).catch((e: unknown) => {
-        hints?.add(n.reporterHash);
+        // Still held: it waits again once the hold runs out (NOTICE_HOLD_MS).
         deps.logger.error({ err: e, noticeId: id }, 'notice state not recorded');
       });
     }
@@ -166,8 +167,6 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
   return {
     async queue(tip, kind, text, t) {
       const row = await TipNotice.create({ ...base(tip, kind, text), state: 'pending', channel: null, deliveredAt: null }, { transaction: t });
-      // After commit, not before: a take whose query ran before the commit must not clear it.
-      if (hints) t.afterCommit(() => hints.add(tip.reporterHash));
       return row.id;
     },
     async recordReplied(tip, kind, text, t) {
@@ -181,8 +180,6 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
       }
     },
     async hold(reporterHash) {
-      if (hints && !(await hints.mayHave(reporterHash))) return [];
-      const mark = hints?.mark(reporterHash) ?? 0;
       const at = now();
       const rows = await TipNotice.findAll({
         where: { reporterHash, ...waiting(at) },
@@ -193,9 +190,6 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
       // Conditional, one by one: a push or another message that raced us wins, and the citizen
       // gets the notice once.
       for (const n of rows) if (await holdOne(n.id, at)) held.push({ id: n.id, text: n.text });
-      // Fewer than a page: nothing else was waiting when the query ran (later adds keep the hint;
-      // a release adds it again, and notices held elsewhere come back with the hints' catch-up).
-      if (rows.length < SHOW_PAGE) hints?.cleared(reporterHash, mark);
       return held;
     },
     async delivered(reporterHash, ids) {

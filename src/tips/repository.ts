@@ -1,15 +1,9 @@
 // Queries on the tips tables. Values only ever reach SQL through Sequelize's Op operators and
 // replacements: the raw statements here are built from the models' column names and `?`
 // placeholders, never from values.
-import { Op, QueryTypes, col as sqlCol, fn as sqlFn, type InferAttributes, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, type InferAttributes, type Transaction, type WhereOptions } from 'sequelize';
 import { sqlValues, type Database } from '../db/index.js';
 import { defineTipModels, type TipEventRow, type TipModels, type TipRow, type UnitRow } from './models.js';
-import type { RecentTip } from './recent.js';
-
-/** A DATETIME as the driver returns it from a raw query: a Date (mysql2) or SQLite's text form. */
-export function toDate(v: Date | string): Date {
-  return v instanceof Date ? v : new Date(v);
-}
 
 export type { TipRow, TipEventRow, UnitRow } from './models.js';
 
@@ -40,6 +34,9 @@ export function likeContains(text: string): string {
   return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
+/** What the duplicate scan reads of a citizen's earlier tip. */
+export type RecentTip = Pick<TipRow, 'code' | 'description' | 'category' | 'createdAt'>;
+
 export interface TipRepository {
   models: TipModels;
   findByCode(code: string, t?: Transaction, lock?: boolean): Promise<TipRow | null>;
@@ -57,14 +54,12 @@ export interface TipRepository {
   /** The citizen's latest tips; `attributes` limits the columns. */
   byReporter(reporterHash: string, limit: number, attributes?: Array<keyof TipRow & string>): Promise<TipRow[]>;
   /**
-   * The four columns of each citizen's latest `limit` tips that the desk keeps in memory
-   * (recent.ts), newest first: one statement for several citizens (a UNION ALL of one indexed
-   * LIMIT query each).
+   * The citizen's tips created at or after `since`, newest first, at most `limit`: the columns
+   * the duplicate scan reads (index tips_reporter_recent, migration 006).
    */
-  recentByReporters(reporterHashes: readonly string[], limit: number): Promise<Map<string, RecentTip[]>>;
+  recentByReporter(reporterHash: string, since: Date, limit: number): Promise<RecentTip[]>;
+  /** How many tips the citizen has submitted at or after `since` (the daily limit; same index). */
   countByReporterSince(reporterHash: string, since: Date): Promise<number>;
-  /** ActiveReportersSource (recent.ts): per citizen, the latest tip time and highest id among tips id > afterId created since `since`. */
-  activeSince(afterId: number, since: Date): Promise<Array<{ reporterHash: string; lastAt: Date; maxId: number }>>;
   recentSince(since: Date, limit: number, t?: Transaction): Promise<TipRow[]>;
   unit(key: string): Promise<UnitRow | undefined>;
   units(): Promise<UnitRow[]>;
@@ -82,9 +77,6 @@ export function createTipRepository(db: Database): TipRepository {
   };
   const eventAttrs = ['tipId', 'type', 'actorType', 'actorId', 'actorName', 'fromState', 'toState', 'reason', 'note', 'data', 'createdAt'];
   const insertEventSql = `INSERT INTO ${qi.quoteIdentifier('tip_events')} (${eventAttrs.map((a) => col(TipEvent, a)).join(', ')}) VALUES (${eventAttrs.map(() => '?').join(', ')})`;
-  // Walks tips_reporter_recent (reporter_hash, created_at) backwards: no sort.
-  const recentSql = `SELECT ${col(Tip, 'code')}, ${col(Tip, 'description')}, ${col(Tip, 'category')}, ${col(Tip, 'createdAt')}, ${col(Tip, 'reporterHash')} FROM ${qi.quoteIdentifier('tips')}
-    WHERE ${col(Tip, 'reporterHash')} = ? ORDER BY ${col(Tip, 'createdAt')} DESC, ${col(Tip, 'id')} DESC LIMIT ?`;
   // Units come from a migration and do not change while the process runs.
   let unitCache: Map<string, UnitRow> | undefined;
   const loadUnits = async (): Promise<Map<string, UnitRow>> => {
@@ -151,32 +143,16 @@ export function createTipRepository(db: Database): TipRepository {
     async byReporter(reporterHash, limit, attributes) {
       return Tip.findAll({ where: { reporterHash }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit, ...(attributes ? { attributes } : {}) });
     },
-    async recentByReporters(reporterHashes, limit) {
-      const out = new Map<string, RecentTip[]>(reporterHashes.map((h) => [h, []]));
-      if (reporterHashes.length === 0) return out;
-      // Each branch a derived table, so its ORDER BY … LIMIT holds on MariaDB and SQLite alike.
-      const sql = reporterHashes.map((_, i) => `SELECT * FROM (${recentSql}) AS ${qi.quoteIdentifier(`r${i}`)}`).join(' UNION ALL ');
-      const rows = await db.sequelize.query(sql, {
-        replacements: reporterHashes.flatMap((h) => [h, limit]),
-        type: QueryTypes.SELECT,
-      }) as Array<{ code: string; description: string; category: string; created_at: Date | string; reporter_hash: string }>;
-      for (const r of rows) {
-        out.get(r.reporter_hash)?.push({ code: r.code, description: r.description, category: r.category, createdAt: toDate(r.created_at) });
-      }
-      for (const list of out.values()) list.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
-      return out;
+    async recentByReporter(reporterHash, since, limit) {
+      return Tip.findAll({
+        attributes: ['code', 'description', 'category', 'createdAt'],
+        where: { reporterHash, createdAt: { [Op.gte]: since } },
+        order: [['createdAt', 'DESC'], ['id', 'DESC']],
+        limit,
+      });
     },
     async countByReporterSince(reporterHash, since) {
       return Tip.count({ where: { reporterHash, createdAt: { [Op.gte]: since } } });
-    },
-    async activeSince(afterId, since) {
-      const rows = await Tip.findAll({
-        attributes: ['reporterHash', [sqlFn('MAX', sqlCol('created_at')), 'lastAt'], [sqlFn('MAX', sqlCol('id')), 'maxId']],
-        where: { id: { [Op.gt]: afterId }, createdAt: { [Op.gte]: since } },
-        group: ['reporterHash'],
-        raw: true,
-      }) as unknown as Array<{ reporterHash: string; lastAt: Date | string; maxId: number | string }>;
-      return rows.map((r) => ({ reporterHash: r.reporterHash, lastAt: toDate(r.lastAt), maxId: Number(r.maxId) }));
     },
     async recentSince(since, limit, t) {
       return Tip.findAll({

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * WeChat's signature: sort the parts, concatenate, SHA-1, lowercase hex.
@@ -30,12 +30,11 @@ export function sha1Signature(parts: readonly string[]): string {
  */
 export function safeEqual(a: string, b: string): boolean {
   if (typeof a !== 'string' || typeof b !== 'string') return false;
-  if (a.length !== b.length) return false;
-  // Every position is compared whatever the earlier ones held: the time depends on the length
-  // only. (timingSafeEqual needs two Buffers per call, which costs more than the hash here.)
-  let diff = 0;
-  for (let i = 0; i < a.length; i += 1) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+  // UTF-16 code units, two bytes each: lossless for any string (lone surrogates included),
+  // so the buffers are equal exactly when the strings are.
+  const x = Buffer.from(a, 'utf16le');
+  const y = Buffer.from(b, 'utf16le');
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Plain `signature` check used on the GET echostr handshake and on every POST. */

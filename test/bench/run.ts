@@ -28,7 +28,7 @@ function pairedRatio(ours: BenchRow, other: BenchRow): { median: number; min: nu
 
 function printWebhook(loadgen: string, handler: string, rows: BenchRow[]): void {
   console.log('\nwebhook: text message → %s (%s connections; %s)', handler === 'engine' ? 'the conversation engine' : 'keyword reply', arg('connections', '32'), loadgen);
-  console.log('mode   server       req/s   (min–max)      p50 ms   p99 ms (min–max)   errors  repeats  CPU µs/req (kernel)   vs co-wechat (rounds)     vs ceiling (rounds)');
+  console.log('mode   server       req/s   (min–max)      p50 ms   p99 ms (min–max)   errors  repeats  CPU µs/req (kernel)   RSS MB   vs co-wechat (rounds)     vs ceiling (rounds)');
   const find = (mode: string, server: string) => rows.find((x) => x.mode === mode && x.server === server);
   const ratio = (r: BenchRow, other: BenchRow | undefined, scale: number, digits: number, unit: string) => {
     if (!other) return ''.padStart(24);
@@ -36,20 +36,22 @@ function printWebhook(loadgen: string, handler: string, rows: BenchRow[]): void 
     return `${(q.median * scale).toFixed(digits)}${unit} (${(q.min * scale).toFixed(digits)}–${(q.max * scale).toFixed(digits)})`.padStart(24);
   };
   for (const r of rows) {
-    console.log(`${r.mode.padEnd(6)} ${r.server.padEnd(10)} ${fmt(r.rps)}  (${r.rpsRange[0].toFixed(0)}–${r.rpsRange[1].toFixed(0)}) ${fmt(r.p50, 1)} ${fmt(r.p99, 1)} (${r.p99Range[0].toFixed(1)}–${r.p99Range[1].toFixed(1)}) ${fmt(r.errors + r.non2xx)} ${fmt(r.repeats)} ${`${fmt(r.cpuMicrosPerRequest ?? NaN, 1).trim()} (${fmt(r.sysMicrosPerRequest ?? NaN, 1).trim()})`.padStart(20)} ${ratio(r, find(r.mode, 'co-wechat'), 1, 2, 'x')} ${ratio(r, find(r.mode, 'ceiling'), 100, 0, '%')}${r.server === 'ours' && find(r.mode, 'base') ? ` ${ratio(r, find(r.mode, 'base'), 1, 3, 'x')} vs base` : ''}`);
+    console.log(`${r.mode.padEnd(6)} ${r.server.padEnd(10)} ${fmt(r.rps)}  (${r.rpsRange[0].toFixed(0)}–${r.rpsRange[1].toFixed(0)}) ${fmt(r.p50, 1)} ${fmt(r.p99, 1)} (${r.p99Range[0].toFixed(1)}–${r.p99Range[1].toFixed(1)}) ${fmt(r.errors + r.non2xx)} ${fmt(r.repeats)} ${`${fmt(r.cpuMicrosPerRequest ?? NaN, 1).trim()} (${fmt(r.sysMicrosPerRequest ?? NaN, 1).trim()})`.padStart(20)} ${fmt(r.rssMb ?? NaN)} ${ratio(r, find(r.mode, 'co-wechat'), 1, 2, 'x')} ${ratio(r, find(r.mode, 'ceiling'), 100, 0, '%')}${r.server === 'ours' && find(r.mode, 'base') ? ` ${ratio(r, find(r.mode, 'base'), 1, 3, 'x')} vs base` : ''}`);
   }
   const p = find('plain', 'ours'), a = find('aes', 'ours');
-  const pc = find('plain', 'co-wechat'), ac = find('aes', 'co-wechat'), pl = find('plain', 'ceiling');
-  if (p && a && pc && ac && pl) {
-    const vsCo = pairedRatio(p, pc).median, vsCeil = pairedRatio(p, pl).median, aesVsCo = pairedRatio(a, ac).median;
-    console.log('\ntargets (medians of the rounds\' ratios): plain ≥2x co-wechat: %s (%sx); plain ≥60%% of ceiling: %s (%s%%); aes ≥1.5x co-wechat: %s (%sx); p99 < 10 ms: %s (%s / %s ms)',
-      vsCo >= 2 ? 'met' : 'MISSED', vsCo.toFixed(2),
-      vsCeil >= 0.6 ? 'met' : 'MISSED', (100 * vsCeil).toFixed(0),
+  const pc = find('plain', 'co-wechat'), ac = find('aes', 'co-wechat');
+  if (p && a && pc && ac) {
+    // The floor of issue #16 (docs/performance.md): once it holds, readability wins.
+    const vsCo = pairedRatio(p, pc).median, aesVsCo = pairedRatio(a, ac).median;
+    const rss = Math.max(p.rssMb ?? Infinity, a.rssMb ?? 0);
+    console.log('\nfloor (medians of the rounds\' ratios): plain ≥1.5x co-wechat: %s (%sx); aes ≥1.5x co-wechat: %s (%sx); p99 < 20 ms: %s (%s / %s ms); RSS < 200 MB: %s (%s MB)',
+      vsCo >= 1.5 ? 'met' : 'MISSED', vsCo.toFixed(2),
       aesVsCo >= 1.5 ? 'met' : 'MISSED', aesVsCo.toFixed(2),
-      p.p99 < 10 && a.p99 < 10 ? 'met' : 'MISSED', p.p99.toFixed(1), a.p99.toFixed(1));
+      p.p99 < 20 && a.p99 < 20 ? 'met' : 'MISSED', p.p99.toFixed(1), a.p99.toFixed(1),
+      rss < 200 ? 'met' : 'MISSED', rss.toFixed(0));
   }
   if (rows.some((r) => r.repeats > 0 && r.server !== 'ceiling')) {
-    console.log('warning: the request pool ran out and messages were replayed (answered from the dedupe store): raise POOL_RATE in test/bench/webhook.ts');
+    console.log('warning: the request pool ran out and messages were replayed (answered from the stored replies): raise POOL_RATE in test/bench/webhook.ts');
   }
 }
 

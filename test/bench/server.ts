@@ -1,6 +1,6 @@
 // One benchmark server per process: `tsx test/bench/server.ts <ceiling|co-wechat|ours> <dbUrl>`.
 // Prints `ready <port>` when listening. `ours` is the real service (compose: logging at info to
-// a file, metrics, dedupe, the real engine); `co-wechat` runs co-wechat 2.4 on Koa in front of the
+// a file, metrics, dedupe in the shared store — REDIS_URL or the database — the real engine); `co-wechat` runs co-wechat 2.4 on Koa in front of the
 // SAME engine; `ceiling` is bare Koa that reads the body and returns a fixed reply.
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -11,8 +11,8 @@ import { createLogger, logDestination } from '../../src/platform/logger.js';
 import { compose } from '../../src/compose.js';
 import type { Bot, BotInput } from '../../src/bot/types.js';
 import { createApp } from '../../src/app.js';
-import { FifoExpiringStore } from '../../src/platform/stores.js';
-import { createWebhook, type StoredReply } from '../../src/bot/adapters/official-account.js';
+import { replyStore } from '../../src/compose.js';
+import { webhookRouter, WEBHOOK_PATH } from '../../src/bot/adapters/official-account.js';
 
 const KEYWORDS: Record<string, string> = {
   帮助: '回复「举报」反映问题，「查询」看进度，「反诈」了解防骗知识。紧急情况请拨打110。',
@@ -59,9 +59,8 @@ async function main(): Promise<void> {
       listen(services.app.callback());
       return;
     }
-    const dedupe = new FifoExpiringStore<StoredReply>();
-    const webhook = createWebhook({ config, logger, metrics: services.metrics, bot, client: services.wechat, dedupe });
-    listen(createApp({ logger, metrics: services.metrics, webhook, routers: [] }).callback());
+    const webhook = webhookRouter({ config, logger, metrics: services.metrics, bot, client: services.wechat, replies: replyStore(services.state, services.vault) });
+    listen(createApp({ logger, metrics: services.metrics, csrfExempt: [WEBHOOK_PATH], routers: [webhook] }).callback());
     return;
   }
   // co-wechat 2.4 with the same engine behind it (no dedupe, no metrics: its usual set-up).

@@ -57,6 +57,8 @@ export interface BenchRow {
   repeats: number;
   /** Requests/s of each measured round, in order: round i of every server ran back to back. */
   roundRps: number[];
+  /** The server's resident set size at the end of the rounds, the highest seen, in MB. */
+  rssMb: number | null;
 }
 
 const WARM_UP_SECONDS = 5;
@@ -196,6 +198,17 @@ function cpuMicros(pid: number | undefined): { user: number; sys: number } | nul
   }
 }
 
+/** Resident set size of a process in MB (Linux /proc; null elsewhere). */
+function rssMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) / 1024;
+  } catch {
+    return null;
+  }
+}
+
 interface LoadResult { requests: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; repeats: number }
 
 async function wrkLoad(port: number, pool: string, luaFile: string, connections: number, seconds: number, prefix: string[]): Promise<LoadResult> {
@@ -261,7 +274,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
       await writePool(pool, POOL_RATE[mode] * seconds, next);
       return wrkLoad(port, pool, luaFile, opts.connections, seconds, pin.loadgen);
     };
-    const running: Array<{ server: string; port: number; child: ChildProcess; results: Array<LoadResult & { cpu: number | null; sys: number | null }> }> = [];
+    const running: Array<{ server: string; port: number; child: ChildProcess; results: Array<LoadResult & { cpu: number | null; sys: number | null; rss: number | null }> }> = [];
     try {
       // Started one after the other: the first migrates the database, the others find it done.
       for (const server of servers) {
@@ -284,6 +297,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
             ...r,
             cpu: measured ? (cpu1.user + cpu1.sys - cpu0.user - cpu0.sys) / r.requests : null,
             sys: measured ? (cpu1.sys - cpu0.sys) / r.requests : null,
+            rss: rssMb(s.child.pid),
           });
         }
       }
@@ -315,6 +329,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
         cpuMicrosPerRequest: cpus.length ? median(cpus) : null,
         sysMicrosPerRequest: syss.length ? median(syss) : null,
         roundRps,
+        rssMb: s.results.reduce<number | null>((m, r) => (r.rss === null ? m : Math.max(m ?? 0, r.rss)), null),
       });
     }
   }

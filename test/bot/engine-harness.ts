@@ -2,7 +2,7 @@
 // a movable clock, and a few senders that return the reply as text.
 import { loadConfig, type AppConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/platform/logger.js';
-import type { KeyValueStore } from '../../src/platform/stores.js';
+import type { KeyValueStore } from '../../src/platform/shared-store.js';
 import { createEngine } from '../../src/bot/engine.js';
 import type { ConversationRecord } from '../../src/bot/conversation.js';
 import type {
@@ -139,11 +139,15 @@ export class Clock {
  */
 export class JsonStore<V> implements KeyValueStore<V> {
   private readonly data = new Map<string, string>();
+  /** While true, every read and write fails, as a store that is down. */
+  failing = false;
   async get(key: string): Promise<V | undefined> {
+    if (this.failing) throw new Error('store down');
     const text = this.data.get(key);
     return text === undefined ? undefined : JSON.parse(text) as V;
   }
   async set(key: string, value: V): Promise<void> {
+    if (this.failing) throw new Error('store down');
     this.data.set(key, JSON.stringify(value));
   }
   async delete(key: string): Promise<void> {

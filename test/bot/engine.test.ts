@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { conversationKey } from '../../src/bot/conversation.js';
-import { citizen, harness, input, send } from './engine-harness.js';
+import { citizen, harness, input, send, JsonStore } from './engine-harness.js';
+import type { ConversationRecord } from '../../src/bot/conversation.js';
 
 describe('bot: engine around the intents', () => {
   it('puts an idle draft aside after 30 minutes and brings it back with 继续', async () => {
@@ -19,6 +20,27 @@ describe('bot: engine around the intents', () => {
     const s = h.desk.submitCalls[0]!;
     expect(s.description).to.equal('菜市场门口有人收保护费');
     expect(s.transcript.some((e) => e.text === '继续')).to.equal(true);
+  });
+
+  it('a conversation store that fails costs the turn, never the draft, and never the emergency number', async () => {
+    const h = await harness();
+    await send(h, '举报');
+    await send(h, '1');
+    await send(h, '菜市场门口有人收保护费');
+    const store = h.store as JsonStore<ConversationRecord>;
+    const before = await store.get(conversationKey(citizen()));
+    store.failing = true;
+    const reply = await send(h, '就在东门那边');
+    expect(reply).to.contain('没有记下');
+    expect(await send(h, '楼下着火了烟很大')).to.match(/^请马上拨打119/);
+    store.failing = false;
+    // Nothing was overwritten: the draft goes on where it was.
+    expect(await store.get(conversationKey(citizen()))).to.deep.equal(before);
+    await send(h, '好了');
+    await send(h, '跳过');
+    await send(h, '匿名');
+    expect(await send(h, '确认')).to.contain('编号');
+    expect(h.desk.submitCalls[0]!.description).to.equal('菜市场门口有人收保护费');
   });
 
   it('keeps the stored record plain JSON', async () => {

@@ -53,7 +53,7 @@ describe('webhook protocol (/wechat)', () => {
       expect(res.status).to.equal(401);
       expect(res.body.error.code).to.equal('WECHAT_BAD_SIGNATURE');
       // Refusals carry the request id too, as the access line does.
-      expect(res.headers['x-request-id']).to.match(/^[0-9a-f]{16}-[0-9a-z]+$/);
+      expect(res.headers['x-request-id']).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     });
   });
 
@@ -297,8 +297,8 @@ describe('webhook protocol (/wechat)', () => {
       expect(kept.headers['x-request-id']).to.equal('abcd-1234-efgh');
       const made = await request(w.app.callback()).get(q).set('X-Request-Id', '<script>');
       const next = await request(w.app.callback()).get(q);
-      expect(made.headers['x-request-id']).to.match(/^[0-9a-f]{16}-[0-9a-z]+$/);
-      expect(next.headers['x-request-id']).to.match(/^[0-9a-f]{16}-[0-9a-z]+$/).and.not.equal(made.headers['x-request-id']);
+      expect(made.headers['x-request-id']).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(next.headers['x-request-id']).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/).and.not.equal(made.headers['x-request-id']);
     });
   });
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import http, { type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sinkAddress, startChatSink, type SinkMessage } from '../../src/cli/chat-sink.js';
-import { MemoryStore } from '../../src/platform/stores.js';
+import { MemoryStore } from '../../src/platform/shared-store.js';
 import { WechatClient, customNews, customText } from '../../src/wechat/index.js';
 import { sqlDate } from '../../src/db/index.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
@@ -35,7 +35,7 @@ describe('npm run chat: customer-service messages reach the terminal', function 
   it('the sink speaks the endpoints the real WeChat client uses, and refuses the others', async () => {
     const seen: SinkMessage[] = [];
     const sink = await startChatSink({ host: '127.0.0.1', port: 0, onMessage: (m) => seen.push(m) });
-    const tokens = new MemoryStore<string>();
+    const tokens = new MemoryStore();
     try {
       const client = new WechatClient({ appId: 'wx-dev', appSecret: 'whatever', apiBase: sink.url, tokenStore: tokens });
       await client.messageCustomSend(customText('o_me', '稍后的回答'));
@@ -51,7 +51,7 @@ describe('npm run chat: customer-service messages reach the terminal', function 
         (err: { errcode?: number }) => expect(err.errcode).to.equal(48001),
       );
     } finally {
-      tokens.close();
+      await tokens.close();
       await sink.close();
     }
   });
@@ -105,7 +105,6 @@ describe('npm run chat: customer-service messages reach the terminal', function 
          VALUES (?, ?, 'official_account', 'answered', ?, 'pending', 1, ?, ?)`,
         { replacements: [tip!.id, tip!.reporter_hash, text, at, at] },
       );
-      await sleep(1100); // the webhook's notice hints catch up
 
       chat.stdin.write('帮助\n');
       const shown = await seen(/\[客服消息\] (您反映的事项 SM\S+ 已有答复：[^\n]*)/, 'the customer-service message');

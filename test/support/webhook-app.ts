@@ -5,10 +5,12 @@ import type { RequestListener } from 'node:http';
 import type { AppConfig, ConfigOverrides } from '../../src/config/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createMetrics, type Metrics } from '../../src/platform/metrics.js';
-import { FifoExpiringStore, MemoryStore, type KeyValueStore } from '../../src/platform/stores.js';
+import { MemoryStore, type SharedStore } from '../../src/platform/shared-store.js';
+import { createIdentityVault } from '../../src/tips/identity.js';
+import { replyStore } from '../../src/compose.js';
 import { createApp, type App } from '../../src/app.js';
 import { WechatClient } from '../../src/wechat/index.js';
-import { createWebhook, type StoredReply } from '../../src/bot/adapters/official-account.js';
+import { webhookRouter, WEBHOOK_PATH } from '../../src/bot/adapters/official-account.js';
 import type { Bot } from '../../src/bot/types.js';
 import { ChatClient, type Transport } from '../../src/cli/chat-client.js';
 import type { FakeWechatApi } from './fake-wechat-api.js';
@@ -33,16 +35,16 @@ export function supertestTransport(callback: RequestListener): Transport {
   };
 }
 
-export async function createWebhookApp(bot: Bot, overrides: ConfigOverrides = {}, opts: { dedupe?: KeyValueStore<StoredReply> } = {}): Promise<WebhookApp> {
+export async function createWebhookApp(bot: Bot, overrides: ConfigOverrides = {}, opts: { state?: SharedStore } = {}): Promise<WebhookApp> {
   const { config, fakeWechat } = await configWithFakeWechat(overrides);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? config.logLevel);
   const metrics = createMetrics();
-  const tokens = new MemoryStore<string>();
-  const store = new FifoExpiringStore<StoredReply>();
-  const dedupe = opts.dedupe ?? store;
-  const client = new WechatClient({ appId: config.wechat.appId, appSecret: config.wechat.appSecret, apiBase: config.wechat.apiBase, tokenStore: tokens });
-  const webhook = createWebhook({ config, logger, metrics, bot, client, dedupe });
-  const app = createApp({ logger, metrics, webhook, routers: [] });
+  const memory = new MemoryStore();
+  const state = opts.state ?? memory;
+  const vault = createIdentityVault(config.tips.identityKeys, config.tips.identityHashKey);
+  const client = new WechatClient({ appId: config.wechat.appId, appSecret: config.wechat.appSecret, apiBase: config.wechat.apiBase, tokenStore: memory });
+  const webhook = webhookRouter({ config, logger, metrics, bot, client, replies: replyStore(state, vault) });
+  const app = createApp({ logger, metrics, csrfExempt: [WEBHOOK_PATH], routers: [webhook] });
   const transport = supertestTransport(app.callback());
   return {
     app, config, metrics, fakeWechat, transport,
@@ -54,9 +56,7 @@ export async function createWebhookApp(bot: Bot, overrides: ConfigOverrides = {}
       });
     },
     async close() {
-      tokens.close();
-      webhook.close();
-      store.close();
+      await memory.close();
       await fakeWechat.close();
     },
   };

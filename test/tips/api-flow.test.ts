@@ -165,7 +165,9 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     const last = (await eventsOf(ctx, code)).at(-1)!;
     expect(last).to.include({ type: 'close', from_state: 'answered', to_state: 'closed' });
     expect(last.reason).to.contain('自动办结');
-    // The citizen hears of it (here at the next message: no 48-hour window, no template).
+    // The citizen hears of it (here at the next message: no 48-hour window, no template), once
+    // the push attempt has found no way to reach them.
+    await ctx.services.tips.idle();
     const notices = await showNotices(desk, sub.citizen);
     expect(notices.join('\n')).to.contain(code);
     // Idempotent: a second sweep finds nothing.

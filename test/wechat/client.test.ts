@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { customNews, customText, WechatApiError, WechatClient, type TokenStore } from '../../src/wechat/index.js';
 import { startFakeWechatApi, type FakeWechatApi } from '../support/fake-wechat-api.js';
+import { MemoryStore } from '../../src/platform/shared-store.js';
 
 /** Map-backed TokenStore with TTLs, enough for one process. */
 class MapTokenStore implements TokenStore {
@@ -55,6 +56,15 @@ describe('wechat/client WechatClient', () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => client.messageCustomSend(customText('openid', `m${i}`))));
     expect(tokenCalls()).to.have.length(1);
     expect(api.calls.filter((c) => c.path === '/cgi-bin/message/custom/send')).to.have.length(10);
+  });
+
+  it('across processes sharing one store, one of them refreshes and the others wait for its token', async () => {
+    const shared = new MemoryStore();
+    const instances = Array.from({ length: 4 }, () => new WechatClient({ appId: APP_ID, appSecret: SECRET, apiBase: api.baseUrl, tokenStore: shared }));
+    const tokens = await Promise.all(instances.map((c) => c.getAccessToken()));
+    expect(new Set(tokens).size).to.equal(1);
+    expect(tokenCalls()).to.have.length(1);
+    await shared.close();
   });
 
   it('sends customer-service text and news with the token as a query param', async () => {

@@ -41,8 +41,8 @@ describe('wechat/crypto', () => {
   const sample = new WechatCrypto({ token: official.token, encodingAESKey: official.encodingAESKey, appId: official.appId });
   const random = Buffer.from(official.randomStr, 'utf8');
 
-  it('a long run of messages, failures among them, encrypts and decrypts exactly as a fresh cipher per message would', () => {
-    // One crypto object for the whole run: its cipher contexts live across messages.
+  it('a long run of messages, failures among them, encrypts and decrypts exactly as a raw AES-256-CBC cipher does', () => {
+    // One crypto object for the whole run: no message may depend on an earlier one.
     const c = new WechatCrypto({ token: official.token, encodingAESKey: official.encodingAESKey, appId: official.appId });
     const sizes = [0, 1, 11, 12, 13, 43, 44, 45, 100, 2000];
     for (let n = 0; n < 300; n += 1) {

@@ -1,37 +1,30 @@
-// The official-account webhook: GET/POST /wechat. A thin adapter: verify, decrypt, parse, hand the
-// message to the engine once, answer within WeChat's budget, deliver the rest through the
-// customer-service API. It never answers WeChat with a 5xx.
-//
-// It is a plain Node request handler, not a Koa route: it is the one hot path of the service
-// (every citizen message), and Koa's context, router and middleware chain cost more than the
-// protocol itself. It keeps the same contract as the rest of the app — request id, access log,
-// metrics by route, stable error codes through toAppError/errorBody — from src/http.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// The official-account webhook: GET/POST /wechat, a Koa route behind the same middleware as every
+// other route (request id, access log, metrics, the error boundary). A thin adapter: verify,
+// decrypt, parse, hand the message to the engine once across every instance, answer within
+// WeChat's budget, deliver the rest through the customer-service API. It never answers WeChat
+// with a 5xx: WeChat would retry and then tell the citizen the account is broken.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { isUtf8 } from 'node:buffer';
 import type { AppConfig } from '../../config/index.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Metrics } from '../../platform/metrics.js';
-import { isLocalStore, type KeyValueStore, type LocalKeyValueStore } from '../../platform/stores.js';
-import { isUtf8 } from 'node:buffer';
+import type { JsonView } from '../../platform/shared-store.js';
 import { readRequestBody } from '../../http/body.js';
-import { errorBody, lazyRequestLog, logFailure, requestIdFrom, requestRecorder } from '../../http/middleware.js';
+import { logFailure } from '../../http/middleware.js';
 import { AppError, badRequest } from '../../platform/errors.js';
-import { StringInterner, ownString } from '../../platform/strings.js';
-import { DeadlineQueue } from '../../platform/deadlines.js';
 import {
-  checkSignature, WechatCrypto, scanXmlBytes, parseMessage, utf8Bytes, dedupeKey, isEvent,
-  renderReplyBytes, splitText, NO_REPLY, WechatProtocolError, type ByteString, type WechatClient, type WechatMessage, type Reply,
-  type ReplyContext,
+  checkSignature, WechatCrypto, scanXmlBytes, parseMessage, dedupeKey, isEvent, renderReply, splitText, NO_REPLY,
+  WechatProtocolError, type WechatClient, type WechatMessage, type Reply, type ReplyContext,
 } from '../../wechat/index.js';
-import type { Bot, BotReply, BotReplyPart, NoticeId, NoticeOutcome } from '../types.js';
+import type { Bot, BotReplyPart, NoticeId, NoticeOutcome } from '../types.js';
 import { toBotInput } from './wechat-input.js';
 import { deliverLater, noticesIn } from './customer-service.js';
 
 /**
- * What the dedupe store keeps for a message, for its retries: the passive reply as data, rendered
- * again when a retry comes (`body` only for 'success': nothing to say, or the answer went out
- * later). Keeping the rendered XML instead — the text plus its envelope, two bytes a character
- * once it holds Chinese — for every message for the dedupe TTL was most of the heap under load.
- * Plain data, so that a shared store can serialise it.
+ * What the dedupe store keeps for a message, for its retries: the passive reply as data,
+ * rendered again when a retry comes ('success' when there was nothing to say, or the answer went
+ * out later).
  */
 export type StoredReply =
   | { body: string }
@@ -43,98 +36,37 @@ export interface WebhookDeps {
   metrics: Metrics;
   bot: Bot;
   client: Pick<WechatClient, 'messageCustomSend'>;
-  dedupe: KeyValueStore<StoredReply>;
+  /** Replies by message key, shared by every instance; its lock marks a message being answered. */
+  replies: JsonView<StoredReply>;
 }
 
-export interface Webhook {
-  /** The path it serves (also its metrics route label). */
-  readonly path: '/wechat';
-  /** True when `url` (path and query, as in req.url) is the webhook's. */
-  matches(url: string | undefined): boolean;
-  /** Node request handler; never rejects, never answers WeChat with a 5xx. */
-  handle(req: IncomingMessage, res: ServerResponse): void;
-  /** Stops the reply-budget timer (in-flight answers still complete). */
-  close(): void;
-}
-
+export const WEBHOOK_PATH = '/wechat';
 const NOTHING: StoredReply = { body: NO_REPLY };
 const APOLOGY = '抱歉，刚才的消息没有处理成功，请稍后再发一次。如遇紧急情况请直接拨打110。';
-const PATH = '/wechat';
 const ALLOW = 'GET, HEAD, POST';
+/** How often a retry looks for the reply another delivery is working on. */
+const POLL_MS = 50;
 
-const PROTOCOL_STATUS: Record<string, number> = { WECHAT_BAD_SIGNATURE: 401 };
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function protocolError(err: WechatProtocolError): AppError {
-  return new AppError(err.code, PROTOCOL_STATUS[err.code] ?? 400, '请求无效');
+/** A query value given once; a key given twice is ambiguous (which signature was meant?) and reads as absent. */
+function single(ctx: Context, name: string): string {
+  const v = ctx.query[name];
+  return typeof v === 'string' ? v : '';
 }
 
-/**
- * The query as single values. A key given twice is ambiguous (which signature was meant?), so it
- * reads as absent and fails verification like a missing one.
- */
-export function parseQuery(search: string): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!search) return out;
-  let repeated: string[] | undefined;
-  if (search.includes('%') || search.includes('+')) {
-    // WHATWG decoding: '+' is a space; malformed percent-encoding stays as typed (and then cannot
-    // match a signature).
-    for (const [key, value] of new URLSearchParams(search)) {
-      if (out.has(key)) (repeated ??= []).push(key);
-      else out.set(key, value);
-    }
-  } else {
-    // Nothing encoded (what WeChat sends: hex, digits, openids): the same split as
-    // URLSearchParams (one leading '?' dropped, empty pairs skipped, the name ends at the first
-    // '='), without building its list of pairs on every message.
-    let at = search.charCodeAt(0) === 63 /* ? */ ? 1 : 0;
-    while (at <= search.length) {
-      let end = search.indexOf('&', at);
-      if (end < 0) end = search.length;
-      if (end > at) {
-        const eq = search.indexOf('=', at);
-        const key = eq < 0 || eq > end ? search.slice(at, end) : search.slice(at, eq);
-        if (out.has(key)) (repeated ??= []).push(key);
-        else out.set(key, eq < 0 || eq > end ? '' : search.slice(eq + 1, end));
-      }
-      at = end + 1;
-    }
-  }
-  if (repeated) for (const key of repeated) out.delete(key);
-  return out;
-}
-
-export function createWebhook(deps: WebhookDeps): Webhook {
-  const { config, logger, metrics, bot, dedupe } = deps;
+export function webhookRouter(deps: WebhookDeps): Router {
+  const { config, logger, metrics, bot, replies } = deps;
   const wc = config.wechat;
   const crypto = wc.aesKey ? new WechatCrypto({ token: wc.token, encodingAESKey: wc.aesKey, appId: wc.appId }) : undefined;
-  // Retries that arrive while the first delivery is still being handled wait on the same promise.
-  const inFlight = new Map<string, Promise<StoredReply>>();
-  const local = isLocalStore(dedupe) ? dedupe : undefined;
-  // The 5-second rule: one timer for every message's reply budget (see DeadlineQueue).
-  const budgets = new DeadlineQueue(wc.replyBudgetMs);
-  const record = requestRecorder(metrics, logger);
-  // The account's own id, kept once rather than as a view into each request body (ownString);
-  // a citizen's openid, once per citizen rather than once per stored reply.
-  let account = '';
-  const openids = new StringInterner();
-  // One object per stored reply: the dedupe store holds one for every message for its TTL.
-  const addressed = (part: BotReplyPart, message: WechatMessage): StoredReply => {
-    if (message.toUser !== account) account = ownString(message.toUser);
-    return {
-      part,
-      toUser: openids.intern(message.fromUser),
-      fromUser: account,
-      createTime: Math.floor(Date.now() / 1000),
-      maxArticles: isEvent(message) ? 8 : 1,
-    };
-  };
+  // A message being answered is held for the reply budget: WeChat's retry 5 s later finds the
+  // hold of an instance that died mid-answer expired, and answers.
+  const lockSeconds = wc.replyBudgetMs / 1000;
 
-  /** Checks signature and timestamp; returns the signed query values the AES check reuses. */
-  function verify(q: Map<string, string>): { timestamp: string; nonce: string } {
-    const timestamp = q.get('timestamp') ?? '';
-    const nonce = q.get('nonce') ?? '';
-    if (!checkSignature(wc.token, timestamp, nonce, q.get('signature') ?? '')) {
+  function verify(ctx: Context): { timestamp: string; nonce: string } {
+    const timestamp = single(ctx, 'timestamp');
+    const nonce = single(ctx, 'nonce');
+    if (!checkSignature(wc.token, timestamp, nonce, single(ctx, 'signature'))) {
       throw new AppError('WECHAT_BAD_SIGNATURE', 401, '签名无效');
     }
     const ts = Number(timestamp);
@@ -145,8 +77,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   }
 
   /** A POST's body as the message it carries: decrypted (safe mode) and parsed. */
-  function readMessage(body: Buffer, q: Map<string, string>, aes: boolean, timestamp: string, nonce: string): WechatMessage {
-    // Checked here as well as by the scanner, to answer it as what it is: not the XML's fault.
+  function readMessage(ctx: Context, body: Buffer, aes: boolean, timestamp: string, nonce: string): WechatMessage {
     if (!isUtf8(body)) throw badRequest('BAD_ENCODING', '请求必须是 UTF-8 编码');
     try {
       let xml = body;
@@ -154,7 +85,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
         if (!crypto) throw new AppError('WECHAT_AES_NOT_CONFIGURED', 400, '未配置消息加密');
         const encrypt = scanXmlBytes(body, { maxBytes: wc.bodyLimitBytes }).Encrypt;
         if (!encrypt) throw new WechatProtocolError('WECHAT_BAD_XML', 'missing Encrypt');
-        if (!crypto.checkMsgSignature(timestamp, nonce, encrypt, q.get('msg_signature') ?? '')) {
+        if (!crypto.checkMsgSignature(timestamp, nonce, encrypt, single(ctx, 'msg_signature'))) {
           throw new WechatProtocolError('WECHAT_BAD_SIGNATURE', 'msg_signature mismatch');
         }
         xml = crypto.decryptBytes(encrypt);
@@ -163,107 +94,12 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       }
       return parseMessage(scanXmlBytes(xml, { maxBytes: wc.bodyLimitBytes }));
     } catch (err) {
-      if (err instanceof WechatProtocolError) throw protocolError(err);
+      if (err instanceof WechatProtocolError) throw new AppError(err.code, err.code === 'WECHAT_BAD_SIGNATURE' ? 401 : 400, '请求无效');
       throw err;
     }
   }
 
-  /** Text (JSON errors, the echoed echostr) as UTF-8. */
-  function sendText(res: ServerResponse, reqId: string, status: number, type: string, body: string, head: boolean): void {
-    // One writeHead with every header and no setHeader before it: node then takes the headers
-    // object as it is instead of merging it into a header map one setHeader at a time.
-    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'X-Request-Id': reqId });
-    res.end(head ? undefined : body);
-  }
-
-  /** A passive reply, already UTF-8 bytes: node puts the headers and a latin1 body into one string and writes it with one copy. */
-  function sendBytes(res: ServerResponse, reqId: string, type: string, body: ByteString): void {
-    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'X-Request-Id': reqId });
-    res.end(body, 'latin1');
-  }
-
-  /**
-   * One request, answered whatever happens: it never rejects (handle() does not wait on it). A
-   * POST is two awaits, the body and the answer: each await is a promise job per message, so the
-   * message path is written out here rather than as nested async functions.
-   */
-  async function serve(req: IncomingMessage, res: ServerResponse, reqId: string): Promise<void> {
-    const started = performance.now();
-    const logs = lazyRequestLog(logger, reqId);
-    const method = req.method ?? 'GET';
-    try {
-      try {
-        const url = req.url ?? '';
-        const qAt = url.indexOf('?');
-        const q = parseQuery(qAt < 0 ? '' : url.slice(qAt + 1));
-        if (method === 'POST') {
-          const { timestamp, nonce } = verify(q);
-          const body = await readRequestBody(req, wc.bodyLimitBytes);
-          const aes = q.get('encrypt_type') === 'aes';
-          const message = readMessage(body, q, aes, timestamp, nonce);
-          metrics.wechatMessages.inc({ kind: message.kind, mode: aes ? 'aes' : 'plain' });
-          const passive = await answerOnce(message, logs);
-          const plain = passiveXml(passive);
-          // Encrypted exactly when the request was (readMessage refused aes without crypto).
-          const reply = plain === NO_REPLY || !aes || !crypto
-            ? plain
-            : crypto.encryptReplyBytes(plain, String(Math.floor(Date.now() / 1000)), String(Math.floor(Math.random() * 1e10)));
-          if ('part' in passive && passive.part.type === 'text' && passive.part.notices) settleOnWrite(res, message.fromUser, passive.part.notices);
-          sendBytes(res, reqId, reply === NO_REPLY ? 'text/plain; charset=utf-8' : 'application/xml; charset=utf-8', reply);
-        } else if (method === 'GET' || method === 'HEAD') {
-          verify(q);
-          sendText(res, reqId, 200, 'text/plain; charset=utf-8', q.get('echostr') ?? '', method === 'HEAD');
-        } else {
-          res.setHeader('Allow', ALLOW);
-          if (method === 'OPTIONS') sendText(res, reqId, 200, 'text/plain; charset=utf-8', ALLOW, false);
-          else throw new AppError('METHOD_NOT_ALLOWED', 405, '不支持的请求方法');
-        }
-      } catch (err) {
-        const appErr = logFailure(logs.log, err);
-        if (res.headersSent) {
-          res.destroy();
-        } else if (appErr.status >= 500) {
-          // WeChat would retry a 5xx and then tell the citizen the account is broken.
-          sendText(res, reqId, 200, 'text/plain; charset=utf-8', NO_REPLY, false);
-        } else {
-          sendText(res, reqId, appErr.status, 'application/json; charset=utf-8', JSON.stringify(errorBody(appErr)), method === 'HEAD');
-        }
-      }
-      record({ reqId, method, route: PATH, status: res.statusCode, seconds: seconds(started) });
-    } catch (err) {
-      // The last line of defence: only a failure while refusing or recording comes here.
-      try {
-        logger.error({ err, reqId }, 'webhook: unhandled failure');
-        if (!res.headersSent) sendText(res, reqId, 200, 'text/plain; charset=utf-8', NO_REPLY, false);
-        else res.destroy();
-      } catch {
-        res.destroy();
-      }
-    }
-  }
-
-  /**
-   * Notices in the passive reply are delivered when the reply was written (every byte handed to
-   * the connection), not when the engine answered: a connection WeChat has already closed leaves
-   * them for the next message. A retry writing the stored reply reports them again (harmless).
-   */
-  function settleOnWrite(res: ServerResponse, openid: string, ids: readonly NoticeId[]): void {
-    let settled = false;
-    const settle = (outcome: NoticeOutcome) => {
-      if (settled) return;
-      settled = true;
-      reportNotices(openid, ids, outcome);
-    };
-    // WeChat may have hung up already (it waits 5 s): then nothing will be written.
-    if (res.destroyed) {
-      settle('not_delivered');
-      return;
-    }
-    res.once('finish', () => settle('delivered'));
-    res.once('close', () => settle(res.writableFinished ? 'delivered' : 'not_delivered'));
-  }
-
-  /** Tells the engine what became of notices; whatever the bot does, nothing rejects here. */
+  /** Tells the engine what became of notices; nothing rejects here. */
   function reportNotices(openid: string, ids: readonly NoticeId[], outcome: NoticeOutcome): void {
     const failed = (err: unknown) => logger.error({ err, outcome }, 'webhook: notice delivery not reported');
     try {
@@ -274,219 +110,168 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   }
 
   /**
-   * Runs the engine exactly once per message key; retries get the same passive reply (rendered
-   * again from the same data). A retry that comes while the first delivery is being looked up or
-   * answered waits on its promise.
+   * Notices in the passive reply count as delivered once every byte of the reply was handed to
+   * the connection; a connection WeChat already closed leaves them for the next message.
    */
-  function answerOnce(message: WechatMessage, logs: { log: Logger }): Promise<StoredReply> {
-    const key = `wx:${wc.appId}:${dedupeKey(message)}`;
-    const pending = inFlight.get(key);
-    if (pending) return pending;
-    if (local) return localStoredOrAnswered(local, key, message, logs);
-    // Kept for the dedupe TTL by whatever store this is: its own copy, not a view into the request
-    // body (see ownString).
-    const own = ownString(key);
-    const run = storedOrAnswered(own, message, logs);
-    inFlight.set(own, run);
-    return run;
-  }
-
-  /**
-   * storedOrAnswered for an in-process store, with no promise for the lookup or the write and
-   * none between the engine's answer and the reply. The reply's promise is registered as in
-   * flight before the answer is asked for (it may come at once: a message with nothing for the
-   * engine), and unregistered when the answer comes.
-   */
-  function localStoredOrAnswered(store: LocalKeyValueStore<StoredReply>, key: string, message: WechatMessage, logs: { log: Logger }): Promise<StoredReply> {
-    let stored: StoredReply | undefined;
-    try {
-      stored = store.peek(key);
-    } catch (err) {
-      readFailed(logs, err);
-    }
-    if (stored) return Promise.resolve(stored);
-    let settle!: (reply: StoredReply) => void;
-    let fail!: (err: unknown) => void;
-    const run = new Promise<StoredReply>((resolve, reject) => {
-      settle = resolve;
-      fail = reject;
-    });
-    inFlight.set(key, run);
-    try {
-      answer(message, logs, (passive) => {
-        inFlight.delete(key);
-        try {
-          store.put(key, passive, wc.dedupeTtlSeconds);
-        } catch (err) {
-          writeFailed(logs, err);
-        }
-        settle(passive);
-      });
-    } catch (err) {
-      inFlight.delete(key);
-      fail(err);
-    }
-    return run;
-  }
-
-  /**
-   * The stored answer, or the engine's. A dedupe store that fails costs the dedupe, never the
-   * message: answering 'success' would stop WeChat's retries and the citizen's message would be
-   * lost, where a retry answered twice is only a repeated reply.
-   */
-  async function storedOrAnswered(key: string, message: WechatMessage, logs: { log: Logger }): Promise<StoredReply> {
-    try {
-      let stored: StoredReply | undefined;
-      try {
-        stored = await lookUp(key);
-      } catch (err) {
-        readFailed(logs, err);
-      }
-      if (stored) return stored;
-      const passive = await new Promise<StoredReply>((resolve) => answer(message, logs, resolve));
-      try {
-        await dedupe.set(key, passive, wc.dedupeTtlSeconds);
-      } catch (err) {
-        writeFailed(logs, err);
-      }
-      return passive;
-    } finally {
-      inFlight.delete(key);
-    }
-  }
-
-  /**
-   * The store's answer as a promise even when the store throws at once, so that storedOrAnswered
-   * always yields before anything else can fail in it: it must not settle (and unregister itself
-   * in its finally) before answerOnce has registered it, or it would stay registered for good.
-   */
-  function lookUp(key: string): Promise<StoredReply | undefined> {
-    try {
-      return dedupe.get(key);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  /**
-   * Calls `done` exactly once with the passive reply: the engine's first part within the budget,
-   * or NOTHING (nothing for the engine in this message, the budget ran out, the engine failed;
-   * at once in the first case). Later answers and further parts go by customer service. `done`
-   * must not throw. A callback rather than a promise: the local path turns the answer into the
-   * reply in the same job as the engine's answer arrives.
-   */
-  function answer(message: WechatMessage, logs: { log: Logger }, done: (passive: StoredReply) => void): void {
-    const input = toBotInput(message);
-    if (!input) {
-      done(NOTHING);
+  function settleOnWrite(ctx: Context, openid: string, ids: readonly NoticeId[]): void {
+    let settled = false;
+    const settle = (outcome: NoticeOutcome) => {
+      if (settled) return;
+      settled = true;
+      reportNotices(openid, ids, outcome);
+    };
+    const res = ctx.res;
+    if (res.destroyed) {
+      settle('not_delivered');
       return;
     }
-    const pending = new PendingAnswer(message, logs, done);
-    pending.budget = budgets.add(() => pending.timedOut());
-    let handled: Promise<BotReply>;
-    try {
-      // A handler that returns a plain value works; one that throws before it returns a promise
-      // fails like one that rejects.
-      handled = Promise.resolve(bot.handle(input));
-    } catch (err) {
-      handled = Promise.reject(err);
-    }
-    handled.then((reply) => pending.replied(reply), (err: unknown) => pending.failed(err));
+    res.once('finish', () => settle('delivered'));
+    res.once('close', () => settle(res.writableFinished ? 'delivered' : 'not_delivered'));
   }
 
   /**
-   * One message waiting for the engine: the answer, a failure or the budget, whichever comes
-   * first, calls `done`. Methods rather than closures made per message. Nothing here throws out
-   * of a promise callback: an answer that cannot be used (no parts array, say) is a failure, so
-   * the citizen gets the apology and the process its log line, never an unhandled rejection.
+   * The engine's answer within the budget: its first part is the passive reply, the rest (and a
+   * late answer) go by customer-service message. A failure gets the apology that way too.
    */
-  class PendingAnswer {
-    private answered = false;
-    private readonly started = performance.now();
-    budget: { cancel(): void } | undefined;
-
-    constructor(
-      private readonly message: WechatMessage,
-      private readonly logs: { log: Logger },
-      private readonly done: (passive: StoredReply) => void,
-    ) {}
-
-    timedOut(): void {
-      this.answered = true;
-      this.done(NOTHING);
+  async function answer(message: WechatMessage, log: Logger): Promise<StoredReply> {
+    const input = toBotInput(message);
+    if (!input) return NOTHING;
+    const started = performance.now();
+    const openid = message.fromUser;
+    const later = (parts: BotReplyPart[]) => {
+      const settle = noticesIn(parts).length === 0 ? undefined : (ids: readonly NoticeId[], o: NoticeOutcome) => reportNotices(openid, ids, o);
+      deliverLater(deps.client, openid, parts, { log }, settle);
+    };
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), wc.replyBudgetMs);
+    });
+    // An answer that cannot be used (no parts array, say) fails like a handler that throws.
+    const handled = (async () => flatten((await bot.handle(input)).parts))().then(
+      (parts) => {
+        metrics.handlerDuration.observe({ outcome: timedOut ? 'late' : 'replied' }, seconds(started));
+        if (timedOut) later(parts);
+        return parts;
+      },
+      (err: unknown) => {
+        metrics.handlerDuration.observe({ outcome: 'error' }, seconds(started));
+        log.error({ err, kind: message.kind }, 'bot handler failed');
+        later([{ type: 'text', text: APOLOGY }]);
+        return [] as BotReplyPart[];
+      },
+    );
+    const first = await Promise.race([handled, budget]);
+    clearTimeout(timer);
+    if (first === 'timeout') {
+      timedOut = true;
+      return NOTHING;
     }
+    const [passive, ...rest] = first;
+    if (rest.length > 0) later(rest);
+    if (!passive) return NOTHING;
+    return {
+      part: passive,
+      toUser: message.fromUser,
+      fromUser: message.toUser,
+      createTime: Math.floor(Date.now() / 1000),
+      maxArticles: isEvent(message) ? 8 : 1,
+    };
+  }
 
-    replied(reply: BotReply): void {
-      const late = this.answered;
-      let parts: BotReplyPart[];
-      let first: StoredReply = NOTHING;
+  /**
+   * Runs the engine once per message across every instance. The first delivery takes the
+   * message's lock and stores the reply; a retry, here or on another instance, gets the stored
+   * reply, or waits for it within the budget. A lock left by an instance that died expires, and
+   * the next retry answers. A store that fails costs the dedupe, never the message: a retry
+   * answered twice is a repeated reply, where 'success' would lose the citizen's message.
+   */
+  async function answerOnce(message: WechatMessage, log: Logger): Promise<StoredReply> {
+    const id = `${wc.appId}:${dedupeKey(message)}`;
+    const deadline = Date.now() + wc.replyBudgetMs;
+    const look = () => replies.get(id).catch((err: unknown) => storeFailed(log, err, 'read'));
+    const answerAndStore = async () => {
+      const reply = await answer(message, log);
+      await replies.set(id, reply, wc.dedupeTtlSeconds).catch((err: unknown) => storeFailed(log, err, 'write'));
+      return reply;
+    };
+    for (;;) {
+      const stored = await look();
+      if (stored) return stored;
+      let release: (() => Promise<void>) | undefined;
       try {
-        parts = flatten(reply.parts);
-        if (!late && parts[0]) first = addressed(parts[0], this.message);
+        release = await replies.lock(id, { ttlSeconds: lockSeconds, waitMs: 0 });
       } catch (err) {
-        this.failed(err);
-        return;
+        storeFailed(log, err, 'lock');
+        return answerAndStore();
       }
-      this.budget?.cancel();
-      metrics.handlerDuration.observe({ outcome: late ? 'late' : 'replied' }, seconds(this.started));
-      if (late) {
-        this.later(parts);
-        return;
+      if (release) {
+        try {
+          // Answered between the look and the lock?
+          return (await look()) ?? (await answerAndStore());
+        } finally {
+          await release().catch(() => undefined);
+        }
       }
-      this.answered = true;
-      this.done(first);
-      if (parts.length > 1) this.later(parts.slice(1));
-    }
-
-    /** Parts sent by customer-service message; the notices they carry are reported part by part. */
-    private later(parts: BotReplyPart[]): void {
-      const openid = this.message.fromUser;
-      const settle = noticesIn(parts).length === 0
-        ? undefined
-        : (ids: readonly NoticeId[], outcome: NoticeOutcome) => reportNotices(openid, ids, outcome);
-      deliverLater(deps.client, openid, parts, this.logs, settle);
-    }
-
-    failed(err: unknown): void {
-      this.budget?.cancel();
-      metrics.handlerDuration.observe({ outcome: 'error' }, seconds(this.started));
-      this.logs.log.error({ err, kind: this.message.kind }, 'bot handler failed');
-      if (!this.answered) {
-        this.answered = true;
-        this.done(NOTHING);
-      }
-      deliverLater(deps.client, this.message.fromUser, [{ type: 'text', text: APOLOGY }], this.logs);
+      // Another delivery is being answered: its reply is this one's too.
+      if (Date.now() + POLL_MS > deadline) return NOTHING;
+      await sleep(POLL_MS);
     }
   }
 
-  return {
-    path: PATH,
-    close() {
-      budgets.close();
-    },
-    matches(url) {
-      if (!url || !url.startsWith(PATH)) return false;
-      const next = url.charCodeAt(PATH.length);
-      // '/wechat', '/wechat?…', '/wechat/' and '/wechat/?…' (Koa's router was not strict either).
-      return Number.isNaN(next) || next === 63 /* ? */ || (next === 47 /* / */ && (url.length === PATH.length + 1 || url.charCodeAt(PATH.length + 1) === 63));
-    },
-    handle(req, res) {
-      // serve() never rejects: it answers every failure itself.
-      void serve(req, res, requestIdFrom(req.headers['x-request-id']));
-    },
-  };
+  const router = new Router();
+  router.all(WEBHOOK_PATH, async (ctx) => {
+    try {
+      if (ctx.method === 'POST') {
+        const { timestamp, nonce } = verify(ctx);
+        const body = await readRequestBody(ctx.req, wc.bodyLimitBytes);
+        const aes = single(ctx, 'encrypt_type') === 'aes';
+        const message = readMessage(ctx, body, aes, timestamp, nonce);
+        metrics.wechatMessages.inc({ kind: message.kind, mode: aes ? 'aes' : 'plain' });
+        const passive = await answerOnce(message, ctx.state.log);
+        const xml = 'body' in passive ? passive.body : renderPart(passive.part, passive);
+        if ('part' in passive && passive.part.type === 'text' && passive.part.notices) settleOnWrite(ctx, message.fromUser, passive.part.notices);
+        ctx.status = 200;
+        if (xml === NO_REPLY) {
+          ctx.type = 'text/plain; charset=utf-8';
+          ctx.body = xml;
+        } else {
+          ctx.type = 'application/xml; charset=utf-8';
+          // Encrypted exactly when the request was (readMessage refused aes without crypto).
+          ctx.body = aes && crypto ? crypto.encryptReply(xml, String(Math.floor(Date.now() / 1000)), randomNonce()) : xml;
+        }
+      } else if (ctx.method === 'GET' || ctx.method === 'HEAD') {
+        verify(ctx);
+        ctx.type = 'text/plain; charset=utf-8';
+        ctx.body = single(ctx, 'echostr');
+      } else {
+        ctx.set('Allow', ALLOW);
+        if (ctx.method !== 'OPTIONS') throw new AppError('METHOD_NOT_ALLOWED', 405, '不支持的请求方法');
+        ctx.type = 'text/plain; charset=utf-8';
+        ctx.body = ALLOW;
+      }
+    } catch (err) {
+      const appErr = logFailure(ctx.state.log, err);
+      // The error boundary answers what WeChat can act on (4xx); a fault of ours is 'success'.
+      if (appErr.status < 500) throw appErr;
+      ctx.status = 200;
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = NO_REPLY;
+    }
+  });
+  // '/wechat/' too (the router is not strict).
+  return router;
 }
 
-/** A dedupe store that failed costs the dedupe, never the message (see storedOrAnswered). */
-function readFailed(logs: { log: Logger }, err: unknown): void {
-  logs.log.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store read failed; answering without it');
+function storeFailed(log: Logger, err: unknown, op: 'read' | 'write' | 'lock'): undefined {
+  log.error({ err, op, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store failed; answering without it');
+  return undefined;
 }
 
-function writeFailed(logs: { log: Logger }, err: unknown): void {
-  logs.log.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store write failed; a retry will be answered again');
+function randomNonce(): string {
+  return String(Math.floor(Math.random() * 1e10));
 }
 
-/** Seconds since a performance.now() reading (monotonic; no BigInt to allocate, unlike hrtime.bigint). */
 function seconds(since: number): number {
   return (performance.now() - since) / 1000;
 }
@@ -503,7 +288,6 @@ function flatten(parts: BotReplyPart[]): BotReplyPart[] {
       continue;
     }
     const chunks = splitText(p.text);
-    // A text within the cut stays the part it was (no copy to keep in the dedupe store).
     if (chunks.length === 1 && chunks[0] === p.text) {
       out.push(p);
       continue;
@@ -515,16 +299,11 @@ function flatten(parts: BotReplyPart[]): BotReplyPart[] {
   return out;
 }
 
-/** The passive reply a stored answer stands for ('success' as it is, a reply part rendered), as UTF-8 bytes. */
-function passiveXml(stored: StoredReply): ByteString {
-  return 'body' in stored ? utf8Bytes(stored.body) : renderPart(stored.part, stored);
-}
-
-function renderPart(part: BotReplyPart, to: Readonly<ReplyContext>): ByteString {
+function renderPart(part: BotReplyPart, to: Readonly<ReplyContext>): string {
   const reply: Reply = part.type === 'text'
     ? { type: 'text', content: part.text }
     : part.type === 'news'
       ? { type: 'news', articles: part.articles }
       : { type: 'transfer_customer_service' };
-  return renderReplyBytes(reply, to);
+  return renderReply(reply, to);
 }

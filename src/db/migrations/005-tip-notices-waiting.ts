@@ -1,6 +1,5 @@
-// The webhook keeps an in-process set of citizens with waiting notices (src/tips/presence.ts) and
-// catches up from the database about once a second: this index makes that query read only the
-// waiting (pending/failed) notices instead of every notice ever sent.
+// Every citizen message asks whether notices wait for them (src/tips/notices.ts): this index makes
+// that query read only the waiting (pending/failed) notices instead of every notice ever sent.
 import type { Migration } from '../migrate.js';
 
 export const tipNoticesWaitingMigration: Migration = {

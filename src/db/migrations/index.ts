@@ -7,6 +7,7 @@ import { tipNoticesWaitingMigration } from './005-tip-notices-waiting.js';
 import { tipsHotPathIndexesMigration } from './006-tips-hot-path-indexes.js';
 import { staffCanonicalUsernamesMigration } from './007-staff-canonical-usernames.js';
 import { tipsTextsVersionMigration } from './008-tips-texts-version.js';
+import { sharedStateMigration } from './009-shared-state.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: Migration[] = [
   tipsHotPathIndexesMigration,
   staffCanonicalUsernamesMigration,
   tipsTextsVersionMigration,
+  sharedStateMigration,
 ];

@@ -5,5 +5,10 @@
 export interface TokenStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
-  delete(key: string): Promise<void>;
+  delete(key: string): Promise<unknown>;
+  /**
+   * Sets only when absent; true when this call set it. With it, one process refreshes the token
+   * while the others wait for it to appear.
+   */
+  add?(key: string, value: string, ttlSeconds: number): Promise<boolean>;
 }

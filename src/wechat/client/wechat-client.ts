@@ -17,6 +17,8 @@ type Json = Record<string, unknown>;
 
 /** Refresh this long before WeChat's expiry so a token never dies mid-request. */
 const TOKEN_MARGIN_SECONDS = 300;
+/** How long another process's refresh is waited for at most, should it die while holding it. */
+const REFRESH_LOCK_SECONDS = 10;
 
 /**
  * The slice of WeChat's server API this account uses. One method per endpoint,
@@ -46,7 +48,30 @@ export class WechatClient {
 
   /** Cached token, else a fresh one; concurrent callers share one lookup and one request. */
   getAccessToken(): Promise<string> {
-    return this.singleFlight(async () => (await this.store.get(this.tokenKey)) ?? this.fetchStableToken(false));
+    return this.singleFlight(async () => (await this.store.get(this.tokenKey)) ?? this.refreshOnce());
+  }
+
+  /**
+   * A new token, fetched by one process at a time when the store can say who refreshes: the
+   * others wait for it to appear, and fetch it themselves only if it does not come in time.
+   */
+  private async refreshOnce(): Promise<string> {
+    const { add } = this.store;
+    if (!add) return this.fetchStableToken(false);
+    const lockKey = `${this.tokenKey}:refreshing`;
+    if (await add.call(this.store, lockKey, '1', REFRESH_LOCK_SECONDS)) {
+      try {
+        return await this.fetchStableToken(false);
+      } finally {
+        await this.store.delete(lockKey);
+      }
+    }
+    for (let waited = 0; waited < this.timeoutMs; waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+      const token = await this.store.get(this.tokenKey);
+      if (token) return token;
+    }
+    return this.fetchStableToken(false);
   }
 
   /** https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Center_messages.html */

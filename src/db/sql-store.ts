@@ -1,0 +1,107 @@
+// The SharedStore in the service's own database (table shared_state, migration 009): the default
+// when REDIS_URL is not set. On SQLite it keeps a single instance's drafts and dedupe across a
+// restart; on MariaDB it serves several instances, more slowly than Redis. Every statement is
+// parameterised; the only SQL text that varies is the dialect's upsert clause.
+import { QueryTypes, type Transaction } from 'sequelize';
+import type { Database } from './index.js';
+import type { SharedStore } from '../platform/shared-store.js';
+
+const TABLE = 'shared_state';
+
+export class SqlStore implements SharedStore {
+  private readonly timer: NodeJS.Timeout;
+  private readonly upsert: string;
+  private readonly insertIfAbsent: string;
+  private readonly incrementSql: string;
+
+  constructor(private readonly db: Database, private readonly now: () => number = Date.now) {
+    const mysql = db.dialect === 'mysql';
+    const insert = `INTO ${TABLE} (state_key, state_value, expires_at) VALUES (?, ?, ?)`;
+    this.upsert = mysql
+      ? `INSERT ${insert} ON DUPLICATE KEY UPDATE state_value = VALUES(state_value), expires_at = VALUES(expires_at)`
+      : `INSERT ${insert} ON CONFLICT(state_key) DO UPDATE SET state_value = excluded.state_value, expires_at = excluded.expires_at`;
+    this.insertIfAbsent = mysql ? `INSERT IGNORE ${insert}` : `INSERT OR IGNORE ${insert}`;
+    this.incrementSql = mysql
+      ? `INSERT ${insert} ON DUPLICATE KEY UPDATE state_value = CAST(state_value AS UNSIGNED) + 1`
+      : `INSERT ${insert} ON CONFLICT(state_key) DO UPDATE SET state_value = CAST(state_value AS INTEGER) + 1`;
+    // Expired rows are never read; this only keeps the table small.
+    this.timer = setInterval(() => void this.sweep().catch(() => undefined), 60_000);
+    this.timer.unref();
+  }
+
+  /**
+   * Writes that read first run in a transaction. On SQLite that also queues them behind the
+   * process's other writes (one writer per file).
+   */
+  private write<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const rows = await this.db.sequelize.query<{ state_value: string }>(
+      `SELECT state_value FROM ${TABLE} WHERE state_key = ? AND expires_at > ?`,
+      { replacements: [key, this.now()], type: QueryTypes.SELECT },
+    );
+    return rows[0]?.state_value;
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.write((transaction) => this.db.sequelize.query(this.upsert, {
+      replacements: [key, value, this.expiry(ttlSeconds)], type: QueryTypes.INSERT, transaction,
+    }));
+  }
+
+  async add(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    return this.write(async (transaction) => {
+      await this.dropExpired(key, transaction);
+      const [, inserted] = await this.db.sequelize.query(this.insertIfAbsent, {
+        replacements: [key, value, this.expiry(ttlSeconds)], type: QueryTypes.INSERT, transaction,
+      });
+      return inserted > 0;
+    });
+  }
+
+  async delete(key: string, expected?: string): Promise<boolean> {
+    const live = `state_key = ? AND expires_at > ?`;
+    const [sql, replacements] = expected === undefined
+      ? [`DELETE FROM ${TABLE} WHERE ${live}`, [key, this.now()]]
+      : [`DELETE FROM ${TABLE} WHERE ${live} AND state_value = ?`, [key, this.now(), expected]];
+    const deleted = await this.write((transaction) => this.db.sequelize.query(sql, { replacements, type: QueryTypes.BULKDELETE, transaction }));
+    return Number(deleted) > 0;
+  }
+
+  async increment(key: string, ttlSeconds: number): Promise<number> {
+    return this.write(async (transaction) => {
+      await this.dropExpired(key, transaction);
+      await this.db.sequelize.query(this.incrementSql, {
+        replacements: [key, '1', this.expiry(ttlSeconds)], type: QueryTypes.INSERT, transaction,
+      });
+      // The upsert holds the row's lock until commit: no other increment comes between.
+      const rows = await this.db.sequelize.query<{ state_value: string | number }>(
+        `SELECT state_value FROM ${TABLE} WHERE state_key = ?`, { replacements: [key], type: QueryTypes.SELECT, transaction },
+      );
+      return Number(rows[0]?.state_value);
+    });
+  }
+
+  /** Deletes every expired row; returns how many. */
+  async sweep(): Promise<number> {
+    return Number(await this.write((transaction) => this.db.sequelize.query(
+      `DELETE FROM ${TABLE} WHERE expires_at <= ?`, { replacements: [this.now()], type: QueryTypes.BULKDELETE, transaction },
+    )));
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+  }
+
+  private expiry(ttlSeconds: number): number {
+    return this.now() + Math.max(1, Math.round(ttlSeconds * 1000));
+  }
+
+  private async dropExpired(key: string, transaction: Transaction): Promise<void> {
+    await this.db.sequelize.query(`DELETE FROM ${TABLE} WHERE state_key = ? AND expires_at <= ?`, {
+      replacements: [key, this.now()], type: QueryTypes.BULKDELETE, transaction,
+    });
+  }
+}

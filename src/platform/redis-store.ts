@@ -1,0 +1,66 @@
+// The SharedStore on Redis (ioredis), for several instances: every key under one prefix, expiry by
+// Redis itself. The two operations that read and write at once run as Lua scripts, which Redis
+// executes atomically.
+import { Redis } from 'ioredis';
+import type { SharedStore } from './shared-store.js';
+
+// Deletes only while the key holds ARGV[1] (a lock released by its owner only).
+const DELETE_IF = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+// A counter that starts with its window: the expiry is set when it is created, never moved.
+const INCREMENT = `local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return n`;
+
+interface ScriptCommands {
+  deleteIf(key: string, expected: string): Promise<number>;
+  incrementWindow(key: string, ttlMs: number): Promise<number>;
+}
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Prepended to every key, so one Redis can serve several deployments. */
+  prefix: string;
+}
+
+export class RedisStore implements SharedStore {
+  private readonly redis: Redis & ScriptCommands;
+
+  constructor(opts: RedisStoreOptions) {
+    // A command waits for a reconnect rather than failing at once; after 3 tries it fails, and the
+    // caller's own fallback applies (the webhook answers without dedupe, never with a 5xx).
+    const redis = new Redis(opts.url, { keyPrefix: opts.prefix, maxRetriesPerRequest: 3, lazyConnect: false });
+    redis.defineCommand('deleteIf', { numberOfKeys: 1, lua: DELETE_IF });
+    redis.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT });
+    this.redis = redis as Redis & ScriptCommands;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.redis.get(key)) ?? undefined;
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.redis.set(key, value, 'PX', ttlMs(ttlSeconds));
+  }
+
+  async add(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.redis.set(key, value, 'PX', ttlMs(ttlSeconds), 'NX')) === 'OK';
+  }
+
+  async delete(key: string, expected?: string): Promise<boolean> {
+    const n = expected === undefined ? await this.redis.del(key) : await this.redis.deleteIf(key, expected);
+    return n > 0;
+  }
+
+  async increment(key: string, ttlSeconds: number): Promise<number> {
+    return Number(await this.redis.incrementWindow(key, ttlMs(ttlSeconds)));
+  }
+
+  /** For health checks. */
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit();
+  }
+}
+
+const ttlMs = (ttlSeconds: number) => Math.max(1, Math.round(ttlSeconds * 1000));
