@@ -26,7 +26,8 @@ export class RedisStore implements SharedStore {
   constructor(opts: RedisStoreOptions) {
     // A command waits for a reconnect rather than failing at once; after 3 tries it fails, and the
     // caller's own fallback applies (the webhook answers without dedupe, never with a 5xx).
-    const redis = new Redis(opts.url, { keyPrefix: opts.prefix, maxRetriesPerRequest: 3, lazyConnect: false });
+    // Auto-pipelining sends the commands of concurrent messages issued in one tick as one write.
+    const redis = new Redis(opts.url, { keyPrefix: opts.prefix, maxRetriesPerRequest: 3, enableAutoPipelining: true });
     redis.defineCommand('deleteIf', { numberOfKeys: 1, lua: DELETE_IF });
     redis.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT });
     this.redis = redis as Redis & ScriptCommands;

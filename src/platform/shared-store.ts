@@ -149,6 +149,12 @@ export class JsonView<V> implements KeyValueStore<V> {
     await this.store.set(this.key(id), this.opts.codec ? this.opts.codec.encode(text) : text, ttlSeconds);
   }
 
+  /** Sets the value only when none is live; true when this call set it. */
+  async add(id: string, value: V, ttlSeconds: number): Promise<boolean> {
+    const text = JSON.stringify(value);
+    return this.store.add(this.key(id), this.opts.codec ? this.opts.codec.encode(text) : text, ttlSeconds);
+  }
+
   async delete(id: string): Promise<void> {
     await this.store.delete(this.key(id));
   }

@@ -30,6 +30,10 @@ export type StoredReply =
   | { body: string }
   | (ReplyContext & { part: BotReplyPart });
 
+/** What the shared store holds per message: its claim while it is answered, then the reply. */
+export type DedupeEntry = StoredReply | { pending: true };
+const PENDING: DedupeEntry = { pending: true };
+
 export interface WebhookDeps {
   config: AppConfig;
   logger: Logger;
@@ -37,7 +41,7 @@ export interface WebhookDeps {
   bot: Bot;
   client: Pick<WechatClient, 'messageCustomSend'>;
   /** Replies by message key, shared by every instance; its lock marks a message being answered. */
-  replies: JsonView<StoredReply>;
+  replies: JsonView<DedupeEntry>;
 }
 
 export const WEBHOOK_PATH = '/wechat';
@@ -59,9 +63,9 @@ export function webhookRouter(deps: WebhookDeps): Router {
   const { config, logger, metrics, bot, replies } = deps;
   const wc = config.wechat;
   const crypto = wc.aesKey ? new WechatCrypto({ token: wc.token, encodingAESKey: wc.aesKey, appId: wc.appId }) : undefined;
-  // A message being answered is held for the reply budget: WeChat's retry 5 s later finds the
-  // hold of an instance that died mid-answer expired, and answers.
-  const lockSeconds = wc.replyBudgetMs / 1000;
+  // A message being answered is claimed for the reply budget: WeChat's retry 5 s later finds the
+  // claim of an instance that died mid-answer expired, and answers.
+  const claimSeconds = wc.replyBudgetMs / 1000;
 
   function verify(ctx: Context): { timestamp: string; nonce: string } {
     const timestamp = single(ctx, 'timestamp');
@@ -180,40 +184,39 @@ export function webhookRouter(deps: WebhookDeps): Router {
   }
 
   /**
-   * Runs the engine once per message across every instance. The first delivery takes the
-   * message's lock and stores the reply; a retry, here or on another instance, gets the stored
-   * reply, or waits for it within the budget. A lock left by an instance that died expires, and
-   * the next retry answers. A store that fails costs the dedupe, never the message: a retry
-   * answered twice is a repeated reply, where 'success' would lose the citizen's message.
+   * Runs the engine once per message across every instance. The first delivery claims the
+   * message (a pending entry that lives for the reply budget) and replaces the claim with the
+   * reply; a retry, here or on another instance, gets the stored reply or waits for it within the
+   * budget. A claim left by an instance that died expires, and the next retry answers. A store
+   * that fails costs the dedupe, never the message: a retry answered twice is a repeated reply,
+   * where 'success' would lose the citizen's message.
    */
   async function answerOnce(message: WechatMessage, log: Logger): Promise<StoredReply> {
     const id = `${wc.appId}:${dedupeKey(message)}`;
     const deadline = Date.now() + wc.replyBudgetMs;
-    const look = () => replies.get(id).catch((err: unknown) => storeFailed(log, err, 'read'));
     const answerAndStore = async () => {
       const reply = await answer(message, log);
-      await replies.set(id, reply, wc.dedupeTtlSeconds).catch((err: unknown) => storeFailed(log, err, 'write'));
+      try {
+        await replies.set(id, reply, wc.dedupeTtlSeconds);
+      } catch (err) {
+        storeFailed(log, err, 'write');
+        // Without it a retry would wait out the claim: let the retry answer again.
+        await replies.delete(id).catch(() => undefined);
+      }
       return reply;
     };
     for (;;) {
-      const stored = await look();
-      if (stored) return stored;
-      let release: (() => Promise<void>) | undefined;
+      let claimed: boolean;
       try {
-        release = await replies.lock(id, { ttlSeconds: lockSeconds, waitMs: 0 });
+        claimed = await replies.add(id, PENDING, claimSeconds);
       } catch (err) {
-        storeFailed(log, err, 'lock');
+        storeFailed(log, err, 'claim');
         return answerAndStore();
       }
-      if (release) {
-        try {
-          // Answered between the look and the lock?
-          return (await look()) ?? (await answerAndStore());
-        } finally {
-          await release().catch(() => undefined);
-        }
-      }
-      // Another delivery is being answered: its reply is this one's too.
+      if (claimed) return answerAndStore();
+      const entry = await replies.get(id).catch((err: unknown) => storeFailed(log, err, 'read'));
+      if (entry && !('pending' in entry)) return entry;
+      // Being answered elsewhere (or gone meanwhile: claim it on the next turn).
       if (Date.now() + POLL_MS > deadline) return NOTHING;
       await sleep(POLL_MS);
     }
@@ -263,7 +266,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
   return router;
 }
 
-function storeFailed(log: Logger, err: unknown, op: 'read' | 'write' | 'lock'): undefined {
+function storeFailed(log: Logger, err: unknown, op: 'read' | 'write' | 'claim'): undefined {
   log.error({ err, op, code: 'DEDUPE_STORE_FAILED' }, 'dedupe store failed; answering without it');
   return undefined;
 }
