@@ -188,18 +188,34 @@ export function withoutHarmlessUses(compact: string): string {
   return compact.replace(HARMLESS_ALL, '');
 }
 
+/** The second opinion's reading of a whole sentence. */
+export interface EmergencyGuess {
+  /** The likeliest kind, were the text an emergency. */
+  kind: EmergencyKind;
+  /** How sure the model is that the text is an emergency at all. */
+  probability: number;
+  /** The probability of each kind (they and that of an ordinary message sum to 1). */
+  kinds?: Readonly<Record<EmergencyKind, number>>;
+}
+
 /**
  * A second opinion from a model trained on examples (the bot's EmergencyModel), for sentences of
- * five characters or more: it raises what no cue names, and overrules a cue used in an everyday
- * sense when it is sure the sentence is ordinary (never a cue of suicide). The 'not now' checks apply either way.
+ * five characters or more. It raises what no cue names, and overrules a cue used in an everyday
+ * sense when it is sure the sentence is ordinary (never a cue of suicide). Given `kinds`, it also
+ * names the kind where a cue's kind is only a guess. The 'not now' checks apply either way.
  */
 export interface EmergencyClassifier {
-  /** The likeliest kind and how sure the model is that the text is an emergency at all. */
-  classify(text: string): { kind: EmergencyKind; probability: number };
+  classify(text: string): EmergencyGuess;
   /** From this probability of an emergency the model raises one where no cue matched. */
   readonly threshold: number;
   /** From this probability of an ordinary message the model overrules a cue. */
   readonly veto: number;
+  /**
+   * From this share of `probability`, the model's kind replaces a cue's: kinds are tried in a
+   * fixed order and a cue of one often comes with another's emergency (「守着」 beside someone
+   * collapsed, 「一瓶」 of pesticide to end a life). Never a cue of suicide.
+   */
+  readonly kindOverride?: number;
 }
 
 const MODEL_MIN_CHARS = 5;
@@ -221,21 +237,31 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
     const m = DISTRESS.exec(t);
     if (m && !FIGURE.test(compact)) found = { kind: 'police', cue: m[0] };
   }
+  // The kind answered when the model names it in place of the cue's.
+  let named: EmergencyKind | undefined;
   // A few characters give a sentence model too little to go on; short cries are the cues' work.
   if (classifier && t.length >= MODEL_MIN_CHARS) {
     const guess = classifier.classify(text);
     // Never against thoughts of suicide: one missed costs more than any number of false alarms.
     if (found && found.kind !== 'suicide' && 1 - guess.probability >= classifier.veto) return undefined;
-    if (!found && guess.probability >= classifier.threshold) found = { kind: guess.kind, cue: '（按整句判断）' };
+    if (!found) {
+      if (guess.probability >= classifier.threshold) found = { kind: guess.kind, cue: '（按整句判断）' };
+    } else if (found.kind !== 'suicide' && guess.kind !== found.kind && guess.kinds
+      && guess.kinds[guess.kind] >= (classifier.kindOverride ?? Infinity) * guess.probability) {
+      named = guess.kind;
+    }
   }
   if (!found) return undefined;
-  // Thoughts of suicide are answered even when habitual: the hotline is the help.
   // Read before the harmless uses are taken out: 「电视剧里」 and 「消防演练」 say what the message is about.
   // Thoughts of suicide are answered even when asked about or habitual: only a story is not one.
+  // Decided by what matched, not by the kind the model names: that a past overdose reads like
+  // thoughts of suicide does not make it one happening now.
   const notNow = STORY.test(compact) || (found.kind !== 'suicide' && (ASKING.test(compact) || OVER.test(compact)));
   if (notNow && !NOW.test(t)) return undefined;
-  const injured = found.kind === 'medical' || INJURED.test(t);
-  return { kind: found.kind, numbers: numbersFor(found.kind, injured), injured, cue: found.cue };
+  const kind = named ?? found.kind;
+  // A cue of medical kind says someone needs 120, whichever kind answers.
+  const injured = kind === 'medical' || found.kind === 'medical' || INJURED.test(t);
+  return { kind, numbers: numbersFor(kind, injured), injured, cue: found.cue };
 }
 
 const FIRST_LINE: Readonly<Record<EmergencyKind, (injured: boolean) => string>> = {
