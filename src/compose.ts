@@ -64,7 +64,7 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
     tokenStore: state,
   });
 
-  const tips = await createTipsModule({ config, logger, metrics, db, wechat, state, vault });
+  const tips = createTipsModule({ config, logger, metrics, db, wechat, state, vault });
   if (opts.migrate ?? true) {
     const { generatedAdminPassword } = await tips.seed();
     if (generatedAdminPassword) opts.onAdminPassword?.(generatedAdminPassword);

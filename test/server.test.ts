@@ -1,11 +1,17 @@
 // The real entry point as a newcomer runs it: start, migrate and seed, serve, drain on SIGTERM.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+
+/** A child's exit code, once it has exited (null when a signal ended it). */
+async function exitCode(child: ChildProcess): Promise<number | null> {
+  const [code] = await once(child, 'exit') as [number | null, NodeJS.Signals | null];
+  return code;
+}
 
 describe('server (src/server.ts)', function () {
   this.timeout(60_000);
@@ -54,11 +60,11 @@ describe('server (src/server.ts)', function () {
       let transcript = '';
       chat.stdout.on('data', (d: Buffer) => { transcript += d.toString(); });
       chat.stdin.end('/subscribe\n我要举报，村口有人聚众赌博\n是\n好了\n沙县区凤岗街道\n匿名\n确认\n/quit\n');
-      const [chatCode] = await once(chat, 'exit');
+      const chatCode = await exitCode(chat);
       expect(chatCode).to.equal(0);
       expect(transcript).to.contain('欢迎关注').and.contain('凤岗街道').and.match(/受理编号：SM\d{6}[A-Z0-9]{6}/);
       child.kill('SIGTERM');
-      const [code] = await once(child, 'exit');
+      const code = await exitCode(child);
       expect(code).to.equal(0);
       // The log is buffered: what was logged up to process.exit, the last line included, is out.
       if (child.stdout.readableLength || !child.stdout.readableEnded) await once(child.stdout, 'end');
@@ -77,7 +83,7 @@ describe('server (src/server.ts)', function () {
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const [code] = await once(child, 'exit');
+    const code = await exitCode(child);
     expect(code).to.equal(1);
     expect(stderr).to.contain('database "pst_missing_database" does not exist').and.contain('CREATE DATABASE');
     expect(stderr).to.not.match(/\n\s+at /);
@@ -90,7 +96,7 @@ describe('server (src/server.ts)', function () {
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const [code] = await once(child, 'exit');
+    const code = await exitCode(child);
     expect(code).to.equal(78);
     expect(stderr).to.contain('wechat.aesKey');
   });

@@ -37,7 +37,8 @@ export interface Turn {
 export interface Intent {
   name: string;
   match(turn: Turn): boolean;
-  handle(turn: Turn, ctx: EngineContext): Promise<BotReplyPart[]>;
+  /** Async when it needs I/O (the desk); an intent with fixed or computed words answers at once. */
+  handle(turn: Turn, ctx: EngineContext): BotReplyPart[] | Promise<BotReplyPart[]>;
 }
 
 export const say = (text: string): BotReplyPart => ({ type: 'text', text });

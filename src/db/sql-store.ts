@@ -91,8 +91,9 @@ export class SqlStore implements SharedStore {
     )));
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     clearInterval(this.timer);
+    return Promise.resolve();
   }
 
   private expiry(ttlSeconds: number): number {

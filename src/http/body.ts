@@ -42,8 +42,6 @@ function readBody<T>(req: IncomingMessage, limit: number, convert: (buf: Buffer)
     stopReading(req);
     return Promise.reject(tooLarge());
   }
-  // Only anonymous functions in here: under tsx every named closure made per request costs a
-  // defineProperty (its keep-names helper), which was 2% of the webhook's time.
   return new Promise<T>((resolve, reject) => {
     let first: Buffer | undefined;
     let more: Buffer[] | undefined;

@@ -51,8 +51,8 @@ export function httpMetrics(metrics: Metrics, logger: Logger) {
 
 /**
  * The one error boundary. Clients get `{ error: { code, message, fields? } }`; a stack trace
- * or database message never leaves the process. (The WeChat webhook is not behind Koa; it uses
- * logFailure and errorBody directly and turns a 5xx into 'success'.)
+ * or database message never leaves the process. (The WeChat webhook turns a 5xx of its own into
+ * 'success' before it gets here: WeChat must never see one.)
  */
 export function errorBoundary() {
   return async (ctx: Context, next: Next) => {

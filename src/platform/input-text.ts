@@ -30,6 +30,7 @@ const NOT_PROSE_PUNCTUATION = /[^\uFF01\uFF02\uFF07-\uFF09\uFF0C\uFF1A\uFF1B\uFF
 const LINE_BREAK = /\r\n?|[\u2028\u2029\u0085]/g;
 // C0 and C1 controls except \n, DEL, Arabic letter mark, LRM/RLM, bidi embeddings and overrides,
 // isolates, zero-width space, word joiner and invisible operators, soft hyphen, BOM.
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose: it removes them
 const REMOVED = /[\u0000-\u0008\u000B-\u001F\u007F-\u0084\u0086-\u009F\u00AD\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
 /** The text as the rest of the service reads it; throws InvalidTextError (TEXT_INVALID) for invalid UTF-16. */

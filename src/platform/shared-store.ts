@@ -50,32 +50,34 @@ export class MemoryStore implements SharedStore {
     return e;
   }
 
-  async get(key: string): Promise<string | undefined> {
-    return this.live(key)?.value;
+  // The contract is async (Redis, SQL); in memory every answer is ready at once.
+  get(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.live(key)?.value);
   }
 
-  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+  set(key: string, value: string, ttlSeconds: number): Promise<void> {
     this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
+    return Promise.resolve();
   }
 
-  async add(key: string, value: string, ttlSeconds: number): Promise<boolean> {
-    if (this.live(key)) return false;
+  add(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    if (this.live(key)) return Promise.resolve(false);
     this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
-    return true;
+    return Promise.resolve(true);
   }
 
-  async delete(key: string, expected?: string): Promise<boolean> {
+  delete(key: string, expected?: string): Promise<boolean> {
     const e = this.live(key);
-    if (!e || (expected !== undefined && e.value !== expected)) return false;
+    if (!e || (expected !== undefined && e.value !== expected)) return Promise.resolve(false);
     this.entries.delete(key);
-    return true;
+    return Promise.resolve(true);
   }
 
-  async increment(key: string, ttlSeconds: number): Promise<number> {
+  increment(key: string, ttlSeconds: number): Promise<number> {
     const e = this.live(key);
     const count = e ? Number(e.value) + 1 : 1;
     this.entries.set(key, { value: String(count), expiresAt: e ? e.expiresAt : this.now() + ttlSeconds * 1000 });
-    return count;
+    return Promise.resolve(count);
   }
 
   sweep(): void {
@@ -83,8 +85,9 @@ export class MemoryStore implements SharedStore {
     for (const [key, e] of this.entries) if (e.expiresAt <= t) this.entries.delete(key);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     clearInterval(this.timer);
+    return Promise.resolve();
   }
 }
 

@@ -46,7 +46,7 @@ export function staffRouter(deps: StaffRouteDeps): Router {
     ctx.status = 204;
   });
 
-  router.get('/me', requireStaff(deps.sessions), async (ctx) => {
+  router.get('/me', requireStaff(deps.sessions), (ctx) => {
     const staff = currentStaff(ctx);
     ctx.body = { staff: { ...staff, roleLabel: ROLE_LABELS[staff.role] } };
   });

@@ -58,7 +58,7 @@ export interface TipsModule {
   close(): Promise<void>;
 }
 
-export async function createTipsModule(deps: TipsModuleDeps): Promise<TipsModule> {
+export function createTipsModule(deps: TipsModuleDeps): TipsModule {
   const { config, logger, db } = deps;
   const log = logger.child({ module: 'tips' });
   const holidays = config.holidays;

@@ -46,7 +46,7 @@ async function pick(deps: QueueDeps, filter: Exclude<TipListFilter, { none: true
   const expiredIn = (a: string) => `${q(a)}.${q('state')} = ? AND ${q(a)}.${q('lease_until')} < ? AND ${scopeOf(a).sql}`;
   const expiredValues = (a: string) => ['claimed', sqlDate(deps.db.dialect, now), ...scopeOf(a).replacements];
   const run = (sql: string, replacements: unknown[]) =>
-    deps.db.sequelize.query(sql, { replacements, model: Tip, mapToModel: true, transaction: t }) as Promise<TipRow[]>;
+    deps.db.sequelize.query<TipRow>(sql, { replacements, model: Tip, mapToModel: true, transaction: t });
 
   const [fresh] = await run(
     `SELECT ${q('t')}.*, EXISTS (SELECT 1 FROM ${q('tips')} ${q('x')} WHERE ${expiredIn('x')}) AS ${q(EXPIRED_FLAG)}

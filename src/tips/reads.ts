@@ -65,7 +65,7 @@ export async function listTips(deps: ReadDeps, actor: StaffPrincipal, q: ListQue
     // '!' escapes % and _ the same way in both dialects (a backslash means different things in
     // MySQL and SQLite string literals); the pattern itself goes through Sequelize's escaping.
     const pattern = s.literal(`${s.escape(likeContains(q.q))} ESCAPE '!'`);
-    and.push({ [Op.or]: [s.where(s.col('code'), Op.like, pattern), s.where(s.col('description'), Op.like, pattern)] } as WhereOptions<TipRow>);
+    and.push({ [Op.or]: [s.where(s.col('code'), Op.like, pattern), s.where(s.col('description'), Op.like, pattern)] });
   }
   const { rows, total } = await deps.repo.list({ [Op.and]: and }, q);
   return { items: rows.map((r) => staffView(r, undefined, now)), total, page: q.page, pageSize: q.pageSize };

@@ -52,7 +52,7 @@ export interface TipRepository {
   events(tipId: number): Promise<TipEventRow[]>;
   list(where: WhereOptions<TipRow>, paging: Paging): Promise<{ rows: TipRow[]; total: number }>;
   /** The citizen's latest tips; `attributes` limits the columns. */
-  byReporter(reporterHash: string, limit: number, attributes?: Array<keyof TipRow & string>): Promise<TipRow[]>;
+  byReporter(reporterHash: string, limit: number, attributes?: Array<keyof InferAttributes<TipRow>>): Promise<TipRow[]>;
   /**
    * The citizen's tips created at or after `since`, newest first, at most `limit`: the columns
    * the duplicate scan reads (index tips_reporter_recent, migration 006).

@@ -1,7 +1,7 @@
 // The staff JSON API for tips: /api/staff/tips… and /api/staff/stats. Routes only parse input
 // (zod, strict), call the service and shape output; the policy and the state machine decide.
 import Router from '@koa/router';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { jsonBody } from '../http/body.js';
 import { requireStaff, currentStaff } from '../staff/auth.js';
 import type { SessionStore } from '../staff/sessions.js';
@@ -32,7 +32,7 @@ export function tipsRouter(deps: TipRouteDeps): Router {
   const json = jsonBody(64 * 1024);
   const reply = (ctx: Context, tip: TipRow) => { ctx.body = { tip: staffView(tip, undefined) }; };
   const post = (path: string, run: (ctx: Context) => Promise<TipRow>) =>
-    router.post(path, auth, json, async (ctx: Context, _next: Next) => reply(ctx, await run(ctx)));
+    router.post(path, auth, json, async (ctx: Context) => reply(ctx, await run(ctx)));
 
   router.get('/tips', auth, async (ctx) => {
     ctx.body = await listTips(deps.reads, currentStaff(ctx), parseInput(listQuerySchema, ctx.query));

@@ -65,10 +65,13 @@ export interface TipService {
 }
 
 export function createTipService(deps: ServiceDeps): TipService {
-  /** One state-machine step; `prepare` may check more and set fields before the row is saved. */
+  /**
+   * One state-machine step; `prepare` may check more and set fields before the row is saved (async
+   * when it reads the database).
+   */
   async function step(
     actor: StaffPrincipal, code: string, policy: PolicyAction, action: TipAction, input: TransitionInput,
-    prepare?: (tip: TipRow, t: Transaction) => Promise<Prepared | void>,
+    prepare?: (tip: TipRow, t: Transaction) => Prepared | void | Promise<Prepared | void>,
   ): Promise<TipRow> {
     const pending: number[] = [];
     const tip = await deps.db.transaction(async (t) => {
@@ -85,7 +88,7 @@ export function createTipService(deps: ServiceDeps): TipService {
   }
 
   return {
-    release: (actor, code) => step(actor, code, 'tip.release', 'release', {}, async (tip) => {
+    release: (actor, code) => step(actor, code, 'tip.release', 'release', {}, (tip) => {
       if (tip.claimedBy !== actor.id && actor.role === 'triage') throw new AppError('TIP_CLAIMED_BY_OTHER', 409, '只能退回自己领取的事项');
       return { opts: { notice: 'none' } };
     }),

@@ -67,7 +67,7 @@ async function pool(n: number, size: number, run: (i: number) => Promise<void>):
 
 /** A fresh database per run, so the numbers do not depend on leftovers. */
 async function freshUrl(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!/^(mysql|mariadb):/.test(url)) return { url, drop: async () => undefined };
+  if (!/^(mysql|mariadb):/.test(url)) return { url, drop: () => Promise.resolve() };
   const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
   u.pathname = `/${u.pathname.slice(1) || 'pingan_bench'}_${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const fresh = u.toString();
@@ -288,7 +288,7 @@ export async function runIntakeBench(opts: IntakeBenchOptions): Promise<IntakeBe
   const { port, child } = await startService(target.url, path.join(logDir, 'service.log')); // runs the migrations
   const db = await openDatabase(target.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(concurrency, claimers) });
-  let tipsModule: Awaited<ReturnType<typeof createTipsModule>> | undefined;
+  let tipsModule: ReturnType<typeof createTipsModule> | undefined;
   const tokenStore = new MemoryStore();
   try {
     console.log(`\nintake on ${db.dialect}: ${n} citizens × ${SCRIPT(0).length} messages, concurrency ${concurrency}; ${claimers} claimers; service log ${logDir}`);
@@ -340,7 +340,7 @@ export async function runIntakeBench(opts: IntakeBenchOptions): Promise<IntakeBe
       const logger = createLogger('silent');
       const wechat = new WechatClient({ appId: 'bench', appSecret: 'bench', apiBase: 'http://127.0.0.1:9', tokenStore });
       const vault = createIdentityVault(opts.config.tips.identityKeys, opts.config.tips.identityHashKey);
-      tipsModule = await createTipsModule({ config: opts.config, logger, metrics: createMetrics(), db, wechat, state: tokenStore, vault });
+      tipsModule = createTipsModule({ config: opts.config, logger, metrics: createMetrics(), db, wechat, state: tokenStore, vault });
       const desk = tipsModule.desk;
       const sub = (i: number): TipSubmission => ({
         citizen: { channel: 'official_account', id: `bench-${run}-${i % 300}` },

@@ -21,8 +21,9 @@ const KEYWORDS: Record<string, string> = {
 
 const [kind = 'ours', databaseUrl = 'sqlite::memory:', logFile = '/dev/null'] = process.argv.slice(2);
 
-function listen(handler: http.RequestListener): void {
-  const server = http.createServer(handler);
+/** `handler` may be a Koa callback: it answers its own errors, so its promise is not awaited. */
+function listen(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>): void {
+  const server = http.createServer((req, res) => { void handler(req, res); });
   server.keepAliveTimeout = 65_000;
   server.listen(0, '127.0.0.1', () => {
     const addr = server.address();
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   // dedupe, log, metrics, render).
   const keywordOnly = process.env.BENCH_HANDLER === 'keyword';
   const bot: Bot = keywordOnly
-    ? { handle: async (input) => ({ parts: [{ type: 'text', text: input.kind === 'text' ? KEYWORDS[input.text] ?? KEYWORDS['帮助']! : '' }] }), noticesSettled: async () => {} }
+    ? { handle: (input) => Promise.resolve({ parts: [{ type: 'text', text: input.kind === 'text' ? KEYWORDS[input.text] ?? KEYWORDS['帮助']! : '' }] }), noticesSettled: async () => {} }
     : services.bot;
   if (kind === 'ours') {
     if (!keywordOnly) {

@@ -55,14 +55,14 @@ export async function spawnBenchServer(opts: BenchServerOptions): Promise<BenchS
     ...(base ? { cwd: base } : {}),
     env: { ...process.env, NODE_ENV: 'test', BENCH_HANDLER: opts.handler },
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     const m = /^ready (\d+)$/.exec(line);
     if (m) {
       // Anything the server prints later (e.g. `--trace-gc` with BENCH_SERVICE_NODE_ARGS) goes to
       // stderr, and the pipe never fills and stalls the server.
       lines.close();
-      child.stdout!.pipe(process.stderr);
+      child.stdout.pipe(process.stderr);
       return { port: Number(m[1]), child };
     }
   }

@@ -213,7 +213,7 @@ interface LoadResult { requests: number; rps: number; p50: number; p99: number; 
 
 async function wrkLoad(port: number, pool: string, luaFile: string, connections: number, seconds: number, prefix: string[]): Promise<LoadResult> {
   const [cmd, ...args] = [...prefix, 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', luaFile, `http://127.0.0.1:${port}`];
-  const child = spawn(cmd!, args, {
+  const child = spawn(cmd, args, {
     env: { ...process.env, BENCH_POOL: pool },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -236,7 +236,7 @@ async function autocannonLoad(port: number, next: () => { path: string; body: st
         const m = next();
         return { ...req, method: 'POST', path: m.path, body: m.body, headers: { 'content-type': 'text/xml' } };
       },
-    } as autocannon.Request],
+    }],
   });
   return { requests: r.requests.total, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, repeats: 0 };
 }

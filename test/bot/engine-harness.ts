@@ -14,6 +14,10 @@ export interface FakeTip { code: string; submission: TipSubmission; view: Citize
 
 const sameCitizen = (a: CitizenRef, b: CitizenRef) => a.channel === b.channel && a.id === b.id;
 
+/**
+ * The desk's methods are async; this one answers at once. Its failures still come as rejections,
+ * as the real desk's do (the engine does not await every call: desk.touch(…).catch(…)).
+ */
 export class FakeDesk implements TipDesk {
   tips: FakeTip[] = [];
   submitCalls: TipSubmission[] = [];
@@ -30,29 +34,29 @@ export class FakeDesk implements TipDesk {
   failTouch = false;
   countOverride: number | undefined;
 
-  async submit(s: TipSubmission): Promise<TipReceipt> {
+  submit(s: TipSubmission): Promise<TipReceipt> {
     this.submitCalls.push(s);
-    if (this.failSubmit) throw Object.assign(new Error('db down'), { code: 'TIP_STORE_UNAVAILABLE' });
+    if (this.failSubmit) return Promise.reject(Object.assign(new Error('db down'), { code: 'TIP_STORE_UNAVAILABLE' }));
     let tip = this.tips.find((t) => t.submission.submissionKey === s.submissionKey);
     if (!tip) {
       const code = `SM251126${String.fromCharCode(65 + this.tips.length).repeat(6)}`;
       tip = { code, submission: s, view: view(code, s) };
       this.tips.push(tip);
     }
-    return {
+    return Promise.resolve({
       code: tip.code,
       colour: s.danger ? 'red' : 'green',
       acknowledgeBy: new Date('2025-11-26T20:00:00Z'), // 11月27日 in Beijing
       concludeBy: new Date('2026-01-25T10:00:00Z'),
-    };
+    });
   }
 
-  async listMine(c: CitizenRef) {
-    return this.tips.filter((t) => sameCitizen(t.submission.citizen, c)).map((t) => t.view);
+  listMine(c: CitizenRef): Promise<CitizenTipView[]> {
+    return Promise.resolve(this.tips.filter((t) => sameCitizen(t.submission.citizen, c)).map((t) => t.view));
   }
 
-  async getMine(c: CitizenRef, code: string) {
-    return this.tips.find((t) => t.code === code && sameCitizen(t.submission.citizen, c))?.view;
+  getMine(c: CitizenRef, code: string): Promise<CitizenTipView | undefined> {
+    return Promise.resolve(this.tips.find((t) => t.code === code && sameCitizen(t.submission.citizen, c))?.view);
   }
 
   async rate(c: CitizenRef, code: string, rating: CitizenRating) {
@@ -72,21 +76,22 @@ export class FakeDesk implements TipDesk {
     return tip;
   }
 
-  async holdNotices(c: CitizenRef): Promise<WaitingNotice[]> {
+  holdNotices(c: CitizenRef): Promise<WaitingNotice[]> {
     const list = this.notices.get(c.id) ?? [];
     this.notices.delete(c.id);
-    return list.map((text) => {
+    return Promise.resolve(list.map((text) => {
       this.noticeIds += 1;
       this.held.set(this.noticeIds, { citizen: c.id, text });
       return { id: this.noticeIds, text };
-    });
+    }));
   }
 
-  async noticesDelivered(_c: CitizenRef, ids: readonly NoticeId[]) {
+  noticesDelivered(_c: CitizenRef, ids: readonly NoticeId[]): Promise<void> {
     for (const id of ids) if (this.held.delete(id)) this.delivered.push(id);
+    return Promise.resolve();
   }
 
-  async releaseNotices(c: CitizenRef, ids: readonly NoticeId[]) {
+  releaseNotices(c: CitizenRef, ids: readonly NoticeId[]): Promise<void> {
     for (const id of ids) {
       const n = this.held.get(id);
       if (!n || n.citizen !== c.id) continue;
@@ -94,11 +99,13 @@ export class FakeDesk implements TipDesk {
       this.released.push(id);
       this.notices.set(c.id, [...(this.notices.get(c.id) ?? []), n.text]);
     }
+    return Promise.resolve();
   }
 
-  async touch(_c: CitizenRef, at: Date) {
-    if (this.failTouch) throw new Error('touch failed');
+  touch(_c: CitizenRef, at: Date): Promise<void> {
+    if (this.failTouch) return Promise.reject(new Error('touch failed'));
     this.touches.push(at);
+    return Promise.resolve();
   }
 
   async countSince(c: CitizenRef) {
@@ -141,17 +148,19 @@ export class JsonStore<V> implements KeyValueStore<V> {
   private readonly data = new Map<string, string>();
   /** While true, every read and write fails, as a store that is down. */
   failing = false;
-  async get(key: string): Promise<V | undefined> {
-    if (this.failing) throw new Error('store down');
+  get(key: string): Promise<V | undefined> {
+    if (this.failing) return Promise.reject(new Error('store down'));
     const text = this.data.get(key);
-    return text === undefined ? undefined : JSON.parse(text) as V;
+    return Promise.resolve(text === undefined ? undefined : JSON.parse(text) as V);
   }
-  async set(key: string, value: V): Promise<void> {
-    if (this.failing) throw new Error('store down');
+  set(key: string, value: V): Promise<void> {
+    if (this.failing) return Promise.reject(new Error('store down'));
     this.data.set(key, JSON.stringify(value));
+    return Promise.resolve();
   }
-  async delete(key: string): Promise<void> {
+  delete(key: string): Promise<void> {
     this.data.delete(key);
+    return Promise.resolve();
   }
 }
 
@@ -177,7 +186,7 @@ export const citizen = (id = 'openid-a'): CitizenRef => ({ channel: 'official_ac
 type Body = BotInput extends infer T ? (T extends unknown ? Omit<T, 'citizen' | 'receivedAt' | 'msgId'> : never) : never;
 
 export function input(body: Body, who: CitizenRef = citizen()): BotInput {
-  return { ...body, citizen: who, receivedAt: new Date('2025-11-26T02:00:00Z') } as BotInput;
+  return { ...body, citizen: who, receivedAt: new Date('2025-11-26T02:00:00Z') };
 }
 
 /** WeChat cuts text replies over 2048 bytes: every test reply is checked against it. */

@@ -80,7 +80,7 @@ describe('bot: evidence is never swallowed', () => {
 
   it('never rejects when the desk cannot record a delivery', async () => {
     const h = await harness();
-    h.desk.noticesDelivered = async () => { throw new Error('db down'); };
+    h.desk.noticesDelivered = () => Promise.reject(new Error('db down'));
     await h.bot.noticesSettled(citizen(), [1], 'delivered');
   });
 });

@@ -34,8 +34,9 @@ describe('webhook: notices are reported delivered only once their part went out 
       if (text === 'later') return { parts: [{ type: 'text', text: '答复' }, { type: 'text', text: '通知二', notices: [2] }] };
       return { parts: [{ type: 'text', text: '答复\n\n通知一', notices: [1] }] };
     },
-    async noticesSettled(_citizen, ids, outcome) {
+    noticesSettled(_citizen, ids, outcome) {
       settled.push([ids, outcome]);
+      return Promise.resolve();
     },
   };
   let w: WebhookApp;

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { sha1Signature } from '../../src/wechat/index.js';
 import type { Bot, BotInput, BotReply } from '../../src/bot/types.js';
 import { createWebhookApp, customMessagesTo, type WebhookApp } from '../support/webhook-app.js';
+import { errorOf } from '../support/api.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,7 +52,7 @@ describe('webhook protocol (/wechat)', () => {
       const ts = String(Math.floor(Date.now() / 1000));
       const res = await request(w.app.callback()).get(`/wechat?signature=${'0'.repeat(40)}&timestamp=${ts}&nonce=x&echostr=e`);
       expect(res.status).to.equal(401);
-      expect(res.body.error.code).to.equal('WECHAT_BAD_SIGNATURE');
+      expect(errorOf(res).code).to.equal('WECHAT_BAD_SIGNATURE');
       // Refusals carry the request id too, as the access line does.
       expect(res.headers['x-request-id']).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     });
@@ -221,10 +222,10 @@ describe('webhook protocol (/wechat)', () => {
     it('a handler that answers with something unusable fails like one that rejects, and the process keeps serving', async () => {
       let called = 0;
       const broken = await createWebhookApp({
-        async handle(input): Promise<BotReply> {
+        handle(input): Promise<BotReply> {
           called += 1;
-          if (input.kind === 'text' && input.text === 'fine') return { parts: [{ type: 'text', text: '好的' }] };
-          return undefined as unknown as BotReply;
+          if (input.kind === 'text' && input.text === 'fine') return Promise.resolve({ parts: [{ type: 'text', text: '好的' }] });
+          return Promise.resolve(undefined as unknown as BotReply);
         },
         async noticesSettled() {},
       });
@@ -277,7 +278,7 @@ describe('webhook protocol (/wechat)', () => {
       const res = await request(w.app.callback()).put(`/wechat?${signedQuery(w.config.wechat.token)}`).send('x');
       expect(res.status).to.equal(405);
       expect(res.headers.allow).to.equal('GET, HEAD, POST');
-      expect(res.body.error.code).to.equal('METHOD_NOT_ALLOWED');
+      expect(errorOf(res).code).to.equal('METHOD_NOT_ALLOWED');
     });
     it('serves /wechat/ too, and leaves /wechatx to the rest of the app (404)', async () => {
       const slash = await request(w.app.callback()).get(`/wechat/?${signedQuery(w.config.wechat.token)}&echostr=s`);
@@ -289,7 +290,7 @@ describe('webhook protocol (/wechat)', () => {
       const q = signedQuery(w.config.wechat.token);
       const res = await request(w.app.callback()).get(`/wechat?${q}&signature=${'0'.repeat(40)}&echostr=e`);
       expect(res.status).to.equal(401);
-      expect(res.body.error.code).to.equal('WECHAT_BAD_SIGNATURE');
+      expect(errorOf(res).code).to.equal('WECHAT_BAD_SIGNATURE');
     });
     it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
       const q = `/wechat?${signedQuery(w.config.wechat.token)}&echostr=e`;

@@ -33,7 +33,7 @@ class FlakyStore implements SharedStore {
 
 describe('webhook when the shared dedupe store fails', () => {
   const calls: BotInput[] = [];
-  const bot: Bot = { async handle(input) { calls.push(input); return { parts: [{ type: 'text', text: '收到' }] }; }, async noticesSettled() {} };
+  const bot: Bot = { handle(input) { calls.push(input); return Promise.resolve({ parts: [{ type: 'text', text: '收到' }] }); }, async noticesSettled() {} };
   const store = new FlakyStore();
   let w: WebhookApp;
   before(async () => { w = await createWebhookApp(bot, {}, { state: store }); });

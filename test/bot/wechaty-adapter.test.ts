@@ -33,22 +33,23 @@ function inbox(target: mock.ContactMock | mock.RoomMock, botId: string): string[
 
 function scriptedBot(calls: BotInput[], settled: Array<[readonly NoticeId[], NoticeOutcome]>): Bot {
   return {
-    async handle(input): Promise<BotReply> {
+    handle(input): Promise<BotReply> {
       calls.push(input);
-      if (input.kind !== 'text') return { parts: [{ type: 'text', text: `收到${input.kind}` }] };
-      if (input.text === 'boom') throw new Error('engine exploded');
+      if (input.kind !== 'text') return Promise.resolve({ parts: [{ type: 'text', text: `收到${input.kind}` }] });
+      if (input.text === 'boom') return Promise.reject(new Error('engine exploded'));
       if (input.text === 'parts') {
-        return { parts: [
+        return Promise.resolve({ parts: [
           { type: 'text', text: '第一条' },
           { type: 'news', articles: [{ title: '反诈预警', url: 'https://example.com/a' }] },
           { type: 'transfer_customer_service' },
-        ] };
+        ] });
       }
-      if (input.text === 'notice') return { parts: [{ type: 'text', text: '答复' }, { type: 'text', text: '您反映的事项已答复', notices: [7] }] };
-      return { parts: [{ type: 'text', text: `你说：${input.text}` }] };
+      if (input.text === 'notice') return Promise.resolve({ parts: [{ type: 'text', text: '答复' }, { type: 'text', text: '您反映的事项已答复', notices: [7] }] });
+      return Promise.resolve({ parts: [{ type: 'text', text: `你说：${input.text}` }] });
     },
-    async noticesSettled(_citizen, ids, outcome) {
+    noticesSettled(_citizen, ids, outcome) {
       settled.push([ids, outcome]);
+      return Promise.resolve();
     },
   };
 }
@@ -61,10 +62,10 @@ class FakeAnnouncer implements TipAnnouncer {
     this.listeners.add(listener);
     return () => { this.listeners.delete(listener); };
   }
-  async listDueSoon(withinHours: number) {
+  listDueSoon(withinHours: number): Promise<TipAnnouncement[]> {
     assert.equal(withinHours, 24);
     this.dueSoonCalls += 1;
-    return this.dueSoon;
+    return Promise.resolve(this.dueSoon);
   }
   emit(a: TipAnnouncement) { for (const l of this.listeners) l(a); }
 }
@@ -187,7 +188,7 @@ describe('Wechaty adapter (mock puppet, scripted bot)', () => {
     settled.length = 0;
     const puppet = mocker.puppet as unknown as { messageSendText: (...args: unknown[]) => Promise<unknown> };
     const send = puppet.messageSendText;
-    puppet.messageSendText = async () => { throw new Error('puppet offline'); };
+    puppet.messageSendText = () => Promise.reject(new Error('puppet offline'));
     try {
       citizen.say('notice').to(botUser);
       await until(() => settled.length === 1);

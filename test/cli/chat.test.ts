@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import http, { type RequestListener } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sinkAddress, startChatSink, type SinkMessage } from '../../src/cli/chat-sink.js';
 import { MemoryStore } from '../../src/platform/shared-store.js';
@@ -68,9 +68,8 @@ describe('npm run chat: customer-service messages reach the terminal', function 
     });
 
     it('prints a notice sent after the passive reply, below it, and the notice is recorded delivered', async () => {
-      // The server's listener is set once the server exists: it needs the chat's sink address.
-      let listener: RequestListener | undefined;
-      server = http.createServer((req, res) => listener?.(req, res));
+      // The app answers requests once it exists (below): it needs the chat's sink address.
+      server = http.createServer();
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -92,7 +91,7 @@ describe('npm run chat: customer-service messages reach the terminal', function 
       const sinkUrl = (await seen(/客服消息 ← (http:\/\/127\.0\.0\.1:\d+)/, 'its sink address'))[1]!;
 
       ctx = await createTestContext({ wechat: { apiBase: sinkUrl } });
-      listener = ctx.callback;
+      server.on('request', ctx.callback);
       // A notice waiting for the chat's citizen, too long to share one message with the answer.
       const citizen = { channel: 'official_account' as const, id: 'o_chat_citizen' };
       const { code } = await ctx.services.tips.desk.submit(submission({ citizen }));

@@ -11,7 +11,7 @@ describe(`database connections (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => 
     let level = '';
     const seen = await recordStatements(fresh.db.sequelize, async () => {
       level = await fresh.db.transaction(async (t) => {
-        const [row] = await fresh.db.sequelize.query('SELECT @@tx_isolation AS level', { type: QueryTypes.SELECT, transaction: t }) as Array<{ level: string }>;
+        const [row] = await fresh.db.sequelize.query<{ level: string }>('SELECT @@tx_isolation AS level', { type: QueryTypes.SELECT, transaction: t });
         return row!.level;
       });
     });
@@ -24,7 +24,7 @@ describe(`database connections (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => 
     await fresh.db.sequelize.query(`CREATE TABLE ${qi.quoteIdentifier('t_dates')} (${qi.quoteIdentifier('at')} ${fresh.db.dialect === 'mysql' ? 'DATETIME(3)' : 'DATETIME'} NOT NULL)`);
     const at = new Date('2026-02-03T04:05:06.789Z');
     await fresh.db.sequelize.query('INSERT INTO t_dates (at) VALUES (?)', { replacements: [sqlDate(fresh.db.dialect, at)] });
-    const [row] = await fresh.db.sequelize.query('SELECT at FROM t_dates', { type: QueryTypes.SELECT }) as Array<{ at: Date | string }>;
+    const [row] = await fresh.db.sequelize.query<{ at: Date | string }>('SELECT at FROM t_dates', { type: QueryTypes.SELECT });
     expect(new Date(row!.at).toISOString()).to.equal(at.toISOString());
   });
 });

@@ -18,7 +18,7 @@ describe(`migrations (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
 
   it('loads the units: city committee, departments, 11 counties and their townships', async () => {
     await migrateUp(fresh.db);
-    const kinds = Object.fromEntries((await q('SELECT kind, COUNT(*) AS n FROM units GROUP BY kind')).map((r) => [r.kind, Number(r.n)]));
+    const kinds = Object.fromEntries((await q('SELECT kind, COUNT(*) AS n FROM units GROUP BY kind')).map((r): [string, number] => [String(r.kind), Number(r.n)]));
     expect(kinds).to.deep.equal({ city: 1, department: 8, county: 11, township: 147 });
     const [discipline] = await q("SELECT name FROM units WHERE `key` = 'discipline'");
     expect(discipline!.name).to.equal('纪检监察机关');

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { ChatClient, type Transport } from '../../src/cli/chat-client.js';
 import type { TestContext } from '../support/harness.js';
 import { addStaff, context, PASSWORD, staffAgent, submission } from '../tips/helpers.js';
+import { bodyOf, errorOf, type ClaimBody } from '../support/api.js';
 
 const run = promisify(execFile);
 const EVIL = 'https://evil.example';
@@ -23,8 +24,8 @@ async function sessionRows(ctx: TestContext): Promise<number> {
 function expectRefusal(res: request.Response, status: number, code: string): void {
   expect(res.status, `${res.status} ${res.text}`).to.equal(status);
   expect(res.body).to.have.keys('error');
-  expect(res.body.error).to.have.keys('code', 'message');
-  expect(res.body.error.code).to.equal(code);
+  expect(errorOf(res)).to.have.keys('code', 'message');
+  expect(errorOf(res).code).to.equal(code);
   expect(res.text).not.to.match(/\bat .*\.ts:\d+/);
 }
 
@@ -61,7 +62,7 @@ describe('CSRF: state-changing staff requests need the public origin and a JSON 
     const [{ n }] = await ctx.services.db.sequelize.query("SELECT COUNT(*) AS n FROM tips WHERE state = 'claimed'", { type: 'SELECT' }) as unknown as [{ n: number | string }];
     expect(Number(n)).to.equal(0);
     const claimed = await agent.post('/api/staff/tips/claim-next').send({}).expect(200);
-    expect(claimed.body.tip).to.not.equal(null);
+    expect(bodyOf<ClaimBody>(claimed).tip).to.not.equal(null);
     // A path spelt in another case still routes (the router ignores case): it is refused all the same.
     expectRefusal(await request(ctx.callback).post('/API/STAFF/login').set('Origin', EVIL).send(login), 403, 'ORIGIN_MISMATCH');
   });

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { loadConfig } from '../../src/config/index.js';
+import { errorOf } from '../support/api.js';
 
 describe('/metrics: bearer token (METRICS_TOKEN)', () => {
   describe('with a token configured', () => {
@@ -36,7 +37,7 @@ describe('/metrics: bearer token (METRICS_TOKEN)', () => {
         const req = request(ctx.callback).get('/metrics');
         if (header !== undefined) req.set('Authorization', header);
         const res = await req.expect(401);
-        expect(res.body.error.code).to.equal('METRICS_UNAUTHENTICATED');
+        expect(errorOf(res).code).to.equal('METRICS_UNAUTHENTICATED');
         expect(res.headers['www-authenticate']).to.match(/^Bearer/);
         expect(res.text).not.to.contain('http_requests_total');
       });

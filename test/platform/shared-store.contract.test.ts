@@ -15,13 +15,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Subject {
   name: string;
-  open(): Promise<{ store: SharedStore; done(): Promise<void> }>;
+  open(): Promise<{ store: SharedStore; done: () => Promise<void> }>;
 }
 
 const subjects: Subject[] = [
-  { name: 'MemoryStore', async open() {
+  { name: 'MemoryStore', open() {
     const store = new MemoryStore();
-    return { store, done: () => store.close() };
+    return Promise.resolve({ store, done: () => store.close() });
   } },
   { name: 'SqlStore', async open() {
     const tdb: TestDatabase = await createTestDatabase();
@@ -30,9 +30,9 @@ const subjects: Subject[] = [
     const store = new SqlStore(db);
     return { store, async done() { await store.close(); await db.close(); await tdb.drop(); } };
   } },
-  { name: 'RedisStore', async open() {
+  { name: 'RedisStore', open() {
     const store = new RedisStore({ url: testRedisUrl(), prefix: `pst:${randomBytes(4).toString('hex')}:` });
-    return { store, done: () => store.close() };
+    return Promise.resolve({ store, done: () => store.close() });
   } },
 ];
 

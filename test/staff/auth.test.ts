@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import type { TestContext } from '../support/harness.js';
 import { addStaff, browserAgent, context, PASSWORD } from '../tips/helpers.js';
+import { bodyOf, errorOf, type StaffBody } from '../support/api.js';
 
 describe('staff login and sessions', () => {
   let ctx: TestContext;
@@ -13,8 +14,8 @@ describe('staff login and sessions', () => {
     await addStaff(ctx, { username: 'triage1', role: 'triage' });
     const agent = browserAgent(ctx);
     const res = await agent.post('/api/staff/login').send({ username: 'triage1', password: PASSWORD }).expect(200);
-    expect(res.body.staff).to.include({ username: 'triage1', role: 'triage' });
-    expect(res.body.staff).not.to.have.property('passwordHash');
+    expect(bodyOf<StaffBody>(res).staff).to.include({ username: 'triage1', role: 'triage' });
+    expect(bodyOf<StaffBody>(res).staff).not.to.have.property('passwordHash');
     const setCookie = String(res.headers['set-cookie']);
     expect(setCookie).to.match(/httponly/i);
     expect(setCookie).to.match(/samesite=strict/i);
@@ -24,7 +25,7 @@ describe('staff login and sessions', () => {
     expect(rows.map((r) => r.token_hash)).to.deep.equal([createHash('sha256').update(token).digest('hex')]);
 
     const me = await agent.get('/api/staff/me').expect(200);
-    expect(me.body.staff.username).to.equal('triage1');
+    expect(bodyOf<StaffBody>(me).staff.username).to.equal('triage1');
     await agent.post('/api/staff/logout').expect(204);
     await agent.get('/api/staff/me').expect(401);
   });
@@ -41,10 +42,10 @@ describe('staff login and sessions', () => {
     const max = ctx.config.staff.loginMaxFailures;
     for (let i = 0; i < max; i += 1) {
       const r = await request(ctx.callback).post('/api/staff/login').send({ username: 'victim', password: 'wrong-password' }).expect(401);
-      expect(r.body.error.code).to.equal('LOGIN_FAILED');
+      expect(errorOf(r).code).to.equal('LOGIN_FAILED');
     }
     const locked = await request(ctx.callback).post('/api/staff/login').send({ username: 'victim', password: PASSWORD }).expect(429);
-    expect(locked.body.error.code).to.equal('LOGIN_THROTTLED');
+    expect(errorOf(locked).code).to.equal('LOGIN_THROTTLED');
   });
 
   it('throttles one IP spraying many usernames', async () => {
@@ -54,20 +55,20 @@ describe('staff login and sessions', () => {
       await request(ctx.callback).post('/api/staff/login').send({ username: `user${i}`, password: 'wrong-password' }).expect(401);
     }
     const r = await request(ctx.callback).post('/api/staff/login').send({ username: 'other', password: 'x' }).expect(429);
-    expect(r.body.error.code).to.equal('LOGIN_THROTTLED');
+    expect(errorOf(r).code).to.equal('LOGIN_THROTTLED');
   });
 
   it('validates the login body strictly, field by field', async () => {
     const r = await request(ctx.callback).post('/api/staff/login').send({ username: 'a', password: 'b', remember: true }).expect(400);
-    expect(r.body.error.code).to.equal('VALIDATION_FAILED');
-    expect(r.body.error.fields).to.deep.include({ path: '(body)', message: '不允许的字段：remember' });
+    expect(errorOf(r).code).to.equal('VALIDATION_FAILED');
+    expect(errorOf(r).fields).to.deep.include({ path: '(body)', message: '不允许的字段：remember' });
     const r2 = await request(ctx.callback).post('/api/staff/login').send({ password: 'b' }).expect(400);
-    expect(r2.body.error.fields).to.deep.equal([{ path: 'username', message: '必填' }]);
+    expect(errorOf(r2).fields).to.deep.equal([{ path: 'username', message: '必填' }]);
   });
 
   it('requires a session for the staff API', async () => {
     const r = await request(ctx.callback).get('/api/staff/tips').expect(401);
-    expect(r.body.error.code).to.equal('UNAUTHENTICATED');
+    expect(errorOf(r).code).to.equal('UNAUTHENTICATED');
     await request(ctx.callback).get('/api/staff/tips').set('Cookie', 'pasm_staff=forged-token-forged-token-forged-token-abcd').expect(401);
   });
 });

@@ -11,6 +11,7 @@ import { createMigrator } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { hashPassword } from '../../src/staff/passwords.js';
 import { createTestDatabase, usingMysql, type TestDatabase } from '../support/database.js';
+import { bodyOf, type StaffBody } from '../support/api.js';
 
 const run = promisify(execFile);
 const PASSWORD = 'a-long-enough-password';
@@ -43,7 +44,7 @@ describe(`canonical usernames for existing and new accounts (${usingMysql() ? 'M
       for (const spelling of ['wang.wei', 'Wang.Wei', 'ＷＡＮＧ.ｗｅｉ']) {
         const res = await request(services.app.callback()).post('/api/staff/login').send({ username: spelling, password: PASSWORD });
         expect(res.status, spelling).to.equal(200);
-        expect(res.body.staff.username).to.equal('wang.wei');
+        expect(bodyOf<StaffBody>(res).staff.username).to.equal('wang.wei');
       }
     } finally {
       await services.close();

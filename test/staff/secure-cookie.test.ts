@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import type { TestContext } from '../support/harness.js';
 import { addStaff, context, PASSWORD } from '../tips/helpers.js';
+import { errorOf } from '../support/api.js';
 
 async function sessionRows(ctx: TestContext): Promise<number> {
   const [row] = await ctx.services.db.sequelize.query('SELECT COUNT(*) AS n FROM staff_sessions', { type: 'SELECT' }) as Array<{ n: number | string }>;
@@ -23,14 +24,14 @@ describe('staff login with a Secure cookie (staff.cookieSecure)', () => {
     const res = await request(ctx.callback).post('/api/staff/login').send({ username: 'triage1', password: PASSWORD });
     expect(await sessionRows(ctx)).to.equal(before);
     expect(res.status).to.equal(403);
-    expect(res.body.error.code).to.equal('SECURE_COOKIE_OVER_HTTP');
-    expect(res.body.error.message).to.contain('STAFF_COOKIE_SECURE').and.contain('HTTPS');
+    expect(errorOf(res).code).to.equal('SECURE_COOKIE_OVER_HTTP');
+    expect(errorOf(res).message).to.contain('STAFF_COOKIE_SECURE').and.contain('HTTPS');
     expect(res.headers['set-cookie']).to.equal(undefined);
   });
 
   it('refuses a logout over plain HTTP the same way, before revoking anything', async () => {
     const res = await request(ctx.callback).post('/api/staff/logout').send({}).expect(403);
-    expect(res.body.error.code).to.equal('SECURE_COOKIE_OVER_HTTP');
+    expect(errorOf(res).code).to.equal('SECURE_COOKIE_OVER_HTTP');
   });
 
   it('signs in with a Secure cookie over HTTPS behind a trusted proxy (X-Forwarded-Proto)', async () => {

@@ -13,6 +13,7 @@ import { LoginThrottle } from '../../src/staff/throttle.js';
 import { MemoryStore } from '../../src/platform/shared-store.js';
 import type { TestContext } from '../support/harness.js';
 import { addStaff, context, PASSWORD } from '../tips/helpers.js';
+import { errorOf } from '../support/api.js';
 
 const run = promisify(execFile);
 const login = (app: Parameters<typeof request>[0], username: string, password: string, forwardedFor?: string) => {
@@ -33,10 +34,10 @@ describe('sign-in: canonical usernames and the throttle', () => {
     const max = ctx.config.staff.loginMaxFailures;
     for (let i = 0; i < max; i += 1) {
       const r = await login(ctx.callback, spellings[i % spellings.length]!, 'wrong-password').expect(401);
-      expect(r.body.error.code).to.equal('LOGIN_FAILED');
+      expect(errorOf(r).code).to.equal('LOGIN_FAILED');
     }
     const locked = await login(ctx.callback, 'victim', PASSWORD).expect(429);
-    expect(locked.body.error.code).to.equal('LOGIN_THROTTLED');
+    expect(errorOf(locked).code).to.equal('LOGIN_THROTTLED');
   });
 
   it('stores usernames canonical at creation (NFKC, lower case) and refuses another spelling of one taken', async () => {
@@ -68,7 +69,7 @@ describe('sign-in: canonical usernames and the throttle', () => {
       await login(ctx.callback, `user${i}`, 'wrong-password', `203.0.113.${i + 1}`).expect(401);
     }
     const r = await login(ctx.callback, 'other', 'wrong-password', '198.51.100.77').expect(429);
-    expect(r.body.error.code).to.equal('LOGIN_THROTTLED');
+    expect(errorOf(r).code).to.equal('LOGIN_THROTTLED');
   });
 
   it('with TRUST_PROXY naming the peer, throttles the forwarded client address, whatever the client prepends', async () => {

@@ -37,8 +37,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: `sqlite:${path.join(dir, 'test.sqlite')}`,
     dialect: 'sqlite',
-    async drop() {
+    drop() {
       rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
     },
   };
 }

@@ -8,6 +8,7 @@ import { usingMysql } from '../support/database.js';
 import { supertestTransport } from '../support/webhook-app.js';
 import { ChatClient, type DecodedReply } from '../../src/cli/chat-client.js';
 import { createIdentityVault } from '../../src/tips/identity.js';
+import { bodyOf, type DuplicatesBody, type TipDetail } from '../support/api.js';
 import { context, staffAgent, submission, type Agent } from './helpers.js';
 
 const textOf = (r: DecodedReply): string => (r.type === 'text' ? r.text : `<${r.type}>`);
@@ -89,21 +90,21 @@ describe(`anonymous tips: no reporter identity for any staff member (${usingMysq
   it('a named tip still reveals to the identity right, logs each view, and says why others are refused', async () => {
     const sub = submission({ description: '我叫张三，电话13912345678，邻居噪音扰民' });
     const { code } = await ctx.services.tips.desk.submit(sub);
-    const full = await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200);
-    expect(full.body.tip.reporter).to.deep.equal({ anonymous: false, revealed: true, citizenId: sub.citizen.id, name: '张三', phone: '13912345678' });
-    expect(full.body.tip.description).to.include('13912345678');
-    expect(full.body).to.include({ identityWithheld: false, identityWithheldReason: null });
-    expect(full.body.events.filter((e: { type: string }) => e.type === 'identity_viewed')).to.have.length(1);
+    const full = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    expect(full.tip.reporter).to.deep.equal({ anonymous: false, revealed: true, citizenId: sub.citizen.id, name: '张三', phone: '13912345678' });
+    expect(full.tip.description).to.include('13912345678');
+    expect(full).to.include({ identityWithheld: false, identityWithheldReason: null });
+    expect(full.events.filter((e) => e.type === 'identity_viewed')).to.have.length(1);
     await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200);
     expect(await identityViews(code)).to.equal(2);
 
     await triage.post('/api/staff/tips/claim-next').send({}).expect(200);
     await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404' }).expect(200);
     const county = (await staffAgent(ctx, { username: 'sanyuan-anon', role: 'county', countyCode: '350404' })).agent;
-    const c = await county.get(`/api/staff/tips/${code}?identity=1`).expect(200);
-    expect(c.body.tip.reporter).to.deep.equal({ anonymous: false, revealed: false });
-    expect(c.body).to.include({ identityWithheld: true, identityWithheldReason: 'policy' });
-    expect(JSON.stringify(c.body)).not.to.include(sub.citizen.id);
+    const c = bodyOf<TipDetail>(await county.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    expect(c.tip.reporter).to.deep.equal({ anonymous: false, revealed: false });
+    expect(c).to.include({ identityWithheld: true, identityWithheldReason: 'policy' });
+    expect(JSON.stringify(c)).not.to.include(sub.citizen.id);
     expect(await identityViews(code)).to.equal(2);
   });
 
@@ -115,9 +116,9 @@ describe(`anonymous tips: no reporter identity for any staff member (${usingMysq
     const anon = await ctx.services.tips.desk.submit(submission({
       citizen, description: text, contact: { anonymous: true }, place: { countyCode: '350403', townshipCode: '350403001' },
     }));
-    const fromAnon = (await admin.get(`/api/staff/tips/${anon.code}/duplicates`).expect(200)).body.suggestions as Array<{ code: string }>;
+    const fromAnon = bodyOf<DuplicatesBody>(await admin.get(`/api/staff/tips/${anon.code}/duplicates`).expect(200)).suggestions;
     expect(fromAnon.map((s) => s.code)).not.to.include(named.code);
-    const fromNamed = (await admin.get(`/api/staff/tips/${named.code}/duplicates`).expect(200)).body.suggestions as Array<{ code: string }>;
+    const fromNamed = bodyOf<DuplicatesBody>(await admin.get(`/api/staff/tips/${named.code}/duplicates`).expect(200)).suggestions;
     expect(fromNamed.map((s) => s.code)).not.to.include(anon.code);
   });
 
@@ -155,7 +156,7 @@ describe(`anonymous tips: no reporter identity for any staff member (${usingMysq
     const call = await ctx.fakeWechat.waitForCall('/cgi-bin/message/custom/send', 5000);
     expect(call.body).to.deep.include({ touser: openid, msgtype: 'text' });
     expect(JSON.stringify(call.body)).to.include(code);
-    const events = (await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200)).body;
+    const events = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200));
     mustNotShow(events, [openid]);
     expect(await identityViews(code)).to.equal(0);
   });

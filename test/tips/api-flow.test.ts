@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { TestContext } from '../support/harness.js';
 import { usingMysql } from '../support/database.js';
+import { bodyOf, errorOf, type ClaimBody, type TipBody, type TipDetail, type TipPage } from '../support/api.js';
 import { context, showNotices, staffAgent, submission, type Agent } from './helpers.js';
 
 const eventsOf = async (ctx: TestContext, code: string) =>
@@ -27,35 +28,35 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     await desk.touch(sub.citizen, new Date()); // inside the 48-hour window: customer-service messages
 
     // County staff do not see it before it is assigned to them.
-    expect((await county.get('/api/staff/tips').expect(200)).body.total).to.equal(0);
+    expect(bodyOf<TipPage>(await county.get('/api/staff/tips').expect(200)).total).to.equal(0);
     await county.get(`/api/staff/tips/${code}`).expect(404);
 
     await triage.post('/api/staff/tips/claim-next').expect(200);
     const assigned = await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404' }).expect(200);
-    expect(assigned.body.tip).to.include({ state: 'assigned', unitKey: '350404', handlerCountyCode: '350404', deliveryState: 'pending' });
+    expect(bodyOf<TipBody>(assigned).tip).to.include({ state: 'assigned', unitKey: '350404', handlerCountyCode: '350404', deliveryState: 'pending' });
     const custom1 = await ctx.fakeWechat.waitForCall('/cgi-bin/message/custom/send', 5000);
     expect(custom1.body).to.deep.include({ touser: sub.citizen.id, msgtype: 'text' });
     expect(JSON.stringify(custom1.body)).to.include('三元区');
 
     const list = await county.get('/api/staff/tips').expect(200);
-    expect(list.body.items.map((t: { code: string }) => t.code)).to.deep.equal([code]);
-    const detail = await county.get(`/api/staff/tips/${code}`).expect(200);
-    expect(detail.body.tip.deliveryState).to.equal('seen');
-    expect(detail.body.allowedActions).to.include.members(['start', 'answer']);
+    expect(bodyOf<TipPage>(list).items.map((t) => t.code)).to.deep.equal([code]);
+    const detail = bodyOf<TipDetail>(await county.get(`/api/staff/tips/${code}`).expect(200));
+    expect(detail.tip.deliveryState).to.equal('seen');
+    expect(detail.allowedActions).to.include.members(['start', 'answer']);
     // The assigned unit may object within 5 working days: at least 5 calendar days later, and at
     // 23:59:59 Beijing time (15:59:59 UTC) of a working day.
-    const objection = new Date(detail.body.objectionUntil as string);
-    const assignedAt = new Date(detail.body.events.find((e: { type: string }) => e.type === 'assign').at as string);
+    const objection = new Date(detail.objectionUntil!);
+    const assignedAt = new Date(detail.events.find((e) => e.type === 'assign')!.at);
     expect(objection.getTime() - assignedAt.getTime()).to.be.greaterThan(4 * 86_400_000);
     expect(objection.toISOString()).to.match(/T15:59:59\.999Z$/);
     await county.post(`/api/staff/tips/${code}/start`).expect(200);
     // One extension of at most 30 days, with a reason.
     const tooLong = await county.post(`/api/staff/tips/${code}/extend`).send({ days: 31, reason: '需要调查' }).expect(400);
-    expect(tooLong.body.error.code).to.equal('VALIDATION_FAILED');
+    expect(errorOf(tooLong).code).to.equal('VALIDATION_FAILED');
     const ext = await county.post(`/api/staff/tips/${code}/extend`).send({ days: 20, reason: '需要现场调查' }).expect(200);
-    expect(ext.body.tip).to.include({ state: 'extended', extensionDays: 20 });
+    expect(bodyOf<TipBody>(ext).tip).to.include({ state: 'extended', extensionDays: 20 });
     const again = await county.post(`/api/staff/tips/${code}/extend`).send({ days: 5, reason: '还需要时间' }).expect(409);
-    expect(again.body.error.code).to.equal('TIP_ALREADY_EXTENDED');
+    expect(errorOf(again).code).to.equal('TIP_ALREADY_EXTENDED');
     await ctx.fakeWechat.waitForCall('/cgi-bin/message/custom/send', 5000);
 
     await county.post(`/api/staff/tips/${code}/answer`).send({ answer: '已约谈施工方，晚间停止施工。' }).expect(200);
@@ -96,18 +97,18 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     const b = await desk.submit(submission());
     const c = await desk.submit(submission());
     const noReason = await triage.post(`/api/staff/tips/${a.code}/reject`).send({}).expect(400);
-    expect(noReason.body.error.fields).to.deep.equal([{ path: 'reason', message: '必填' }]);
+    expect(errorOf(noReason).fields).to.deep.equal([{ path: 'reason', message: '必填' }]);
     await triage.post(`/api/staff/tips/${a.code}/reject`).send({ reason: '不属于政法工作范围' }).expect(200);
     const dup = await triage.post(`/api/staff/tips/${b.code}/duplicate`).send({ of: c.code }).expect(200);
-    expect(dup.body.tip).to.include({ state: 'duplicate', duplicateOf: c.code });
+    expect(bodyOf<TipBody>(dup).tip).to.include({ state: 'duplicate', duplicateOf: c.code });
     const self = await triage.post(`/api/staff/tips/${c.code}/duplicate`).send({ of: c.code }).expect(400);
-    expect(self.body.error.code).to.equal('TIP_DUPLICATE_OF_SELF');
+    expect(errorOf(self).code).to.equal('TIP_DUPLICATE_OF_SELF');
     const illegal = await triage.post(`/api/staff/tips/${a.code}/close`).send({}).expect(409);
-    expect(illegal.body.error.code).to.equal('TIP_ILLEGAL_TRANSITION');
+    expect(errorOf(illegal).code).to.equal('TIP_ILLEGAL_TRANSITION');
     const unknown = await triage.post(`/api/staff/tips/${c.code}/assign`).send({ unitKey: 'police', colour: 'red' }).expect(400);
-    expect(unknown.body.error.code).to.equal('VALIDATION_FAILED');
+    expect(errorOf(unknown).code).to.equal('VALIDATION_FAILED');
     const badUnit = await triage.post(`/api/staff/tips/${c.code}/assign`).send({ unitKey: 'nowhere' }).expect(400);
-    expect(badUnit.body.error.fields).to.deep.equal([{ path: 'unitKey', message: '单位不存在' }]);
+    expect(errorOf(badUnit).fields).to.deep.equal([{ path: 'unitKey', message: '单位不存在' }]);
     await triage.get('/api/staff/tips/SM250101ZZZZZZ').expect(404);
     await triage.get('/api/staff/tips/not-a-code').expect(400);
     const events = await eventsOf(ctx, a.code);
@@ -119,13 +120,13 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     const first = await desk.submit(submission({ description: '路灯坏了' }));
     const second = await desk.submit(submission({ description: '路面有坑' }));
     const res = await triage.post(`/api/staff/tips/${second.code}/colour`).send({ colour: 'red', reason: '附近小学放学路段' }).expect(200);
-    expect(res.body.tip).to.include({ colour: 'red', computedColour: 'green' });
-    expect((await triage.post('/api/staff/tips/claim-next').expect(200)).body.tip.code).to.equal(second.code);
+    expect(bodyOf<TipBody>(res).tip).to.include({ colour: 'red', computedColour: 'green' });
+    expect(bodyOf<ClaimBody>(await triage.post('/api/staff/tips/claim-next').expect(200)).tip?.code).to.equal(second.code);
     const events = await eventsOf(ctx, second.code);
     expect(events.find((e) => e.type === 'colour_changed')).to.include({ reason: '附近小学放学路段' });
     expect(first.code).to.be.a('string');
     const noReason = await triage.post(`/api/staff/tips/${first.code}/colour`).send({ colour: 'yellow' }).expect(400);
-    expect(noReason.body.error.fields[0].path).to.equal('reason');
+    expect(errorOf(noReason).fields?.[0]?.path).to.equal('reason');
   });
 
   /** A citizen's tip, claimed and answered by triage. */
@@ -145,7 +146,7 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     const reopened = await desk.requestReview(sub.citizen, code, '问题仍未解决');
     expect(reopened.state).to.equal('reopened');
     const detail = await triage.get(`/api/staff/tips/${code}`).expect(200);
-    expect(detail.body.events.map((e: { type: string }) => e.type)).to.include('review_requested');
+    expect(bodyOf<TipDetail>(detail).events.map((e) => e.type)).to.include('review_requested');
     await triage.post(`/api/staff/tips/${code}/answer`).send({ answer: '复查：已督促社区整改。' }).expect(200);
     expect((await desk.getMine(sub.citizen, code))!.canRate).to.equal(true);
   });
@@ -181,8 +182,8 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     // Raw JSON: the \u escapes reach JSON.parse as written, as a hostile client would send them.
     const bad = await triage.post(`/api/staff/tips/${a.code}/reject`).set('content-type', 'application/json')
       .send('{"reason":"不属于\\ud800范围"}').expect(400);
-    expect(bad.body.error.code).to.equal('TEXT_INVALID');
-    expect(bad.body.error.fields).to.deep.equal([{ path: 'reason', message: '含有无法识别的字符' }]);
+    expect(errorOf(bad).code).to.equal('TEXT_INVALID');
+    expect(errorOf(bad).fields).to.deep.equal([{ path: 'reason', message: '含有无法识别的字符' }]);
     expect((await eventsOf(ctx, a.code)).map((e) => e.type)).not.to.include('rejected');
 
     await triage.post(`/api/staff/tips/${a.code}/reject`).set('content-type', 'application/json')

@@ -79,6 +79,6 @@ describe('TipDesk.submit', () => {
     const [{ n }] = await db.sequelize.query('SELECT COUNT(*) AS n FROM tips', { type: 'SELECT' }) as unknown as [{ n: number }];
     expect(Number(n)).to.equal(0);
     await db.close();
-    ctx.services.db.close = async () => undefined;
+    ctx.services.db.close = () => Promise.resolve();
   });
 });

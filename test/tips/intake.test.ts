@@ -71,8 +71,8 @@ describe(`tip intake writes (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function 
     const desk = ctx.services.tips.desk;
     const first = submission({ description: '村口的路灯坏了半个月没人修' });
     const one = await desk.submit(first);
-    const [row1] = await q('SELECT colour_reason FROM tips WHERE code = ?', [one.code]);
-    expect(String(row1!.colour_reason ?? '')).to.not.contain('重复反映');
+    const [row1] = await q('SELECT colour_reason FROM tips WHERE code = ?', [one.code]) as Array<{ colour_reason: string | null }>;
+    expect(row1!.colour_reason ?? '').to.not.contain('重复反映');
     const again = await desk.submit({ ...submission({ description: '村口的路灯坏了半个月没人修，还是没修' }), citizen: first.citizen });
     const [row] = await q('SELECT colour_reason FROM tips WHERE code = ?', [again.code]);
     expect(String(row!.colour_reason)).to.contain('重复反映');

@@ -116,7 +116,7 @@ describe(`citizen notices (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     await ctx.services.tips.close();
     expect((await noticeRows(ctx)).at(-1)).to.include({ state: 'pending' });
     const sent: Array<[string, string]> = [];
-    ctx.services.tips.registerNoticeSender('wechaty', { async sendText(id, text) { sent.push([id, text]); } });
+    ctx.services.tips.registerNoticeSender('wechaty', { sendText(id, text) { sent.push([id, text]); return Promise.resolve(); } });
     await agent.post(`/api/staff/tips/${second.code}/reject`).send({ reason: '不属于受理范围' }).expect(200);
     await ctx.services.tips.close();
     expect(sent).to.have.length(1);

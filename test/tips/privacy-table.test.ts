@@ -13,6 +13,7 @@ import { supertestTransport } from '../support/webhook-app.js';
 import { ChatClient, type DecodedReply } from '../../src/cli/chat-client.js';
 import { cleanInput } from '../../src/platform/input-text.js';
 import { maskPersonalData } from '../../src/tips/rules/personal-data.js';
+import { bodyOf, type TipDetail, type TipPage } from '../support/api.js';
 import { staffAgent, type Agent } from './helpers.js';
 
 interface Personal { id: string; kind: string; text: string; values: string[] }
@@ -111,9 +112,9 @@ describe(`privacy table: ${String(table.personal.length)} ways to write personal
       }
     }
     // Handlers (no identity right) asking for the identity get nothing more.
-    const county = await withoutReveal.county!.get(`/api/staff/tips/${filed[0]!.code}?identity=1`).expect(200);
-    expect(county.body.identityWithheldReason).to.equal('policy');
-    for (const value of filed[0]!.entry.values) expect(leaks(JSON.stringify(county.body), value)).to.equal(false);
+    const county = bodyOf<TipDetail>(await withoutReveal.county!.get(`/api/staff/tips/${filed[0]!.code}?identity=1`).expect(200));
+    expect(county.identityWithheldReason).to.equal('policy');
+    for (const value of filed[0]!.entry.values) expect(leaks(JSON.stringify(county), value)).to.equal(false);
   });
 
   it('search runs over masked text: the whole value, or any 4 of its digits that the mask hides, finds nothing', async () => {
@@ -121,8 +122,8 @@ describe(`privacy table: ${String(table.personal.length)} ways to write personal
       for (const value of entry.values) {
         const probes = value.includes('@') ? [value, value.split('@')[0]!] : [value, value.slice(3, 7), value.slice(-8, -4)];
         for (const q of probes) {
-          const found = await withoutReveal.county!.get('/api/staff/tips').query({ q, pageSize: 100 }).expect(200);
-          expect(found.body.items.map((t: { code: string }) => t.code), `${entry.id}: q=${q}`).not.to.include(code);
+          const found = bodyOf<TipPage>(await withoutReveal.county!.get('/api/staff/tips').query({ q, pageSize: 100 }).expect(200));
+          expect(found.items.map((t) => t.code), `${entry.id}: q=${q}`).not.to.include(code);
         }
       }
     }
@@ -145,11 +146,11 @@ describe(`privacy table: ${String(table.personal.length)} ways to write personal
 
   it('the logged reveal shows the citizen what they wrote, to the identity right only', async () => {
     for (const { entry, code, placement } of filed.slice(0, 6)) {
-      const r = await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200);
-      expect(r.body.tip.reporter.revealed).to.equal(true);
-      const shown = JSON.stringify(r.body);
+      const r = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+      expect(r.tip.reporter.revealed).to.equal(true);
+      const shown = JSON.stringify(r);
       for (const value of entry.values) expect(leaks(shown, value), `${entry.id} (${placement}) revealed`).to.equal(true);
-      expect(r.body.events.map((e: { type: string }) => e.type)).to.include('identity_viewed');
+      expect(r.events.map((e) => e.type)).to.include('identity_viewed');
     }
   });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { TestContext } from '../support/harness.js';
 import { usingMysql } from '../support/database.js';
+import { bodyOf, errorOf, type ClaimBody, type TipBody } from '../support/api.js';
 import { context, staffAgent, submission, type Agent } from './helpers.js';
 
 const q = (ctx: TestContext, sql: string, replacements: unknown[] = []) =>
@@ -21,9 +22,8 @@ describe(`claim-next queue (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     const { agent } = await staffAgent(ctx, { username: 'triage1', role: 'triage' });
     const order: string[] = [];
     for (let i = 0; i < 5; i += 1) {
-      const res = await agent.post('/api/staff/tips/claim-next').expect(200);
-      if (res.body.tip) order.push(res.body.tip.code);
-      else order.push('none');
+      const { tip } = bodyOf<ClaimBody>(await agent.post('/api/staff/tips/claim-next').expect(200));
+      order.push(tip ? tip.code : 'none');
     }
     expect(order).to.deep.equal([red.code, yellow.code, green1.code, green2.code, 'none']);
     const [tip] = await q(ctx, 'SELECT state, claimed_by, lease_until FROM tips WHERE code = ?', [red.code]);
@@ -35,8 +35,9 @@ describe(`claim-next queue (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
   it('the claimed tip reads exactly as the detail view reads it (types of booleans, dates, numbers)', async () => {
     const receipt = await ctx.services.tips.desk.submit(submission({ danger: true, description: '有人持刀威胁', place: { countyCode: '350404', text: '列东街道', latitude: 26.26, longitude: 117.64 } }));
     const { agent } = await staffAgent(ctx, { username: 'triage-v', role: 'triage' });
-    const claimed = (await agent.post('/api/staff/tips/claim-next').expect(200)).body.tip as Record<string, unknown>;
-    const detail = (await agent.get(`/api/staff/tips/${receipt.code}`).expect(200)).body.tip as Record<string, unknown>;
+    // Read as plain records: the comparison covers every field sent, whatever the type names.
+    const claimed = bodyOf<{ tip: Record<string, unknown> }>(await agent.post('/api/staff/tips/claim-next').expect(200)).tip;
+    const detail = bodyOf<{ tip: Record<string, unknown> }>(await agent.get(`/api/staff/tips/${receipt.code}`).expect(200)).tip;
     // `overdue` depends on the clock of each call; everything else must be identical.
     expect({ ...claimed, overdue: null }).to.deep.equal({ ...detail, overdue: null });
     expect(claimed).to.include({ code: receipt.code, state: 'claimed', danger: true, colour: 'red' });
@@ -48,13 +49,13 @@ describe(`claim-next queue (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     const receipt = await ctx.services.tips.desk.submit(submission());
     const a = await staffAgent(ctx, { username: 'triage-a', role: 'triage' });
     const b = await staffAgent(ctx, { username: 'triage-b', role: 'triage' });
-    expect((await a.agent.post('/api/staff/tips/claim-next').expect(200)).body.tip.code).to.equal(receipt.code);
-    expect((await b.agent.post('/api/staff/tips/claim-next').expect(200)).body.tip).to.equal(null);
+    expect(bodyOf<ClaimBody>(await a.agent.post('/api/staff/tips/claim-next').expect(200)).tip?.code).to.equal(receipt.code);
+    expect(bodyOf<ClaimBody>(await b.agent.post('/api/staff/tips/claim-next').expect(200)).tip).to.equal(null);
     // a's lease runs out (30 minutes by default): the tip is b's to take.
     await ctx.services.db.sequelize.query('UPDATE tips SET lease_until = ? WHERE code = ?', { replacements: [new Date(Date.now() - 1000), receipt.code] });
-    const res = await b.agent.post('/api/staff/tips/claim-next').expect(200);
-    expect(res.body.tip.code).to.equal(receipt.code);
-    expect(res.body.tip.claimedBy).to.equal(b.staff.id);
+    const { tip } = bodyOf<ClaimBody>(await b.agent.post('/api/staff/tips/claim-next').expect(200));
+    expect(tip?.code).to.equal(receipt.code);
+    expect(tip?.claimedBy).to.equal(b.staff.id);
     const events = await q(ctx, 'SELECT e.type, e.from_state, e.to_state, e.actor_type FROM tip_events e JOIN tips t ON t.id = e.tip_id WHERE t.code = ? ORDER BY e.id', [receipt.code]);
     expect(events.map((e) => `${String(e.type)}:${String(e.from_state)}>${String(e.to_state)}`)).to.deep.equal([
       'received:null>received', 'claimed:received>claimed', 'lease_expired:claimed>received', 'claimed:received>claimed',
@@ -68,15 +69,15 @@ describe(`claim-next queue (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     const { agent } = await staffAgent(ctx, { username: 'triage-r', role: 'triage' });
     await agent.post('/api/staff/tips/claim-next').expect(200);
     const res = await agent.post(`/api/staff/tips/${receipt.code}/release`).expect(200);
-    expect(res.body.tip.state).to.equal('received');
-    expect((await agent.post('/api/staff/tips/claim-next').expect(200)).body.tip.code).to.equal(receipt.code);
+    expect(bodyOf<TipBody>(res).tip.state).to.equal('received');
+    expect(bodyOf<ClaimBody>(await agent.post('/api/staff/tips/claim-next').expect(200)).tip?.code).to.equal(receipt.code);
   });
 
   it('county staff and editors cannot claim from the city queue', async () => {
     await ctx.services.tips.desk.submit(submission());
     const county = await staffAgent(ctx, { username: 'county1', role: 'county', countyCode: '350404' });
     const res = await county.agent.post('/api/staff/tips/claim-next').expect(403);
-    expect(res.body.error.code).to.equal('FORBIDDEN');
+    expect(errorOf(res).code).to.equal('FORBIDDEN');
   });
 
   it('20 concurrent claimers: no tip claimed twice, none skipped', async function () {
@@ -95,8 +96,9 @@ describe(`claim-next queue (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
       for (;;) {
         const res = await agent.post('/api/staff/tips/claim-next');
         expect(res.status, JSON.stringify(res.body)).to.equal(200);
-        if (!res.body.tip) return;
-        claimed.push(res.body.tip.code as string);
+        const { tip } = bodyOf<ClaimBody>(res);
+        if (!tip) return;
+        claimed.push(tip.code);
       }
     }));
     expect(claimed.length).to.equal(N);

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { TestContext } from '../support/harness.js';
 import { usingMysql } from '../support/database.js';
 import { createIdentityVault } from '../../src/tips/identity.js';
+import type { TranscriptEntry } from '../../src/bot/ports.js';
+import { bodyOf, type TipDetail } from '../support/api.js';
 import { context, staffAgent, submission, type Agent } from './helpers.js';
 
 const CLEAR_DESCRIPTION = '工地欠薪三个月，老板电话13905981234，我的身份证350402198807151236';
@@ -50,13 +52,13 @@ describe(`reseal of stored citizen texts (${usingMysql() ? 'MariaDB' : 'SQLite'}
     expect(row!.description).to.equal('工地欠薪三个月，老板电话139****1234，我的身份证350402********1236');
     expect(Number(row!.texts_version)).to.equal(1);
 
-    const plain = (await admin.get(`/api/staff/tips/${code}`).expect(200)).body;
+    const plain = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}`).expect(200));
     expect(JSON.stringify(plain)).not.to.include('13905981234');
-    const revealed = (await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200)).body;
+    const revealed = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200));
     expect(revealed.tip.description).to.equal(CLEAR_DESCRIPTION);
     expect(revealed.tip.place.text).to.equal('列东街道 联系电话0598-8234567');
-    expect(revealed.transcript[0].text).to.equal(CLEAR_DESCRIPTION);
-    expect(revealed.events.find((e: { type: string }) => e.type === 'review_requested').reason).to.equal(CLEAR_REASON);
+    expect((revealed.transcript as TranscriptEntry[])[0]?.text).to.equal(CLEAR_DESCRIPTION);
+    expect(revealed.events.find((e) => e.type === 'review_requested')?.reason).to.equal(CLEAR_REASON);
     expect(revealed.tip.reporter).to.include({ citizenId: 'o-old', phone: '13800002222' });
 
     // The guards are back: nothing else may rewrite an event.
@@ -93,7 +95,7 @@ describe(`reseal of stored citizen texts (${usingMysql() ? 'MariaDB' : 'SQLite'}
     expect(row!.identity_key_id).to.equal('k2');
     const newOnly = createIdentityVault(both.split(',')[0]!, ctx.services.config.tips.identityHashKey);
     expect(newOnly.decrypt(String(row!.reporter_sealed)).texts?.description).to.equal(CLEAR_DESCRIPTION);
-    expect(newOnly.openText(JSON.parse(String(event!.data)).sealedReason)).to.equal(CLEAR_REASON);
+    expect(newOnly.openText((JSON.parse(String(event!.data)) as { sealedReason: string }).sealedReason)).to.equal(CLEAR_REASON);
     expect(await ctx.services.tips.reseal({ rotate: true })).to.deep.equal({ tips: 0, events: 0 });
   });
 });

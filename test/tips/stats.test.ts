@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { TestContext } from '../support/harness.js';
 import { usingMysql } from '../support/database.js';
+import { bodyOf, type TipStats } from '../support/api.js';
 import { context, staffAgent, submission } from './helpers.js';
 
 describe(`GET /api/staff/stats (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
@@ -20,16 +21,16 @@ describe(`GET /api/staff/stats (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => 
     await ctx.services.db.sequelize.query("UPDATE tips SET due_at = ? WHERE state = 'received' AND category = 'fraud'", { replacements: [new Date(Date.now() - 3_600_000)] });
 
     const supervisor = (await staffAgent(ctx, { username: 'duban', role: 'supervisor' })).agent;
-    const res = await supervisor.get('/api/staff/stats').expect(200);
-    expect(res.body.total).to.equal(3);
-    expect(res.body.byState).to.deep.equal({ received: 2, assigned: 1 });
-    expect(res.body.byColour).to.include({ red: 1 });
-    expect(res.body.byCategory).to.deep.equal({ dispute: 2, fraud: 1 });
-    expect(res.body.byCounty).to.deep.equal({ '350404': 2, '350481': 1 });
-    expect(res.body.overdue).to.equal(1);
-    expect(res.body.dueSoon).to.be.a('number');
-    expect(res.body.avgHoursToAssign).to.be.a('number').and.to.be.at.least(0);
-    expect(res.body.avgHoursToConclude).to.equal(null);
+    const stats = bodyOf<TipStats>(await supervisor.get('/api/staff/stats').expect(200));
+    expect(stats.total).to.equal(3);
+    expect(stats.byState).to.deep.equal({ received: 2, assigned: 1 });
+    expect(stats.byColour).to.include({ red: 1 });
+    expect(stats.byCategory).to.deep.equal({ dispute: 2, fraud: 1 });
+    expect(stats.byCounty).to.deep.equal({ '350404': 2, '350481': 1 });
+    expect(stats.overdue).to.equal(1);
+    expect(stats.dueSoon).to.be.a('number');
+    expect(stats.avgHoursToAssign).to.be.a('number').and.to.be.at.least(0);
+    expect(stats.avgHoursToConclude).to.equal(null);
 
     await triage.get('/api/staff/stats').expect(403);
   });

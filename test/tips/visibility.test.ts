@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { TestContext } from '../support/harness.js';
 import { usingMysql } from '../support/database.js';
+import { bodyOf, errorOf, type DuplicatesBody, type TipDetail, type TipPage } from '../support/api.js';
 import { context, staffAgent, submission, type Agent } from './helpers.js';
 
 describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
@@ -18,8 +19,8 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
       description: typed,
       transcript: [{ at: '2025-11-26T02:00:00.000Z', from: 'citizen', kind: 'text', text: typed }],
     }));
-    const plain = await triage.get(`/api/staff/tips/${code}`).expect(200);
-    const shown = JSON.stringify([plain.body.tip.description, plain.body.transcript]);
+    const plain = bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}`).expect(200));
+    const shown = JSON.stringify([plain.tip.description, plain.transcript]);
     expect(shown).to.include('139****5678');
     for (const clear of ['１３９１２３４５６７８', '13912345678', '３５０４０４１９９００１０１１２３４', '350404199001011234']) {
       expect(shown).not.to.include(clear);
@@ -30,29 +31,29 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     const { code } = await ctx.services.tips.desk.submit(submission({
       description: '我叫张三，电话13912345678，身份证350404199001011234，邻居噪音扰民',
     }));
-    const plain = await triage.get(`/api/staff/tips/${code}`).expect(200);
-    expect(plain.body.tip.reporter).to.deep.equal({ anonymous: false, revealed: false });
-    expect(plain.body.tip.description).to.include('139****5678');
-    expect(plain.body.tip.description).not.to.include('13912345678');
-    expect(plain.body.tip.description).not.to.include('350404199001011234');
-    expect(JSON.stringify(plain.body.transcript)).not.to.include('13912345678');
-    expect(plain.body.events.map((e: { type: string }) => e.type)).not.to.include('identity_viewed');
+    const plain = bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}`).expect(200));
+    expect(plain.tip.reporter).to.deep.equal({ anonymous: false, revealed: false });
+    expect(plain.tip.description).to.include('139****5678');
+    expect(plain.tip.description).not.to.include('13912345678');
+    expect(plain.tip.description).not.to.include('350404199001011234');
+    expect(JSON.stringify(plain.transcript)).not.to.include('13912345678');
+    expect(plain.events.map((e) => e.type)).not.to.include('identity_viewed');
 
-    const full = await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200);
-    expect(full.body.tip.reporter).to.include({ revealed: true, name: '张三', phone: '13912345678' });
-    expect(full.body.tip.description).to.include('13912345678');
-    const again = await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200);
-    const views = again.body.events.filter((e: { type: string }) => e.type === 'identity_viewed');
+    const full = bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    expect(full.tip.reporter).to.include({ revealed: true, name: '张三', phone: '13912345678' });
+    expect(full.tip.description).to.include('13912345678');
+    const again = bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    const views = again.events.filter((e) => e.type === 'identity_viewed');
     expect(views).to.have.length(2);
-    expect(views[0].actorName).to.equal('triage1');
+    expect(views[0]?.actorName).to.equal('triage1');
 
     // A county officer (no identity right) who handles it gets the redacted view, and no log entry.
     await triage.post('/api/staff/tips/claim-next').expect(200);
     await triage.post(`/api/staff/tips/${code}/assign`).send({ townshipCode: '350404001' }).expect(200);
     const county = (await staffAgent(ctx, { username: 'sanyuan', role: 'county', countyCode: '350404' })).agent;
-    const c = await county.get(`/api/staff/tips/${code}?identity=1`).expect(200);
-    expect(c.body.tip.reporter.revealed).to.equal(false);
-    expect(c.body.identityWithheld).to.equal(true);
+    const c = bodyOf<TipDetail>(await county.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    expect(c.tip.reporter.revealed).to.equal(false);
+    expect(c.identityWithheld).to.equal(true);
     const township = (await staffAgent(ctx, { username: 'liedong', role: 'township', townshipCode: '350404001' })).agent;
     await township.get(`/api/staff/tips/${code}`).expect(200);
     const other = (await staffAgent(ctx, { username: 'other-town', role: 'township', townshipCode: '350404002' })).agent;
@@ -72,20 +73,20 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     await triage.post('/api/staff/tips/claim-next').expect(200);
     // Naming the accused unit; the tip cannot go to it nor to county staff.
     const toAccused = await triage.post(`/api/staff/tips/${code}/assign`).send({ unitKey: 'police', accusedUnitKey: 'police' }).expect(409);
-    expect(toAccused.body.error.code).to.equal('TIP_ASSIGN_TO_ACCUSED');
+    expect(errorOf(toAccused).code).to.equal('TIP_ASSIGN_TO_ACCUSED');
     const unnamed = await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404' }).expect(409);
-    expect(unnamed.body.error.code).to.equal('TIP_ACCUSED_UNIT_REQUIRED');
+    expect(errorOf(unnamed).code).to.equal('TIP_ACCUSED_UNIT_REQUIRED');
     // To the county: only the county's discipline officer there sees it.
     await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404', accusedUnitKey: 'police' }).expect(200);
 
     await police.get(`/api/staff/tips/${code}`).expect(404);
-    expect((await police.get('/api/staff/tips').expect(200)).body.total).to.equal(0);
+    expect(bodyOf<TipPage>(await police.get('/api/staff/tips').expect(200)).total).to.equal(0);
     await county.get(`/api/staff/tips/${code}`).expect(404);
-    expect((await county.get('/api/staff/tips').expect(200)).body.total).to.equal(0);
+    expect(bodyOf<TipPage>(await county.get('/api/staff/tips').expect(200)).total).to.equal(0);
     await supervisor.get(`/api/staff/tips/${code}?identity=1`).expect(200);
-    const d = await discipline.get(`/api/staff/tips/${code}?identity=1`).expect(200);
-    expect(d.body.tip.reporter.revealed).to.equal(true);
-    expect((await editor.get('/api/staff/tips').expect(200)).body.total).to.equal(0);
+    const d = bodyOf<TipDetail>(await discipline.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    expect(d.tip.reporter.revealed).to.equal(true);
+    expect(bodyOf<TipPage>(await editor.get('/api/staff/tips').expect(200)).total).to.equal(0);
     await editor.get(`/api/staff/tips/${code}`).expect(404);
   });
 
@@ -96,21 +97,21 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     await desk.submit(submission({ description: '有人持刀威胁', danger: true }));
     for (let i = 0; i < 5; i += 1) await desk.submit(submission({ description: `路灯坏了第${i}盏` }));
 
-    const pct = await triage.get('/api/staff/tips').query({ q: '100%_' }).expect(200);
-    expect(pct.body.items.map((t: { code: string }) => t.code)).to.deep.equal([a.code]);
-    const byCode = await triage.get('/api/staff/tips').query({ q: a.code.slice(0, 10).toLowerCase() }).expect(200);
-    expect(byCode.body.items.map((t: { code: string }) => t.code)).to.include(a.code);
-    const red = await triage.get('/api/staff/tips').query({ colour: 'red' }).expect(200);
-    expect(red.body.total).to.equal(1);
-    const fraud = await triage.get('/api/staff/tips').query({ category: 'fraud', state: 'received', county: '350404' }).expect(200);
-    expect(fraud.body.total).to.equal(2);
-    const page = await triage.get('/api/staff/tips').query({ page: 2, pageSize: 3 }).expect(200);
-    expect(page.body).to.include({ total: 8, page: 2, pageSize: 3 });
-    expect(page.body.items).to.have.length(3);
-    const overdue = await triage.get('/api/staff/tips').query({ overdue: '1' }).expect(200);
-    expect(overdue.body.total).to.equal(0);
+    const pct = bodyOf<TipPage>(await triage.get('/api/staff/tips').query({ q: '100%_' }).expect(200));
+    expect(pct.items.map((t) => t.code)).to.deep.equal([a.code]);
+    const byCode = bodyOf<TipPage>(await triage.get('/api/staff/tips').query({ q: a.code.slice(0, 10).toLowerCase() }).expect(200));
+    expect(byCode.items.map((t) => t.code)).to.include(a.code);
+    const red = bodyOf<TipPage>(await triage.get('/api/staff/tips').query({ colour: 'red' }).expect(200));
+    expect(red.total).to.equal(1);
+    const fraud = bodyOf<TipPage>(await triage.get('/api/staff/tips').query({ category: 'fraud', state: 'received', county: '350404' }).expect(200));
+    expect(fraud.total).to.equal(2);
+    const page = bodyOf<TipPage>(await triage.get('/api/staff/tips').query({ page: 2, pageSize: 3 }).expect(200));
+    expect(page).to.include({ total: 8, page: 2, pageSize: 3 });
+    expect(page.items).to.have.length(3);
+    const overdue = bodyOf<TipPage>(await triage.get('/api/staff/tips').query({ overdue: '1' }).expect(200));
+    expect(overdue.total).to.equal(0);
     const tooBig = await triage.get('/api/staff/tips').query({ pageSize: 101 }).expect(400);
-    expect(tooBig.body.error.fields[0].path).to.equal('pageSize');
+    expect(errorOf(tooBig).fields?.[0]?.path).to.equal('pageSize');
     await triage.get('/api/staff/tips').query({ sort: 'id' }).expect(400);
   });
 
@@ -120,6 +121,6 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     const first = await desk.submit(sub);
     const second = await desk.submit({ ...submission({ description: '小区门口每天晚上都有人聚众赌博' }), citizen: sub.citizen });
     const res = await triage.get(`/api/staff/tips/${second.code}/duplicates`).expect(200);
-    expect(res.body.suggestions[0]).to.include({ code: first.code, reason: 'same_reporter_similar' });
+    expect(bodyOf<DuplicatesBody>(res).suggestions[0]).to.include({ code: first.code, reason: 'same_reporter_similar' });
   });
 });

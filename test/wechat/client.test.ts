@@ -6,14 +6,16 @@ import { MemoryStore } from '../../src/platform/shared-store.js';
 /** Map-backed TokenStore with TTLs, enough for one process. */
 class MapTokenStore implements TokenStore {
   readonly entries = new Map<string, { value: string; ttlSeconds: number }>();
-  async get(key: string): Promise<string | undefined> {
-    return this.entries.get(key)?.value;
+  get(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.entries.get(key)?.value);
   }
-  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+  set(key: string, value: string, ttlSeconds: number): Promise<void> {
     this.entries.set(key, { value, ttlSeconds });
+    return Promise.resolve();
   }
-  async delete(key: string): Promise<void> {
+  delete(key: string): Promise<void> {
     this.entries.delete(key);
+    return Promise.resolve();
   }
 }
 
@@ -108,7 +110,8 @@ describe('wechat/client WechatClient', () => {
     const peer = new WechatClient({ appId: APP_ID, appSecret: SECRET, apiBase: api.baseUrl, tokenStore: store });
     let fresh = '';
     const racingFetch: typeof fetch = async (input, init) => {
-      if (String(input).includes('/custom/send') && fresh === '') fresh = await peer['fetchStableToken'](true);
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (url.includes('/custom/send') && fresh === '') fresh = await peer['fetchStableToken'](true);
       return fetch(input, init);
     };
     const racing = new WechatClient({ appId: APP_ID, appSecret: SECRET, apiBase: api.baseUrl, tokenStore: store, fetch: racingFetch });

@@ -54,7 +54,7 @@ export async function startWechatyBot(config: AppConfig, logger: Logger, opts: W
 
   const attached = attachWechatyBot({
     wechaty, bot, announcer: tips.announcer, staffRooms: config.wechaty.staffRooms, logger,
-    registerNoticeSender: tips.registerNoticeSender,
+    registerNoticeSender: (channel, sender) => tips.registerNoticeSender(channel, sender),
     ...(opts.dueSoonCheckMs ? { dueSoonCheckMs: opts.dueSoonCheckMs } : {}),
   });
 

@@ -5,7 +5,7 @@ import { say, type Intent } from '../intent.js';
 export const dangerOutsideFlow: Intent = {
   name: 'danger',
   match: (turn) => turn.emergency !== undefined && turn.record.flow === undefined,
-  async handle() {
+  handle() {
     return [say('等您安全了，如果方便，回复「举报」把情况告诉我们，我们会尽快处理。')];
   },
 };
@@ -13,7 +13,7 @@ export const dangerOutsideFlow: Intent = {
 export const fallback: Intent = {
   name: 'fallback',
   match: () => true,
-  async handle(turn, ctx) {
+  handle(turn, ctx) {
     const input = turn.input;
     if (input.kind === 'voice' && !turn.text) {
       return [say('语音我没听清。请打字告诉我，或者回复「人工」联系工作人员。')];

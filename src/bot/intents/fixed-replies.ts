@@ -6,7 +6,7 @@ import { isWord } from '../text.js';
 export const subscribe: Intent = {
   name: 'subscribe',
   match: (turn) => turn.input.kind === 'subscribe' || turn.input.kind === 'scan',
-  async handle(turn, ctx) {
+  handle(turn, ctx) {
     if (turn.input.kind === 'scan') return [say(`欢迎回来！\n${ctx.content.help}`)];
     return [say(ctx.content.welcome)];
   },
@@ -15,7 +15,7 @@ export const subscribe: Intent = {
 export const help: Intent = {
   name: 'help',
   match: (turn) => isCommand(turn, 'help', ['帮助', '菜单', '功能', '怎么用', '使用帮助', '?', '？']),
-  async handle(_turn, ctx) {
+  handle(_turn, ctx) {
     return [say(ctx.content.help)];
   },
 };
@@ -23,7 +23,7 @@ export const help: Intent = {
 export const fraudAlerts: Intent = {
   name: 'fraud_alerts',
   match: (turn) => isCommand(turn, 'fraud_alerts', ['反诈', '防骗', '反诈骗', '反诈预警', '防诈骗']),
-  async handle(_turn, ctx) {
+  handle(_turn, ctx) {
     return [say(ctx.content.fraudGuide)];
   },
 };
@@ -33,7 +33,7 @@ const ARTICLE_WORDS = /^(文章|最新|最新文章|资讯|平安资讯|搜索)/
 export const articles: Intent = {
   name: 'articles',
   match: (turn) => (turn.menuIntent !== undefined ? turn.menuIntent === 'articles' : ARTICLE_WORDS.test(turn.text)),
-  async handle() {
+  handle() {
     return [say('文章栏目正在准备中，很快就和您见面。\n现在您可以：回复「反诈」看防骗提醒，回复「举报」反映问题，回复「查询」看办理进度。')];
   },
 };
@@ -41,7 +41,7 @@ export const articles: Intent = {
 export const human: Intent = {
   name: 'human',
   match: (turn) => isCommand(turn, 'human', ['人工', '人工服务', '转人工', '客服', '人工客服']),
-  async handle() {
+  handle() {
     // The transfer goes first: on the official account it can only be the passive reply.
     return [
       { type: 'transfer_customer_service' },
@@ -55,7 +55,7 @@ export const human: Intent = {
 export const cancelNothing: Intent = {
   name: 'cancel',
   match: (turn) => turn.record.flow === undefined && isWord(turn.text, ['取消', '退出']),
-  async handle(turn, ctx) {
+  handle(turn, ctx) {
     delete turn.record.offer;
     return [say(`好的。现在没有正在办的事需要取消。\n${ctx.content.shortMenu}`)];
   },

@@ -20,7 +20,7 @@ const ASK = '请把可疑的短信、聊天内容复制后粘贴发给我（或�
 export const fraudCheck: Intent = {
   name: 'fraud_check',
   match: (turn) => isCommand(turn, 'fraud_check', WORDS) || (turn.menuIntent === undefined && commandArgs(turn.text, WORDS) !== undefined),
-  async handle(turn, ctx) {
+  handle(turn, ctx) {
     const rest = turn.menuIntent ? '' : (commandArgs(turn.text, WORDS) ?? '');
     if (!rest) {
       turn.record.flow = { name: 'fraud_check' };
@@ -34,7 +34,7 @@ export const fraudCheck: Intent = {
 export const fraudCheckAnswer: Intent = {
   name: 'fraud_check_answer',
   match: (turn) => turn.record.flow?.name === 'fraud_check' && turn.menuIntent === undefined && !isWholeCommand(turn.text) && !isWord(turn.text, WORDS),
-  async handle(turn, ctx) {
+  handle(turn, ctx) {
     if (!turn.text) {
       return [say('我暂时只能看文字。请把内容复制粘贴过来，或者打字告诉我对方说了什么。回复「取消」可以退出。')];
     }

@@ -13,7 +13,7 @@ export function keywordReply(replies: readonly KeywordReply[]): Intent {
   return {
     name: 'keyword_reply',
     match: (turn) => turn.menuIntent === undefined && findKeywordReply(turn.text, replies) !== undefined,
-    async handle(turn) {
+    handle(turn) {
       return [say(findKeywordReply(turn.text, replies) ?? '')];
     },
   };

@@ -11,7 +11,7 @@ const RESUME = ['继续', '接着填', '继续填写', '继续举报', '继续�
 export const resume: Intent = {
   name: 'resume',
   match: (turn) => !turn.record.flow && isWord(turn.text, RESUME),
-  async handle(turn) {
+  handle(turn) {
     const suspended = turn.record.suspended;
     if (!suspended) return [say('您没有未填完的反映。需要反映问题请回复「举报」。')];
     turn.record.flow = suspended.flow;
@@ -26,7 +26,7 @@ export const resume: Intent = {
 export const receiptAgain: Intent = {
   name: 'receipt_again',
   match: (turn) => !turn.record.flow && turn.record.lastReceipt !== undefined && isWord(turn.text, ['确认', '提交', '确定']),
-  async handle(turn) {
+  handle(turn) {
     const last = turn.record.lastReceipt;
     return last ? [say(receiptText(last))] : [];
   },

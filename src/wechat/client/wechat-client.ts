@@ -15,6 +15,9 @@ export interface WechatClientOptions {
 
 type Json = Record<string, unknown>;
 
+/** A field of a reply as text: a string as it is, nothing as '', anything else as its JSON (a number: its digits). */
+const textOf = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
+
 /** Refresh this long before WeChat's expiry so a token never dies mid-request. */
 const TOKEN_MARGIN_SECONDS = 300;
 /** How long another process's refresh is waited for at most, should it die while holding it. */
@@ -56,10 +59,9 @@ export class WechatClient {
    * others wait for it to appear, and fetch it themselves only if it does not come in time.
    */
   private async refreshOnce(): Promise<string> {
-    const { add } = this.store;
-    if (!add) return this.fetchStableToken(false);
+    if (!this.store.add) return this.fetchStableToken(false);
     const lockKey = `${this.tokenKey}:refreshing`;
-    if (await add.call(this.store, lockKey, '1', REFRESH_LOCK_SECONDS)) {
+    if (await this.store.add(lockKey, '1', REFRESH_LOCK_SECONDS)) {
       try {
         return await this.fetchStableToken(false);
       } finally {
@@ -92,7 +94,7 @@ export class WechatClient {
     return this.withToken(async (token) => {
       const { data, text } = await this.postJsonRaw('/cgi-bin/message/template/send', token, payload);
       const digits = /"msgid"\s*:\s*"?(\d+)/.exec(text)?.[1];
-      return digits ?? String(data.msgid ?? '');
+      return digits ?? textOf(data.msgid);
     });
   }
 
@@ -234,7 +236,7 @@ export class WechatClient {
     }
     const json = data as Json;
     const errcode = typeof json.errcode === 'number' ? json.errcode : 0;
-    if (errcode !== 0) throw new WechatApiError(errcode, this.scrub(String(json.errmsg ?? ''), token), path);
+    if (errcode !== 0) throw new WechatApiError(errcode, this.scrub(textOf(json.errmsg), token), path);
     if (status >= 400) throw new WechatApiError(-1, `HTTP ${status}`, path);
     return json;
   }
