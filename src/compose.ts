@@ -12,7 +12,7 @@ import { migrateUp } from './db/migrate.js';
 import { createApp, type App } from './app.js';
 import { healthRouter } from './http/health.js';
 import { WechatClient } from './wechat/index.js';
-import { webhookRouter, WEBHOOK_PATH, type DedupeEntry } from './bot/adapters/official-account.js';
+import { webhookRouter, WEBHOOK_PATH, type StoredReply } from './bot/adapters/official-account.js';
 import { createEngine } from './bot/engine.js';
 import type { ConversationRecord } from './bot/conversation.js';
 import type { Bot } from './bot/types.js';
@@ -97,8 +97,8 @@ export function conversationStore(state: SharedStore, vault: IdentityVault): Jso
 }
 
 /** Passive replies by message for WeChat's retries, sealed like conversations (a reply may quote the citizen). */
-export function replyStore(state: SharedStore, vault: IdentityVault): JsonView<DedupeEntry> {
-  return new JsonView<DedupeEntry>(state, 'reply', {
+export function replyStore(state: SharedStore, vault: IdentityVault): JsonView<StoredReply> {
+  return new JsonView<StoredReply>(state, 'reply', {
     codec: { encode: (text) => vault.sealText(text), decode: (sealed) => vault.openText(sealed) },
     hashId: (id) => vault.citizenHash('reply', id),
   });

@@ -115,6 +115,9 @@ export interface LockOptions {
   waitMs?: number;
 }
 
+/** What a claim stores: no JSON text (and no sealed value) is ever this. */
+const CLAIMED = '~claimed';
+
 export interface JsonViewOptions {
   /** Seals values at rest (conversation drafts hold what citizens wrote). */
   codec?: ValueCodec;
@@ -139,7 +142,7 @@ export class JsonView<V> implements KeyValueStore<V> {
 
   async get(id: string): Promise<V | undefined> {
     const stored = await this.store.get(this.key(id));
-    if (stored === undefined) return undefined;
+    if (stored === undefined || stored === CLAIMED) return undefined;
     try {
       return JSON.parse(this.opts.codec ? this.opts.codec.decode(stored) : stored) as V;
     } catch {
@@ -152,10 +155,12 @@ export class JsonView<V> implements KeyValueStore<V> {
     await this.store.set(this.key(id), this.opts.codec ? this.opts.codec.encode(text) : text, ttlSeconds);
   }
 
-  /** Sets the value only when none is live; true when this call set it. */
-  async add(id: string, value: V, ttlSeconds: number): Promise<boolean> {
-    const text = JSON.stringify(value);
-    return this.store.add(this.key(id), this.opts.codec ? this.opts.codec.encode(text) : text, ttlSeconds);
+  /**
+   * Takes `id` unless a value (or another claim) is live; true when this call did. A claim holds
+   * no value: get() reads it as absent, and set() replaces it.
+   */
+  async claim(id: string, ttlSeconds: number): Promise<boolean> {
+    return this.store.add(this.key(id), CLAIMED, ttlSeconds);
   }
 
   async delete(id: string): Promise<void> {

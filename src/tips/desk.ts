@@ -6,6 +6,7 @@ import { UniqueConstraintError } from 'sequelize';
 import type { CitizenRef } from '../bot/types.js';
 import type { CitizenRating, CitizenTipView, TipDesk, TipReceipt, TipSubmission } from '../bot/ports.js';
 import type { Database } from '../db/index.js';
+import type { SharedStore } from '../platform/shared-store.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { AppError, unavailable } from '../platform/errors.js';
@@ -39,7 +40,16 @@ export interface DeskDeps {
   holidays: HolidayTable;
   metrics: Metrics;
   logger: Logger;
+  /** Shared by every instance: when a citizen's contact time was last written (see touch). */
+  state?: SharedStore;
 }
+
+/**
+ * A citizen's contact time is written at most this often. The 48-hour customer-service window
+ * needs no more precision, and the stored time is never later than the real one: the window is
+ * judged closed at most this much early (a template instead of a custom message), never late.
+ */
+export const TOUCH_EVERY_SECONDS = 600;
 
 /** What the desk knows of a tip it has just stored: the columns, without the database id. */
 type StoredTip = Pick<NewTipValues, 'code' | 'colour' | 'acknowledgeBy' | 'concludeBy' | 'category' | 'placeCountyCode' | 'handlerCountyCode' | 'dueAt'>;
@@ -222,7 +232,16 @@ export function createDesk(deps: DeskDeps): TipDesk {
       await notices.release(hashOf(citizen), ids);
     },
     async touch(citizen, at) {
-      await touchContact(repo.models, { reporterHash: hashOf(citizen), channel: citizen.channel, lastMessageAt: at });
+      const reporterHash = hashOf(citizen);
+      const key = `contact-touched:${reporterHash}`;
+      if (deps.state && !(await deps.state.add(key, '1', TOUCH_EVERY_SECONDS))) return;
+      try {
+        await touchContact(repo.models, { reporterHash, channel: citizen.channel, lastMessageAt: at });
+      } catch (err) {
+        // Not written: the next message tries again.
+        await deps.state?.delete(key).catch(() => undefined);
+        throw err;
+      }
     },
     async countSince(citizen, since) {
       return repo.countByReporterSince(hashOf(citizen), since);

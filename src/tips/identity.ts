@@ -1,7 +1,7 @@
 // Reporter identity at rest: AES-256-GCM with a key id stored beside the ciphertext, so keys can
 // rotate (the first key encrypts, every listed key decrypts), and an HMAC of the citizen id so
 // the bot finds a citizen's own tips without decrypting anything.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 export interface ReporterIdentity {
   /** openid on the official account, contact id on Wechaty. */
@@ -59,14 +59,15 @@ export class IdentityKeyError extends Error {
   readonly status = 500;
 }
 
-function parseKeys(spec: string): Map<string, Buffer> {
-  const keys = new Map<string, Buffer>();
+/** Keys as KeyObjects: imported once, not on every seal. */
+function parseKeys(spec: string): Map<string, KeyObject> {
+  const keys = new Map<string, KeyObject>();
   for (const part of spec.split(',')) {
     const [id, b64] = part.trim().split(':');
     if (!id || !b64) continue;
     const key = Buffer.from(b64, 'base64');
     if (key.length !== 32) throw new IdentityKeyError(`identity key ${id} is not 32 bytes`);
-    keys.set(id, key);
+    keys.set(id, createSecretKey(key));
   }
   if (keys.size === 0) throw new IdentityKeyError('no identity key configured');
   return keys;
@@ -76,10 +77,11 @@ function parseKeys(spec: string): Map<string, Buffer> {
 export function createIdentityVault(identityKeys: string, hashKey: string): IdentityVault {
   const keys = parseKeys(identityKeys);
   const [currentKeyId, currentKey] = [...keys.entries()][0] ?? [];
+  const hmacKey = createSecretKey(Buffer.from(hashKey, 'utf8'));
   if (!currentKeyId || !currentKey) throw new IdentityKeyError('no identity key configured');
   function seal(plain: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', currentKey as Buffer, iv);
+    const cipher = createCipheriv('aes-256-gcm', currentKey as KeyObject, iv);
     // The key id is authenticated too: a ciphertext cannot be relabelled to another key.
     cipher.setAAD(Buffer.from(currentKeyId as string));
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
@@ -104,6 +106,6 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
     decrypt: (sealed) => JSON.parse(open(sealed)) as ReporterIdentity,
     sealText: (text) => seal(JSON.stringify({ text })),
     openText: (sealed) => (JSON.parse(open(sealed)) as { text: string }).text,
-    citizenHash: (channel, citizenId) => createHmac('sha256', hashKey).update(`${channel}:${citizenId}`).digest('hex'),
+    citizenHash: (channel, citizenId) => createHmac('sha256', hmacKey).update(`${channel}:${citizenId}`).digest('hex'),
   };
 }

@@ -65,10 +65,10 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
   const { vault } = deps;
   const repo = createTipRepository(db);
   const notices = createNoticeCenter({
-    models: repo.models, vault, wechat: deps.wechat, templateId: config.wechat.templates.tipStatus, logger: log,
+    models: repo.models, vault, wechat: deps.wechat, templateId: config.wechat.templates.tipStatus, logger: log, state: deps.state,
   });
   const announcer = createAnnouncer(repo, log);
-  const desk = createDesk({ db, repo, vault, notices, announcer, holidays, metrics: deps.metrics, logger: log });
+  const desk = createDesk({ db, repo, vault, notices, announcer, holidays, metrics: deps.metrics, logger: log, state: deps.state });
   const serviceDeps = { db, repo, notices, holidays };
   const service = createTipService(serviceDeps);
 

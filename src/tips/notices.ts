@@ -13,6 +13,7 @@
 // written by any process is found by the next message's hold, which always asks the database.
 import type { Transaction } from 'sequelize';
 import { Op } from 'sequelize';
+import type { SharedStore } from '../platform/shared-store.js';
 import type { Logger } from '../platform/logger.js';
 import type { CustomMessage, TemplateMessage } from '../wechat/client/types.js';
 import type { IdentityVault } from './identity.js';
@@ -71,6 +72,11 @@ export interface NoticeDeps {
   templateId: string;
   logger: Logger;
   now?: () => Date;
+  /**
+   * Where a citizen's "nothing waits" mark is kept, shared by every instance: a message of a
+   * citizen so marked costs no query. Without it every hold asks the database.
+   */
+  state?: SharedStore;
 }
 
 export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
@@ -78,6 +84,27 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
   const now = deps.now ?? (() => new Date());
   const senders = new Map<string, TextSender>();
   const inFlight = new Set<Promise<void>>();
+
+  // The mark says "nothing waited when last asked". Its protocol keeps a waiting notice from
+  // hiding behind it: a hold sets the mark *before* it queries, and takes it off if it finds
+  // anything; whatever makes a notice wait (a committed notice being dispatched, a hold undone)
+  // takes it off *after* its write. A mark outlives a notice's hold at most by NOTICE_HOLD_MS: a
+  // hold left by a killed instance is found again once the mark expires.
+  const noneKey = (reporterHash: string) => `notices-none:${reporterHash}`;
+  const markNone = async (reporterHash: string): Promise<boolean> => {
+    if (!deps.state) return false;
+    try {
+      if (await deps.state.get(noneKey(reporterHash))) return true;
+      await deps.state.set(noneKey(reporterHash), '1', NOTICE_HOLD_MS / 1000);
+    } catch (err) {
+      deps.logger.warn({ err }, 'notice mark unavailable; asking the database');
+    }
+    return false;
+  };
+  const unmark = async (reporterHash: string): Promise<void> => {
+    // A mark that cannot be taken off hides a notice for NOTICE_HOLD_MS at most.
+    await deps.state?.delete(noneKey(reporterHash)).catch((err: unknown) => deps.logger.warn({ err }, 'notice mark not removed'));
+  };
 
   const base = (tip: TipRow, kind: string, text: string) => ({
     tipId: tip.id, reporterHash: tip.reporterHash, citizenChannel: tip.channel, kind, text, lastError: null,
@@ -119,6 +146,7 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
       { state: 'pending', ...extra, updatedAt: now() },
       { where: { id: [...ids], reporterHash, state: 'held' }, silent: true },
     );
+    await unmark(reporterHash);
   }
 
   async function push(n: TipNoticeRow, tip: TipRow, citizenId: string): Promise<NoticeChannel | undefined> {
@@ -143,6 +171,8 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
   async function deliver(id: number): Promise<void> {
     const n = await TipNotice.findByPk(id);
     if (!n || n.state !== 'pending') return;
+    // Committed and waiting: the citizen's next message must ask for it.
+    await unmark(n.reporterHash);
     const tip = await Tip.findByPk(n.tipId);
     if (!tip) return;
     // Held while it is pushed: a message arriving meanwhile does not show it as well.
@@ -180,6 +210,7 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
       }
     },
     async hold(reporterHash) {
+      if (await markNone(reporterHash)) return [];
       const at = now();
       const rows = await TipNotice.findAll({
         where: { reporterHash, ...waiting(at) },
@@ -189,6 +220,7 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
       const held: HeldNotice[] = [];
       // Conditional, one by one: a push or another message that raced us wins, and the citizen
       // gets the notice once.
+      if (rows.length > 0) await unmark(reporterHash);
       for (const n of rows) if (await holdOne(n.id, at)) held.push({ id: n.id, text: n.text });
       return held;
     },

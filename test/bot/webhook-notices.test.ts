@@ -115,6 +115,8 @@ describe(`webhook: evidence is never swallowed (${usingMysql() ? 'MariaDB' : 'SQ
        VALUES (?, ?, 'official_account', 'answered', ?, 'pending', 1, ?, ?)`,
       { replacements: [tip!.id, tip!.reporter_hash, body, at, at] },
     );
+    // What every writer of a waiting notice does after its commit (src/tips/notices.ts).
+    await c.services.state.delete(`notices-none:${tip!.reporter_hash}`);
     const [row] = await q.query('SELECT MAX(id) AS id FROM tip_notices', { type: 'SELECT' }) as Array<{ id: number }>;
     return { id: Number(row!.id), text: body };
   }

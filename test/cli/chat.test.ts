@@ -104,6 +104,8 @@ describe('npm run chat: customer-service messages reach the terminal', function 
          VALUES (?, ?, 'official_account', 'answered', ?, 'pending', 1, ?, ?)`,
         { replacements: [tip!.id, tip!.reporter_hash, text, at, at] },
       );
+      // What every writer of a waiting notice does after its commit (src/tips/notices.ts).
+      await ctx.services.state.delete(`notices-none:${tip!.reporter_hash}`);
 
       chat.stdin.write('帮助\n');
       const shown = await seen(/\[客服消息\] (您反映的事项 SM\S+ 已有答复：[^\n]*)/, 'the customer-service message');

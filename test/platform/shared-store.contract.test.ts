@@ -126,6 +126,20 @@ for (const subject of subjects) {
       expect(await view.get('citizen')).to.equal(undefined);
     });
 
+    it('a JsonView claim takes an id once: it reads as absent, and set() replaces it', async () => {
+      const view = new JsonView<{ body: string }>(store, `claim-${randomBytes(3).toString('hex')}`, { codec: { encode: (t) => `sealed:${t}`, decode: (t) => t.slice(7) } });
+      expect(await view.claim('m1', 60)).to.equal(true);
+      expect(await view.claim('m1', 60)).to.equal(false);
+      expect(await view.get('m1')).to.equal(undefined);
+      await view.set('m1', { body: '回复' }, 60);
+      expect(await view.get('m1')).to.deep.equal({ body: '回复' });
+      expect(await view.claim('m1', 60)).to.equal(false);
+      // A claim that is never replaced expires with its TTL.
+      expect(await view.claim('m2', 0.2)).to.equal(true);
+      await sleep(350);
+      expect(await view.claim('m2', 60)).to.equal(true);
+    });
+
     it('a JsonView lock is held by one caller at a time, and freed by its release or its TTL', async () => {
       const view = new JsonView<number>(store, `lock-${randomBytes(3).toString('hex')}`);
       const release = await view.lock('c', { ttlSeconds: 0.5, waitMs: 0 });

@@ -139,7 +139,7 @@ describe(`tip intake writes (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function 
     expect(Number(m), 'no notice for the tip that failed').to.equal(2);
   });
 
-  it('touch stores each citizen\'s message time, and a later message moves it', async () => {
+  it('touch stores each citizen\'s message time, at most once per TOUCH_EVERY_SECONDS across instances', async () => {
     const desk = ctx.services.tips.desk;
     const base = Date.now() - 60_000;
     await Promise.all(Array.from({ length: 30 }, (_, i) => desk.touch({ channel: 'official_account', id: `o_touch_${i}` }, new Date(base + i))));
@@ -148,6 +148,11 @@ describe(`tip intake writes (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function 
     expect(before.map((c) => c.lastMessageAt.getTime()).sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 30 }, (_, i) => base + i));
     const citizen = { channel: 'official_account' as const, id: 'o_touch_0' };
     const later = new Date(base + 20 * 60_000 + 123);
+    // Within the interval (the mark lives in the shared store, seen by every instance): not written.
+    await desk.touch(citizen, later);
+    expect((await repo.models.CitizenContact.findAll()).map((c) => c.lastMessageAt.getTime())).to.include(base);
+    // Once the mark has expired, the next message writes its time.
+    await ctx.services.state.delete(`contact-touched:${ctx.services.vault.citizenHash(citizen.channel, citizen.id)}`);
     await desk.touch(citizen, later);
     const after = await repo.models.CitizenContact.findAll();
     expect(after).to.have.length(30);

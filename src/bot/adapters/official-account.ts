@@ -30,10 +30,6 @@ export type StoredReply =
   | { body: string }
   | (ReplyContext & { part: BotReplyPart });
 
-/** What the shared store holds per message: its claim while it is answered, then the reply. */
-export type DedupeEntry = StoredReply | { pending: true };
-const PENDING: DedupeEntry = { pending: true };
-
 export interface WebhookDeps {
   config: AppConfig;
   logger: Logger;
@@ -41,7 +37,7 @@ export interface WebhookDeps {
   bot: Bot;
   client: Pick<WechatClient, 'messageCustomSend'>;
   /** Replies by message key, shared by every instance; its lock marks a message being answered. */
-  replies: JsonView<DedupeEntry>;
+  replies: JsonView<StoredReply>;
 }
 
 export const WEBHOOK_PATH = '/wechat';
@@ -185,8 +181,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
 
   /**
    * Runs the engine once per message across every instance. The first delivery claims the
-   * message (a pending entry that lives for the reply budget) and replaces the claim with the
-   * reply; a retry, here or on another instance, gets the stored reply or waits for it within the
+   * message (for the reply budget) and replaces the claim with the reply; a retry, here or on another instance, gets the stored reply or waits for it within the
    * budget. A claim left by an instance that died expires, and the next retry answers. A store
    * that fails costs the dedupe, never the message: a retry answered twice is a repeated reply,
    * where 'success' would lose the citizen's message.
@@ -208,15 +203,15 @@ export function webhookRouter(deps: WebhookDeps): Router {
     for (;;) {
       let claimed: boolean;
       try {
-        claimed = await replies.add(id, PENDING, claimSeconds);
+        claimed = await replies.claim(id, claimSeconds);
       } catch (err) {
         storeFailed(log, err, 'claim');
         return answerAndStore();
       }
       if (claimed) return answerAndStore();
-      const entry = await replies.get(id).catch((err: unknown) => storeFailed(log, err, 'read'));
-      if (entry && !('pending' in entry)) return entry;
-      // Being answered elsewhere (or gone meanwhile: claim it on the next turn).
+      const stored = await replies.get(id).catch((err: unknown) => storeFailed(log, err, 'read'));
+      if (stored) return stored;
+      // Still claimed: being answered elsewhere (or gone meanwhile: claim it on the next turn).
       if (Date.now() + POLL_MS > deadline) return NOTHING;
       await sleep(POLL_MS);
     }
