@@ -1,6 +1,5 @@
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { WechatProtocolError } from './errors.js';
-import { isAscii, utf8Bytes, type ByteString } from './byte-string.js';
 import { safeEqual, sha1Signature } from './signature.js';
 import { cdata, escapeText } from './xml-write.js';
 
@@ -97,23 +96,14 @@ export class WechatCrypto {
 
   /** Encrypts a message; `random` is only for reproducing test vectors. */
   encrypt(xml: string, random?: Buffer): string {
-    return this.seal(xml, 'utf8', random);
-  }
-
-  /** encrypt() for a message already held as its UTF-8 bytes (a ByteString: one byte a character). */
-  encryptBytes(xml: ByteString, random?: Buffer): string {
-    return this.seal(xml, 'latin1', random);
-  }
-
-  private seal(xml: string, encoding: 'utf8' | 'latin1', random: Buffer | undefined): string {
     if (random && random.length !== RANDOM_LEN) throw new RangeError('random prefix must be 16 bytes');
-    const msgLen = encoding === 'latin1' ? xml.length : Buffer.byteLength(xml, 'utf8');
+    const msgLen = Buffer.byteLength(xml, 'utf8');
     const contentLen = HEADER_LEN + msgLen + this.appIdBytes.length;
     const pad = BLOCK - (contentLen % BLOCK);
     const plain = Buffer.allocUnsafe(contentLen + pad);
     (random ?? randomBytes(RANDOM_LEN)).copy(plain, 0);
     plain.writeUInt32BE(msgLen, RANDOM_LEN);
-    plain.write(xml, HEADER_LEN, encoding);
+    plain.write(xml, HEADER_LEN, 'utf8');
     this.appIdBytes.copy(plain, HEADER_LEN + msgLen);
     plain.fill(pad, contentLen);
     // plain is already padded to whole 32-byte blocks, so AES adds no padding of its own.
@@ -136,15 +126,6 @@ export class WechatCrypto {
    */
   encryptReply(xml: string, timestamp: string, nonce: string, random?: Buffer): string {
     return this.envelope(this.encrypt(xml, random), timestamp, nonce);
-  }
-
-  /**
-   * encryptReply() for a reply held as its UTF-8 bytes, as a ByteString too: the envelope is base64
-   * and hex around the timestamp and nonce, so it is ASCII when they are (the webhook's are digits).
-   */
-  encryptReplyBytes(xml: ByteString, timestamp: string, nonce: string): ByteString {
-    const envelope = this.envelope(this.encryptBytes(xml), timestamp, nonce);
-    return isAscii(timestamp) && isAscii(nonce) ? (envelope as ByteString) : utf8Bytes(envelope);
   }
 
   private envelope(encrypt: string, timestamp: string, nonce: string): string {

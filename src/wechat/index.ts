@@ -23,10 +23,8 @@ export {
   type TemplateSendJobFinishEvent,
   type UnknownMessage,
 } from './messages.js';
-export { utf8Bytes, textOf, type ByteString } from './byte-string.js';
 export {
   renderReply,
-  renderReplyBytes,
   splitText,
   NO_REPLY,
   MAX_NEWS_ARTICLES,

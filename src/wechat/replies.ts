@@ -1,4 +1,3 @@
-import { utf8Bytes, type ByteString } from './byte-string.js';
 import { cdata } from './xml-write.js';
 
 /**
@@ -62,15 +61,6 @@ function head(ctx: ReplyContext, msgType: string, enc: Encode): string {
 /** Renders a reply to the response body; an empty news list renders as no reply. */
 export function renderReply(reply: Reply, ctx: ReplyContext): string {
   return render(reply, ctx, asText);
-}
-
-/**
- * renderReply's XML as its UTF-8 bytes (see ByteString): what the webhook writes. Only the values
- * are encoded; the envelope is ASCII, and `]]>` is the same three bytes in UTF-8, so CDATA is split
- * around it exactly as in the text.
- */
-export function renderReplyBytes(reply: Reply, ctx: ReplyContext): ByteString {
-  return render(reply, ctx, utf8Bytes) as ByteString;
 }
 
 function render(reply: Reply, ctx: ReplyContext, enc: Encode): string {

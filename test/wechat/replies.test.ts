@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { renderReply, renderReplyBytes, scanXml, scanXmlBytes, splitText, textOf, utf8Bytes, type NewsArticle, type Reply } from '../../src/wechat/index.js';
+import { renderReply, scanXml, splitText, type NewsArticle, type Reply } from '../../src/wechat/index.js';
 import { vectors } from './vectors.js';
 
 const ctx = { toUser: 'toUser', fromUser: 'fromUser', createTime: 12345678 };
@@ -68,50 +68,6 @@ describe('wechat/replies renderReply', () => {
 
   it('writes CreateTime in whole seconds', () => {
     expect(scanXml(renderReply({ type: 'text', content: 'x' }, { ...ctx, createTime: 1700000000.9 })).CreateTime).to.equal('1700000000');
-  });
-});
-
-describe('wechat/replies renderReplyBytes', () => {
-  const replies: Reply[] = [
-    { type: 'text', content: '你好' },
-    { type: 'text', content: 'plain ascii' },
-    { type: 'text', content: '' },
-    { type: 'text', content: '中]]>文 😀 é ]]]]> <xml>' },
-    { type: 'text', content: 'lone \ud800 surrogate' },
-    { type: 'image', mediaId: '媒体' },
-    { type: 'voice', mediaId: 'v' },
-    { type: 'video', mediaId: 'm', title: '标题', description: '描述]]>' },
-    { type: 'music', title: '歌', description: 'd', musicUrl: 'https://x/音乐', hqMusicUrl: 'h', thumbMediaId: 't' },
-    { type: 'news', articles: [{ title: '反诈提醒', description: '描述', picUrl: 'https://x/p.png', url: 'https://x/文章' }, { title: 't2' }] },
-    { type: 'news', articles: [] },
-    { type: 'transfer_customer_service' },
-    { type: 'transfer_customer_service', kfAccount: '客服@gh' },
-    { type: 'none' },
-  ];
-  const contexts = [ctx, { toUser: 'o_中文', fromUser: 'gh_x', createTime: 1700000000, maxArticles: 8 }];
-
-  it("is renderReply's XML as UTF-8 bytes, one character a byte, for every type", () => {
-    for (const c of contexts) {
-      for (const reply of replies) {
-        const bytes = renderReplyBytes(reply, c);
-        const text = renderReply(reply, c);
-        expect(Buffer.from(bytes, 'latin1').equals(Buffer.from(text, 'utf8')), JSON.stringify(reply)).to.equal(true);
-        expect([...bytes].every((ch) => ch.charCodeAt(0) < 256)).to.equal(true);
-        if (text !== 'success') expect(scanXmlBytes(Buffer.from(bytes, 'latin1'))).to.deep.equal(scanXml(text));
-      }
-    }
-  });
-
-  it('utf8Bytes leaves ASCII as it is, textOf turns the bytes back into the text', () => {
-    const ascii = 'o_abc-123 <x>';
-    expect(utf8Bytes(ascii)).to.equal(ascii);
-    for (const t of ['平安三明', '😀', 'é', 'mixed 中 text', '']) {
-      const b = utf8Bytes(t);
-      expect(b.length).to.equal(Buffer.byteLength(t, 'utf8'));
-      expect(textOf(b)).to.equal(t);
-    }
-    // A lone surrogate becomes U+FFFD, as node writes it in a UTF-8 response.
-    expect(textOf(utf8Bytes('a\ud800b'))).to.equal('a\ufffdb');
   });
 });
 
