@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
+import { freePort } from '../support/ports.js';
 import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { ChatClient, httpTransport, type Transport } from '../../src/cli/chat-client.js';
@@ -18,16 +18,6 @@ import { testRedisUrl } from '../support/redis.js';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const ADMIN_PASSWORD = 'Cluster-test-admin-1';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 /** One service process on a fixed port, so a restart comes back at the same address. */
 class Instance {
