@@ -151,7 +151,7 @@ function hasWrk(): boolean {
  * which on a server with more than one core run beside the main thread. Confined to the main
  * thread's one core they can only take turns with it, and the scheduler gives them their turns
  * in slices of several milliseconds: the server stops answering for 10-50 ms a few times a
- * second, which no deployment with a second core sees (see README, Performance).
+ * second, which no deployment with a second core sees.
  */
 function pinning(): { server?: string; helpers?: string; nice?: string; loadgen: string[] } {
   if (process.env.BENCH_PIN === '0' || availableParallelism() < 2) return { loadgen: [] };
