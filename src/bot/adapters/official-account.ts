@@ -36,7 +36,7 @@ export interface WebhookDeps {
   metrics: Metrics;
   bot: Bot;
   client: Pick<WechatClient, 'messageCustomSend'>;
-  /** Replies by message key, shared by every instance; its lock marks a message being answered. */
+  /** Replies by message key, shared by every instance; a claim marks a message being answered. */
   replies: JsonView<StoredReply>;
 }
 
@@ -142,10 +142,15 @@ export function webhookRouter(deps: WebhookDeps): Router {
       const settle = noticesIn(parts).length === 0 ? undefined : (ids: readonly NoticeId[], o: NoticeOutcome) => reportNotices(openid, ids, o);
       deliverLater(deps.client, openid, parts, { log }, settle);
     };
+    // Set when the budget runs out, before anything awaits the race: an answer that comes in the
+    // same moment then goes by customer service rather than nowhere.
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), wc.replyBudgetMs);
+      timer = setTimeout(() => {
+        timedOut = true;
+        resolve('timeout');
+      }, wc.replyBudgetMs);
     });
     // An answer that cannot be used (no parts array, say) fails like a handler that throws.
     const handled = (async () => flatten((await bot.handle(input)).parts))().then(
@@ -163,10 +168,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
     );
     const first = await Promise.race([handled, budget]);
     clearTimeout(timer);
-    if (first === 'timeout') {
-      timedOut = true;
-      return NOTHING;
-    }
+    if (first === 'timeout') return NOTHING;
     const [passive, ...rest] = first;
     if (rest.length > 0) later(rest);
     if (!passive) return NOTHING;
@@ -181,8 +183,9 @@ export function webhookRouter(deps: WebhookDeps): Router {
 
   /**
    * Runs the engine once per message across every instance. The first delivery claims the
-   * message (for the reply budget) and replaces the claim with the reply; a retry, here or on another instance, gets the stored reply or waits for it within the
-   * budget. A claim left by an instance that died expires, and the next retry answers. A store
+   * message (for the reply budget) and replaces the claim with the reply; a retry, here or on
+   * another instance, gets the stored reply or waits for it within the budget. A claim left by an
+   * instance that died expires, and the next retry answers. A store
    * that fails costs the dedupe, never the message: a retry answered twice is a repeated reply,
    * where 'success' would lose the citizen's message.
    */
