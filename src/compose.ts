@@ -86,22 +86,24 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
 }
 
 /**
- * Conversation records in the shared store: sealed at rest (drafts hold what citizens wrote, with
- * their phone numbers), under a keyed hash of the citizen rather than their openid.
+ * Values in the shared store sealed at rest with the identity key, under a keyed hash of their id
+ * (with `channel` in the hash), never an openid.
  */
-export function conversationStore(state: SharedStore, vault: IdentityVault): JsonView<ConversationRecord> {
-  return new JsonView<ConversationRecord>(state, 'conv', {
+function sealedView<V>(state: SharedStore, vault: IdentityVault, prefix: string, channel: string): JsonView<V> {
+  return new JsonView<V>(state, prefix, {
     codec: { encode: (text) => vault.sealText(text), decode: (sealed) => vault.openText(sealed) },
-    hashId: (id) => vault.citizenHash('conversation', id),
+    hashId: (id) => vault.citizenHash(channel, id),
   });
 }
 
-/** Passive replies by message for WeChat's retries, sealed like conversations (a reply may quote the citizen). */
+/** Conversation records: drafts hold what citizens wrote, with their phone numbers. */
+export function conversationStore(state: SharedStore, vault: IdentityVault): JsonView<ConversationRecord> {
+  return sealedView(state, vault, 'conv', 'conversation');
+}
+
+/** Passive replies by message for WeChat's retries: a reply may quote the citizen. */
 export function replyStore(state: SharedStore, vault: IdentityVault): JsonView<StoredReply> {
-  return new JsonView<StoredReply>(state, 'reply', {
-    codec: { encode: (text) => vault.sealText(text), decode: (sealed) => vault.openText(sealed) },
-    hashId: (id) => vault.citizenHash('reply', id),
-  });
+  return sealedView(state, vault, 'reply', 'reply');
 }
 
 /** The web server: the core plus the app (the webhook, and Koa for health and the staff API). */

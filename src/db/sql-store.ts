@@ -8,6 +8,10 @@ import type { SharedStore } from '../platform/shared-store.js';
 
 const TABLE = 'shared_state';
 
+/**
+ * Every write runs in `db.transaction`: on SQLite that queues it behind the process's other writes
+ * (one writer per file); add and increment also read in it before they write.
+ */
 export class SqlStore implements SharedStore {
   private readonly timer: NodeJS.Timeout;
   private readonly upsert: string;
@@ -29,14 +33,6 @@ export class SqlStore implements SharedStore {
     this.timer.unref();
   }
 
-  /**
-   * Writes that read first run in a transaction. On SQLite that also queues them behind the
-   * process's other writes (one writer per file).
-   */
-  private write<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
-  }
-
   async get(key: string): Promise<string | undefined> {
     const rows = await this.db.sequelize.query<{ state_value: string }>(
       `SELECT state_value FROM ${TABLE} WHERE state_key = ? AND expires_at > ?`,
@@ -46,13 +42,13 @@ export class SqlStore implements SharedStore {
   }
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    await this.write((transaction) => this.db.sequelize.query(this.upsert, {
+    await this.db.transaction((transaction) => this.db.sequelize.query(this.upsert, {
       replacements: [key, value, this.expiry(ttlSeconds)], type: QueryTypes.INSERT, transaction,
     }));
   }
 
   async add(key: string, value: string, ttlSeconds: number): Promise<boolean> {
-    return this.write(async (transaction) => {
+    return this.db.transaction(async (transaction) => {
       await this.dropExpired(key, transaction);
       const [, inserted] = await this.db.sequelize.query(this.insertIfAbsent, {
         replacements: [key, value, this.expiry(ttlSeconds)], type: QueryTypes.INSERT, transaction,
@@ -66,12 +62,12 @@ export class SqlStore implements SharedStore {
     const [sql, replacements] = expected === undefined
       ? [`DELETE FROM ${TABLE} WHERE ${live}`, [key, this.now()]]
       : [`DELETE FROM ${TABLE} WHERE ${live} AND state_value = ?`, [key, this.now(), expected]];
-    const deleted = await this.write((transaction) => this.db.sequelize.query(sql, { replacements, type: QueryTypes.BULKDELETE, transaction }));
+    const deleted = await this.db.transaction((transaction) => this.db.sequelize.query(sql, { replacements, type: QueryTypes.BULKDELETE, transaction }));
     return Number(deleted) > 0;
   }
 
   async increment(key: string, ttlSeconds: number): Promise<number> {
-    return this.write(async (transaction) => {
+    return this.db.transaction(async (transaction) => {
       await this.dropExpired(key, transaction);
       await this.db.sequelize.query(this.incrementSql, {
         replacements: [key, '1', this.expiry(ttlSeconds)], type: QueryTypes.INSERT, transaction,
@@ -86,7 +82,7 @@ export class SqlStore implements SharedStore {
 
   /** Deletes every expired row; returns how many. */
   async sweep(): Promise<number> {
-    return Number(await this.write((transaction) => this.db.sequelize.query(
+    return Number(await this.db.transaction((transaction) => this.db.sequelize.query(
       `DELETE FROM ${TABLE} WHERE expires_at <= ?`, { replacements: [this.now()], type: QueryTypes.BULKDELETE, transaction },
     )));
   }

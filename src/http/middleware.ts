@@ -14,7 +14,7 @@ declare module 'koa' {
 const SANE_REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
 /** The caller's X-Request-Id when it is sane, else a fresh one. */
-export function requestIdFrom(incoming: string | string[] | undefined): string {
+function requestIdFrom(incoming: string | string[] | undefined): string {
   return typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
