@@ -1,7 +1,7 @@
 // The citizen's side of the tips domain, as the bot sees it (TipDesk). A tip the citizen is told
 // about is committed first; if the database cannot take it, submit throws TIP_STORE_UNAVAILABLE
 // and nothing claims to be received. Nothing here is kept in process between calls: every
-// instance answers from the database alone.
+// instance answers from the database and the shared store (the contact-time mark, see touch).
 import { UniqueConstraintError } from 'sequelize';
 import type { CitizenRef } from '../bot/types.js';
 import type { CitizenRating, CitizenTipView, TipDesk, TipReceipt, TipSubmission } from '../bot/ports.js';

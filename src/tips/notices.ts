@@ -9,8 +9,9 @@
 // get it too. The holder then records it delivered (`sent` by a push, `shown` in a reply) or
 // releases it to `pending` for the next message. A hold nobody settles (a crash between send and
 // record) runs out after NOTICE_HOLD_MS and the notice waits again: shown once more rather than
-// never. State lives in tip_notices only, so it holds across restarts and instances: a notice
-// written by any process is found by the next message's hold, which always asks the database.
+// never. Notices live in tip_notices only, so they hold across restarts and instances: a notice
+// written by any process is found by the next message's hold, which asks the database unless the
+// shared store's "nothing waits" mark (below) says there is nothing to find.
 import type { Transaction } from 'sequelize';
 import { Op } from 'sequelize';
 import type { SharedStore } from '../platform/shared-store.js';
