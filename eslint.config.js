@@ -27,4 +27,10 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], extends: [tseslint.configs.disableTypeChecked] },
+  // The pages' browser script: plain JavaScript served as is (no build step), checked untyped.
+  {
+    files: ['src/web/assets/**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', DOMParser: 'readonly', HTMLFormElement: 'readonly', setInterval: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', EventSource: 'readonly' } },
+  },
 );

@@ -1,11 +1,12 @@
 import type { RequestListener } from 'node:http';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type Router from '@koa/router';
 import type { Logger } from './platform/logger.js';
 import type { Metrics } from './platform/metrics.js';
-import { requestContext, httpMetrics, errorBoundary } from './http/middleware.js';
+import { requestContext, httpMetrics, errorBoundary, type HtmlErrorPage } from './http/middleware.js';
 import { clientAddress } from './http/client-address.js';
 import { csrfGuard } from './http/csrf.js';
+import { pageHeaders } from './web/security.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -18,6 +19,8 @@ export interface AppDeps {
   publicOrigin?: string;
   /** Paths the CSRF guard leaves alone: signed server-to-server endpoints (the WeChat webhook). */
   csrfExempt?: readonly string[];
+  /** The web base's hashed assets and HTML error page, when the app serves pages. */
+  web?: { assets: Middleware; errorPage: HtmlErrorPage; formPrefixes: readonly string[] };
 }
 
 export interface App {
@@ -37,8 +40,12 @@ export function createApp(deps: AppDeps): App {
   koa.use(clientAddress(trustProxy));
   koa.use(requestContext(deps.logger));
   koa.use(httpMetrics(deps.metrics, deps.logger));
-  koa.use(errorBoundary());
-  koa.use(csrfGuard(deps.publicOrigin, deps.csrfExempt));
+  koa.use(errorBoundary(deps.web?.errorPage));
+  if (deps.web) {
+    koa.use(pageHeaders());
+    koa.use(deps.web.assets);
+  }
+  koa.use(csrfGuard(deps.publicOrigin, deps.csrfExempt, deps.web?.formPrefixes));
   for (const router of deps.routers) {
     koa.use(router.routes());
     koa.use(router.allowedMethods());

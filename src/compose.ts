@@ -17,6 +17,8 @@ import { createEngine } from './bot/engine.js';
 import type { ConversationRecord } from './bot/conversation.js';
 import type { Bot } from './bot/types.js';
 import { createTipsModule, type TipsModule } from './tips/index.js';
+import type { WebBase } from './web/index.js';
+import { CONSOLE_PREFIX, consoleWebBase } from './staff/pages/index.js';
 
 /** What both processes (web server and Wechaty bot) share: database, tips module, engine. */
 export interface Core {
@@ -26,6 +28,8 @@ export interface Core {
   db: Database;
   /** Shared state: Redis when REDIS_URL is set, else the database. */
   state: SharedStore;
+  /** Templates, assets and CSRF tokens of the HTML pages. */
+  web: WebBase;
   vault: IdentityVault;
   wechat: WechatClient;
   tips: TipsModule;
@@ -64,7 +68,8 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
     tokenStore: state,
   });
 
-  const tips = createTipsModule({ config, logger, metrics, db, wechat, state, vault });
+  const web = consoleWebBase(config);
+  const tips = createTipsModule({ config, logger, metrics, db, wechat, state, vault, web });
   if (opts.migrate ?? true) {
     const { generatedAdminPassword } = await tips.seed();
     if (generatedAdminPassword) opts.onAdminPassword?.(generatedAdminPassword);
@@ -76,7 +81,7 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
   const bot = createEngine({ config, logger, desk: tips.desk, conversations, ...(opts.now ? { now: opts.now } : {}) });
 
   return {
-    config, logger, metrics, db, state, vault, wechat, tips, bot,
+    config, logger, metrics, db, state, web, vault, wechat, tips, bot,
     async close() {
       await tips.close();
       await state.close();
@@ -109,9 +114,11 @@ export function replyStore(state: SharedStore, vault: IdentityVault): JsonView<S
 /** The web server: the core plus the app (the webhook, and Koa for health and the staff API). */
 export async function compose(config: AppConfig, logger: Logger, opts: ComposeOptions = {}): Promise<Services> {
   const core = await composeCore(config, logger, opts);
-  const { metrics, db, bot, wechat, tips } = core;
+  const { metrics, db, bot, wechat, tips, web } = core;
   const webhook = webhookRouter({ config, logger, metrics, bot, client: wechat, replies: replyStore(core.state, core.vault) });
-  const app = createApp({ logger, metrics, trustProxy: config.trustProxy, publicOrigin: config.publicOrigin, csrfExempt: [WEBHOOK_PATH], routers: [webhook, healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers] });
+  const app = createApp({ logger, metrics, trustProxy: config.trustProxy, publicOrigin: config.publicOrigin, csrfExempt: [WEBHOOK_PATH],
+    web: { assets: web.assets.middleware(), errorPage: (ctx, err) => web.errorPage(ctx, err), formPrefixes: [CONSOLE_PREFIX] },
+    routers: [webhook, healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers] });
   return {
     ...core,
     app,

@@ -5,8 +5,9 @@
 //      is no Origin, must name it; `Origin: null` (sandboxed frames, opaque redirects) never does;
 //   2. carry a JSON body (Content-Type application/json, also when the body is empty): a page on
 //      another origin can send a form or text/plain without asking, but JSON only after a CORS
-//      preflight, which this server never grants. (No form pages exist yet; when the staff
-//      console brings them, form posts will need a CSRF token here instead.)
+//      preflight, which this server never grants. The console's pages (under `formPrefixes`)
+//      post forms instead; their routes refuse a form without the page's CSRF token
+//      (src/web/forms.ts), so those posts get both checks.
 //
 // A request with no Origin, no Referer and no Sec-Fetch-Site is accepted when its body is JSON:
 // that is not a browser (curl, scripts, the bench client), and CSRF needs a victim's browser.
@@ -30,6 +31,12 @@ export const CSRF_REFUSED_ROUTE = 'csrf_refused';
 const originMismatch = () => new AppError('ORIGIN_MISMATCH', 403, '请求来源与本站不符，已拒绝');
 const originRequired = () => new AppError('ORIGIN_REQUIRED', 403, '请求缺少来源（Origin），已拒绝');
 const notJson = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请求体必须是 JSON（Content-Type: application/json）');
+
+/** Under one of the page prefixes (`/staff/`), in any case, as the router matches. */
+function isFormPath(path: string, prefixes: readonly string[]): boolean {
+  const p = path.toLowerCase();
+  return prefixes.some((prefix) => p.startsWith(prefix.toLowerCase()));
+}
 
 /** The origin a Referer names, or undefined when it is not a URL. */
 function refererOrigin(referer: string): string | undefined {
@@ -56,14 +63,18 @@ function originProblem(ctx: Context, publicOrigin: string | undefined): AppError
  * `publicOrigin` is config `publicOrigin` (already reduced to scheme://host[:port]); without one,
  * no Origin matches (fail closed).
  */
-export function csrfGuard(publicOrigin: string | undefined, exemptPaths: readonly string[] = []) {
+export function csrfGuard(publicOrigin: string | undefined, exemptPaths: readonly string[] = [], formPrefixes: readonly string[] = []) {
   // Exempt: endpoints that no browser session can reach with effect (the WeChat webhook: no
   // cookie is read there, every request is signed). Compared as the router matches: any case,
   // with or without a trailing slash.
   const exempt = new Set(exemptPaths.map((p) => p.toLowerCase()));
   return async (ctx: Context, next: Next) => {
     if (!SAFE_METHODS.has(ctx.method) && !exempt.has(ctx.path.toLowerCase().replace(/(.)\/$/, '$1'))) {
-      const problem = originProblem(ctx, publicOrigin) ?? (ctx.request.type.trim().toLowerCase() === 'application/json' ? undefined : notJson());
+      // Pages post forms; their routes check the form's CSRF token (src/web/forms.ts) on top of
+      // the origin rule here.
+      const type = ctx.request.type.trim().toLowerCase();
+      const bodyOk = type === 'application/json' || (type === 'application/x-www-form-urlencoded' && isFormPath(ctx.path, formPrefixes));
+      const problem = originProblem(ctx, publicOrigin) ?? (bodyOk ? undefined : notJson());
       if (problem) {
         (ctx as Context & { _matchedRoute?: string })._matchedRoute = CSRF_REFUSED_ROUTE;
         throw problem;

@@ -54,16 +54,29 @@ export function httpMetrics(metrics: Metrics, logger: Logger) {
  * or database message never leaves the process. (The WeChat webhook turns a 5xx of its own into
  * 'success' before it gets here: WeChat must never see one.)
  */
-export function errorBoundary() {
+export function errorBoundary(htmlPage?: HtmlErrorPage) {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
+      // No route answered: the same error format as every other refusal.
+      if (ctx.status === 404 && ctx.body == null) throw new AppError('NOT_FOUND', 404, '没有找到该页面或接口');
     } catch (err) {
       const appErr = logFailure(ctx.state.log, err);
       ctx.status = appErr.status;
-      ctx.body = errorBody(appErr);
+      if (htmlPage && wantsHtml(ctx)) htmlPage(ctx, appErr);
+      else ctx.body = errorBody(appErr);
     }
   };
+}
+
+/** Renders an error as an HTML page (the web base's error page). */
+export type HtmlErrorPage = (ctx: Context, err: AppError) => void;
+
+/** Pages get an HTML error page; the API, the webhook and scripts get JSON. */
+function wantsHtml(ctx: Context): boolean {
+  if (ctx.state.htmlPage === true) return true;
+  if (ctx.path.startsWith('/api/') || ctx.path === '/api') return false;
+  return ctx.accepts('json', 'html') === 'html';
 }
 
 /** Maps any thrown value to an AppError and logs it: 5xx at error with the cause, the rest at info. */

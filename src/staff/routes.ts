@@ -6,7 +6,7 @@ import { loginSchema, parseInput } from '../tips/validation.js';
 import { login, requireStaff, currentStaff, type AuthDeps } from './auth.js';
 import { SESSION_COOKIE } from './sessions.js';
 import { ROLE_LABELS } from '../tips/types.js';
-import { AppError } from '../platform/errors.js';
+import { assertCookieTransport, setSessionCookie } from './session-cookie.js';
 
 export interface StaffRouteDeps extends AuthDeps {
   cookieSecure: boolean;
@@ -14,24 +14,12 @@ export interface StaffRouteDeps extends AuthDeps {
 
 export function staffRouter(deps: StaffRouteDeps): Router {
   const router = new Router({ prefix: '/api/staff' });
-  const cookie = (ctx: Context, value: string | null, expires?: Date) => {
-    ctx.cookies.set(SESSION_COOKIE, value, {
-      httpOnly: true, sameSite: 'strict', secure: deps.cookieSecure, path: '/', overwrite: true,
-      ...(expires ? { expires } : {}),
-    });
-  };
-  // A Secure cookie cannot be set on a request Koa does not see as HTTPS (ctx.cookies.set throws).
-  // Checked before any session is made, so the misconfiguration is named and leaves no orphan row.
-  const assertCookieTransport = (ctx: Context) => {
-    if (!deps.cookieSecure || ctx.secure) return;
-    ctx.state.log.warn('secure session cookie requested over plain HTTP: serve HTTPS, or check STAFF_COOKIE_SECURE');
-    throw new AppError('SECURE_COOKIE_OVER_HTTP', 403,
-      '会话 Cookie 仅限 HTTPS（STAFF_COOKIE_SECURE=true）：请经 HTTPS 访问（反向代理须受信任并转发 X-Forwarded-Proto: https）；仅开发环境可设 STAFF_COOKIE_SECURE=false');
-  };
+  const cookie = (ctx: Context, value: string | null, expires?: Date) => setSessionCookie(ctx, value, deps.cookieSecure, expires);
+  const assertTransport = (ctx: Context) => assertCookieTransport(ctx, deps.cookieSecure);
 
   router.post('/login', jsonBody(16 * 1024), async (ctx) => {
     const input = parseInput(loginSchema, ctx.request.body);
-    assertCookieTransport(ctx);
+    assertTransport(ctx);
     const { staff, token, expiresAt } = await login(deps, input.username, input.password, ctx.ip);
     cookie(ctx, token, expiresAt);
     ctx.state.log.info({ staffId: staff.id }, 'staff signed in');
@@ -39,7 +27,7 @@ export function staffRouter(deps: StaffRouteDeps): Router {
   });
 
   router.post('/logout', jsonBody(1024), async (ctx) => {
-    assertCookieTransport(ctx);
+    assertTransport(ctx);
     const token = ctx.cookies.get(SESSION_COOKIE);
     if (token) await deps.sessions.revoke(token);
     cookie(ctx, null);

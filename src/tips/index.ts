@@ -11,6 +11,8 @@ import type { WechatClient } from '../wechat/index.js';
 import { createStaff, defineStaffModels } from '../staff/accounts.js';
 import { LoginThrottle } from '../staff/auth.js';
 import { staffRouter } from '../staff/routes.js';
+import { staffPages } from '../staff/pages/index.js';
+import type { WebBase } from '../web/index.js';
 import { createSessionStore } from '../staff/sessions.js';
 import { createAnnouncer } from './announcer.js';
 import { createDesk } from './desk.js';
@@ -32,6 +34,8 @@ export interface TipsModuleDeps {
   /** State every instance shares (the login throttle's counters). */
   state: SharedStore;
   vault: IdentityVault;
+  /** The web base the console's pages render with. */
+  web: WebBase;
 }
 
 export interface TipsModule {
@@ -77,6 +81,7 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
   const throttle = new LoginThrottle({ maxFailures: config.staff.loginMaxFailures, lockMinutes: config.staff.loginLockMinutes, store: deps.state });
 
   const routers = [
+    ...staffPages({ web: deps.web, models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure }),
     staffRouter({ models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure }),
     tipsRouter({
       sessions,

@@ -24,6 +24,7 @@ import { MemoryStore } from '../../src/platform/shared-store.js';
 import { createIdentityVault } from '../../src/tips/identity.js';
 import { WechatClient } from '../../src/wechat/index.js';
 import { createTipsModule } from '../../src/tips/index.js';
+import { consoleWebBase } from '../../src/staff/pages/index.js';
 import { createStaff, defineStaffModels } from '../../src/staff/accounts.js';
 import { cdata, scanXml, sha1Signature } from '../../src/wechat/index.js';
 import type { TipSubmission } from '../../src/bot/ports.js';
@@ -340,7 +341,7 @@ export async function runIntakeBench(opts: IntakeBenchOptions): Promise<IntakeBe
       const logger = createLogger('silent');
       const wechat = new WechatClient({ appId: 'bench', appSecret: 'bench', apiBase: 'http://127.0.0.1:9', tokenStore });
       const vault = createIdentityVault(opts.config.tips.identityKeys, opts.config.tips.identityHashKey);
-      tipsModule = createTipsModule({ config: opts.config, logger, metrics: createMetrics(), db, wechat, state: tokenStore, vault });
+      tipsModule = createTipsModule({ config: opts.config, logger, metrics: createMetrics(), db, wechat, state: tokenStore, vault, web: consoleWebBase(opts.config) });
       const desk = tipsModule.desk;
       const sub = (i: number): TipSubmission => ({
         citizen: { channel: 'official_account', id: `bench-${run}-${i % 300}` },

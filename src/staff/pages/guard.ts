@@ -1,0 +1,54 @@
+// Who is signed in, for pages: like requireStaff for the API, but a page without a valid session
+// sends the browser to the sign-in page, which brings it back where it was.
+import type { Context, Next } from 'koa';
+import { SESSION_COOKIE, type SessionStore } from '../sessions.js';
+
+export const LOGIN_PATH = '/staff/login';
+export const HOME_PATH = '/staff';
+
+/**
+ * A place inside the console to return to after sign-in, or undefined: only our own paths, so the
+ * sign-in page cannot be made to send a user elsewhere (`//evil.example`, `/\evil`).
+ */
+export function safeReturnPath(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 2000) return undefined;
+  if (!/^\/staff(?:[/?#]|$)/.test(value) || value.includes('//') || value.includes('\\')) return undefined;
+  if (value.startsWith(LOGIN_PATH)) return undefined;
+  return value;
+}
+
+/** Where a request that found no session should come back to after sign-in. */
+function returnPathOf(ctx: Context): string {
+  if (ctx.method === 'GET' || ctx.method === 'HEAD') return safeReturnPath(ctx.originalUrl) ?? HOME_PATH;
+  // A form posted after the session ended cannot be replayed: return to the page it was on.
+  const referer = ctx.get('referer');
+  try {
+    const url = new URL(referer);
+    if (url.origin === ctx.origin) return safeReturnPath(url.pathname + url.search) ?? HOME_PATH;
+  } catch {
+    // no usable Referer
+  }
+  return HOME_PATH;
+}
+
+export function loginUrl(next: string, expired: boolean): string {
+  const q = new URLSearchParams({ next });
+  if (expired) q.set('expired', '1');
+  return `${LOGIN_PATH}?${q.toString()}`;
+}
+
+/** Loads the session into ctx.state.staff, or redirects to sign-in (303, so a POST becomes a GET). */
+export function requireStaffPage(sessions: SessionStore) {
+  return async (ctx: Context, next: Next) => {
+    ctx.state.htmlPage = true;
+    const token = ctx.cookies.get(SESSION_COOKIE);
+    const staff = token ? await sessions.lookup(token) : undefined;
+    if (!staff) {
+      ctx.status = 303;
+      ctx.redirect(loginUrl(returnPathOf(ctx), Boolean(token)));
+      return;
+    }
+    ctx.state.staff = staff;
+    await next();
+  };
+}

@@ -1,0 +1,22 @@
+import type { Context } from 'koa';
+import { AppError } from '../platform/errors.js';
+import { SESSION_COOKIE } from './sessions.js';
+
+/** The session cookie, as the API and the pages set it: HttpOnly, SameSite=Strict, Secure when configured. */
+export function setSessionCookie(ctx: Context, value: string | null, secure: boolean, expires?: Date): void {
+  ctx.cookies.set(SESSION_COOKIE, value, {
+    httpOnly: true, sameSite: 'strict', secure, path: '/', overwrite: true,
+    ...(expires ? { expires } : {}),
+  });
+}
+
+/**
+ * A Secure cookie cannot be set on a request Koa does not see as HTTPS (ctx.cookies.set throws).
+ * Checked before any session is made, so the misconfiguration is named and leaves no orphan row.
+ */
+export function assertCookieTransport(ctx: Context, secure: boolean): void {
+  if (!secure || ctx.secure) return;
+  ctx.state.log.warn('secure session cookie requested over plain HTTP: serve HTTPS, or check STAFF_COOKIE_SECURE');
+  throw new AppError('SECURE_COOKIE_OVER_HTTP', 403,
+    '会话 Cookie 仅限 HTTPS（STAFF_COOKIE_SECURE=true）：请经 HTTPS 访问（反向代理须受信任并转发 X-Forwarded-Proto: https）；仅开发环境可设 STAFF_COOKIE_SECURE=false');
+}

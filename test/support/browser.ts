@@ -1,0 +1,63 @@
+// The staff console in a real browser: the composed service listening on a free port (its public
+// origin set to that address, as the CSRF guard requires) and Debian's Chromium driven headless by
+// playwright-core. Screenshots go to test/output/screenshots (git-ignored): look at them.
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ConfigOverrides } from '../../src/config/index.js';
+import { createTestContext, type TestContext } from './harness.js';
+import { freePort } from './ports.js';
+import { PASSWORD } from '../tips/helpers.js';
+
+export const SCREENSHOTS = path.resolve('test/output/screenshots');
+
+/** Debian's package puts it here; CHROMIUM_PATH names another. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface ConsoleServer extends TestContext {
+  baseUrl: string;
+}
+
+export async function startConsole(overrides: ConfigOverrides = {}): Promise<ConsoleServer> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const ctx = await createTestContext({ publicOrigin: baseUrl, ...overrides });
+  const server = http.createServer(ctx.callback);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    ...ctx,
+    baseUrl,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ctx.close();
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+}
+
+/** A 1366×768 office screen, zh-CN, Beijing time. */
+export async function officePage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  return context.newPage();
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Signs in through the form, as staff do. */
+export async function signIn(page: Page, baseUrl: string, username: string, password = PASSWORD): Promise<void> {
+  if (!page.url().includes('/staff/login')) await page.goto(`${baseUrl}/staff/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForLoadState();
+}
