@@ -80,15 +80,12 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
   const sessions = createSessionStore(staffModels, config.staff.sessionHours);
   const throttle = new LoginThrottle({ maxFailures: config.staff.loginMaxFailures, lockMinutes: config.staff.loginLockMinutes, store: deps.state });
 
+  const reads = { ...serviceDeps, vault };
+  const queue = { ...serviceDeps, leaseMinutes: config.tips.leaseMinutes };
   const routers = [
-    ...staffPages({ web: deps.web, models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure }),
+    ...staffPages({ web: deps.web, config, models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure, service, reads, queue }),
     staffRouter({ models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure }),
-    tipsRouter({
-      sessions,
-      service,
-      reads: { ...serviceDeps, vault },
-      queue: { ...serviceDeps, leaseMinutes: config.tips.leaseMinutes },
-    }),
+    tipsRouter({ sessions, service, reads, queue }),
   ];
 
   return {

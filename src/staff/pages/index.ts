@@ -6,6 +6,9 @@ import type { AppConfig } from '../../config/index.js';
 import { createWebBase, type WebBase } from '../../web/index.js';
 import { PROJECT_ROOT } from '../../web/paths.js';
 import { staffPageContext } from './menu.js';
+import type { TipService } from '../../tips/service.js';
+import type { ReadDeps } from '../../tips/reads.js';
+import type { QueueDeps } from '../../tips/queue.js';
 import { signInPages, type SignInDeps } from './sign-in.js';
 
 
@@ -15,10 +18,18 @@ export const STAFF_VIEWS = path.join(PROJECT_ROOT, 'src/staff/views');
 /** Where the console's forms post: the CSRF guard accepts form bodies only here. */
 export const CONSOLE_PREFIX = '/staff/';
 
-export type StaffPageDeps = SignInDeps;
+/** Everything the console's sections need: the same services and reads as the JSON API. */
+export interface StaffPageDeps extends SignInDeps {
+  config: AppConfig;
+  service: TipService;
+  reads: ReadDeps;
+  queue: QueueDeps;
+}
 
 export function staffPages(deps: StaffPageDeps): Router[] {
-  return [signInPages(deps)];
+  return [
+    signInPages(deps),
+  ];
 }
 
 /** The web base with the console's templates and menu (articles and alerts add their folders here). */
