@@ -28,12 +28,17 @@ async function main(): Promise<void> {
   sweep();
   const sweeper = setInterval(sweep, 60 * 60 * 1000);
   sweeper.unref();
+  // Held answers (the correction hold) whose timer died with another process: at most a minute late.
+  const sendDue = () => void services.tips.sendDueNotices().catch((err: unknown) => logger.error({ err }, 'sending held notices failed'));
+  const dueSender = setInterval(sendDue, 60 * 1000);
+  dueSender.unref();
 
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     clearInterval(sweeper);
+    clearInterval(dueSender);
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in 10 s; closing anyway');

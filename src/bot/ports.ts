@@ -46,7 +46,12 @@ export interface CitizenTipView {
   code: string;
   category: TipCategoryKey;
   state: string;
+  /** The citizen's word for the state (已收到, 已登记受理, 办理中, 已答复, 已办结…). */
   stateLabel: string;
+  /** When the tip reached that step (shown as its date). */
+  stateAt?: Date | null;
+  /** The steps so far, oldest first, each with its date: the progress a citizen follows (Art 21). */
+  steps?: CitizenTipStep[];
   submittedAt: Date;
   concludeBy: Date | null;
   answer: string | null;
@@ -54,6 +59,11 @@ export interface CitizenTipView {
   rating: string | null;
   canRate: boolean;
   canRequestReview: boolean;
+}
+
+export interface CitizenTipStep {
+  label: string;
+  at: Date;
 }
 
 export type CitizenRating = 'satisfied' | 'basically_satisfied' | 'unsatisfied';
@@ -89,17 +99,30 @@ export interface TipDesk {
 
 /** What staff rooms on Wechaty are told: never the reporter's identity, only code, colour and county. */
 export interface TipAnnouncement {
-  kind: 'new_red' | 'due_soon';
+  /** A new red tip (or one raised to red), a tip handed to a unit, a deadline near. */
+  kind: 'new_red' | 'assigned' | 'due_soon';
   code: string;
   colour: 'red' | 'yellow' | 'green';
   category: TipCategoryKey;
   countyName: string | null;
+  /** `assigned`: the unit it went to. */
+  unitName?: string | null;
   dueAt?: Date;
 }
 
+/** What happened after a cursor, and the cursor to ask from next time. */
+export interface AnnouncementBatch {
+  cursor: number;
+  /** Each with the position just past it. */
+  items: Array<{ eventId: number; announcement: TipAnnouncement }>;
+}
+
 export interface TipAnnouncer {
-  /** Called after a tip is committed; returns an unsubscribe function. */
-  onNewTip(listener: (a: TipAnnouncement) => void): () => void;
+  /**
+   * Red tips and assignments after `cursor` (from the database, so a tip taken in by any
+   * process is seen); null starts at the present, announcing nothing from before.
+   */
+  listSince(cursor: number | null, limit?: number): Promise<AnnouncementBatch>;
   /** Open tips whose next deadline falls within the given hours. */
   listDueSoon(withinHours: number): Promise<TipAnnouncement[]>;
 }

@@ -12,17 +12,25 @@ export const RATING_WORDS: Record<CitizenRating, string> = {
 const ratingWord = (r: string | null) =>
   r && r in RATING_WORDS ? RATING_WORDS[r as CitizenRating] : r;
 
+/** 「已登记受理（12月6日）」: the citizen's status word with the day of that step. */
+export function stateWithDate(v: CitizenTipView): string {
+  return v.stateAt ? `${v.stateLabel}（${formatMonthDay(v.stateAt)}）` : v.stateLabel;
+}
+
 export function tipLine(v: CitizenTipView, index: number): string {
-  return `${index + 1}. ${v.code}｜${categoryName(v.category)}｜${v.stateLabel}（${formatMonthDay(v.submittedAt)}提交）`;
+  return `${index + 1}. ${v.code}｜${categoryName(v.category)}｜${formatMonthDay(v.submittedAt)}提交｜${stateWithDate(v)}`;
 }
 
 export function tipDetail(v: CitizenTipView): string {
   const lines = [
     `编号：${v.code}`,
     `类别：${categoryName(v.category)}`,
-    `状态：${v.stateLabel}`,
-    `提交：${formatMonthDay(v.submittedAt)}`,
+    `状态：${stateWithDate(v)}`,
   ];
+  // The steps so far, each with its day: 已收到 12月1日 → 已登记受理 12月3日 → 办理中 12月4日.
+  const steps = v.steps ?? [];
+  if (steps.length > 1) lines.push(`进度：${steps.map((s) => `${s.label} ${formatMonthDay(s.at)}`).join(' → ')}`);
+  else lines.push(`提交：${formatMonthDay(v.submittedAt)}`);
   if (v.concludeBy && !v.answer) lines.push(`预计办结：${formatMonthDay(v.concludeBy)}前`);
   if (v.answer) lines.push(`答复${v.answeredAt ? `（${formatMonthDay(v.answeredAt)}）` : ''}：${clip(v.answer, 300)}`);
   if (v.rating) lines.push(`您的评价：${ratingWord(v.rating)}`);

@@ -104,6 +104,9 @@ export const configSchema = z.object({
     ),
     identityHashKey: z.string().min(8, 'TIP_IDENTITY_HASH_KEY is required (at least 8 characters)'),
     leaseMinutes: z.number().int().positive(),
+    // TIP_ANSWER_HOLD_MINUTES: an answer waits this long before it reaches the citizen, and may be
+    // corrected meanwhile; 0 = sent at once, no correction.
+    answerHoldMinutes: z.coerce.number().min(0).max(60),
   }).strict(),
   staff: z.object({
     adminPassword: z.string(),

@@ -1,12 +1,13 @@
 // Staff accounts and sessions as stored rows, and the creation rules both the CLI and the
 // first-start admin seed go through.
+import { randomBytes } from 'node:crypto';
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic,
 } from 'sequelize';
 import type { Database } from '../db/index.js';
 import { AppError } from '../platform/errors.js';
 import { isRole, type Role } from '../tips/types.js';
-import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import { canonicalUsername, USERNAME_PATTERN } from './usernames.js';
 
 export interface StaffRow extends Model<InferAttributes<StaffRow>, InferCreationAttributes<StaffRow>> {
@@ -19,6 +20,8 @@ export interface StaffRow extends Model<InferAttributes<StaffRow>, InferCreation
   countyCode: string | null;
   townshipCode: string | null;
   active: boolean;
+  /** Set when someone else chose the password (admin, first start): the console asks for a new one. */
+  mustChangePassword: CreationOptional<boolean>;
   lastLoginAt: Date | null;
   createdAt: CreationOptional<Date>;
   updatedAt: CreationOptional<Date>;
@@ -45,6 +48,8 @@ export interface StaffPrincipal {
   unitKey: string | null;
   countyCode: string | null;
   townshipCode: string | null;
+  /** The console sends this member to the password page first (the API still answers). */
+  mustChangePassword: boolean;
 }
 
 export function defineStaffModels(db: Database): StaffModels {
@@ -55,6 +60,7 @@ export function defineStaffModels(db: Database): StaffModels {
     username: str(64, false), passwordHash: str(255, false), displayName: str(64, false), role: str(16, false),
     unitKey: str(32), countyCode: str(12), townshipCode: str(12),
     active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+    mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
     lastLoginAt: { type: DataTypes.DATE(3), allowNull: true },
     createdAt: { type: DataTypes.DATE(3), allowNull: false }, updatedAt: { type: DataTypes.DATE(3), allowNull: false },
   }, { tableName: 'staff', underscored: true });
@@ -76,6 +82,7 @@ export function principalOf(row: StaffRow): StaffPrincipal {
     unitKey: row.unitKey,
     countyCode: row.countyCode,
     townshipCode: row.townshipCode,
+    mustChangePassword: Boolean(row.mustChangePassword),
   };
 }
 
@@ -87,6 +94,8 @@ export interface NewStaff {
   countyCode?: string | null;
   townshipCode?: string | null;
   displayName?: string;
+  /** The password was chosen for this member, who must replace it at first sign-in. */
+  mustChangePassword?: boolean;
 }
 
 /**
@@ -100,6 +109,7 @@ export async function createStaff(db: Database, models: StaffModels, input: NewS
   if (!USERNAME_PATTERN.test(username)) throw bad('用户名应为2–64位字母、数字或 _ . -');
   if (!isRole(input.role)) throw bad('角色无效');
   if (input.password.length < MIN_PASSWORD_LENGTH) throw bad(`密码至少${MIN_PASSWORD_LENGTH}位`);
+  if (input.displayName !== undefined && input.displayName.length > 64) throw bad('姓名不能超过64个字');
   const unitOf = async (key: string) => {
     const [rows] = await db.sequelize.query('SELECT `key`, kind, county_code FROM units WHERE `key` = ?', { replacements: [key] });
     return (rows as Array<{ key: string; kind: string; county_code: string | null }>)[0];
@@ -132,7 +142,66 @@ export async function createStaff(db: Database, models: StaffModels, input: NewS
     countyCode,
     townshipCode,
     active: true,
+    mustChangePassword: input.mustChangePassword ?? false,
     lastLoginAt: null,
   });
   return principalOf(row);
+}
+
+/**
+ * A password for someone else to type once: 14 characters from an alphabet without look-alikes
+ * (no 0/O, 1/l/I), about 80 bits from crypto.randomBytes. Shown once, never stored or logged.
+ */
+const ONE_TIME_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789';
+export const ONE_TIME_PASSWORD_LENGTH = 14;
+export function generateOneTimePassword(): string {
+  // Bytes at or above the largest multiple of the alphabet's size are skipped: no bias.
+  const limit = 256 - (256 % ONE_TIME_ALPHABET.length);
+  let out = '';
+  while (out.length < ONE_TIME_PASSWORD_LENGTH) {
+    for (const b of randomBytes(32)) {
+      if (b < limit && out.length < ONE_TIME_PASSWORD_LENGTH) out += ONE_TIME_ALPHABET[b % ONE_TIME_ALPHABET.length];
+    }
+  }
+  return out;
+}
+
+/** A member replacing their own password; refusals carry codes the password form shows. */
+export async function changeOwnPassword(models: StaffModels, staffId: number, current: string, next: string): Promise<void> {
+  const row = await models.Staff.findByPk(staffId);
+  if (!row || !row.active) throw new AppError('UNAUTHENTICATED', 401, '请先登录');
+  if (next.length < MIN_PASSWORD_LENGTH) throw new AppError('PASSWORD_TOO_SHORT', 400, `新密码至少要${MIN_PASSWORD_LENGTH}位`);
+  if (!(await verifyPassword(current, row.passwordHash))) throw new AppError('PASSWORD_WRONG', 400, '当前密码不对，请重新输入');
+  if (await verifyPassword(next, row.passwordHash)) throw new AppError('PASSWORD_REUSED', 400, '新密码不能和当前密码一样');
+  row.passwordHash = await hashPassword(next);
+  row.mustChangePassword = false;
+  await row.save();
+}
+
+/** An admin's reset: a new one-time password, to be replaced at the next sign-in. */
+export async function resetPassword(models: StaffModels, staffId: number): Promise<{ staff: StaffRow; password: string }> {
+  const row = await models.Staff.findByPk(staffId);
+  if (!row) throw new AppError('STAFF_NOT_FOUND', 404, '没有这个账号');
+  const password = generateOneTimePassword();
+  row.passwordHash = await hashPassword(password);
+  row.mustChangePassword = true;
+  await row.save();
+  return { staff: row, password };
+}
+
+export async function setStaffActive(models: StaffModels, staffId: number, active: boolean): Promise<StaffRow> {
+  const row = await models.Staff.findByPk(staffId);
+  if (!row) throw new AppError('STAFF_NOT_FOUND', 404, '没有这个账号');
+  row.active = active;
+  await row.save();
+  return row;
+}
+
+export interface UnitOption { key: string; kind: string; name: string; countyCode: string | null }
+
+/** Every unit in the table's own order (city, departments, then each county and its townships). */
+export async function listUnits(db: Database): Promise<UnitOption[]> {
+  const rows = await db.sequelize.query('SELECT `key`, kind, name, county_code FROM units ORDER BY sort, `key`', { type: 'SELECT' }) as
+    Array<{ key: string; kind: string; name: string; county_code: string | null }>;
+  return rows.map((r) => ({ key: r.key, kind: r.kind, name: r.name, countyCode: r.county_code }));
 }

@@ -13,6 +13,8 @@ export interface SessionStore {
   create(staffId: number): Promise<{ token: string; expiresAt: Date }>;
   lookup(token: string): Promise<StaffPrincipal | undefined>;
   revoke(token: string): Promise<void>;
+  /** Ends every session of one member (password changed or reset, account disabled). */
+  revokeAll(staffId: number): Promise<void>;
 }
 
 export function createSessionStore(models: StaffModels, sessionHours: number): SessionStore {
@@ -36,6 +38,9 @@ export function createSessionStore(models: StaffModels, sessionHours: number): S
     },
     async revoke(token) {
       await Session.destroy({ where: { tokenHash: sha256(token) } });
+    },
+    async revokeAll(staffId) {
+      await Session.destroy({ where: { staffId } });
     },
   };
 }

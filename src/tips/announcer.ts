@@ -1,25 +1,31 @@
-// Staff-room announcements (Wechaty): new red tips as they are committed, and tips whose
-// deadline is near. Only code, colour, category and county: never the reporter.
+// Staff-room announcements (Wechaty): red tips (new, or raised to red), tips handed to a unit,
+// and tips whose deadline is near. Only code, colour, category, county and unit: never the
+// reporter. Read from the event log, so the bot process hears of tips every process takes in
+// (the official-account webhook runs in the web server's).
 import { Op } from 'sequelize';
-import type { TipAnnouncement, TipAnnouncer, TipCategoryKey } from '../bot/ports.js';
-import type { Logger } from '../platform/logger.js';
+import type { AnnouncementBatch, TipAnnouncement, TipAnnouncer, TipCategoryKey } from '../bot/ports.js';
 import type { TipRepository } from './repository.js';
 import type { TipRow } from './models.js';
 import { isColour } from './types.js';
 
 const OPEN_STATES = ['received', 'claimed', 'assigned', 'in_progress', 'extended', 'reopened'];
 
-/** What an announcement needs of a tip (the desk has no model instance of a tip it just stored). */
-export type AnnouncedTip = Pick<TipRow, 'code' | 'colour' | 'category' | 'handlerCountyCode' | 'placeCountyCode' | 'dueAt'>;
+/** The events that are announced: a tip received, its colour changed, its assignment. */
+const ANNOUNCED_EVENTS = ['received', 'colour_changed', 'assign'];
 
-export interface TipAnnouncerImpl extends TipAnnouncer {
-  /** Called by the desk after commit. */
-  announceNew(tip: AnnouncedTip): Promise<void>;
+function parseData(data: string | null): Record<string, unknown> {
+  if (!data) return {};
+  try {
+    const v = JSON.parse(data) as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
-export function createAnnouncer(repo: TipRepository, logger: Logger): TipAnnouncerImpl {
-  const listeners = new Set<(a: TipAnnouncement) => void>();
-  const toAnnouncement = async (tip: AnnouncedTip, kind: TipAnnouncement['kind']): Promise<TipAnnouncement> => ({
+export function createAnnouncer(repo: TipRepository): TipAnnouncer {
+  const { Tip, TipEvent } = repo.models;
+  const toAnnouncement = async (tip: TipRow, kind: TipAnnouncement['kind']): Promise<TipAnnouncement> => ({
     kind,
     code: tip.code,
     colour: isColour(tip.colour) ? tip.colour : 'green',
@@ -28,21 +34,37 @@ export function createAnnouncer(repo: TipRepository, logger: Logger): TipAnnounc
     ...(tip.dueAt ? { dueAt: tip.dueAt } : {}),
   });
   return {
-    onNewTip(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async announceNew(tip) {
-      if (tip.colour !== 'red' || listeners.size === 0) return;
-      const a = await toAnnouncement(tip, 'new_red');
-      for (const l of listeners) {
-        // A broken listener must not keep the others (or the citizen's confirmation) waiting.
-        try { l(a); } catch (err) { logger.warn({ err }, 'tip announcement listener failed'); }
+    async listSince(cursor, limit = 100): Promise<AnnouncementBatch> {
+      if (cursor === null) {
+        const last: unknown = await TipEvent.max('id');
+        return { cursor: typeof last === 'number' ? last : Number(last ?? 0), items: [] };
       }
+      const events = await TipEvent.findAll({
+        where: { id: { [Op.gt]: cursor }, type: { [Op.in]: ANNOUNCED_EVENTS } },
+        order: [['id', 'ASC']],
+        limit,
+      });
+      if (events.length === 0) return { cursor, items: [] };
+      const tips = new Map((await Tip.findAll({ where: { id: { [Op.in]: [...new Set(events.map((e) => e.tipId))] } } })).map((t) => [t.id, t]));
+      const items: AnnouncementBatch['items'] = [];
+      const add = (eventId: number, announcement: TipAnnouncement) => items.push({ eventId, announcement });
+      for (const e of events) {
+        const tip = tips.get(e.tipId);
+        if (!tip) continue;
+        const data = parseData(e.data);
+        // The colour it came in with (the received event records it); raised later: its own event.
+        if (e.type === 'received' && data.colour === 'red') add(e.id, await toAnnouncement(tip, 'new_red'));
+        if (e.type === 'colour_changed' && data.to === 'red' && data.from !== 'red') add(e.id, await toAnnouncement(tip, 'new_red'));
+        if (e.type === 'assign') {
+          const unitKey = typeof data.unitKey === 'string' ? data.unitKey : tip.unitKey;
+          add(e.id, { ...(await toAnnouncement(tip, 'assigned')), unitName: await repo.unitName(unitKey) });
+        }
+      }
+      return { cursor: events[events.length - 1]!.id, items };
     },
     async listDueSoon(withinHours) {
       const now = new Date();
-      const rows = await repo.models.Tip.findAll({
+      const rows = await Tip.findAll({
         where: { state: { [Op.in]: OPEN_STATES }, dueAt: { [Op.gte]: now, [Op.lte]: new Date(now.getTime() + withinHours * 3_600_000) } },
         order: [['dueAt', 'ASC']],
         limit: 100,

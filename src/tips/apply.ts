@@ -13,6 +13,16 @@ export interface ApplyDeps {
   repo: TipRepository;
   notices: NoticeCenter;
   holidays: HolidayTable;
+  /**
+   * tips.answerHoldMinutes: an answer reaches the citizen this long after it is given, and may be
+   * corrected meanwhile (service.correctAnswer). Absent or 0: at once.
+   */
+  answerHoldMinutes?: number;
+}
+
+/** When an answer given at `at` reaches the citizen. */
+export function answerPublicAt(deps: Pick<ApplyDeps, 'answerHoldMinutes'>, at: Date): Date {
+  return new Date(at.getTime() + Math.round((deps.answerHoldMinutes ?? 0) * 60_000));
 }
 
 export interface ApplyOptions {
@@ -46,10 +56,12 @@ export async function applyTransition(
       break;
     case 'start':
       tip.deliveryState = 'accepted';
+      tip.startedAt = at;
       break;
     case 'answer':
       tip.answer = result.answer ?? null;
       tip.answeredAt = at;
+      tip.answerPublicAt = answerPublicAt(deps, at);
       tip.rating = null;
       tip.ratedAt = null;
       tip.claimedBy = null;
@@ -102,11 +114,14 @@ export async function applyTransition(
     unitName: await deps.repo.unitName(tip.unitKey),
     extensionDays: result.action === 'extend' ? tip.extensionDays : null,
     newDeadline: result.action === 'extend' ? tip.concludeBy : null,
+    at,
   });
   if (!text) return [];
   if (mode === 'reply') {
     await deps.notices.recordReplied(tip, result.to, text, t);
     return [];
   }
-  return [await deps.notices.queue(tip, result.to, text, t)];
+  // An answer inside its correction hold waits until the hold is over (notices.ts `notBefore`).
+  const notBefore = result.action === 'answer' && tip.answerPublicAt && tip.answerPublicAt.getTime() > at.getTime() ? tip.answerPublicAt : null;
+  return [await deps.notices.queue(tip, result.to, text, t, notBefore)];
 }

@@ -14,6 +14,9 @@ export interface AssignmentTarget {
   accusedUnitKey: string | null;
 }
 
+/** Says where the valid codes are: the units list (GET /api/staff/units?q=名称). */
+export const UNKNOWN_UNIT = '单位不存在：请用单位代码（如三元区为 350404），可在单位列表 GET /api/staff/units?q=三元 查到';
+
 const invalid = (path: string, message: string) =>
   new AppError('VALIDATION_FAILED', 400, '输入有误，请检查后重试', { fields: [{ path, message }] });
 
@@ -21,14 +24,14 @@ export async function resolveAssignment(repo: TipRepository, tip: TipRow, input:
   const key = input.townshipCode ?? input.countyCode ?? input.unitKey ?? '';
   const path = input.townshipCode ? 'townshipCode' : input.countyCode ? 'countyCode' : 'unitKey';
   const unit = await repo.unit(key);
-  if (!unit) throw invalid(path, '单位不存在');
+  if (!unit) throw invalid(path, UNKNOWN_UNIT);
   if (input.townshipCode && unit.kind !== 'township') throw invalid(path, '不是乡镇（街道）代码');
   if (input.countyCode && !input.townshipCode && unit.kind !== 'county') throw invalid(path, '不是县（市、区）代码');
   if (input.townshipCode && input.countyCode && unit.countyCode !== input.countyCode) throw invalid('townshipCode', '乡镇不属于该县（市、区）');
 
   let accused = tip.accusedUnitKey;
   if (input.accusedUnitKey) {
-    if (!(await repo.unit(input.accusedUnitKey))) throw invalid('accusedUnitKey', '单位不存在');
+    if (!(await repo.unit(input.accusedUnitKey))) throw invalid('accusedUnitKey', UNKNOWN_UNIT);
     accused = input.accusedUnitKey;
   }
   const sensitive = isSensitiveTip({ legalType: tip.legalType as LegalType, category: tip.category as Category });

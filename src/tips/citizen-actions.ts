@@ -11,7 +11,7 @@ import type { HolidayTable } from './rules/working-days.js';
 import { transition } from './rules/state-machine.js';
 import { applyTransition } from './apply.js';
 import { snapshotOf } from './scope.js';
-import { citizenView } from './views.js';
+import { answerHeld, citizenView } from './views.js';
 import { isRating } from './types.js';
 import type { Transaction } from 'sequelize';
 
@@ -37,8 +37,9 @@ export async function rateTip(deps: CitizenActionDeps, reporterHash: string, cod
   if (!isRating(rating)) throw new AppError('TIP_RATING_INVALID', 400, '评价应为满意、基本满意或不满意');
   const tip = await deps.db.transaction(async (t) => {
     const tip = await ownTip(deps, reporterHash, code, t);
-    if (tip.state !== 'answered' || tip.rating !== null) throw new AppError('TIP_CANNOT_RATE', 409, '该事项当前不能评价');
     const now = new Date();
+    // An answer still in its correction hold has not reached the citizen: nothing to rate yet.
+    if (tip.state !== 'answered' || tip.rating !== null || answerHeld(tip, now)) throw new AppError('TIP_CANNOT_RATE', 409, '该事项当前不能评价');
     tip.rating = rating;
     tip.ratedAt = now;
     await tip.save({ transaction: t });
@@ -57,6 +58,7 @@ export async function rateTip(deps: CitizenActionDeps, reporterHash: string, cod
 export async function requestTipReview(deps: CitizenActionDeps, reporterHash: string, code: string, reason: string): Promise<CitizenTipView> {
   const tip = await deps.db.transaction(async (t) => {
     const tip = await ownTip(deps, reporterHash, code, t);
+    if (answerHeld(tip, new Date())) throw new AppError('TIP_REVIEW_NOT_ALLOWED', 409, '答复还没有发给您，收到答复后再申请复查');
     if (tip.rating !== null && tip.rating !== 'unsatisfied') {
       throw new AppError('TIP_REVIEW_NOT_ALLOWED', 409, '您已对答复表示满意，如有新情况请重新反映');
     }

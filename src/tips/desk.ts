@@ -16,7 +16,6 @@ import { maskTexts } from './sealed-texts.js';
 import type { NoticeCenter } from './notices.js';
 import type { TipRepository } from './repository.js';
 import { touchContact, writeNewTip, type NewTipValues } from './intake.js';
-import type { TipAnnouncerImpl } from './announcer.js';
 import type { HolidayTable } from './rules/working-days.js';
 import { acknowledgeBy, gradeColour } from './rules/colour.js';
 import { deadlinesFor } from './rules/deadlines.js';
@@ -36,7 +35,6 @@ export interface DeskDeps {
   repo: TipRepository;
   vault: IdentityVault;
   notices: NoticeCenter;
-  announcer: TipAnnouncerImpl;
   holidays: HolidayTable;
   metrics: Metrics;
   logger: Logger;
@@ -204,7 +202,6 @@ export function createDesk(deps: DeskDeps): TipDesk {
         throw unavailable('TIP_STORE_UNAVAILABLE', '系统繁忙，您的反映暂未提交成功，请稍后再试。', err);
       }
       deps.metrics.tipsSubmitted.inc({ colour: tip.colour });
-      void deps.announcer.announceNew(tip).catch((err: unknown) => deps.logger.warn({ err }, 'announcement failed'));
       return receiptOf(tip);
     },
     async listMine(citizen) {

@@ -56,6 +56,11 @@ export interface TipsModule {
    * window. Returns the codes closed.
    */
   sweep(now?: Date): Promise<{ autoClosed: string[] }>;
+  /**
+   * Sends held answers whose correction hold is over and that no process has a timer for (the
+   * one that queued them stopped). Run every minute by the web server; returns how many went.
+   */
+  sendDueNotices(): Promise<number>;
   /** Resolves once no citizen notice is being pushed (tests; shutdown). */
   idle(): Promise<void>;
   /** Waits for citizen notices still being sent. */
@@ -71,9 +76,9 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
   const notices = createNoticeCenter({
     models: repo.models, vault, wechat: deps.wechat, templateId: config.wechat.templates.tipStatus, logger: log, state: deps.state,
   });
-  const announcer = createAnnouncer(repo, log);
-  const desk = createDesk({ db, repo, vault, notices, announcer, holidays, metrics: deps.metrics, logger: log, state: deps.state });
-  const serviceDeps = { db, repo, notices, holidays };
+  const announcer = createAnnouncer(repo);
+  const desk = createDesk({ db, repo, vault, notices, holidays, metrics: deps.metrics, logger: log, state: deps.state });
+  const serviceDeps = { db, repo, notices, holidays, answerHoldMinutes: config.tips.answerHoldMinutes };
   const service = createTipService(serviceDeps);
 
   const staffModels = defineStaffModels(db);
@@ -83,7 +88,7 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
   const reads = { ...serviceDeps, vault };
   const queue = { ...serviceDeps, leaseMinutes: config.tips.leaseMinutes };
   const routers = [
-    ...staffPages({ web: deps.web, config, models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure, service, reads, queue }),
+    ...staffPages({ web: deps.web, config, models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure, service, reads, queue, media: deps.wechat }),
     staffRouter({ models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure }),
     tipsRouter({ sessions, service, reads, queue }),
   ];
@@ -95,6 +100,9 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
     async sweep(now = new Date()) {
       return { autoClosed: await closeUnratedAnswers({ ...serviceDeps, logger: log }, now) };
     },
+    sendDueNotices() {
+      return notices.sendDue();
+    },
     async seed() {
       if (await staffModels.Staff.findOne({ where: { username: 'admin' } })) return {};
       if (config.staff.adminPassword) {
@@ -105,7 +113,7 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
       if (config.env !== 'development' || (await staffModels.Staff.count()) > 0) return {};
       // A newcomer's first start: an admin to sign in with, its password shown once (never logged).
       const password = randomBytes(12).toString('base64url');
-      await createStaff(db, staffModels, { username: 'admin', password, role: 'admin', displayName: '系统管理员' });
+      await createStaff(db, staffModels, { username: 'admin', password, role: 'admin', displayName: '系统管理员', mustChangePassword: true });
       log.info('development admin account created; its password was printed once');
       return { generatedAdminPassword: password };
     },
@@ -117,6 +125,7 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
     },
     idle: () => notices.idle(),
     async close() {
+      notices.stop();
       await notices.idle();
     },
   };

@@ -46,6 +46,13 @@ export interface TipRow extends Model<InferAttributes<TipRow>, InferCreationAttr
   answeredAt: Date | null;
   concludedAt: Date | null;
   reopenedAt: Date | null;
+  /** When the handling unit started (开始办理) last; optional: rows written before 011 have none. */
+  startedAt?: Date | null;
+  /**
+   * When the answer reaches the citizen: answeredAt + tips.answerHoldMinutes. Before it, staff may
+   * correct the answer and the citizen does not see it.
+   */
+  answerPublicAt?: Date | null;
   reviewCount: CreationOptional<number>;
   answer: string | null;
   deliveryState: string;
@@ -92,6 +99,8 @@ export interface TipNoticeRow extends Model<InferAttributes<TipNoticeRow>, Infer
   attempts: CreationOptional<number>;
   lastError: string | null;
   deliveredAt: Date | null;
+  /** Not sent, shown or held before this time (an answer inside its correction hold); null: at once. */
+  notBefore?: Date | null;
   createdAt: CreationOptional<Date>;
   updatedAt: CreationOptional<Date>;
 }
@@ -141,7 +150,7 @@ export function defineTipModels(sequelize: Sequelize): TipModels {
     claimedBy: I(true), leaseUntil: D(),
     acknowledgeBy: D(false), assignBy: D(false), concludeBy: D(false), dueAt: D(),
     extensionDays: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    acceptedAt: D(), assignedAt: D(), answeredAt: D(), concludedAt: D(), reopenedAt: D(),
+    acceptedAt: D(), assignedAt: D(), answeredAt: D(), concludedAt: D(), reopenedAt: D(), startedAt: D(), answerPublicAt: D(),
     reviewCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     answer: T(true), deliveryState: S(16, false), duplicateOf: S(24), rating: S(24), ratedAt: D(), textsVersion: I(),
     createdAt: D(false), updatedAt: D(false),
@@ -157,7 +166,7 @@ export function defineTipModels(sequelize: Sequelize): TipModels {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
     tipId: I(), reporterHash: S(64, false), citizenChannel: S(24, false), kind: S(16, false), text: T(),
     state: S(12, false), channel: S(12), attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    lastError: S(255), deliveredAt: D(), createdAt: D(false), updatedAt: D(false),
+    lastError: S(255), deliveredAt: D(), notBefore: D(), createdAt: D(false), updatedAt: D(false),
   }, { ...common, tableName: 'tip_notices' });
 
   const CitizenContact = sequelize.define<CitizenContactRow>('CitizenContact', {

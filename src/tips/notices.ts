@@ -12,6 +12,15 @@
 // never. Notices live in tip_notices only, so they hold across restarts and instances: a notice
 // written by any process is found by the next message's hold, which asks the database unless the
 // shared store's "nothing waits" mark (below) says there is nothing to find.
+//
+// A notice with `not_before` (an answer inside its correction hold, tips.answerHoldMinutes) is not
+// waiting until then: neither pushed nor held for a reply, and its text may still be revised
+// (`revisePending`). Once due it is dispatched by a timer of the process that queued it, or by the
+// periodic sweep (`sendDue`) if that process is gone, or found by the citizen's next message; the
+// hold that takes it clears `not_before`, so it is never re-dispatched and never revised after.
+// Whoever sends or shows it reads its text after holding it, so a revision that won the row
+// lock is what goes out. Its dispatch takes off the "nothing waits" mark like any other; a mark
+// set during the hold runs out after NOTICE_HOLD_MS anyway.
 import type { Transaction } from 'sequelize';
 import { Op } from 'sequelize';
 import type { SharedStore } from '../platform/shared-store.js';
@@ -20,7 +29,7 @@ import type { CustomMessage, TemplateMessage } from '../wechat/client/types.js';
 import type { IdentityVault } from './identity.js';
 import type { TipModels, TipNoticeRow, TipRow, NoticeChannel } from './models.js';
 import { formatShanghaiDate } from './rules/shanghai-time.js';
-import { STATE_LABELS, isTipState } from './types.js';
+import { CITIZEN_STATE_LABELS, isTipState } from './types.js';
 
 /** The part of WechatClient notices use. */
 export interface NoticeWechat {
@@ -49,8 +58,18 @@ export interface HeldNotice {
 }
 
 export interface NoticeCenter {
-  /** Writes a pending notice inside the caller's transaction; returns its id to dispatch after commit. */
-  queue(tip: TipRow, kind: string, text: string, t: Transaction): Promise<number>;
+  /**
+   * Writes a pending notice inside the caller's transaction; returns its id to dispatch after
+   * commit. With `notBefore`, it is neither sent nor shown before that time.
+   */
+  queue(tip: TipRow, kind: string, text: string, t: Transaction, notBefore?: Date | null): Promise<number>;
+  /**
+   * Replaces the text of the tip's pending `kind` notice that is still before its `notBefore`
+   * (inside the caller's transaction). False when there is none: it has gone out or is going out.
+   */
+  revisePending(tipId: number, kind: string, text: string, at: Date, t: Transaction): Promise<boolean>;
+  /** Dispatches the notices whose `notBefore` has come (the periodic sweep); returns how many. */
+  sendDue(at?: Date): Promise<number>;
   /** The bot itself replies the confirmation: record it as delivered through the reply. */
   recordReplied(tip: TipRow, kind: string, text: string, t: Transaction): Promise<void>;
   /** Fire-and-forget send of committed notices; close() waits for sends in flight. */
@@ -64,6 +83,11 @@ export interface NoticeCenter {
   registerSender(channel: string, sender: TextSender): void;
   /** Resolves when every send started so far has finished (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * Cancels the timers of notices not yet due and sets no more (shutdown): the sweep or the
+   * citizen's next message takes them.
+   */
+  stop(): void;
 }
 
 export interface NoticeDeps {
@@ -85,6 +109,9 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
   const now = deps.now ?? (() => new Date());
   const senders = new Map<string, TextSender>();
   const inFlight = new Set<Promise<void>>();
+  const timers = new Set<NodeJS.Timeout>();
+  // After stop() no timer is set: a delivery still in flight leaves its notice to the sweep.
+  let stopped = false;
 
   // The mark says "nothing waited when last asked". Its protocol keeps a waiting notice from
   // hiding behind it: a hold sets the mark *before* it queries, and takes it off if it finds
@@ -118,9 +145,9 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
    */
   const waiting = (at: Date) => ({
     state: { [Op.in]: ['pending', 'failed', 'held'] },
-    [Op.or]: [
-      { state: { [Op.in]: ['pending', 'failed'] } },
-      { updatedAt: { [Op.lt]: new Date(at.getTime() - NOTICE_HOLD_MS) } },
+    [Op.and]: [
+      { [Op.or]: [{ state: { [Op.in]: ['pending', 'failed'] } }, { updatedAt: { [Op.lt]: new Date(at.getTime() - NOTICE_HOLD_MS) } }] },
+      { [Op.or]: [{ notBefore: null }, { notBefore: { [Op.lte]: at } }] },
     ],
   });
 
@@ -129,7 +156,7 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
    * the time of the hold (set here from the injected clock, so `silent`).
    */
   async function holdOne(id: number, at: Date): Promise<boolean> {
-    const [count] = await TipNotice.update({ state: 'held', updatedAt: at }, { where: { id, ...waiting(at) }, silent: true });
+    const [count] = await TipNotice.update({ state: 'held', notBefore: null, updatedAt: at }, { where: { id, ...waiting(at) }, silent: true });
     return count > 0;
   }
 
@@ -169,15 +196,38 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
     return undefined;
   }
 
+  /** Dispatches the notice once its `notBefore` has come, if this process still runs then. */
+  function later(id: number, notBefore: Date): void {
+    if (stopped) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      track(id);
+    }, Math.max(0, notBefore.getTime() - now().getTime()) + 50);
+    timer.unref();
+    timers.add(timer);
+  }
+
+  function track(id: number): void {
+    const p = deliver(id).catch((err: unknown) => deps.logger.error({ err, noticeId: id }, 'notice dispatch failed'));
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  }
+
   async function deliver(id: number): Promise<void> {
-    const n = await TipNotice.findByPk(id);
-    if (!n || n.state !== 'pending') return;
+    const first = await TipNotice.findByPk(id);
+    if (!first || first.state !== 'pending') return;
+    if (first.notBefore && first.notBefore.getTime() > now().getTime()) {
+      later(id, first.notBefore);
+      return;
+    }
     // Committed and waiting: the citizen's next message must ask for it.
-    await unmark(n.reporterHash);
-    const tip = await Tip.findByPk(n.tipId);
+    await unmark(first.reporterHash);
+    const tip = await Tip.findByPk(first.tipId);
     if (!tip) return;
     // Held while it is pushed: a message arriving meanwhile does not show it as well.
     if (!(await holdOne(id, now()))) return;
+    // The text as it stands now that it is held: a correction committed before the hold counts.
+    const n = (await TipNotice.findByPk(id)) ?? first;
     try {
       const citizenId = deps.vault.decrypt(tip.reporterSealed).citizenId;
       const channel = await push(n, tip, citizenId);
@@ -196,19 +246,35 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
   }
 
   return {
-    async queue(tip, kind, text, t) {
-      const row = await TipNotice.create({ ...base(tip, kind, text), state: 'pending', channel: null, deliveredAt: null }, { transaction: t });
+    async queue(tip, kind, text, t, notBefore) {
+      const row = await TipNotice.create(
+        { ...base(tip, kind, text), state: 'pending', channel: null, deliveredAt: null, notBefore: notBefore ?? null },
+        { transaction: t },
+      );
       return row.id;
+    },
+    async revisePending(tipId, kind, text, at, t) {
+      const [count] = await TipNotice.update(
+        { text, updatedAt: at },
+        { where: { tipId, kind, state: 'pending', notBefore: { [Op.gt]: at } }, silent: true, transaction: t },
+      );
+      return count > 0;
+    },
+    async sendDue(at = now()) {
+      const due = await TipNotice.findAll({
+        attributes: ['id'],
+        where: { state: 'pending', notBefore: { [Op.ne]: null, [Op.lte]: at } },
+        order: [['id', 'ASC']],
+        limit: 500,
+      });
+      for (const { id } of due) track(id);
+      return due.length;
     },
     async recordReplied(tip, kind, text, t) {
       await TipNotice.create({ ...base(tip, kind, text), state: 'sent', channel: 'reply', attempts: 1, deliveredAt: now() }, { transaction: t });
     },
     dispatch(ids) {
-      for (const id of ids) {
-        const p = deliver(id).catch((err: unknown) => deps.logger.error({ err, noticeId: id }, 'notice dispatch failed'));
-        inFlight.add(p);
-        void p.finally(() => inFlight.delete(p));
-      }
+      for (const id of ids) track(id);
     },
     async hold(reporterHash) {
       if (await markNone(reporterHash)) return [];
@@ -223,7 +289,10 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
       // gets the notice once.
       if (rows.length > 0) await unmark(reporterHash);
       for (const n of rows) if (await holdOne(n.id, at)) held.push({ id: n.id, text: n.text });
-      return held;
+      if (held.length === 0) return held;
+      // The texts as they stand once held (a correction may have landed between read and hold).
+      const texts = new Map((await TipNotice.findAll({ attributes: ['id', 'text'], where: { id: held.map((h) => h.id) } })).map((r) => [r.id, r.text]));
+      return held.map((h) => ({ id: h.id, text: texts.get(h.id) ?? h.text }));
     },
     async delivered(reporterHash, ids) {
       if (ids.length === 0) return;
@@ -245,6 +314,11 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
+    stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
   };
 }
 
@@ -253,7 +327,7 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
  * character_string1 code, phrase2 state, thing3 short text (WeChat caps `thing` at 20 chars), time4.
  */
 function templateFor(n: TipNoticeRow, tip: TipRow, openid: string, templateId: string, at: Date): TemplateMessage {
-  const label = isTipState(n.kind) ? STATE_LABELS[n.kind] : n.kind;
+  const label = isTipState(n.kind) ? CITIZEN_STATE_LABELS[n.kind] : n.kind;
   const short = Array.from(n.text.replace(/\s+/g, '')).slice(0, 20).join('');
   return {
     touser: openid,

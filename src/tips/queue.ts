@@ -17,9 +17,10 @@ import type { StaffPrincipal } from '../staff/accounts.js';
 import type { ApplyDeps } from './apply.js';
 import { applyTransition } from './apply.js';
 import type { TipRow } from './models.js';
-import { assertCan, tipListFilter } from './policy.js';
+import { assertCan, can, tipListFilter } from './policy.js';
 import { transition } from './rules/state-machine.js';
-import { snapshotOf, sqlForListFilter } from './scope.js';
+import { scopeOf, snapshotOf, sqlForListFilter } from './scope.js';
+import { tipNotFound } from './service.js';
 import type { TipListFilter } from './policy.js';
 
 export interface QueueDeps extends ApplyDeps {
@@ -100,6 +101,29 @@ export async function claimNext(deps: QueueDeps, actor: StaffPrincipal): Promise
     tip.claimedBy = actor.id;
     tip.leaseUntil = new Date(now.getTime() + deps.leaseMinutes * 60_000);
     await applyTransition(deps, tip, transition(snapshotOf(tip), 'claim', {}, now), staffActor, t, {
+      notice: 'none', eventType: 'claimed', data: { leaseUntil: tip.leaseUntil.toISOString() },
+    });
+    return tip;
+  }));
+}
+
+/**
+ * Claims one tip by its tracking code, under the same lease as claimNext. Only a `received` tip
+ * can be claimed (the state machine refuses any other with 409); a tip the actor may not see is
+ * "not found", as everywhere else.
+ */
+export async function claimByCode(deps: QueueDeps, actor: StaffPrincipal, code: string): Promise<TipRow> {
+  assertCan(actor, 'tip.claim');
+  return withDeadlockRetry(() => deps.db.transaction(async (t) => {
+    const tip = await deps.repo.findByCode(code, t, true);
+    if (!tip || !can(actor, 'tip.view', scopeOf(tip))) throw tipNotFound();
+    assertCan(actor, 'tip.claim', scopeOf(tip));
+    const now = new Date();
+    // Asked first: a tip in any other state is refused before the row is touched.
+    const result = transition(snapshotOf(tip), 'claim', {}, now);
+    tip.claimedBy = actor.id;
+    tip.leaseUntil = new Date(now.getTime() + deps.leaseMinutes * 60_000);
+    await applyTransition(deps, tip, result, { type: 'staff', id: actor.id, name: actor.displayName }, t, {
       notice: 'none', eventType: 'claimed', data: { leaseUntil: tip.leaseUntil.toISOString() },
     });
     return tip;

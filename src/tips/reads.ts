@@ -42,6 +42,11 @@ export interface TipDetail {
    * Art 23: 5 working days, holidays and 调休 counted); null before assignment.
    */
   objectionUntil: string | null;
+  /**
+   * Until when the answer may still be corrected (POST …/answer/correct) before it reaches the
+   * citizen (tips.answerHoldMinutes); null when there is nothing to correct.
+   */
+  answerEditableUntil: string | null;
 }
 
 const ACTION_POLICY: Partial<Record<TipAction, PolicyAction>> = {
@@ -49,18 +54,29 @@ const ACTION_POLICY: Partial<Record<TipAction, PolicyAction>> = {
   extend: 'tip.extend', reject: 'tip.reject', mark_duplicate: 'tip.mark_duplicate', close: 'tip.close', reopen: 'tip.reopen',
 };
 
-export async function listTips(deps: ReadDeps, actor: StaffPrincipal, q: ListQuery): Promise<TipPage> {
-  const scope = whereForListFilter(tipListFilter(actor));
-  if (!scope) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
-  const now = new Date();
-  const s = deps.db.sequelize;
-  const and: Array<WhereOptions<TipRow>> = [scope];
+/**
+ * The queue's filters as conditions, one meaning wherever they are used (the list, the export,
+ * the dashboard's links): a county is where it happened or who handles it.
+ */
+export function queueFilterWhere(
+  q: Pick<ListQuery, 'state' | 'colour' | 'category' | 'county' | 'overdue'>, now: Date,
+): Array<WhereOptions<TipRow>> {
+  const and: Array<WhereOptions<TipRow>> = [];
   if (q.state) and.push({ state: q.state });
   if (q.colour) and.push({ colour: q.colour });
   if (q.category) and.push({ category: q.category });
   if (q.county) and.push({ [Op.or]: [{ handlerCountyCode: q.county }, { placeCountyCode: q.county }] });
   if (q.overdue === true) and.push({ dueAt: { [Op.lt]: now } });
   if (q.overdue === false) and.push({ [Op.or]: [{ dueAt: null }, { dueAt: { [Op.gte]: now } }] });
+  return and;
+}
+
+export async function listTips(deps: ReadDeps, actor: StaffPrincipal, q: ListQuery): Promise<TipPage> {
+  const scope = whereForListFilter(tipListFilter(actor));
+  if (!scope) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
+  const now = new Date();
+  const s = deps.db.sequelize;
+  const and: Array<WhereOptions<TipRow>> = [scope, ...queueFilterWhere(q, now)];
   if (q.q) {
     // '!' escapes % and _ the same way in both dialects (a backslash means different things in
     // MySQL and SQLite string literals); the pattern itself goes through Sequelize's escaping.
@@ -71,7 +87,8 @@ export async function listTips(deps: ReadDeps, actor: StaffPrincipal, q: ListQue
   return { items: rows.map((r) => staffView(r, undefined, now)), total, page: q.page, pageSize: q.pageSize };
 }
 
-export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: string, wantIdentity: boolean): Promise<TipDetail> {
+/** `viewReason`: why the identity is asked for, kept with the logged view (the console requires one). */
+export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: string, wantIdentity: boolean, viewReason?: string): Promise<TipDetail> {
   const tip = await loadFor(deps, actor, code, 'tip.view');
   const scope = scopeOf(tip);
   const entitled = wantIdentity && can(actor, 'tip.view_identity', scope);
@@ -82,7 +99,7 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
     // The log entry commits before the identity leaves the process (Art 46: every view is logged).
     await deps.db.transaction(async (t) => {
       if (reveal) {
-        await deps.repo.appendEvent({ tipId: tip.id, type: 'identity_viewed', actor: staffActor(actor), fromState: tip.state, toState: tip.state }, t);
+        await deps.repo.appendEvent({ tipId: tip.id, type: 'identity_viewed', actor: staffActor(actor), fromState: tip.state, toState: tip.state, reason: viewReason ?? null }, t);
       }
       if (handler) {
         // Delivery is tracked apart from state: the handling unit has now opened it.
@@ -108,6 +125,8 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
     identityWithheld: wantIdentity && !reveal,
     identityWithheldReason: !wantIdentity || reveal ? null : tip.anonymous ? 'anonymous' : 'policy',
     objectionUntil: tip.assignedAt ? objectionWindowEnd(tip.assignedAt, deps.holidays).toISOString() : null,
+    answerEditableUntil: tip.state === 'answered' && tip.answerPublicAt && tip.answerPublicAt.getTime() > Date.now()
+      ? tip.answerPublicAt.toISOString() : null,
   };
 }
 

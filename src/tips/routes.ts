@@ -6,14 +6,17 @@ import { jsonBody } from '../http/body.js';
 import { requireStaff, currentStaff } from '../staff/auth.js';
 import type { SessionStore } from '../staff/sessions.js';
 import type { TipRow } from './models.js';
-import { claimNext, type QueueDeps } from './queue.js';
+import { claimByCode, claimNext, type QueueDeps } from './queue.js';
 import { duplicateHints, listTips, tipDetail, type ReadDeps } from './reads.js';
 import type { TipService } from './service.js';
 import { tipStats } from './stats.js';
+import { exportQuerySchema, sendTipsCsv } from './export.js';
+import { assertCan } from './policy.js';
+import { listUnits } from './units.js';
 import { staffView } from './views.js';
 import {
   answerSchema, assignSchema, codeParam, colourSchema, detailQuerySchema, duplicateSchema, emptySchema, extendSchema,
-  listQuerySchema, optionalReasonSchema, parseInput, reasonSchema,
+  listQuerySchema, optionalReasonSchema, parseInput, reasonSchema, unitsQuerySchema,
 } from './validation.js';
 
 export interface TipRouteDeps {
@@ -44,6 +47,16 @@ export function tipsRouter(deps: TipRouteDeps): Router {
     ctx.body = { tip: tip ? staffView(tip, undefined) : null };
   });
 
+  post('/tips/:code/claim', (ctx) => { parseInput(emptySchema, body(ctx)); return claimByCode(deps.queue, currentStaff(ctx), code(ctx)); });
+
+  // Before /tips/:code, which would take 'export.csv' for a tracking code.
+  router.get('/tips/export.csv', auth, async (ctx) => {
+    const staff = currentStaff(ctx);
+    assertCan(staff, 'tip.list');
+    const filter = parseInput(exportQuerySchema, ctx.query);
+    await sendTipsCsv(ctx, { db: deps.reads.db, repo: deps.reads.repo }, staff, filter, filter.year ? `tips-${filter.year}.csv` : 'tips.csv');
+  });
+
   router.get('/tips/:code', auth, async (ctx) => {
     const q = parseInput(detailQuerySchema, ctx.query);
     ctx.body = await tipDetail(deps.reads, currentStaff(ctx), code(ctx), q.identity === true);
@@ -62,6 +75,7 @@ export function tipsRouter(deps: TipRouteDeps): Router {
   });
   post('/tips/:code/start', (ctx) => { parseInput(emptySchema, body(ctx)); return s.start(currentStaff(ctx), code(ctx)); });
   post('/tips/:code/answer', (ctx) => s.answer(currentStaff(ctx), code(ctx), parseInput(answerSchema, body(ctx)).answer));
+  post('/tips/:code/answer/correct', (ctx) => s.correctAnswer(currentStaff(ctx), code(ctx), parseInput(answerSchema, body(ctx)).answer));
   post('/tips/:code/extend', (ctx) => {
     const i = parseInput(extendSchema, body(ctx));
     return s.extend(currentStaff(ctx), code(ctx), i.days, i.reason);
@@ -73,6 +87,11 @@ export function tipsRouter(deps: TipRouteDeps): Router {
   });
   post('/tips/:code/close', (ctx) => s.close(currentStaff(ctx), code(ctx), parseInput(optionalReasonSchema, body(ctx)).reason));
   post('/tips/:code/reopen', (ctx) => s.reopen(currentStaff(ctx), code(ctx), parseInput(reasonSchema, body(ctx)).reason));
+
+  // The valid assignment targets, for staff who must find a unit's code (三元区 → 350404).
+  router.get('/units', auth, async (ctx) => {
+    ctx.body = { units: await listUnits(deps.reads.db, parseInput(unitsQuerySchema, ctx.query)) };
+  });
 
   router.get('/stats', auth, async (ctx) => {
     ctx.body = await tipStats(deps.reads.db, deps.reads.repo, currentStaff(ctx));

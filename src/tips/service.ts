@@ -9,7 +9,9 @@ import { applyTransition, type ApplyOptions } from './apply.js';
 import { COLOUR_RANK, dueAtOf } from './clock.js';
 import type { TipRow } from './models.js';
 import type { NoticeCenter } from './notices.js';
-import { assertCan, can, type PolicyAction } from './policy.js';
+import { assertCan, can, PolicyError, type PolicyAction } from './policy.js';
+import { citizenNoticeFor } from './rules/citizen-notice.js';
+import { TipRuleError } from './rules/errors.js';
 import { acknowledgeBy } from './rules/colour.js';
 import { transition, type TipAction, type TransitionInput } from './rules/state-machine.js';
 import { resolveAssignment } from './assignment.js';
@@ -57,6 +59,12 @@ export interface TipService {
   setColour(actor: StaffPrincipal, code: string, colour: Colour, reason: string): Promise<TipRow>;
   start(actor: StaffPrincipal, code: string): Promise<TipRow>;
   answer(actor: StaffPrincipal, code: string, answer: string): Promise<TipRow>;
+  /**
+   * Replaces the answer while it is still inside its hold (tips.answerHoldMinutes), before it
+   * reaches the citizen: on the tip, in the waiting notice, and as an `answer_corrected` event.
+   * Only the staff member who answered, or a supervisor or admin.
+   */
+  correctAnswer(actor: StaffPrincipal, code: string, answer: string): Promise<TipRow>;
   extend(actor: StaffPrincipal, code: string, days: number, reason: string): Promise<TipRow>;
   reject(actor: StaffPrincipal, code: string, reason: string): Promise<TipRow>;
   markDuplicate(actor: StaffPrincipal, code: string, of: string, reason?: string): Promise<TipRow>;
@@ -121,6 +129,36 @@ export function createTipService(deps: ServiceDeps): TipService {
       return tip;
     },
     start: (actor, code) => step(actor, code, 'tip.start', 'start', {}),
+    async correctAnswer(actor, code, answer) {
+      const text = answer.trim();
+      if (!text) throw new TipRuleError('TIP_ANSWER_REQUIRED', '请填写答复内容');
+      const closed = () => new TipRuleError('TIP_ANSWER_NOT_EDITABLE', '答复已经发给群众，不能再更正；如需补充，请联系督办');
+      return deps.db.transaction(async (t) => {
+        const tip = await deps.repo.findByCode(code, t, true);
+        if (!tip || !can(actor, 'tip.view', scopeOf(tip))) throw tipNotFound();
+        // 督办 oversees every answer; anyone else corrects only an answer of their own.
+        const overseer = actor.role === 'supervisor' || actor.role === 'admin';
+        if (!overseer) assertCan(actor, 'tip.answer', scopeOf(tip));
+        const now = new Date();
+        if (tip.state !== 'answered' || !tip.answerPublicAt || tip.answerPublicAt.getTime() <= now.getTime()) throw closed();
+        if (!overseer) {
+          const given = await deps.repo.models.TipEvent.findOne({
+            attributes: ['actorType', 'actorId'], where: { tipId: tip.id, type: 'answer' }, order: [['id', 'DESC']], transaction: t,
+          });
+          if (!given || given.actorType !== 'staff' || given.actorId !== actor.id) throw new PolicyError('tip.answer');
+        }
+        const notice = citizenNoticeFor('answered', { trackingCode: tip.code, answer: text, at: tip.answeredAt });
+        // The notice row decides: one already held or sent has left (or is leaving) for the citizen.
+        if (!notice || !(await deps.notices.revisePending(tip.id, 'answered', notice, now, t))) throw closed();
+        tip.answer = text;
+        tip.updatedAt = now;
+        await deps.repo.saveChanges(tip, t);
+        await deps.repo.appendEvent({
+          tipId: tip.id, type: 'answer_corrected', actor: staffActor(actor), fromState: tip.state, toState: tip.state, note: text, at: now,
+        }, t);
+        return tip;
+      });
+    },
     answer: (actor, code, answer) => step(actor, code, 'tip.answer', 'answer', { answer }),
     extend: (actor, code, days, reason) => step(actor, code, 'tip.extend', 'extend', { extensionDays: days, reason }),
     reject: (actor, code, reason) => step(actor, code, 'tip.reject', 'reject', { reason }),

@@ -50,6 +50,25 @@ export const STATE_LABELS: Readonly<Record<TipState, string>> = {
   reopened: '复查中',
 };
 
+/**
+ * The words a citizen reads for each state (查询, notices, template messages), following the 信访
+ * steps: 已收到 → 已登记受理 / 不予受理 → 办理中 → 已答复 → 已办结. Staff keep STATE_LABELS; a
+ * citizen never sees 已受理 before a unit has accepted the tip, nor a claim as a step back.
+ */
+export const CITIZEN_STATE_LABELS: Readonly<Record<TipState, string>> = {
+  received: '已收到',
+  claimed: '已收到',
+  assigned: '已登记受理',
+  in_progress: '办理中',
+  extended: '办理中',
+  reopened: '办理中',
+  answered: '已答复',
+  closed: '已办结',
+  rejected: '不予受理',
+  duplicate: '重复反映',
+  transferred: '已转送',
+};
+
 export const COLOUR_LABELS: Readonly<Record<Colour, string>> = {
   red: '红色',
   yellow: '黄色',

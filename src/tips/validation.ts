@@ -67,6 +67,12 @@ export const assignSchema = z.object({
 }).strict().refine((v) => v.unitKey || v.countyCode || v.townshipCode, { message: '请选择交办单位', path: ['unitKey'] });
 export type AssignInput = z.infer<typeof assignSchema>;
 
+export const unitsQuerySchema = z.object({
+  q: z.string().trim().max(50).optional(),
+  kind: z.enum(['city', 'department', 'county', 'township']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+}).strict();
+
 export const colourSchema = z.object({ colour: z.enum(COLOURS), reason: text(255) }).strict();
 export const answerSchema = z.object({ answer: text(5000) }).strict();
 export const extendSchema = z.object({ days: z.number().int().min(1).max(MAX_EXTENSION_DAYS), reason: text(500) }).strict();

@@ -1,14 +1,17 @@
 // What each audience sees of a tip. The citizen sees their own tip in plain words; staff see a
 // redacted reporter unless the policy grants identity (and the caller has logged the view). An
 // anonymous (匿名) tip is never revealed: its reporter is { anonymous: true, revealed: false } for all.
-import type { CitizenTipView, TipCategoryKey } from '../bot/ports.js';
+import type { CitizenTipStep, CitizenTipView, TipCategoryKey } from '../bot/ports.js';
 import type { ReporterIdentity } from './identity.js';
 import type { TipEventRow, TipRow } from './models.js';
 import { REVIEW_WINDOW_DAYS, MAX_REVIEWS } from './rules/limits.js';
 import { endOfShanghaiDay, shanghaiDay } from './rules/shanghai-time.js';
 import { maskPersonalData } from './rules/personal-data.js';
 import { sealedReasonOf } from './sealed-texts.js';
-import { COLOUR_LABELS, LEGAL_TYPE_LABELS, STATE_LABELS, categoryInfo, isCategory, isColour, isLegalType, isTipState } from './types.js';
+import {
+  CITIZEN_STATE_LABELS, COLOUR_LABELS, LEGAL_TYPE_LABELS, STATE_LABELS, categoryInfo, isCategory, isColour, isLegalType, isTipState,
+  type TipState,
+} from './types.js';
 
 const stateLabel = (s: string) => (isTipState(s) ? STATE_LABELS[s] : s);
 
@@ -17,19 +20,69 @@ export function reviewWindowOpen(tip: TipRow, now: Date): boolean {
   return now.getTime() <= endOfShanghaiDay(shanghaiDay(tip.answeredAt) + REVIEW_WINDOW_DAYS).getTime();
 }
 
+/** An answer inside its correction hold has not reached the citizen yet (tips.answerHoldMinutes). */
+export function answerHeld(tip: TipRow, now: Date): boolean {
+  return tip.state === 'answered' && !!tip.answerPublicAt && tip.answerPublicAt.getTime() > now.getTime();
+}
+
+const CONCLUDED: ReadonlySet<string> = new Set<TipState>(['closed', 'rejected', 'duplicate', 'transferred']);
+
+/** The date of the step a state stands for, from the tip's own columns. */
+function stepDate(tip: TipRow, state: TipState): Date {
+  switch (state) {
+    case 'received':
+    case 'claimed':
+      return tip.createdAt;
+    case 'assigned':
+      return tip.acceptedAt ?? tip.assignedAt ?? tip.createdAt;
+    case 'in_progress':
+    case 'extended':
+      return tip.startedAt ?? tip.acceptedAt ?? tip.createdAt;
+    case 'reopened':
+      return tip.reopenedAt ?? tip.updatedAt;
+    case 'answered':
+      return tip.answerPublicAt ?? tip.answeredAt ?? tip.updatedAt;
+    case 'closed':
+    case 'rejected':
+    case 'duplicate':
+    case 'transferred':
+      return tip.concludedAt ?? tip.updatedAt;
+  }
+}
+
+/** What the citizen has seen happen, oldest first: 已收到 → 已登记受理 → 办理中 → 已答复 → 已办结. */
+function citizenSteps(tip: TipRow, state: TipState, held: boolean): CitizenTipStep[] {
+  const steps: CitizenTipStep[] = [{ label: CITIZEN_STATE_LABELS.received, at: tip.createdAt }];
+  if (tip.acceptedAt) steps.push({ label: CITIZEN_STATE_LABELS.assigned, at: tip.acceptedAt });
+  if (tip.startedAt) steps.push({ label: CITIZEN_STATE_LABELS.in_progress, at: tip.startedAt });
+  // After a 复查 the answer of the first round still happened; a held one has not reached them.
+  const answerAt = held ? null : tip.answerPublicAt ?? tip.answeredAt;
+  if (answerAt) steps.push({ label: CITIZEN_STATE_LABELS.answered, at: answerAt });
+  if (tip.reopenedAt) steps.push({ label: '申请复查', at: tip.reopenedAt });
+  if (CONCLUDED.has(state)) steps.push({ label: CITIZEN_STATE_LABELS[state], at: stepDate(tip, state) });
+  return steps.sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
 export function citizenView(tip: TipRow, now = new Date()): CitizenTipView {
-  const finished = ['answered', 'closed'].includes(tip.state);
+  // Until the correction hold is over the citizen sees the tip as still being handled.
+  const held = answerHeld(tip, now);
+  const reviewing = !!tip.reopenedAt && (!tip.startedAt || tip.reopenedAt.getTime() > tip.startedAt.getTime());
+  const state: string = held ? (reviewing ? 'reopened' : tip.acceptedAt ? 'in_progress' : 'claimed') : tip.state;
+  const known = isTipState(state) ? state : undefined;
+  const finished = ['answered', 'closed'].includes(state);
   return {
     code: tip.code,
     category: tip.category as TipCategoryKey,
-    state: tip.state,
-    stateLabel: stateLabel(tip.state),
+    state,
+    stateLabel: known ? CITIZEN_STATE_LABELS[known] : state,
+    stateAt: known ? stepDate(tip, known) : null,
+    steps: known ? citizenSteps(tip, known, held) : [],
     submittedAt: tip.createdAt,
     concludeBy: finished || tip.concludedAt ? null : tip.concludeBy,
-    answer: tip.answer,
-    answeredAt: tip.answeredAt,
+    answer: held ? null : tip.answer,
+    answeredAt: held ? null : tip.answeredAt,
     rating: tip.rating,
-    canRate: tip.state === 'answered' && tip.rating === null,
+    canRate: state === 'answered' && tip.rating === null,
     canRequestReview: finished && tip.rating === 'unsatisfied' && reviewWindowOpen(tip, now),
   };
 }
@@ -142,6 +195,8 @@ export interface StaffEventView {
   id: number;
   type: string;
   actorType: string;
+  /** The staff member who acted (a staff id; null for the citizen and the system). */
+  actorStaffId: number | null;
   actorName: string | null;
   fromState: string | null;
   toState: string | null;
@@ -157,7 +212,7 @@ export interface StaffEventView {
 export function eventView(e: TipEventRow, openText?: (sealed: string) => string): StaffEventView {
   const sealed = openText ? sealedReasonOf(e.data) : undefined;
   return {
-    id: e.id, type: e.type, actorType: e.actorType, actorName: e.actorName,
+    id: e.id, type: e.type, actorType: e.actorType, actorStaffId: e.actorType === 'staff' ? e.actorId : null, actorName: e.actorName,
     fromState: e.fromState, toState: e.toState,
     reason: e.reason === null ? null : openText ? (sealed ? openText(sealed) : e.reason) : maskPersonalData(e.reason),
     note: e.note === null ? null : openText ? e.note : maskPersonalData(e.note),

@@ -50,7 +50,9 @@ export function createWebBase(opts: WebBaseOptions): WebBase {
     ctx.state.htmlPage = true;
     ctx.type = 'text/html; charset=utf-8';
     const common = { csrfToken: csrf.issue(ctx), staff: ctx.state.staff, currentPath: ctx.path, ...opts.pageContext?.(ctx) };
-    ctx.body = views.render(template, { ...common, ...data });
+    // A page's own value wins, but an absent one (undefined) leaves the common one (e.g. a flash).
+    const own = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
+    ctx.body = views.render(template, { ...common, ...own });
   };
   return {
     views,

@@ -45,7 +45,8 @@ describe('bot: commands', () => {
     expect(list).to.contain(a1).and.contain(a2).and.not.contain(b1);
     expect(await send(h, `查询 ${b1}`, a)).to.contain('没有找到');
     const detail = await send(h, `查询 ${a1.toLowerCase()}`, a);
-    expect(detail).to.contain(a1).and.contain('已受理').and.contain('1月25日');
+    // The citizen's step word with its date; nobody has accepted the tip yet, so not 已受理.
+    expect(detail).to.contain(a1).and.contain('状态：已收到（11月26日）').and.contain('1月25日').and.not.contain('已受理');
     expect(await send(h, { kind: 'menu', key: 'MY_TIPS' }, b)).to.contain(b1).and.not.contain(a1);
   });
 

@@ -116,13 +116,18 @@ export class FakeDesk implements TipDesk {
   answer(code: string, text: string) {
     const tip = this.tips.find((t) => t.code === code);
     if (!tip) throw new Error(`no tip ${code}`);
-    Object.assign(tip.view, { state: 'answered', stateLabel: '已答复', answer: text, answeredAt: new Date('2025-12-01T02:00:00Z'), canRate: true });
+    const answeredAt = new Date('2025-12-01T02:00:00Z');
+    Object.assign(tip.view, {
+      state: 'answered', stateLabel: '已答复', stateAt: answeredAt, answer: text, answeredAt, canRate: true,
+      steps: [...(tip.view.steps ?? []), { label: '已答复', at: answeredAt }],
+    });
   }
 }
 
 function view(code: string, s: TipSubmission): CitizenTipView {
   return {
-    code, category: s.category, state: 'received', stateLabel: '已受理',
+    code, category: s.category, state: 'received', stateLabel: '已收到', stateAt: new Date('2025-11-26T02:00:00Z'),
+    steps: [{ label: '已收到', at: new Date('2025-11-26T02:00:00Z') }],
     submittedAt: new Date('2025-11-26T02:00:00Z'), concludeBy: new Date('2026-01-25T10:00:00Z'),
     answer: null, answeredAt: null, rating: null, canRate: false, canRequestReview: false,
   };

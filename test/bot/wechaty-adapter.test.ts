@@ -7,7 +7,7 @@ import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { attachWechatyBot, type NoticeSender } from '../../src/bot/adapters/wechaty.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { Bot, BotInput, BotReply, NoticeId, NoticeOutcome } from '../../src/bot/types.js';
-import type { TipAnnouncement, TipAnnouncer } from '../../src/bot/ports.js';
+import type { AnnouncementBatch, TipAnnouncement, TipAnnouncer } from '../../src/bot/ports.js';
 
 log.level('silent');
 
@@ -54,20 +54,24 @@ function scriptedBot(calls: BotInput[], settled: Array<[readonly NoticeId[], Not
   };
 }
 
+/** The event log's feed as the adapter reads it: announcements at increasing positions. */
 class FakeAnnouncer implements TipAnnouncer {
-  readonly listeners = new Set<(a: TipAnnouncement) => void>();
+  readonly feed: Array<{ eventId: number; announcement: TipAnnouncement }> = [];
+  readonly asked: Array<number | null> = [];
   dueSoon: TipAnnouncement[] = [];
   dueSoonCalls = 0;
-  onNewTip(listener: (a: TipAnnouncement) => void) {
-    this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+  listSince(cursor: number | null): Promise<AnnouncementBatch> {
+    this.asked.push(cursor);
+    const last = this.feed.at(-1)?.eventId ?? 0;
+    if (cursor === null) return Promise.resolve({ cursor: last, items: [] });
+    return Promise.resolve({ cursor: Math.max(cursor, last), items: this.feed.filter((i) => i.eventId > cursor) });
   }
   listDueSoon(withinHours: number): Promise<TipAnnouncement[]> {
     assert.equal(withinHours, 24);
     this.dueSoonCalls += 1;
     return Promise.resolve(this.dueSoon);
   }
-  emit(a: TipAnnouncement) { for (const l of this.listeners) l(a); }
+  emit(a: TipAnnouncement) { this.feed.push({ eventId: (this.feed.at(-1)?.eventId ?? 100) + 1, announcement: a }); }
 }
 
 describe('Wechaty adapter (mock puppet, scripted bot)', () => {
@@ -98,7 +102,7 @@ describe('Wechaty adapter (mock puppet, scripted bot)', () => {
     wechaty = WechatyBuilder.build({ puppet });
     detach = attachWechatyBot({
       wechaty, bot: scriptedBot(calls, settled), announcer, staffRooms: [STAFF_ROOM, '不存在的群'],
-      logger: createLogger(process.env.TEST_LOG ?? 'silent'), dueSoonCheckMs: 40,
+      logger: createLogger(process.env.TEST_LOG ?? 'silent'), dueSoonCheckMs: 40, announceCheckMs: 30,
       registerNoticeSender: (channel, sender) => { assert.equal(channel, 'wechaty'); noticeSender = sender; },
     });
     // The mock puppet never becomes ready() on its own: log in and wait for the event instead.
@@ -217,16 +221,24 @@ describe('Wechaty adapter (mock puppet, scripted bot)', () => {
     assert.equal(said[0], '收到image');
   });
 
-  it('announces a new red tip in the staff room with code and county only', async () => {
+  it('announces red tips and assignments from the feed in the staff room, each once, code and county only', async () => {
     announcer.emit({ kind: 'new_red', code: 'SM20250101-0001', colour: 'red', category: 'security', countyName: '三元区' });
-    announcer.emit({ kind: 'new_red', code: 'SM20250101-0002', colour: 'green', category: 'other', countyName: '三元区' });
-    await until(() => staffSaid.some((t) => t.includes('SM20250101-0001')));
+    announcer.emit({ kind: 'assigned', code: 'SM20250101-0002', colour: 'yellow', category: 'dispute', countyName: '沙县区', unitName: '沙县区' });
+    await until(() => staffSaid.some((t) => t.includes('SM20250101-0002')));
     await settle();
-    const said = staffSaid.filter((t) => t.includes('SM20250101-000') && !t.includes('0007'));
-    assert.equal(said.length, 1, 'only the red one');
-    assert.match(said[0] ?? '', /三元区/);
-    assert.match(said[0] ?? '', /红色/);
-    assert.doesNotMatch(said[0] ?? '', /张三/);
+    await settle();
+    const red = staffSaid.filter((t) => t.includes('SM20250101-0001'));
+    assert.equal(red.length, 1, 'once, however often the feed is read');
+    assert.match(red[0] ?? '', /新红色线索/);
+    assert.match(red[0] ?? '', /三元区/);
+    assert.doesNotMatch(red[0] ?? '', /张三/);
+    const assigned = staffSaid.filter((t) => t.includes('SM20250101-0002'));
+    assert.equal(assigned.length, 1);
+    assert.match(assigned[0] ?? '', /新交办事项/);
+    assert.match(assigned[0] ?? '', /交办单位：沙县区/);
+    // It started at the present (null), then asked from the last position it reached.
+    assert.equal(announcer.asked[0], null);
+    assert.equal(announcer.asked.at(-1), 102);
   });
 
   it('announces a due-soon tip once a day however often the check runs', async () => {

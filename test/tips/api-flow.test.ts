@@ -42,7 +42,11 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     expect(bodyOf<TipPage>(list).items.map((t) => t.code)).to.deep.equal([code]);
     const detail = bodyOf<TipDetail>(await county.get(`/api/staff/tips/${code}`).expect(200));
     expect(detail.tip.deliveryState).to.equal('seen');
-    expect(detail.allowedActions).to.include.members(['start', 'answer']);
+    // The answer needs the 办理 step first: not offered, and refused with a clear code.
+    expect(detail.allowedActions).to.include('start').and.not.include('answer');
+    const early = await county.post(`/api/staff/tips/${code}/answer`).send({ answer: '已处理。' }).expect(409);
+    expect(errorOf(early).code).to.equal('TIP_NOT_STARTED');
+    expect(errorOf(early).message).to.include('开始办理');
     // The assigned unit may object within 5 working days: at least 5 calendar days later, and at
     // 23:59:59 Beijing time (15:59:59 UTC) of a working day.
     const objection = new Date(detail.objectionUntil!);
@@ -108,7 +112,10 @@ describe(`staff tip API: the life of a tip (${usingMysql() ? 'MariaDB' : 'SQLite
     const unknown = await triage.post(`/api/staff/tips/${c.code}/assign`).send({ unitKey: 'police', colour: 'red' }).expect(400);
     expect(errorOf(unknown).code).to.equal('VALIDATION_FAILED');
     const badUnit = await triage.post(`/api/staff/tips/${c.code}/assign`).send({ unitKey: 'nowhere' }).expect(400);
-    expect(errorOf(badUnit).fields).to.deep.equal([{ path: 'unitKey', message: '单位不存在' }]);
+    expect(errorOf(badUnit).fields).to.have.length(1);
+    expect(errorOf(badUnit).fields?.[0]?.path).to.equal('unitKey');
+    // It says where the valid codes are.
+    expect(errorOf(badUnit).fields?.[0]?.message).to.include('单位不存在').and.include('/api/staff/units');
     await triage.get('/api/staff/tips/SM250101ZZZZZZ').expect(404);
     await triage.get('/api/staff/tips/not-a-code').expect(400);
     const events = await eventsOf(ctx, a.code);

@@ -134,6 +134,6 @@ describe(`citizen notices (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     await ctx.services.tips.desk.submit(submission());
     const mine = await ctx.services.tips.desk.listMine(sub.citizen);
     expect(mine).to.have.length(1);
-    expect(mine[0]).to.include({ state: 'received', stateLabel: '已受理', canRate: false, canRequestReview: false });
+    expect(mine[0]).to.include({ state: 'received', stateLabel: '已收到', canRate: false, canRequestReview: false });
   });
 });

@@ -15,16 +15,29 @@ function shanghaiTime(date: Date): string {
   return `${formatShanghaiDate(date)} ${hhmm}`;
 }
 
+const HEADS: Record<TipAnnouncement['kind'], string> = {
+  new_red: '【新红色线索】',
+  assigned: '【新交办事项】',
+  due_soon: '【线索即将超期】',
+};
+
+const CALLS: Record<TipAnnouncement['kind'], string> = {
+  new_red: '请立即登录工作台受理。',
+  assigned: '请承办单位登录工作台查看并开始办理。',
+  due_soon: '请抓紧办理，避免超期。',
+};
+
 export function formatAnnouncement(a: TipAnnouncement): string {
-  const head = a.kind === 'new_red' ? '【新红色线索】' : '【线索即将超期】';
+  const head = HEADS[a.kind];
   const lines = [
     `${head}编号：${a.code}`,
     `等级：${COLOUR_LABELS[a.colour]}`,
     `类别：${categoryName(a.category)}`,
     `县（市、区）：${a.countyName ?? '未确定'}`,
   ];
+  if (a.kind === 'assigned') lines.push(`交办单位：${a.unitName ?? '未确定'}`);
   if (a.dueAt) lines.push(`办理时限：${shanghaiTime(a.dueAt)}`);
-  lines.push(a.kind === 'new_red' ? '请立即登录工作台受理。' : '请抓紧办理，避免超期。');
+  lines.push(CALLS[a.kind]);
   return lines.join('\n');
 }
 

@@ -8,7 +8,12 @@ import type { Logger } from '../../platform/logger.js';
 import type { Database } from '../../db/index.js';
 import { composeCore } from '../../compose.js';
 import type { TipsModule } from '../../tips/index.js';
+import { JsonView } from '../../platform/shared-store.js';
 import { attachWechatyBot } from './wechaty.js';
+
+const ANNOUNCE_CURSOR_ID = 'staff-rooms';
+/** Longer than any outage worth catching up on: after it the bot starts again at the present. */
+const ANNOUNCE_CURSOR_TTL_SECONDS = 30 * 86_400;
 
 type PuppetInstance = Exclude<NonNullable<WechatyOptions['puppet']>, string>;
 
@@ -17,6 +22,8 @@ export interface WechatyBotOptions {
   puppet?: PuppetInstance;
   /** Overrides the hourly due-soon check (tests). */
   dueSoonCheckMs?: number;
+  /** How often the staff rooms' feed of red tips and assignments is read (tests shorten it). */
+  announceCheckMs?: number;
 }
 
 export interface WechatyBotProcess {
@@ -30,6 +37,8 @@ export interface WechatyBotProcess {
 export async function startWechatyBot(config: AppConfig, logger: Logger, opts: WechatyBotOptions = {}): Promise<WechatyBotProcess> {
   const core = await composeCore(config, logger);
   const { db, tips, bot } = core;
+  // The staff rooms' position in the event log; it outlives a restart so nothing is missed.
+  const cursorView = new JsonView<number>(core.state, 'wechaty-announce');
 
   const { WechatyBuilder, qrcodeValueToImageUrl } = await import('wechaty');
   const { name, puppetToken } = config.wechaty;
@@ -56,6 +65,11 @@ export async function startWechatyBot(config: AppConfig, logger: Logger, opts: W
     wechaty, bot, announcer: tips.announcer, staffRooms: config.wechaty.staffRooms, logger,
     registerNoticeSender: (channel, sender) => tips.registerNoticeSender(channel, sender),
     ...(opts.dueSoonCheckMs ? { dueSoonCheckMs: opts.dueSoonCheckMs } : {}),
+    ...(opts.announceCheckMs ? { announceCheckMs: opts.announceCheckMs } : {}),
+    announceCursor: {
+      get: () => cursorView.get(ANNOUNCE_CURSOR_ID),
+      set: (cursor) => cursorView.set(ANNOUNCE_CURSOR_ID, cursor, ANNOUNCE_CURSOR_TTL_SECONDS),
+    },
   });
 
   let stopped: Promise<void> | undefined;

@@ -27,6 +27,13 @@ export interface WechatyBotDeps {
   registerNoticeSender?: (channel: 'wechaty', sender: NoticeSender) => void;
   /** How often to look for tips about to go overdue (default hourly). */
   dueSoonCheckMs?: number;
+  /** How often to look for new red tips and assignments (default every 15 s). */
+  announceCheckMs?: number;
+  /**
+   * Where the feed's position is kept, so a restarted bot announces what came in while it was
+   * down (the shared store in production); without it the bot starts at the present.
+   */
+  announceCursor?: { get(): Promise<number | undefined>; set(cursor: number): Promise<void> };
   now?: () => Date;
 }
 
@@ -61,6 +68,8 @@ export function attachWechatyBot(deps: WechatyBotDeps): { stop(): void } {
     const body = room ? await message.mentionText() : message.text();
     // One contact's replies go out in the order their messages came in.
     await queue.run(talker.id, () => answer(message, room, body.trim()));
+    // A tip this message completed is announced now, not at the next tick of the feed.
+    checkFeedSafe();
   }
 
   async function answer(message: Message, room: Room | undefined, body: string): Promise<void> {
@@ -147,10 +156,37 @@ export function attachWechatyBot(deps: WechatyBotDeps): { stop(): void } {
   const timer = setInterval(checkDueSoonSafe, deps.dueSoonCheckMs ?? HOUR_MS);
   timer.unref(); // the Wechaty puppet keeps the bot process alive, not this timer
 
-  const unsubscribe = announcer.onNewTip((a) => {
-    if (a.kind !== 'new_red' || a.colour !== 'red') return;
-    announce(a).catch((err: unknown) => logger.error({ err, code: a.code }, 'wechaty: red tip announcement failed'));
-  });
+  // Red tips and assignments, from the event log: the position moves past an announcement only
+  // once a room heard it, so nothing is skipped while the bot is logged out or a room is missing.
+  let cursor: number | null | undefined;
+  let checking = false;
+  async function checkFeed(): Promise<void> {
+    if (checking || !loggedIn() || deps.staffRooms.length === 0) return;
+    checking = true;
+    try {
+      cursor ??= (await deps.announceCursor?.get()) ?? null;
+      for (;;) {
+        const from: number | null = cursor;
+        const batch = await announcer.listSince(from);
+        for (const { eventId, announcement } of batch.items) {
+          if (!(await announce(announcement))) return;
+          cursor = eventId;
+          await deps.announceCursor?.set(eventId);
+        }
+        cursor = batch.cursor;
+        await deps.announceCursor?.set(cursor);
+        if (cursor === from) return;
+      }
+    } finally {
+      checking = false;
+    }
+  }
+  const checkFeedSafe = (): void => {
+    checkFeed().catch((err: unknown) => logger.error({ err }, 'wechaty: announcement check failed'));
+  };
+  wechaty.on('login', checkFeedSafe);
+  const feedTimer = setInterval(checkFeedSafe, deps.announceCheckMs ?? 15_000);
+  feedTimer.unref();
 
   deps.registerNoticeSender?.('wechaty', {
     async sendText(citizenId, message) {
@@ -167,8 +203,9 @@ export function attachWechatyBot(deps: WechatyBotDeps): { stop(): void } {
     stop() {
       wechaty.off('message', onMessageSafe);
       wechaty.off('login', checkDueSoonSafe);
+      wechaty.off('login', checkFeedSafe);
       clearInterval(timer);
-      unsubscribe();
+      clearInterval(feedTimer);
     },
   };
 }

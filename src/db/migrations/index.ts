@@ -8,6 +8,8 @@ import { tipsHotPathIndexesMigration } from './006-tips-hot-path-indexes.js';
 import { staffCanonicalUsernamesMigration } from './007-staff-canonical-usernames.js';
 import { tipsTextsVersionMigration } from './008-tips-texts-version.js';
 import { sharedStateMigration } from './009-shared-state.js';
+import { staffPasswordChangeMigration } from './010-staff-password-change.js';
+import { noticeNotBeforeMigration } from './011-notice-not-before.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -20,4 +22,6 @@ export const migrations: Migration[] = [
   staffCanonicalUsernamesMigration,
   tipsTextsVersionMigration,
   sharedStateMigration,
+  staffPasswordChangeMigration,
+  noticeNotBeforeMigration,
 ];

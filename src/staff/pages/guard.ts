@@ -5,6 +5,35 @@ import { SESSION_COOKIE, type SessionStore } from '../sessions.js';
 
 export const LOGIN_PATH = '/staff/login';
 export const HOME_PATH = '/staff';
+export const PASSWORD_PATH = '/staff/password';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** A message left by the action before a redirect, shown once on the next page. */
+    flash?: Flash;
+  }
+}
+
+export interface Flash { kind: 'ok' | 'error'; text: string }
+
+/**
+ * Messages an action can leave for the page it redirects to. The cookie carries only the key, so
+ * nothing but these fixed texts can ever be shown through it.
+ */
+const FLASHES = {
+  'password-changed': { kind: 'ok', text: '密码已修改。以后请用新密码登录。' },
+  'account-disabled': { kind: 'ok', text: '账号已停用，该账号已被退出登录。' },
+  'account-enabled': { kind: 'ok', text: '账号已启用。' },
+} as const satisfies Record<string, Flash>;
+export type FlashKey = keyof typeof FLASHES;
+
+const FLASH_COOKIE = 'pasm_flash';
+const isFlashKey = (v: string | undefined): v is FlashKey => v !== undefined && Object.hasOwn(FLASHES, v);
+
+/** Leaves a message for the next console page (Post/Redirect/Get). */
+export function setFlash(ctx: Context, key: FlashKey): void {
+  ctx.cookies.set(FLASH_COOKIE, key, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: HOME_PATH, maxAge: 60_000, overwrite: true });
+}
 
 /**
  * A place inside the console to return to after sign-in, or undefined: only our own paths, so the
@@ -37,7 +66,11 @@ export function loginUrl(next: string, expired: boolean): string {
   return `${LOGIN_PATH}?${q.toString()}`;
 }
 
-/** Loads the session into ctx.state.staff, or redirects to sign-in (303, so a POST becomes a GET). */
+/**
+ * Loads the session into ctx.state.staff, or redirects to sign-in (303, so a POST becomes a GET).
+ * A member whose password someone else chose reaches only the password page until they set their
+ * own (logout does not pass through here). The JSON API is not held back: it reports the flag.
+ */
 export function requireStaffPage(sessions: SessionStore) {
   return async (ctx: Context, next: Next) => {
     ctx.state.htmlPage = true;
@@ -49,6 +82,17 @@ export function requireStaffPage(sessions: SessionStore) {
       return;
     }
     ctx.state.staff = staff;
+    if (staff.mustChangePassword && ctx.path !== PASSWORD_PATH) {
+      ctx.status = 303;
+      ctx.redirect(PASSWORD_PATH);
+      return;
+    }
+    const flash = ctx.cookies.get(FLASH_COOKIE);
+    if (isFlashKey(flash)) ctx.state.flash = FLASHES[flash];
     await next();
+    // Kept through a redirect (e.g. /staff on to the first section) until a page has shown it.
+    if (flash !== undefined && (ctx.status < 300 || ctx.status >= 400)) {
+      ctx.cookies.set(FLASH_COOKIE, null, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: HOME_PATH, overwrite: true });
+    }
   };
 }

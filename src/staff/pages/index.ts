@@ -10,6 +10,13 @@ import type { TipService } from '../../tips/service.js';
 import type { ReadDeps } from '../../tips/reads.js';
 import type { QueueDeps } from '../../tips/queue.js';
 import { signInPages, type SignInDeps } from './sign-in.js';
+import { dashboardPages } from './dashboard.js';
+import { attachmentPages } from './attachments.js';
+import type { WechatClient } from '../../wechat/index.js';
+import { queuePages } from './queue.js';
+import { tipPages } from './tip.js';
+import { passwordPages } from './password.js';
+import { accountPages } from './accounts.js';
 
 
 /** The console's templates, searched after the web base's own. */
@@ -24,11 +31,19 @@ export interface StaffPageDeps extends SignInDeps {
   service: TipService;
   reads: ReadDeps;
   queue: QueueDeps;
+  /** WeChat's temporary media, for the photos citizens sent. */
+  media: Pick<WechatClient, 'mediaGet'>;
 }
 
 export function staffPages(deps: StaffPageDeps): Router[] {
   return [
     signInPages(deps),
+    dashboardPages(deps),
+    queuePages(deps),
+    tipPages(deps),
+    attachmentPages(deps),
+    passwordPages(deps),
+    accountPages({ web: deps.web, db: deps.queue.db, models: deps.models, sessions: deps.sessions }),
   ];
 }
 
@@ -39,6 +54,7 @@ export function consoleWebBase(config: AppConfig): WebBase {
     secret: config.tips.identityHashKey,
     cookieSecure: config.staff.cookieSecure,
     watch: config.env === 'development',
-    pageContext: staffPageContext,
+    // The message an action left for this page (guard.ts setFlash), unless the page passes its own.
+    pageContext: (ctx) => ({ ...staffPageContext(ctx), ...(ctx.state.flash ? { flash: ctx.state.flash } : {}) }),
   });
 }

@@ -12,7 +12,11 @@ export type TipRuleErrorCode =
   | 'TIP_REVIEW_WINDOW_CLOSED'
   | 'TIP_REVIEWS_EXHAUSTED'
   | 'TIP_DUPLICATE_LINK_REQUIRED'
-  | 'TIP_DUPLICATE_OF_SELF';
+  | 'TIP_DUPLICATE_OF_SELF'
+  /** An assigned tip is answered only after 开始办理. */
+  | 'TIP_NOT_STARTED'
+  /** The answer's correction hold is over (or there is none): it has reached the citizen. */
+  | 'TIP_ANSWER_NOT_EDITABLE';
 
 // Missing or bad input is the caller's mistake (400); the rest conflict with the tip's state (409).
 const BAD_INPUT: ReadonlySet<TipRuleErrorCode> = new Set<TipRuleErrorCode>([

@@ -48,3 +48,9 @@ export function formatShanghaiDate(date: Date): string {
   const [y, m, d] = shanghaiDayKey(date).split('-');
   return `${y}年${Number(m)}月${Number(d)}日`;
 }
+
+/** "12月6日", for the steps of a tip the citizen reads (the year is plain from context). */
+export function formatShanghaiMonthDay(date: Date): string {
+  const [, m, d] = shanghaiDayKey(date).split('-');
+  return `${Number(m)}月${Number(d)}日`;
+}

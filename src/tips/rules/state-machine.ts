@@ -58,7 +58,9 @@ export interface TransitionResult {
 interface Move { from: readonly TipState[]; to: TipState }
 
 // 'extended' counts as in progress: it can be answered or reassigned like in_progress.
-// Triage may answer a claimed tip itself (a simple question needs no handling unit).
+// Triage may answer a claimed tip itself (a simple question needs no handling unit). An assigned
+// tip is answered only after its unit started (开始办理): the answer is the outcome of handling.
+// A reopened tip is answered by whoever handles the 复查, with no separate start.
 // 'assign' from a handling state is a supervisor's reassignment.
 const MOVES: Readonly<Record<TipAction, Move>> = {
   claim: { from: ['received'], to: 'claimed' },
@@ -66,7 +68,7 @@ const MOVES: Readonly<Record<TipAction, Move>> = {
   lease_expired: { from: ['claimed'], to: 'received' },
   assign: { from: ['received', 'claimed', 'assigned', 'in_progress', 'extended', 'reopened'], to: 'assigned' },
   start: { from: ['assigned'], to: 'in_progress' },
-  answer: { from: ['claimed', 'assigned', 'in_progress', 'extended', 'reopened'], to: 'answered' },
+  answer: { from: ['claimed', 'in_progress', 'extended', 'reopened'], to: 'answered' },
   extend: { from: ['assigned', 'in_progress'], to: 'extended' },
   reject: { from: ['received', 'claimed'], to: 'rejected' },
   mark_duplicate: { from: ['received', 'claimed'], to: 'duplicate' },
@@ -99,6 +101,9 @@ export function transition(tip: TipSnapshot, action: TipAction, input: Transitio
   // A second extension is a distinct, explainable refusal, not a generic illegal move.
   if (action === 'extend' && (tip.state === 'extended' || (legal && tip.extendedOnce))) {
     throw new TipRuleError('TIP_ALREADY_EXTENDED', '办理期限只能延长一次');
+  }
+  if (action === 'answer' && tip.state === 'assigned') {
+    throw new TipRuleError('TIP_NOT_STARTED', '请先点击「开始办理」，办理后再填写答复');
   }
   if (!legal) throw new TipRuleError('TIP_ILLEGAL_TRANSITION', `当前状态不能执行该操作（${tip.state} → ${action}）`);
 

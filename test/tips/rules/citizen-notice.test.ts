@@ -18,10 +18,21 @@ describe('tips/rules/citizen-notice', () => {
     }
   });
 
-  it('received and assigned', () => {
-    expect(citizenNoticeFor('received', { trackingCode })).to.include('已受理');
-    expect(citizenNoticeFor('assigned', { trackingCode, unitName: '永安市委政法委' })).to.include('已交由永安市委政法委办理');
-    expect(citizenNoticeFor('assigned', { trackingCode })).to.include('有关单位');
+  it('received and assigned, in the words of the 信访 steps and with the date (Beijing time)', () => {
+    const received = citizenNoticeFor('received', { trackingCode, at: sh('2025-12-06T00:30') });
+    expect(received).to.include('已收到（12月6日）').and.not.include('已受理');
+    const assigned = citizenNoticeFor('assigned', { trackingCode, unitName: '永安市委政法委', at: sh('2025-12-08T23:59') });
+    expect(assigned).to.include('已登记受理（12月8日）').and.include('交由永安市委政法委办理');
+    expect(citizenNoticeFor('assigned', { trackingCode })).to.include('有关单位').and.include('已登记受理，');
+  });
+
+  it('answered, closed, rejected, duplicate and transferred carry their own word and date', () => {
+    const at = sh('2025-12-10T09:00');
+    expect(citizenNoticeFor('answered', { trackingCode, answer: '已处理。', at })).to.include('已答复（12月10日）').and.not.include('已有答复');
+    expect(citizenNoticeFor('closed', { trackingCode, at })).to.include('已办结（12月10日）');
+    expect(citizenNoticeFor('rejected', { trackingCode, reason: '不属于受理范围', at })).to.include('不予受理（12月10日），原因：不属于受理范围');
+    expect(citizenNoticeFor('duplicate', { trackingCode, at })).to.include('重复反映（12月10日）');
+    expect(citizenNoticeFor('transferred', { trackingCode, unitName: '市信访局', at })).to.include('已转送（12月10日），转交市信访局处理');
   });
 
   it('extended: reason, days and the new date', () => {

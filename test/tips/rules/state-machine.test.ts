@@ -28,7 +28,7 @@ const LEGAL: Record<TipAction, { from: TipState[]; to: TipState }> = {
   lease_expired: { from: ['claimed'], to: 'received' },
   assign: { from: ['received', 'claimed', 'assigned', 'in_progress', 'extended', 'reopened'], to: 'assigned' },
   start: { from: ['assigned'], to: 'in_progress' },
-  answer: { from: ['claimed', 'assigned', 'in_progress', 'extended', 'reopened'], to: 'answered' },
+  answer: { from: ['claimed', 'in_progress', 'extended', 'reopened'], to: 'answered' },
   extend: { from: ['assigned', 'in_progress'], to: 'extended' },
   reject: { from: ['received', 'claimed'], to: 'rejected' },
   mark_duplicate: { from: ['received', 'claimed'], to: 'duplicate' },
@@ -48,7 +48,7 @@ describe('tips/rules/state-machine', () => {
             expect(transition(tip, action, full, now).to).to.equal(LEGAL[action].to);
           } else {
             const code = codeOf(() => transition(tip, action, full, now));
-            expect(code).to.be.oneOf(['TIP_ILLEGAL_TRANSITION', 'TIP_ALREADY_EXTENDED']);
+            expect(code).to.be.oneOf(['TIP_ILLEGAL_TRANSITION', 'TIP_ALREADY_EXTENDED', 'TIP_NOT_STARTED']);
           }
         });
       }
@@ -122,6 +122,15 @@ describe('tips/rules/state-machine', () => {
 
     it('an extended tip can still be answered', () => {
       expect(transition({ state: 'extended', extendedOnce: true }, 'answer', { answer: '已办' }, now).to).to.equal('answered');
+    });
+
+    it('an assigned tip is answered only after 开始办理: a 409 that says so', () => {
+      let err: unknown;
+      try { transition({ state: 'assigned' }, 'answer', { answer: '已办' }, now); } catch (e) { err = e; }
+      expect(err).to.include({ code: 'TIP_NOT_STARTED', status: 409 });
+      expect((err as Error).message).to.include('开始办理');
+      expect(actionsFrom('assigned')).to.not.include('answer');
+      expect(actionsFrom('in_progress')).to.include('answer');
     });
   });
 

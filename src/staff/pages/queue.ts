@@ -1,0 +1,170 @@
+// GET /staff/queue (the tips in the signed-in staff member's scope, filters in the URL),
+// POST /staff/queue/claim-next and POST /staff/queue/claim (by tracking code). The list comes from
+// the same read as GET /api/staff/tips, so the page shows exactly what the API would.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { AppError } from '../../platform/errors.js';
+import { toAppError } from '../../http/middleware.js';
+import { assertCan, can } from '../../tips/policy.js';
+import { claimByCode, claimNext } from '../../tips/queue.js';
+import { listTips } from '../../tips/reads.js';
+import type { TipRepository } from '../../tips/repository.js';
+import { normaliseTrackingCode } from '../../tips/rules/tracking-code.js';
+import { CATEGORIES, COLOUR_LABELS, COLOURS, STATE_LABELS, TIP_STATES } from '../../tips/types.js';
+import { codeParam, listQuerySchema, parseInput, type ListQuery } from '../../tips/validation.js';
+import type { StaffTipView } from '../../tips/views.js';
+import { readForm } from '../../web/index.js';
+import { requireStaffPage } from './guard.js';
+import type { StaffPageDeps } from './index.js';
+
+export const QUEUE_PATH = '/staff/queue';
+
+export interface Flash { kind: 'ok' | 'error' | 'info'; text: string }
+
+/**
+ * Messages a redirect may carry (`?done=claimed`): a fixed set of keys, so a link can never make
+ * the page say arbitrary words.
+ */
+export const FLASHES: Readonly<Record<string, Flash>> = {
+  claimed: { kind: 'ok', text: '已领取该事项，请尽快处理。' },
+  'queue-empty': { kind: 'info', text: '目前没有待领取的事项。' },
+  'code-invalid': { kind: 'error', text: '编号格式不正确，请核对后重新输入。编号以 SM 开头，共14位。' },
+  'code-not-found': { kind: 'error', text: '没有找到该编号的事项。' },
+  'not-claimable': { kind: 'error', text: '该事项已被领取或已在办理，不能再领取。' },
+  released: { kind: 'ok', text: '已退回待领取队列。' },
+  assigned: { kind: 'ok', text: '已交办。' },
+  colour: { kind: 'ok', text: '已调整颜色等级。' },
+  started: { kind: 'ok', text: '已开始办理。' },
+  answered: { kind: 'ok', text: '答复已保存。' },
+  corrected: { kind: 'ok', text: '答复已更正，群众只会收到更正后的内容。' },
+  extended: { kind: 'ok', text: '已延长办理期限，并告知群众。' },
+  rejected: { kind: 'ok', text: '已作不予受理处理，并告知群众。' },
+  duplicate: { kind: 'ok', text: '已标记为重复反映。' },
+  closed: { kind: 'ok', text: '已办结。' },
+  reopened: { kind: 'ok', text: '已登记复查。' },
+  filters: { kind: 'error', text: '筛选条件有误，已显示全部事项。' },
+};
+
+export function flashOf(ctx: Context): Flash | undefined {
+  const key = typeof ctx.query.done === 'string' ? ctx.query.done : undefined;
+  return key !== undefined && Object.hasOwn(FLASHES, key) ? FLASHES[key] : undefined;
+}
+
+export function redirect(ctx: Context, to: string): void {
+  ctx.status = 303;
+  ctx.redirect(to);
+}
+
+/** Unit names by key (counties and townships by division code), from the units table. */
+export async function unitNames(repo: TipRepository): Promise<Map<string, string>> {
+  return new Map((await repo.units()).map((u) => [u.key, u.name]));
+}
+
+/** 三元区 · 列东街道 (the handling place once assigned, else where the citizen said it is). */
+export function placeName(tip: StaffTipView, names: ReadonlyMap<string, string>): string {
+  const county = tip.handlerCountyCode ?? tip.place.countyCode;
+  const township = tip.handlerTownshipCode ?? tip.place.townshipCode;
+  const parts = [county, township].flatMap((k) => (k && names.has(k) ? [names.get(k)!] : []));
+  return parts.join(' · ');
+}
+
+export interface Clock { ageMs: number; leftMs: number | null; overdue: boolean }
+
+export function clockOf(tip: StaffTipView, now: Date): Clock {
+  const due = tip.dueAt ? new Date(tip.dueAt).getTime() : null;
+  return {
+    ageMs: now.getTime() - new Date(tip.createdAt).getTime(),
+    leftMs: due === null ? null : due - now.getTime(),
+    overdue: due !== null && due < now.getTime(),
+  };
+}
+
+/** The query string without empty fields (a GET form sends every field) and without the flash. */
+function filtersOf(ctx: Context): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.query)) {
+    if (k === 'done' || typeof v !== 'string' || v.trim() === '') continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+function pageHref(filters: Record<string, string>, page: number): string {
+  const q = new URLSearchParams({ ...filters, page: String(page) });
+  return `${QUEUE_PATH}?${q.toString()}`;
+}
+
+export function queuePages(deps: StaffPageDeps): Router {
+  const router = new Router();
+  const { web } = deps;
+  const guard = requireStaffPage(deps.sessions);
+
+  router.get(QUEUE_PATH, guard, async (ctx) => {
+    const staff = ctx.state.staff!;
+    assertCan(staff, 'tip.list');
+    let filters = filtersOf(ctx);
+    let flash = flashOf(ctx);
+    let query: ListQuery;
+    try {
+      query = parseInput(listQuerySchema, filters);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
+      filters = {};
+      flash = FLASHES.filters;
+      query = parseInput(listQuerySchema, {});
+    }
+    const [list, names] = await Promise.all([listTips(deps.reads, staff, query), unitNames(deps.reads.repo)]);
+    const now = new Date();
+    const rows = list.items.map((tip) => ({ tip, place: placeName(tip, names), clock: clockOf(tip, now) }));
+    const counties = (await deps.reads.repo.units()).filter((u) => u.kind === 'county').map((u) => ({ code: u.key, name: u.name }));
+    const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
+    const { page: _page, ...withoutPage } = filters;
+    web.render(ctx, 'queue.njk', {
+      title: '事项',
+      flash,
+      rows,
+      total: list.total,
+      page: list.page,
+      pages,
+      prevHref: list.page > 1 ? pageHref(withoutPage, list.page - 1) : null,
+      nextHref: list.page < pages ? pageHref(withoutPage, list.page + 1) : null,
+      filters,
+      filtered: Object.keys(withoutPage).length > 0,
+      states: TIP_STATES.map((s) => ({ value: s, label: STATE_LABELS[s] })),
+      colours: COLOURS.map((c) => ({ value: c, label: COLOUR_LABELS[c] })),
+      categories: CATEGORIES.map((c) => ({ value: c.key, label: c.name })),
+      counties,
+      canClaim: can(staff, 'tip.claim'),
+    });
+  });
+
+  router.post(`${QUEUE_PATH}/claim-next`, guard, async (ctx) => {
+    await readForm(ctx, web.csrf, 4 * 1024);
+    const tip = await claimNext(deps.queue, ctx.state.staff!);
+    redirect(ctx, tip ? `/staff/tips/${tip.code}?done=claimed` : `${QUEUE_PATH}?done=queue-empty`);
+  });
+
+  router.post(`${QUEUE_PATH}/claim`, guard, async (ctx) => {
+    const fields = await readForm(ctx, web.csrf, 4 * 1024);
+    const typed = normaliseTrackingCode(fields.code ?? '');
+    let code: string;
+    try {
+      code = parseInput(codeParam, typed);
+    } catch {
+      redirect(ctx, `${QUEUE_PATH}?done=code-invalid`);
+      return;
+    }
+    try {
+      await claimByCode(deps.queue, ctx.state.staff!, code);
+    } catch (err) {
+      const e = toAppError(err);
+      // Unknown and unseen tips read the same, so the message reveals nothing the API would not.
+      if (e.status === 404) return redirect(ctx, `${QUEUE_PATH}?done=code-not-found`);
+      if (e.status === 409) return redirect(ctx, `${QUEUE_PATH}?done=not-claimable`);
+      throw err;
+    }
+    redirect(ctx, `/staff/tips/${code}?done=claimed`);
+  });
+
+  return router;
+}

@@ -1,0 +1,128 @@
+// The queue and tip pages over HTTP: claiming a tip by its code (API and page), the CSRF guard on
+// a tip action, form refusals shown beside the form, the answer's 办理 step, and the logged
+// reveal of the reporter.
+import { expect } from 'chai';
+import request from 'supertest';
+import type { TestContext } from '../support/harness.js';
+import { bodyOf, errorOf, type TipBody, type TipDetail } from '../support/api.js';
+import { type Agent, context, PASSWORD, staffAgent, submission } from '../tips/helpers.js';
+
+/** A browser-like cookie jar signed in through the console's form, and the page's CSRF token. */
+async function consoleAgent(ctx: TestContext, username: string): Promise<{ agent: Agent; token: string }> {
+  const agent = request.agent(ctx.callback);
+  const form = await agent.get('/staff/login').expect(200);
+  const login = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+  await agent.post('/staff/login').set('Origin', ctx.config.publicOrigin).type('form')
+    .send({ username, password: PASSWORD, _csrf: login }).expect(303);
+  const page = await agent.get('/staff/queue').expect(200);
+  return { agent, token: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
+}
+
+describe('console: queue and tip pages', () => {
+  let ctx: TestContext;
+  let triage: Agent;
+  let county: Agent;
+  before(async () => {
+    ctx = await context();
+    triage = (await staffAgent(ctx, { username: 'clerk', role: 'triage', displayName: '受理员甲' })).agent;
+    county = (await staffAgent(ctx, { username: 'sanyuan', role: 'county', countyCode: '350404' })).agent;
+  });
+  after(async () => { await ctx.close(); });
+
+  const detailOf = async (code: string) => bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}`).expect(200));
+  const submit = async (over = {}) => (await ctx.services.tips.desk.submit(submission(over))).code;
+
+  it('claims a received tip by its code through the API, once', async () => {
+    const code = await submit();
+    const res = bodyOf<TipBody>(await triage.post(`/api/staff/tips/${code}/claim`).send({}).expect(200));
+    expect(res.tip.state).to.equal('claimed');
+    expect(res.tip.leaseUntil).to.be.a('string');
+    const again = await triage.post(`/api/staff/tips/${code}/claim`).send({}).expect(409);
+    expect(errorOf(again).code).to.equal('TIP_ILLEGAL_TRANSITION');
+    expect(errorOf(await triage.post('/api/staff/tips/not-a-code/claim').send({}).expect(400)).code).to.equal('VALIDATION_FAILED');
+    expect(errorOf(await triage.post('/api/staff/tips/SM260101AAAAAA/claim').send({}).expect(404)).code).to.equal('TIP_NOT_FOUND');
+    // County staff have no queue to claim from.
+    expect(errorOf(await county.post(`/api/staff/tips/${await submit()}/claim`).send({}).expect(403)).code).to.equal('FORBIDDEN');
+    const detail = bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}`).expect(200));
+    expect(detail.events.map((e) => e.type)).to.include('claimed');
+  });
+
+  it('claims by code on the queue page, with fixed messages for what cannot be claimed', async () => {
+    const { agent, token } = await consoleAgent(ctx, 'clerk');
+    const code = await submit();
+    const form = (fields: Record<string, string>) => agent.post('/staff/queue/claim').set('Origin', ctx.config.publicOrigin).type('form').send(fields);
+    const ok = await form({ _csrf: token, code: code.toLowerCase() }).expect(303);
+    expect(ok.headers.location).to.equal(`/staff/tips/${code}?done=claimed`);
+    expect((await form({ _csrf: token, code }).expect(303)).headers.location).to.equal('/staff/queue?done=not-claimable');
+    expect((await form({ _csrf: token, code: 'xyz' }).expect(303)).headers.location).to.equal('/staff/queue?done=code-invalid');
+    expect((await form({ _csrf: token, code: 'SM260101AAAAAA' }).expect(303)).headers.location).to.equal('/staff/queue?done=code-not-found');
+    const page = await agent.get('/staff/queue?done=not-claimable').expect(200);
+    expect(page.text).to.contain('该事项已被领取或已在办理');
+    // An unknown key shows nothing, so a link cannot make the page say anything.
+    expect((await agent.get('/staff/queue?done=%3Cb%3Ehi').expect(200)).text).not.to.contain('hi</b>');
+  });
+
+  it('refuses a tip action posted without the CSRF token, and changes nothing', async () => {
+    const { agent } = await consoleAgent(ctx, 'clerk');
+    const code = await submit();
+    await triage.post(`/api/staff/tips/${code}/claim`).send({}).expect(200);
+    const res = await agent.post(`/staff/tips/${code}/release`).set('Origin', ctx.config.publicOrigin).type('form').send({}).expect(403);
+    expect(res.type).to.equal('text/html');
+    expect(res.text).to.contain('页面已过期');
+    expect((await detailOf(code)).tip.state).to.equal('claimed');
+  });
+
+  it('shows a refused form again with its message and what was typed', async () => {
+    const { agent, token } = await consoleAgent(ctx, 'clerk');
+    const code = await submit();
+    await agent.post('/staff/queue/claim').set('Origin', ctx.config.publicOrigin).type('form').send({ _csrf: token, code }).expect(303);
+    const res = await agent.post(`/staff/tips/${code}/assign`).set('Origin', ctx.config.publicOrigin).type('form')
+      .send({ _csrf: token, unit: '火星区', reason: '试一下' }).expect(400);
+    expect(res.text).to.contain('没有这个单位').and.contain('value="火星区"').and.contain('value="试一下"');
+    const ok = await agent.post(`/staff/tips/${code}/assign`).set('Origin', ctx.config.publicOrigin).type('form')
+      .send({ _csrf: token, unit: '三元区 列东街道' }).expect(303);
+    expect(ok.headers.location).to.equal(`/staff/tips/${code}?done=assigned`);
+    const tip = (await detailOf(code)).tip;
+    expect(tip.unitKey).to.equal('350404001');
+  });
+
+  it('lets county staff answer only after 开始办理', async () => {
+    const code = await submit();
+    await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404' }).expect(200);
+    const { agent, token } = await consoleAgent(ctx, 'sanyuan');
+    const page = await agent.get(`/staff/tips/${code}`).expect(200);
+    expect(page.text).to.contain('开始办理').and.not.contain('id="answer"');
+    const post = (path: string, fields: Record<string, string>) =>
+      agent.post(`/staff/tips/${code}${path}`).set('Origin', ctx.config.publicOrigin).type('form').send({ _csrf: token, ...fields });
+    const early = await post('/answer', { answer: '已处理' }).expect(409);
+    expect(early.text).to.contain('请先点击「开始办理」');
+    expect((await post('/answer/preview', { answer: '已处理' }).expect(409)).text).to.contain('请先点击「开始办理」');
+    await post('/start', {}).expect(303);
+    const preview = await post('/answer/preview', { answer: '已处理<b>完毕</b>' }).expect(200);
+    expect(preview.text).to.contain('已处理&lt;b&gt;完毕&lt;/b&gt;');
+    await post('/answer', { answer: '已处理完毕' }).expect(303);
+    expect((await detailOf(code)).tip.state).to.equal('answered');
+  });
+
+  it('reveals the reporter only with a reason, logs the view, and never to county staff', async () => {
+    const code = await submit({ contact: { anonymous: false, name: '王五', phone: '13800001111' } });
+    const { agent, token } = await consoleAgent(ctx, 'clerk');
+    const reveal = (fields: Record<string, string>) =>
+      agent.post(`/staff/tips/${code}/identity`).set('Origin', ctx.config.publicOrigin).type('form').send({ _csrf: token, ...fields });
+    const page = await agent.get(`/staff/tips/${code}`).expect(200);
+    expect(page.text).to.contain(`action="/staff/tips/${code}/identity"`).and.not.contain('王五');
+    expect((await reveal({ reason: ' ' }).expect(400)).text).to.contain('请写明查看原因').and.not.contain('王五');
+    const shown = await reveal({ reason: '需要回访核实情况' }).expect(200);
+    expect(shown.text).to.contain('王五').and.contain('13800001111');
+    const events = (await detailOf(code)).events;
+    const viewed = events.filter((e) => e.type === 'identity_viewed');
+    expect(viewed).to.have.length(1);
+    expect(viewed[0]?.reason, 'the reason is kept with the logged view').to.equal('需要回访核实情况');
+
+    await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404' }).expect(200);
+    const other = await consoleAgent(ctx, 'sanyuan');
+    expect((await other.agent.get(`/staff/tips/${code}`).expect(200)).text).not.to.contain(`action="/staff/tips/${code}/identity"`);
+    await other.agent.post(`/staff/tips/${code}/identity`).set('Origin', ctx.config.publicOrigin).type('form')
+      .send({ _csrf: other.token, reason: '想看看' }).expect(403);
+  });
+});

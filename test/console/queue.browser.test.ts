@@ -1,0 +1,135 @@
+// The queue and the tip page in Chromium: a triage clerk takes the next tip (red first) and
+// assigns it to a county by the county's name; that county's staff start it and answer it through
+// the preview; another county's staff get 404 for its URL; a stored XSS attempt stays text.
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, officePage, screenshot, signIn, startConsole, type ConsoleServer } from '../support/browser.js';
+import { citizenNoticeFor } from '../../src/tips/rules/citizen-notice.js';
+import { addStaff, submission } from '../tips/helpers.js';
+
+const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+
+describe('console: queue and tip page (Chromium)', function () {
+  this.timeout(90_000);
+  let server: ConsoleServer;
+  let browser: Browser;
+  let page: Page;
+  let redCode: string;
+  let xssCode: string;
+  let dialogs: string[];
+
+  before(async () => {
+    server = await startConsole();
+    browser = await launchBrowser();
+    await addStaff(server, { username: 'triage1', role: 'triage', displayName: '李受理' });
+    await addStaff(server, { username: 'sanyuan1', role: 'county', countyCode: '350404', displayName: '陈三元' });
+    await addStaff(server, { username: 'shaxian1', role: 'county', countyCode: '350405', displayName: '林沙县' });
+    const desk = server.services.tips.desk;
+    await desk.submit(submission({ description: '小区门口路灯坏了一个月，晚上出行不方便' }));
+    xssCode = (await desk.submit(submission({ description: XSS }))).code;
+    redCode = (await desk.submit(submission({
+      description: '邻居拿着刀威胁要杀人，扬言今晚动手', danger: true, place: { countyCode: '350404', townshipCode: '350404001', text: '列东街道' },
+    }))).code;
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    page = await officePage(browser);
+    dialogs = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  });
+  afterEach(async () => {
+    await page.context().close();
+    expect(dialogs, 'no dialog may open').to.deep.equal([]);
+  });
+
+  it('a triage clerk sees the red tip first, takes the next tip and assigns it to a county by name', async () => {
+    await page.goto(`${server.baseUrl}/staff/queue`);
+    await signIn(page, server.baseUrl, 'triage1');
+    expect(new URL(page.url()).pathname).to.equal('/staff/queue');
+    const first = page.locator('#queue-table tbody tr').first();
+    expect(await first.locator('.chip').first().textContent()).to.equal('红色');
+    expect(await first.textContent()).to.contain(redCode);
+    expect(await page.locator('#queue-table').getAttribute('data-refresh')).to.equal('30');
+    await screenshot(page, 'queue-office');
+
+    await page.getByRole('button', { name: '领取下一条' }).click();
+    await page.waitForURL(new RegExp(`/staff/tips/${redCode}`));
+    expect(await page.getByRole('status').first().textContent()).to.contain('已领取');
+    expect(await page.locator('#tip-state').textContent()).to.equal('受理中');
+
+    await page.getByLabel('交办单位').fill('三元区');
+    await page.locator('#assign').getByRole('button', { name: '交办' }).click();
+    await page.waitForURL(/done=assigned/);
+    expect(await page.locator('#tip-state').textContent()).to.equal('已交办');
+    const timeline = await page.locator('#timeline').textContent();
+    expect(timeline).to.contain('交办').and.contain('李受理');
+    expect(await page.locator('dl.facts').first().textContent()).to.contain('三元区');
+    // The citizen was told; the notice is listed with its delivery state.
+    expect(await page.locator('#notices').textContent()).to.contain('交由三元区办理');
+    await screenshot(page, 'tip-office');
+  });
+
+  it('the county staff start the tip, preview the answer, go back, and send it', async () => {
+    await page.goto(`${server.baseUrl}/staff/tips/${redCode}`);
+    await signIn(page, server.baseUrl, 'sanyuan1');
+    expect(new URL(page.url()).pathname).to.equal(`/staff/tips/${redCode}`);
+    // No answer before the 办理 step.
+    expect(await page.locator('#answer').count()).to.equal(0);
+    await page.getByRole('button', { name: '开始办理' }).click();
+    await page.waitForURL(/done=started/);
+    expect(await page.locator('#tip-state').textContent()).to.equal('办理中');
+
+    const answer = '经核实，派出所已上门处置，相关人员已被依法控制。\n如再遇危险请立即拨打110。';
+    await page.getByLabel('答复内容').fill(answer);
+    await page.getByRole('button', { name: '预览答复' }).click();
+    const preview = await page.locator('#answer-preview').innerText();
+    // Word for word what the notice will say: the same builder writes both.
+    expect(preview.trim()).to.equal(citizenNoticeFor('answered', { trackingCode: redCode, answer }));
+    await screenshot(page, 'answer-preview');
+
+    await page.getByRole('button', { name: '返回修改' }).click();
+    expect(await page.getByLabel('答复内容').inputValue()).to.equal(answer);
+    await page.getByRole('button', { name: '预览答复' }).click();
+    await page.getByRole('button', { name: '确认发送' }).click();
+    await page.waitForURL(/done=answered/);
+    expect(await page.locator('#tip-state').textContent()).to.equal('已答复');
+    expect(await page.locator('#tip-answer').innerText()).to.contain('派出所已上门处置');
+  });
+
+  it("another county's staff get the not-found page for the tip's URL", async () => {
+    await signIn(page, server.baseUrl, 'shaxian1');
+    const response = await page.goto(`${server.baseUrl}/staff/tips/${redCode}`);
+    expect(response?.status()).to.equal(404);
+    expect(await page.locator('h1').textContent()).to.equal('没有找到');
+    expect(await page.content()).not.to.contain('邻居拿着刀');
+  });
+
+  it('shows a stored script in a description as text, on the queue and on the tip page', async () => {
+    await signIn(page, server.baseUrl, 'triage1');
+    await page.goto(`${server.baseUrl}/staff/queue?q=${encodeURIComponent('alert')}`);
+    expect(await page.locator('#queue-table').innerText()).to.contain('<script>alert(1)</script>');
+    expect(await page.locator('#queue-table img').count()).to.equal(0);
+    await page.goto(`${server.baseUrl}/staff/tips/${xssCode}`);
+    expect(await page.locator('#tip-description').innerText()).to.contain(XSS);
+    expect(await page.locator('#tip-description img, #tip-description script').count()).to.equal(0);
+  });
+
+  it('reads well on a phone', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: true });
+    const p = await phone.newPage();
+    p.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    await signIn(p, server.baseUrl, 'triage1');
+    await p.goto(`${server.baseUrl}/staff/queue`);
+    await screenshot(p, 'queue-phone');
+    await p.goto(`${server.baseUrl}/staff/tips/${xssCode}`);
+    await screenshot(p, 'tip-phone');
+    // The colour form starts at the tip's own colour.
+    expect(await p.locator('#colour-value').inputValue()).to.equal('green');
+    const width = await p.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).to.be.at.most(390);
+    await phone.close();
+  });
+});
