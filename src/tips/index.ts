@@ -12,6 +12,7 @@ import { createStaff, defineStaffModels } from '../staff/accounts.js';
 import { LoginThrottle } from '../staff/auth.js';
 import { staffRouter } from '../staff/routes.js';
 import { staffPages } from '../staff/pages/index.js';
+import { attentionLookup } from '../staff/pages/attention.js';
 import type { WebBase } from '../web/index.js';
 import { createSessionStore } from '../staff/sessions.js';
 import { createAnnouncer } from './announcer.js';
@@ -88,7 +89,7 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
   const reads = { ...serviceDeps, vault };
   const queue = { ...serviceDeps, leaseMinutes: config.tips.leaseMinutes };
   const routers = [
-    ...staffPages({ web: deps.web, config, models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure, service, reads, queue, media: deps.wechat }),
+    ...staffPages({ web: deps.web, config, models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure, service, reads, queue, media: deps.wechat, attention: attentionLookup(repo) }),
     staffRouter({ models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure }),
     tipsRouter({ sessions, service, reads, queue }),
   ];

@@ -6,6 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, officePage, screenshot, signIn, startConsole, type ConsoleServer } from '../support/browser.js';
 import { citizenNoticeFor } from '../../src/tips/rules/citizen-notice.js';
 import { addStaff, submission } from '../tips/helpers.js';
+import { ChatClient } from '../../src/cli/chat-client.js';
+import { customMessagesTo, supertestTransport } from '../support/webhook-app.js';
 
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 
@@ -15,6 +17,7 @@ describe('console: queue and tip page (Chromium)', function () {
   let browser: Browser;
   let page: Page;
   let redCode: string;
+  let redCitizen: string;
   let xssCode: string;
   let dialogs: string[];
 
@@ -27,9 +30,13 @@ describe('console: queue and tip page (Chromium)', function () {
     const desk = server.services.tips.desk;
     await desk.submit(submission({ description: '小区门口路灯坏了一个月，晚上出行不方便' }));
     xssCode = (await desk.submit(submission({ description: XSS }))).code;
-    redCode = (await desk.submit(submission({
+    const red = submission({
       description: '邻居拿着刀威胁要杀人，扬言今晚动手', danger: true, place: { countyCode: '350404', townshipCode: '350404001', text: '列东街道' },
-    }))).code;
+    });
+    redCitizen = red.citizen.id;
+    redCode = (await desk.submit(red)).code;
+    // The citizen wrote within WeChat's 48 hours: notices go by customer-service message.
+    await desk.touch(red.citizen, new Date());
   });
   after(async () => {
     await browser?.close();
@@ -97,6 +104,13 @@ describe('console: queue and tip page (Chromium)', function () {
     await page.waitForURL(/done=answered/);
     expect(await page.locator('#tip-state').textContent()).to.equal('已答复');
     expect(await page.locator('#tip-answer').innerText()).to.contain('派出所已上门处置');
+
+    // The citizen: the answer arrives through the (fake) WeChat API, and 查询 in the chat shows it.
+    const pushed = await customMessagesTo(server.fakeWechat, redCitizen);
+    expect(pushed.join('\n')).to.contain('派出所已上门处置');
+    const chat = new ChatClient({ transport: supertestTransport(server.callback), token: server.config.wechat.token, openid: redCitizen });
+    const reply = await chat.text(`查询 ${redCode}`);
+    expect(reply.type === 'text' ? reply.text : '').to.contain('已答复').and.contain('派出所已上门处置');
   });
 
   it("another county's staff get the not-found page for the tip's URL", async () => {

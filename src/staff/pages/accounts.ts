@@ -13,6 +13,7 @@ import {
   type StaffModels, type StaffPrincipal, type UnitOption,
 } from '../accounts.js';
 import type { SessionStore } from '../sessions.js';
+import type { AttentionLookup } from './attention.js';
 import { requireStaffPage, setFlash } from './guard.js';
 
 export interface AccountPageDeps {
@@ -20,6 +21,7 @@ export interface AccountPageDeps {
   db: Database;
   models: StaffModels;
   sessions: SessionStore;
+  attention?: AttentionLookup | undefined;
 }
 
 export const ACCOUNTS_PATH = '/staff/accounts';
@@ -64,7 +66,7 @@ function pickerOptions(units: readonly UnitOption[]) {
 export function accountPages(deps: AccountPageDeps): Router {
   const router = new Router({ prefix: ACCOUNTS_PATH });
   const { web, models, sessions } = deps;
-  const guard = requireStaffPage(sessions);
+  const guard = requireStaffPage(deps);
 
   const log = (ctx: Context, staffId: number, action: string) => {
     ctx.state.log.info({ adminId: admin(ctx).id, staffId, action }, 'staff account changed by admin');

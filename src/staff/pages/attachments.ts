@@ -23,7 +23,7 @@ const gone = () => new AppError('ATTACHMENT_UNAVAILABLE', 404, '这张图片已�
 
 export function attachmentPages(deps: StaffPageDeps): Router {
   const router = new Router();
-  router.get('/staff/tips/:code/attachments/:n', requireStaffPage(deps.sessions), async (ctx: Context) => {
+  router.get('/staff/tips/:code/attachments/:n', requireStaffPage(deps), async (ctx: Context) => {
     const { code, n } = ctx.params as { code: string; n: string };
     // The policy decides as for the tip page: a tip out of scope is not found.
     const tip = await loadFor(deps.reads, ctx.state.staff!, code, 'tip.view');

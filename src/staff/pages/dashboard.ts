@@ -91,7 +91,7 @@ export function dashboardPages(deps: StaffPageDeps): Router {
   const { web } = deps;
   const { db, repo } = deps.reads;
 
-  router.get(DASHBOARD_PATH, requireStaffPage(deps.sessions), async (ctx) => {
+  router.get(DASHBOARD_PATH, requireStaffPage(deps), async (ctx) => {
     const staff = currentStaff(ctx);
     assertCan(staff, 'stats.view');
     const now = new Date();
@@ -118,7 +118,7 @@ export function dashboardPages(deps: StaffPageDeps): Router {
     });
   });
 
-  router.get(`${DASHBOARD_PATH}/export.csv`, requireStaffPage(deps.sessions), async (ctx) => {
+  router.get(`${DASHBOARD_PATH}/export.csv`, requireStaffPage(deps), async (ctx) => {
     const staff = currentStaff(ctx);
     assertCan(staff, 'stats.view');
     const year = yearOf(ctx, new Date());

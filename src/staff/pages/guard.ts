@@ -2,6 +2,7 @@
 // sends the browser to the sign-in page, which brings it back where it was.
 import type { Context, Next } from 'koa';
 import { SESSION_COOKIE, type SessionStore } from '../sessions.js';
+import type { AttentionLookup } from './attention.js';
 
 export const LOGIN_PATH = '/staff/login';
 export const HOME_PATH = '/staff';
@@ -71,7 +72,8 @@ export function loginUrl(next: string, expired: boolean): string {
  * A member whose password someone else chose reaches only the password page until they set their
  * own (logout does not pass through here). The JSON API is not held back: it reports the flag.
  */
-export function requireStaffPage(sessions: SessionStore) {
+export function requireStaffPage(deps: { sessions: SessionStore; attention?: AttentionLookup | undefined }) {
+  const { sessions } = deps;
   return async (ctx: Context, next: Next) => {
     ctx.state.htmlPage = true;
     const token = ctx.cookies.get(SESSION_COOKIE);
@@ -89,6 +91,7 @@ export function requireStaffPage(sessions: SessionStore) {
     }
     const flash = ctx.cookies.get(FLASH_COOKIE);
     if (isFlashKey(flash)) ctx.state.flash = FLASHES[flash];
+    if (deps.attention && ctx.method === 'GET') ctx.state.attention = await deps.attention(staff);
     await next();
     // Kept through a redirect (e.g. /staff on to the first section) until a page has shown it.
     if (flash !== undefined && (ctx.status < 300 || ctx.status >= 400)) {

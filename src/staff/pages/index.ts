@@ -12,6 +12,7 @@ import type { QueueDeps } from '../../tips/queue.js';
 import { signInPages, type SignInDeps } from './sign-in.js';
 import { dashboardPages } from './dashboard.js';
 import { attachmentPages } from './attachments.js';
+import type { AttentionLookup } from './attention.js';
 import type { WechatClient } from '../../wechat/index.js';
 import { queuePages } from './queue.js';
 import { tipPages } from './tip.js';
@@ -33,6 +34,8 @@ export interface StaffPageDeps extends SignInDeps {
   queue: QueueDeps;
   /** WeChat's temporary media, for the photos citizens sent. */
   media: Pick<WechatClient, 'mediaGet'>;
+  /** What to put before the user on every page (red tips waiting, new assignments). */
+  attention?: AttentionLookup;
 }
 
 export function staffPages(deps: StaffPageDeps): Router[] {
@@ -43,7 +46,7 @@ export function staffPages(deps: StaffPageDeps): Router[] {
     tipPages(deps),
     attachmentPages(deps),
     passwordPages(deps),
-    accountPages({ web: deps.web, db: deps.queue.db, models: deps.models, sessions: deps.sessions }),
+    accountPages({ web: deps.web, db: deps.queue.db, models: deps.models, sessions: deps.sessions, attention: deps.attention }),
   ];
 }
 
@@ -55,6 +58,6 @@ export function consoleWebBase(config: AppConfig): WebBase {
     cookieSecure: config.staff.cookieSecure,
     watch: config.env === 'development',
     // The message an action left for this page (guard.ts setFlash), unless the page passes its own.
-    pageContext: (ctx) => ({ ...staffPageContext(ctx), ...(ctx.state.flash ? { flash: ctx.state.flash } : {}) }),
+    pageContext: (ctx) => ({ ...staffPageContext(ctx), ...(ctx.state.flash ? { flash: ctx.state.flash } : {}), attention: ctx.state.attention ?? [] }),
   });
 }

@@ -28,9 +28,9 @@ export function passwordPages(deps: PasswordPageDeps): Router {
     web.render(ctx, 'password.njk', { title: '修改密码', forced, error, minLength: MIN_PASSWORD_LENGTH });
   };
 
-  router.get(PASSWORD_PATH, requireStaffPage(deps.sessions), (ctx) => { form(ctx); });
+  router.get(PASSWORD_PATH, requireStaffPage(deps), (ctx) => { form(ctx); });
 
-  router.post(PASSWORD_PATH, requireStaffPage(deps.sessions), async (ctx) => {
+  router.post(PASSWORD_PATH, requireStaffPage(deps), async (ctx) => {
     const fields = await readForm(ctx, web.csrf, 4 * 1024);
     const staff = ctx.state.staff;
     if (!staff) throw unauthorized();

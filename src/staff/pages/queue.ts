@@ -97,7 +97,7 @@ function pageHref(filters: Record<string, string>, page: number): string {
 export function queuePages(deps: StaffPageDeps): Router {
   const router = new Router();
   const { web } = deps;
-  const guard = requireStaffPage(deps.sessions);
+  const guard = requireStaffPage(deps);
 
   router.get(QUEUE_PATH, guard, async (ctx) => {
     const staff = ctx.state.staff!;

@@ -68,7 +68,7 @@ export function signInPages(deps: SignInDeps): Router {
     ctx.redirect(`${LOGIN_PATH}?out=1`);
   });
 
-  router.get(HOME_PATH, requireStaffPage(deps.sessions), (ctx) => {
+  router.get(HOME_PATH, requireStaffPage(deps), (ctx) => {
     const staff = ctx.state.staff;
     const first = staff ? menuFor(staff, ctx.path).find((m) => m.href !== HOME_PATH) : undefined;
     if (first) {

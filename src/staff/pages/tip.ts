@@ -134,7 +134,7 @@ const nonEmpty = (fields: FormFields, names: readonly string[]): Record<string, 
 export function tipPages(deps: StaffPageDeps): Router {
   const router = new Router();
   const { web } = deps;
-  const guard = requireStaffPage(deps.sessions);
+  const guard = requireStaffPage(deps);
   const reads = deps.reads;
 
   async function render(ctx: Context, code: string, opts: { identity?: boolean; identityReason?: string; form?: FormState; flash?: Flash } = {}) {
