@@ -2,7 +2,7 @@
 // tip page says until when, and the one who answered corrects it there. Chromium.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, officePage, screenshot, signIn, startConsole, type ConsoleServer } from '../support/browser.js';
+import { launchBrowser, officePage, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
 import { addStaff, submission } from '../tips/helpers.js';
 
 describe('console: correcting a held answer (Chromium)', function () {
@@ -43,6 +43,7 @@ describe('console: correcting a held answer (Chromium)', function () {
     expect(await page.getByRole('status').first().textContent()).to.contain('已更正');
     expect(await page.locator('#tip-answer').textContent()).to.contain('工作日上午');
     await screenshot(page, 'answer-corrected');
+    expect(await unlabelledControls(page), 'every control of the tip page has a label').to.deep.equal([]);
     const [rows] = await server.services.db.sequelize.query('SELECT answer FROM tips WHERE code = ?', { replacements: [code] });
     expect((rows as Array<{ answer: string }>)[0]?.answer).to.contain('工作日上午');
 

@@ -3,7 +3,7 @@
 // the preview; another county's staff get 404 for its URL; a stored XSS attempt stays text.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, officePage, screenshot, signIn, startConsole, type ConsoleServer } from '../support/browser.js';
+import { launchBrowser, officePage, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
 import { citizenNoticeFor } from '../../src/tips/rules/citizen-notice.js';
 import { addStaff, submission } from '../tips/helpers.js';
 import { ChatClient } from '../../src/cli/chat-client.js';
@@ -61,6 +61,7 @@ describe('console: queue and tip page (Chromium)', function () {
     expect(await first.textContent()).to.contain(redCode);
     expect(await page.locator('#queue-table').getAttribute('data-refresh')).to.equal('30');
     await screenshot(page, 'queue-office');
+    expect(await unlabelledControls(page), 'every control of the queue has a label').to.deep.equal([]);
 
     await page.getByRole('button', { name: '领取下一条' }).click();
     await page.waitForURL(new RegExp(`/staff/tips/${redCode}`));
@@ -96,6 +97,7 @@ describe('console: queue and tip page (Chromium)', function () {
     // Word for word what the notice will say: the same builder writes both.
     expect(preview.trim()).to.equal(citizenNoticeFor('answered', { trackingCode: redCode, answer }));
     await screenshot(page, 'answer-preview');
+    expect(await unlabelledControls(page)).to.deep.equal([]);
 
     await page.getByRole('button', { name: '返回修改' }).click();
     expect(await page.getByLabel('答复内容').inputValue()).to.equal(answer);

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { defineStaffModels } from '../../src/staff/accounts.js';
-import { launchBrowser, officePage, screenshot, signIn, startConsole, type ConsoleServer } from '../support/browser.js';
+import { launchBrowser, officePage, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
 import { addStaff } from '../tips/helpers.js';
 
 describe('console: sign-in (Chromium)', function () {
@@ -53,6 +53,20 @@ describe('console: sign-in (Chromium)', function () {
     await signIn(page, server.baseUrl, 'editor1');
     const back = new URL(page.url());
     expect(back.pathname + back.search).to.equal('/staff?from=bookmark');
+  });
+
+  it('signs in with the keyboard alone, every field labelled', async () => {
+    await page.goto(`${server.baseUrl}/staff/login`);
+    expect(await unlabelledControls(page)).to.deep.equal([]);
+    // The username field has the focus on arrival; Tab moves on, Enter submits.
+    await page.keyboard.type('editor1');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('correct-horse-battery');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/staff');
+    // The skip link is the first stop of Tab, and leads to the content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal('跳到正文');
   });
 
   it('signs out, and the old session cookie no longer opens a page', async () => {

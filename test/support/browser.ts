@@ -61,3 +61,14 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForLoadState();
 }
+
+/**
+ * Every visible form control has a label (a <label for>, a wrapping label, or aria-label): what a
+ * screen reader says, and what staff click. Returns the controls that have none.
+ */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.$$eval('input:not([type=hidden]), select, textarea', (els) => els
+    .filter((el) => (el as HTMLElement).offsetParent !== null)
+    .filter((el) => ((el as HTMLInputElement).labels?.length ?? 0) === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    .map((el) => el.outerHTML.slice(0, 120)));
+}
