@@ -1,5 +1,26 @@
-export { WechatApiError, TOKEN_ERRCODES } from './api-error.js';
+export { WechatApiError, TOKEN_ERRCODES, LOCAL_ERRCODES } from './api-error.js';
 export type { TokenStore } from './token-store.js';
 export { WechatClient, type WechatClientOptions } from './wechat-client.js';
 export { customText, customNews } from './custom-message.js';
-export type { CustomMessage, TypingCommand, TemplateMessage, Menu, MenuButton, UserInfo, MediaFile } from './types.js';
+export { FREEPUBLISH_STATUS } from './types.js';
+export type {
+  CustomMessage,
+  TypingCommand,
+  TemplateMessage,
+  Menu,
+  MenuButton,
+  UserInfo,
+  MediaFile,
+  UploadFile,
+  DraftArticle,
+  FreepublishStatusCode,
+  FreepublishState,
+  PublishedArticle,
+  MassSendTarget,
+  MassSendContent,
+  MassSendRequest,
+  MassSendResult,
+  MassSendStatus,
+  UserTag,
+  TagFollowersPage,
+} from './types.js';
