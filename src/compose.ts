@@ -19,6 +19,9 @@ import type { Bot } from './bot/types.js';
 import { createTipsModule, type TipsModule } from './tips/index.js';
 import type { WebBase } from './web/index.js';
 import { CONSOLE_PREFIX, consoleWebBase } from './staff/pages/index.js';
+import { createArticlesModule, type ArticlesModule } from './articles/index.js';
+import { defineStaffModels } from './staff/accounts.js';
+import { createSessionStore } from './staff/sessions.js';
 
 /** What both processes (web server and Wechaty bot) share: database, tips module, engine. */
 export interface Core {
@@ -33,6 +36,8 @@ export interface Core {
   vault: IdentityVault;
   wechat: WechatClient;
   tips: TipsModule;
+  /** Articles: storage, rendering, the import of content/articles, public pages and staff API. */
+  articles: ArticlesModule;
   bot: Bot;
   close(): Promise<void>;
 }
@@ -76,14 +81,20 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
     // Part of migrating: rows from before the current personal-data rule are masked and sealed.
     await tips.reseal();
   }
+  const articles = createArticlesModule({
+    config, logger, db, web, sessions: createSessionStore(defineStaffModels(db), config.staff.sessionHours), ...(opts.now ? { now: opts.now } : {}),
+  });
+  // Part of migrating too: the starter articles of content/articles (idempotent by slug and hash).
+  if (opts.migrate ?? true) await articles.importContent();
 
   const conversations = conversationStore(state, vault);
   const bot = createEngine({ config, logger, desk: tips.desk, conversations, ...(opts.now ? { now: opts.now } : {}) });
 
   return {
-    config, logger, metrics, db, state, web, vault, wechat, tips, bot,
+    config, logger, metrics, db, state, web, vault, wechat, tips, articles, bot,
     async close() {
       await tips.close();
+      articles.close();
       await state.close();
       await db.close();
     },
@@ -114,11 +125,11 @@ export function replyStore(state: SharedStore, vault: IdentityVault): JsonView<S
 /** The web server: the core plus the app (the webhook, and Koa for health and the staff API). */
 export async function compose(config: AppConfig, logger: Logger, opts: ComposeOptions = {}): Promise<Services> {
   const core = await composeCore(config, logger, opts);
-  const { metrics, db, bot, wechat, tips, web } = core;
+  const { metrics, db, bot, wechat, tips, web, articles } = core;
   const webhook = webhookRouter({ config, logger, metrics, bot, client: wechat, replies: replyStore(core.state, core.vault) });
   const app = createApp({ logger, metrics, trustProxy: config.trustProxy, publicOrigin: config.publicOrigin, csrfExempt: [WEBHOOK_PATH],
     web: { assets: web.assets.middleware(), errorPage: (ctx, err) => web.errorPage(ctx, err), formPrefixes: [CONSOLE_PREFIX] },
-    routers: [webhook, healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers] });
+    routers: [webhook, healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers, ...articles.routers] });
   return {
     ...core,
     app,

@@ -32,6 +32,10 @@ async function main(): Promise<void> {
   const sendDue = () => void services.tips.sendDueNotices().catch((err: unknown) => logger.error({ err }, 'sending held notices failed'));
   const dueSender = setInterval(sendDue, 60 * 1000);
   dueSender.unref();
+  // Scheduled articles: published at most a minute after their time.
+  const publishDue = () => void services.articles.sweep().catch((err: unknown) => logger.error({ err }, 'publishing scheduled articles failed'));
+  const articleSweeper = setInterval(publishDue, 60 * 1000);
+  articleSweeper.unref();
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -39,6 +43,7 @@ async function main(): Promise<void> {
     closing = true;
     clearInterval(sweeper);
     clearInterval(dueSender);
+    clearInterval(articleSweeper);
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in 10 s; closing anyway');

@@ -115,6 +115,15 @@ export const configSchema = z.object({
     loginLockMinutes: z.number().positive(),
     cookieSecure: z.coerce.boolean(),
   }).strict(),
+  articles: z.object({
+    // Folder of the starter articles (`*.md` with front matter), relative to the project root;
+    // imported at start. Empty: nothing is imported.
+    contentDir: z.string(),
+    // ARTICLES_SELF_PUBLISH: an editor may publish what they wrote (a small team); otherwise a
+    // second editor or the admin publishes.
+    selfPublish: z.coerce.boolean(),
+    pageSize: z.number().int().min(1).max(100),
+  }).strict(),
   wechaty: z.object({
     puppet: z.string(),
     puppetToken: z.string(),

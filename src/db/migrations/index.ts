@@ -10,6 +10,7 @@ import { tipsTextsVersionMigration } from './008-tips-texts-version.js';
 import { sharedStateMigration } from './009-shared-state.js';
 import { staffPasswordChangeMigration } from './010-staff-password-change.js';
 import { noticeNotBeforeMigration } from './011-notice-not-before.js';
+import { articlesMigration } from './012-articles.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   sharedStateMigration,
   staffPasswordChangeMigration,
   noticeNotBeforeMigration,
+  articlesMigration,
 ];

@@ -18,6 +18,7 @@ import { queuePages } from './queue.js';
 import { tipPages } from './tip.js';
 import { passwordPages } from './password.js';
 import { accountPages } from './accounts.js';
+import { ARTICLE_VIEWS } from '../../articles/paths.js';
 
 
 /** The console's templates, searched after the web base's own. */
@@ -53,7 +54,7 @@ export function staffPages(deps: StaffPageDeps): Router[] {
 /** The web base with the console's templates and menu (articles and alerts add their folders here). */
 export function consoleWebBase(config: AppConfig): WebBase {
   return createWebBase({
-    viewDirs: [STAFF_VIEWS],
+    viewDirs: [STAFF_VIEWS, ARTICLE_VIEWS],
     secret: config.tips.identityHashKey,
     cookieSecure: config.staff.cookieSecure,
     watch: config.env === 'development',

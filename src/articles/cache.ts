@@ -1,0 +1,36 @@
+// Rendered article HTML in process memory (node-cache), keyed by article id and content hash:
+// a key names one exact text, so an entry can never be stale; `invalidate` only frees memory
+// when an article is published, withdrawn or edited. Every instance keeps its own copy.
+import NodeCache from 'node-cache';
+import { renderMarkdown } from './render.js';
+
+export interface ArticleHtmlCache {
+  /** The HTML of this text of the article, rendered once. */
+  html(article: { id: number; contentHash: string; body: string }): string;
+  /** Drops every entry of the article. */
+  invalidate(articleId: number): void;
+  close(): void;
+}
+
+export function createHtmlCache(opts: { ttlSeconds?: number; maxEntries?: number } = {}): ArticleHtmlCache {
+  const cache = new NodeCache({ stdTTL: opts.ttlSeconds ?? 3600, checkperiod: 600, useClones: false });
+  const maxEntries = opts.maxEntries ?? 2000;
+  return {
+    html(article) {
+      const key = `${article.id}:${article.contentHash}`;
+      const hit = cache.get<string>(key);
+      if (hit !== undefined) return hit;
+      const html = renderMarkdown(article.body);
+      if (cache.getStats().keys >= maxEntries) cache.flushAll();
+      cache.set(key, html);
+      return html;
+    },
+    invalidate(articleId) {
+      const prefix = `${articleId}:`;
+      cache.del(cache.keys().filter((k) => k.startsWith(prefix)));
+    },
+    close() {
+      cache.close();
+    },
+  };
+}

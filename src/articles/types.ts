@@ -1,0 +1,37 @@
+// The closed sets of the articles module and the shapes the rules work on. Imports nothing.
+
+export const ARTICLE_STATES = ['draft', 'in_review', 'published', 'unpublished'] as const;
+export type ArticleState = (typeof ARTICLE_STATES)[number];
+
+/** What an article's event log records. */
+export const ARTICLE_EVENT_TYPES = ['created', 'edited', 'submitted', 'published', 'unpublished', 'scheduled', 'unscheduled'] as const;
+export type ArticleEventType = (typeof ARTICLE_EVENT_TYPES)[number];
+
+export const ARTICLE_STATE_LABELS: Readonly<Record<ArticleState, string>> = {
+  draft: '草稿',
+  in_review: '待审核',
+  published: '已发布',
+  unpublished: '已撤下',
+};
+
+/** The words of an article that a revision keeps and the content hash covers. */
+export interface ArticleContent {
+  title: string;
+  summary: string;
+  body: string;
+  tags: string[];
+  author: string;
+  coverUrl: string | null;
+}
+
+/** Who acts on an article: a staff member (id, role) or the system (import, scheduled sweep). */
+export interface ArticleActor {
+  id: number;
+  role: string;
+}
+
+/** What the rights depend on: the article's state and who wrote it. */
+export interface ArticleFacts {
+  state: ArticleState;
+  createdBy: number | null;
+}

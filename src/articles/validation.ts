@@ -1,0 +1,34 @@
+// Input of the article APIs, strict like the rest of the staff API (an unknown field is refused).
+import { z } from 'zod';
+import { isSlug } from './rules.js';
+import { ARTICLE_STATES } from './types.js';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+/** A cover address: http(s) or a path of this site; anything else is refused, not rendered. */
+const coverUrl = z.string().trim().max(1000).refine((v) => /^(https?:\/\/[^\s]+|\/[^/\s][^\s]*)$/i.test(v), '封面图片地址应以 http://、https:// 或 / 开头');
+
+export const articleContentSchema = z.object({
+  title: text(200),
+  summary: text(500),
+  body: z.string().min(1).max(200_000),
+  tags: z.array(text(30)).max(20).default([]),
+  author: text(100),
+  cover: coverUrl.nullable().optional(),
+  /** The revision the editor started from: refused when someone saved since (409 ARTICLE_STALE). */
+  baseRevision: z.number().int().positive().optional(),
+}).strict();
+
+export const newArticleSchema = articleContentSchema.extend({
+  slug: z.string().trim().refine(isSlug, '网址名只能用小写字母、数字和连字符（-），最多120个字符'),
+}).strict();
+
+export const scheduleSchema = z.object({ at: z.string().datetime({ offset: true }).nullable() }).strict();
+export const emptySchema = z.object({}).strict();
+export const idParam = z.coerce.number().int().positive();
+export const staffListQuery = z.object({ state: z.enum(ARTICLE_STATES).optional(), limit: z.coerce.number().int().min(1).max(500).default(200) }).strict();
+
+export const publicListQuery = z.object({
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  tag: z.string().trim().min(1).max(30).optional(),
+}).strict();
+export const slugParam = z.string().refine(isSlug);
