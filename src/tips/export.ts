@@ -18,7 +18,7 @@ import { FINISHED_STATES, yearRange } from './stats.js';
 import {
   COLOUR_LABELS, LEGAL_TYPE_LABELS, RATING_LABELS, STATE_LABELS, categoryInfo, isCategory, isColour, isLegalType, isRating, isTipState,
 } from './types.js';
-import { listQuerySchema } from './validation.js';
+import { checkFilterCombination, queueFilterObject } from './validation.js';
 import { queueFilterWhere } from './reads.js';
 
 export interface ExportDeps {
@@ -27,9 +27,9 @@ export interface ExportDeps {
 }
 
 /** Which tips, within the actor's scope. The names are the queue's (listQuerySchema) plus `year`. */
-export const exportQuerySchema = listQuerySchema.omit({ q: true, page: true, pageSize: true }).extend({
+export const exportQuerySchema = queueFilterObject.omit({ q: true, page: true, pageSize: true }).extend({
   year: z.string().regex(/^\d{4}$/, '年份应为4位数字').transform(Number).optional(),
-});
+}).superRefine(checkFilterCombination);
 export type ExportFilter = z.infer<typeof exportQuerySchema>;
 
 /** Rows read per query. */
@@ -61,7 +61,7 @@ export function csvCell(value: string): string {
 
 export const csvLine = (cells: readonly string[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
-const FINISHED = new Set(FINISHED_STATES);
+const FINISHED = new Set<string>(FINISHED_STATES);
 
 /**
  * Late: the current step's deadline has passed, or the handling ended (答复 or concluded) after
@@ -75,7 +75,7 @@ export function isLate(tip: Pick<TipRow, 'state' | 'dueAt' | 'answeredAt' | 'con
   return tip.dueAt !== null && tip.dueAt.getTime() < now.getTime();
 }
 
-function whereOf(actor: StaffPrincipal, f: ExportFilter, now: Date): WhereOptions<TipRow> | null {
+function whereOf(db: Database, actor: StaffPrincipal, f: ExportFilter, now: Date): WhereOptions<TipRow> | null {
   const scope = whereForListFilter(tipListFilter(actor));
   if (!scope) return null;
   const and: Array<WhereOptions<TipRow>> = [scope];
@@ -83,7 +83,7 @@ function whereOf(actor: StaffPrincipal, f: ExportFilter, now: Date): WhereOption
     const { start, end } = yearRange(f.year);
     and.push({ createdAt: { [Op.gte]: start, [Op.lt]: end } });
   }
-  and.push(...queueFilterWhere(f, now));
+  and.push(...queueFilterWhere(db, f, now));
   return { [Op.and]: and };
 }
 
@@ -98,7 +98,7 @@ export async function* tipsCsv(
   const pageSize = opts.pageSize ?? EXPORT_PAGE_SIZE;
   // The BOM and header go out with the first page, so a failing first query fails the request.
   let head = `\uFEFF${csvLine(EXPORT_HEADER)}`;
-  const where = whereOf(actor, filter, now);
+  const where = whereOf(deps.db, actor, filter, now);
   let rows = 0;
   if (where) {
     const units = new Map((await deps.repo.units()).map((u) => [u.key, u.name]));

@@ -3,7 +3,10 @@
 // A 匿名 (anonymous) tip has no identity for staff: its seal holds the openid only so notices reach
 // the citizen (notices.ts), and no path here opens it.
 import { objectionWindowEnd } from './rules/deadlines.js';
-import { Op, type WhereOptions } from 'sequelize';
+import { Op, Sequelize, col, fn, literal, type WhereOptions } from 'sequelize';
+import { sqlDate, type Database } from '../db/index.js';
+import { COLOUR_RANK } from './clock.js';
+import { DAY_MS, dayFromKey, startOfShanghaiDay } from './rules/shanghai-time.js';
 import type { StaffPrincipal } from '../staff/accounts.js';
 import type { IdentityVault } from './identity.js';
 import type { TipRow } from './models.js';
@@ -14,8 +17,8 @@ import { likeContains } from './repository.js';
 import { scopeOf, whereForListFilter } from './scope.js';
 import { loadFor, staffActor, type ServiceDeps } from './service.js';
 import { eventView, staffView, type StaffEventView, type StaffTipView } from './views.js';
-import type { ListQuery } from './validation.js';
-import type { Category } from './types.js';
+import type { ActionFilter, ListQuery, QueueFilter } from './validation.js';
+import { COLOURS, type Category } from './types.js';
 import { maskPersonalData } from './rules/personal-data.js';
 
 export interface ReadDeps extends ServiceDeps {
@@ -54,20 +57,103 @@ const ACTION_POLICY: Partial<Record<TipAction, PolicyAction>> = {
   extend: 'tip.extend', reject: 'tip.reject', mark_duplicate: 'tip.mark_duplicate', close: 'tip.close', reopen: 'tip.reopen',
 };
 
+/** States in which the tip is still being handled: its clock (`due_at`) runs. */
+export const OPEN_STATES = ['received', 'claimed', 'assigned', 'in_progress', 'extended', 'reopened'] as const;
+/** Concluded without (or after) an answer: 办结, 不予受理, 重复, 转送. */
+export const CONCLUDED_STATES = ['closed', 'rejected', 'duplicate', 'transferred'] as const;
+/**
+ * States in which the handling has ended for the citizen: the answer (答复) or a conclusion. Its
+ * moment is COALESCE(answered_at, concluded_at) ("finished at").
+ */
+export const FINISHED_STATES = ['answered', ...CONCLUDED_STATES] as const;
+/** 改派: an assignment of a tip that a unit already has (rules/state-machine.ts REASSIGN_FROM). */
+const REASSIGN_FROM = ['assigned', 'in_progress', 'extended'] as const;
+/** The roles whose actions are 督办. */
+const SUPERVISING_ROLES = ['supervisor', 'admin'] as const;
+
+const finishedAt = () => fn('COALESCE', col('answered_at'), col('concluded_at'));
+
+/** [start of `from`, start of the day after `to`), Beijing time; either end may be open. */
+export function dayWindow(from: string | undefined, to: string | undefined): { start?: Date; end?: Date } {
+  return {
+    ...(from ? { start: startOfShanghaiDay(dayFromKey(from)) } : {}),
+    ...(to ? { end: startOfShanghaiDay(dayFromKey(to) + 1) } : {}),
+  };
+}
+
+/**
+ * `tips.id IN (the tips with an event of this kind [inside the window])`. The SQL is constant
+ * but for the window's dates and the colour pairs, which go through the dialect's escaping.
+ */
+function actionWhere(db: Database, action: ActionFilter, window: { start?: Date; end?: Date } | null): WhereOptions<TipRow> {
+  const s = db.sequelize;
+  const list = (values: readonly string[]) => values.map((v) => s.escape(v)).join(', ');
+  const rank = (c: string) => COLOUR_RANK[c] ?? 2;
+  // colour_changed events carry data {"from","to"} (service.ts setColour); raised = a higher risk.
+  const raisedPairs = COLOURS.flatMap((from) => COLOURS.filter((to) => rank(to) < rank(from)).map((to) => JSON.stringify({ from, to })));
+  const supervisor = `e.actor_type = 'staff' AND s.role IN (${list(SUPERVISING_ROLES)})`;
+  const kinds: Record<Exclude<ActionFilter, 'assign' | 'supervise'>, string> = {
+    raise: `(e.type = 'colour_changed' AND e.data IN (${list(raisedPairs)}))`,
+    reassign: `(e.type = 'assign' AND e.from_state IN (${list(REASSIGN_FROM)}))`,
+    extend: `(e.type = 'extend')`,
+  };
+  const condition = action === 'assign'
+    ? "e.type = 'assign'"
+    : `${supervisor} AND ${action === 'supervise' ? `(${Object.values(kinds).join(' OR ')})` : kinds[action]}`;
+  const dates = [
+    window?.start ? ` AND e.created_at >= ${s.escape(sqlDate(db.dialect, window.start))}` : '',
+    window?.end ? ` AND e.created_at < ${s.escape(sqlDate(db.dialect, window.end))}` : '',
+  ].join('');
+  return {
+    id: { [Op.in]: literal(`(SELECT e.tip_id FROM tip_events e LEFT JOIN staff s ON s.id = e.actor_id WHERE ${condition}${dates})`) },
+  };
+}
+
 /**
  * The queue's filters as conditions, one meaning wherever they are used (the list, the export,
- * the dashboard's links): a county is where it happened or who handles it.
+ * the dashboard's counts and links):
+ * - `county`: where it happened or who handles it; `none`: neither is known.
+ * - `overdue`: still open and past `due_at` (false: anything else); `dueWithinDays`: still open
+ *   and due between now and now + n × 24 h.
+ * - `rating`: that rating, `any`: rated at all; `finished`: finished, at or before (`ontime`) or
+ *   after (`late`) the conclusion deadline.
+ * - `unit`: the handling unit; `accused`: the unit a 检举控告 names.
+ * - `action`: tips with such an event (validation.ts ACTION_FILTERS).
+ * - `from`/`to`: Beijing-time days, both included, of the date `date` names: received (default),
+ *   finished (and in a finished state), rated, or the `action`'s event.
  */
-export function queueFilterWhere(
-  q: Pick<ListQuery, 'state' | 'colour' | 'category' | 'county' | 'overdue'>, now: Date,
-): Array<WhereOptions<TipRow>> {
+export function queueFilterWhere(db: Database, q: QueueFilter, now: Date): Array<WhereOptions<TipRow>> {
   const and: Array<WhereOptions<TipRow>> = [];
+  const open = { state: { [Op.in]: [...OPEN_STATES] } };
+  const finished = { state: { [Op.in]: [...FINISHED_STATES] } };
   if (q.state) and.push({ state: q.state });
   if (q.colour) and.push({ colour: q.colour });
   if (q.category) and.push({ category: q.category });
-  if (q.county) and.push({ [Op.or]: [{ handlerCountyCode: q.county }, { placeCountyCode: q.county }] });
-  if (q.overdue === true) and.push({ dueAt: { [Op.lt]: now } });
-  if (q.overdue === false) and.push({ [Op.or]: [{ dueAt: null }, { dueAt: { [Op.gte]: now } }] });
+  if (q.county === 'none') and.push({ handlerCountyCode: null, placeCountyCode: null });
+  else if (q.county) and.push({ [Op.or]: [{ handlerCountyCode: q.county }, { placeCountyCode: q.county }] });
+  if (q.overdue === true) and.push(open, { dueAt: { [Op.lt]: now } });
+  if (q.overdue === false) and.push({ [Op.or]: [{ state: { [Op.notIn]: [...OPEN_STATES] } }, { dueAt: null }, { dueAt: { [Op.gte]: now } }] });
+  if (q.dueWithinDays !== undefined) {
+    and.push(open, { dueAt: { [Op.gte]: now, [Op.lte]: new Date(now.getTime() + q.dueWithinDays * DAY_MS) } });
+  }
+  if (q.legalType) and.push({ legalType: q.legalType });
+  if (q.rating === 'any') and.push({ rating: { [Op.ne]: null } });
+  else if (q.rating) and.push({ rating: q.rating });
+  if (q.finished) {
+    and.push(finished, Sequelize.where(finishedAt(), { [q.finished === 'ontime' ? Op.lte : Op.gt]: col('conclude_by') }));
+  }
+  if (q.unit) and.push({ unitKey: q.unit });
+  if (q.accused) and.push({ accusedUnitKey: q.accused });
+  const window = q.from || q.to ? dayWindow(q.from, q.to) : null;
+  if (q.action) and.push(actionWhere(db, q.action, q.date === 'action' ? window : null));
+  if (window && q.date !== 'action') {
+    const range = { ...(window.start ? { [Op.gte]: window.start } : {}), ...(window.end ? { [Op.lt]: window.end } : {}) };
+    switch (q.date ?? 'received') {
+      case 'received': and.push({ createdAt: range }); break;
+      case 'rated': and.push({ ratedAt: range }); break;
+      case 'finished': and.push(finished, Sequelize.where(finishedAt(), range)); break;
+    }
+  }
   return and;
 }
 
@@ -76,7 +162,7 @@ export async function listTips(deps: ReadDeps, actor: StaffPrincipal, q: ListQue
   if (!scope) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
   const now = new Date();
   const s = deps.db.sequelize;
-  const and: Array<WhereOptions<TipRow>> = [scope, ...queueFilterWhere(q, now)];
+  const and: Array<WhereOptions<TipRow>> = [scope, ...queueFilterWhere(deps.db, q, now)];
   if (q.q) {
     // '!' escapes % and _ the same way in both dialects (a backslash means different things in
     // MySQL and SQLite string literals); the pattern itself goes through Sequelize's escaping.

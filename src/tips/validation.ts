@@ -4,7 +4,8 @@
 import { z, ZodIssueCode, type ZodErrorMap, type ZodTypeAny } from 'zod';
 import { AppError } from '../platform/errors.js';
 import { cleanInputValue } from '../platform/input-text.js';
-import { CATEGORY_KEYS, COLOURS, TIP_STATES } from './types.js';
+import { CATEGORY_KEYS, COLOURS, LEGAL_TYPES, RATINGS, TIP_STATES } from './types.js';
+import { dayFromKey } from './rules/shanghai-time.js';
 import { MAX_EXTENSION_DAYS } from './rules/limits.js';
 
 const chinese: ZodErrorMap = (issue, ctx) => {
@@ -42,17 +43,80 @@ const flag = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v
 
 export const loginSchema = z.object({ username: text(64), password: z.string().min(1).max(200) }).strict();
 
-export const listQuerySchema = z.object({
+/** A Beijing-time calendar day as YYYY-MM-DD (the queue's date filters). */
+const dayParam = z.string().trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期应写成“年-月-日”，例如 2026-03-01')
+  .refine((k) => !Number.isNaN(dayFromKey(k)), { message: '没有这一天，请检查日期' });
+const unitKeyParam = z.string().trim().regex(/^[a-z0-9_]{1,32}$/, '单位代码不正确');
+
+/** Which date `from`/`to` apply to: received (default), finished (答复 or 办结), rated, or the `action`'s event. */
+export const DATE_FIELDS = ['received', 'finished', 'rated', 'action'] as const;
+export type DateField = (typeof DATE_FIELDS)[number];
+/**
+ * Tips with an event of this kind: `assign` = 交办 (first assignment or 改派, by anyone);
+ * `supervise` = any 督办 action, i.e. by a supervisor or admin account: `raise` (colour raised),
+ * `reassign` (改派 of a tip already with a unit), `extend` (延期).
+ */
+export const ACTION_FILTERS = ['assign', 'supervise', 'raise', 'reassign', 'extend'] as const;
+export type ActionFilter = (typeof ACTION_FILTERS)[number];
+
+/**
+ * The queue's filters without their combination rules (export.ts extends it). Every filter has
+ * one meaning wherever it is used: the list, the export and the dashboard's counts
+ * (`queueFilterWhere` in reads.ts).
+ */
+export const queueFilterObject = z.object({
   state: z.enum(TIP_STATES).optional(),
   colour: z.enum(COLOURS).optional(),
   category: z.enum(CATEGORY_KEYS).optional(),
-  county: z.string().regex(/^\d{6}$/, '县（市、区）代码应为6位数字').optional(),
+  /** A county's division code (happened or handled there), or `none`: no place and no handler county. */
+  county: z.string().regex(/^(\d{6}|none)$/, '县（市、区）代码应为6位数字').optional(),
   overdue: flag.optional(),
+  dueWithinDays: z.string().trim().regex(/^\d{1,2}$/, '天数应为1到30的整数').transform(Number)
+    .refine((n) => n >= 1 && n <= 30, { message: '天数应为1到30的整数' }).optional(),
+  legalType: z.enum(LEGAL_TYPES).optional(),
+  /** A rating, or `any`: rated at all. */
+  rating: z.enum([...RATINGS, 'any']).optional(),
+  /** Finished (答复 or concluded) on time / after the conclusion deadline. */
+  finished: z.enum(['ontime', 'late']).optional(),
+  unit: unitKeyParam.optional(),
+  accused: unitKeyParam.optional(),
+  action: z.enum(ACTION_FILTERS).optional(),
+  from: dayParam.optional(),
+  to: dayParam.optional(),
+  date: z.enum(DATE_FIELDS).optional(),
   q: z.string().trim().max(100).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 }).strict();
+
+type FilterCombination = Partial<Pick<z.infer<typeof queueFilterObject>, 'from' | 'to' | 'date' | 'action'>>;
+
+/** The rules across fields, for the list and the export alike. */
+export function checkFilterCombination(v: FilterCombination, ctx: z.RefinementCtx): void {
+  if (v.from && v.to && v.from > v.to) ctx.addIssue({ code: ZodIssueCode.custom, path: ['to'], message: '结束日期不能早于开始日期' });
+  if (v.date && !v.from && !v.to) ctx.addIssue({ code: ZodIssueCode.custom, path: ['date'], message: '按日期筛选时，请填写开始日期或结束日期' });
+  if (v.date === 'action' && !v.action) ctx.addIssue({ code: ZodIssueCode.custom, path: ['action'], message: '按办理操作的日期筛选时，请选择是哪种操作' });
+}
+
+export const listQuerySchema = queueFilterObject.superRefine(checkFilterCombination);
 export type ListQuery = z.infer<typeof listQuerySchema>;
+/** The filters alone (no search, no paging): what the dashboard's links and the export pass. */
+export type QueueFilter = Omit<ListQuery, 'q' | 'page' | 'pageSize'>;
+
+/**
+ * A filter as the queue's URL parameters, in the schema's order: what `listQuerySchema` parses
+ * back to the same filter (booleans as true/false, numbers as digits).
+ */
+export function queueFilterParams(f: QueueFilter): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(queueFilterObject.shape) as Array<keyof typeof queueFilterObject.shape>) {
+    if (key === 'q' || key === 'page' || key === 'pageSize') continue;
+    const v = f[key];
+    if (v !== undefined) out[key] = String(v);
+  }
+  return out;
+}
 
 export const detailQuerySchema = z.object({ identity: flag.optional() }).strict();
 

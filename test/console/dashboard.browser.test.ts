@@ -1,6 +1,7 @@
 // The supervisors' dashboard in Chromium: its numbers against counts queried from the database
-// directly, each number leading to the queue with the matching filter, the 403 page for staff
-// without `stats.view`, the charts' escaping, and screenshots on an office screen and a phone.
+// directly, every number a link whose queue lists exactly that many tips, the annual report of
+// Art 41 (units named, 交办, 督办), the 403 page for staff without `stats.view`, the charts'
+// escaping, and screenshots on an office screen and a phone.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { QueryTypes } from 'sequelize';
@@ -8,7 +9,7 @@ import { sqlDate } from '../../src/db/index.js';
 import { barChart, groupedBarChart } from '../../src/staff/pages/charts.js';
 import { launchBrowser, officePage, screenshot, signIn, startConsole, type ConsoleServer } from '../support/browser.js';
 import { usingMysql } from '../support/database.js';
-import { addStaff, staffAgent, submission } from '../tips/helpers.js';
+import { staffAgent, submission } from '../tips/helpers.js';
 
 describe(`console: dashboard (Chromium, ${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
   this.timeout(90_000);
@@ -24,6 +25,15 @@ describe(`console: dashboard (Chromium, ${usingMysql() ? 'MariaDB' : 'SQLite'})`
     return Number(rows[0]?.n ?? 0);
   };
   const shown = async (key: string): Promise<string> => (await page.locator(`[data-stat="${key}"]`).first().textContent() ?? '').trim();
+  /** The queue's total for a link, read from the page the link opens (the signed-in browser's cookies). */
+  const queueTotal = async (href: string): Promise<{ total: number; text: string }> => {
+    const res = await page.request.get(`${server.baseUrl}${href}`);
+    expect(res.status(), href).to.equal(200);
+    const text = await res.text();
+    const m = /data-total="(\d+)"/.exec(text);
+    expect(m, href).to.not.equal(null);
+    return { total: Number(m![1]), text };
+  };
   const shownNumber = async (key: string): Promise<number> => Number(/\d+/.exec(await shown(key))?.[0] ?? Number.NaN);
 
   before(async () => {
@@ -57,7 +67,16 @@ describe(`console: dashboard (Chromium, ${usingMysql() ? 'MariaDB' : 'SQLite'})`
       replacements: [sqlDate(server.services.db.dialect, new Date(Date.now() - 3_600_000)), waiting],
     });
 
-    await addStaff(server, { username: 'duban', role: 'supervisor', displayName: '李督办' });
+    // A 检举控告 naming the police, handled by 纪检监察: triage lowers its colour (not 督办), then the
+    // supervisor raises it, reassigns it and extends it (three kinds of 督办 on one tip).
+    const accusation = (await desk.submit(submission({ category: 'report', description: '举报某单位工作人员吃拿卡要', place: { countyCode: '350404', townshipCode: '350404001', text: '列东街道' } }))).code;
+    await triage.post(`/api/staff/tips/${accusation}/claim`).send({}).expect(200);
+    await triage.post(`/api/staff/tips/${accusation}/assign`).send({ unitKey: 'discipline', accusedUnitKey: 'police' }).expect(200);
+    await triage.post(`/api/staff/tips/${accusation}/colour`).send({ colour: 'green', reason: '情况不紧急' }).expect(200);
+    const supervisor = (await staffAgent(server, { username: 'duban', role: 'supervisor', displayName: '李督办' })).agent;
+    await supervisor.post(`/api/staff/tips/${accusation}/colour`).send({ colour: 'yellow', reason: '群众反映较多' }).expect(200);
+    await supervisor.post(`/api/staff/tips/${accusation}/assign`).send({ unitKey: 'discipline', accusedUnitKey: 'police', reason: '改由市纪委监委直接办理' }).expect(200);
+    await supervisor.post(`/api/staff/tips/${accusation}/extend`).send({ days: 10, reason: '需要调取材料' }).expect(200);
   });
   after(async () => {
     await browser?.close();
@@ -72,10 +91,10 @@ describe(`console: dashboard (Chromium, ${usingMysql() ? 'MariaDB' : 'SQLite'})`
     expect(new URL(page.url()).pathname).to.equal('/staff/dashboard');
     expect(await page.locator('h1').textContent()).to.equal('统计');
 
-    expect(await shownNumber('total')).to.equal(await dbCount('1 = 1')).and.to.equal(5);
+    expect(await shownNumber('total')).to.equal(await dbCount('1 = 1')).and.to.equal(6);
     expect(await shownNumber('overdue')).to.equal(await dbCount("due_at < ? AND state NOT IN ('answered', 'closed', 'rejected', 'duplicate', 'transferred')", [sqlDate(server.services.db.dialect, new Date())])).and.to.equal(1);
     const states = await server.services.db.sequelize.query<{ state: string }>('SELECT DISTINCT state FROM tips', { type: QueryTypes.SELECT });
-    expect(states.map((r) => r.state)).to.have.members(['received', 'closed', 'rejected']);
+    expect(states.map((r) => r.state)).to.have.members(['received', 'closed', 'rejected', 'extended']);
     for (const { state } of states) {
       expect(await shownNumber(`state:${state}`), state).to.equal(await dbCount('state = ?', [state])).and.to.be.greaterThan(0);
     }
@@ -91,19 +110,34 @@ describe(`console: dashboard (Chromium, ${usingMysql() ? 'MariaDB' : 'SQLite'})`
       expect(await shownNumber(`county:${code}`), code).to.equal(await dbCount('place_county_code = ? OR handler_county_code = ?', [code, code]));
     }
     expect(await shownNumber('county:350481')).to.equal(2);
-    expect(await shown('satisfaction')).to.equal('100.0%');
+    expect((await page.locator('[data-rate="satisfaction"]').textContent())?.trim()).to.equal('100.0%');
+    expect(await shownNumber('rated')).to.equal(await dbCount('rating IS NOT NULL')).and.to.equal(1);
+    expect(await shownNumber('due-soon')).to.equal(await dbCount(
+      "due_at >= ? AND due_at <= ? AND state NOT IN ('answered', 'closed', 'rejected', 'duplicate', 'transferred')",
+      [sqlDate(server.services.db.dialect, new Date()), sqlDate(server.services.db.dialect, new Date(Date.now() + 3 * 86_400_000))],
+    ));
 
     // The annual report for this year.
-    expect(await shownNumber('annual:received')).to.equal(5);
+    expect(await shownNumber('annual:received')).to.equal(6);
+    expect(await shownNumber('annual-legal:accusation')).to.equal(1);
+    expect(await shownNumber('annual-accused:police')).to.equal(1);
+    expect(await page.locator('dt', { hasText: '公安机关' }).count()).to.be.at.least(1);
+    expect(await shownNumber('annual-unit:discipline')).to.equal(1);
+    expect(await shownNumber('annual:supervised')).to.equal(1);
+    expect(await shownNumber('annual:raised')).to.equal(1);
+    expect(await shownNumber('annual:reassigned')).to.equal(1);
+    expect(await shownNumber('annual:extended')).to.equal(1);
+    expect(await shownNumber('annual:transferred')).to.equal(0);
+    expect(await page.locator('#h-annual ~ h3', { hasText: '本系统没有记录的内容' }).count()).to.equal(1);
     expect(await shownNumber('annual-legal:appeal')).to.equal(await dbCount("legal_type = 'appeal'"));
     expect(await shownNumber('annual:finished')).to.equal(2);
     expect(await shownNumber('annual:on-time')).to.equal(2);
     expect(await shownNumber('annual:late')).to.equal(0);
-    expect(await shownNumber('annual:assigned')).to.equal(1);
+    expect(await shownNumber('annual:assigned')).to.equal(2);
     expect(await shownNumber('annual:open-overdue')).to.equal(1);
     expect(await shownNumber('annual:rated')).to.equal(1);
     const thisWeek = await page.locator('[data-stat^="week-received:"]').last().textContent();
-    expect(Number(thisWeek)).to.equal(5);
+    expect(Number(thisWeek)).to.equal(6);
 
     // Each bar has a <title> and its number; the accessible name says what it counts.
     const redBar = page.locator('a[data-chart-bar="colour:red"]');
@@ -131,6 +165,66 @@ describe(`console: dashboard (Chromium, ${usingMysql() ? 'MariaDB' : 'SQLite'})`
       await page.locator('a[data-stat="category:ecology"]').click();
     }, '/staff/queue?category=ecology');
     await goes(() => page.locator('a[data-stat="total"]').click(), '/staff/queue');
+    await goes(() => page.locator('a[data-stat="due-soon"]').click(), '/staff/queue?dueWithinDays=3');
+    const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
+    await goes(() => page.locator('a[data-stat="annual-legal:accusation"]').click(), `/staff/queue?legalType=accusation&from=${year}-01-01&to=${year}-12-31`);
+    // The queue says what is filtered, in words, with a way back to everything.
+    expect(await page.locator('#active-filters').textContent()).to.contain(`筛选：${year}年收到 · 检举控告`);
+    expect(await page.locator('#active-filters a', { hasText: '清除筛选' }).getAttribute('href')).to.equal('/staff/queue');
+    expect(await page.locator('#queue-total').getAttribute('data-total')).to.equal('1');
+    await screenshot(page, 'queue-filtered-words');
+    await goes(() => page.locator('a[data-stat="annual:late"]').click(), `/staff/queue?finished=late&from=${year}-01-01&to=${year}-12-31&date=finished`);
+    expect(await page.locator('#active-filters').textContent()).to.contain(`${year}年办结（含答复） · 超期办结`);
+    // Filters without a visible field ride along as hidden fields: 筛选 keeps them.
+    await goes(() => page.locator('a[data-stat="overdue"]').click(), '/staff/queue?overdue=true');
+    expect(await page.locator('form[role="search"] input[type="hidden"][name="overdue"]').getAttribute('value')).to.equal('true');
+    await page.locator('#colour').selectOption('green');
+    await page.getByRole('button', { name: '筛选', exact: true }).click();
+    await page.waitForURL((u) => u.searchParams.get('colour') === 'green');
+    expect(new URL(page.url()).searchParams.get('overdue')).to.equal('true');
+    expect(await page.locator('#active-filters').textContent()).to.contain('绿色').and.contain('已超期');
+  });
+
+  it('links every number on the dashboard to a queue that lists exactly that many tips', async () => {
+    await signIn(page, server.baseUrl, 'duban');
+    await page.goto(`${server.baseUrl}/staff/dashboard`);
+    const figures = await page.$$eval('a[data-stat], a[data-chart-bar]', (links) => links.map((a) => ({
+      key: a.getAttribute('data-stat') ?? a.getAttribute('data-chart-bar') ?? '',
+      href: a.getAttribute('href') ?? '',
+      // A bar's number is its <text>; its <title> says more words.
+      text: (a.querySelector('text') ?? a).textContent ?? '',
+    })));
+    expect(figures.length).to.be.greaterThan(60);
+    const keys = new Set(figures.map((f) => f.key));
+    for (const key of ['total', 'overdue', 'due-soon', 'rated', 'rating:satisfied', 'annual:received', 'annual:assigned', 'annual:supervised',
+      'annual:on-time', 'annual:late', 'annual:rejected', 'annual:duplicate', 'annual:transferred', 'annual:open-overdue', 'annual:rated',
+      'annual-accused:police', 'annual-unit:discipline', 'annual-legal:suggestion']) {
+      expect(keys, key).to.include(key);
+    }
+    expect(figures.some((f) => f.key.startsWith('week-received:'))).to.equal(true);
+    expect(figures.some((f) => f.key.startsWith('week-finished:'))).to.equal(true);
+    const seen = new Map<string, number>();
+    for (const f of figures) {
+      const shownValue = Number(f.text.trim());
+      expect(Number.isInteger(shownValue), `${f.key}: ${f.text}`).to.equal(true);
+      const total = seen.get(f.href) ?? (await queueTotal(f.href)).total;
+      seen.set(f.href, total);
+      expect(total, `${f.key} → ${f.href}`).to.equal(shownValue);
+    }
+    // Some links are non-trivial: the check above compared more than zeros.
+    expect([...seen.values()].filter((n) => n > 0).length).to.be.greaterThan(15);
+    const filtered = await queueTotal(figures.find((f) => f.key === 'annual:supervised')!.href);
+    expect(filtered.text).to.contain('督办').and.not.contain('筛选条件有误');
+
+    // A rate links to the rated tips it is computed from.
+    for (const rate of await page.$$eval('a[data-rate-of]', (links) => links.map((a) => ({ of: a.getAttribute('data-rate-of')!, href: a.getAttribute('href')! })))) {
+      expect(figures.find((f) => f.key === rate.of)?.href, rate.of).to.equal(rate.href);
+    }
+    // No number stands alone: every fact and every headline number is inside a link.
+    const bare = await page.$$eval('dl.facts dd, p.lead', (els) => els
+      .filter((el) => /\d/.test(el.textContent ?? '') && el.querySelector('a') === null)
+      .map((el) => el.textContent));
+    expect(bare).to.deep.equal([]);
   });
 
   it('picks the year from the URL and refuses a bad one', async () => {
@@ -157,7 +251,7 @@ describe(`console: dashboard (Chromium, ${usingMysql() ? 'MariaDB' : 'SQLite'})`
     const evil = '<script>alert(1)</script>&<b>';
     const chart = barChart('chart-x', '按<类别>', [{ label: evil, value: 3, href: '/staff/queue?category=other&x="y"', key: 'k' }]);
     const html = server.services.web.views.render('dashboard.njk', {
-      title: 't', stats: { weeks: [] }, ratings: {}, annual: { ratings: {} }, links: {},
+      title: 't', stats: { weeks: [] }, ratings: { rated: {}, each: [] }, annual: { ratings: { rated: {}, each: [] } }, figures: { total: {}, overdue: {}, dueSoon: {}, noCounty: {} },
       charts: { colour: chart, state: chart, category: chart, county: chart, weeks: groupedBarChart('w', 'w', [], [{ name: 'a', colour: '#000' }]) },
     });
     expect(html).to.not.contain('<script>alert');

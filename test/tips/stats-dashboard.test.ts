@@ -60,14 +60,14 @@ describe(`dashboard and annual statistics (${usingMysql() ? 'MariaDB' : 'SQLite'
     expect(s.total).to.equal(3);
 
     const year = shanghaiYear(now);
-    const annual = await annualStats(repo, supervisor, year, now);
+    const annual = await annualStats(ctx.services.db, repo, supervisor, year, now);
     expect(annual.finished).to.equal(2);
     expect(annual.late).to.equal(1);
     expect(annual.onTime).to.equal(1);
     expect(annual.byLegalType.suggestion).to.equal(1);
     expect(annual.ratings.rated).to.equal(2);
     expect(a.code).to.be.a('string');
-    expect((await annualStats(repo, supervisor, 2001, now)).received).to.equal(0);
+    expect((await annualStats(ctx.services.db, repo, supervisor, 2001, now)).received).to.equal(0);
 
     const names = await countyNames(repo);
     expect(names).to.have.length(11);
@@ -75,7 +75,7 @@ describe(`dashboard and annual statistics (${usingMysql() ? 'MariaDB' : 'SQLite'
 
     const county = await addStaff(ctx, { username: 'yongan', role: 'county', countyCode: '350481' });
     let refused: unknown;
-    try { await annualStats(repo, county, year, now); } catch (err) { refused = err; }
+    try { await annualStats(ctx.services.db, repo, county, year, now); } catch (err) { refused = err; }
     expect((refused as { code?: string }).code).to.equal('FORBIDDEN');
   });
 });

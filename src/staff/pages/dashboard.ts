@@ -1,17 +1,23 @@
 // GET /staff/dashboard (督办 and admin: policy `stats.view`): the tips in the user's scope by state,
 // colour, category and county, new and finished per week, overdue and due soon, the satisfaction
-// rate, and the annual figures of 信访工作条例 Art 41 for the year in `?year=`.
+// rate, and the annual figures of 信访工作条例 Art 41 for the year in `?year=` (units named most,
+// 交办, 转送, 督办, on time / late, ratings; what the system does not record is said in words).
 // GET /staff/dashboard/export.csv?year=: that year's tips as CSV, personal data masked.
-// Every number of the current picture links to the queue filtered to exactly those tips.
+// Every number links to the queue with the filter it was counted by (stats.ts NOW_FILTERS,
+// annualFilters), so the number and the queue's total are the same query.
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Context } from 'koa';
 import { assertCan } from '../../tips/policy.js';
-import { annualStats, countyNames, dashboardStats, shanghaiYear, type AnnualStats, type DashboardStats, type RatingCounts } from '../../tips/stats.js';
-import { sendTipsCsv } from '../../tips/export.js';
-import { parseInput } from '../../tips/validation.js';
 import {
-  CATEGORY_KEYS, COLOURS, COLOUR_LABELS, LEGAL_TYPES, LEGAL_TYPE_LABELS, STATE_LABELS, TIP_STATES, categoryInfo,
+  DUE_SOON_DAYS, NOW_FILTERS, TOP_UNITS, annualFilters, annualStats, countyNames, dashboardStats, shanghaiYear,
+  type AnnualStats, type DashboardStats, type RatingCounts,
+} from '../../tips/stats.js';
+import { sendTipsCsv } from '../../tips/export.js';
+import { parseInput, queueFilterParams, type QueueFilter } from '../../tips/validation.js';
+import {
+  CATEGORY_KEYS, COLOURS, COLOUR_LABELS, LEGAL_TYPES, LEGAL_TYPE_LABELS, RATINGS, RATING_LABELS, STATE_LABELS, TIP_STATES,
+  categoryInfo, type Rating,
 } from '../../tips/types.js';
 import { currentStaff } from '../auth.js';
 import { barChart, groupedBarChart, type BarChart, type ChartItem } from './charts.js';
@@ -27,9 +33,9 @@ const COLOUR_FILLS: Readonly<Record<string, string>> = { red: '#b42318', yellow:
 const RECEIVED_FILL = '#0b5cad';
 const FINISHED_FILL = '#1a7f37';
 
-/** The queue with one filter: the names are listQuerySchema's (src/tips/validation.ts). */
-export function queueLink(filter: Record<string, string> = {}): string {
-  const q = new URLSearchParams(filter).toString();
+/** The queue listing exactly the tips of `filter` (names and values as listQuerySchema parses them). */
+export function queueLink(filter: QueueFilter = {}): string {
+  const q = new URLSearchParams(queueFilterParams(filter)).toString();
   return q ? `${QUEUE_PATH}?${q}` : QUEUE_PATH;
 }
 
@@ -45,24 +51,39 @@ function yearOf(ctx: Context, now: Date): number {
 
 const percent = (r: number | null) => (r === null ? null : `${(Math.round(r * 1000) / 10).toFixed(1)}%`);
 
-interface Figure { label: string; value: number; href?: string | undefined; key: string }
+/** One number of the page: what it counts, the number, and the queue that lists those tips. */
+export interface Figure { key: string; label: string; value: number; href: string }
 
-function ratingsView(r: RatingCounts) {
-  return { ...r, ratePercent: percent(r.rate) };
+const figure = (key: string, label: string, value: number, filter: QueueFilter): Figure => ({ key, label, value, href: queueLink(filter) });
+
+/** Ratings as figures; the rate links to the rated tips it is computed from. */
+function ratingsView(r: RatingCounts, prefix: string, rated: QueueFilter, one: (k: Rating) => QueueFilter) {
+  const count: Record<Rating, number> = { satisfied: r.satisfied, basically_satisfied: r.basicallySatisfied, unsatisfied: r.unsatisfied };
+  return {
+    rated: figure(`${prefix}rated`, '已评价', r.rated, rated),
+    each: RATINGS.map((k) => figure(`${prefix}rating:${k}`, RATING_LABELS[k], count[k], one(k))),
+    ratePercent: percent(r.rate),
+  };
 }
 
 function charts(s: DashboardStats, counties: Array<{ code: string; name: string }>): Record<string, BarChart> {
   const stateItems: ChartItem[] = TIP_STATES.filter((k) => (s.byState[k] ?? 0) > 0)
-    .map((k) => ({ key: `state:${k}`, label: STATE_LABELS[k], value: s.byState[k] ?? 0, href: queueLink({ state: k }) }));
+    .map((k) => ({ key: `state:${k}`, label: STATE_LABELS[k], value: s.byState[k] ?? 0, href: queueLink(NOW_FILTERS.state(k)) }));
   const colourItems: ChartItem[] = COLOURS.map((k) => ({
     key: `colour:${k}`, label: COLOUR_LABELS[k], value: s.byColour[k] ?? 0, href: queueLink({ colour: k }), colour: COLOUR_FILLS[k],
   }));
   const categoryItems: ChartItem[] = CATEGORY_KEYS.filter((k) => (s.byCategory[k] ?? 0) > 0)
     .map((k) => ({ key: `category:${k}`, label: categoryInfo(k).name, value: s.byCategory[k] ?? 0, href: queueLink({ category: k }) }));
-  const countyItems: ChartItem[] = counties.map((c) => ({ key: `county:${c.code}`, label: c.name, value: s.byCountyQueue[c.code] ?? 0, href: queueLink({ county: c.code }) }));
+  const countyItems: ChartItem[] = counties.map((c) => ({ key: `county:${c.code}`, label: c.name, value: s.byCountyQueue[c.code] ?? 0, href: queueLink(NOW_FILTERS.county(c.code)) }));
   const weeks = groupedBarChart('chart-weeks', '近12周新收和办结事项', s.weeks.map((w) => {
     const [, m, d] = w.start.split('-');
-    return { label: `${Number(m)}月${Number(d)}日`, values: [{ value: w.received, key: `week-received:${w.start}` }, { value: w.finished, key: `week-finished:${w.start}` }] };
+    return {
+      label: `${Number(m)}月${Number(d)}日`,
+      values: [
+        { value: w.received, key: `week-received:${w.start}`, href: queueLink(NOW_FILTERS.weekReceived(w.start)) },
+        { value: w.finished, key: `week-finished:${w.start}`, href: queueLink(NOW_FILTERS.weekFinished(w.start)) },
+      ],
+    };
   }), [{ name: '新收', colour: RECEIVED_FILL }, { name: '办结', colour: FINISHED_FILL }], { labelWidth: 92 });
   return {
     state: barChart('chart-state', '按办理状态', stateItems, { labelWidth: 84 }),
@@ -74,15 +95,38 @@ function charts(s: DashboardStats, counties: Array<{ code: string; name: string 
 }
 
 function annualView(a: AnnualStats) {
-  const legal: Figure[] = LEGAL_TYPES.map((k) => ({ key: `annual-legal:${k}`, label: LEGAL_TYPE_LABELS[k], value: a.byLegalType[k] ?? 0 }));
-  const categories: Figure[] = CATEGORY_KEYS.filter((k) => (a.byCategory[k] ?? 0) > 0)
-    .map((k) => ({ key: `annual-category:${k}`, label: categoryInfo(k).name, value: a.byCategory[k] ?? 0 }));
+  const f = annualFilters(a.year);
+  const units = (prefix: string, list: AnnualStats['accusedUnits'], filter: (key: string) => QueueFilter) =>
+    list.map((u) => figure(`${prefix}:${u.key}`, u.name, u.value, filter(u.key)));
   return {
-    ...a,
-    legal,
-    categories,
+    year: a.year,
+    received: figure('annual:received', '收到事项', a.received, f.received),
+    legal: LEGAL_TYPES.map((k) => figure(`annual-legal:${k}`, `其中${LEGAL_TYPE_LABELS[k]}`, a.byLegalType[k] ?? 0, f.legalType(k))),
+    categories: CATEGORY_KEYS.filter((k) => (a.byCategory[k] ?? 0) > 0)
+      .map((k) => figure(`annual-category:${k}`, categoryInfo(k).name, a.byCategory[k] ?? 0, f.category(k))),
+    handling: [
+      figure('annual:assigned', '交办到承办单位（含改派）', a.assigned, f.action('assign')),
+      figure('annual:transferred', '转送其他机关', a.transferred, f.finishedAs('transferred')),
+    ],
+    supervised: figure('annual:supervised', '督办过的事项', a.supervised, f.action('supervise')),
+    supervision: [
+      figure('annual:raised', '其中调高风险颜色', a.raised, f.action('raise')),
+      figure('annual:reassigned', '其中改派承办单位', a.reassigned, f.action('reassign')),
+      figure('annual:extended', '其中延长办理期限', a.extended, f.action('extend')),
+    ],
+    finished: figure('annual:finished', '办结（含已答复）', a.finished, f.finished),
+    onTime: figure('annual:on-time', '其中按期办结', a.onTime, f.onTime),
     onTimePercent: percent(a.finished === 0 ? null : a.onTime / a.finished),
-    ratings: ratingsView(a.ratings),
+    late: figure('annual:late', '其中超期办结', a.late, f.late),
+    concluded: [
+      figure('annual:rejected', '其中不予受理', a.rejected, f.finishedAs('rejected')),
+      figure('annual:duplicate', '其中重复反映', a.duplicate, f.finishedAs('duplicate')),
+    ],
+    openOverdue: figure('annual:open-overdue', '还没办完、已超期', a.openOverdue, f.openOverdue),
+    ratings: ratingsView(a.ratings, 'annual:', f.rated, f.rating),
+    accusedUnits: units('annual-accused', a.accusedUnits, f.accused),
+    handlingUnits: units('annual-unit', a.handlingUnits, f.unit),
+    topUnits: TOP_UNITS,
   };
 }
 
@@ -98,7 +142,7 @@ export function dashboardPages(deps: StaffPageDeps): Router {
     const year = yearOf(ctx, now);
     const [stats, annual, counties] = await Promise.all([
       dashboardStats(db, repo, staff, now),
-      annualStats(repo, staff, year, now),
+      annualStats(db, repo, staff, year, now),
       countyNames(repo),
     ]);
     const thisYear = shanghaiYear(now);
@@ -107,10 +151,14 @@ export function dashboardPages(deps: StaffPageDeps): Router {
       title: '统计',
       now,
       stats,
-      ratings: ratingsView(stats.ratings),
-      noCounty: stats.byCounty.none ?? 0,
+      ratings: ratingsView(stats.ratings, '', NOW_FILTERS.rated, NOW_FILTERS.rating),
+      figures: {
+        total: figure('total', '全部事项', stats.total, NOW_FILTERS.total),
+        overdue: figure('overdue', '已超期，还没办完', stats.overdue, NOW_FILTERS.overdue),
+        dueSoon: figure('due-soon', `${DUE_SOON_DAYS}天内到期`, stats.dueSoon, NOW_FILTERS.dueSoon),
+        noCounty: figure('county:none', '没有地点', stats.byCounty.none ?? 0, NOW_FILTERS.noCounty),
+      },
       charts: charts(stats, counties),
-      links: { all: queueLink(), overdue: queueLink({ overdue: 'true' }) },
       annual: annualView(annual),
       year,
       years,
