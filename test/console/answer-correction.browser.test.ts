@@ -34,12 +34,12 @@ describe('console: correcting a held answer (Chromium)', function () {
     await page.getByRole('button', { name: '预览答复' }).click();
     expect(await page.locator('.lead').textContent()).to.contain('5 分钟内还可以更正');
     await page.getByRole('button', { name: '确认发送' }).click();
-    await page.waitForURL(new RegExp(`/staff/tips/${code}\\?done=answered`));
+    await page.waitForSelector('text=答复已保存。');
     expect(await page.locator('#answer-held').textContent()).to.contain('发给群众');
 
     await page.locator('#answer-correct-text').fill('请带身份证和相关证据，到列东街道综治中心（工作日上午）。');
     await page.getByRole('button', { name: '保存更正' }).click();
-    await page.waitForURL(/done=corrected/);
+    await page.waitForSelector('text=答复已更正');
     expect(await page.getByRole('status').first().textContent()).to.contain('已更正');
     expect(await page.locator('#tip-answer').textContent()).to.contain('工作日上午');
     await screenshot(page, 'answer-corrected');

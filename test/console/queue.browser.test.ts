@@ -70,7 +70,7 @@ describe('console: queue and tip page (Chromium)', function () {
 
     await page.getByLabel('交办单位').fill('三元区');
     await page.locator('#assign').getByRole('button', { name: '交办' }).click();
-    await page.waitForURL(/done=assigned/);
+    await page.waitForSelector('text=已交办。');
     expect(await page.locator('#tip-state').textContent()).to.equal('已交办');
     const timeline = await page.locator('#timeline').textContent();
     expect(timeline).to.contain('交办').and.contain('李受理');
@@ -87,7 +87,7 @@ describe('console: queue and tip page (Chromium)', function () {
     // No answer before the 办理 step.
     expect(await page.locator('#answer').count()).to.equal(0);
     await page.getByRole('button', { name: '开始办理' }).click();
-    await page.waitForURL(/done=started/);
+    await page.waitForSelector('text=已开始办理。');
     expect(await page.locator('#tip-state').textContent()).to.equal('办理中');
 
     const answer = '经核实，派出所已上门处置，相关人员已被依法控制。\n如再遇危险请立即拨打110。';
@@ -103,7 +103,7 @@ describe('console: queue and tip page (Chromium)', function () {
     expect(await page.getByLabel('答复内容').inputValue()).to.equal(answer);
     await page.getByRole('button', { name: '预览答复' }).click();
     await page.getByRole('button', { name: '确认发送' }).click();
-    await page.waitForURL(/done=answered/);
+    await page.waitForSelector('text=答复已保存。');
     expect(await page.locator('#tip-state').textContent()).to.equal('已答复');
     expect(await page.locator('#tip-answer').innerText()).to.contain('派出所已上门处置');
 

@@ -3,6 +3,9 @@
 import type { Context, Next } from 'koa';
 import { SESSION_COOKIE, type SessionStore } from '../sessions.js';
 import type { AttentionLookup } from './attention.js';
+import { clearFlash, FLASHES, FLASH_COOKIE, isFlashKey, type Flash } from './flash.js';
+
+export { setFlash } from './flash.js';
 
 export const LOGIN_PATH = '/staff/login';
 export const HOME_PATH = '/staff';
@@ -10,30 +13,9 @@ export const PASSWORD_PATH = '/staff/password';
 
 declare module 'koa' {
   interface DefaultState {
-    /** A message left by the action before a redirect, shown once on the next page. */
+    /** A message left by the action before a redirect, shown once on the next page (flash.ts). */
     flash?: Flash;
   }
-}
-
-export interface Flash { kind: 'ok' | 'error'; text: string }
-
-/**
- * Messages an action can leave for the page it redirects to. The cookie carries only the key, so
- * nothing but these fixed texts can ever be shown through it.
- */
-const FLASHES = {
-  'password-changed': { kind: 'ok', text: '密码已修改。以后请用新密码登录。' },
-  'account-disabled': { kind: 'ok', text: '账号已停用，该账号已被退出登录。' },
-  'account-enabled': { kind: 'ok', text: '账号已启用。' },
-} as const satisfies Record<string, Flash>;
-export type FlashKey = keyof typeof FLASHES;
-
-const FLASH_COOKIE = 'pasm_flash';
-const isFlashKey = (v: string | undefined): v is FlashKey => v !== undefined && Object.hasOwn(FLASHES, v);
-
-/** Leaves a message for the next console page (Post/Redirect/Get). */
-export function setFlash(ctx: Context, key: FlashKey): void {
-  ctx.cookies.set(FLASH_COOKIE, key, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: HOME_PATH, maxAge: 60_000, overwrite: true });
 }
 
 /**
@@ -95,7 +77,7 @@ export function requireStaffPage(deps: { sessions: SessionStore; attention?: Att
     await next();
     // Kept through a redirect (e.g. /staff on to the first section) until a page has shown it.
     if (flash !== undefined && (ctx.status < 300 || ctx.status >= 400)) {
-      ctx.cookies.set(FLASH_COOKIE, null, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: HOME_PATH, overwrite: true });
+      clearFlash(ctx);
     }
   };
 }

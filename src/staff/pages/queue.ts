@@ -19,40 +19,10 @@ import {
 import type { StaffTipView } from '../../tips/views.js';
 import { readForm } from '../../web/index.js';
 import { requireStaffPage } from './guard.js';
+import { FLASHES, redirectWith, type Flash } from './flash.js';
 import type { StaffPageDeps } from './index.js';
 
 export const QUEUE_PATH = '/staff/queue';
-
-export interface Flash { kind: 'ok' | 'error' | 'info'; text: string }
-
-/**
- * Messages a redirect may carry (`?done=claimed`): a fixed set of keys, so a link can never make
- * the page say arbitrary words.
- */
-export const FLASHES: Readonly<Record<string, Flash>> = {
-  claimed: { kind: 'ok', text: '已领取该事项，请尽快处理。' },
-  'queue-empty': { kind: 'info', text: '目前没有待领取的事项。' },
-  'code-invalid': { kind: 'error', text: '编号格式不正确，请核对后重新输入。编号以 SM 开头，共14位。' },
-  'code-not-found': { kind: 'error', text: '没有找到该编号的事项。' },
-  'not-claimable': { kind: 'error', text: '该事项已被领取或已在办理，不能再领取。' },
-  released: { kind: 'ok', text: '已退回待领取队列。' },
-  assigned: { kind: 'ok', text: '已交办。' },
-  colour: { kind: 'ok', text: '已调整颜色等级。' },
-  started: { kind: 'ok', text: '已开始办理。' },
-  answered: { kind: 'ok', text: '答复已保存。' },
-  corrected: { kind: 'ok', text: '答复已更正，群众只会收到更正后的内容。' },
-  extended: { kind: 'ok', text: '已延长办理期限，并告知群众。' },
-  rejected: { kind: 'ok', text: '已作不予受理处理，并告知群众。' },
-  duplicate: { kind: 'ok', text: '已标记为重复反映。' },
-  closed: { kind: 'ok', text: '已办结。' },
-  reopened: { kind: 'ok', text: '已登记复查。' },
-  filters: { kind: 'error', text: '筛选条件有误，已显示全部事项。' },
-};
-
-export function flashOf(ctx: Context): Flash | undefined {
-  const key = typeof ctx.query.done === 'string' ? ctx.query.done : undefined;
-  return key !== undefined && Object.hasOwn(FLASHES, key) ? FLASHES[key] : undefined;
-}
 
 export function redirect(ctx: Context, to: string): void {
   ctx.status = 303;
@@ -83,11 +53,11 @@ export function clockOf(tip: StaffTipView, now: Date): Clock {
   };
 }
 
-/** The query string without empty fields (a GET form sends every field) and without the flash. */
+/** The query string without empty fields (a GET form sends every field). */
 function filtersOf(ctx: Context): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.query)) {
-    if (k === 'done' || typeof v !== 'string' || v.trim() === '') continue;
+    if (typeof v !== 'string' || v.trim() === '') continue;
     out[k] = v;
   }
   return out;
@@ -156,7 +126,7 @@ export function queuePages(deps: StaffPageDeps): Router {
     const staff = ctx.state.staff!;
     assertCan(staff, 'tip.list');
     let filters = filtersOf(ctx);
-    let flash = flashOf(ctx);
+    let flash: Flash | undefined;
     let query: ListQuery;
     try {
       query = parseInput(listQuerySchema, filters);
@@ -203,7 +173,8 @@ export function queuePages(deps: StaffPageDeps): Router {
   router.post(`${QUEUE_PATH}/claim-next`, guard, async (ctx) => {
     await readForm(ctx, web.csrf, 4 * 1024);
     const tip = await claimNext(deps.queue, ctx.state.staff!);
-    redirect(ctx, tip ? `/staff/tips/${tip.code}?done=claimed` : `${QUEUE_PATH}?done=queue-empty`);
+    if (tip) redirectWith(ctx, `/staff/tips/${tip.code}`, 'claimed');
+    else redirectWith(ctx, QUEUE_PATH, 'queue-empty');
   });
 
   router.post(`${QUEUE_PATH}/claim`, guard, async (ctx) => {
@@ -213,7 +184,7 @@ export function queuePages(deps: StaffPageDeps): Router {
     try {
       code = parseInput(codeParam, typed);
     } catch {
-      redirect(ctx, `${QUEUE_PATH}?done=code-invalid`);
+      redirectWith(ctx, QUEUE_PATH, 'code-invalid');
       return;
     }
     try {
@@ -221,11 +192,11 @@ export function queuePages(deps: StaffPageDeps): Router {
     } catch (err) {
       const e = toAppError(err);
       // Unknown and unseen tips read the same, so the message reveals nothing the API would not.
-      if (e.status === 404) return redirect(ctx, `${QUEUE_PATH}?done=code-not-found`);
-      if (e.status === 409) return redirect(ctx, `${QUEUE_PATH}?done=not-claimable`);
+      if (e.status === 404) return redirectWith(ctx, QUEUE_PATH, 'code-not-found');
+      if (e.status === 409) return redirectWith(ctx, QUEUE_PATH, 'not-claimable');
       throw err;
     }
-    redirect(ctx, `/staff/tips/${code}?done=claimed`);
+    redirectWith(ctx, `/staff/tips/${code}`, 'claimed');
   });
 
   return router;

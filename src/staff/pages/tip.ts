@@ -24,7 +24,8 @@ import type { StaffPrincipal } from '../accounts.js';
 import { attachmentUrl } from './attachments.js';
 import { requireStaffPage } from './guard.js';
 import type { StaffPageDeps } from './index.js';
-import { FLASHES, clockOf, flashOf, placeName, redirect, unitNames, type Flash } from './queue.js';
+import { clockOf, placeName, redirect, unitNames } from './queue.js';
+import { redirectWith, type Flash, type FlashKey } from './flash.js';
 
 const TIP_PATH = '/staff/tips/:code';
 
@@ -67,7 +68,7 @@ const HINT_REASONS: Readonly<Record<string, string>> = {
 const ATTACHMENT_LABELS: Readonly<Record<string, string>> = { image: '图片', voice: '语音', video: '视频' };
 
 /** Page action → the flash key its redirect shows. */
-const DONE: Readonly<Record<string, keyof typeof FLASHES>> = {
+const DONE: Readonly<Record<string, FlashKey>> = {
   release: 'released', assign: 'assigned', colour: 'colour', start: 'started', answer: 'answered', extend: 'extended',
   reject: 'rejected', duplicate: 'duplicate', close: 'closed', reopen: 'reopened',
 };
@@ -156,7 +157,7 @@ export function tipPages(deps: StaffPageDeps): Router {
     const now = new Date();
     web.render(ctx, 'tip.njk', {
       title: `事项 ${tip.code}`,
-      flash: opts.flash ?? flashOf(ctx),
+      flash: opts.flash,
       form: opts.form ?? null,
       tip,
       descriptionLines: linesOf(tip.description),
@@ -244,7 +245,9 @@ export function tipPages(deps: StaffPageDeps): Router {
         await render(ctx, code, { form: { action: name, message: e.message, errors: fieldErrors(e.fields), values } });
         return;
       }
-      redirect(ctx, `/staff/tips/${code}?done=${DONE[name] ?? ''}`);
+      const done = DONE[name];
+      if (done) redirectWith(ctx, `/staff/tips/${code}`, done);
+      else redirect(ctx, `/staff/tips/${code}`);
     });
   };
 
@@ -306,7 +309,7 @@ export function tipPages(deps: StaffPageDeps): Router {
       await render(ctx, code, { form: { action: 'correct', message: e.message, errors: fieldErrors(e.fields), values: { answer: fields.answer ?? '' } } });
       return;
     }
-    redirect(ctx, `/staff/tips/${code}?done=corrected`);
+    redirectWith(ctx, `/staff/tips/${code}`, 'corrected');
   });
 
   // What the citizen will read, word for word (the same builder the notice uses), before sending.
