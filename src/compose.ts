@@ -82,13 +82,13 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
     await tips.reseal();
   }
   const articles = createArticlesModule({
-    config, logger, db, web, sessions: createSessionStore(defineStaffModels(db), config.staff.sessionHours), ...(opts.now ? { now: opts.now } : {}),
+    config, logger, db, web, sessions: createSessionStore(defineStaffModels(db), config.staff.sessionHours), wechat, ...(opts.now ? { now: opts.now } : {}),
   });
   // Part of migrating too: the starter articles of content/articles (idempotent by slug and hash).
   if (opts.migrate ?? true) await articles.importContent();
 
   const conversations = conversationStore(state, vault);
-  const bot = createEngine({ config, logger, desk: tips.desk, conversations, ...(opts.now ? { now: opts.now } : {}) });
+  const bot = createEngine({ config, logger, desk: tips.desk, articles: articles.shelf, conversations, ...(opts.now ? { now: opts.now } : {}) });
 
   return {
     config, logger, metrics, db, state, web, vault, wechat, tips, articles, bot,

@@ -36,6 +36,10 @@ async function main(): Promise<void> {
   const publishDue = () => void services.articles.sweep().catch((err: unknown) => logger.error({ err }, 'publishing scheduled articles failed'));
   const articleSweeper = setInterval(publishDue, 60 * 1000);
   articleSweeper.unref();
+  // Articles sent to WeChat: their outcome (published, sent, refused) asked for every minute.
+  const wechatOutcomes = () => void services.articles.wechatSweep().catch((err: unknown) => logger.error({ err }, 'polling wechat publishing failed'));
+  const wechatPoller = setInterval(wechatOutcomes, 60 * 1000);
+  wechatPoller.unref();
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
     clearInterval(sweeper);
     clearInterval(dueSender);
     clearInterval(articleSweeper);
+    clearInterval(wechatPoller);
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in 10 s; closing anyway');

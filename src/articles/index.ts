@@ -3,18 +3,24 @@
 // the starter articles, the staff JSON API and the public pages.
 import type Router from '@koa/router';
 import type { AppConfig } from '../config/index.js';
+import type { ArticleShelf } from '../bot/ports.js';
 import type { Database } from '../db/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { SessionStore } from '../staff/sessions.js';
 import type { WebBase } from '../web/index.js';
 import { createHtmlCache, type ArticleHtmlCache } from './cache.js';
+import { createImageStore, type ImageStore } from './images.js';
 import { importArticles, type ImportReport } from './import.js';
 import { defineArticleModels } from './models.js';
+import { articlePages, staffNameLookup } from './pages/index.js';
 import { contentDirOf } from './paths.js';
 import { articlesPublicRouter } from './public-routes.js';
 import { createArticleRepository, type ArticleRepository } from './repository.js';
 import { articlesStaffRouter } from './routes.js';
+import { articleShelf } from './shelf.js';
 import { createArticleService, type ArticleService } from './service.js';
+import { createWechatPublisher, type WechatPublishClient, type WechatPublisher } from './wechat-publish.js';
+import { articlesWechatRouter } from './wechat-routes.js';
 
 export interface ArticlesModuleDeps {
   config: AppConfig;
@@ -23,6 +29,8 @@ export interface ArticlesModuleDeps {
   web: WebBase;
   /** The staff sessions the staff API checks (the tips module's store). */
   sessions: SessionStore;
+  /** The WeChat API, for publishing articles to the account (wechat-publish.ts). */
+  wechat: WechatPublishClient;
   /** The clock; tests move it. */
   now?: () => Date;
 }
@@ -31,11 +39,19 @@ export interface ArticlesModule {
   service: ArticleService;
   repo: ArticleRepository;
   cache: ArticleHtmlCache;
+  /** Uploaded images (migration 015), served at /articles/images/<sha256>.<ext>. */
+  images: ImageStore;
   routers: Router[];
+  /** What the chat reads: the latest published articles and search (the bot's port). */
+  shelf: ArticleShelf;
   /** Imports config `articles.contentDir` (nothing when it is empty). Run after the migrations. */
   importContent(): Promise<ImportReport>;
   /** Publishes scheduled articles that are due; the web server runs it every minute. */
   sweep(now?: Date): Promise<string[]>;
+  /** Publishing to WeChat: requests, their steps, the mass-send quota. */
+  wechatPublish: WechatPublisher;
+  /** Asks WeChat how submitted publications ended; the web server runs it every minute. */
+  wechatSweep(now?: Date): Promise<number[]>;
   close(): void;
 }
 
@@ -46,21 +62,35 @@ export function createArticlesModule(deps: ArticlesModuleDeps): ArticlesModule {
   const cache = createHtmlCache();
   const options = { selfPublish: config.articles.selfPublish };
   const service = createArticleService({ db, repo, cache, options, logger, ...(deps.now ? { now: deps.now } : {}) });
+  const images = createImageStore(db.sequelize);
+  const wechatPublish = createWechatPublisher({
+    db, repo, cache, options, logger, client: deps.wechat, publicOrigin: config.publicOrigin, massQuotaPerDay: config.wechat.massQuotaPerDay,
+    defaultCover: config.articles.wechatCover ? contentDirOf(config.articles.wechatCover) : null, ...(deps.now ? { now: deps.now } : {}),
+  });
   const routers = [
     articlesStaffRouter({ sessions: deps.sessions, service, repo, cache, options }),
+    articlesWechatRouter({ sessions: deps.sessions, publisher: wechatPublish }),
+    // The editor pages (/staff/articles…) and the uploaded images (/articles/images/…).
+    ...articlePages({
+      web: deps.web, sessions: deps.sessions, service, repo, options, images, staffNames: staffNameLookup(db), now: deps.now ?? (() => new Date()),
+    }),
     articlesPublicRouter({ views: deps.web.views, repo, cache, origin: config.publicOrigin, pageSize: config.articles.pageSize }),
   ];
   return {
     service,
     repo,
     cache,
+    images,
     routers,
+    shelf: articleShelf(repo, config.publicOrigin),
     async importContent() {
       const empty: ImportReport = { created: [], updated: [], unchanged: [], kept: [], invalid: [] };
       if (!config.articles.contentDir) return empty;
       return importArticles({ db, repo, service, cache, logger, ...(deps.now ? { now: deps.now } : {}) }, contentDirOf(config.articles.contentDir));
     },
     sweep: (now) => service.sweep(now),
+    wechatPublish,
+    wechatSweep: (now) => wechatPublish.sweep(now),
     close: () => cache.close(),
   };
 }

@@ -40,8 +40,9 @@ function sendCacheable(ctx: Context, body: string, type: string): void {
   ctx.body = body;
 }
 
-function listHref(page: number, tag: string | undefined): string {
+function listHref(page: number, tag: string | undefined, words?: string): string {
   const q = new URLSearchParams();
+  if (words) q.set('q', words);
   if (tag) q.set('tag', tag);
   if (page > 1) q.set('page', String(page));
   const s = q.toString();
@@ -83,20 +84,35 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
     ctx.status = 404;
   };
 
+  /** A page of the list: the search results when there are words (the tag is then ignored), else by date. */
+  const listPage = async (q: { page: number; tag?: string | undefined; q?: string | undefined }) => {
+    if (!q.q) {
+      const list = await repo.listPublished({ page: q.page, pageSize: deps.pageSize, tag: q.tag });
+      return { ...list, items: list.items.map((article) => ({ article, snippet: undefined as string | undefined })) };
+    }
+    const found = await repo.searchArticles(q.q, { limit: deps.pageSize, offset: (q.page - 1) * deps.pageSize });
+    return { items: found.items, total: found.total, page: q.page, pages: Math.max(1, Math.ceil(found.total / deps.pageSize)) };
+  };
+
   router.get('/articles', async (ctx) => {
     ctx.state.htmlPage = true;
     const q = parseInput(publicListQuery, ctx.query);
-    const list = await repo.listPublished({ page: q.page, pageSize: deps.pageSize, tag: q.tag });
+    const tag = q.q ? undefined : q.tag;
+    const list = await listPage(q);
     page(ctx, 'articles-list.njk', {
-      title: q.tag ? `${q.tag} · 文章` : '文章',
+      title: q.q ? `搜索“${q.q}” · 文章` : tag ? `${tag} · 文章` : '文章',
       description: '平安三明发布的文章：防范诈骗、反映问题、平安建设。',
-      canonical: `${origin}${listHref(q.page, q.tag)}`,
-      tag: q.tag,
-      items: list.items.map((a) => ({ ...publicArticle(a, origin), href: `/articles/${a.slug}`, tagLinks: a.tags.map((t) => ({ label: t, href: listHref(1, t) })) })),
+      canonical: `${origin}${listHref(q.page, tag, q.q)}`,
+      tag,
+      q: q.q,
+      total: list.total,
+      items: list.items.map(({ article: a, snippet }) => ({
+        ...publicArticle(a, origin), snippet, href: `/articles/${a.slug}`, tagLinks: a.tags.map((t) => ({ label: t, href: listHref(1, t) })),
+      })),
       page: list.page,
       pages: list.pages,
-      prevHref: list.page > 1 ? listHref(list.page - 1, q.tag) : null,
-      nextHref: list.page < list.pages ? listHref(list.page + 1, q.tag) : null,
+      prevHref: list.page > 1 ? listHref(list.page - 1, tag, q.q) : null,
+      nextHref: list.page < list.pages ? listHref(list.page + 1, tag, q.q) : null,
     });
   });
 
@@ -133,8 +149,9 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
 
   router.get('/api/articles', async (ctx) => {
     const q = parseInput(publicListQuery, ctx.query);
-    const list = await repo.listPublished({ page: q.page, pageSize: deps.pageSize, tag: q.tag });
-    sendCacheable(ctx, JSON.stringify({ items: list.items.map((a) => publicArticle(a, origin)), total: list.total, page: list.page, pages: list.pages }), 'application/json; charset=utf-8');
+    const list = await listPage(q);
+    const items = list.items.map(({ article, snippet }) => ({ ...publicArticle(article, origin), ...(snippet !== undefined ? { snippet } : {}) }));
+    sendCacheable(ctx, JSON.stringify({ items, total: list.total, page: list.page, pages: list.pages, ...(q.q ? { q: q.q } : {}) }), 'application/json; charset=utf-8');
   });
 
   router.get('/api/articles/:slug', async (ctx) => {

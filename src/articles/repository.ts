@@ -1,6 +1,7 @@
 // Reads of the articles tables, and the row → Article shape every reader gets.
-import { literal, Op, type Transaction, type WhereOptions } from 'sequelize';
+import { literal, Op, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import type { ArticleEventRow, ArticleModels, ArticleRevisionRow, ArticleRow } from './models.js';
+import { dropSearchRow, planSearch, searchIds, snippet, syncSearchRow } from './search.js';
 import { ARTICLE_STATES, type ArticleState } from './types.js';
 
 export interface Article {
@@ -97,8 +98,46 @@ function tagPattern(tag: string): string {
   return `%${JSON.stringify(tag).replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
+export interface ArticleSearchResult {
+  items: Array<{ article: Article; snippet: string }>;
+  total: number;
+}
+
+/** The text fields the search index reads: a save that changes none of them leaves it alone. */
+const SEARCHED_FIELDS = ['state', 'title', 'summary', 'tags', 'body'] as const;
+const indexedModels = new WeakSet<object>();
+
+function sequelizeOf(Article: ArticleModels['Article']): Sequelize {
+  if (!Article.sequelize) throw new Error('the Article model is not defined on a Sequelize instance');
+  return Article.sequelize;
+}
+
+/**
+ * Keeps `article_search` current from the model itself, in the saving transaction: every
+ * create, every save that changes a searched field, every destroy. (A bulk `Article.update`
+ * without `individualHooks` would bypass it: articles are saved row by row.)
+ */
+function keepSearchIndex(Article: ArticleModels['Article']): void {
+  if (indexedModels.has(Article)) return;
+  indexedModels.add(Article);
+  const sequelize = sequelizeOf(Article);
+  const sync = (row: ArticleRow, t: Transaction | null | undefined) => syncSearchRow(sequelize, {
+    id: row.id, state: row.state, title: row.title, summary: row.summary, tags: row.tags, body: row.body,
+  }, t);
+  Article.addHook('afterCreate', 'articleSearch', async (row: ArticleRow, options: { transaction?: Transaction | null }) => {
+    await sync(row, options.transaction);
+  });
+  Article.addHook('afterUpdate', 'articleSearch', async (row: ArticleRow, options: { transaction?: Transaction | null }) => {
+    if (SEARCHED_FIELDS.some((f) => row.changed(f))) await sync(row, options.transaction);
+  });
+  Article.addHook('afterDestroy', 'articleSearch', async (row: ArticleRow, options: { transaction?: Transaction | null }) => {
+    await dropSearchRow(sequelize, row.id, options.transaction);
+  });
+}
+
 export function createArticleRepository(models: ArticleModels) {
   const { Article, ArticleRevision, ArticleEvent } = models;
+  keepSearchIndex(Article);
   return {
     models,
 
@@ -159,6 +198,24 @@ export function createArticleRepository(models: ArticleModels) {
         where: opts.importedOnly ? { articleId, createdBy: null } : { articleId }, order: [['revision', 'DESC']], ...(t ? { transaction: t } : {}),
       });
       return row ? toRevision(row) : undefined;
+    },
+
+    /**
+     * Published articles with every word of `q` (Chinese, English or both; see search.ts), best
+     * first: relevance (title above summary and tags above body), then newest. Each with a
+     * plain-text snippet of the body around the first word found (or the summary).
+     */
+    async searchArticles(q: string, opts: { limit: number; offset: number }): Promise<ArticleSearchResult> {
+      const plan = planSearch(q);
+      const { hits, total } = await searchIds(sequelizeOf(Article), plan, opts);
+      if (hits.length === 0) return { items: [], total };
+      const rows = await Article.findAll({ where: { id: hits.map((h) => h.id), state: 'published' } });
+      const byId = new Map(rows.map((r) => [r.id, toArticle(r)]));
+      const items = hits.flatMap((h) => {
+        const article = byId.get(h.id);
+        return article ? [{ article, snippet: snippet(article.body, article.summary, plan.terms) }] : [];
+      });
+      return { items, total };
     },
 
     /** Published articles for the feed and sitemap, newest first. */

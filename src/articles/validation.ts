@@ -30,5 +30,7 @@ export const staffListQuery = z.object({ state: z.enum(ARTICLE_STATES).optional(
 export const publicListQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   tag: z.string().trim().min(1).max(30).optional(),
+  /** Search words (see search.ts); blank means no search. */
+  q: z.string().trim().max(100).optional().transform((v) => (v ? v : undefined)),
 }).strict();
 export const slugParam = z.string().refine(isSlug);

@@ -17,7 +17,7 @@ import {
 import { say, type EngineContext, type Turn } from './intent.js';
 import { TIP_FLOW_INTENTS, buildIntents } from './intents/index.js';
 import { KeyedQueue } from './keyed-queue.js';
-import type { TipDesk, WaitingNotice } from './ports.js';
+import type { ArticleShelf, TipDesk, WaitingNotice } from './ports.js';
 import { normaliseText } from './text.js';
 import { silent, type Bot, type BotInput, type BotReply, type BotReplyPart } from './types.js';
 
@@ -40,6 +40,8 @@ export interface EngineDeps {
   emergency?: EmergencyClassifier;
   /** The free-words sentence model; defaults to the one trained on content/bot/intents-train.json. */
   intentModel?: IntentModel;
+  /** Published articles for 「最新文章」 and 搜索; without it the bot says the section is being prepared. */
+  articles?: ArticleShelf;
 }
 
 /**
@@ -120,6 +122,7 @@ export function createEngine(deps: EngineDeps): Bot {
   const content = deps.content ?? loadBotContent();
   const ctx: EngineContext = {
     config, logger, desk, content, fraud: deps.fraud ?? defaultFraudChecker(), intentModel: deps.intentModel ?? defaultIntentModel(),
+    ...(deps.articles ? { articles: deps.articles } : {}),
   };
   const intents = buildIntents(content);
   const emergencyModel = deps.emergency ?? defaultEmergencyModel();

@@ -7,7 +7,7 @@ import type { Logger } from '../platform/logger.js';
 import type { BotContent } from './content.js';
 import type { IntentModel } from './intent-model.js';
 import type { ConversationRecord } from './conversation.js';
-import type { TipDesk } from './ports.js';
+import type { ArticleShelf, TipDesk } from './ports.js';
 import type { BotInput, BotReplyPart, CitizenRef } from './types.js';
 
 export interface EngineContext {
@@ -18,6 +18,8 @@ export interface EngineContext {
   fraud: FraudChecker;
   /** The sentence model for free words (understanding.ts). */
   intentModel: IntentModel;
+  /** Published articles (latest, search); absent when the engine runs without the articles module. */
+  articles?: ArticleShelf;
 }
 
 export interface Turn {

@@ -126,3 +126,22 @@ export interface TipAnnouncer {
   /** Open tips whose next deadline falls within the given hours. */
   listDueSoon(withinHours: number): Promise<TipAnnouncement[]>;
 }
+
+/** A published article as the chat shows it: one item of a news reply. */
+export interface ShelfArticle {
+  title: string;
+  summary: string;
+  /** Absolute address of its public page. */
+  url: string;
+  /** Absolute address of its cover, when it has one. */
+  coverUrl: string | null;
+}
+
+/** What the engine reads of the articles module: the latest published, and search. */
+export interface ArticleShelf {
+  latest(limit: number): Promise<ShelfArticle[]>;
+  /** Best matches first; `total` is how many there are in all. */
+  search(words: string, limit: number): Promise<{ items: ShelfArticle[]; total: number }>;
+  /** Absolute address of the public list, or of its search results for `words`. */
+  listUrl(words?: string): string;
+}

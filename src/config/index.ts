@@ -83,6 +83,9 @@ export const configSchema = z.object({
     dedupeTtlSeconds: z.number().int().positive(),
     bodyLimitBytes: z.number().int().positive(),
     templates: z.object({ tipStatus: z.string() }).strict(),
+    // WECHAT_MASS_QUOTA_PER_DAY: mass sends (群发) the account may make per China-time day: 1 for a
+    // subscription account (订阅号), 4 a month for a service account; counted in article_wechat.
+    massQuotaPerDay: z.coerce.number().int().min(0).max(100),
   }).strict().refine((w) => !w.requireEncryption || w.aesKey !== '', {
     message: 'requireEncryption needs WECHAT_AES_KEY', path: ['aesKey'],
   }),
@@ -123,6 +126,9 @@ export const configSchema = z.object({
     // second editor or the admin publishes.
     selfPublish: z.coerce.boolean(),
     pageSize: z.number().int().min(1).max(100),
+    // The cover a WeChat draft gets when the article has none (a PNG or JPEG file, relative to the
+    // project root). Empty: an article without a cover is refused for WeChat.
+    wechatCover: z.string(),
   }).strict(),
   wechaty: z.object({
     puppet: z.string(),

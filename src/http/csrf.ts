@@ -6,8 +6,9 @@
 //   2. carry a JSON body (Content-Type application/json, also when the body is empty): a page on
 //      another origin can send a form or text/plain without asking, but JSON only after a CORS
 //      preflight, which this server never grants. The console's pages (under `formPrefixes`)
-//      post forms instead; their routes refuse a form without the page's CSRF token
-//      (src/web/forms.ts), so those posts get both checks.
+//      post forms instead (urlencoded, or multipart for a file); their routes refuse a form
+//      without the page's CSRF token (src/web/forms.ts, src/articles/pages/images.ts), so those
+//      posts get both checks.
 //
 // A request with no Origin, no Referer and no Sec-Fetch-Site is accepted when its body is JSON:
 // that is not a browser (curl, scripts, the bench client), and CSRF needs a victim's browser.
@@ -24,6 +25,11 @@ import type { Context, Next } from 'koa';
 import { AppError } from '../platform/errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * Bodies of the console's forms: fields, and files (the article editor's image upload). Both are
+ * types another site can send without a preflight, so both need the page's token as well.
+ */
+const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data']);
 
 /** The route label of a refused request: refused before routing, never the raw path (unbounded). */
 export const CSRF_REFUSED_ROUTE = 'csrf_refused';
@@ -73,7 +79,7 @@ export function csrfGuard(publicOrigin: string | undefined, exemptPaths: readonl
       // Pages post forms; their routes check the form's CSRF token (src/web/forms.ts) on top of
       // the origin rule here.
       const type = ctx.request.type.trim().toLowerCase();
-      const bodyOk = type === 'application/json' || (type === 'application/x-www-form-urlencoded' && isFormPath(ctx.path, formPrefixes));
+      const bodyOk = type === 'application/json' || (FORM_TYPES.has(type) && isFormPath(ctx.path, formPrefixes));
       const problem = originProblem(ctx, publicOrigin) ?? (bodyOk ? undefined : notJson());
       if (problem) {
         (ctx as Context & { _matchedRoute?: string })._matchedRoute = CSRF_REFUSED_ROUTE;

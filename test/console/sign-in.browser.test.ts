@@ -37,8 +37,9 @@ describe('console: sign-in (Chromium)', function () {
     const csp = response?.headers()['content-security-policy'] ?? '';
     expect(csp).to.contain("script-src 'self'").and.not.contain('unsafe-inline');
     await signIn(page, server.baseUrl, 'editor1');
-    expect(new URL(page.url()).pathname).to.equal('/staff');
-    expect(await page.locator('h1').textContent()).to.equal('工作台');
+    // The start page sends an editor on to their first section, the articles.
+    expect(new URL(page.url()).pathname).to.equal('/staff/articles');
+    expect(await page.locator('h1').textContent()).to.equal('文章');
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === 'pasm_staff');
     expect(session?.httpOnly).to.equal(true);
@@ -46,13 +47,13 @@ describe('console: sign-in (Chromium)', function () {
 
     // The session ends on the server (expiry, or revoked elsewhere).
     await defineStaffModels(server.services.db).Session.destroy({ where: {} });
-    await page.goto(`${server.baseUrl}/staff?from=bookmark`);
+    await page.goto(`${server.baseUrl}/staff/articles?state=draft`);
     expect(new URL(page.url()).pathname).to.equal('/staff/login');
     expect(await page.getByRole('alert').first().textContent()).to.contain('登录已过期');
     await screenshot(page, 'sign-in-expired');
     await signIn(page, server.baseUrl, 'editor1');
     const back = new URL(page.url());
-    expect(back.pathname + back.search).to.equal('/staff?from=bookmark');
+    expect(back.pathname + back.search).to.equal('/staff/articles?state=draft');
   });
 
   it('signs in with the keyboard alone, every field labelled', async () => {
@@ -63,7 +64,7 @@ describe('console: sign-in (Chromium)', function () {
     await page.keyboard.press('Tab');
     await page.keyboard.type('correct-horse-battery');
     await page.keyboard.press('Enter');
-    await page.waitForURL((u) => u.pathname === '/staff');
+    await page.waitForURL((u) => u.pathname === '/staff/articles');
     // The skip link is the first stop of Tab, and leads to the content.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal('跳到正文');

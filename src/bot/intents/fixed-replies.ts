@@ -1,5 +1,4 @@
-// The intents that answer with fixed words: welcome, help, the fraud guide, articles (not
-// built yet: said honestly) and customer service.
+// The intents that answer with fixed words: welcome, help, the fraud guide and customer service.
 import { isCommand, say, type Intent } from '../intent.js';
 import { isWord } from '../text.js';
 
@@ -25,16 +24,6 @@ export const fraudAlerts: Intent = {
   match: (turn) => isCommand(turn, 'fraud_alerts', ['反诈', '防骗', '反诈骗', '反诈预警', '防诈骗']),
   handle(_turn, ctx) {
     return [say(ctx.content.fraudGuide)];
-  },
-};
-
-const ARTICLE_WORDS = /^(文章|最新|最新文章|资讯|平安资讯|搜索)/;
-
-export const articles: Intent = {
-  name: 'articles',
-  match: (turn) => (turn.menuIntent !== undefined ? turn.menuIntent === 'articles' : ARTICLE_WORDS.test(turn.text)),
-  handle() {
-    return [say('文章栏目正在准备中，很快就和您见面。\n现在您可以：回复「反诈」看防骗提醒，回复「举报」反映问题，回复「查询」看办理进度。')];
   },
 };
 

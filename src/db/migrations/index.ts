@@ -11,6 +11,9 @@ import { sharedStateMigration } from './009-shared-state.js';
 import { staffPasswordChangeMigration } from './010-staff-password-change.js';
 import { noticeNotBeforeMigration } from './011-notice-not-before.js';
 import { articlesMigration } from './012-articles.js';
+import { articleSearchMigration } from './013-article-search.js';
+import { articleWechatMigration } from './014-article-wechat.js';
+import { articleImagesMigration } from './015-article-images.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -26,4 +29,7 @@ export const migrations: Migration[] = [
   staffPasswordChangeMigration,
   noticeNotBeforeMigration,
   articlesMigration,
+  articleSearchMigration,
+  articleWechatMigration,
+  articleImagesMigration,
 ];

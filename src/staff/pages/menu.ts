@@ -1,20 +1,25 @@
 // The console's menu: only the sections the policy lets this staff member use, so a page never
 // offers what the API would refuse.
 import type { Context } from 'koa';
-import { can, type PolicyAction } from '../../tips/policy.js';
+import { canArticle } from '../../articles/rules.js';
+import { can } from '../../tips/policy.js';
 import { ROLE_LABELS } from '../../tips/types.js';
 import type { StaffPrincipal } from '../accounts.js';
 
 export interface MenuItem { href: string; label: string; current: boolean }
 
-const SECTIONS: ReadonlyArray<{ href: string; label: string; needs: PolicyAction }> = [
-  { href: '/staff/queue', label: '事项', needs: 'tip.list' },
-  { href: '/staff/dashboard', label: '统计', needs: 'stats.view' },
-  { href: '/staff/accounts', label: '账号管理', needs: 'staff.manage' },
+/** Articles are ruled by the articles module: reading the list needs an article role (editor, admin). */
+const mayReadArticles = (staff: StaffPrincipal) => canArticle(staff, 'article.read', undefined, { selfPublish: false });
+
+const SECTIONS: ReadonlyArray<{ href: string; label: string; may: (staff: StaffPrincipal) => boolean }> = [
+  { href: '/staff/queue', label: '事项', may: (s) => can(s, 'tip.list') },
+  { href: '/staff/dashboard', label: '统计', may: (s) => can(s, 'stats.view') },
+  { href: '/staff/articles', label: '文章', may: mayReadArticles },
+  { href: '/staff/accounts', label: '账号管理', may: (s) => can(s, 'staff.manage') },
 ];
 
 export function menuFor(staff: StaffPrincipal, path: string): MenuItem[] {
-  return SECTIONS.filter((s) => can(staff, s.needs)).map((s) => ({
+  return SECTIONS.filter((s) => s.may(staff)).map((s) => ({
     href: s.href, label: s.label, current: path === s.href || path.startsWith(`${s.href}/`),
   }));
 }
