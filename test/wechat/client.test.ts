@@ -1,23 +1,8 @@
 import { expect } from 'chai';
-import { customNews, customText, WechatApiError, WechatClient, type TokenStore } from '../../src/wechat/index.js';
+import { customNews, customText, WechatApiError, WechatClient } from '../../src/wechat/index.js';
 import { startFakeWechatApi, type FakeWechatApi } from '../support/fake-wechat-api.js';
 import { MemoryStore } from '../../src/platform/shared-store.js';
-
-/** Map-backed TokenStore with TTLs, enough for one process. */
-class MapTokenStore implements TokenStore {
-  readonly entries = new Map<string, { value: string; ttlSeconds: number }>();
-  get(key: string): Promise<string | undefined> {
-    return Promise.resolve(this.entries.get(key)?.value);
-  }
-  set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    this.entries.set(key, { value, ttlSeconds });
-    return Promise.resolve();
-  }
-  delete(key: string): Promise<void> {
-    this.entries.delete(key);
-    return Promise.resolve();
-  }
-}
+import { MapTokenStore } from './map-token-store.js';
 
 const APP_ID = 'wx-test-app';
 const SECRET = 'super-secret-value';

@@ -4,6 +4,7 @@
 // a redirect back to the editor, which shows the Markdown to copy.
 // GET /articles/images/<sha256>.<ext>: the image, public, cached a year (the name is its hash).
 import Router from '@koa/router';
+import { sendImmutable } from '../../web/assets.js';
 import type { Context } from 'koa';
 import { toAppError } from '../../http/middleware.js';
 import { AppError } from '../../platform/errors.js';
@@ -65,23 +66,9 @@ export function publicImageRouter(images: ImageStore): Router {
   const router = new Router();
   router.get('/articles/images/:name', async (ctx) => {
     const file = await images.file(ctx.params.name ?? '');
-    if (!file) {
-      ctx.status = 404;
-      ctx.type = 'text/plain; charset=utf-8';
-      ctx.body = '没有这张图片';
-      return;
-    }
-    // The name is the hash of the bytes: they never change, so browsers and proxies keep them.
-    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.etag = file.sha256;
-    ctx.type = file.mime;
-    ctx.status = 200; // ctx.fresh reads only 2xx answers
-    if (ctx.fresh) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.body = file.data;
+    if (!file) throw new AppError('NOT_FOUND', 404, '没有这张图片');
+    // The name is the hash of the bytes.
+    sendImmutable(ctx, { body: file.data, type: file.mime, etag: file.sha256 });
   });
   return router;
 }
