@@ -44,14 +44,15 @@ describe('platform/logger', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pst-log-'));
     try {
       const file = path.join(dir, 'out.log');
-      const dest = logDestination(file) as DestinationStream & { flushSync(): void; end(): void };
+      const dest = logDestination(file) as DestinationStream & { end(): void; once(event: 'close', listener: () => void): void };
       const logger = createLogger('info', dest);
       for (let i = 0; i < 1000; i += 1) logger.info({ i }, 'line');
-      await new Promise((r) => setTimeout(r, 50));
-      dest.flushSync();
+      // Ending the stream writes out what is pending (as on exit); 'close' comes once it is on disk.
+      const closed = new Promise<void>((resolve) => dest.once('close', resolve));
+      dest.end();
+      await closed;
       const written = readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { i: number }).i);
       expect(written).to.deep.equal(Array.from({ length: 1000 }, (_, i) => i));
-      dest.end();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
