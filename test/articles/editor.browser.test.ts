@@ -6,6 +6,8 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, officePage, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
 import { addStaff } from '../tips/helpers.js';
+import { ChatClient } from '../../src/cli/chat-client.js';
+import { supertestTransport } from '../support/webhook-app.js';
 import { tinyPng } from './editor-helpers.js';
 
 const SLUG = 'fake-police-calls';
@@ -102,6 +104,12 @@ describe('articles: editor pages (Chromium)', function () {
     const img = publicPage.locator('.article-body img');
     expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).to.equal(40);
     await screenshot(publicPage, 'article-public-after-editor');
+
+    // A citizen finds it in the chat: 搜索 answers with the article's page.
+    const chat = new ChatClient({ transport: supertestTransport(server.callback), token: server.config.wechat.token, openid: 'o-reader' });
+    const found = await chat.text('搜索 公检法');
+    expect(found.type).to.equal('news');
+    expect(found.type === 'news' ? found.articles[0] : undefined).to.include({ title: TITLE, url: `${server.config.publicOrigin}/articles/${SLUG}` });
   });
 
   it('after a correction the revision page shows the line diff', async () => {
