@@ -21,6 +21,11 @@ export interface AppDeps {
   csrfExempt?: readonly string[];
   /** The web base's hashed assets and HTML error page, when the app serves pages. */
   web?: { assets: Middleware; errorPage: HtmlErrorPage; formPrefixes: readonly string[] };
+  /**
+   * Answers kept whole (the public article pages' cache): in front of the page headers and the
+   * routers, behind the request id, metrics, access log and error boundary.
+   */
+  pageCache?: Middleware;
 }
 
 export interface App {
@@ -41,6 +46,7 @@ export function createApp(deps: AppDeps): App {
   koa.use(requestContext(deps.logger));
   koa.use(httpMetrics(deps.metrics, deps.logger));
   koa.use(errorBoundary(deps.web?.errorPage));
+  if (deps.pageCache) koa.use(deps.pageCache);
   if (deps.web) {
     koa.use(pageHeaders());
     koa.use(deps.web.assets);

@@ -82,7 +82,7 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
     await tips.reseal();
   }
   const articles = createArticlesModule({
-    config, logger, db, web, sessions: createSessionStore(defineStaffModels(db), config.staff.sessionHours), wechat, ...(opts.now ? { now: opts.now } : {}),
+    config, logger, db, web, sessions: createSessionStore(defineStaffModels(db), config.staff.sessionHours), store: state, wechat, ...(opts.now ? { now: opts.now } : {}),
   });
   // Part of migrating too: the starter articles of content/articles (idempotent by slug and hash).
   if (opts.migrate ?? true) await articles.importContent();
@@ -94,7 +94,7 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
     config, logger, metrics, db, state, web, vault, wechat, tips, articles, bot,
     async close() {
       await tips.close();
-      articles.close();
+      await articles.close();
       await state.close();
       await db.close();
     },
@@ -128,7 +128,7 @@ export async function compose(config: AppConfig, logger: Logger, opts: ComposeOp
   const { metrics, db, bot, wechat, tips, web, articles } = core;
   const webhook = webhookRouter({ config, logger, metrics, bot, client: wechat, replies: replyStore(core.state, core.vault) });
   const app = createApp({ logger, metrics, trustProxy: config.trustProxy, publicOrigin: config.publicOrigin, csrfExempt: [WEBHOOK_PATH],
-    web: { assets: web.assets.middleware(), errorPage: (ctx, err) => web.errorPage(ctx, err), formPrefixes: [CONSOLE_PREFIX] },
+    web: { assets: web.assets.middleware(), errorPage: (ctx, err) => web.errorPage(ctx, err), formPrefixes: [CONSOLE_PREFIX] }, pageCache: articles.pageCache,
     routers: [webhook, healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers, ...articles.routers] });
   return {
     ...core,

@@ -1,6 +1,7 @@
 // Rendered article HTML in process memory (node-cache), keyed by article id and content hash:
-// a key names one exact text, so an entry can never be stale; `invalidate` only frees memory
-// when an article is published, withdrawn or edited. Every instance keeps its own copy.
+// a key names one exact text, so an entry can never be stale; `invalidate` frees memory when an
+// article is published, withdrawn or edited, and calls `onInvalidate` (the whole-page cache of
+// page-cache.ts, which does go stale). Every instance keeps its own copy.
 import NodeCache from 'node-cache';
 import { renderMarkdown } from './render.js';
 
@@ -12,7 +13,7 @@ export interface ArticleHtmlCache {
   close(): void;
 }
 
-export function createHtmlCache(opts: { ttlSeconds?: number; maxEntries?: number } = {}): ArticleHtmlCache {
+export function createHtmlCache(opts: { ttlSeconds?: number; maxEntries?: number; onInvalidate?: () => void } = {}): ArticleHtmlCache {
   const cache = new NodeCache({ stdTTL: opts.ttlSeconds ?? 3600, checkperiod: 600, useClones: false });
   const maxEntries = opts.maxEntries ?? 2000;
   return {
@@ -28,6 +29,7 @@ export function createHtmlCache(opts: { ttlSeconds?: number; maxEntries?: number
     invalidate(articleId) {
       const prefix = `${articleId}:`;
       cache.del(cache.keys().filter((k) => k.startsWith(prefix)));
+      opts.onInvalidate?.();
     },
     close() {
       cache.close();

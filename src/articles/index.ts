@@ -2,19 +2,22 @@
 // It owns the article record, its revisions and events, the one Markdown renderer, the import of
 // the starter articles, the staff JSON API and the public pages.
 import type Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { AppConfig } from '../config/index.js';
 import type { ArticleShelf } from '../bot/ports.js';
 import type { Database } from '../db/index.js';
 import type { Logger } from '../platform/logger.js';
+import type { SharedStore } from '../platform/shared-store.js';
 import type { SessionStore } from '../staff/sessions.js';
 import type { WebBase } from '../web/index.js';
 import { createHtmlCache, type ArticleHtmlCache } from './cache.js';
+import { createPageCache, pageCacheMiddleware, type PageCache } from './page-cache.js';
 import { createImageStore, type ImageStore } from './images.js';
 import { importArticles, type ImportReport } from './import.js';
 import { defineArticleModels } from './models.js';
 import { articlePages, staffNameLookup } from './pages/index.js';
 import { contentDirOf } from './paths.js';
-import { articlesPublicRouter } from './public-routes.js';
+import { articlesPublicRouter, publicAnswerKey } from './public-routes.js';
 import { createArticleRepository, type ArticleRepository } from './repository.js';
 import { articlesStaffRouter } from './routes.js';
 import { articleShelf } from './shelf.js';
@@ -29,6 +32,8 @@ export interface ArticlesModuleDeps {
   web: WebBase;
   /** The staff sessions the staff API checks (the tips module's store). */
   sessions: SessionStore;
+  /** Shared state: the generation of the public page cache (page-cache.ts). */
+  store: SharedStore;
   /** The WeChat API, for publishing articles to the account (wechat-publish.ts). */
   wechat: WechatPublishClient;
   /** The clock; tests move it. */
@@ -39,9 +44,13 @@ export interface ArticlesModule {
   service: ArticleService;
   repo: ArticleRepository;
   cache: ArticleHtmlCache;
+  /** Whole public answers; dropped on every instance when an article changes. */
+  pages: PageCache;
   /** Uploaded images (migration 015), served at /articles/images/<sha256>.<ext>. */
   images: ImageStore;
   routers: Router[];
+  /** Serves kept public answers; the app mounts it in front of the page headers and routers. */
+  pageCache: Middleware;
   /** What the chat reads: the latest published articles and search (the bot's port). */
   shelf: ArticleShelf;
   /** Imports config `articles.contentDir` (nothing when it is empty). Run after the migrations. */
@@ -52,14 +61,15 @@ export interface ArticlesModule {
   wechatPublish: WechatPublisher;
   /** Asks WeChat how submitted publications ended; the web server runs it every minute. */
   wechatSweep(now?: Date): Promise<number[]>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function createArticlesModule(deps: ArticlesModuleDeps): ArticlesModule {
   const { config, db } = deps;
   const logger = deps.logger.child({ module: 'articles' });
   const repo = createArticleRepository(defineArticleModels(db.sequelize));
-  const cache = createHtmlCache();
+  const pages = createPageCache({ store: deps.store, logger });
+  const cache = createHtmlCache({ onInvalidate: () => { void pages.invalidate(); } });
   const options = { selfPublish: config.articles.selfPublish };
   const service = createArticleService({ db, repo, cache, options, logger, ...(deps.now ? { now: deps.now } : {}) });
   const images = createImageStore(db.sequelize);
@@ -80,8 +90,10 @@ export function createArticlesModule(deps: ArticlesModuleDeps): ArticlesModule {
     service,
     repo,
     cache,
+    pages,
     images,
     routers,
+    pageCache: pageCacheMiddleware(pages, publicAnswerKey),
     shelf: articleShelf(repo, config.publicOrigin),
     async importContent() {
       const empty: ImportReport = { created: [], updated: [], unchanged: [], kept: [], invalid: [] };
@@ -91,6 +103,9 @@ export function createArticlesModule(deps: ArticlesModuleDeps): ArticlesModule {
     sweep: (now) => service.sweep(now),
     wechatPublish,
     wechatSweep: (now) => wechatPublish.sweep(now),
-    close: () => cache.close(),
+    async close() {
+      cache.close();
+      await pages.close();
+    },
   };
 }

@@ -1,7 +1,9 @@
 // What citizens read, without signing in: the article pages, their JSON, the Atom feed and the
 // sitemap. Only published articles exist here (anything else is 404). Every answer is the same
 // for everyone (no cookie is set, no CSRF token is rendered), so it carries an ETag, answers 304
-// to a matching If-None-Match, and may be kept by browsers and proxies for 5 minutes.
+// to a matching If-None-Match, may be kept by browsers and proxies for 5 minutes, and is kept
+// whole by the page cache (page-cache.ts), which serves it in front of the routers under the key
+// `publicAnswerKey` gives. Search answers are not kept: their words are unbounded.
 import { createHash } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -11,6 +13,7 @@ import { parseInput } from '../tips/validation.js';
 import type { Views } from '../web/index.js';
 import type { ArticleHtmlCache } from './cache.js';
 import { articleUrl, atomFeed, sitemap } from './feed.js';
+import { sendAnswer, type AnswerKey, type CachedAnswer } from './page-cache.js';
 import type { Article, ArticleRepository } from './repository.js';
 import { publicListQuery, slugParam } from './validation.js';
 
@@ -26,19 +29,40 @@ export interface PublicRouteDeps {
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=300';
 const FEED_SIZE = 50;
 const SITEMAP_SIZE = 5000;
+const HTML = 'text/html; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** Sends `body` with the shared cache headers, or 304 when the client holds the same bytes. */
-function sendCacheable(ctx: Context, body: string, type: string): void {
+const answerOf = (text: string, type: string): CachedAnswer => {
+  const body = Buffer.from(text);
+  return { body, type, etag: createHash('sha256').update(body).digest('base64url').slice(0, 27) };
+};
+
+/** Sends the answer with the shared cache headers and hands it to the page cache to keep. */
+function send(ctx: Context, answer: CachedAnswer): void {
   ctx.set('Cache-Control', PUBLIC_CACHE_CONTROL);
-  ctx.type = type;
-  ctx.etag = createHash('sha256').update(body).digest('base64url').slice(0, 27);
-  ctx.status = 200; // ctx.fresh reads only 2xx answers
-  if (ctx.fresh) {
-    ctx.status = 304;
-    return;
-  }
-  ctx.body = body;
+  (ctx.state as { publicAnswer?: CachedAnswer }).publicAnswer = answer;
+  sendAnswer(ctx, answer);
 }
+
+const SLUG_PATH = /^\/(api\/)?articles\/([^/]+)$/;
+const LIST_PATHS: Readonly<Record<string, string>> = { '/articles': 'list', '/api/articles': 'api-list' };
+
+/**
+ * The page cache's key of a public answer: what the answer depends on, never the raw query
+ * (WeChat appends ?from=… to shared links). Search answers and malformed requests are not kept.
+ */
+export const publicAnswerKey: AnswerKey = (path, query) => {
+  if (path === '/articles/feed.atom') return 'feed';
+  if (path === '/sitemap.xml') return 'sitemap';
+  const list = LIST_PATHS[path];
+  if (list) {
+    const q = publicListQuery.safeParse(query());
+    return q.success && !q.data.q ? `${list}:${q.data.page}:${q.data.tag ?? ''}` : undefined;
+  }
+  const m = SLUG_PATH.exec(path);
+  if (!m || m[2] === 'images') return undefined;
+  return `${m[1] ? 'api' : 'page'}:${m[2]!}`;
+};
 
 function listHref(page: number, tag: string | undefined, words?: string): string {
   const q = new URLSearchParams();
@@ -72,14 +96,16 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
   const router = new Router();
   const { repo, cache, origin } = deps;
 
-  const page = (ctx: Context, template: string, data: Record<string, unknown>) => {
+  /** Errors on these routes render the HTML error page. */
+  const htmlPage = async (ctx: Context, next: () => Promise<unknown>) => {
     ctx.state.htmlPage = true;
-    sendCacheable(ctx, deps.views.render(template, data), 'text/html; charset=utf-8');
+    await next();
   };
 
+  const html = (ctx: Context, template: string, data: Record<string, unknown>) => send(ctx, answerOf(deps.views.render(template, data), HTML));
+
   const missing = (ctx: Context) => {
-    ctx.state.htmlPage = true;
-    ctx.type = 'text/html; charset=utf-8';
+    ctx.type = HTML;
     ctx.body = deps.views.render('articles-missing.njk', { title: '没有找到这篇文章' });
     ctx.status = 404;
   };
@@ -94,12 +120,11 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
     return { items: found.items, total: found.total, page: q.page, pages: Math.max(1, Math.ceil(found.total / deps.pageSize)) };
   };
 
-  router.get('/articles', async (ctx) => {
-    ctx.state.htmlPage = true;
+  router.get('/articles', htmlPage, async (ctx) => {
     const q = parseInput(publicListQuery, ctx.query);
     const tag = q.q ? undefined : q.tag;
     const list = await listPage(q);
-    page(ctx, 'articles-list.njk', {
+    html(ctx, 'articles-list.njk', {
       title: q.q ? `搜索“${q.q}” · 文章` : tag ? `${tag} · 文章` : '文章',
       description: '平安三明发布的文章：防范诈骗、反映问题、平安建设。',
       canonical: `${origin}${listHref(q.page, tag, q.q)}`,
@@ -119,14 +144,14 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
   // Before /articles/:slug: neither name is a valid slug, but the order keeps that obvious.
   router.get('/articles/feed.atom', async (ctx) => {
     const articles = await repo.allPublished(FEED_SIZE);
-    sendCacheable(ctx, atomFeed(origin, articles.map((a) => ({ article: a, html: cache.html(a) })), new Date()), 'application/atom+xml; charset=utf-8');
+    send(ctx, answerOf(atomFeed(origin, articles.map((a) => ({ article: a, html: cache.html(a) })), new Date()), 'application/atom+xml; charset=utf-8'));
   });
 
   router.get('/sitemap.xml', async (ctx) => {
-    sendCacheable(ctx, sitemap(origin, await repo.allPublished(SITEMAP_SIZE)), 'application/xml; charset=utf-8');
+    send(ctx, answerOf(sitemap(origin, await repo.allPublished(SITEMAP_SIZE)), 'application/xml; charset=utf-8'));
   });
 
-  router.get('/articles/:slug', async (ctx) => {
+  router.get('/articles/:slug', htmlPage, async (ctx) => {
     const slug = slugOf(ctx);
     const article = slug ? await repo.publishedBySlug(slug) : undefined;
     if (!article) {
@@ -134,7 +159,7 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
       return;
     }
     const a = publicArticle(article, origin);
-    page(ctx, 'articles-show.njk', {
+    html(ctx, 'articles-show.njk', {
       title: article.title,
       description: article.summary,
       canonical: a.url,
@@ -151,14 +176,14 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
     const q = parseInput(publicListQuery, ctx.query);
     const list = await listPage(q);
     const items = list.items.map(({ article, snippet }) => ({ ...publicArticle(article, origin), ...(snippet !== undefined ? { snippet } : {}) }));
-    sendCacheable(ctx, JSON.stringify({ items, total: list.total, page: list.page, pages: list.pages, ...(q.q ? { q: q.q } : {}) }), 'application/json; charset=utf-8');
+    send(ctx, answerOf(JSON.stringify({ items, total: list.total, page: list.page, pages: list.pages, ...(q.q ? { q: q.q } : {}) }), JSON_TYPE));
   });
 
   router.get('/api/articles/:slug', async (ctx) => {
     const slug = slugOf(ctx);
     const article = slug ? await repo.publishedBySlug(slug) : undefined;
     if (!article) throw notFound('ARTICLE_NOT_FOUND', '没有找到这篇文章');
-    sendCacheable(ctx, JSON.stringify({ article: { ...publicArticle(article, origin), html: cache.html(article) } }), 'application/json; charset=utf-8');
+    send(ctx, answerOf(JSON.stringify({ article: { ...publicArticle(article, origin), html: cache.html(article) } }), JSON_TYPE));
   });
 
   return router;

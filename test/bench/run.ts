@@ -1,4 +1,4 @@
-// `npm run bench [-- --handler keyword|engine --seconds 5 --rounds 5 --connections 32 --loadgen wrk|autocannon --only webhook|intake|fraud|instructions --servers ceiling,co-wechat,ours,base --modes plain,aes] [--tips 1000 --concurrency 64 --claimers 20 --direct no] [--requests 3000]`
+// `npm run bench [-- --handler keyword|engine --seconds 5 --rounds 5 --connections 32 --loadgen wrk|autocannon --only webhook|intake|fraud|instructions|pages --servers ceiling,co-wechat,ours,base --modes plain,aes] [--tips 1000 --concurrency 64 --claimers 20 --direct no] [--requests 3000]`
 // Runs the peers and the ceiling in the same run and prints ratios. Set BENCH_DATABASE_URL to
 // bench on MariaDB (default: a fresh SQLite file).
 import { mkdtempSync } from 'node:fs';
@@ -78,6 +78,23 @@ async function main(): Promise<void> {
       ...(loadgen === 'wrk' || loadgen === 'autocannon' ? { loadgen } : {}),
     });
     printWebhook(used, handler, rows);
+  }
+  if (only === 'all' || only === 'pages') {
+    const { runPageBench } = await import('./articles.js');
+    const r = await runPageBench({ databaseUrl, seconds: Number(arg('seconds', '5')), rounds: Number(arg('rounds', '5')), connections: Number(arg('connections', '32')) });
+    console.log('\narticle page /articles/%s (%d bytes) from the page cache (%s)', r.slug, r.bytes, r.where);
+    console.log('server        req/s    p50 ms   p99 ms   non-2xx  errors  CPU µs/req   RSS MB   vs ceiling (rounds)');
+    const ceiling = r.rows.find((x) => x.server === 'ceiling');
+    for (const x of r.rows) {
+      const ratios = ceiling ? x.roundRps.map((v, i) => v / (ceiling.roundRps[i] ?? NaN)) : [];
+      const vs = ratios.length ? `${(100 * median(ratios)).toFixed(0)}% (${(100 * Math.min(...ratios)).toFixed(0)}–${(100 * Math.max(...ratios)).toFixed(0)})` : '';
+      console.log(`${x.server.padEnd(10)} ${fmt(x.rps)} ${fmt(x.p50, 1)} ${fmt(x.p99, 1)} ${fmt(x.non2xx)} ${fmt(x.errors)} ${fmt(x.cpuMicrosPerRequest ?? NaN, 1)} ${fmt(x.rssMb ?? NaN)}   ${vs}`);
+    }
+    const ours = r.rows.find((x) => x.server === 'ours');
+    if (ours && ceiling) {
+      const ratio = median(ours.roundRps.map((v, i) => v / (ceiling.roundRps[i] ?? NaN)));
+      console.log(`target ≥ 50% of bare Koa serving the same bytes: ${ratio >= 0.5 ? 'met' : 'MISSED'} (${(100 * ratio).toFixed(0)}%)`);
+    }
   }
   if (only === 'instructions') {
     // Not part of 'all': it needs valgrind and compares checkouts rather than peers.

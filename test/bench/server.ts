@@ -1,7 +1,9 @@
-// One benchmark server per process: `tsx test/bench/server.ts <ceiling|co-wechat|ours> <dbUrl>`.
+// One benchmark server per process: `tsx test/bench/server.ts <ceiling|co-wechat|ours|page-ceiling> <dbUrl>`.
 // Prints `ready <port>` when listening. `ours` is the real service (compose: logging at info to
 // a file, metrics, dedupe in the shared store — REDIS_URL or the database — the real engine); `co-wechat` runs co-wechat 2.4 on Koa in front of the
-// SAME engine; `ceiling` is bare Koa that reads the body and returns a fixed reply.
+// SAME engine; `ceiling` is bare Koa that reads the body and returns a fixed reply;
+// `page-ceiling` is bare Koa answering every GET with the bytes of BENCH_PAGE_FILE as HTML.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import Koa from 'koa';
@@ -32,6 +34,16 @@ function listen(handler: (req: http.IncomingMessage, res: http.ServerResponse) =
 }
 
 async function main(): Promise<void> {
+  if (kind === 'page-ceiling') {
+    const bytes = readFileSync(process.env.BENCH_PAGE_FILE ?? '');
+    const app = new Koa();
+    app.use((ctx) => {
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = bytes;
+    });
+    listen(app.callback());
+    return;
+  }
   if (kind === 'ceiling') {
     const app = new Koa();
     const fixed = '<xml><ToUserName><![CDATA[o]]></ToUserName><FromUserName><![CDATA[gh]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[ok]]></Content></xml>';
@@ -45,7 +57,11 @@ async function main(): Promise<void> {
   }
   // The per-citizen rate limit is lifted: the bench's 500 simulated citizens each send far more
   // than a person would, and the limit's polite refusal is not the path being measured.
-  const config = await loadConfig({ databaseUrl, logLevel: (process.env.BENCH_LOG_LEVEL ?? 'info') as 'info', bot: { messagesPerMinute: 1_000_000 } });
+  // The page bench (articles.ts) needs the starter articles, which the test config leaves out.
+  const config = await loadConfig({
+    databaseUrl, logLevel: (process.env.BENCH_LOG_LEVEL ?? 'info') as 'info', bot: { messagesPerMinute: 1_000_000 },
+    ...(process.env.BENCH_ARTICLES ? { articles: { contentDir: process.env.BENCH_ARTICLES } } : {}),
+  });
   const logger = createLogger(config.logLevel, logDestination(logFile));
   const services = await compose(config, logger);
   // BENCH_HANDLER=keyword (set by spawn-server.ts from `--handler`): both servers answer from a

@@ -134,7 +134,7 @@ done = function(summary, latency, requests)
 end
 `;
 
-function hasWrk(): boolean {
+export function hasWrk(): boolean {
   return spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
 }
 
@@ -153,7 +153,7 @@ function hasWrk(): boolean {
  * in slices of several milliseconds: the server stops answering for 10-50 ms a few times a
  * second, which no deployment with a second core sees.
  */
-function pinning(): { server?: string; helpers?: string; nice?: string; loadgen: string[] } {
+export function pinning(): { server?: string; helpers?: string; nice?: string; loadgen: string[] } {
   if (process.env.BENCH_PIN === '0' || availableParallelism() < 2) return { loadgen: [] };
   if (spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status !== 0) return { loadgen: [] };
   // This process too (all its threads) goes to core 0: it makes a fresh pool of signed messages
@@ -170,7 +170,7 @@ function pinning(): { server?: string; helpers?: string; nice?: string; loadgen:
  * libuv starts its pool on first use, so this runs again before every measured round. Linux only
  * (/proc); elsewhere it does nothing.
  */
-function pinHelperThreads(pid: number | undefined, pin: { helpers?: string; nice?: string }): void {
+export function pinHelperThreads(pid: number | undefined, pin: { helpers?: string; nice?: string }): void {
   const cpus = pin.helpers;
   if (pid === undefined || cpus === undefined) return;
   let tids: string[];
@@ -187,7 +187,7 @@ function pinHelperThreads(pid: number | undefined, pin: { helpers?: string; nice
 }
 
 /** user and system CPU time of a process, in µs (Linux /proc; null elsewhere). */
-function cpuMicros(pid: number | undefined): { user: number; sys: number } | null {
+export function cpuMicros(pid: number | undefined): { user: number; sys: number } | null {
   if (pid === undefined) return null;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -199,7 +199,7 @@ function cpuMicros(pid: number | undefined): { user: number; sys: number } | nul
 }
 
 /** Resident set size of a process in MB (Linux /proc; null elsewhere). */
-function rssMb(pid: number | undefined): number | null {
+export function rssMb(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -209,10 +209,10 @@ function rssMb(pid: number | undefined): number | null {
   }
 }
 
-interface LoadResult { requests: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; repeats: number }
+export interface LoadResult { requests: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; repeats: number }
 
-async function wrkLoad(port: number, pool: string, luaFile: string, connections: number, seconds: number, prefix: string[]): Promise<LoadResult> {
-  const [cmd, ...args] = [...prefix, 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', luaFile, `http://127.0.0.1:${port}`];
+export async function wrkLoad(port: number, pool: string, luaFile: string, connections: number, seconds: number, prefix: string[], urlPath = ''): Promise<LoadResult> {
+  const [cmd, ...args] = [...prefix, 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', luaFile, `http://127.0.0.1:${port}${urlPath}`];
   const child = spawn(cmd, args, {
     env: { ...process.env, BENCH_POOL: pool },
     stdio: ['ignore', 'pipe', 'inherit'],
