@@ -3,25 +3,33 @@
 // article is published, withdrawn or edited, and calls `onInvalidate` (the whole-page cache of
 // page-cache.ts, which does go stale). Every instance keeps its own copy.
 import NodeCache from 'node-cache';
-import { renderMarkdown } from './render.js';
+import { renderMarkdown, type ImageSizeOf } from './render.js';
 
 export interface ArticleHtmlCache {
-  /** The HTML of this text of the article, rendered once. */
-  html(article: { id: number; contentHash: string; body: string }): string;
+  /** The HTML of this text of the article, rendered once (an upload's size never changes: its address is its hash). */
+  html(article: { id: number; contentHash: string; body: string }): Promise<string>;
   /** Drops every entry of the article. */
   invalidate(articleId: number): void;
   close(): void;
 }
 
-export function createHtmlCache(opts: { ttlSeconds?: number; maxEntries?: number; onInvalidate?: () => void } = {}): ArticleHtmlCache {
+export interface HtmlCacheOptions {
+  ttlSeconds?: number;
+  maxEntries?: number;
+  onInvalidate?: () => void;
+  /** The sizes of the images a text uses (images.ts `sizesIn`). */
+  imageSizes?: (body: string) => Promise<ImageSizeOf>;
+}
+
+export function createHtmlCache(opts: HtmlCacheOptions = {}): ArticleHtmlCache {
   const cache = new NodeCache({ stdTTL: opts.ttlSeconds ?? 3600, checkperiod: 600, useClones: false });
   const maxEntries = opts.maxEntries ?? 2000;
   return {
-    html(article) {
+    async html(article) {
       const key = `${article.id}:${article.contentHash}`;
       const hit = cache.get<string>(key);
       if (hit !== undefined) return hit;
-      const html = renderMarkdown(article.body);
+      const html = renderMarkdown(article.body, opts.imageSizes ? await opts.imageSizes(article.body) : undefined);
       if (cache.getStats().keys >= maxEntries) cache.flushAll();
       cache.set(key, html);
       return html;

@@ -9,6 +9,7 @@ import {
   type Sequelize,
 } from 'sequelize';
 import { AppError } from '../platform/errors.js';
+import type { ImageSize, ImageSizeOf } from './render.js';
 
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 export const IMAGE_URL_PREFIX = '/articles/images/';
@@ -17,6 +18,9 @@ export const IMAGE_URL_PREFIX = '/articles/images/';
 export const IMAGE_NAME = /^([0-9a-f]{64})\.(png|jpg)$/;
 
 export type ImageType = 'image/png' | 'image/jpeg';
+
+/** An upload's address inside a text or an image source (relative or absolute): its hash. */
+const UPLOAD_IN_TEXT = /\/articles\/images\/([0-9a-f]{64})\.(?:png|jpg)\b/g;
 
 export interface ImageFacts { mime: ImageType; ext: 'png' | 'jpg'; width: number; height: number }
 
@@ -134,6 +138,21 @@ export function createImageStore(sequelize: Sequelize) {
       const row = await ArticleImage.findOne({ where: { sha256: m[1]! } });
       if (!row || (row.mime === 'image/png' ? 'png' : 'jpg') !== m[2]) return undefined;
       return { mime: row.mime, data: Buffer.from(row.data), sha256: row.sha256 };
+    },
+
+    /**
+     * The sizes of the uploads `text` uses, read in one query, as the renderer asks for them.
+     * Addresses of other sites have no known size.
+     */
+    async sizesIn(text: string): Promise<ImageSizeOf> {
+      const hashes = [...new Set(Array.from(text.matchAll(UPLOAD_IN_TEXT), (m) => m[1]!))].slice(0, 200);
+      if (hashes.length === 0) return () => undefined;
+      const rows = await ArticleImage.findAll({ where: { sha256: hashes }, attributes: ['sha256', 'width', 'height'] });
+      const sizes = new Map<string, ImageSize>(rows.map((r) => [r.sha256, { width: r.width, height: r.height }]));
+      return (src) => {
+        const hash = Array.from(src.matchAll(UPLOAD_IN_TEXT), (m) => m[1]!)[0];
+        return hash === undefined ? undefined : sizes.get(hash);
+      };
     },
 
     /** The images uploaded for an article, newest first (the editor lists them to copy). */

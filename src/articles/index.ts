@@ -69,10 +69,10 @@ export function createArticlesModule(deps: ArticlesModuleDeps): ArticlesModule {
   const logger = deps.logger.child({ module: 'articles' });
   const repo = createArticleRepository(defineArticleModels(db.sequelize));
   const pages = createPageCache({ store: deps.store, logger });
-  const cache = createHtmlCache({ onInvalidate: () => { void pages.invalidate(); } });
+  const images = createImageStore(db.sequelize);
+  const cache = createHtmlCache({ onInvalidate: () => { void pages.invalidate(); }, imageSizes: (body) => images.sizesIn(body) });
   const options = { selfPublish: config.articles.selfPublish };
   const service = createArticleService({ db, repo, cache, options, logger, ...(deps.now ? { now: deps.now } : {}) });
-  const images = createImageStore(db.sequelize);
   const wechatPublish = createWechatPublisher({
     db, repo, cache, options, logger, client: deps.wechat, publicOrigin: config.publicOrigin, massQuotaPerDay: config.wechat.massQuotaPerDay,
     defaultCover: config.articles.wechatCover ? contentDirOf(config.articles.wechatCover) : null, ...(deps.now ? { now: deps.now } : {}),

@@ -144,7 +144,8 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
   // Before /articles/:slug: neither name is a valid slug, but the order keeps that obvious.
   router.get('/articles/feed.atom', async (ctx) => {
     const articles = await repo.allPublished(FEED_SIZE);
-    send(ctx, answerOf(atomFeed(origin, articles.map((a) => ({ article: a, html: cache.html(a) })), new Date()), 'application/atom+xml; charset=utf-8'));
+    const entries = await Promise.all(articles.map(async (a) => ({ article: a, html: await cache.html(a) })));
+    send(ctx, answerOf(atomFeed(origin, entries, new Date()), 'application/atom+xml; charset=utf-8'));
   });
 
   router.get('/sitemap.xml', async (ctx) => {
@@ -168,7 +169,7 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
       article: { ...a, tagLinks: article.tags.map((t) => ({ label: t, href: listHref(1, t) })) },
       // The renderer's output is the one markup a template receives: its own rules make it safe
       // (render.ts: no raw HTML, only safe links and images), so it is not escaped again.
-      body: new nunjucks.runtime.SafeString(cache.html(article)),
+      body: new nunjucks.runtime.SafeString(await cache.html(article)),
     });
   });
 
@@ -183,7 +184,7 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
     const slug = slugOf(ctx);
     const article = slug ? await repo.publishedBySlug(slug) : undefined;
     if (!article) throw notFound('ARTICLE_NOT_FOUND', '没有找到这篇文章');
-    send(ctx, answerOf(JSON.stringify({ article: { ...publicArticle(article, origin), html: cache.html(article) } }), JSON_TYPE));
+    send(ctx, answerOf(JSON.stringify({ article: { ...publicArticle(article, origin), html: await cache.html(article) } }), JSON_TYPE));
   });
 
   return router;

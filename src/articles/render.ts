@@ -1,7 +1,8 @@
 // The one Markdown renderer of articles (public page, JSON API, and the editor's preview): raw
 // HTML off, links only to http(s), mailto and relative addresses, external links opened apart
 // and without referrer, headings with Chinese-safe ids and anchors, lazy images from http(s) or
-// relative addresses only. Pure: no I/O, one markdown-it instance for the process.
+// relative addresses only, sized when the caller knows their size (the uploads'). Pure: no I/O,
+// one markdown-it instance for the process.
 import MarkdownIt, { type Options } from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
 import type Renderer from 'markdown-it/lib/renderer.mjs';
@@ -49,9 +50,14 @@ export function headingSlug(text: string): string {
   return slug === '' ? 'section' : slug.slice(0, 80);
 }
 
+export interface ImageSize { width: number; height: number }
+/** The size of the image at an address, when the caller knows it. */
+export type ImageSizeOf = (src: string) => ImageSize | undefined;
+
 interface RenderEnv {
   /** Ids given so far in this document: a repeat gets -2, -3… */
   ids: Map<string, number>;
+  sizeOf?: ImageSizeOf | undefined;
 }
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
@@ -97,13 +103,20 @@ md.renderer.rules.image = (tokens, idx, options, env, self) => {
   const alt = self.renderInlineAsText(token.children ?? [], options, env);
   if (!isSafeImage(token.attrGet('src') ?? '')) return md.utils.escapeHtml(alt);
   token.attrSet('alt', alt);
+  // Width and height let the browser keep the image's room before it loads (no jumping text);
+  // the stylesheet scales it to the column.
+  const size = (env as RenderEnv).sizeOf?.(token.attrGet('src') ?? '');
+  if (size) {
+    token.attrSet('width', String(size.width));
+    token.attrSet('height', String(size.height));
+  }
   token.attrSet('loading', 'lazy');
   token.attrSet('decoding', 'async');
   return renderToken(tokens, idx, options, env, self);
 };
 
 /** The HTML of an article body. Everything the author wrote is text except Markdown's own marks. */
-export function renderMarkdown(source: string): string {
-  const env: RenderEnv = { ids: new Map() };
+export function renderMarkdown(source: string, sizeOf?: ImageSizeOf): string {
+  const env: RenderEnv = { ids: new Map(), sizeOf };
   return md.render(source, env);
 }

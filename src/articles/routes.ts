@@ -29,9 +29,9 @@ const actorOf = (ctx: Context): ArticleActor => {
 const id = (ctx: Context) => parseInput(idParam, (ctx.params as Record<string, string>).id);
 
 /** An article for staff: its fields, the HTML the public sees, and what this staff member may do now. */
-export function staffArticleView(article: Article, actor: ArticleActor, opts: ArticleRuleOptions, cache: ArticleHtmlCache) {
+export async function staffArticleView(article: Article, actor: ArticleActor, opts: ArticleRuleOptions, cache: ArticleHtmlCache) {
   const { body, ...rest } = article;
-  return { ...rest, body, html: cache.html(article), allowedActions: allowedActions(actor, article, opts) };
+  return { ...rest, body, html: await cache.html(article), allowedActions: allowedActions(actor, article, opts) };
 }
 
 export function articlesStaffRouter(deps: ArticleRouteDeps): Router {
@@ -53,23 +53,23 @@ export function articlesStaffRouter(deps: ArticleRouteDeps): Router {
     const { cover, baseRevision: _ignored, ...input } = parseInput(newArticleSchema, ctx.request.body);
     const article = await s.create(actorOf(ctx), { ...input, coverUrl: cover ?? null });
     ctx.status = 201;
-    ctx.body = { article: view(ctx, article) };
+    ctx.body = { article: await view(ctx, article) };
   });
 
   router.get('/:id', auth, async (ctx) => {
     const { article, revisions, events } = await s.get(actorOf(ctx), id(ctx));
-    ctx.body = { article: view(ctx, article), revisions: revisions.map(({ body: _b, ...r }) => r), events };
+    ctx.body = { article: await view(ctx, article), revisions: revisions.map(({ body: _b, ...r }) => r), events };
   });
 
   router.put('/:id', auth, json, async (ctx) => {
     const { cover, baseRevision, ...input } = parseInput(articleContentSchema, ctx.request.body);
     const article = await s.update(actorOf(ctx), id(ctx), { ...input, coverUrl: cover ?? null }, baseRevision);
-    ctx.body = { article: view(ctx, article) };
+    ctx.body = { article: await view(ctx, article) };
   });
 
   const action = (name: 'submit' | 'publish' | 'unpublish') => router.post(`/:id/${name}`, auth, json, async (ctx) => {
     parseInput(emptySchema, ctx.request.body ?? {});
-    ctx.body = { article: view(ctx, await s[name](actorOf(ctx), id(ctx))) };
+    ctx.body = { article: await view(ctx, await s[name](actorOf(ctx), id(ctx))) };
   });
   action('submit');
   action('publish');
@@ -77,7 +77,7 @@ export function articlesStaffRouter(deps: ArticleRouteDeps): Router {
 
   router.post('/:id/schedule', auth, json, async (ctx) => {
     const { at } = parseInput(scheduleSchema, ctx.request.body);
-    ctx.body = { article: view(ctx, await s.schedule(actorOf(ctx), id(ctx), at ? new Date(at) : null)) };
+    ctx.body = { article: await view(ctx, await s.schedule(actorOf(ctx), id(ctx), at ? new Date(at) : null)) };
   });
 
   return router;

@@ -255,7 +255,7 @@ export function createWechatPublisher(deps: WechatPublishDeps) {
       }
       if (!row.draftMediaId) {
         if (article.revision !== row.revision) throw new StepError('文章在发往微信之前又修改过，请重新发起');
-        const html = cache.html(article);
+        const html = await cache.html(article);
         const images = parseImages(row.images);
         if (!row.imagesAt) {
           for (const src of imageSources(html)) {

@@ -7,7 +7,7 @@ import { staffAgent, type Agent } from '../tips/helpers.js';
 import type { staffArticleView } from '../../src/articles/routes.js';
 import { articlesContext, ContentFolder } from './helpers.js';
 
-type StaffArticle = ReturnType<typeof staffArticleView>;
+type StaffArticle = Awaited<ReturnType<typeof staffArticleView>>;
 interface ArticleBody { article: StaffArticle }
 interface PublicList { items: Array<{ slug: string; title: string; tags: string[] }>; total: number; page: number; pages: number }
 

@@ -17,7 +17,7 @@ import { renderMarkdown } from '../../src/articles/render.js';
 import { PROJECT_ROOT } from '../../src/web/paths.js';
 import { articlesContext } from './helpers.js';
 
-interface ArticleBody { article: ReturnType<typeof staffArticleView> }
+interface ArticleBody { article: Awaited<ReturnType<typeof staffArticleView>> }
 interface RequestBody { request: WechatPublication; quota: MassQuota }
 interface ListBody { requests: WechatPublication[]; quota: MassQuota }
 

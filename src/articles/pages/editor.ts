@@ -142,7 +142,7 @@ export function editorPages(deps: ArticlePageDeps): Router {
       values: state.values,
       errors: state.errors ?? {},
       message: state.message ?? null,
-      preview: state.preview ? new nunjucks.runtime.SafeString(renderMarkdown(state.values.body)) : null,
+      preview: state.preview ? new nunjucks.runtime.SafeString(renderMarkdown(state.values.body, await deps.images.sizesIn(state.values.body))) : null,
       can: article ? actionsFor(allowed, article) : { edit: true },
       scheduleValue: state.scheduleValue ?? (article?.publishAt ? beijingLocal(article.publishAt) : ''),
       scheduleMin: beijingLocal(now),
@@ -253,7 +253,7 @@ export function editorPages(deps: ArticlePageDeps): Router {
     const body = lf(fields.body);
     if (body.length > 200_000) throw new AppError('VALIDATION_FAILED', 400, '正文太长了（最多 20 万字）');
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = renderMarkdown(body);
+    ctx.body = renderMarkdown(body, await deps.images.sizesIn(body));
   });
 
   /** One publishing action: run it through the service, then back to the editor (303). */

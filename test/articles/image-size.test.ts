@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { expect } from 'chai';
+import request from 'supertest';
+import { renderMarkdown } from '../../src/articles/render.js';
+import { usingMysql } from '../support/database.js';
+import type { TestContext } from '../support/harness.js';
+import { tinyPng } from './editor-helpers.js';
+import { articlesContext, ContentFolder } from './helpers.js';
+
+describe(`articles: uploaded images are sized on the page (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
+  let ctx: TestContext;
+  let folder: ContentFolder;
+  const png = tinyPng(640, 360);
+  const name = `${createHash('sha256').update(png).digest('hex')}.png`;
+  before(async () => {
+    folder = new ContentFolder();
+    ctx = await articlesContext(folder);
+    folder.write({ slug: 'with-image', title: '图解刷单诈骗', body: `![流程图](/articles/images/${name})\n\n![外站图](https://example.org/a.png)` });
+    await ctx.services.articles.importContent();
+    const article = await ctx.services.articles.repo.publishedBySlug('with-image');
+    await ctx.services.articles.images.save(article!.id, png, 1, new Date());
+  });
+  after(async () => {
+    await ctx.close();
+    folder.remove();
+  });
+
+  it('gives an upload its width and height, lazily loaded; an image of another site has no size', async () => {
+    const page = (await request(ctx.callback).get('/articles/with-image').expect(200)).text;
+    expect(page).to.match(new RegExp(`<img src="/articles/images/${name}" alt="流程图" width="640" height="360" loading="lazy" decoding="async">`));
+    expect(page).to.include('<img src="https://example.org/a.png" alt="外站图" loading="lazy" decoding="async">');
+  });
+
+  it('renders without sizes when none is known (the renderer alone is pure)', () => {
+    expect(renderMarkdown(`![a](/articles/images/${name})`)).to.not.include('width=');
+    expect(renderMarkdown('![a](/x.png)', () => ({ width: 3, height: 4 }))).to.include('width="3" height="4"');
+  });
+});
