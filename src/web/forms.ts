@@ -18,3 +18,9 @@ export async function readForm(ctx: Context, csrf: CsrfTokens, limit = 64 * 1024
   }
   return fields;
 }
+
+/** Post/Redirect/Get: 303 makes the browser GET `to`, whatever the method of this request. */
+export function seeOther(ctx: Context, to: string): void {
+  ctx.status = 303;
+  ctx.redirect(to);
+}

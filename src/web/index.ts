@@ -8,7 +8,7 @@ import { csrfTokens, type CsrfTokens } from './security.js';
 import { createViews, type Views } from './views.js';
 import type { AppError } from '../platform/errors.js';
 
-export { readForm, type FormFields } from './forms.js';
+export { readForm, seeOther, type FormFields } from './forms.js';
 export { pageHeaders, CSRF_FIELD, type CsrfTokens } from './security.js';
 export type { Views } from './views.js';
 

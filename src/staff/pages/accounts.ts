@@ -7,7 +7,7 @@ import type { Database } from '../../db/index.js';
 import { AppError, forbidden, notFound, unauthorized } from '../../platform/errors.js';
 import { can } from '../../tips/policy.js';
 import { ROLE_LABELS, isRole, type Role } from '../../tips/types.js';
-import { readForm, type WebBase } from '../../web/index.js';
+import { readForm, seeOther, type WebBase } from '../../web/index.js';
 import {
   createStaff, generateOneTimePassword, listUnits, resetPassword, setStaffActive,
   type StaffModels, type StaffPrincipal, type UnitOption,
@@ -155,8 +155,7 @@ export function accountPages(deps: AccountPageDeps): Router {
     await sessions.revokeAll(id);
     log(ctx, id, 'staff.disable');
     setFlash(ctx, 'account-disabled');
-    ctx.status = 303;
-    ctx.redirect(ACCOUNTS_PATH);
+    seeOther(ctx, ACCOUNTS_PATH);
   });
 
   router.post('/:id/enable', guard, requireManage, async (ctx) => {
@@ -165,8 +164,7 @@ export function accountPages(deps: AccountPageDeps): Router {
     await setStaffActive(models, id, true);
     log(ctx, id, 'staff.enable');
     setFlash(ctx, 'account-enabled');
-    ctx.status = 303;
-    ctx.redirect(ACCOUNTS_PATH);
+    seeOther(ctx, ACCOUNTS_PATH);
   });
 
   router.post('/:id/reset-password', guard, requireManage, async (ctx) => {

@@ -2,6 +2,7 @@
 // short-lived cookie holding only a key of this table, so nothing but these fixed texts can ever
 // be shown through it, and a reload or a shared link shows nothing.
 import type { Context } from 'koa';
+import { seeOther } from '../../web/index.js';
 
 export interface Flash { kind: 'ok' | 'error' | 'info'; text: string }
 
@@ -47,6 +48,5 @@ export function clearFlash(ctx: Context): void {
 /** Leaves the message and redirects (303: the browser GETs the page). */
 export function redirectWith(ctx: Context, to: string, key: FlashKey): void {
   setFlash(ctx, key);
-  ctx.status = 303;
-  ctx.redirect(to);
+  seeOther(ctx, to);
 }

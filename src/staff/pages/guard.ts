@@ -4,6 +4,7 @@ import type { Context, Next } from 'koa';
 import { SESSION_COOKIE, type SessionStore } from '../sessions.js';
 import type { AttentionLookup } from './attention.js';
 import { clearFlash, FLASHES, FLASH_COOKIE, isFlashKey, type Flash } from './flash.js';
+import { seeOther } from '../../web/index.js';
 
 export { setFlash } from './flash.js';
 
@@ -61,14 +62,12 @@ export function requireStaffPage(deps: { sessions: SessionStore; attention?: Att
     const token = ctx.cookies.get(SESSION_COOKIE);
     const staff = token ? await sessions.lookup(token) : undefined;
     if (!staff) {
-      ctx.status = 303;
-      ctx.redirect(loginUrl(returnPathOf(ctx), Boolean(token)));
+      seeOther(ctx, loginUrl(returnPathOf(ctx), Boolean(token)));
       return;
     }
     ctx.state.staff = staff;
     if (staff.mustChangePassword && ctx.path !== PASSWORD_PATH) {
-      ctx.status = 303;
-      ctx.redirect(PASSWORD_PATH);
+      seeOther(ctx, PASSWORD_PATH);
       return;
     }
     const flash = ctx.cookies.get(FLASH_COOKIE);

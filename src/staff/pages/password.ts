@@ -3,7 +3,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError, unauthorized } from '../../platform/errors.js';
-import { readForm, type WebBase } from '../../web/index.js';
+import { readForm, seeOther, type WebBase } from '../../web/index.js';
 import { changeOwnPassword } from '../accounts.js';
 import type { AuthDeps } from '../auth.js';
 import { MIN_PASSWORD_LENGTH } from '../passwords.js';
@@ -61,8 +61,7 @@ export function passwordPages(deps: PasswordPageDeps): Router {
     setSessionCookie(ctx, token, deps.cookieSecure, expiresAt);
     ctx.state.log.info({ staffId: staff.id, action: 'password.change' }, 'staff changed own password');
     setFlash(ctx, 'password-changed');
-    ctx.status = 303;
-    ctx.redirect(HOME_PATH);
+    seeOther(ctx, HOME_PATH);
   });
 
   return router;

@@ -24,11 +24,6 @@ import type { StaffPageDeps } from './index.js';
 
 export const QUEUE_PATH = '/staff/queue';
 
-export function redirect(ctx: Context, to: string): void {
-  ctx.status = 303;
-  ctx.redirect(to);
-}
-
 /** Unit names by key (counties and townships by division code), from the units table. */
 export async function unitNames(repo: TipRepository): Promise<Map<string, string>> {
   return new Map((await repo.units()).map((u) => [u.key, u.name]));

@@ -2,7 +2,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError } from '../../platform/errors.js';
-import { readForm, type WebBase } from '../../web/index.js';
+import { readForm, seeOther, type WebBase } from '../../web/index.js';
 import { login, type AuthDeps } from '../auth.js';
 import { SESSION_COOKIE } from '../sessions.js';
 import { assertCookieTransport, setSessionCookie } from '../session-cookie.js';
@@ -48,8 +48,7 @@ export function signInPages(deps: SignInDeps): Router {
       if (previous) await deps.sessions.revoke(previous);
       setSessionCookie(ctx, token, deps.cookieSecure, expiresAt);
       ctx.state.log.info({ staffId: staff.id }, 'staff signed in (console)');
-      ctx.status = 303;
-      ctx.redirect(next ?? HOME_PATH);
+      seeOther(ctx, next ?? HOME_PATH);
     } catch (err) {
       if (!(err instanceof AppError) || !SHOWN_ON_FORM.has(err.code)) throw err;
       ctx.status = err.status;
@@ -64,8 +63,7 @@ export function signInPages(deps: SignInDeps): Router {
     const token = ctx.cookies.get(SESSION_COOKIE);
     if (token) await deps.sessions.revoke(token);
     setSessionCookie(ctx, null, deps.cookieSecure);
-    ctx.status = 303;
-    ctx.redirect(`${LOGIN_PATH}?out=1`);
+    seeOther(ctx, `${LOGIN_PATH}?out=1`);
   });
 
   router.get(HOME_PATH, requireStaffPage(deps), (ctx) => {

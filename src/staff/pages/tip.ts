@@ -19,12 +19,12 @@ import {
 } from '../../tips/validation.js';
 import { MAX_EXTENSION_DAYS } from '../../tips/rules/limits.js';
 import type { UnitRow } from '../../tips/models.js';
-import { readForm, type FormFields } from '../../web/index.js';
+import { readForm, seeOther, type FormFields } from '../../web/index.js';
 import type { StaffPrincipal } from '../accounts.js';
 import { attachmentUrl } from './attachments.js';
 import { requireStaffPage } from './guard.js';
 import type { StaffPageDeps } from './index.js';
-import { clockOf, placeName, redirect, unitNames } from './queue.js';
+import { clockOf, placeName, unitNames } from './queue.js';
 import { redirectWith, type Flash, type FlashKey } from './flash.js';
 
 const TIP_PATH = '/staff/tips/:code';
@@ -247,7 +247,7 @@ export function tipPages(deps: StaffPageDeps): Router {
       }
       const done = DONE[name];
       if (done) redirectWith(ctx, `/staff/tips/${code}`, done);
-      else redirect(ctx, `/staff/tips/${code}`);
+      else seeOther(ctx, `/staff/tips/${code}`);
     });
   };
 
