@@ -1,41 +1,14 @@
 // Reads of the articles tables, and the row → Article shape every reader gets.
-import { literal, Op, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
+import { literal, Op, type InferAttributes, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import type { ArticleEventRow, ArticleModels, ArticleRevisionRow, ArticleRow } from './models.js';
 import { dropSearchRow, planSearch, searchIds, snippet, syncSearchRow } from './search.js';
 import { ARTICLE_STATES, type ArticleState } from './types.js';
 
-export interface Article {
-  id: number;
-  slug: string;
-  title: string;
-  summary: string;
-  coverUrl: string | null;
-  tags: string[];
-  author: string;
-  body: string;
-  state: ArticleState;
-  revision: number;
-  contentHash: string;
-  publishAt: Date | null;
-  publishedAt: Date | null;
-  createdBy: number | null;
-  updatedBy: number | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** An article as every reader gets it: the row, with its tags parsed and its state checked. */
+export type Article = Omit<InferAttributes<ArticleRow>, 'tags' | 'state'> & { tags: string[]; state: ArticleState };
 
-export interface ArticleRevision {
-  revision: number;
-  title: string;
-  summary: string;
-  coverUrl: string | null;
-  tags: string[];
-  author: string;
-  body: string;
-  contentHash: string;
-  createdBy: number | null;
-  createdAt: Date;
-}
+/** One kept text of an article. */
+export type ArticleRevision = Omit<InferAttributes<ArticleRevisionRow>, 'id' | 'articleId' | 'tags'> & { tags: string[] };
 
 export interface ArticleEvent {
   type: string;
