@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { WechatApiError, WechatClient, type DraftArticle, type UploadFile } from '../../src/wechat/index.js';
-import { startFakeWechatApi, type FakeWechatApi } from '../support/fake-wechat-api.js';
-import { MapTokenStore } from './map-token-store.js';
+import { WechatClient, type DraftArticle, type UploadFile } from '../../src/wechat/index.js';
+import type { FakeWechatApi } from '../support/fake-wechat-api.js';
+import { fakeClient, rejection } from './fake-client.js';
 
 const APP_ID = 'wx-publish-app';
 const SECRET = 'publish-secret';
@@ -19,15 +19,6 @@ const png = (size = 64): Buffer => {
 };
 const jpegFile = (size?: number): UploadFile => ({ data: jpeg(size), filename: 'photo.jpg', contentType: 'image/jpeg' });
 
-async function rejection(p: Promise<unknown>): Promise<WechatApiError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e, 'expected a rejection').to.be.instanceOf(WechatApiError);
-  return e as WechatApiError;
-}
-
 describe('wechat/client publishing: images, drafts, freepublish, mass send', () => {
   let api: FakeWechatApi;
   let client: WechatClient;
@@ -35,8 +26,7 @@ describe('wechat/client publishing: images, drafts, freepublish, mass send', () 
 
   beforeEach(async () => {
     clock = Date.UTC(2025, 2, 10, 2, 0, 0); // 10:00 in Sanming
-    api = await startFakeWechatApi({ appId: APP_ID, appSecret: SECRET, now: () => clock });
-    client = new WechatClient({ appId: APP_ID, appSecret: SECRET, apiBase: api.baseUrl, tokenStore: new MapTokenStore() });
+    ({ api, client } = await fakeClient({ appId: APP_ID, appSecret: SECRET, now: () => clock }));
   });
   afterEach(() => api.close());
 
@@ -267,12 +257,11 @@ describe('wechat/client publishing: images, drafts, freepublish, mass send', () 
       api.setMassQuota(3);
       for (let i = 0; i < 3; i++) await client.massSendAllByTag({ isToAll: true, text: `第${i}条` });
       expect((await rejection(client.massSendAllByTag({ isToAll: true, text: 'x' }))).errcode).to.equal(45028);
-      const configured = await startFakeWechatApi({ appId: APP_ID, appSecret: SECRET, massQuotaPerDay: 0 });
+      const configured = await fakeClient({ appId: APP_ID, appSecret: SECRET, massQuotaPerDay: 0 });
       try {
-        const other = new WechatClient({ appId: APP_ID, appSecret: SECRET, apiBase: configured.baseUrl, tokenStore: new MapTokenStore() });
-        expect((await rejection(other.massSendAllByTag({ isToAll: true, text: 'x' }))).errcode).to.equal(45028);
+        expect((await rejection(configured.client.massSendAllByTag({ isToAll: true, text: 'x' }))).errcode).to.equal(45028);
       } finally {
-        await configured.close();
+        await configured.api.close();
       }
     });
 

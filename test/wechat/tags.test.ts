@@ -1,19 +1,10 @@
 import { expect } from 'chai';
-import { WechatApiError, WechatClient } from '../../src/wechat/index.js';
-import { startFakeWechatApi, type FakeWechatApi } from '../support/fake-wechat-api.js';
-import { MapTokenStore } from './map-token-store.js';
+import type { WechatClient } from '../../src/wechat/index.js';
+import type { FakeWechatApi } from '../support/fake-wechat-api.js';
+import { fakeClient, rejection } from './fake-client.js';
 
 const APP_ID = 'wx-tags-app';
 const SECRET = 'tags-secret';
-
-async function rejection(p: Promise<unknown>): Promise<WechatApiError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e, 'expected a rejection').to.be.instanceOf(WechatApiError);
-  return e as WechatApiError;
-}
 
 const openids = (n: number, prefix = 'o'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
@@ -22,8 +13,7 @@ describe('wechat/client user tags', () => {
   let client: WechatClient;
 
   beforeEach(async () => {
-    api = await startFakeWechatApi({ appId: APP_ID, appSecret: SECRET });
-    client = new WechatClient({ appId: APP_ID, appSecret: SECRET, apiBase: api.baseUrl, tokenStore: new MapTokenStore() });
+    ({ api, client } = await fakeClient({ appId: APP_ID, appSecret: SECRET }));
   });
   afterEach(() => api.close());
 
