@@ -82,7 +82,7 @@ export function createArticlesModule(deps: ArticlesModuleDeps): ArticlesModule {
     articlesWechatRouter({ sessions: deps.sessions, publisher: wechatPublish }),
     // The editor pages (/staff/articles…) and the uploaded images (/articles/images/…).
     ...articlePages({
-      web: deps.web, sessions: deps.sessions, service, repo, options, images, staffNames: staffNameLookup(db), now: deps.now ?? (() => new Date()),
+      web: deps.web, sessions: deps.sessions, service, repo, options, images, wechatPublish, staffNames: staffNameLookup(db), now: deps.now ?? (() => new Date()),
     }),
     articlesPublicRouter({ views: deps.web.views, repo, cache, origin: config.publicOrigin, pageSize: config.articles.pageSize }),
   ];

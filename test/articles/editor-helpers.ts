@@ -1,5 +1,8 @@
 // Fixtures of the editor tests.
 import { crc32, deflateSync } from 'node:zlib';
+import request from 'supertest';
+import type { TestContext } from '../support/harness.js';
+import { PASSWORD, type Agent } from '../tips/helpers.js';
 
 /** A valid PNG of `w`×`h` white pixels. */
 export function tinyPng(w = 2, h = 2, padding = 0): Buffer {
@@ -19,4 +22,15 @@ export function tinyPng(w = 2, h = 2, padding = 0): Buffer {
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), ...(padding > 0 ? [chunk('tEXt', Buffer.alloc(padding, 0x61))] : []), chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** A browser-like cookie jar signed in through the console's form, and a page's CSRF token. */
+export async function consoleAgent(ctx: TestContext, username: string, page = '/staff/articles'): Promise<{ agent: Agent; token: string }> {
+  const agent = request.agent(ctx.callback);
+  const form = await agent.get('/staff/login').expect(200);
+  const login = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+  await agent.post('/staff/login').set('Origin', ctx.config.publicOrigin).type('form')
+    .send({ username, password: PASSWORD, _csrf: login }).expect(303);
+  const res = await agent.get(page).expect(200);
+  return { agent, token: /name="_csrf" value="([^"]+)"/.exec(res.text)![1]! };
 }

@@ -6,21 +6,10 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { usingMysql } from '../support/database.js';
 import type { TestContext } from '../support/harness.js';
-import { PASSWORD, addStaff, type Agent } from '../tips/helpers.js';
+import { addStaff, type Agent } from '../tips/helpers.js';
 import { renderMarkdown } from '../../src/articles/render.js';
-import { tinyPng } from './editor-helpers.js';
+import { consoleAgent, tinyPng } from './editor-helpers.js';
 import { articlesContext } from './helpers.js';
-
-/** A browser-like cookie jar signed in through the console's form, and a page's CSRF token. */
-async function consoleAgent(ctx: TestContext, username: string, page = '/staff/articles'): Promise<{ agent: Agent; token: string }> {
-  const agent = request.agent(ctx.callback);
-  const form = await agent.get('/staff/login').expect(200);
-  const login = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
-  await agent.post('/staff/login').set('Origin', ctx.config.publicOrigin).type('form')
-    .send({ username, password: PASSWORD, _csrf: login }).expect(303);
-  const res = await agent.get(page).expect(200);
-  return { agent, token: /name="_csrf" value="([^"]+)"/.exec(res.text)![1]! };
-}
 
 const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 const textareaOf = (html: string) => unescape(/<textarea id="f-body"[^>]*>([\s\S]*?)<\/textarea>/.exec(html)?.[1] ?? '');
@@ -154,6 +143,27 @@ describe(`articles: editor pages over HTTP (${usingMysql() ? 'MariaDB' : 'SQLite
     const first = await writer.agent.get(`/staff/articles/${id}/revisions?rev=1`).expect(200);
     expect(first.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;').and.not.contain('<script>alert(1)</script>');
     expect(first.text).to.contain('李审核').and.contain('提交审核');
+  });
+
+  it('marks the form unsaved when it comes back holding typed text, so editor.js warns before leaving', async () => {
+    const formTag = (html: string) => /<form [^>]*id="editor-form"[^>]*>/.exec(html)![0];
+    const noteOf = (html: string) => /<p id="unsaved-note"[^>]*>([^<]*)<\/p>/.exec(html)?.[1];
+    const saved = await writer.agent.get(`/staff/articles/${id}/edit`).expect(200);
+    expect(formTag(saved.text)).to.contain('data-warn-unsaved').and.not.contain('data-unsaved');
+    expect(noteOf(saved.text)).to.equal('');
+    // 「预览」 without JavaScript: the typed text is on the form, not saved.
+    const previewed = await post(writer, `/staff/articles/${id}/edit`, { ...fields({ body: '还没保存的正文' }), baseRevision: baseOf(saved.text), intent: 'preview' }).expect(200);
+    expect(formTag(previewed.text)).to.contain('data-unsaved');
+    expect(noteOf(previewed.text)).to.equal('有修改还没保存');
+    // The same text as saved is not a change.
+    const article = (await ctx.services.articles.repo.byId(id))!;
+    const same = await post(writer, `/staff/articles/${id}/edit`, {
+      ...fields({ title: article.title, summary: article.summary, author: article.author, body: article.body, tags: (JSON.parse(article.tags) as string[]).join('，') }),
+      baseRevision: baseOf(saved.text), intent: 'preview',
+    }).expect(200);
+    expect(formTag(same.text)).not.to.contain('data-unsaved');
+    const blank = await writer.agent.get('/staff/articles/new').expect(200);
+    expect(formTag(blank.text)).not.to.contain('data-unsaved');
   });
 
   it('uploads a PNG (served a year under its hash) and refuses a non-image named .png', async () => {

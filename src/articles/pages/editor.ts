@@ -4,7 +4,7 @@
 // Post/Redirect/Get; a refusal the editor can act on (bad input, a stale base revision, the state,
 // the author publishing their own article) shows the editor again with the message and the text
 // kept. The preview is the public renderer's own output (render.ts), the one HTML these pages do
-// not escape.
+// not escape. The page's 「发到微信公众号」 section and its posts are wechat.ts's.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import nunjucks from 'nunjucks';
@@ -23,6 +23,7 @@ import {
   ARTICLES_PATH, DONE_MESSAGES, IMAGE_ERRORS, actorOf, articleIdOf, beijingLocal, fromBeijingLocal, pick, redirect,
 } from './common.js';
 import type { ArticlePageDeps } from './index.js';
+import { wechatSection, type WechatSectionState } from './wechat.js';
 
 /**
  * A form carries the whole body: 200 000 characters of Chinese are 1.8 MB once URL-encoded
@@ -51,7 +52,19 @@ interface EditorState {
   preview?: boolean;
   status?: number;
   scheduleValue?: string;
+  /** A refusal of a WeChat post (wechat.ts), shown in that section. */
+  wechat?: WechatSectionState;
 }
+
+/** Shows the editor of `article` as saved, with `wechat` in its WeChat section and `status`. */
+export type EditorWithWechat = (ctx: Context, article: Article, wechat: WechatSectionState, status: number) => Promise<void>;
+
+/** The new-article form before anything is typed. */
+const BLANK: EditorValues = { title: '', slug: '', summary: '', tags: '', author: DEFAULT_AUTHOR, cover: '', body: '', baseRevision: '' };
+
+/** Whether the form holds text that is not the saved one (the base revision aside). */
+const differs = (a: EditorValues, b: EditorValues) =>
+  (['title', 'slug', 'summary', 'tags', 'author', 'cover', 'body'] as const).some((k) => a[k] !== b[k]);
 
 /** Tags as typed: separated by commas (either width), 、 or spaces. */
 export function splitTags(text: string): string[] {
@@ -115,7 +128,8 @@ function actionsFor(allowed: readonly ArticleAction[], a: Article) {
 
 const stateChip = (s: ArticleState) => ({ value: s, label: ARTICLE_STATE_LABELS[s] });
 
-export function editorPages(deps: ArticlePageDeps): Router {
+/** The editor's routes, and the editor as wechat.ts shows it after a refusal. */
+export function editorPages(deps: ArticlePageDeps): { router: Router; showWithWechat: EditorWithWechat } {
   const router = new Router();
   const { web, service, options } = deps;
   const guard = requireStaffPage(deps);
@@ -129,6 +143,7 @@ export function editorPages(deps: ArticlePageDeps): Router {
     const now = deps.now();
     const doneKey = pick(DONE_MESSAGES, q.done);
     const done = doneKey ? (DONE_MESSAGES as Readonly<Record<string, string>>)[doneKey] : undefined;
+    const wechat = article ? await wechatSection(deps, ctx, actor, article, state.wechat) : null;
     web.render(ctx, 'editor.njk', {
       title: article ? `编辑：${article.title}` : '写新文章',
       article: article ? {
@@ -151,6 +166,9 @@ export function editorPages(deps: ArticlePageDeps): Router {
       imageError: IMAGE_ERRORS[pick(IMAGE_ERRORS, q['image-error']) ?? ''] ?? null,
       maxImageMb: MAX_IMAGE_BYTES / 1024 / 1024,
       flash: done ? { kind: 'ok', text: done } : undefined,
+      wechat,
+      // The form comes back holding what was typed (「预览」 without JavaScript, a refused save): editor.js warns before leaving it.
+      unsaved: differs(state.values, article ? valuesOf(article) : BLANK),
     });
     if (state.status) ctx.status = state.status;
   }
@@ -203,9 +221,7 @@ export function editorPages(deps: ArticlePageDeps): Router {
 
   router.get(`${ARTICLES_PATH}/new`, guard, async (ctx) => {
     assertCanArticle(actorOf(ctx), 'article.write', undefined, options);
-    await renderEditor(ctx, undefined, {
-      values: { title: '', slug: '', summary: '', tags: '', author: DEFAULT_AUTHOR, cover: '', body: '', baseRevision: '' },
-    });
+    await renderEditor(ctx, undefined, { values: BLANK });
   });
 
   router.post(`${ARTICLES_PATH}/new`, guard, async (ctx) => {
@@ -284,5 +300,8 @@ export function editorPages(deps: ArticlePageDeps): Router {
     return service.update(actorOf(ctx), a.id, { title, summary, body, tags, author, coverUrl }, base);
   });
 
-  return router;
+  return {
+    router,
+    showWithWechat: (ctx, article, wechat, status) => renderEditor(ctx, article, { values: valuesOf(article), wechat, status }),
+  };
 }

@@ -1,5 +1,6 @@
 // The editor pages of articles, on the staff console's web base (issue #18): the list, the editor
-// with its preview, the publishing actions, the revision history with a diff, and image upload.
+// with its preview, the publishing actions, publishing to WeChat, the revision history with a
+// diff, and image upload.
 // Every read and change goes through the articles service and rules, as the JSON API's do: a page
 // never offers an action the service would refuse.
 import type Router from '@koa/router';
@@ -11,9 +12,11 @@ import type { ImageStore } from '../images.js';
 import type { ArticleRepository } from '../repository.js';
 import type { ArticleRuleOptions } from '../rules.js';
 import type { ArticleService } from '../service.js';
+import type { WechatPublisher } from '../wechat-publish.js';
 import { editorPages } from './editor.js';
 import { imagePages, publicImageRouter } from './images.js';
 import { revisionPages } from './revisions.js';
+import { wechatPages } from './wechat.js';
 
 export interface ArticlePageDeps {
   web: WebBase;
@@ -22,6 +25,8 @@ export interface ArticlePageDeps {
   repo: ArticleRepository;
   options: ArticleRuleOptions;
   images: ImageStore;
+  /** Publishing to WeChat: the editor's 「发到微信公众号」 section lists, requests and retries through it. */
+  wechatPublish: WechatPublisher;
   /** Display names of staff members by id (who wrote a revision, who last changed an article). */
   staffNames(ids: readonly (number | null)[]): Promise<Map<number, string>>;
   /** The clock; tests move it. */
@@ -41,5 +46,6 @@ export function staffNameLookup(db: Database): ArticlePageDeps['staffNames'] {
 
 /** The staff pages, then the public image route. */
 export function articlePages(deps: ArticlePageDeps): Router[] {
-  return [editorPages(deps), revisionPages(deps), imagePages(deps), publicImageRouter(deps.images)];
+  const editor = editorPages(deps);
+  return [editor.router, wechatPages(deps, editor.showWithWechat), revisionPages(deps), imagePages(deps), publicImageRouter(deps.images)];
 }

@@ -5,6 +5,14 @@
 // - 「预览」 refreshes the preview in place instead of reloading the page.
 // - Image upload: the file goes up with fetch; the answer's Markdown `![](url)` is inserted where
 //   the cursor was in the body.
+// - Unsaved changes (a form with data-warn-unsaved): once a field holds other text than the page
+//   came with, or the page came back holding unsaved text (data-unsaved), 「有修改还没保存」 shows
+//   beside 保存 and leaving the page (a link, reload, closing) asks first with the browser's own
+//   dialog. A form submit that goes ahead (保存, a publishing action) does not ask; the preview is
+//   not a save, so the line stays after it.
+// - A form with data-busy (sending to WeChat, which takes a while) says so on its button once
+//   submitted, and a second click does not post it again.
+// - Typing a tag number in the 群发 form chooses 「某个标签的关注者」.
 'use strict';
 (() => {
   const form = document.getElementById('editor-form');
@@ -59,6 +67,60 @@
   });
   if (body.value.trim() !== '' && !preview.querySelector(':not(p.muted)')) void refresh();
 
+  const note = document.getElementById('unsaved-note');
+  const tracked = form.hasAttribute('data-warn-unsaved');
+  const cameUnsaved = form.hasAttribute('data-unsaved');
+  // Set by a submit that goes ahead: the page is left on purpose.
+  let submitting = false;
+  const edited = () => Array.from(form.querySelectorAll('input[type="text"]:not([readonly]), textarea'))
+    .some((el) => el.value !== el.defaultValue);
+  const unsaved = () => tracked && (cameUnsaved || edited());
+  function noteChange() {
+    const text = unsaved() ? '有修改还没保存' : '';
+    // Rewriting the same words would make a screen reader repeat them at every key.
+    if (note && note.textContent !== text) note.textContent = text;
+  }
+  if (tracked) {
+    form.addEventListener('input', noteChange);
+    form.addEventListener('change', noteChange);
+    window.addEventListener('beforeunload', (event) => {
+      if (submitting || !unsaved()) return;
+      event.preventDefault();
+      event.returnValue = '';
+    });
+  }
+  // On window, a submit arrives after every other listener (app.js's confirm, the preview's own):
+  // defaultPrevented then means the form does not go.
+  window.addEventListener('submit', (event) => {
+    const sent = event.target;
+    if (event.defaultPrevented || !(sent instanceof HTMLFormElement)) return;
+    if (sent.dataset.busy !== undefined) {
+      if (sent.dataset.sending) {
+        event.preventDefault();
+        return;
+      }
+      sent.dataset.sending = '1';
+      const button = event.submitter;
+      if (button instanceof window.HTMLButtonElement) {
+        button.dataset.label = button.textContent;
+        button.textContent = sent.dataset.busy;
+        button.setAttribute('aria-disabled', 'true');
+      }
+    }
+    submitting = true;
+  });
+  // Back to this page from the browser's cache: nothing is being sent any more.
+  window.addEventListener('pageshow', () => {
+    submitting = false;
+    for (const sent of document.querySelectorAll('form[data-sending]')) {
+      delete sent.dataset.sending;
+      const button = sent.querySelector('button[aria-disabled="true"]');
+      if (button && button.dataset.label) button.textContent = button.dataset.label;
+      if (button) button.removeAttribute('aria-disabled');
+    }
+    noteChange();
+  });
+
   // Where the cursor was when the body lost focus: an image goes there.
   let cursor = { start: body.value.length, end: body.value.length };
   const remember = () => { cursor = { start: body.selectionStart, end: body.selectionEnd }; };
@@ -76,7 +138,16 @@
     body.focus();
     body.setSelectionRange(at, at);
     remember();
+    noteChange();
     void refresh();
+  }
+
+  const tag = document.getElementById('wechat-tag');
+  const tagChoice = document.getElementById('wechat-target-tag');
+  if (tag instanceof window.HTMLInputElement && tagChoice instanceof window.HTMLInputElement) {
+    tag.addEventListener('input', () => {
+      if (tag.value.trim() !== '') tagChoice.checked = true;
+    });
   }
 
   const upload = document.getElementById('image-form');
