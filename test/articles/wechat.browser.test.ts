@@ -24,6 +24,8 @@ describe('articles: the editor\'s WeChat section and unsaved warning (Chromium)'
   let articleId: number;
   /** What to do with a beforeunload dialog (confirm dialogs of app.js are always accepted). */
   let onBeforeUnload: (d: Dialog) => Promise<void>;
+  /** Whether to go on when editor.js asks before an action on unsaved text. */
+  let goOnUnsaved: boolean;
 
   before(async () => {
     server = await startConsole({ articles: { contentDir: '' } });
@@ -53,9 +55,12 @@ describe('articles: the editor\'s WeChat section and unsaved warning (Chromium)'
     page = await officePage(browser);
     dialogs = [];
     onBeforeUnload = (d) => d.dismiss();
+    goOnUnsaved = true;
     page.on('dialog', (d) => {
       dialogs.push({ type: d.type(), message: d.message() });
-      void (d.type() === 'beforeunload' ? onBeforeUnload(d) : d.accept());
+      if (d.type() === 'beforeunload') void onBeforeUnload(d);
+      else if (d.message().startsWith('有修改还没保存')) void (goOnUnsaved ? d.accept() : d.dismiss());
+      else void d.accept();
     });
   });
   afterEach(async () => { await page.context().close(); });
@@ -171,26 +176,34 @@ describe('articles: the editor\'s WeChat section and unsaved warning (Chromium)'
     await page.waitForURL(/\/staff\/articles$/);
     expect(dialogs).to.have.length(1);
 
-    // A publishing action is a form post too: no question. Typing and undoing it is no change.
+    // Typing and undoing it is no change. A publishing action runs on the saved text: with unsaved
+    // text it asks first; declining keeps the page and the text, going on submits.
     await page.goto(`${server.baseUrl}/staff/articles/${draft.id}/edit`);
     await page.getByLabel('摘要').pressSequentially('！');
     expect(await note.innerText()).to.equal('有修改还没保存');
     await page.getByLabel('摘要').press('Backspace');
     expect(await note.isVisible()).to.equal(false);
     await page.getByLabel('摘要').pressSequentially('！');
+    goOnUnsaved = false;
+    await page.getByRole('button', { name: '提交审核' }).click();
+    await page.waitForTimeout(300);
+    expect(dialogs.map((d) => d.type)).to.deep.equal(['beforeunload', 'confirm']);
+    expect(new URL(page.url()).search).to.equal('');
+    expect(await page.getByLabel('摘要').inputValue()).to.include('！');
+    goOnUnsaved = true;
     await page.getByRole('button', { name: '提交审核' }).click();
     await page.waitForURL(/done=submitted/);
-    expect(dialogs).to.have.length(1);
+    expect(dialogs.map((d) => d.type)).to.deep.equal(['beforeunload', 'confirm', 'confirm']);
 
     // Reload and closing ask too.
     onBeforeUnload = (d) => d.accept();
     await page.getByLabel('标题', { exact: true }).pressSequentially('（改）');
     await page.reload();
-    expect(dialogs.map((d) => d.type)).to.deep.equal(['beforeunload', 'beforeunload']);
+    expect(dialogs.map((d) => d.type)).to.deep.equal(['beforeunload', 'confirm', 'confirm', 'beforeunload']);
     await page.getByLabel('标题', { exact: true }).pressSequentially('（改）');
     const closed = page.waitForEvent('close');
     await page.close({ runBeforeUnload: true });
     await closed;
-    expect(dialogs.map((d) => d.type)).to.deep.equal(['beforeunload', 'beforeunload', 'beforeunload']);
+    expect(dialogs.map((d) => d.type)).to.deep.equal(['beforeunload', 'confirm', 'confirm', 'beforeunload', 'beforeunload']);
   });
 });

@@ -8,8 +8,9 @@
 // - Unsaved changes (a form with data-warn-unsaved): once a field holds other text than the page
 //   came with, or the page came back holding unsaved text (data-unsaved), 「有修改还没保存」 shows
 //   beside 保存 and leaving the page (a link, reload, closing) asks first with the browser's own
-//   dialog. A form submit that goes ahead (保存, a publishing action) does not ask; the preview is
-//   not a save, so the line stays after it.
+//   dialog. 保存 does not ask; another form (a publishing action, sending to WeChat, signing out)
+//   posted while the text is unsaved asks first whether to go on without saving, since the action
+//   runs on the saved text. The preview is not a save, so the line stays after it.
 // - A form with data-busy (sending to WeChat, which takes a while) says so on its button once
 //   submitted, and a second click does not post it again.
 // - Typing a tag number in the 群发 form chooses 「某个标签的关注者」.
@@ -94,6 +95,10 @@
   window.addEventListener('submit', (event) => {
     const sent = event.target;
     if (event.defaultPrevented || !(sent instanceof HTMLFormElement)) return;
+    if (sent !== form && unsaved() && !window.confirm('有修改还没保存。这一步只对已保存的内容起作用，修改会丢掉。仍要继续吗？')) {
+      event.preventDefault();
+      return;
+    }
     if (sent.dataset.busy !== undefined) {
       if (sent.dataset.sending) {
         event.preventDefault();
