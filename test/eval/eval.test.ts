@@ -30,8 +30,8 @@ describe('evaluation tables', function () {
       expect(pct(emDev.numberFirst)).to.be.at.least(0.97);
       expect(pct(emDev.falseAlarm)).to.be.at.most(0.02);
     });
-    it('held-out: floor 2.5% of ordinary messages answered as an emergency (target 2% not yet reached)', () => expect(pct(emHeld.falseAlarm)).to.be.at.most(0.025));
-    it('held-out: floor 95% number first (target 97% not yet reached)', () => expect(pct(emHeld.numberFirst)).to.be.at.least(0.95));
+    it('held-out: ≤2% of ordinary messages are answered as an emergency', () => expect(pct(emHeld.falseAlarm)).to.be.at.most(0.02));
+    it('held-out: ≥97% of emergencies get the number first', () => expect(pct(emHeld.numberFirst)).to.be.at.least(0.97));
   });
 
   describe('intents (≥200 messages)', () => {

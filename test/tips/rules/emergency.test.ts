@@ -21,6 +21,23 @@ describe('tips/rules/emergency', () => {
     it(`"${text}" is not an emergency`, () => expect(detectEmergency(text)).to.equal(undefined));
   }
 
+  it('reads 「还好好的」 and 「哭得好厉害」 as now, not as over or as praise', () => {
+    expect(detectEmergency('我妈刚才还好好的 突然倒地了 叫不醒')?.kind).to.equal('medical');
+    expect(detectEmergency('小孩头卡在防盗窗里出不来 哭得好厉害')?.kind).to.equal('fire');
+    expect(detectEmergency('不是开玩笑 真的有人拿刀 在我家门口')?.kind).to.equal('police');
+  });
+
+  it('is not an emergency when whoever it was is safe now, thoughts of suicide included', () => {
+    expect(detectEmergency('朋友以前想不开过 现在好多了')).to.equal(undefined);
+    expect(detectEmergency('那个想跳楼的男孩被劝下来了')).to.equal(undefined);
+  });
+
+  it('takes animals in trouble, rides and tripped switches for what they are', () => {
+    for (const text of ['我家狗被车撞了 腿瘸了 附近有宠物医院吗', '猫爬到树上下不来了', '周末去坐跳楼机', '取暖器一开就跳闸', '车在服务区打不着火了']) {
+      expect(detectEmergency(text), text).to.equal(undefined);
+    }
+  });
+
   it('does not read an emergency number inside a tracking code', () => {
     expect(detectEmergency('查询 SM251206120ABC')).to.equal(undefined);
   });
@@ -51,6 +68,28 @@ describe('tips/rules/emergency with a second opinion', () => {
     expect(detectEmergency('这次考试又要挨打了', sure(0.1))).to.equal(undefined);
     expect(detectEmergency('有人在打我', sure(0.5))?.kind).to.equal('police');
     expect(detectEmergency('我邻居说要跳楼', sure(0.01))?.kind).to.equal('suicide');
+  });
+
+  it('lets a model sure of an emergency overrule the words that say it is not one now', () => {
+    const asked = '请问 我儿子刚从二楼掉下来 一直想睡觉';
+    expect(detectEmergency(asked, { ...sure(0.9), overrule: 0.8 })?.kind).to.equal('medical');
+    expect(detectEmergency(asked, { ...sure(0.7), overrule: 0.8 })).to.equal(undefined);
+    expect(detectEmergency(asked, sure(0.9))).to.equal(undefined);
+  });
+
+  it('does not let the model overrule a cue in a short cry', () => {
+    expect(detectEmergency('老公家暴 快', sure(0.01))?.kind).to.equal('police');
+    expect(detectEmergency('考砸了 回家又要挨打了', sure(0.01))).to.equal(undefined);
+  });
+
+  it('adds 120 to the cue\'s number when the model hears someone hurt', () => {
+    const hurt = {
+      classify: () => ({ kind: 'medical' as const, probability: 0.9, kinds: { police: 0, fire: 0.2, medical: 0.7, traffic: 0, suicide: 0 } }),
+      threshold: 0.5, veto: 0.7, kindOverride: 0.5,
+    };
+    const e = detectEmergency('热水器好像漏气 我老婆在洗澡 叫她不应', hurt);
+    expect(e?.kind).to.equal('fire');
+    expect(e?.numbers).to.deep.equal(['119', '120']);
   });
 
   it('does not ask the model about a few characters', () => {
