@@ -73,8 +73,14 @@
   const cameUnsaved = form.hasAttribute('data-unsaved');
   // Set by a submit that goes ahead: the page is left on purpose.
   let submitting = false;
-  const edited = () => Array.from(form.querySelectorAll('input[type="text"]:not([readonly]), textarea'))
-    .some((el) => el.value !== el.defaultValue);
+  // Every field that holds a choice: text and dates against their default value, tick boxes and
+  // radio buttons against their default check, selects against their default option.
+  const changed = (el) => {
+    if (el instanceof window.HTMLSelectElement) return Array.from(el.options).some((o) => o.selected !== o.defaultSelected);
+    if (el instanceof window.HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) return el.checked !== el.defaultChecked;
+    return el.value !== el.defaultValue;
+  };
+  const edited = () => Array.from(form.querySelectorAll('input:not([type="hidden"]):not([readonly]), textarea, select')).some(changed);
   const unsaved = () => tracked && (cameUnsaved || edited());
   function noteChange() {
     const text = unsaved() ? '有修改还没保存' : '';
