@@ -22,6 +22,10 @@ import { CONSOLE_PREFIX, consoleWebBase } from './staff/pages/index.js';
 import { createArticlesModule, type ArticlesModule } from './articles/index.js';
 import { defineStaffModels } from './staff/accounts.js';
 import { createSessionStore } from './staff/sessions.js';
+import { createFollowersModule, type FollowersModule } from './alerts/followers/index.js';
+import { createAlertPushModule, type AlertPushModule } from './alerts/push/index.js';
+import { createAlertsModule, type AlertsModule } from './alerts/index.js';
+import { alertPath } from './alerts/present.js';
 
 /** What both processes (web server and Wechaty bot) share: database, tips module, engine. */
 export interface Core {
@@ -38,6 +42,12 @@ export interface Core {
   tips: TipsModule;
   /** Articles: storage, rendering, the import of content/articles, public pages and staff API. */
   articles: ArticlesModule;
+  /** Anti-fraud alerts (content, public pages, staff API, the chat's board) and citizens' scam reports. */
+  alerts: AlertsModule;
+  /** Followers of the official account (the engine's FollowerRegistry) and their county tags on WeChat. */
+  followers: FollowersModule;
+  /** Pushing an alert to the followers of its region (the service; the web server runs a worker). */
+  alertPush: AlertPushModule;
   bot: Bot;
   close(): Promise<void>;
 }
@@ -86,15 +96,35 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
   });
   // Part of migrating too: the starter articles of content/articles (idempotent by slug and hash).
   if (opts.migrate ?? true) await articles.importContent();
-
+  const followers = createFollowersModule({ db, logger, client: wechat, store: state, hashId: (openid) => vault.citizenHash('follower', openid) });
+  // The push keeps real time (its send slots and the 48-hour window); staff's view of the quota
+  // and of a region's reach is judged on the same clock.
+  const pushClock = () => new Date();
+  const alertPush = createAlertPushModule({ config, db, logger, tokenStore: state, followers, now: pushClock });
+  const alerts = createAlertsModule({
+    config, logger, db, web, vault, sessions: createSessionStore(defineStaffModels(db), config.staff.sessionHours), ...(opts.now ? { now: opts.now } : {}),
+    push: { service: alertPush.service, ledger: alertPush.ledger, followers: followers.models, now: pushClock },
+    // A publication pushes the alert's public page to its region with the channels the publisher picked.
+    onPublished: async (alert, { channels, publishedBy }) => {
+      await alertPush.service.startPush({
+        alertId: alert.id, title: alert.title, summary: alert.summary, url: `${config.publicOrigin}${alertPath(alert.id)}`,
+        counties: alert.counties.length ? alert.counties : null, channels, createdBy: publishedBy,
+      });
+    },
+  });
   const conversations = conversationStore(state, vault);
-  const bot = createEngine({ config, logger, desk: tips.desk, articles: articles.shelf, conversations, ...(opts.now ? { now: opts.now } : {}) });
+  const bot = createEngine({
+    config, logger, desk: tips.desk, articles: articles.shelf, conversations, followers: followers.registry, citizenCounty: followers.citizenCounty,
+    alerts: alerts.board, scamReports: alerts.reports, ...(opts.now ? { now: opts.now } : {}),
+  });
 
   return {
-    config, logger, metrics, db, state, web, vault, wechat, tips, articles, bot,
+    config, logger, metrics, db, state, web, vault, wechat, tips, articles, alerts, followers, alertPush, bot,
     async close() {
       await tips.close();
       await articles.close();
+      alerts.close();
+      alertPush.close();
       await state.close();
       await db.close();
     },
@@ -125,11 +155,11 @@ export function replyStore(state: SharedStore, vault: IdentityVault): JsonView<S
 /** The web server: the core plus the app (the webhook, and Koa for health and the staff API). */
 export async function compose(config: AppConfig, logger: Logger, opts: ComposeOptions = {}): Promise<Services> {
   const core = await composeCore(config, logger, opts);
-  const { metrics, db, bot, wechat, tips, web, articles } = core;
+  const { metrics, db, bot, wechat, tips, web, articles, alerts } = core;
   const webhook = webhookRouter({ config, logger, metrics, bot, client: wechat, replies: replyStore(core.state, core.vault) });
   const app = createApp({ logger, metrics, trustProxy: config.trustProxy, publicOrigin: config.publicOrigin, csrfExempt: [WEBHOOK_PATH],
     web: { assets: web.assets.middleware(), errorPage: (ctx, err) => web.errorPage(ctx, err), formPrefixes: [CONSOLE_PREFIX] }, pageCache: articles.pageCache,
-    routers: [webhook, healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers, ...articles.routers] });
+    routers: [webhook, healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers, ...articles.routers, ...alerts.routers] });
   return {
     ...core,
     app,

@@ -40,6 +40,13 @@ async function main(): Promise<void> {
   const wechatOutcomes = () => void services.articles.wechatSweep().catch((err: unknown) => logger.error({ err }, 'polling wechat publishing failed'));
   const wechatPoller = setInterval(wechatOutcomes, 60 * 1000);
   wechatPoller.unref();
+  // County tags on WeChat follow the followers' counties: at most a minute behind.
+  const syncTags = () => void services.followers.syncTags().catch((err: unknown) => logger.error({ err }, 'syncing county tags failed'));
+  const tagSyncer = setInterval(syncTags, 60 * 1000);
+  tagSyncer.unref();
+  // Alert pushes: every instance runs a worker; they share each push's rate through the database.
+  const pushWorker = services.alertPush.createWorker({ upkeepMs: 5000 });
+  pushWorker.start();
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -49,6 +56,7 @@ async function main(): Promise<void> {
     clearInterval(dueSender);
     clearInterval(articleSweeper);
     clearInterval(wechatPoller);
+    clearInterval(tagSyncer);
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in 10 s; closing anyway');
@@ -56,7 +64,9 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     server.close(() => {
-      void services.close().then(
+      // The push worker gives back what it claimed and has not sent, and writes what it sent.
+      void pushWorker.stop().catch((err: unknown) => logger.error({ err }, 'stopping the push worker failed'))
+        .then(() => services.close()).then(
         () => { logger.info('closed'); process.exit(0); },
         (err: unknown) => { logger.error({ err }, 'close failed'); process.exit(1); },
       );

@@ -47,11 +47,24 @@ function isPublisherOf(actor: ArticleActor, article: ArticleFacts, opts: Article
   return opts.selfPublish || article.createdBy === null || article.createdBy !== actor.id;
 }
 
-export function assertCanArticle(actor: ArticleActor, right: ArticleRight, article: ArticleFacts | undefined, opts: ArticleRuleOptions): void {
+/**
+ * What the rules judge, as codes and staff read it. Anti-fraud alerts (src/alerts) go through the
+ * same states and rights as articles; only the codes (`ALERT_BAD_STATE`) and the noun differ.
+ */
+export interface RuleSubject {
+  /** Prefix of the refusal codes: `${code}_BAD_STATE`, `${code}_NEEDS_PUBLISHER`. */
+  code: string;
+  /** The thing in the refusal messages: 文章, 预警. */
+  noun: string;
+}
+
+export const ARTICLE_SUBJECT: RuleSubject = { code: 'ARTICLE', noun: '文章' };
+
+export function assertCanArticle(actor: ArticleActor, right: ArticleRight, article: ArticleFacts | undefined, opts: ArticleRuleOptions, subject: RuleSubject = ARTICLE_SUBJECT): void {
   if (canArticle(actor, right, article, opts)) return;
   const selfPublish = (right === 'article.publish' || right === 'article.schedule' || right === 'article.write') && ARTICLE_ROLES.has(actor.role);
-  throw new ArticleRuleError(selfPublish ? 'ARTICLE_NEEDS_PUBLISHER' : 'FORBIDDEN', 403,
-    selfPublish ? '自己写的文章需要另一位编辑或管理员审核发布' : '无权执行此操作');
+  throw new ArticleRuleError(selfPublish ? `${subject.code}_NEEDS_PUBLISHER` : 'FORBIDDEN', 403,
+    selfPublish ? `自己写的${subject.noun}需要另一位编辑或管理员审核发布` : '无权执行此操作');
 }
 
 export type ArticleAction = 'submit' | 'publish' | 'unpublish' | 'schedule' | 'unschedule' | 'edit';
@@ -78,10 +91,10 @@ export interface Transition {
   event: ArticleEventType;
 }
 
-/** The transition of `action` from `state`; 409 ARTICLE_BAD_STATE when the action is not allowed there. */
-export function transition(state: ArticleState, action: ArticleAction): Transition {
+/** The transition of `action` from `state`; 409 ARTICLE_BAD_STATE (`${subject.code}_BAD_STATE`) when the action is not allowed there. */
+export function transition(state: ArticleState, action: ArticleAction, subject: RuleSubject = ARTICLE_SUBJECT): Transition {
   const to = TRANSITIONS[action][state];
-  if (!to) throw new ArticleRuleError('ARTICLE_BAD_STATE', 409, '文章当前的状态不能执行这个操作');
+  if (!to) throw new ArticleRuleError(`${subject.code}_BAD_STATE`, 409, `${subject.noun}当前的状态不能执行这个操作`);
   return { from: state, to, event: ACTION_EVENTS[action] };
 }
 

@@ -7,7 +7,7 @@
 // (never a second send), and a recorded publish_id / msg_id is never submitted again.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import { Op, UniqueConstraintError } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { Logger } from '../platform/logger.js';
 import { WechatApiError, type UploadFile, type WechatClient } from '../wechat/index.js';
@@ -22,6 +22,7 @@ import {
 import {
   defineArticleWechatModel, type ArticleWechatRow, type WechatChannel, type WechatRequestState, type WechatStep,
 } from './wechat-models.js';
+import { chinaDay, createMassQuota, type MassQuota } from './mass-quota.js';
 
 /** The WeChat endpoints publishing uses. */
 export type WechatPublishClient = Pick<WechatClient,
@@ -54,13 +55,8 @@ export interface WechatRequestInput {
   toAll?: boolean | undefined;
 }
 
-/** Today's mass sends (China time) against the configured quota. */
-export interface MassQuota {
-  day: string;
-  perDay: number;
-  used: number;
-  left: number;
-}
+export type { MassQuota };
+export { chinaDay };
 
 export interface WechatStepView {
   step: WechatStep;
@@ -131,11 +127,6 @@ const UNFINISHED: WechatRequestState[] = ['working', 'failed', 'submitted'];
 /** WeChat's digest limit (characters). */
 const DIGEST_MAX = 120;
 
-/** The China-time (UTC+8) date of an instant: the day WeChat's quota counts. */
-export function chinaDay(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
 const notFound = () => new ArticleRuleError('ARTICLE_NOT_FOUND', 404, '没有找到这篇文章');
 const requestNotFound = () => new ArticleRuleError('ARTICLE_WECHAT_NOT_FOUND', 404, '没有找到这个微信发布请求');
 const notPublished = () => new ArticleRuleError('ARTICLE_WECHAT_NOT_PUBLISHED', 409, '只有已发布的文章才能发到微信');
@@ -163,6 +154,10 @@ export function createWechatPublisher(deps: WechatPublishDeps) {
   const Requests = defineArticleWechatModel(db.sequelize);
   const clock = deps.now ?? (() => new Date());
   const perDay = deps.massQuotaPerDay;
+  // The account's one quota ledger, shared with the alerts' mass sends (mass-quota.ts).
+  const ledger = createMassQuota(db.sequelize, perDay, clock);
+  /** A request holds its slot under its clientmsgid, known before the row is written. */
+  const holderOf = (clientMsgId: string) => `article:${clientMsgId}`;
   const imageTimeoutMs = deps.imageTimeoutMs ?? 15_000;
   const fetchOpts = (maxBytes: number) => ({ maxBytes, timeoutMs: imageTimeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
 
@@ -172,27 +167,20 @@ export function createWechatPublisher(deps: WechatPublishDeps) {
     return toArticle(row);
   }
 
-  /** The lowest slot of `day` no request holds, or undefined when the quota is used up. */
-  async function freeSlot(day: string, t?: Transaction): Promise<number | undefined> {
-    const rows = await Requests.findAll({ attributes: ['quotaSlot'], where: { quotaDay: day }, ...(t ? { transaction: t } : {}) });
-    const taken = new Set(rows.map((r) => r.quotaSlot));
-    for (let slot = 1; slot <= perDay; slot += 1) if (!taken.has(slot)) return slot;
-    return undefined;
-  }
-
   async function quota(now = clock()): Promise<MassQuota> {
-    const day = chinaDay(now);
-    const used = await Requests.count({ where: { quotaDay: day } });
-    return { day, perDay, used, left: Math.max(0, perDay - used) };
+    return ledger.usage(chinaDay(now));
   }
 
   /** Gives a mass request a slot of today's quota (a retry on a later day takes one of that day). */
   async function ensureSlot(row: ArticleWechatRow, day: string): Promise<void> {
     if (row.quotaDay === day) return;
     for (let i = 0; i < 3; i += 1) {
-      const slot = await freeSlot(day);
-      if (slot === undefined) throw new StepError(quotaMessage(perDay));
       try {
+        const slot = await db.transaction(async (t) => {
+          await ledger.release(holderOf(row.clientMsgId), t);
+          return ledger.take(day, holderOf(row.clientMsgId), t);
+        });
+        if (slot === undefined) throw new StepError(quotaMessage(perDay));
         await Requests.update({ quotaDay: day, quotaSlot: slot }, { where: { id: row.id } });
         row.set({ quotaDay: day, quotaSlot: slot });
         return;
@@ -232,6 +220,7 @@ export function createWechatPublisher(deps: WechatPublishDeps) {
     if (wx && !wx.local && step === 'submit' && row.channel === 'mass' && !row.msgId && wx.errcode > 0 && wx.errcode !== 45028) {
       row.quotaDay = null;
       row.quotaSlot = null;
+      await ledger.release(holderOf(row.clientMsgId));
     }
     await save(row);
     const fields = { requestId: row.id, articleId: row.articleId, step, errcode: row.errorCode };
@@ -341,15 +330,16 @@ export function createWechatPublisher(deps: WechatPublishDeps) {
           if (open) throw pending();
           const now = clock();
           const day = chinaDay(now);
+          const clientMsgId = randomUUID();
           let slot: number | undefined;
           if (input.channel === 'mass') {
-            slot = await freeSlot(day, t);
+            slot = await ledger.take(day, holderOf(clientMsgId), t);
             if (slot === undefined) throw new ArticleRuleError('ARTICLE_WECHAT_QUOTA', 409, quotaMessage(perDay));
           }
           const row = await Requests.create({
             articleId, revision: article.revision, channel: input.channel,
             tagId: input.channel === 'mass' && !input.toAll ? input.tagId ?? null : null,
-            toAll: input.channel === 'mass' && input.toAll === true, clientMsgId: randomUUID(), requestedBy: actor.id,
+            toAll: input.channel === 'mass' && input.toAll === true, clientMsgId, requestedBy: actor.id,
             state: 'working', leaseUntil: new Date(now.getTime() + LEASE_MS), images: '{}', imagesAt: null, coverMediaId: null, coverUrl: null,
             coverAt: null, draftMediaId: null, draftAt: null, publishId: null, msgId: null, msgDataId: null, submittedAt: null,
             quotaDay: slot === undefined ? null : day, quotaSlot: slot ?? null, wechatStatus: null, wechatArticleId: null, articleUrl: null,

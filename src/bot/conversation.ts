@@ -1,7 +1,7 @@
 // The conversation-state record: one per citizen and channel, kept in a KeyValueStore so a
 // shared store (Redis) can replace the in-process one. Everything in it is plain JSON: times
 // are ISO strings or epoch milliseconds, never Date objects.
-import type { TipCategoryKey, TranscriptEntry } from './ports.js';
+import type { ScamIdentifier, TipCategoryKey, TranscriptEntry } from './ports.js';
 import type { BotInput, CitizenRef } from './types.js';
 
 export type TipStep = 'category' | 'description' | 'place' | 'contact' | 'confirm';
@@ -38,7 +38,12 @@ export interface TipFlow { name: 'tip'; step: TipStep; draft: TipDraft }
 export interface RateFlow { name: 'rate'; code: string }
 export interface ReviewFlow { name: 'review'; code: string }
 export interface FraudCheckFlow { name: 'fraud_check' }
-export type Flow = TipFlow | RateFlow | ReviewFlow | FraudCheckFlow;
+/**
+ * The county question (intents/county.ts), for the next message only: which county the follower
+ * lives in, or with `offered` (a confirmed tip's county code) whether that one may be kept.
+ */
+export interface CountyQuestionFlow { name: 'county_question'; offered?: string }
+export type Flow = TipFlow | RateFlow | ReviewFlow | FraudCheckFlow | CountyQuestionFlow;
 
 /**
  * A problem heard outside the flow and offered as a tip: one 「是」 files it with these words as
@@ -75,6 +80,11 @@ export interface ConversationRecord {
   rate: RateWindow;
   /** A tip offered at the last message (see TipOffer). */
   offer?: TipOffer;
+  /**
+   * After a high-risk 鉴诈 verdict: the phone numbers, addresses or accounts of the checked text,
+   * which one 「举报」 reports (intents/fraud-check.ts). For the next message only, like `offer`.
+   */
+  reportOffer?: { identifiers: ScamIdentifier[] };
   /** The last committed tip, so a 确认 repeated after success answers the same receipt. */
   lastReceipt?: LastReceipt;
 }
@@ -112,7 +122,7 @@ export function isRecord(value: unknown): value is ConversationRecord {
  * deep copy of the plain data.
  */
 export function detachRecord(record: ConversationRecord): ConversationRecord {
-  if (record.flow || record.suspended || record.lastReceipt || record.offer) return copyPlain(record);
+  if (record.flow || record.suspended || record.lastReceipt || record.offer || record.reportOffer) return copyPlain(record);
   return { ...record, rate: { ...record.rate } };
 }
 
@@ -145,7 +155,7 @@ export interface ExpiryResult {
  * returned as it is, without a copy or a date parsed.
  */
 export function applyExpiry(record: ConversationRecord, now: Date, limits: ConversationLimits): ExpiryResult {
-  if (!record.flow && !record.suspended && !record.lastReceipt && !record.offer) return { record, justSuspended: false };
+  if (!record.flow && !record.suspended && !record.lastReceipt && !record.offer && !record.reportOffer) return { record, justSuspended: false };
   const out: ConversationRecord = { ...record };
   const nowMs = now.getTime();
   let justSuspended = false;
@@ -160,6 +170,7 @@ export function applyExpiry(record: ConversationRecord, now: Date, limits: Conve
     delete out.suspended;
   }
   if (out.offer && nowMs - Date.parse(out.updatedAt) > limits.idleTimeoutSeconds * 1000) delete out.offer;
+  if (out.reportOffer && nowMs - Date.parse(out.updatedAt) > limits.idleTimeoutSeconds * 1000) delete out.reportOffer;
   if (out.lastReceipt && nowMs - Date.parse(out.lastReceipt.at) > limits.idleTimeoutSeconds * 1000) {
     delete out.lastReceipt;
   }
@@ -211,5 +222,5 @@ export function countMessage(record: ConversationRecord, now: Date, perMinute: n
 /** How long the store must keep the record: long enough for a draft to be offered back. */
 export function recordTtlSeconds(record: ConversationRecord, limits: ConversationLimits): number {
   if (record.flow || record.suspended) return limits.idleTimeoutSeconds + limits.draftKeepSeconds;
-  return Math.max(120, record.lastReceipt || record.offer ? limits.idleTimeoutSeconds : 0);
+  return Math.max(120, record.lastReceipt || record.offer || record.reportOffer ? limits.idleTimeoutSeconds : 0);
 }

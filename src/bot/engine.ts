@@ -17,7 +17,9 @@ import {
 import { say, type EngineContext, type Turn } from './intent.js';
 import { TIP_FLOW_INTENTS, buildIntents } from './intents/index.js';
 import { KeyedQueue } from './keyed-queue.js';
-import type { ArticleShelf, TipDesk, WaitingNotice } from './ports.js';
+import type { AlertBoard, ArticleShelf, CitizenCounty, FollowerRegistry, ScamReportDesk, TipDesk, WaitingNotice } from './ports.js';
+import { askCountyOnce, failure } from './intents/county.js';
+import { matchPlace } from './places.js';
 import { normaliseText } from './text.js';
 import { silent, type Bot, type BotInput, type BotReply, type BotReplyPart } from './types.js';
 
@@ -42,6 +44,21 @@ export interface EngineDeps {
   intentModel?: IntentModel;
   /** Published articles for 「最新文章」 and 搜索; without it the bot says the section is being prepared. */
   articles?: ArticleShelf;
+  /**
+   * Followers of the official account (src/alerts/followers): subscribe, unsubscribe, the last
+   * interaction of every message, the county. Called for the official account only.
+   */
+  followers?: FollowerRegistry;
+  /** Current anti-fraud alerts for 「反诈」 (src/alerts/board.ts); without it the fraud guide alone. */
+  alerts?: AlertBoard;
+  /** The county a citizen follows alerts for, so 「反诈」 lists that county's alerts first. */
+  citizenCounty?: CitizenCounty;
+  /**
+   * Citizens' reports of scam numbers, addresses and accounts (src/alerts/reports): 「举报诈骗电话 …」
+   * and 「举报」 after a high 鉴诈 verdict report them; enough reports raise a verdict. Without it
+   * 「举报…」 starts a tip as before.
+   */
+  scamReports?: ScamReportDesk;
 }
 
 /**
@@ -123,8 +140,12 @@ export function createEngine(deps: EngineDeps): Bot {
   const ctx: EngineContext = {
     config, logger, desk, content, fraud: deps.fraud ?? defaultFraudChecker(), intentModel: deps.intentModel ?? defaultIntentModel(),
     ...(deps.articles ? { articles: deps.articles } : {}),
+    ...(deps.followers ? { followers: deps.followers } : {}),
+    ...(deps.alerts ? { alerts: deps.alerts } : {}),
+    ...(deps.citizenCounty ? { citizenCounty: deps.citizenCounty } : {}),
+    ...(deps.scamReports ? { scamReports: deps.scamReports } : {}),
   };
-  const intents = buildIntents(content);
+  const intents = buildIntents(content, { scamReports: deps.scamReports !== undefined });
   const emergencyModel = deps.emergency ?? defaultEmergencyModel();
   const queue = new KeyedQueue();
   const limits = { idleTimeoutSeconds: config.bot.idleTimeoutSeconds, draftKeepSeconds: config.bot.draftKeepSeconds };
@@ -139,6 +160,7 @@ export function createEngine(deps: EngineDeps): Bot {
     const touched = desk.touch(input.citizen, input.receivedAt).catch((err: unknown) => {
       logger.warn({ err }, 'bot: desk.touch failed');
     });
+    const followed = followerSeen(input);
     let notices: WaitingNotice[];
     try {
       notices = await desk.holdNotices(input.citizen);
@@ -147,7 +169,32 @@ export function createEngine(deps: EngineDeps): Bot {
       notices = [];
     }
     await touched;
+    await followed;
     return notices;
+  }
+
+  /** The official account's followers: who follows, and when they last wrote. Never fails the turn. */
+  function followerSeen(input: BotInput): Promise<void> {
+    const followers = deps.followers;
+    if (!followers || input.citizen.channel !== 'official_account') return Promise.resolve();
+    const write = input.kind === 'subscribe' ? followers.subscribed(input.citizen, input.receivedAt)
+      : input.kind === 'unsubscribe' ? followers.unsubscribed(input.citizen, input.receivedAt)
+        : followers.touched(input.citizen, input.receivedAt);
+    return write.catch((err: unknown) => { logger.warn({ ...failure(err), kind: input.kind }, 'bot: follower not recorded'); });
+  }
+
+  /**
+   * A location's label names the county the follower is in: kept as a weak guess (a county they
+   * tell us replaces it). Not while a tip is being written: that location is the tip's place.
+   * WeChat's automatic location reports carry coordinates only and never reach the engine.
+   */
+  async function countyFromLocation(input: BotInput, record: ConversationRecord): Promise<void> {
+    if (!deps.followers || input.kind !== 'location' || !input.label || input.citizen.channel !== 'official_account') return;
+    if (record.flow?.name === 'tip') return;
+    const place = matchPlace(input.label, content.divisions);
+    if (!place) return;
+    await deps.followers.countyLearned(input.citizen, place.countyCode, 'location', input.receivedAt)
+      .catch((err: unknown) => { logger.warn(failure(err), 'bot: county not recorded'); });
   }
 
   /**
@@ -195,10 +242,19 @@ export function createEngine(deps: EngineDeps): Bot {
       if (record.flow && record.flow.name !== 'tip') delete record.flow;
     }
 
+    await countyFromLocation(input, record);
     const offered = record.offer;
+    const reportOffered = record.reportOffer;
+    // The county question is for the next message only: one that does not answer it lets it lapse.
+    const countyAsked = record.flow?.name === 'county_question' ? record.flow : undefined;
     const intent = intents.find((i) => i.match(turn));
     let parts = intent ? await intent.handle(turn, ctx) : [];
     const name = intent?.name ?? 'none';
+    if (countyAsked && record.flow === countyAsked) delete record.flow;
+    if (name === 'fraud_alerts') {
+      const question = await askCountyOnce(turn, ctx);
+      if (question) parts = appendNote(parts, question);
+    }
     logger.debug({ intent: name, kind: input.kind }, 'bot: handled');
 
     if (record.flow?.name === 'tip' && !TIP_FLOW_INTENTS.has(name)) parts = appendNote(parts, OPEN_DRAFT_NOTE);
@@ -207,6 +263,7 @@ export function createEngine(deps: EngineDeps): Bot {
 
     // A tip offer is for the next message only: whatever else the citizen says, it lapses.
     if (offered && record.offer === offered) delete record.offer;
+    if (reportOffered && record.reportOffer === reportOffered) delete record.reportOffer;
     record.updatedAt = at.toISOString();
     await save(key, record);
     return parts;
@@ -214,7 +271,10 @@ export function createEngine(deps: EngineDeps): Bot {
 
   async function handleOne(raw: BotInput, key: string): Promise<BotReply> {
     // Nothing can be sent to someone who has just unfollowed.
-    if (raw.kind === 'unsubscribe') return silent();
+    if (raw.kind === 'unsubscribe') {
+      await followerSeen(raw);
+      return silent();
+    }
     const at = now();
     const notices = await pendingNotices(raw);
     let parts: BotReplyPart[];

@@ -7,7 +7,7 @@ import type { Logger } from '../platform/logger.js';
 import type { BotContent } from './content.js';
 import type { IntentModel } from './intent-model.js';
 import type { ConversationRecord } from './conversation.js';
-import type { ArticleShelf, TipDesk } from './ports.js';
+import type { AlertBoard, ArticleShelf, CitizenCounty, FollowerRegistry, ScamReportDesk, TipDesk } from './ports.js';
 import type { BotInput, BotReplyPart, CitizenRef } from './types.js';
 
 export interface EngineContext {
@@ -20,6 +20,14 @@ export interface EngineContext {
   intentModel: IntentModel;
   /** Published articles (latest, search); absent when the engine runs without the articles module. */
   articles?: ArticleShelf;
+  /** Followers of the official account (the county question); absent when none are kept. */
+  followers?: FollowerRegistry;
+  /** Current anti-fraud alerts (「反诈」); absent: the fraud guide alone. */
+  alerts?: AlertBoard;
+  /** The citizen's county for alerts, when the followers module knows it. */
+  citizenCounty?: CitizenCounty;
+  /** Citizens' reports of scam identifiers; absent: no reporting, verdicts from the checker alone. */
+  scamReports?: ScamReportDesk;
 }
 
 export interface Turn {

@@ -145,3 +145,83 @@ export interface ArticleShelf {
   /** Absolute address of the public list, or of its search results for `words`. */
   listUrl(words?: string): string;
 }
+
+/** A current anti-fraud alert as the chat lists it: title, one line, and its page. */
+export interface BoardAlert {
+  title: string;
+  /** One line for the chat (the alert's summary). */
+  line: string;
+  /** 严重 / 较重 / 一般. */
+  severityLabel: string;
+  /** 全市, or the counties it concerns (三元区、永安市). */
+  regionLabel: string;
+  /** Absolute address of its public page. */
+  url: string;
+}
+
+/** What the engine reads of the alerts module (src/alerts/board.ts): the alerts current now. */
+export interface AlertBoard {
+  /**
+   * Published alerts whose valid-until lies ahead, at most `limit`. With `countyCode`: the
+   * alerts naming that county first, then the city-wide ones; without: all of them.
+   */
+  current(countyCode?: string, limit?: number): Promise<BoardAlert[]>;
+  /** Absolute address of the public list, filtered to the county when given. */
+  listUrl(countyCode?: string): string;
+}
+
+/**
+ * The county a citizen follows alerts for (county division code), when known. Implemented by the
+ * followers module (src/alerts/followers); an engine without it lists every current alert.
+ */
+export interface CitizenCounty {
+  countyOf(citizen: CitizenRef): Promise<string | undefined>;
+}
+
+export type ScamIdentifierKind = 'phone' | 'url' | 'account';
+
+/** A phone number, web address or account in its normal form (src/alerts/reports/identifiers.ts). */
+export interface ScamIdentifier {
+  kind: ScamIdentifierKind;
+  value: string;
+}
+
+/** What became of one reported identifier: `first` unless this citizen had reported it before. */
+export interface ScamReportResult {
+  identifier: ScamIdentifier;
+  first: boolean;
+}
+
+/** Citizens' reports of scam identifiers (src/alerts/reports), counted by distinct citizen. */
+export interface ScamReportDesk {
+  /** Records the citizen's report of each identifier (once per identifier and citizen). */
+  report(citizen: CitizenRef, identifiers: readonly ScamIdentifier[], at: Date): Promise<ScamReportResult[]>;
+  /** The identifiers in `text` that enough distinct citizens reported (config `alerts.reportThreshold`). */
+  reportedIn(text: string): Promise<ScamIdentifier[]>;
+}
+
+/** How the bot learned the county a follower lives in, weakest first. */
+export type CountySource = 'location' | 'tip' | 'asked';
+
+/**
+ * The official account's followers as the engine tells of them (src/alerts/followers builds it):
+ * who follows, when they last wrote (WeChat allows customer-service messages for 48 h after),
+ * and their county, for local anti-fraud alerts. Only the official account has followers: the
+ * engine never calls it for another channel. Failures are logged by the engine and never cost
+ * the citizen their message.
+ */
+export interface FollowerRegistry {
+  subscribed(citizen: CitizenRef, at: Date): Promise<void>;
+  unsubscribed(citizen: CitizenRef, at: Date): Promise<void>;
+  /** Any message or click: the 48-hour window runs from the last one. */
+  touched(citizen: CitizenRef, at: Date): Promise<void>;
+  /** True when kept: a county learned a weaker way never replaces one learned a stronger way, nor overrides a 「不用」. */
+  countyLearned(citizen: CitizenRef, countyCode: string, source: CountySource, at: Date): Promise<boolean>;
+  /**
+   * True at most once per follower: they have no county, were never asked and never declined;
+   * the question counts as asked from this call on.
+   */
+  askCountyOnce(citizen: CitizenRef, at: Date): Promise<boolean>;
+  /** The follower answered 「不用」: no county is kept or asked for again. */
+  countyDeclined(citizen: CitizenRef, at: Date): Promise<void>;
+}

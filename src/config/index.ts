@@ -82,7 +82,9 @@ export const configSchema = z.object({
     replyBudgetMs: z.number().int().positive(),
     dedupeTtlSeconds: z.number().int().positive(),
     bodyLimitBytes: z.number().int().positive(),
-    templates: z.object({ tipStatus: z.string() }).strict(),
+    // WECHAT_TEMPLATE_ALERT: the template of anti-fraud alerts (docs/alerts.md#push); empty = the
+    // push's template channel is unavailable.
+    templates: z.object({ tipStatus: z.string(), alert: z.string() }).strict(),
     // WECHAT_MASS_QUOTA_PER_DAY: mass sends (群发) the account may make per China-time day: 1 for a
     // subscription account (订阅号), 4 a month for a service account; counted in article_wechat.
     massQuotaPerDay: z.coerce.number().int().min(0).max(100),
@@ -129,6 +131,23 @@ export const configSchema = z.object({
     // The cover a WeChat draft gets when the article has none (a PNG or JPEG file, relative to the
     // project root). Empty: an article without a cover is refused for WeChat.
     wechatCover: z.string(),
+  }).strict(),
+  alerts: z.object({
+    // ALERT_PUSH_RATE_PER_SECOND: sends per second of one alert push, shared by every worker
+    // (the job row holds the next free send slot, src/alerts/push/).
+    pushRatePerSecond: z.coerce.number().positive().max(10_000),
+    // Recipients one worker claims at a time.
+    pushBatchSize: z.number().int().min(1).max(1000),
+    // Sends of one recipient before a transient failure becomes final.
+    pushMaxAttempts: z.number().int().min(1).max(20),
+    // Retry back-off: the first wait, doubled each attempt up to the cap.
+    pushRetryBaseSeconds: z.number().positive(),
+    pushRetryMaxSeconds: z.number().positive(),
+    // How long a claimed batch is a worker's; an expired claim is recovered by another worker.
+    pushClaimSeconds: z.number().int().min(10),
+    // Distinct citizens who must report a phone number, address or account before a 鉴诈 check
+    // of a text containing it is high risk, and staff see it as a candidate alert (src/alerts/reports).
+    reportThreshold: z.number().int().min(1).max(1000),
   }).strict(),
   wechaty: z.object({
     puppet: z.string(),

@@ -39,4 +39,14 @@ describe('config', () => {
       expect((err as Error).message).to.contain('wechat.aesKey');
     }
   });
+
+  it('reads the scam-report threshold (default 3) and refuses one below 1', async () => {
+    expect((await loadConfig()).alerts.reportThreshold).to.equal(3);
+    try {
+      await loadConfig({ alerts: { reportThreshold: 0 } });
+      expect.fail('should refuse');
+    } catch (err) {
+      expect((err as Error).message).to.contain('alerts.reportThreshold');
+    }
+  });
 });

@@ -36,6 +36,15 @@ export interface FakeMassSend {
   day: string;
 }
 
+/** A customer-service or template message the fake accepted. */
+export interface FakeMessageSent {
+  path: '/cgi-bin/message/custom/send' | '/cgi-bin/message/template/send';
+  touser: string;
+  /** When the fake received it (epoch ms, the real clock). */
+  at: number;
+  body: Record<string, unknown>;
+}
+
 export interface FakeWechatApiOptions {
   appId?: string;
   appSecret?: string;
@@ -45,6 +54,11 @@ export interface FakeWechatApiOptions {
   publishPolls?: number;
   /** The clock for the mass-send day; default Date.now. */
   now?: () => number;
+  /**
+   * Keep every call in `calls` and every accepted message in `messagesSent` (default true). A
+   * long benchmark turns it off and reads `messageCount` and `sendTimes` instead.
+   */
+  keepCalls?: boolean;
 }
 
 export interface FakeWechatApi {
@@ -56,6 +70,8 @@ export interface FakeWechatApi {
   expireCurrentToken(): void;
   /** The next call to `path` (any token, even stable_token) answers `{ errcode }`. */
   failNext(path: string, errcode: number): void;
+  /** The call to `path` after the next `succeed` calls answers `{ errcode }` (they are answered as usual). */
+  failAfter(path: string, succeed: number, errcode: number): void;
   /** Media served by /cgi-bin/media/get (a small JPEG-ish `fake-media` is preloaded). */
   setMedia(mediaId: string, file: { contentType: string; data: Buffer }): void;
   /** An image stored by /cgi-bin/media/uploadimg, by the URL it answered. */
@@ -88,6 +104,21 @@ export interface FakeWechatApi {
   tagMembers(tagId: number): string[];
   /** The tag ids a follower carries. */
   tagsOf(openid: string): number[];
+  /** Customer-service and template messages accepted, in the order they came. */
+  readonly messagesSent: readonly FakeMessageSent[];
+  /** How many customer-service and template messages were accepted (also without keepCalls). */
+  readonly messageCount: number;
+  /** Receive times (epoch ms) of the accepted messages, in order (kept also without keepCalls). */
+  readonly sendTimes: readonly number[];
+  /**
+   * Messages (customer-service and template) to `openid` are refused with `errcode`: the next
+   * `times` of them (default: every one from now on).
+   */
+  failFor(openid: string, errcode: number, times?: number): void;
+  /** The follower unfollowed: messages to them get 43004 (WeChat's "require subscribe"). */
+  setUnsubscribed(openid: string): void;
+  /** Every answer to `path` waits this long first (0: none). */
+  setDelay(path: string, ms: number): void;
   /**
    * Resolves with the first call to `path` not yet returned by an earlier waitForCall,
    * including calls that arrived before this was called.
@@ -179,6 +210,14 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
   const tagMembers = new Map<number, Set<string>>(SYSTEM_TAGS.map(([id]) => [id, new Set<string>()]));
   const followerTags = new Map<string, Set<number>>();
   let nextTagId = 100;
+  const keepCalls = opts.keepCalls ?? true;
+  const messagesSent: FakeMessageSent[] = [];
+  const sendTimes: number[] = [];
+  let messageCount = 0;
+  const openidFailures = new Map<string, { errcode: number; times: number }>();
+  const unsubscribed = new Set<string>();
+  const delays = new Map<string, number>();
+  const laterFailures = new Map<string, { succeed: number; errcode: number }>();
 
   function issue(): string {
     tokensIssued++;
@@ -189,6 +228,7 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
   }
 
   function record(call: FakeCall): void {
+    if (!keepCalls) return;
     calls.push(call);
     const i = waiters.findIndex((w) => w.path === call.path);
     if (i >= 0) {
@@ -232,8 +272,15 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
     const token = url.searchParams.get('access_token') ?? undefined;
     record(token === undefined ? { path, body } : { path, body, token });
 
+    const delay = delays.get(path);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     const failure = failures.get(path)?.shift();
     if (failure !== undefined) return send(res, { errcode: failure, errmsg: `forced failure ${failure}` });
+    const later = laterFailures.get(path);
+    if (later && later.succeed-- === 0) {
+      laterFailures.delete(path);
+      return send(res, { errcode: later.errcode, errmsg: `forced failure ${later.errcode}` });
+    }
 
     if (path === '/cgi-bin/stable_token') {
       const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
@@ -247,6 +294,22 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
     if (token === undefined) return send(res, { errcode: 41001, errmsg: 'access_token missing' });
     if (!valid.has(token)) return send(res, { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
     if (req.method === 'POST' && typeof body !== 'object') return send(res, { errcode: 47001, errmsg: 'data format error' });
+
+    if (path === '/cgi-bin/message/custom/send' || path === '/cgi-bin/message/template/send') {
+      const b = asObject(body);
+      const touser = typeof b.touser === 'string' ? b.touser : '';
+      if (!touser) return send(res, err(40003, 'invalid openid'));
+      if (unsubscribed.has(touser)) return send(res, err(43004, 'require subscribe'));
+      const forced = openidFailures.get(touser);
+      if (forced && forced.times > 0) {
+        forced.times -= 1;
+        return send(res, err(forced.errcode, `forced failure ${forced.errcode}`));
+      }
+      const at = Date.now();
+      messageCount += 1;
+      sendTimes.push(at);
+      if (keepCalls) messagesSent.push({ path, touser, at, body: b });
+    }
 
     switch (path) {
       case '/cgi-bin/message/template/send':
@@ -517,6 +580,9 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
       list.push(errcode);
       failures.set(path, list);
     },
+    failAfter(path, succeed, errcode) {
+      laterFailures.set(path, { succeed, errcode });
+    },
     setMedia(mediaId, file) {
       media.set(mediaId, file);
     },
@@ -546,6 +612,21 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
     tags: listTags,
     tagMembers: (tagId) => [...(tagMembers.get(tagId) ?? [])],
     tagsOf: (openid) => [...(followerTags.get(openid) ?? [])],
+    messagesSent,
+    get messageCount() {
+      return messageCount;
+    },
+    sendTimes,
+    failFor(openid, errcode, times = Infinity) {
+      openidFailures.set(openid, { errcode, times });
+    },
+    setUnsubscribed(openid) {
+      unsubscribed.add(openid);
+    },
+    setDelay(path, ms) {
+      if (ms > 0) delays.set(path, ms);
+      else delays.delete(path);
+    },
     waitForCall(path, timeoutMs = 2000) {
       const ready = calls.find((c) => c.path === path && !taken.has(c));
       if (ready) {

@@ -41,7 +41,8 @@ export const DEFAULT_OPTIONS: FraudCheckerOptions = {
   model: { epochs: 20, learningRate: 0.5, l2: 0.0001, balanced: true },
 };
 
-const COMMON_ADVICE: Record<FraudRisk, string> = {
+/** The closing advice of each risk: the last line of every verdict's advice. */
+export const COMMON_ADVICE: Readonly<Record<FraudRisk, string>> = {
   high: '这很可能是诈骗！请不要转账，不要点链接，不要说出验证码。已经转了钱，请马上拨打110报警；拿不准可以拨打反诈专线96110。',
   medium: '这条消息有诈骗的可能，请多加小心：不要急着转账或提供个人信息，先和家人商量，或拨打反诈专线96110咨询。',
   low: '没有发现明显的诈骗特征。但仍要记住：凡是要您转账、要验证码的，都先停一停，问问家人或拨打96110。',

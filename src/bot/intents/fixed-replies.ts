@@ -1,5 +1,7 @@
-// The intents that answer with fixed words: welcome, help, the fraud guide and customer service.
-import { isCommand, say, type Intent } from '../intent.js';
+// The intents that answer with fixed words: welcome, help, the fraud guide (after the current
+// anti-fraud alerts, when the engine has the alert board) and customer service.
+import { isCommand, say, type EngineContext, type Intent, type Turn } from '../intent.js';
+import type { BoardAlert } from '../ports.js';
 import { isWord } from '../text.js';
 
 export const subscribe: Intent = {
@@ -19,11 +21,36 @@ export const help: Intent = {
   },
 };
 
+/** Current alerts the chat shows at most, each as title, one line and its page. */
+const ALERTS_SHOWN = 3;
+
+/** The current alerts as one message: the citizen's county first when known, then the list's page. */
+export function alertsText(alerts: readonly BoardAlert[], listUrl: string): string {
+  const items = alerts.map((a, i) => `${i + 1}. ${a.title}（${a.severityLabel}·${a.regionLabel}）\n${a.line}\n${a.url}`);
+  return ['【最新防骗预警】', ...items, `更多预警：${listUrl}`].join('\n\n');
+}
+
+/** The alerts part of 「反诈」, or undefined when there is none (or the board cannot be read). */
+async function currentAlerts(turn: Turn, ctx: EngineContext): Promise<string | undefined> {
+  if (!ctx.alerts) return undefined;
+  try {
+    const county = ctx.citizenCounty ? await ctx.citizenCounty.countyOf(turn.citizen) : undefined;
+    const alerts = await ctx.alerts.current(county, ALERTS_SHOWN);
+    return alerts.length ? alertsText(alerts, ctx.alerts.listUrl(county)) : undefined;
+  } catch (err) {
+    // The guide alone still helps: a failing board never costs the citizen the answer.
+    ctx.logger.warn({ err }, 'bot: current alerts could not be read');
+    return undefined;
+  }
+}
+
+/** 「反诈」 and the 反诈预警 menu: the current alerts first (when there are any), then the fraud guide. */
 export const fraudAlerts: Intent = {
   name: 'fraud_alerts',
   match: (turn) => isCommand(turn, 'fraud_alerts', ['反诈', '防骗', '反诈骗', '反诈预警', '防诈骗']),
-  handle(_turn, ctx) {
-    return [say(ctx.content.fraudGuide)];
+  async handle(turn, ctx) {
+    const alerts = await currentAlerts(turn, ctx);
+    return alerts ? [say(alerts), say(ctx.content.fraudGuide)] : [say(ctx.content.fraudGuide)];
   },
 };
 

@@ -6,7 +6,7 @@
 import type { BotContent } from '../content.js';
 import type { Intent } from '../intent.js';
 import { dangerOutsideFlow, fallback } from './fallback.js';
-import { fraudCheck, fraudCheckAnswer } from './fraud-check.js';
+import { fraudCheck, fraudCheckAnswer, scamReport, scamReportAnswer } from './fraud-check.js';
 import { keywordReply } from './keyword-reply.js';
 import { myTips } from './my-tips.js';
 import { rate, rateAnswer } from './rate.js';
@@ -16,9 +16,15 @@ import { articles } from './articles.js';
 import { cancelNothing, fraudAlerts, help, human, subscribe } from './fixed-replies.js';
 import { tipContinue } from './tip-continue.js';
 import { tipStart } from './tip-start.js';
+import { countyAnswer } from './county.js';
 import { offerAnswer, understood } from './understood.js';
 
-export function buildIntents(content: BotContent): Intent[] {
+/** What the engine was given beyond the content: scam reports add their two intents. */
+export interface IntentOptions {
+  scamReports?: boolean;
+}
+
+export function buildIntents(content: BotContent, opts: IntentOptions = {}): Intent[] {
   return [
     subscribe,
     help,
@@ -29,7 +35,10 @@ export function buildIntents(content: BotContent): Intent[] {
     rateAnswer,
     reviewAnswer,
     fraudCheckAnswer,
+    countyAnswer(content.divisions),
     offerAnswer,
+    // Before tipStart: 「举报」 after a high verdict, and 「举报诈骗电话 …」, report the number.
+    ...(opts.scamReports ? [scamReportAnswer, scamReport] : []),
     cancelNothing,
     tipStart,
     myTips,

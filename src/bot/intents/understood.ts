@@ -3,7 +3,7 @@
 // gets the FAQ's answer, English or emoji get the bilingual menu. Only what is still not
 // understood reaches the fallback.
 import { fallback } from './fallback.js';
-import { verdictText } from './fraud-check.js';
+import { checked } from './fraud-check.js';
 import { say, type EngineContext, type Intent, type Turn } from '../intent.js';
 import { matchPlace } from '../places.js';
 import { isWord } from '../text.js';
@@ -27,7 +27,7 @@ const offerLine = (category: TipCategoryKey) =>
   `现在还没有登记。要我帮您登记成一条「${categoryName(category)}」方面的反映吗？登记后会有工作人员处理，全程保密。\n`
   + '回复「是」开始，您刚才说的就作为情况描述，不用重打；不需要请回复「不用」。';
 
-function answerFreeText(turn: Turn, ctx: EngineContext): BotReplyPart[] | undefined {
+async function answerFreeText(turn: Turn, ctx: EngineContext): Promise<BotReplyPart[] | undefined> {
   const u = understand(turn.text, { faq: ctx.content.faq, fraud: ctx.fraud, model: ctx.intentModel });
   ctx.logger.debug({ understood: u.intent }, 'bot: understood');
   switch (u.intent) {
@@ -37,7 +37,8 @@ function answerFreeText(turn: Turn, ctx: EngineContext): BotReplyPart[] | undefi
     case 'fraud_victim':
       return offer(turn, 'fraud', `${FRAUD_VICTIM}\n\n${offerLine('fraud')}`);
     case 'fraud_check':
-      return [say(`您发来的内容我帮您看了一下：\n${verdictText(u.verdict)}`)];
+      // Checked again with citizens' reports: a number several citizens reported is 高风险.
+      return checked(turn, ctx, turn.text, '您发来的内容我帮您看了一下：\n');
     case 'greeting':
       return [say(`${u.thanks ? '不客气，这是我们应该做的！' : '您好！我是「平安三明」小助手。'}\n${ctx.content.shortMenu}`)];
     case 'other_agency':
@@ -54,7 +55,7 @@ export const understood: Intent = {
   name: 'understood',
   match: (turn) => turn.record.flow === undefined && turn.menuIntent === undefined && turn.text !== '',
   async handle(turn, ctx) {
-    return answerFreeText(turn, ctx) ?? fallback.handle(turn, ctx);
+    return (await answerFreeText(turn, ctx)) ?? fallback.handle(turn, ctx);
   },
 };
 

@@ -7,6 +7,7 @@ import type { EngineContext, Turn } from '../intent.js';
 import { isCoded } from '../../platform/errors.js';
 import { formatMonthDay } from '../text.js';
 import { toSubmission } from './draft.js';
+import { askCountyConsent } from '../intents/county.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -49,7 +50,10 @@ export async function confirmTip(flow: TipFlow, turn: Turn, ctx: EngineContext):
     turn.record.lastReceipt = last;
     delete turn.record.flow;
     ctx.logger.info({ code: receipt.code, colour: receipt.colour }, 'bot: tip submitted');
-    return [receiptText(last)];
+    // A follower with no county yet is asked, once, whether the tip's county may be kept for alerts.
+    const county = flow.draft.place?.countyCode;
+    const question = county ? await askCountyConsent(turn, ctx, county) : undefined;
+    return [question ? `${receiptText(last)}\n\n${question}` : receiptText(last)];
   } catch (err) {
     const code = isCoded(err) ? err.code : 'UNKNOWN';
     ctx.logger.error({ err, code }, 'bot: tip submit failed; draft kept');

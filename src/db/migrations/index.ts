@@ -14,6 +14,10 @@ import { articlesMigration } from './012-articles.js';
 import { articleSearchMigration } from './013-article-search.js';
 import { articleWechatMigration } from './014-article-wechat.js';
 import { articleImagesMigration } from './015-article-images.js';
+import { followersMigration } from './016-followers.js';
+import { alertsMigration } from './017-alerts.js';
+import { alertPushMigration } from './018-alert-push.js';
+import { scamReportsMigration } from './019-scam-reports.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -32,4 +36,8 @@ export const migrations: Migration[] = [
   articleSearchMigration,
   articleWechatMigration,
   articleImagesMigration,
+  followersMigration,
+  alertsMigration,
+  alertPushMigration,
+  scamReportsMigration,
 ];

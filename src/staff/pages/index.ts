@@ -19,6 +19,7 @@ import { tipPages } from './tip.js';
 import { passwordPages } from './password.js';
 import { accountPages } from './accounts.js';
 import { ARTICLE_VIEWS } from '../../articles/paths.js';
+import { ALERT_VIEWS } from '../../alerts/paths.js';
 
 
 /** The console's templates, searched after the web base's own. */
@@ -54,7 +55,7 @@ export function staffPages(deps: StaffPageDeps): Router[] {
 /** The web base with the console's templates and menu (articles and alerts add their folders here). */
 export function consoleWebBase(config: AppConfig): WebBase {
   return createWebBase({
-    viewDirs: [STAFF_VIEWS, ARTICLE_VIEWS],
+    viewDirs: [STAFF_VIEWS, ARTICLE_VIEWS, ALERT_VIEWS],
     secret: config.tips.identityHashKey,
     cookieSecure: config.staff.cookieSecure,
     watch: config.env === 'development',

@@ -8,13 +8,17 @@ import type { StaffPrincipal } from '../accounts.js';
 
 export interface MenuItem { href: string; label: string; current: boolean }
 
-/** Articles are ruled by the articles module: reading the list needs an article role (editor, admin). */
+/**
+ * Articles are ruled by the articles module: reading the list needs an article role (editor,
+ * admin). Anti-fraud alerts go by the same rules (src/alerts), so the same roles read them.
+ */
 const mayReadArticles = (staff: StaffPrincipal) => canArticle(staff, 'article.read', undefined, { selfPublish: false });
 
 const SECTIONS: ReadonlyArray<{ href: string; label: string; may: (staff: StaffPrincipal) => boolean }> = [
   { href: '/staff/queue', label: '事项', may: (s) => can(s, 'tip.list') },
   { href: '/staff/dashboard', label: '统计', may: (s) => can(s, 'stats.view') },
   { href: '/staff/articles', label: '文章', may: mayReadArticles },
+  { href: '/staff/alerts', label: '防骗预警', may: mayReadArticles },
   { href: '/staff/accounts', label: '账号管理', may: (s) => can(s, 'staff.manage') },
 ];
 

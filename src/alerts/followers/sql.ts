@@ -1,0 +1,52 @@
+// Small helpers for the hand-written statements of the followers and push tables: bound values
+// only, dates as sqlDate, and the count of changed rows as both drivers report it.
+import { QueryTypes, type Transaction } from 'sequelize';
+import { sqlDate, type Database } from '../../db/index.js';
+
+export interface Sql {
+  /** A write; resolves with the number of rows it changed. */
+  write(sql: string, replacements: readonly unknown[], t?: Transaction): Promise<number>;
+  /** A read; resolves with plain rows. */
+  rows<T extends object>(sql: string, replacements: readonly unknown[], t?: Transaction): Promise<T[]>;
+  /** A Date as a bound value, stored exactly as the models store it. */
+  date(d: Date): string;
+  /** `INSERT IGNORE INTO` (MariaDB) or `INSERT OR IGNORE INTO` (SQLite). */
+  insertIgnore: string;
+  /** ` FOR UPDATE` on MariaDB, '' on SQLite (one writer: the transaction is enough). */
+  forUpdate: string;
+  /** ` FOR UPDATE SKIP LOCKED` on MariaDB, '' on SQLite. */
+  forUpdateSkipLocked: string;
+  /** `?, ?, ?` for n values. */
+  list(n: number): string;
+}
+
+export function sqlOf(db: Database): Sql {
+  const mysql = db.dialect === 'mysql';
+  return {
+    async write(sql, replacements, t) {
+      const changed: unknown = await db.sequelize.query(sql, { replacements: [...replacements], type: QueryTypes.BULKUPDATE, ...(t ? { transaction: t } : {}) });
+      return Number(changed);
+    },
+    async rows<T extends object>(sql: string, replacements: readonly unknown[], t?: Transaction): Promise<T[]> {
+      return db.sequelize.query<T>(sql, { replacements: [...replacements], type: QueryTypes.SELECT, ...(t ? { transaction: t } : {}) });
+    },
+    date: (d) => sqlDate(db.dialect, d),
+    insertIgnore: mysql ? 'INSERT IGNORE INTO' : 'INSERT OR IGNORE INTO',
+    forUpdate: mysql ? ' FOR UPDATE' : '',
+    forUpdateSkipLocked: mysql ? ' FOR UPDATE SKIP LOCKED' : '',
+    list: (n) => Array.from({ length: n }, () => '?').join(', '),
+  };
+}
+
+/**
+ * What a log line may say of a database or transport error: its name, stable code and message.
+ * Never the error itself: Sequelize's carry the statement and its values (openids).
+ */
+export function errorFields(err: unknown): { error: { name: string; code: string | null; message: string } } {
+  if (!(err instanceof Error)) return { error: { name: 'unknown', code: null, message: '' } };
+  const original = (err as { original?: { code?: unknown; message?: unknown } }).original;
+  const code = typeof original?.code === 'string' ? original.code : typeof (err as { code?: unknown }).code === 'string' ? String((err as { code?: unknown }).code) : null;
+  const message = typeof original?.message === 'string' ? original.message : err.message;
+  // A driver's message names the table and column at most; a value would follow a quote.
+  return { error: { name: err.name, code, message: message.replace(/'.*$/s, '…').slice(0, 200) } };
+}

@@ -1,0 +1,79 @@
+// The Sequelize models of migration 018's push tables. Timestamps come from the push's clock.
+import {
+  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic, type Sequelize,
+} from 'sequelize';
+
+export interface PushJobRow extends Model<InferAttributes<PushJobRow>, InferCreationAttributes<PushJobRow>> {
+  id: CreationOptional<number>;
+  alertId: number;
+  title: string;
+  summary: string;
+  url: string;
+  /** JSON array of county codes; null: all of Sanming. */
+  counties: string | null;
+  /** Comma-separated channels. */
+  channels: string;
+  state: string;
+  ratePerSecond: number;
+  nextSlotAt: Date;
+  snapshotAfter: number;
+  snapshotUpto: number;
+  snapshotLeaseUntil: Date | null;
+  totalCount: number;
+  sentCount: number;
+  skippedCount: number;
+  failedCount: number;
+  createdBy: number | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PushMassRow extends Model<InferAttributes<PushMassRow>, InferCreationAttributes<PushMassRow>> {
+  id: CreationOptional<number>;
+  jobId: number;
+  alertId: number;
+  /** A county code, or `all`. */
+  target: string;
+  tagId: number | null;
+  clientMsgId: string;
+  state: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  reason: string | null;
+  errcode: number | null;
+  msgId: string | null;
+  quotaDay: string | null;
+  quotaSlot: number | null;
+  claimedBy: string | null;
+  claimExpiresAt: Date | null;
+  sentAt: Date | null;
+}
+
+export interface PushModels {
+  Job: ModelStatic<PushJobRow>;
+  Mass: ModelStatic<PushMassRow>;
+}
+
+export function definePushModels(sequelize: Sequelize): PushModels {
+  const D = (allowNull = true) => ({ type: DataTypes.DATE(3), allowNull });
+  const S = (n: number, allowNull = true) => ({ type: DataTypes.STRING(n), allowNull });
+  const I = (allowNull = true) => ({ type: DataTypes.INTEGER, allowNull });
+  const Job = sequelize.define<PushJobRow>('AlertPushJob', {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    alertId: I(false), title: S(200, false), summary: S(600, false), url: S(1000, false),
+    counties: { type: DataTypes.TEXT, allowNull: true }, channels: S(40, false), state: S(16, false),
+    ratePerSecond: { type: DataTypes.DOUBLE, allowNull: false }, nextSlotAt: D(false),
+    snapshotAfter: I(false), snapshotUpto: I(false), snapshotLeaseUntil: D(),
+    totalCount: I(false), sentCount: I(false), skippedCount: I(false), failedCount: I(false),
+    createdBy: I(), startedAt: D(), finishedAt: D(), createdAt: D(false), updatedAt: D(false),
+  }, { underscored: true, timestamps: false, tableName: 'alert_push_jobs' });
+  const Mass = sequelize.define<PushMassRow>('AlertPushMass', {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    jobId: I(false), alertId: I(false), target: S(12, false), tagId: I(), clientMsgId: S(64, false), state: S(16, false),
+    attempts: I(false), nextAttemptAt: D(false), reason: S(40), errcode: I(), msgId: S(32), quotaDay: S(10), quotaSlot: I(),
+    claimedBy: S(64), claimExpiresAt: D(), sentAt: D(),
+  }, { underscored: true, timestamps: false, tableName: 'alert_push_mass' });
+  return { Job, Mass };
+}

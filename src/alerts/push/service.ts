@@ -1,0 +1,343 @@
+// Staff's side of a push: start one (the recipients listed from the followers of the region as
+// they are now), pause, resume, cancel, and read its progress. Sending is the worker's
+// (worker.ts); what both share is in the database (queue.ts).
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintError, type Transaction } from 'sequelize';
+import type { Database } from '../../db/index.js';
+import type { Logger } from '../../platform/logger.js';
+import { AppError } from '../../platform/errors.js';
+import { chinaDay, type MassQuotaLedger } from '../../articles/mass-quota.js';
+import type { SanmingCounty } from '../followers/counties.js';
+import { sqlOf } from '../followers/sql.js';
+import type { PushJobRow, PushMassRow, PushModels } from './models.js';
+import { withDeadlockRetry } from './queue.js';
+import {
+  CHANNEL_LABELS, JOB_STATE_LABELS, PUSH_CHANNELS, REASONS, isPushChannel, type JobState, type PushChannel,
+} from './rules.js';
+
+export interface StartPushInput {
+  alertId: number;
+  title: string;
+  summary: string;
+  /** The alert's public page (http or https). */
+  url: string;
+  /** County codes of the region; null: all of Sanming. */
+  counties: readonly string[] | null;
+  channels: readonly PushChannel[];
+  /** Sends per second; default config alerts.pushRatePerSecond. */
+  ratePerSecond?: number;
+  /** The staff member who started it. */
+  createdBy?: number | null;
+}
+
+export interface MassSendView {
+  /** A county code, or `all`. */
+  target: string;
+  state: string;
+  reason: string | null;
+  msgId: string | null;
+}
+
+export interface PushProgress {
+  jobId: number;
+  alertId: number;
+  state: JobState;
+  stateLabel: string;
+  channels: PushChannel[];
+  counties: string[] | null;
+  ratePerSecond: number;
+  /** Recipients listed at the start (one per follower and per-follower channel). */
+  total: number;
+  /** Still to send (including those being sent now). */
+  queued: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  mass: MassSendView[];
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface PushServiceDeps {
+  db: Database;
+  models: PushModels;
+  counties: readonly SanmingCounty[];
+  ledger: MassQuotaLedger;
+  logger: Logger;
+  clock: () => Date;
+  /** config alerts.pushRatePerSecond */
+  defaultRate: number;
+  /** config wechat.templates.alert: empty, the template channel is unavailable. */
+  templateId: string;
+  /** Followers listed per statement when the recipients are listed (default 5000). */
+  snapshotChunk?: number;
+}
+
+export class AlertPushError extends AppError {}
+
+const badInput = (message: string, path: string) => new AlertPushError('ALERT_PUSH_BAD_INPUT', 400, message, { fields: [{ path, message }] });
+const notFound = () => new AlertPushError('ALERT_PUSH_NOT_FOUND', 404, '没有找到这次推送');
+const badState = (message: string) => new AlertPushError('ALERT_PUSH_BAD_STATE', 409, message);
+
+/** How long one process may take the recipients snapshot before another may go on with it. */
+const SNAPSHOT_LEASE_MS = 5 * 60_000;
+
+export function createPushService(deps: PushServiceDeps) {
+  const { db, models, ledger, clock } = deps;
+  const sql = sqlOf(db);
+  const logger = deps.logger.child({ component: 'alert-push' });
+  const countyCodes = new Set(deps.counties.map((c) => c.code));
+  const chunk = deps.snapshotChunk ?? 5000;
+
+  function validate(input: StartPushInput): void {
+    if (!Number.isInteger(input.alertId) || input.alertId <= 0) throw badInput('预警编号不对', 'alertId');
+    if (!input.title.trim() || [...input.title].length > 200) throw badInput('标题不能为空，最多200字', 'title');
+    if ([...input.summary].length > 600) throw badInput('摘要最多600字', 'summary');
+    if (!/^https?:\/\/[^\s]+$/.test(input.url) || input.url.length > 1000) throw badInput('链接要以 http:// 或 https:// 开头', 'url');
+    if (input.counties !== null) {
+      if (input.counties.length === 0) throw badInput('请至少选一个县（市、区），或选择全市', 'counties');
+      const bad = input.counties.find((c) => !countyCodes.has(c));
+      if (bad !== undefined) throw badInput(`没有这个县（市、区）：${bad}`, 'counties');
+    }
+    if (input.channels.length === 0 || !input.channels.every(isPushChannel)) throw badInput('请选择发送方式：客服消息、群发或模板消息', 'channels');
+    if (input.ratePerSecond !== undefined && !(input.ratePerSecond > 0 && input.ratePerSecond <= 10_000)) throw badInput('发送速度不对', 'ratePerSecond');
+    if (input.channels.includes('template') && !deps.templateId) {
+      throw new AlertPushError('ALERT_PUSH_CHANNEL_UNAVAILABLE', 409, '还没有配置预警模板消息，不能用模板消息发送');
+    }
+  }
+
+  async function view(job: PushJobRow): Promise<PushProgress> {
+    const mass = await models.Mass.findAll({ where: { jobId: job.id }, order: [['id', 'ASC']] });
+    return toProgress(job, mass);
+  }
+
+  async function jobOf(id: number, t?: Transaction): Promise<PushJobRow> {
+    const job = await models.Job.findByPk(id, t ? { transaction: t, lock: t.LOCK.UPDATE } : {});
+    if (!job) throw notFound();
+    return job;
+  }
+
+  /**
+   * Lists the recipients in chunks of followers.id (one INSERT … SELECT each, so 200,000
+   * followers never pass through this process), then lets the workers at it. Continues a
+   * snapshot another process left, from its last chunk; INSERT IGNORE makes a repeated chunk
+   * harmless, and the unique key keeps a follower from getting one alert twice by a channel.
+   */
+  async function takeSnapshot(jobId: number): Promise<void> {
+    for (;;) {
+      const done = await withDeadlockRetry(() => db.transaction(async (t) => {
+        const job = await jobOf(jobId, t);
+        if (job.state !== 'queued') return true;
+        const now = clock();
+        if (job.snapshotAfter >= job.snapshotUpto) {
+          const [count] = await sql.rows<{ n: number | string }>('SELECT COUNT(*) AS n FROM alert_push_recipients WHERE job_id = ?', [job.id], t);
+          job.totalCount = Number(count?.n ?? 0);
+          job.state = 'running';
+          job.startedAt = now;
+          job.nextSlotAt = now;
+          job.snapshotLeaseUntil = null;
+          job.updatedAt = now;
+          await job.save({ transaction: t });
+          return true;
+        }
+        const upto = Math.min(job.snapshotAfter + chunk, job.snapshotUpto);
+        const counties = job.counties === null ? null : (JSON.parse(job.counties) as string[]);
+        const region = counties === null ? '' : ` AND county_code IN (${sql.list(counties.length)})`;
+        for (const channel of job.channels.split(',')) {
+          if (channel === 'mass') continue;
+          await sql.write(
+            `${sql.insertIgnore} alert_push_recipients (job_id, alert_id, openid, channel, state, attempts, next_attempt_at)
+             SELECT ?, ?, openid, ?, 'queued', 0, ? FROM followers
+             WHERE subscribed = 1 AND id > ? AND id <= ?${region}`,
+            [job.id, job.alertId, channel, sql.date(now), job.snapshotAfter, upto, ...(counties ?? [])], t,
+          );
+        }
+        job.snapshotAfter = upto;
+        job.snapshotLeaseUntil = new Date(now.getTime() + SNAPSHOT_LEASE_MS);
+        job.updatedAt = now;
+        await job.save({ transaction: t });
+        return false;
+      }));
+      if (done) return;
+    }
+  }
+
+  return {
+    /**
+     * Starts a push: the job, its mass sends (each with a slot of today's mass-send quota, all or
+     * none: ALERT_PUSH_QUOTA when too few are left), then the recipients listed; the workers
+     * send from there. Resolves with the progress once the recipients are listed, or with
+     * `background`, as soon as the job is recorded (state queued): a worker lists them at its
+     * next upkeep (for a caller that must not wait, such as the alert's publication).
+     */
+    async startPush(input: StartPushInput, opts: { background?: boolean } = {}): Promise<PushProgress> {
+      validate(input);
+      const channels = PUSH_CHANNELS.filter((c) => input.channels.includes(c));
+      const counties = input.counties === null ? null : [...new Set(input.counties)].sort();
+      const rate = input.ratePerSecond ?? deps.defaultRate;
+      let jobId = 0;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          jobId = await withDeadlockRetry(() => db.transaction(async (t) => {
+            const now = clock();
+            const [max] = await sql.rows<{ id: number | string | null }>('SELECT MAX(id) AS id FROM followers', [], t);
+            const job = await models.Job.create({
+              alertId: input.alertId, title: input.title.trim(), summary: input.summary.trim(), url: input.url,
+              counties: counties === null ? null : JSON.stringify(counties), channels: channels.join(','), state: 'queued',
+              ratePerSecond: rate, nextSlotAt: now, snapshotAfter: 0, snapshotUpto: Number(max?.id ?? 0),
+              snapshotLeaseUntil: opts.background ? now : new Date(now.getTime() + SNAPSHOT_LEASE_MS), totalCount: 0, sentCount: 0, skippedCount: 0,
+              failedCount: 0, createdBy: input.createdBy ?? null, startedAt: null, finishedAt: null, createdAt: now, updatedAt: now,
+            }, { transaction: t });
+            if (channels.includes('mass')) {
+              // One send to all followers for the whole city, else one per county tag.
+              const targets = counties ?? ['all'];
+              const taken = await models.Mass.findAll({ attributes: ['target'], where: { alertId: input.alertId, target: targets }, transaction: t });
+              const fresh = targets.filter((x) => !taken.some((r) => r.target === x));
+              const ids = fresh.map(() => randomUUID());
+              const day = chinaDay(now);
+              const slots = await ledger.takeMany(day, ids.map((id) => `alert:${id}`), t);
+              if (slots === undefined) {
+                const left = (await ledger.usage(day, t)).left;
+                throw new AlertPushError('ALERT_PUSH_QUOTA', 409,
+                  `今天的群发次数不够：这次要群发 ${fresh.length} 次，今天还剩 ${left} 次。可以改用客服消息或模板消息，或明天再群发。`);
+              }
+              for (const [i, target] of fresh.entries()) {
+                await models.Mass.create({
+                  jobId: job.id, alertId: input.alertId, target, tagId: null, clientMsgId: ids[i]!, state: 'queued', attempts: 0,
+                  nextAttemptAt: now, reason: null, errcode: null, msgId: null, quotaDay: day, quotaSlot: slots[i]!,
+                  claimedBy: null, claimExpiresAt: null, sentAt: null,
+                }, { transaction: t });
+              }
+            }
+            return job.id;
+          }));
+          break;
+        } catch (err) {
+          // Another sender took the same quota slot at the same moment: count again.
+          if (!(err instanceof UniqueConstraintError) || attempt >= 2) throw err;
+        }
+      }
+      logger.info({ jobId, alertId: input.alertId, channels, counties: counties?.length ?? 'all', rate }, 'alert push started');
+      if (!opts.background) await takeSnapshot(jobId);
+      return view(await jobOf(jobId));
+    },
+
+    /** Snapshots a process left unfinished (it died while listing): taken up again. */
+    async resumeSnapshots(): Promise<number[]> {
+      const now = clock();
+      const stuck = await models.Job.findAll({ where: { state: 'queued' }, order: [['id', 'ASC']] });
+      const resumed: number[] = [];
+      for (const job of stuck) {
+        if (job.snapshotLeaseUntil && job.snapshotLeaseUntil.getTime() > now.getTime()) continue;
+        await takeSnapshot(job.id);
+        resumed.push(job.id);
+      }
+      return resumed;
+    },
+
+    /** Stops claiming; what is being sent finishes. */
+    async pause(jobId: number): Promise<PushProgress> {
+      await db.transaction(async (t) => {
+        const job = await jobOf(jobId, t);
+        if (job.state !== 'running') throw badState('只有正在发送的推送可以暂停');
+        job.state = 'paused';
+        job.updatedAt = clock();
+        await job.save({ transaction: t });
+      });
+      logger.info({ jobId }, 'alert push paused');
+      return view(await jobOf(jobId));
+    },
+
+    async resume(jobId: number): Promise<PushProgress> {
+      await db.transaction(async (t) => {
+        const job = await jobOf(jobId, t);
+        if (job.state !== 'paused') throw badState('只有已暂停的推送可以继续');
+        job.state = 'running';
+        job.updatedAt = clock();
+        await job.save({ transaction: t });
+      });
+      logger.info({ jobId }, 'alert push resumed');
+      return view(await jobOf(jobId));
+    },
+
+    /**
+     * Cancels: nothing more is sent. Recipients not yet sent are skipped (`cancelled`); mass sends
+     * not yet made give their quota slot back. What is being sent at this moment finishes.
+     */
+    async cancel(jobId: number): Promise<PushProgress> {
+      await withDeadlockRetry(() => db.transaction(async (t) => {
+        const job = await jobOf(jobId, t);
+        if (job.state === 'cancelled' || job.state === 'done') throw badState('这次推送已经结束了');
+        const now = clock();
+        const n = await sql.write(
+          `UPDATE alert_push_recipients SET state = 'skipped', reason = ? WHERE job_id = ? AND state = 'queued'`, [REASONS.cancelled, job.id], t,
+        );
+        const open = await models.Mass.findAll({ where: { jobId: job.id, state: 'queued' }, transaction: t });
+        for (const m of open) {
+          await ledger.release(`alert:${m.clientMsgId}`, t);
+          m.state = 'skipped';
+          m.reason = REASONS.cancelled;
+          m.quotaDay = null;
+          m.quotaSlot = null;
+          await m.save({ transaction: t });
+        }
+        job.state = 'cancelled';
+        job.skippedCount += n;
+        job.finishedAt = now;
+        job.updatedAt = now;
+        await job.save({ transaction: t });
+      }));
+      logger.info({ jobId }, 'alert push cancelled');
+      return view(await jobOf(jobId));
+    },
+
+    /** The job's counters as they stand: one row read, plus its few mass sends. */
+    async progress(jobId: number): Promise<PushProgress> {
+      return view(await jobOf(jobId));
+    },
+
+    /** Why recipients were skipped or failed, with how many each (a grouped count of the job's rows). */
+    async reasons(jobId: number): Promise<Array<{ state: string; reason: string; count: number }>> {
+      await jobOf(jobId);
+      const rows = await sql.rows<{ state: string; reason: string | null; n: number | string }>(
+        `SELECT state, reason, COUNT(*) AS n FROM alert_push_recipients WHERE job_id = ? AND state IN ('skipped', 'failed') GROUP BY state, reason ORDER BY state, reason`,
+        [jobId],
+      );
+      return rows.map((r) => ({ state: r.state, reason: r.reason ?? '', count: Number(r.n) }));
+    },
+
+    /** The jobs of an alert, newest first. */
+    async forAlert(alertId: number): Promise<PushProgress[]> {
+      const jobs = await models.Job.findAll({ where: { alertId }, order: [['id', 'DESC']] });
+      return Promise.all(jobs.map((j) => view(j)));
+    },
+  };
+}
+
+export type PushService = ReturnType<typeof createPushService>;
+
+function toProgress(job: PushJobRow, mass: PushMassRow[]): PushProgress {
+  const state = job.state as JobState;
+  const done = job.sentCount + job.skippedCount + job.failedCount;
+  return {
+    jobId: job.id,
+    alertId: job.alertId,
+    state,
+    stateLabel: JOB_STATE_LABELS[state] ?? job.state,
+    channels: job.channels.split(',').filter(isPushChannel),
+    counties: job.counties === null ? null : (JSON.parse(job.counties) as string[]),
+    ratePerSecond: job.ratePerSecond,
+    total: job.totalCount,
+    queued: Math.max(0, job.totalCount - done),
+    sent: job.sentCount,
+    skipped: job.skippedCount,
+    failed: job.failedCount,
+    mass: mass.map((m) => ({ target: m.target, state: m.state, reason: m.reason, msgId: m.msgId })),
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+  };
+}
+
+export { CHANNEL_LABELS };

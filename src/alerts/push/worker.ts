@@ -1,0 +1,360 @@
+// The push worker: claims due recipients in small batches (queue.ts), sends each at its reserved
+// slot, writes the outcomes, and now and then takes back what dead workers left, goes on with an
+// unfinished recipients list and makes the mass sends. The server runs one per process
+// (`start`); tests and the benchmark drive it too (`runOnce`, `start`/`stop`). Any number of
+// workers may run on one database: the rate and the claims are in the rows.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../../platform/logger.js';
+import { WechatApiError, type MassSendTarget, type WechatClient } from '../../wechat/index.js';
+import { chinaDay, type MassQuotaLedger } from '../../articles/mass-quota.js';
+import type { PushJobRow, PushMassRow } from './models.js';
+import type { Claim, ClaimedRecipient, PushQueue, RecipientOutcome } from './queue.js';
+import {
+  RATE_LIMIT_ERRCODES, REASONS, beijingTime, classifySendError, customMessage, massText, regionLabel, retryDelayMs, templateMessage,
+  type PushContent, type SendOutcome,
+} from './rules.js';
+import type { PushService } from './service.js';
+import { errorFields } from '../followers/sql.js';
+
+export type PushClient = Pick<WechatClient, 'messageCustomSend' | 'messageTemplateSend' | 'massSendAllByTag'>;
+
+export interface PushWorkerDeps {
+  queue: PushQueue;
+  service: PushService;
+  client: PushClient;
+  ledger: MassQuotaLedger;
+  /** A county's tag id on WeChat, created when missing (the followers module's tag sync). */
+  tagIdOf: (countyCode: string) => Promise<number>;
+  countyNames: ReadonlyMap<string, string>;
+  logger: Logger;
+  clock: () => Date;
+  templateId: string;
+  batchSize: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export interface PushWorkerOptions {
+  /** Names the worker in its claims (default: pid and a random suffix). */
+  id?: string;
+  /**
+   * Claim the next batch this long before the current batch's slots end (default 250 ms): more
+   * than a claim takes on a busy database, so the sends go on without a gap; at most this much
+   * of the rate is claimed and not yet sent (what a killed worker leaves as unknown).
+   */
+  lookaheadMs?: number;
+  /** How often an idle worker looks for work (default 1000 ms). */
+  idleMs?: number;
+  /** How often stale claims, unfinished lists and mass sends are looked at (default 1000 ms). */
+  upkeepMs?: number;
+}
+
+export interface PushWorkerStats {
+  batches: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  retried: number;
+  /** Wall time spent in the queue's database calls (claim, finish, upkeep), ms. */
+  dbMs: number;
+  dbCalls: number;
+  /** When the first and the last message went out (epoch ms; 0: none yet). */
+  firstSendAt: number;
+  lastSendAt: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
+  if (signal.aborted || ms <= 0) {
+    resolve();
+    return;
+  }
+  const timer = setTimeout(done, ms);
+  function done() {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', done);
+    resolve();
+  }
+  signal.addEventListener('abort', done, { once: true });
+});
+
+/** How long a rate-limited push waits before its next slot. */
+const RATE_LIMIT_HOLD_MS = 1000;
+/** The running-jobs list is read again at most this often while busy. */
+const JOBS_TTL_MS = 500;
+/**
+ * Sends due within this much are sent now rather than after a timer of their own: at high rates
+ * a timer per send costs more than the send, and a few milliseconds early is no burst.
+ */
+const SLOT_TOLERANCE_MS = 2;
+/** A claimed batch looks at its job's state this often: a pause or cancel stops it within this time. */
+const STATE_TTL_MS = 250;
+
+export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions = {}) {
+  const { queue, client, clock } = deps;
+  const id = opts.id ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const logger = deps.logger.child({ component: 'alert-push-worker', worker: id });
+  const lookaheadMs = opts.lookaheadMs ?? 500;
+  const idleMs = opts.idleMs ?? 1000;
+  const upkeepMs = opts.upkeepMs ?? 1000;
+  const stats: PushWorkerStats = { batches: 0, sent: 0, skipped: 0, failed: 0, retried: 0, dbMs: 0, dbCalls: 0, firstSendAt: 0, lastSendAt: 0 };
+  let stopping = new AbortController();
+  let loop: Promise<void> | undefined;
+  const inFlight = new Set<Promise<void>>();
+  let jobsCache: { ids: number[]; at: number } | undefined;
+  let lastUpkeep = 0;
+  const states = new Map<number, { state: string | null; at: number }>();
+
+  /** Whether the job is still running, as read at most STATE_TTL_MS ago. */
+  async function stillRunning(jobId: number): Promise<boolean> {
+    const now = performance.now();
+    let known = states.get(jobId);
+    if (!known || now - known.at > STATE_TTL_MS) {
+      known = { state: await db(() => queue.jobState(jobId)), at: now };
+      states.set(jobId, known);
+    }
+    return known.state === 'running';
+  }
+
+  async function db<T>(run: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await run();
+    } finally {
+      stats.dbMs += performance.now() - start;
+      stats.dbCalls += 1;
+    }
+  }
+
+  const contentOf = (job: PushJobRow): PushContent => ({ alertId: job.alertId, title: job.title, summary: job.summary, url: job.url });
+  const regionOf = (job: PushJobRow) => regionLabel(job.counties === null ? null : (JSON.parse(job.counties) as string[]), deps.countyNames);
+
+  async function sendOne(job: PushJobRow, item: ClaimedRecipient): Promise<SendOutcome> {
+    try {
+      if (item.channel === 'custom') await client.messageCustomSend(customMessage(item.openid, contentOf(job)));
+      else if (item.channel === 'template') {
+        if (!deps.templateId) return { kind: 'failed', errcode: null, reason: 'no_template' };
+        await client.messageTemplateSend(templateMessage(item.openid, deps.templateId, contentOf(job), regionOf(job), beijingTime(job.createdAt)));
+      } else return { kind: 'failed', errcode: null, reason: 'bad_channel' };
+      return { kind: 'sent' };
+    } catch (err) {
+      const outcome = classifySendError(err);
+      if (outcome.reason === REASONS.internal) logger.error({ ...errorFields(err), recipient: item.id }, 'alert push send failed');
+      return outcome;
+    }
+  }
+
+  /**
+   * Sends a claimed batch, each at its slot; then writes the outcomes in one transaction. Once
+   * the worker stops or the job is paused or cancelled, the rest go back unsent.
+   */
+  async function sendBatch(claim: Extract<Claim, { kind: 'batch' }>): Promise<void> {
+    const { job, items, slotStart, slotMs } = claim;
+    const pending: Array<Promise<RecipientOutcome>> = [];
+    states.set(job.id, { state: job.state, at: performance.now() });
+    let halted = false;
+    for (const [i, item] of items.entries()) {
+      if (halted || stopping.signal.aborted) {
+        pending.push(Promise.resolve({ id: item.id, attempts: item.attempts, outcome: { kind: 'release' } }));
+        continue;
+      }
+      const wait = slotStart + i * slotMs - clock().getTime();
+      if (wait > SLOT_TOLERANCE_MS) await sleep(wait, stopping.signal);
+      const known = states.get(job.id);
+      halted = known && performance.now() - known.at <= STATE_TTL_MS ? known.state !== 'running' : !(await stillRunning(job.id));
+      if (halted || stopping.signal.aborted) {
+        pending.push(Promise.resolve({ id: item.id, attempts: item.attempts, outcome: { kind: 'release' } }));
+        continue;
+      }
+      stats.lastSendAt = Date.now();
+      if (stats.firstSendAt === 0) stats.firstSendAt = stats.lastSendAt;
+      pending.push(sendOne(job, item).then((outcome) => ({ id: item.id, attempts: item.attempts, outcome })));
+    }
+    const outcomes = await Promise.all(pending);
+    const rateLimited = outcomes.some((o) => o.outcome.kind === 'retry' && RATE_LIMIT_ERRCODES.has(o.outcome.errcode ?? 0));
+    const moved = await db(() => queue.finish(job.id, id, outcomes, {
+      maxAttempts: deps.maxAttempts,
+      retryAt: (attempts) => new Date(clock().getTime() + retryDelayMs(attempts, deps.retryBaseMs, deps.retryMaxMs, Math.random())),
+      holdMs: RATE_LIMIT_HOLD_MS,
+      rateLimited,
+    }));
+    stats.batches += 1;
+    stats.sent += moved.sent;
+    stats.skipped += moved.skipped;
+    stats.failed += moved.failed;
+    stats.retried += moved.retried;
+    if (moved.failed || rateLimited) logger.warn({ jobId: job.id, failed: moved.failed, rateLimited }, 'alert push batch had failures');
+  }
+
+  /** One mass send: today's quota slot, the county's tag, then the send under its clientmsgid. */
+  async function sendMass(job: PushJobRow, row: PushMassRow): Promise<void> {
+    const holder = `alert:${row.clientMsgId}`;
+    const retry = (errcode: number | null, reason: string) => {
+      if (row.attempts >= deps.maxAttempts) {
+        row.state = 'failed';
+      } else {
+        row.state = 'queued';
+        row.nextAttemptAt = new Date(clock().getTime() + retryDelayMs(row.attempts, deps.retryBaseMs, deps.retryMaxMs, Math.random()));
+      }
+      row.errcode = errcode;
+      row.reason = reason;
+    };
+    try {
+      const day = chinaDay(clock());
+      if (row.quotaDay !== day) {
+        // Started on an earlier day (a pause over midnight): a slot of today's quota, or none left.
+        await deps.ledger.release(holder);
+        const slot = await deps.ledger.take(day, holder);
+        row.quotaDay = slot === undefined ? null : day;
+        row.quotaSlot = slot ?? null;
+        if (slot === undefined) {
+          row.state = 'skipped';
+          row.reason = REASONS.quotaSpent;
+          return;
+        }
+      }
+      let target: MassSendTarget = { isToAll: true };
+      if (row.target !== 'all') {
+        row.tagId ??= await deps.tagIdOf(row.target);
+        target = { tagId: row.tagId };
+      }
+      const r = await client.massSendAllByTag({ ...target, ...massText(contentOf(job)), clientMsgId: row.clientMsgId });
+      row.state = 'sent';
+      row.msgId = r.msgId;
+      row.sentAt = clock();
+      row.reason = null;
+      row.errcode = null;
+      logger.info({ jobId: job.id, target: row.target, duplicate: r.duplicate }, 'alert mass send submitted');
+    } catch (err) {
+      const wx = err instanceof WechatApiError ? err : undefined;
+      if (wx?.errcode === 45028) {
+        // WeChat says the day's quota is spent: the slot was counted there too.
+        row.state = 'skipped';
+        row.reason = REASONS.quotaSpent;
+        row.errcode = 45028;
+      } else if (!wx || (!wx.local && (wx.errcode === -1 || RATE_LIMIT_ERRCODES.has(wx.errcode)))) {
+        retry(wx?.errcode ?? null, wx ? classifySendError(wx).reason : REASONS.internal);
+      } else {
+        // Refused outright (a wrong tag, …): nothing was sent, so the quota slot is given back.
+        row.state = 'failed';
+        row.errcode = wx.errcode;
+        row.reason = `wechat_${wx.errcode}`;
+        await deps.ledger.release(holder).catch(() => undefined);
+        row.quotaDay = null;
+        row.quotaSlot = null;
+      }
+      logger.warn({ jobId: job.id, target: row.target, errcode: wx?.errcode ?? null, state: row.state }, 'alert mass send failed');
+    } finally {
+      await db(() => queue.finishMass(row));
+    }
+  }
+
+  /** Stale claims back, unfinished recipient lists finished, due mass sends made. */
+  async function upkeep(force = false): Promise<void> {
+    const now = clock().getTime();
+    if (!force && now - lastUpkeep < upkeepMs) return;
+    lastUpkeep = now;
+    const recovered = await db(() => queue.recoverStale());
+    if (recovered.failed || recovered.requeued) logger.warn(recovered, 'alert push: claims of a stopped worker taken back');
+    await db(() => deps.service.resumeSnapshots());
+    for (const jobId of await db(() => queue.runningJobs())) {
+      for (;;) {
+        const claimed = await db(() => queue.claimMass(jobId, id));
+        if (!claimed) break;
+        await sendMass(claimed.job, claimed.row);
+      }
+    }
+  }
+
+  async function runningJobs(): Promise<number[]> {
+    const now = clock().getTime();
+    if (jobsCache && now - jobsCache.at < JOBS_TTL_MS) return jobsCache.ids;
+    jobsCache = { ids: await db(() => queue.runningJobs()), at: now };
+    return jobsCache.ids;
+  }
+
+  /** Claims from the oldest running job that has something to send now. */
+  async function claimNext(): Promise<Claim> {
+    let wait = Infinity;
+    for (const jobId of await runningJobs()) {
+      // The database takes claims up to twice the lookahead ahead: a worker claiming on time is
+      // never sent to wait by a round trip that would make it late.
+      const claim = await db(() => queue.claim(jobId, id, { batch: deps.batchSize, lookaheadMs: 2 * lookaheadMs }));
+      if (claim.kind === 'batch') return claim;
+      if (claim.kind === 'wait') wait = Math.min(wait, claim.until);
+    }
+    return Number.isFinite(wait) ? { kind: 'wait', until: wait } : { kind: 'idle' };
+  }
+
+  /** Upkeep in a loop of its own, so it never delays a claim. */
+  async function upkeepLoop(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      try {
+        await upkeep(true);
+      } catch (err) {
+        logger.error(errorFields(err), 'alert push worker: upkeep failed; trying again');
+      }
+      await sleep(upkeepMs, stopping.signal);
+    }
+  }
+
+  async function run(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      try {
+        const claim = await claimNext();
+        if (claim.kind === 'batch') {
+          const p = sendBatch(claim).catch((err: unknown) => { logger.error({ ...errorFields(err), jobId: claim.job.id }, 'alert push batch failed; its claims expire and are taken back'); });
+          inFlight.add(p);
+          void p.finally(() => inFlight.delete(p));
+          if (claim.items.length === 0) continue;
+          // The next claim a little before this batch's last slot, so the sends go on without a gap.
+          const end = claim.slotStart + claim.items.length * claim.slotMs;
+          await sleep(end - lookaheadMs - clock().getTime(), stopping.signal);
+        } else {
+          if (claim.kind === 'idle') jobsCache = undefined;
+          const until = claim.kind === 'wait' ? claim.until - clock().getTime() : idleMs;
+          await sleep(Math.min(Math.max(until, 5), idleMs), stopping.signal);
+        }
+      } catch (err) {
+        logger.error(errorFields(err), 'alert push worker: a round failed; trying again');
+        await sleep(idleMs, stopping.signal);
+      }
+    }
+  }
+
+  return {
+    id,
+    stats,
+    /** Runs the worker until `stop`. */
+    start(): void {
+      if (loop) return;
+      if (stopping.signal.aborted) stopping = new AbortController();
+      loop = Promise.all([run(), upkeepLoop()]).then(() => undefined);
+    },
+    /**
+     * Stops claiming; recipients claimed but not yet sent go back to the queue, those being sent
+     * finish and are written. Resolves when the worker holds nothing.
+     */
+    async stop(): Promise<void> {
+      stopping.abort();
+      await loop;
+      loop = undefined;
+      await Promise.all([...inFlight]);
+    },
+    /**
+     * One round for tests and tools: upkeep, the mass sends due, and one batch sent and written.
+     * Resolves with how many recipients were claimed (0: nothing to do now).
+     */
+    async runOnce(): Promise<number> {
+      await upkeep(true);
+      jobsCache = undefined;
+      const claim = await claimNext();
+      if (claim.kind !== 'batch') return 0;
+      await sendBatch(claim);
+      return claim.items.length;
+    },
+  };
+}
+
+export type PushWorker = ReturnType<typeof createPushWorker>;

@@ -1,0 +1,381 @@
+// Pushing an alert, against the fake WeChat API on the real database: who gets it by which
+// channel (the 48-hour window, template, mass send by county tag within the shared daily quota),
+// the rate shared by workers, retries and refusals, a restart and a killed worker mid-push, two
+// workers on one queue, pause and cancel.
+import { expect } from 'chai';
+import { createTestContext, type TestContext } from '../support/harness.js';
+import { usingMysql } from '../support/database.js';
+import type { ConfigOverrides } from '../../src/config/index.js';
+import { openDatabase, type Database } from '../../src/db/index.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { createFollowersModule } from '../../src/alerts/followers/index.js';
+import { createAlertPushModule, type AlertPushModule } from '../../src/alerts/push/index.js';
+import type { PushProgress, StartPushInput } from '../../src/alerts/push/service.js';
+import type { PushWorker } from '../../src/alerts/push/worker.js';
+import { AppError } from '../../src/platform/errors.js';
+
+const SHAXIAN = '350405';
+const YONGAN = '350481';
+const SANYUAN = '350404';
+const HOUR = 3600_000;
+const CUSTOM = '/cgi-bin/message/custom/send';
+const TEMPLATE = '/cgi-bin/message/template/send';
+
+interface NewsBody { touser: string; msgtype: string; news: { articles: Array<{ title: string; description: string; url: string }> } }
+interface TemplateBody { touser: string; template_id: string; url: string; client_msg_id: string; data: Record<string, { value: string }> }
+
+describe(`alerts: push (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
+  this.timeout(60_000);
+  let t: TestContext;
+  const extra: Array<{ close(): Promise<void> }> = [];
+  const workers: PushWorker[] = [];
+
+  async function context(overrides: ConfigOverrides = {}, logLines?: string[]): Promise<void> {
+    t = await createTestContext({
+      ...overrides,
+      alerts: { pushRatePerSecond: 1000, pushBatchSize: 20, pushMaxAttempts: 3, ...(overrides.alerts ?? {}) },
+      wechat: { templates: { tipStatus: '', alert: 'TPL-ALERT' }, ...(overrides.wechat ?? {}) },
+    }, logLines ? { logLevel: 'info', logSink: { write: (line: string) => { logLines.push(line); } } } : {});
+  }
+  afterEach(async () => {
+    for (const w of workers.splice(0)) await w.stop();
+    for (const x of extra.splice(0)) await x.close();
+    await t.close();
+  });
+
+  /** Followers inserted directly; `ago` is how long since they last wrote. */
+  async function followers(county: string, n: number, prefix: string, opts: { ago?: number; subscribed?: boolean } = {}): Promise<string[]> {
+    const now = Date.now();
+    const openids = Array.from({ length: n }, (_, i) => `${prefix}_${String(i).padStart(4, '0')}`);
+    const rows = openids.map((openid) => ({
+      openid, subscribed: opts.subscribed ?? true, subscribedAt: new Date(now - 30 * 24 * HOUR), unsubscribedAt: null, countyCode: county,
+      countySource: 'asked', countyAt: new Date(now), countyAskedAt: null, countyDeclinedAt: null,
+      lastInteractionAt: new Date(now - (opts.ago ?? HOUR)), tagCountyCode: null, tagPending: true, tagSyncedAt: null, tagError: null,
+      createdAt: new Date(now), updatedAt: new Date(now),
+    }));
+    for (let i = 0; i < rows.length; i += 500) await t.services.followers.models.Follower.bulkCreate(rows.slice(i, i + 500));
+    return openids;
+  }
+
+  const push = () => t.services.alertPush;
+  const input = (over: Partial<StartPushInput> = {}): StartPushInput => ({
+    alertId: 11, title: '冒充客服退款诈骗又出现了', summary: '有人冒充快递客服，说要退款，让您下载软件、开屏幕共享。这是骗局。',
+    url: 'https://pingan-sanming.test/alerts/11', counties: [SHAXIAN], channels: ['custom'], ...over,
+  });
+  const sentTo = (path: string) => t.fakeWechat.messagesSent.filter((m) => m.path === path).map((m) => m.touser);
+  const worker = (module: AlertPushModule = push()) => {
+    const w = module.createWorker({ idleMs: 50, upkeepMs: 100, lookaheadMs: 100 });
+    workers.push(w);
+    return w;
+  };
+  /** Another instance of the service: its own connection to the same database, and its own clock. */
+  async function instance(now?: () => Date): Promise<{ db: Database; push: AlertPushModule }> {
+    const db = await openDatabase(t.database.url);
+    const logger = createLogger('silent');
+    const f = createFollowersModule({ db, logger, client: t.services.wechat, hashId: (id) => id });
+    const module = createAlertPushModule({ config: t.config, db, logger, tokenStore: t.services.state, followers: f, ...(now ? { now } : {}) });
+    extra.push({ close: async () => { module.close(); await db.close(); } });
+    return { db, push: module };
+  }
+  async function untilDone(jobId: number, module: AlertPushModule = push(), timeoutMs = 30_000): Promise<PushProgress> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const p = await module.service.progress(jobId);
+      if (p.state === 'done' || p.state === 'cancelled') return p;
+      if (Date.now() > deadline) throw new Error(`push ${jobId} not done: ${JSON.stringify(p)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  async function drain(w: PushWorker): Promise<void> {
+    while ((await w.runOnce()) > 0) { /* one batch a round */ }
+  }
+  const refusal = async (p: Promise<unknown>): Promise<AppError> => {
+    try {
+      await p;
+    } catch (err) {
+      if (err instanceof AppError) return err;
+      throw err;
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it('custom: a news message to each follower of the region inside the 48-hour window; the others are skipped with the reason', async () => {
+    await context();
+    const recent = await followers(SHAXIAN, 30, 'sha', { ago: 2 * HOUR });
+    const stale = await followers(SHAXIAN, 10, 'old', { ago: 49 * HOUR });
+    const gone = await followers(SHAXIAN, 5, 'gone', { subscribed: false });
+    const elsewhere = await followers(YONGAN, 10, 'yong');
+    const started = await push().service.startPush(input());
+    expect(started).to.include({ state: 'running', total: 40, queued: 40, sent: 0 });
+
+    await drain(worker());
+    const done = await push().service.progress(started.jobId);
+    expect(done).to.include({ state: 'done', total: 40, sent: 30, skipped: 10, failed: 0, queued: 0 });
+    expect(sentTo(CUSTOM)).to.have.members(recent);
+    for (const o of [...stale, ...gone, ...elsewhere]) expect(sentTo(CUSTOM)).to.not.include(o);
+    expect(await push().service.reasons(started.jobId)).to.deep.equal([{ state: 'skipped', reason: 'outside_window', count: 10 }]);
+    const body = t.fakeWechat.messagesSent[0]!.body as unknown as NewsBody;
+    expect(body.msgtype).to.equal('news');
+    expect(body.news.articles[0]).to.deep.include({ title: '【防骗预警】冒充客服退款诈骗又出现了', url: 'https://pingan-sanming.test/alerts/11' });
+  });
+
+  it('a follower who wrote again since the push started is reached: the window is judged at send time', async () => {
+    await context();
+    const [openid] = await followers(SHAXIAN, 1, 'back', { ago: 50 * HOUR });
+    const started = await push().service.startPush(input());
+    await t.services.followers.registry.touched({ channel: 'official_account', id: openid! }, new Date());
+    await drain(worker());
+    expect(sentTo(CUSTOM)).to.deep.equal([openid]);
+    expect(await push().service.progress(started.jobId)).to.include({ sent: 1, skipped: 0 });
+  });
+
+  it('template: to every follower of the region, in the window or not, with the alert\'s title, region and page', async () => {
+    await context();
+    const all = [...await followers(SHAXIAN, 5, 'a', { ago: 10 * 24 * HOUR }), ...await followers(SANYUAN, 5, 'b')];
+    const started = await push().service.startPush(input({ counties: [SHAXIAN, SANYUAN], channels: ['template'] }));
+    await drain(worker());
+    expect(sentTo(TEMPLATE)).to.have.members(all);
+    expect(await push().service.progress(started.jobId)).to.include({ state: 'done', sent: 10 });
+    const body = t.fakeWechat.messagesSent[0]!.body as unknown as TemplateBody;
+    expect(body).to.include({ template_id: 'TPL-ALERT', url: 'https://pingan-sanming.test/alerts/11', client_msg_id: 'alert-11' });
+    expect(body.data.thing2!.value).to.equal('三元区、沙县区');
+    expect([...body.data.thing1!.value].length).to.be.at.most(20);
+  });
+
+  it('template is unavailable without a configured template id; bad input is refused with its field', async () => {
+    await context({ wechat: { templates: { tipStatus: '', alert: '' } } });
+    expect((await refusal(push().service.startPush(input({ channels: ['template'] })))).code).to.equal('ALERT_PUSH_CHANNEL_UNAVAILABLE');
+    const bad = await refusal(push().service.startPush(input({ counties: ['999999'] })));
+    expect(bad).to.include({ code: 'ALERT_PUSH_BAD_INPUT', status: 400 });
+    expect(bad.fields?.[0]?.path).to.equal('counties');
+    expect((await refusal(push().service.startPush(input({ url: 'javascript:alert(1)' })))).code).to.equal('ALERT_PUSH_BAD_INPUT');
+    expect(await push().models.Job.count()).to.equal(0);
+  });
+
+  it('one alert never reaches a follower twice by the same channel, whatever the pushes', async () => {
+    await context();
+    const sha = await followers(SHAXIAN, 8, 'sha');
+    const yong = await followers(YONGAN, 4, 'yong');
+    const first = await push().service.startPush(input());
+    await drain(worker());
+    const second = await push().service.startPush(input({ counties: null }));
+    expect(second.total).to.equal(4);
+    await drain(worker());
+    expect(sentTo(CUSTOM).sort()).to.deep.equal([...sha, ...yong].sort());
+    expect((await push().service.progress(first.jobId)).sent).to.equal(8);
+    // Another alert is another message.
+    await push().service.startPush(input({ alertId: 12 }));
+    await drain(worker());
+    expect(sentTo(CUSTOM)).to.have.length(20);
+  });
+
+  it('a push started in the background is listed by a worker, which then sends it', async () => {
+    await context();
+    const sha = await followers(SHAXIAN, 7, 'bg');
+    const recorded = await push().service.startPush(input(), { background: true });
+    expect(recorded).to.include({ state: 'queued', total: 0 });
+    await drain(worker());
+    expect(await push().service.progress(recorded.jobId)).to.include({ state: 'done', total: 7, sent: 7 });
+    expect(sentTo(CUSTOM)).to.have.members(sha);
+  });
+
+  it('mass: one send per county tag, counted against the daily quota article publishing uses; refused plainly when it is spent', async () => {
+    await context({ wechat: { massQuotaPerDay: 3 } });
+    t.fakeWechat.setMassQuota(3);
+    const sha = await followers(SHAXIAN, 3, 'sha');
+    await followers(YONGAN, 2, 'yong');
+    await t.services.followers.syncTags();
+    const started = await push().service.startPush(input({ counties: [SHAXIAN, YONGAN], channels: ['mass'] }));
+    expect(started.total).to.equal(0);
+    expect(started.mass.map((m) => m.target).sort()).to.deep.equal([SHAXIAN, YONGAN]);
+    const day = (await t.services.articles.wechatPublish.quota()).day;
+    expect(await push().ledger.usage(day)).to.include({ used: 2, left: 1 });
+    // Article publishing sees the same count.
+    expect(await t.services.articles.wechatPublish.quota()).to.include({ used: 2, left: 1 });
+
+    await worker().runOnce();
+    const sends = t.fakeWechat.massSends;
+    expect(sends).to.have.length(2);
+    const shaTag = t.fakeWechat.tags().find((x) => x.name === '三明-沙县区')!.id;
+    const toSha = sends.find((s) => s.to === shaTag)!;
+    expect(toSha.msgtype).to.equal('text');
+    expect(toSha.content).to.contain('冒充客服退款诈骗又出现了').and.contain('https://pingan-sanming.test/alerts/11');
+    expect(toSha.recipients).to.have.members(sha);
+    const done = await untilDone(started.jobId);
+    expect(done.mass.every((m) => m.state === 'sent' && m.msgId)).to.equal(true);
+
+    // Two more sends would need two slots; one is left: refused before anything is made or sent.
+    const over = await refusal(push().service.startPush(input({ alertId: 12, counties: [SHAXIAN, YONGAN], channels: ['mass', 'custom'] })));
+    expect(over).to.include({ code: 'ALERT_PUSH_QUOTA', status: 409 });
+    expect(over.message).to.contain('今天还剩 1 次');
+    expect(await push().models.Job.count({ where: { alertId: 12 } })).to.equal(0);
+    // The whole city is one send to all followers.
+    const city = await push().service.startPush(input({ alertId: 13, counties: null, channels: ['mass'] }));
+    await worker().runOnce();
+    expect(t.fakeWechat.massSends.at(-1)!.to).to.equal('all');
+    expect((await untilDone(city.jobId)).mass[0]).to.include({ target: 'all', state: 'sent' });
+    expect(await t.services.articles.wechatPublish.quota()).to.include({ used: 3, left: 0 });
+  });
+
+  it('transient errors back off and are retried up to the limit; permanent ones are skipped at once and never retried', async () => {
+    await context({ alerts: { pushMaxAttempts: 3 } });
+    const [busy, limited, unsub, window, badId, fine] = await followers(SHAXIAN, 6, 'err');
+    t.fakeWechat.failFor(busy!, -1, 2);
+    t.fakeWechat.failFor(limited!, 45009);
+    t.fakeWechat.setUnsubscribed(unsub!);
+    t.fakeWechat.failFor(window!, 45015);
+    t.fakeWechat.failFor(badId!, 40003);
+    const started = await push().service.startPush(input());
+    worker().start();
+    const done = await untilDone(started.jobId);
+    expect(done).to.include({ sent: 2, skipped: 3, failed: 1, queued: 0 });
+    const calls = (o: string) => t.fakeWechat.calls.filter((c) => c.path === CUSTOM && (c.body as { touser: string }).touser === o).length;
+    expect([calls(busy!), calls(limited!), calls(unsub!), calls(window!), calls(badId!), calls(fine!)]).to.deep.equal([3, 3, 1, 1, 1, 1]);
+    expect(sentTo(CUSTOM)).to.have.members([busy, fine]);
+    expect(await push().service.reasons(started.jobId)).to.deep.equal([
+      { state: 'failed', reason: 'rate_limited', count: 1 },
+      { state: 'skipped', reason: 'bad_openid', count: 1 },
+      { state: 'skipped', reason: 'outside_window', count: 1 },
+      { state: 'skipped', reason: 'unsubscribed', count: 1 },
+    ]);
+  });
+
+  it('keeps the configured rate: 200 a second measured over three seconds', async () => {
+    await context();
+    await followers(SHAXIAN, 600, 'rate');
+    const started = await push().service.startPush(input({ ratePerSecond: 200 }));
+    worker().start();
+    await untilDone(started.jobId);
+    const times = t.fakeWechat.sendTimes;
+    expect(times).to.have.length(600);
+    const achieved = (times.length - 1) / ((times.at(-1)! - times[0]!) / 1000);
+    expect(achieved).to.be.within(180, 215);
+    // No second holds much more than the rate (no bursts to catch up).
+    for (let i = 0; i + 220 < times.length; i += 1) expect(times[i + 220]! - times[i]!).to.be.greaterThan(1000);
+  });
+
+  it('two workers (two instances) on one queue: every follower once, none lost, together at the one rate', async () => {
+    await context();
+    const all = await followers(SHAXIAN, 500, 'two');
+    const started = await push().service.startPush(input({ ratePerSecond: 200 }));
+    const other = await instance();
+    worker().start();
+    worker(other.push).start();
+    const done = await untilDone(started.jobId);
+    expect(done).to.include({ sent: 500, failed: 0, skipped: 0 });
+    const sent = sentTo(CUSTOM);
+    expect(sent).to.have.length(500);
+    expect(new Set(sent).size).to.equal(500);
+    expect(sent).to.have.members(all);
+    const [a, b] = workers;
+    expect(a!.stats.sent).to.be.greaterThan(0);
+    expect(b!.stats.sent).to.be.greaterThan(0);
+    expect(a!.stats.sent + b!.stats.sent).to.equal(500);
+    const times = t.fakeWechat.sendTimes;
+    const achieved = (times.length - 1) / ((times.at(-1)! - times[0]!) / 1000);
+    expect(achieved).to.be.within(180, 215);
+  });
+
+  it('a restart mid-push: the stopped worker gives back what it had not sent; a new instance finishes, nobody twice', async () => {
+    await context();
+    const all = await followers(SHAXIAN, 300, 'restart');
+    const started = await push().service.startPush(input({ ratePerSecond: 200 }));
+    const first = worker();
+    first.start();
+    while ((await push().service.progress(started.jobId)).sent < 100) await new Promise((r) => setTimeout(r, 20));
+    await first.stop();
+    const midway = await push().service.progress(started.jobId);
+    expect(midway.state).to.equal('running');
+    expect(midway.sent).to.be.within(100, 299);
+    expect(midway.queued).to.equal(300 - midway.sent);
+
+    const next = await instance();
+    worker(next.push).start();
+    const done = await untilDone(started.jobId, next.push);
+    expect(done).to.include({ sent: 300, failed: 0 });
+    expect(sentTo(CUSTOM)).to.have.length(300);
+    expect(sentTo(CUSTOM)).to.have.members(all);
+  });
+
+  it('a worker killed mid-batch: its stale customer-service sends fail as unknown (never sent twice); template sends go again under their dedupe id', async () => {
+    await context({ alerts: { pushClaimSeconds: 30 } });
+    await followers(SHAXIAN, 10, 'kill');
+    const started = await push().service.startPush(input({ channels: ['custom', 'template'], ratePerSecond: 20 }));
+    // The dead worker's claim: its rows are `sending`, and it never comes back.
+    const claim = await push().queue.claim(started.jobId, 'dead-worker', { batch: 8, lookaheadMs: 1000 });
+    expect(claim.kind).to.equal('batch');
+    const claimed = claim.kind === 'batch' ? claim.items : [];
+    expect(claimed).to.have.length(8);
+
+    // Before the claim expires another worker leaves those rows alone.
+    const before = worker();
+    before.start();
+    while ((await push().service.progress(started.jobId)).queued > 8) await new Promise((r) => setTimeout(r, 20));
+    await before.stop();
+    expect(t.fakeWechat.messagesSent).to.have.length(12);
+    // Later, a worker whose clock is past the claim takes them back.
+    const later = await instance(() => new Date(Date.now() + 31_000));
+    worker(later.push).start();
+    const done = await untilDone(started.jobId);
+    const customLost = claimed.filter((c) => c.channel === 'custom');
+    const templateAgain = claimed.filter((c) => c.channel === 'template');
+    expect(done).to.include({ state: 'done', total: 20, failed: customLost.length, sent: 20 - customLost.length });
+    for (const c of customLost) expect(sentTo(CUSTOM)).to.not.include(c.openid);
+    for (const c of templateAgain) expect(sentTo(TEMPLATE).filter((o) => o === c.openid)).to.have.length(1);
+    expect(await push().service.reasons(started.jobId)).to.deep.equal(
+      customLost.length ? [{ state: 'failed', reason: 'unknown_after_crash', count: customLost.length }] : [],
+    );
+  });
+
+  it('logs at info never name a follower, whatever fails', async () => {
+    const lines: string[] = [];
+    await context({}, lines);
+    const openids = await followers(SHAXIAN, 6, 'oPrivateFollower');
+    t.fakeWechat.failFor(openids[0]!, -1, 1);
+    t.fakeWechat.failFor(openids[1]!, 40003);
+    t.fakeWechat.failAfter('/cgi-bin/tags/members/batchtagging', 0, 45009);
+    await t.services.followers.syncTags();
+    await t.services.followers.syncTags();
+    const started = await push().service.startPush(input({ channels: ['custom', 'mass'] }));
+    worker().start();
+    await untilDone(started.jobId);
+    expect(lines.length).to.be.greaterThan(3);
+    expect(lines.filter((l) => l.includes('oPrivateFollower'))).to.deep.equal([]);
+  });
+
+  it('pause stops the sending, resume goes on, cancel skips the rest and gives back unsent mass quota', async () => {
+    await context();
+    await followers(SHAXIAN, 200, 'pause');
+    const started = await push().service.startPush(input({ ratePerSecond: 50 }));
+    worker().start();
+    while ((await push().service.progress(started.jobId)).sent < 10) await new Promise((r) => setTimeout(r, 20));
+    expect((await push().service.pause(started.jobId)).state).to.equal('paused');
+    // What was being sent finishes; then nothing more.
+    await new Promise((r) => setTimeout(r, 500));
+    const held = t.fakeWechat.messageCount;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(t.fakeWechat.messageCount).to.equal(held);
+    expect((await refusal(push().service.pause(started.jobId))).code).to.equal('ALERT_PUSH_BAD_STATE');
+
+    await push().service.resume(started.jobId);
+    while (t.fakeWechat.messageCount < held + 10) await new Promise((r) => setTimeout(r, 20));
+    const cancelled = await push().service.cancel(started.jobId);
+    expect(cancelled.state).to.equal('cancelled');
+    await new Promise((r) => setTimeout(r, 500));
+    const final = await push().service.progress(started.jobId);
+    expect(final.queued).to.equal(0);
+    expect(final.sent + final.skipped).to.equal(200);
+    expect(final.sent).to.equal(t.fakeWechat.messageCount);
+    const after = t.fakeWechat.messageCount;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.fakeWechat.messageCount).to.equal(after);
+    expect((await push().service.reasons(started.jobId))[0]).to.include({ state: 'skipped', reason: 'cancelled' });
+
+    // A cancelled push's mass sends not yet made give their quota slot back.
+    for (const w of workers) await w.stop();
+    const mass = await push().service.startPush(input({ alertId: 20, channels: ['mass'] }));
+    expect(await t.services.articles.wechatPublish.quota()).to.include({ used: 1 });
+    await push().service.cancel(mass.jobId);
+    expect(await t.services.articles.wechatPublish.quota()).to.include({ used: 0 });
+  });
+});
