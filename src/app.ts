@@ -22,8 +22,8 @@ export interface AppDeps {
   /** The web base's hashed assets and HTML error page, when the app serves pages. */
   web?: { assets: Middleware; errorPage: HtmlErrorPage; formPrefixes: readonly string[] };
   /**
-   * Answers kept whole (the public article pages' cache): in front of the page headers and the
-   * routers, behind the request id, metrics, access log and error boundary.
+   * Answers kept whole (the public article pages' cache): in front of everything, as a caching
+   * proxy would be; what it does not hold goes through the app as usual.
    */
   pageCache?: Middleware;
 }
@@ -42,11 +42,11 @@ export function createApp(deps: AppDeps): App {
   const koa = new Koa({ proxy: trustProxy.length > 0 });
   // Errors are logged by the boundary with the request id; Koa's own printer would duplicate them.
   koa.silent = true;
+  if (deps.pageCache) koa.use(deps.pageCache);
   koa.use(clientAddress(trustProxy));
   koa.use(requestContext(deps.logger));
   koa.use(httpMetrics(deps.metrics, deps.logger));
   koa.use(errorBoundary(deps.web?.errorPage));
-  if (deps.pageCache) koa.use(deps.pageCache);
   if (deps.web) {
     koa.use(pageHeaders());
     koa.use(deps.web.assets);

@@ -158,7 +158,7 @@ export async function compose(config: AppConfig, logger: Logger, opts: ComposeOp
   const { metrics, db, bot, wechat, tips, web, articles, alerts } = core;
   const webhook = webhookRouter({ config, logger, metrics, bot, client: wechat, replies: replyStore(core.state, core.vault) });
   const app = createApp({ logger, metrics, trustProxy: config.trustProxy, publicOrigin: config.publicOrigin, csrfExempt: [WEBHOOK_PATH],
-    web: { assets: web.assets.middleware(), errorPage: (ctx, err) => web.errorPage(ctx, err), formPrefixes: [CONSOLE_PREFIX] }, pageCache: articles.pageCache,
+    web: { assets: web.assets.middleware(), errorPage: (ctx, err) => web.errorPage(ctx, err), formPrefixes: [CONSOLE_PREFIX] }, pageCache: articles.pageCache((hit) => metrics.httpRequests.inc({ method: hit.method, route: hit.route, status: String(hit.status) })),
     routers: [webhook, healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers, ...articles.routers, ...alerts.routers] });
   return {
     ...core,

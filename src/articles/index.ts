@@ -11,7 +11,7 @@ import type { SharedStore } from '../platform/shared-store.js';
 import type { SessionStore } from '../staff/sessions.js';
 import type { WebBase } from '../web/index.js';
 import { createHtmlCache, type ArticleHtmlCache } from './cache.js';
-import { createPageCache, pageCacheMiddleware, type PageCache } from './page-cache.js';
+import { createPageCache, pageCacheMiddleware, type HitCounter, type PageCache } from './page-cache.js';
 import { createImageStore, type ImageStore } from './images.js';
 import { importArticles, type ImportReport } from './import.js';
 import { defineArticleModels } from './models.js';
@@ -49,8 +49,8 @@ export interface ArticlesModule {
   /** Uploaded images (migration 015), served at /articles/images/<sha256>.<ext>. */
   images: ImageStore;
   routers: Router[];
-  /** Serves kept public answers; the app mounts it in front of the page headers and routers. */
-  pageCache: Middleware;
+  /** Serves kept public answers; the app mounts it in front of everything. `onHit` counts each one. */
+  pageCache(onHit?: HitCounter): Middleware;
   /** What the chat reads: the latest published articles and search (the bot's port). */
   shelf: ArticleShelf;
   /** Imports config `articles.contentDir` (nothing when it is empty). Run after the migrations. */
@@ -93,7 +93,7 @@ export function createArticlesModule(deps: ArticlesModuleDeps): ArticlesModule {
     pages,
     images,
     routers,
-    pageCache: pageCacheMiddleware(pages, publicAnswerKey),
+    pageCache: (onHit) => pageCacheMiddleware(pages, publicAnswerKey, onHit),
     shelf: articleShelf(repo, config.publicOrigin),
     async importContent() {
       const empty: ImportReport = { created: [], updated: [], unchanged: [], kept: [], invalid: [] };

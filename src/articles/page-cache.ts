@@ -25,8 +25,13 @@ export interface CachedAnswer {
   type: string;
   /** The strong ETag value, without quotes. */
   etag: string;
-  /** The other headers the page stack set on it (security, Cache-Control), filled by the middleware. */
+  /**
+   * Every header the page stack set on it (type, ETag, security, Cache-Control), as sent; filled by
+   * the middleware, so a kept answer is sent with one `ctx.set`.
+   */
   headers?: Readonly<Record<string, string>>;
+  /** The route that made it (`/articles/:slug`): the metrics label of its hits. */
+  route?: string;
 }
 
 /** What a miss hands back to `fill`: the epoch it was seen in. */
@@ -122,14 +127,17 @@ export function createPageCache(opts: PageCacheOptions): PageCache {
 /** Where a public answer is kept: a key of what changes it, or undefined when it is not kept. */
 export type AnswerKey = (path: string, query: () => ParsedUrlQuery) => string | undefined;
 
-// Headers that belong to one request or are set again from the answer.
-const PER_REQUEST = new Set(['x-request-id', 'content-length', 'content-type', 'etag', 'date']);
+// Headers that belong to one request, or that Koa sets again with the body.
+const PER_REQUEST = new Set(['x-request-id', 'content-length', 'date']);
 
 /** Sends a kept answer with its headers, or 304 when the client holds the same bytes. */
 export function sendAnswer(ctx: Context, answer: CachedAnswer): void {
-  if (answer.headers) ctx.set(answer.headers);
-  ctx.type = answer.type;
-  ctx.etag = answer.etag;
+  if (answer.headers) {
+    ctx.set(answer.headers);
+  } else {
+    ctx.type = answer.type;
+    ctx.etag = answer.etag;
+  }
   ctx.status = 200; // ctx.fresh reads only 2xx answers
   if (ctx.fresh) {
     ctx.status = 304;
@@ -138,12 +146,18 @@ export function sendAnswer(ctx: Context, answer: CachedAnswer): void {
   ctx.body = answer.body;
 }
 
+/** Told of every answer served from the cache (the metrics count it under its route). */
+export type HitCounter = (hit: { method: string; route: string; status: number }) => void;
+
 /**
- * Serves kept public answers in front of the routers and the page headers, and keeps what the
- * public routes answer (they put it in `ctx.state.publicAnswer`). An answer that sets a cookie is
- * never kept: it would belong to one browser.
+ * Serves kept public answers in front of the whole app, as a caching proxy would: a hit gets the
+ * kept bytes and headers and is counted (`onHit`), with no request id, access line or duration
+ * sample, since nothing of ours runs to log or time. A miss goes through the app like any request,
+ * and what the public routes answer (they put it in `ctx.state.publicAnswer`) is kept with the
+ * headers the page stack set. An answer that sets a cookie is never kept: it would belong to one
+ * browser. Anything that goes wrong on a hit falls through to the app, which answers as usual.
  */
-export function pageCacheMiddleware(pages: PageCache, keyOf: AnswerKey) {
+export function pageCacheMiddleware(pages: PageCache, keyOf: AnswerKey, onHit?: HitCounter) {
   return async (ctx: Context, next: Next): Promise<void> => {
     const key = ctx.method === 'GET' || ctx.method === 'HEAD' ? keyOf(ctx.path, () => ctx.query) : undefined;
     if (key === undefined) {
@@ -152,16 +166,23 @@ export function pageCacheMiddleware(pages: PageCache, keyOf: AnswerKey) {
     }
     const found = await pages.lookup(key);
     if (!isMiss(found)) {
-      sendAnswer(ctx, found);
-      return;
+      try {
+        sendAnswer(ctx, found);
+        onHit?.({ method: ctx.method, route: found.route ?? 'page-cache', status: ctx.status });
+        return;
+      } catch {
+        ctx.body = null;
+        ctx.status = 404;
+      }
     }
     await next();
     const answer = (ctx.state as { publicAnswer?: CachedAnswer }).publicAnswer;
-    if (!answer || ctx.response.get('Set-Cookie')) return;
+    if (!answer || !isMiss(found) || ctx.response.get('Set-Cookie')) return;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(ctx.response.headers)) {
       if (!PER_REQUEST.has(name) && typeof value === 'string') headers[name] = value;
     }
-    pages.fill(key, found, { ...answer, headers });
+    const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute;
+    pages.fill(key, found, { ...answer, headers, ...(route ? { route } : {}) });
   };
 }

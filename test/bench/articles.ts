@@ -27,6 +27,8 @@ export interface PageBenchRow {
   non2xx: number;
   errors: number;
   cpuMicrosPerRequest: number | null;
+  /** The kernel's part of it (system time: mostly the loopback socket writes and reads). */
+  sysMicrosPerRequest: number | null;
   rssMb: number | null;
 }
 
@@ -55,7 +57,7 @@ export async function runPageBench(opts: PageBenchOptions): Promise<{ where: str
   const luaFile = path.join(dir, 'get.lua');
   writeFileSync(luaFile, LUA);
   const cpus = pin.server ? { cpus: pin.server } : {};
-  const running: Array<{ server: string; port: number; child: ChildProcess; results: Array<LoadResult & { cpu: number | null; rss: number | null }> }> = [];
+  const running: Array<{ server: string; port: number; child: ChildProcess; results: Array<LoadResult & { cpu: number | null; sys: number | null; rss: number | null }> }> = [];
   try {
     // The service first: it migrates, imports the starter articles, and tells the page's bytes.
     process.env.BENCH_ARTICLES = 'content/articles';
@@ -84,11 +86,18 @@ export async function runPageBench(opts: PageBenchOptions): Promise<{ where: str
         const c0 = cpuMicros(s.child.pid);
         const r = await load(s.port, opts.seconds);
         const c1 = cpuMicros(s.child.pid);
-        s.results.push({ ...r, cpu: c0 && c1 && r.requests ? (c1.user + c1.sys - c0.user - c0.sys) / r.requests : null, rss: rssMb(s.child.pid) });
+        const measured = c0 && c1 && r.requests ? { c0, c1 } : undefined;
+        s.results.push({
+          ...r,
+          cpu: measured ? (measured.c1.user + measured.c1.sys - measured.c0.user - measured.c0.sys) / r.requests : null,
+          sys: measured ? (measured.c1.sys - measured.c0.sys) / r.requests : null,
+          rss: rssMb(s.child.pid),
+        });
       }
     }
     const rows = running.map((s): PageBenchRow => {
       const cpu = s.results.map((r) => r.cpu).filter((c): c is number => c !== null);
+      const sys = s.results.map((r) => r.sys).filter((c): c is number => c !== null);
       return {
         server: s.server,
         rps: median(s.results.map((r) => r.rps)),
@@ -98,6 +107,7 @@ export async function runPageBench(opts: PageBenchOptions): Promise<{ where: str
         non2xx: s.results.reduce((n, r) => n + r.non2xx, 0),
         errors: s.results.reduce((n, r) => n + r.errors, 0),
         cpuMicrosPerRequest: cpu.length ? median(cpu) : null,
+        sysMicrosPerRequest: sys.length ? median(sys) : null,
         rssMb: s.results.reduce<number | null>((m, r) => (r.rss === null ? m : Math.max(m ?? 0, r.rss)), null),
       };
     });

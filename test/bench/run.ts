@@ -83,12 +83,12 @@ async function main(): Promise<void> {
     const { runPageBench } = await import('./articles.js');
     const r = await runPageBench({ databaseUrl, seconds: Number(arg('seconds', '5')), rounds: Number(arg('rounds', '5')), connections: Number(arg('connections', '32')) });
     console.log('\narticle page /articles/%s (%d bytes) from the page cache (%s)', r.slug, r.bytes, r.where);
-    console.log('server        req/s    p50 ms   p99 ms   non-2xx  errors  CPU µs/req   RSS MB   vs ceiling (rounds)');
+    console.log('server        req/s    p50 ms   p99 ms   non-2xx  errors  CPU µs/req (kernel)   RSS MB   vs ceiling (rounds)');
     const ceiling = r.rows.find((x) => x.server === 'ceiling');
     for (const x of r.rows) {
       const ratios = ceiling ? x.roundRps.map((v, i) => v / (ceiling.roundRps[i] ?? NaN)) : [];
       const vs = ratios.length ? `${(100 * median(ratios)).toFixed(0)}% (${(100 * Math.min(...ratios)).toFixed(0)}–${(100 * Math.max(...ratios)).toFixed(0)})` : '';
-      console.log(`${x.server.padEnd(10)} ${fmt(x.rps)} ${fmt(x.p50, 1)} ${fmt(x.p99, 1)} ${fmt(x.non2xx)} ${fmt(x.errors)} ${fmt(x.cpuMicrosPerRequest ?? NaN, 1)} ${fmt(x.rssMb ?? NaN)}   ${vs}`);
+      console.log(`${x.server.padEnd(10)} ${fmt(x.rps)} ${fmt(x.p50, 1)} ${fmt(x.p99, 1)} ${fmt(x.non2xx)} ${fmt(x.errors)} ${`${fmt(x.cpuMicrosPerRequest ?? NaN, 1).trim()} (${fmt(x.sysMicrosPerRequest ?? NaN, 1).trim()})`.padStart(20)} ${fmt(x.rssMb ?? NaN)}   ${vs}`);
     }
     const ours = r.rows.find((x) => x.server === 'ours');
     if (ours && ceiling) {
