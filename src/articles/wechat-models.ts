@@ -4,12 +4,14 @@ import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic, type Sequelize,
 } from 'sequelize';
 
-export const WECHAT_CHANNELS = ['freepublish', 'mass'] as const;
+/** draft: into the account's 草稿箱 only (an editor finishes it in WeChat); freepublish: 发布; mass: 群发. */
+export const WECHAT_CHANNELS = ['draft', 'freepublish', 'mass'] as const;
 export type WechatChannel = (typeof WECHAT_CHANNELS)[number];
 
 /**
  * working: a run holds it (until `leaseUntil`); failed: a step failed, a retry resumes it;
- * submitted: WeChat has it, the sweep asks for the outcome; done: published or sent;
+ * submitted: WeChat has it, the sweep asks for the outcome; done: published or sent (a draft-only
+ * request is done once its draft is made);
  * rejected: WeChat's final answer is a failure (audit, original check, send failed).
  */
 export const WECHAT_REQUEST_STATES = ['working', 'failed', 'submitted', 'done', 'rejected'] as const;

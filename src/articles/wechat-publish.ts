@@ -95,7 +95,7 @@ export interface WechatPublication {
   updatedAt: Date;
 }
 
-export const WECHAT_CHANNEL_LABELS: Readonly<Record<WechatChannel, string>> = { freepublish: '发布（不推送）', mass: '群发' };
+export const WECHAT_CHANNEL_LABELS: Readonly<Record<WechatChannel, string>> = { draft: '只存草稿', freepublish: '发布（不推送）', mass: '群发' };
 export const WECHAT_STATE_LABELS: Readonly<Record<WechatRequestState, string>> = {
   working: '处理中', failed: '未完成（可重试）', submitted: '已提交，等待微信结果', done: '已完成', rejected: '微信未通过',
 };
@@ -281,6 +281,15 @@ export function createWechatPublisher(deps: WechatPublishDeps) {
         row.draftAt = clock();
         await save(row);
       }
+      if (row.channel === 'draft') {
+        // The draft is the whole request: an editor opens it in WeChat's 草稿箱 to finish and send.
+        row.state = 'done';
+        row.finishedAt ??= clock();
+        row.leaseUntil = null;
+        await save(row);
+        logger.info({ requestId: row.id, articleId: row.articleId, channel: row.channel }, 'article saved as a wechat draft');
+        return;
+      }
       step = 'submit';
       if (row.channel === 'freepublish') {
         if (!row.publishId) {
@@ -456,7 +465,7 @@ export function createWechatPublisher(deps: WechatPublishDeps) {
 export type WechatPublisher = ReturnType<typeof createWechatPublisher>;
 
 function toPublication(row: ArticleWechatRow, now: Date): WechatPublication {
-  const channel = row.channel === 'mass' ? 'mass' : 'freepublish';
+  const channel: WechatChannel = row.channel === 'mass' || row.channel === 'draft' ? row.channel : 'freepublish';
   const state = row.state as WechatRequestState;
   const images = parseImages(row.images).size;
   const statusLabel = row.wechatStatus === null ? null
@@ -466,8 +475,11 @@ function toPublication(row: ArticleWechatRow, now: Date): WechatPublication {
     { step: 'images', label: STEP_LABELS.images, done: row.imagesAt !== null, at: row.imagesAt, detail: `${images} 张` },
     { step: 'cover', label: STEP_LABELS.cover, done: row.coverMediaId !== null, at: row.coverAt, detail: row.coverMediaId },
     { step: 'draft', label: STEP_LABELS.draft, done: row.draftMediaId !== null, at: row.draftAt, detail: row.draftMediaId },
-    { step: 'submit', label: STEP_LABELS.submit, done: row.submittedAt !== null, at: row.submittedAt, detail: row.publishId ?? row.msgId },
-    { step: 'status', label: STEP_LABELS.status, done: finished, at: row.finishedAt, detail: statusLabel },
+    // A draft-only request ends with its draft: nothing is submitted, no outcome to wait for.
+    ...(channel === 'draft' ? [] : [
+      { step: 'submit' as const, label: STEP_LABELS.submit, done: row.submittedAt !== null, at: row.submittedAt, detail: row.publishId ?? row.msgId },
+      { step: 'status' as const, label: STEP_LABELS.status, done: finished, at: row.finishedAt, detail: statusLabel },
+    ]),
   ];
   const stuck = state === 'working' && row.leaseUntil !== null && row.leaseUntil.getTime() < now.getTime();
   return {

@@ -13,12 +13,12 @@ import { emptySchema, idParam } from './validation.js';
 import type { WechatPublisher } from './wechat-publish.js';
 
 export const wechatRequestSchema = z.object({
-  channel: z.enum(['freepublish', 'mass']),
+  channel: z.enum(['draft', 'freepublish', 'mass']),
   tagId: z.number().int().min(0).optional(),
   toAll: z.boolean().optional(),
 }).strict().superRefine((v, ctx) => {
-  if (v.channel === 'freepublish' && (v.tagId !== undefined || v.toAll !== undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['channel'], message: '“发布”不推送给关注者，不需要选择标签或全部关注者' });
+  if (v.channel !== 'mass' && (v.tagId !== undefined || v.toAll !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['channel'], message: '只有群发才推送给关注者，只存草稿或发布不需要选择标签或全部关注者' });
   }
   if (v.channel === 'mass' && (v.tagId === undefined) === (v.toAll !== true)) {
     ctx.addIssue({ code: 'custom', path: ['tagId'], message: '群发请选择一个标签（tagId），或选择全部关注者（toAll: true），二者选一' });

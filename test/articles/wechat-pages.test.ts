@@ -153,6 +153,23 @@ describe(`articles: the editor's WeChat section over HTTP (${usingMysql() ? 'Mar
     expect(sectionOf(await page(reviewer, id))).to.contain('id="wechat-publish"');
   });
 
+  it('a publisher keeps it as a draft only: three steps, 已存入公众号草稿箱, nothing submitted', async () => {
+    const id = await published('draft-me');
+    expect(sectionOf(await page(reviewer, id))).to.contain('id="wechat-draft"');
+    const res = await post(reviewer, `/staff/articles/${id}/wechat`, { channel: 'draft' }).expect(303);
+    expect(res.headers.location).to.equal(`/staff/articles/${id}/edit?wechat=done#wechat`);
+    const html = await page(reviewer, id, '?wechat=done');
+    expect(messageOf(html)).to.contain('草稿箱');
+    const [r] = requestsOf(html);
+    expect(r!.head).to.match(/^只存草稿2026-05-01 04:00 · 李审核 · 第 1 版$/);
+    expect(r).to.include({ kind: 'done', chip: '已存入公众号草稿箱' });
+    expect(r!.steps).to.deep.equal([['上传正文图片', 'done', '完成（0 张）'], ['上传封面图', 'done', '完成'], ['存入公众号草稿箱', 'done', '完成']]);
+    expect(ctx.fakeWechat.draftCount).to.equal(1);
+    expect(callsTo('/cgi-bin/freepublish/submit') + callsTo('/cgi-bin/message/mass/sendall')).to.equal(0);
+    // An editor who may not publish sees it, but has no button.
+    expect(sectionOf(await page(writer, id))).to.contain('已存入公众号草稿箱').and.not.contain('id="wechat-draft"');
+  });
+
   it('a failure midway shows WeChat\'s answer and 「重试」; the retry finishes without a second draft', async () => {
     const id = await published('draft-fails');
     ctx.fakeWechat.failNext('/cgi-bin/draft/add', 45009);

@@ -146,6 +146,21 @@ describe(`articles: publishing to WeChat (${usingMysql() ? 'MariaDB' : 'SQLite'}
     expect(ctx.fakeWechat.draftCount).to.equal(1);
   });
 
+  it('only a draft: images, cover and the draft, then done, with nothing submitted or sent; a tag is refused', async () => {
+    const a = await published('draft-only', { cover: '/img/cover.jpg' });
+    const { request: r } = await ask(reviewer, a.id, { channel: 'draft' });
+    expect(r).to.include({ state: 'done', channel: 'draft', channelLabel: '只存草稿', error: null });
+    expect(r.steps.map((s) => [s.step, s.done])).to.deep.equal([['images', true], ['cover', true], ['draft', true]]);
+    expect(ctx.fakeWechat.draft(r.draftMediaId!)).to.have.length(1);
+    expect(callsTo('/cgi-bin/freepublish/submit') + callsTo('/cgi-bin/message/mass/sendall')).to.equal(0);
+    // Done: the sweep has nothing to ask WeChat about it, and another draft of this version may follow.
+    const before = apiCalls();
+    await ctx.services.articles.wechatSweep();
+    expect(apiCalls()).to.equal(before);
+    expect((await ask(reviewer, a.id, { channel: 'draft' })).request).to.include({ state: 'done' });
+    expect(errorOf(await reviewer.post(`/api/staff/articles/${a.id}/wechat`).send({ channel: 'draft', toAll: true }).expect(400)).code).to.equal('VALIDATION_FAILED');
+  });
+
   it('an article without a cover gets the shipped default cover', async () => {
     const a = await published('no-cover');
     const { request: r } = await ask(reviewer, a.id, { channel: 'freepublish' });

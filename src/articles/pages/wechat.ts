@@ -38,7 +38,7 @@ export interface WechatSectionState {
 /** What each post's redirect says (`?wechat=<key>`): fixed texts, so a URL can show nothing else. */
 export const WECHAT_MESSAGES = {
   submitted: { kind: 'ok', text: '已经交给微信。微信处理要几分钟，服务器每分钟去问一次结果，请稍后刷新本页查看。' },
-  done: { kind: 'ok', text: '微信已处理完成。' },
+  done: { kind: 'ok', text: '微信已处理完成。只存草稿的，请到公众号后台的「草稿箱」里查看和发出。' },
   failed: { kind: 'error', text: '没有发完：出错的那一步和微信的回答写在下面。问题解决后可以点「重试」，已经做完的步骤不会重做。' },
   rejected: { kind: 'error', text: '微信没有通过，原因写在下面。' },
   working: { kind: 'info', text: '正在处理，请稍后刷新本页查看。' },
@@ -75,6 +75,7 @@ interface RequestView {
 
 /** What was asked, in words. */
 function askedOf(r: WechatPublication): string {
+  if (r.channel === 'draft') return '只存草稿';
   if (r.channel === 'freepublish') return '发布';
   return r.toAll || r.tagId === null ? '群发给全部关注者' : `群发给标签 ${r.tagId} 的关注者`;
 }
@@ -103,7 +104,7 @@ function stepsOf(r: WechatPublication): StepView[] {
 function statusOf(r: WechatPublication): Pick<RequestView, 'status' | 'statusText'> {
   switch (r.state) {
     case 'submitted': return { status: 'waiting', statusText: '正在等微信处理' };
-    case 'done': return { status: 'done', statusText: r.channel === 'mass' ? '已群发' : '已发布到公众号' };
+    case 'done': return { status: 'done', statusText: r.channel === 'mass' ? '已群发' : r.channel === 'draft' ? '已存入公众号草稿箱' : '已发布到公众号' };
     case 'rejected': return { status: 'rejected', statusText: '微信没有通过' };
     case 'failed': return { status: 'failed', statusText: '没有发完，可以重试' };
     case 'working': return r.canRetry ? { status: 'failed', statusText: '处理中断了，可以重试' } : { status: 'running', statusText: '正在处理' };
@@ -159,6 +160,7 @@ export async function wechatSection(deps: ArticlePageDeps, ctx: Context, actor: 
   return {
     published,
     canAsk: published && canArticle(actor, 'article.publish', article, deps.options),
+    draftOpen: open('draft'),
     publishOpen: open('freepublish'),
     massOpen: open('mass'),
     quota,
