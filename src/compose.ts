@@ -111,6 +111,12 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
         counties: alert.counties.length ? alert.counties : null, channels, createdBy: publishedBy,
       });
     },
+    // 撤下 stops what is still going out: the messages would link to a page that is gone.
+    onWithdrawn: async (alert) => {
+      for (const p of await alertPush.service.forAlert(alert.id)) {
+        if (p.state === 'queued' || p.state === 'running' || p.state === 'paused') await alertPush.service.cancel(p.jobId);
+      }
+    },
   });
   const conversations = conversationStore(state, vault);
   const bot = createEngine({

@@ -63,10 +63,11 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, 10_000);
     force.unref();
+    // The push worker stops at once, beside the requests draining: it gives back what it claimed
+    // and has not sent, and writes what it sent, before a supervisor's stop timeout can cut it off.
+    const workerStopped = pushWorker.stop().catch((err: unknown) => logger.error({ err }, 'stopping the push worker failed'));
     server.close(() => {
-      // The push worker gives back what it claimed and has not sent, and writes what it sent.
-      void pushWorker.stop().catch((err: unknown) => logger.error({ err }, 'stopping the push worker failed'))
-        .then(() => services.close()).then(
+      void workerStopped.then(() => services.close()).then(
         () => { logger.info('closed'); process.exit(0); },
         (err: unknown) => { logger.error({ err }, 'close failed'); process.exit(1); },
       );

@@ -22,7 +22,7 @@ import { createPushDesk, type AlertPushLink, type PushDesk } from './push-desk.j
 import { createScamReports, type ScamReports } from './reports/service.js';
 import { createAlertRepository, type AlertRepository } from './repository.js';
 import { alertsStaffRouter } from './routes.js';
-import { createAlertService, type AlertPublishedHook, type AlertService } from './service.js';
+import { createAlertService, type AlertPublishedHook, type AlertWithdrawnHook, type AlertService } from './service.js';
 import { alertStaffPages } from './staff-pages.js';
 import type { CountyName } from './types.js';
 
@@ -43,6 +43,8 @@ export interface AlertsModuleDeps {
    * does not push.
    */
   onPublished?: AlertPublishedHook;
+  /** Stops the pushes of a just-withdrawn alert (after the 撤下 is committed); a failure is logged. */
+  onWithdrawn?: AlertWithdrawnHook;
   /**
    * The push module as staff see it (progress, pause, resume, cancel; the quota and the reach of
    * a region), and what a publication's channels are checked against before publishing. Absent:
@@ -87,7 +89,7 @@ export function createAlertsModule(deps: AlertsModuleDeps): AlertsModule {
   const options = { selfPublish: config.articles.selfPublish };
   const desk = deps.push ? createPushDesk(deps.push, names, config.wechat.templates.alert) : undefined;
   const service = createAlertService({
-    db, repo, cache, options, logger, now, ...(deps.onPublished ? { onPublished: deps.onPublished } : {}),
+    db, repo, cache, options, logger, now, ...(deps.onPublished ? { onPublished: deps.onPublished } : {}), ...(deps.onWithdrawn ? { onWithdrawn: deps.onWithdrawn } : {}),
     ...(desk ? { checkChannels: (alert, channels) => desk.assertChannels(alert, channels) } : {}),
   });
   const reports = createScamReports({

@@ -26,6 +26,9 @@ export interface AlertPublication {
 /** Called once an alert has been published (committed); see AlertsModuleDeps.onPublished. */
 export type AlertPublishedHook = (alert: Alert, publication: AlertPublication) => Promise<void> | void;
 
+/** Called once an alert has been withdrawn (committed): its pushes still going out stop. */
+export type AlertWithdrawnHook = (alert: Alert) => Promise<void> | void;
+
 /**
  * Refuses channels that cannot carry this alert now (the template not configured, too little of
  * today's mass-send quota left), so that nothing is published that would not be pushed as asked.
@@ -45,6 +48,7 @@ export interface AlertServiceDeps {
   /** The clock; tests move it. */
   now?: () => Date;
   onPublished?: AlertPublishedHook;
+  onWithdrawn?: AlertWithdrawnHook;
   checkChannels?: AlertChannelCheck;
 }
 
@@ -144,6 +148,20 @@ export function createAlertService(deps: AlertServiceDeps) {
     });
   }
   const publishStep = step('publish', 'article.publish');
+  const unpublishStep = step('unpublish', 'article.unpublish');
+
+  /** 撤下, then the withdrawn alert's pushes stop: its page is gone, so must its messages be. */
+  async function unpublish(actor: ArticleActor, id: number): Promise<Alert> {
+    const alert = await unpublishStep(actor, id);
+    if (deps.onWithdrawn) {
+      try {
+        await deps.onWithdrawn(alert);
+      } catch (err) {
+        logger.error({ err, alertId: alert.id }, 'alert withdrawn, but its push could not be stopped');
+      }
+    }
+    return alert;
+  }
 
   return {
     async create(actor: ArticleActor, input: AlertContent): Promise<Alert> {
@@ -185,7 +203,7 @@ export function createAlertService(deps: AlertServiceDeps) {
     },
 
     submit: step('submit', 'article.submit'),
-    unpublish: step('unpublish', 'article.unpublish'),
+    unpublish,
 
     /**
      * Publishes and, once committed, starts the push by `channels` (default customer-service

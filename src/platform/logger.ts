@@ -15,6 +15,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         'password', '*.password', 'secret', '*.secret', 'token', '*.token', 'accessToken', '*.accessToken',
         'phone', '*.phone', 'name', 'reporter', '*.reporter', 'content', '*.content', 'text', '*.text',
         'req.headers.cookie', 'req.headers.authorization',
+        // A database error carries its statement with the values inlined, and its parameters: the
+        // numbers, openids or words of a citizen's message. The message and stack stay.
+        'err.sql', 'err.parameters', 'err.fields', 'err.value', 'err.errors[*].value', 'err.aggregateErrors[*].value', 'err.original.sql', 'err.original.parameters',
+        'err.original.sqlMessage', 'err.parent.sql', 'err.parent.parameters', 'err.parent.sqlMessage',
       ],
       censor: '[redacted]',
     },

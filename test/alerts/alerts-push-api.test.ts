@@ -170,4 +170,17 @@ describe(`alerts: publishing starts the push, staff API (${usingMysql() ? 'Maria
     expect(cancelled.reasons).to.deep.equal([{ state: 'skipped', reason: 'cancelled', label: '推送已取消，没有再发', count: 4 }]);
     expect(errorOf(await reviewer.post(`/api/staff/alerts/pushes/${p!.jobId}/resume`).expect(409)).code).to.equal('ALERT_PUSH_BAD_STATE');
   });
+
+  it('撤下 stops the alert\'s push still going out: what is left is skipped as cancelled', async () => {
+    await setUp();
+    await followers(SANYUAN, 3, 'wd');
+    const id = await submitted({ counties: [SANYUAN] });
+    await reviewer.post(`/api/staff/alerts/${id}/publish`).expect(200);
+    let [p] = bodyOf<PushesBody>(await reviewer.get(`/api/staff/alerts/${id}/pushes`).expect(200)).items;
+    expect(['queued', 'running']).to.include(p!.state);
+    expect(p).to.include({ queued: 3 });
+    await reviewer.post(`/api/staff/alerts/${id}/unpublish`).expect(200);
+    [p] = bodyOf<PushesBody>(await reviewer.get(`/api/staff/alerts/${id}/pushes`).expect(200)).items;
+    expect(p).to.include({ state: 'cancelled', sent: 0, skipped: 3, queued: 0 });
+  });
 });

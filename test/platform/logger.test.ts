@@ -40,6 +40,17 @@ describe('platform/logger', () => {
     expect(line).to.not.contain('内容');
   });
 
+  it('redacts what a database error carries of the values: its statement, parameters and fields', () => {
+    const { logger, lines } = capture('warn');
+    const original = { sql: "SELECT 1 WHERE v = '17012345678'", parameters: ['17012345678'], sqlMessage: "Duplicate entry '17012345678'" };
+    const err = Object.assign(new Error('Validation error'), {
+      sql: original.sql, parameters: ['17012345678'], fields: { identifier: '17012345678' }, errors: [{ value: '17012345678' }], original, parent: original,
+    });
+    logger.warn({ err }, 'reports could not be read');
+    expect(lines[0]).to.not.contain('17012345678');
+    expect(JSON.parse(lines[0]!)).to.have.nested.property('err.message', 'Validation error');
+  });
+
   it('logDestination writes every line to its file by exit', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pst-log-'));
     try {
