@@ -247,6 +247,9 @@ export function createEngine(deps: EngineDeps): Bot {
     const reportOffered = record.reportOffer;
     // The county question is for the next message only: one that does not answer it lets it lapse.
     const countyAsked = record.flow?.name === 'county_question' ? record.flow : undefined;
+    // It lapses before the message is read, so a message that is not an answer (a story, a
+    // question) reaches the intents that read free words as if nothing had been asked.
+    if (countyAsked && !intents.some((i) => i.name === 'county_answer' && i.match(turn))) delete record.flow;
     const intent = intents.find((i) => i.match(turn));
     let parts = intent ? await intent.handle(turn, ctx) : [];
     const name = intent?.name ?? 'none';

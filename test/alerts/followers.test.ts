@@ -8,6 +8,8 @@ import { recordStatements, usingMysql } from '../support/database.js';
 import { supertestTransport } from '../support/webhook-app.js';
 import { ChatClient, type DecodedReply } from '../../src/cli/chat-client.js';
 import type { FollowerRow } from '../../src/alerts/followers/models.js';
+import { loadBotContent } from '../../src/bot/content.js';
+import { countyOfAnswer } from '../../src/bot/intents/county.js';
 
 const textOf = (r: DecodedReply): string => (r.type === 'text' ? r.text : `<${r.type}>`);
 
@@ -129,6 +131,24 @@ describe(`alerts: followers through the webhook (${usingMysql() ? 'MariaDB' : 'S
     expect(row!.countyCode).to.equal(null);
     expect(row!.countyDeclinedAt).to.not.equal(null);
     expect(await say(c, '反诈')).to.not.contain('哪个县');
+  });
+
+  it('a story that mentions a county is not an answer: the question lapses and the story is read as usual', async () => {
+    const c = citizen('o_story');
+    await c.subscribe();
+    expect(await say(c, '反诈')).to.contain('哪个县');
+    const reply = await say(c, '我刚在沙县接到一个自称公安局的电话，让我把钱转到安全账户');
+    expect(reply).to.not.contain('记下了');
+    expect(reply).to.contain('110');
+    expect((await follower('o_story'))!.countyCode).to.equal(null);
+  });
+
+  it('takes a place said with the usual words around it', () => {
+    const { divisions } = loadBotContent();
+    expect(countyOfAnswer('我住在永安', divisions)).to.equal('350481');
+    expect(countyOfAnswer('三明市沙县区的', divisions)).to.equal('350405');
+    expect(countyOfAnswer('沙县凤岗', divisions)).to.equal('350405');
+    expect(countyOfAnswer('我在沙县被人骗了五千块', divisions)).to.equal(undefined);
   });
 
   it('a message that does not answer lets the question lapse and is answered as usual', async () => {

@@ -64,6 +64,25 @@ export async function askCountyConsent(turn: Turn, ctx: EngineContext, countyCod
   return countyConsentQuestion(county.name);
 }
 
+// What a reply may hold beside the place itself: 「我住在永安」, 「三明市沙县区的」, 「是尤溪县啊」.
+const PLACE_FILLER = /福建省?|三明市?|我们|我|住|在|是|的|家|这边|那边|这里|那里|里|人|呢|啊|吧|哦|嗯|呀|[\s，,。.！!？?~～]/g;
+const SUFFIX = /(区|县|市|街道|畲族乡|镇|乡)$/;
+
+/**
+ * The county a reply names when the reply is only a place: a story that mentions one (「我刚在
+ * 沙县接到自称公安的电话」) is not an answer, and is read as usual once the question lapses.
+ */
+export function countyOfAnswer(text: string, divisions: Divisions): string | undefined {
+  const place = matchPlace(text, divisions);
+  if (!place) return undefined;
+  let rest = text;
+  for (const name of [place.townshipName, place.countyName]) {
+    if (!name) continue;
+    rest = rest.replace(name, '').replace(name.replace(SUFFIX, ''), '');
+  }
+  return rest.replace(PLACE_FILLER, '').length <= 2 ? place.countyCode : undefined;
+}
+
 /** The answer to the county question: a county, 「要」 to the county offered, or 「不用」. */
 export function countyAnswer(divisions: Divisions): Intent {
   return {
@@ -72,7 +91,7 @@ export function countyAnswer(divisions: Divisions): Intent {
       const flow = turn.record.flow;
       if (flow?.name !== 'county_question' || turn.menuIntent !== undefined || !turn.text || isWholeCommand(turn.text)) return false;
       if (isOneOf(turn.text, NO)) return true;
-      return flow.offered !== undefined ? isOneOf(turn.text, YES) : matchPlace(turn.text, divisions) !== undefined;
+      return flow.offered !== undefined ? isOneOf(turn.text, YES) : countyOfAnswer(turn.text, divisions) !== undefined;
     },
     async handle(turn, ctx): Promise<BotReplyPart[]> {
       const flow = turn.record.flow;
@@ -83,7 +102,7 @@ export function countyAnswer(divisions: Divisions): Intent {
           await ctx.followers.countyDeclined(turn.citizen, turn.now);
           return [say('好的，不记您的县（市、区）了。想看防骗知识，随时回复「反诈」。')];
         }
-        const code = flow.offered ?? matchPlace(turn.text, divisions)?.countyCode;
+        const code = flow.offered ?? countyOfAnswer(turn.text, divisions);
         const county = divisions.counties.find((c) => c.code === code);
         if (!county) return [say('好的。')];
         const source = flow.offered !== undefined ? 'tip' : 'asked';
