@@ -26,6 +26,7 @@ import { Op } from 'sequelize';
 import type { SharedStore } from '../platform/shared-store.js';
 import type { Logger } from '../platform/logger.js';
 import type { CustomMessage, TemplateMessage } from '../wechat/client/types.js';
+import { CUSTOM_WINDOW_MS } from '../wechat/index.js';
 import type { IdentityVault } from './identity.js';
 import type { TipModels, TipNoticeRow, TipRow, NoticeChannel } from './models.js';
 import { formatShanghaiDate } from './rules/shanghai-time.js';
@@ -41,7 +42,6 @@ export interface TextSender {
   sendText(citizenId: string, text: string): Promise<void>;
 }
 
-export const CUSTOM_WINDOW_MS = 48 * 60 * 60 * 1000;
 // After this many failed pushes the notice waits for the citizen's next message only.
 const MAX_ATTEMPTS = 3;
 /**

@@ -12,6 +12,7 @@
 // tips_lease), so a claim is START, one SELECT, UPDATE, INSERT event, COMMIT.
 // On SQLite transactions are serialised in-process.
 import { QueryTypes, type Transaction } from 'sequelize';
+import { withDeadlockRetry } from '../db/deadlock.js';
 import { sqlDate, type Database } from '../db/index.js';
 import type { StaffPrincipal } from '../staff/accounts.js';
 import type { ApplyDeps } from './apply.js';
@@ -130,19 +131,3 @@ export async function claimByCode(deps: QueueDeps, actor: StaffPrincipal, code: 
   }));
 }
 
-const isDeadlock = (err: unknown): boolean => {
-  const parent = (err as { parent?: { errno?: number; code?: string } }).parent;
-  return parent?.errno === 1213 || parent?.code === 'ER_LOCK_DEADLOCK';
-};
-
-/** InnoDB picks a victim and rolls it back; trying again is the documented answer. */
-export async function withDeadlockRetry<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let i = 1; ; i += 1) {
-    try {
-      return await run();
-    } catch (err) {
-      if (i >= attempts || !isDeadlock(err)) throw err;
-      await new Promise((r) => setTimeout(r, Math.random() * 10 * i));
-    }
-  }
-}

@@ -25,6 +25,7 @@ import type { FollowerModels } from '../followers/models.js';
 import { sqlOf } from '../followers/sql.js';
 import type { PushModels, PushJobRow, PushMassRow } from './models.js';
 import { CUSTOM_WINDOW_MS, REASONS, type PushChannel, type SendOutcome } from './rules.js';
+import { withDeadlockRetry } from '../../db/deadlock.js';
 
 export interface QueueDeps {
   db: Database;
@@ -74,22 +75,6 @@ const MIN_BATCH_SPAN_MS = 200;
 const CATCH_UP_MS = 50;
 /** The most recipients one claim takes (the statements list their ids). */
 const MAX_BATCH = 500;
-
-const isDeadlock = (err: unknown): boolean => {
-  const parent = (err as { parent?: { errno?: number; code?: string } }).parent;
-  return parent?.errno === 1213 || parent?.code === 'ER_LOCK_DEADLOCK';
-};
-
-/** InnoDB picks a victim and rolls it back; trying again is the documented answer. */
-export async function withDeadlockRetry<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let i = 1; ; i += 1) {
-    try {
-      return await run();
-    } catch (err) {
-      if (!isDeadlock(err) || i >= attempts) throw err;
-    }
-  }
-}
 
 export function createPushQueue(deps: QueueDeps) {
   const { db, models } = deps;

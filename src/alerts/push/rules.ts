@@ -37,8 +37,7 @@ export const REASONS = {
   internal: 'internal_error',
 } as const;
 
-/** WeChat's customer-service window: 48 hours after the follower's last message. */
-export const CUSTOM_WINDOW_MS = 48 * 3600_000;
+export { CUSTOM_WINDOW_MS } from '../../wechat/index.js';
 
 /** Errors about the follower: skipped, never retried. */
 const PERMANENT: Readonly<Record<number, string>> = {

@@ -10,7 +10,7 @@ import { chinaDay, type MassQuotaLedger } from '../../articles/mass-quota.js';
 import type { SanmingCounty } from '../followers/counties.js';
 import { sqlOf } from '../followers/sql.js';
 import type { PushJobRow, PushMassRow, PushModels } from './models.js';
-import { withDeadlockRetry } from './queue.js';
+import { withDeadlockRetry } from '../../db/deadlock.js';
 import {
   CHANNEL_LABELS, JOB_STATE_LABELS, PUSH_CHANNELS, REASONS, isPushChannel, type JobState, type PushChannel,
 } from './rules.js';

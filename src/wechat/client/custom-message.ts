@@ -1,6 +1,9 @@
 import type { NewsArticle } from '../replies.js';
 import type { CustomMessage } from './types.js';
 
+/** WeChat's customer-service window: a follower can be sent messages for 48 hours after their last message. */
+export const CUSTOM_WINDOW_MS = 48 * 3600_000;
+
 /** Customer-service text message; the late answer path when 5 s were not enough. */
 export function customText(toUser: string, content: string): CustomMessage {
   return { touser: toUser, msgtype: 'text', text: { content } };

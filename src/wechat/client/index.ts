@@ -1,7 +1,7 @@
 export { WechatApiError, TOKEN_ERRCODES, LOCAL_ERRCODES } from './api-error.js';
 export type { TokenStore } from './token-store.js';
 export { WechatClient, type WechatClientOptions } from './wechat-client.js';
-export { customText, customNews } from './custom-message.js';
+export { CUSTOM_WINDOW_MS, customText, customNews } from './custom-message.js';
 export { FREEPUBLISH_STATUS } from './types.js';
 export type {
   CustomMessage,
