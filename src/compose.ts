@@ -104,12 +104,13 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
   const alerts = createAlertsModule({
     config, logger, db, web, vault, sessions: createSessionStore(defineStaffModels(db), config.staff.sessionHours), ...(opts.now ? { now: opts.now } : {}),
     push: { service: alertPush.service, ledger: alertPush.ledger, followers: followers.models, now: pushClock },
-    // A publication pushes the alert's public page to its region with the channels the publisher picked.
-    onPublished: async (alert, { channels, publishedBy }) => {
+    // A publication pushes the alert's public page to its region with the channels the publisher
+    // picked: the job is recorded in the publication's transaction, and a worker lists and sends.
+    startPush: async (alert, { channels, publishedBy }, t) => {
       await alertPush.service.startPush({
         alertId: alert.id, title: alert.title, summary: alert.summary, url: `${config.publicOrigin}${alertPath(alert.id)}`,
         counties: alert.counties.length ? alert.counties : null, channels, createdBy: publishedBy,
-      });
+      }, { transaction: t });
     },
     // 撤下 stops what is still going out: the messages would link to a page that is gone.
     onWithdrawn: async (alert) => {
@@ -131,6 +132,8 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
       await articles.close();
       alerts.close();
       alertPush.close();
+      // An import going stops at its next page, before the database closes under it.
+      await followers.close();
       await state.close();
       await db.close();
     },

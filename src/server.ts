@@ -44,6 +44,18 @@ async function main(): Promise<void> {
   const syncTags = () => void services.followers.syncTags().catch((err: unknown) => logger.error({ err }, 'syncing county tags failed'));
   const tagSyncer = setInterval(syncTags, 60 * 1000);
   tagSyncer.unref();
+  // WeChat's own list of followers: those who followed before their events were recorded, and
+  // unfollows missed while no instance was listening. Once now, then every followerImportHours.
+  const importFollowers = () => void services.followers.importFollowers().catch((err: unknown) => logger.error({ err }, 'importing followers failed'));
+  const importHours = config.alerts.followerImportHours;
+  const followerImporter = importHours > 0 ? setInterval(importFollowers, importHours * 60 * 60 * 1000) : undefined;
+  followerImporter?.unref();
+  if (importHours > 0) importFollowers();
+  // Citizens' scam reports past alerts.reportRetentionDays: deleted hourly, in chunks.
+  const purgeReports = () => void services.alerts.reports.purge().catch((err: unknown) => logger.error({ err }, 'purging old scam reports failed'));
+  purgeReports();
+  const reportPurger = setInterval(purgeReports, 60 * 60 * 1000);
+  reportPurger.unref();
   // Alert pushes: every instance runs a worker; they share each push's rate through the database.
   const pushWorker = services.alertPush.createWorker({ upkeepMs: 5000 });
   pushWorker.start();
@@ -57,6 +69,8 @@ async function main(): Promise<void> {
     clearInterval(articleSweeper);
     clearInterval(wechatPoller);
     clearInterval(tagSyncer);
+    clearInterval(followerImporter);
+    clearInterval(reportPurger);
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in 10 s; closing anyway');

@@ -22,7 +22,7 @@ import { createPushDesk, type AlertPushLink, type PushDesk } from './push-desk.j
 import { createScamReports, type ScamReports } from './reports/service.js';
 import { createAlertRepository, type AlertRepository } from './repository.js';
 import { alertsStaffRouter } from './routes.js';
-import { createAlertService, type AlertPublishedHook, type AlertWithdrawnHook, type AlertService } from './service.js';
+import { createAlertService, type AlertPushStarter, type AlertWithdrawnHook, type AlertService } from './service.js';
 import { alertStaffPages } from './staff-pages.js';
 import type { CountyName } from './types.js';
 
@@ -36,13 +36,13 @@ export interface AlertsModuleDeps {
   /** Pseudonymises the citizens who report scam identifiers (`citizenHash`); never their openid. */
   vault: Pick<IdentityVault, 'citizenHash'>;
   /**
-   * Starts the push of a just-published alert to its followers (src/alerts/push). Called once per
-   * publication (a re-publication after 撤下 calls it again), after the publication is committed,
-   * with the alert as published and the channels the publisher picked; it should only record the
-   * push and return. A failure is logged and does not undo the publication. Absent: publishing
-   * does not push.
+   * Records the push of an alert being published to its followers (src/alerts/push), inside the
+   * publication's transaction. Called once per publication (a re-publication after 撤下 calls it
+   * again) with the alert as published and the channels the publisher picked; it must only record
+   * the push (the workers list the recipients and send). A refusal undoes the publication and
+   * reaches the publisher. Absent: publishing does not push.
    */
-  onPublished?: AlertPublishedHook;
+  startPush?: AlertPushStarter;
   /** Stops the pushes of a just-withdrawn alert (after the 撤下 is committed); a failure is logged. */
   onWithdrawn?: AlertWithdrawnHook;
   /**
@@ -69,7 +69,7 @@ export interface AlertsModule {
   desk: PushDesk | undefined;
   /** What the chat reads: the current alerts, the citizen's county first (the bot's port). */
   board: AlertBoard;
-  /** Citizens' reports of scam identifiers (the bot's ScamReportDesk port) and the staff's candidates. */
+  /** Citizens' reports of scam identifiers (the bot's ScamReportDesk port), staff's review of them, the retention purge. */
   reports: ScamReports;
   close(): void;
 }
@@ -89,11 +89,12 @@ export function createAlertsModule(deps: AlertsModuleDeps): AlertsModule {
   const options = { selfPublish: config.articles.selfPublish };
   const desk = deps.push ? createPushDesk(deps.push, names, config.wechat.templates.alert) : undefined;
   const service = createAlertService({
-    db, repo, cache, options, logger, now, ...(deps.onPublished ? { onPublished: deps.onPublished } : {}), ...(deps.onWithdrawn ? { onWithdrawn: deps.onWithdrawn } : {}),
+    db, repo, cache, options, logger, now, ...(deps.startPush ? { startPush: deps.startPush } : {}), ...(deps.onWithdrawn ? { onWithdrawn: deps.onWithdrawn } : {}),
     ...(desk ? { checkChannels: (alert, channels) => desk.assertChannels(alert, channels) } : {}),
   });
   const reports = createScamReports({
-    db, logger, threshold: config.alerts.reportThreshold,
+    db, logger, options, now, threshold: config.alerts.reportThreshold,
+    dailyLimit: config.alerts.reportDailyLimit, retentionDays: config.alerts.reportRetentionDays,
     // A name of its own in the hash: a reporter cannot be joined with their tips (reporter_hash).
     citizenHash: (c) => deps.vault.citizenHash(`scam_report:${c.channel}`, c.id),
   });
@@ -112,6 +113,6 @@ export function createAlertsModule(deps: AlertsModuleDeps): AlertsModule {
   };
 }
 
-export type { AlertPublication, AlertPublishedHook } from './service.js';
+export type { AlertPublication, AlertPushStarter } from './service.js';
 export type { AlertPushLink } from './push-desk.js';
 export type { Alert, AlertContent, AlertSeverity } from './types.js';

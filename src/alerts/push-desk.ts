@@ -10,11 +10,13 @@ import type { FollowerModels } from './followers/models.js';
 import { regionLabel, type AlertNames } from './present.js';
 import { CUSTOM_WINDOW_MS, PUSH_CHANNELS, REASONS, type PushChannel } from './push/rules.js';
 import { AlertPushError, type PushProgress, type PushService } from './push/service.js';
+import type { PaceView } from './push/queue.js';
+import { beijingClock } from './push/rules.js';
 import type { Alert } from './types.js';
 
 /** What the alerts module needs of the push; compose.ts builds it from the push and followers modules. */
 export interface AlertPushLink {
-  service: Pick<PushService, 'forAlert' | 'progress' | 'reasons' | 'pause' | 'resume' | 'cancel'>;
+  service: Pick<PushService, 'forAlert' | 'forAlerts' | 'progress' | 'pause' | 'resume' | 'cancel' | 'pace'>;
   /** The account's one mass-send ledger (shared with articles). */
   ledger: Pick<MassQuotaLedger, 'usage'>;
   /** The followers table: the reach of a region. */
@@ -52,8 +54,10 @@ export const REASON_LABELS: Readonly<Record<string, string>> = {
   [REASONS.cancelled]: '推送已取消，没有再发',
   [REASONS.quotaSpent]: '今天的群发次数已用完',
   [REASONS.unknownAfterCrash]: '发送时服务器中断，不知道发出去没有；为免重复，没有再发',
+  [REASONS.unknownAfterError]: '微信没有按时回复，不知道发出去没有；为免重复，没有再发',
   [REASONS.wechatBusy]: '微信一直很忙，试了几次都没有发出去',
   [REASONS.rateLimited]: '微信限制了发送次数，试了几次都没有发出去',
+  [REASONS.dailyLimit]: '今天这种消息已达到微信的每日上限',
   [REASONS.internal]: '系统出错，没有发出去',
   no_template: '没有设置预警用的模板消息',
   bad_channel: '发送方式不对',
@@ -96,8 +100,27 @@ export interface PushView {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /**
+   * Why it is not sending just now although it runs, in words (null when it is): WeChat failing
+   * and every push waiting, or a channel at its daily limit until tomorrow.
+   */
+  waiting: string | null;
   /** What may be done to it now (the caller's rights aside). */
   can: { pause: boolean; resume: boolean; cancel: boolean };
+}
+
+const SENDING_CHANNEL_NAMES: Readonly<Record<'custom' | 'template', string>> = { custom: '客服消息', template: '模板消息' };
+
+/** Why a running push is not sending now, from the account's pace; null when it is. */
+export function waitingText(p: Pick<PushProgress, 'state' | 'channels'>, pace: PaceView): string | null {
+  if (p.state !== 'running' && p.state !== 'queued') return null;
+  const lines: string[] = [];
+  if (pace.heldUntil) lines.push(`微信暂时发不出去，所有推送先停一下，${beijingClock(pace.heldUntil)} 自动再试。`);
+  for (const channel of ['custom', 'template'] as const) {
+    const until = pace.blockedUntil[channel];
+    if (until && p.channels.includes(channel)) lines.push(`今天的${SENDING_CHANNEL_NAMES[channel]}已达到微信的每日上限，剩下的${beijingClock(until, true)}后接着发。`);
+  }
+  return lines.length ? lines.join('') : null;
 }
 
 const MASS_DONE = new Set(['sent', 'skipped', 'failed']);
@@ -148,7 +171,8 @@ export function createPushDesk(link: AlertPushLink, names: AlertNames, templateI
   /** Mass sends a publication of `alert` would make: one per county (or one to all), less those already made for it. */
   async function massNeeded(alert: Alert): Promise<number> {
     const targets = alert.counties.length ? alert.counties : ['all'];
-    const taken = new Set((await link.service.forAlert(alert.id)).flatMap((p) => p.mass.map((m) => m.target)));
+    // A mass send that was cancelled or refused reached nobody: a new push may make it.
+    const taken = new Set((await link.service.forAlert(alert.id)).flatMap((p) => p.mass.filter((m) => m.state !== 'skipped' && m.state !== 'failed').map((m) => m.target)));
     return targets.filter((x) => !taken.has(x)).length;
   }
 
@@ -157,7 +181,7 @@ export function createPushDesk(link: AlertPushLink, names: AlertNames, templateI
   const quotaShort = (needed: number, left: number) => new AlertPushError('ALERT_PUSH_QUOTA', 409,
     `今天的群发次数不够：这次要群发 ${needed} 次，今天还剩 ${left} 次。可以改用客服消息或模板消息，或明天再群发。`);
 
-  function view(p: PushProgress, reasons: Array<{ state: string; reason: string; count: number }>): PushView {
+  function view(p: PushProgress, pace: PaceView): PushView {
     return {
       jobId: p.jobId,
       alertId: p.alertId,
@@ -174,7 +198,7 @@ export function createPushDesk(link: AlertPushLink, names: AlertNames, templateI
       failed: p.failed,
       queued: p.queued,
       percent: percentOf(p),
-      reasons: reasons.map((r) => ({ ...r, label: reasonLabel(r.reason) })),
+      reasons: p.reasons.map((r) => ({ ...r, label: reasonLabel(r.reason) })),
       mass: p.mass.map((m) => ({
         target: m.target,
         targetLabel: m.target === 'all' ? '全部关注者' : names.county(m.target) ?? m.target,
@@ -186,6 +210,7 @@ export function createPushDesk(link: AlertPushLink, names: AlertNames, templateI
       createdAt: p.createdAt,
       startedAt: p.startedAt,
       finishedAt: p.finishedAt,
+      waiting: waitingText(p, pace),
       can: { pause: p.state === 'running', resume: p.state === 'paused', cancel: p.state === 'queued' || p.state === 'running' || p.state === 'paused' },
     };
   }
@@ -232,24 +257,30 @@ export function createPushDesk(link: AlertPushLink, names: AlertNames, templateI
       }
     },
 
-    /** All pushes of an alert together, and the latest one's state (the list's reach column); null when never pushed. */
-    async summary(alertId: number): Promise<PushSummary | null> {
-      const list = await link.service.forAlert(alertId);
-      const latest = list[0];
-      if (!latest) return null;
-      const sum = (k: 'total' | 'sent' | 'skipped' | 'failed' | 'queued') => list.reduce((n, p) => n + p[k], 0);
-      const mass = list.flatMap((p) => p.mass);
-      return {
-        total: sum('total'), sent: sum('sent'), skipped: sum('skipped'), failed: sum('failed'), queued: sum('queued'),
-        state: latest.state, stateLabel: latest.stateLabel, pushes: list.length,
-        massSent: mass.filter((m) => m.state === 'sent').length, massTotal: mass.length,
-      };
+    /**
+     * For each alert, all its pushes together and the latest one's state (the list's reach
+     * column); an alert never pushed is absent. Two queries for the whole list.
+     */
+    async summaries(alertIds: readonly number[]): Promise<Map<number, PushSummary>> {
+      const out = new Map<number, PushSummary>();
+      for (const [alertId, list] of await link.service.forAlerts(alertIds)) {
+        const latest = list[0];
+        if (!latest) continue;
+        const sum = (k: 'total' | 'sent' | 'skipped' | 'failed' | 'queued') => list.reduce((n, p) => n + p[k], 0);
+        const mass = list.flatMap((p) => p.mass);
+        out.set(alertId, {
+          total: sum('total'), sent: sum('sent'), skipped: sum('skipped'), failed: sum('failed'), queued: sum('queued'),
+          state: latest.state, stateLabel: latest.stateLabel, pushes: list.length,
+          massSent: mass.filter((m) => m.state === 'sent').length, massTotal: mass.length,
+        });
+      }
+      return out;
     },
 
     /** The pushes of an alert, newest first, with their reasons. */
     async pushes(alertId: number): Promise<PushView[]> {
-      const list = await link.service.forAlert(alertId);
-      return Promise.all(list.map(async (p) => view(p, await link.service.reasons(p.jobId))));
+      const [list, pace] = await Promise.all([link.service.forAlert(alertId), link.service.pace()]);
+      return list.map((p) => view(p, pace));
     },
 
     /** The alert a push belongs to (404 ALERT_PUSH_NOT_FOUND for an unknown one). */
@@ -259,7 +290,7 @@ export function createPushDesk(link: AlertPushLink, names: AlertNames, templateI
 
     async steer(jobId: number, action: PushSteer): Promise<PushView> {
       const p = await link.service[action](jobId);
-      return view(p, await link.service.reasons(jobId));
+      return view(p, await link.service.pace());
     },
   };
 }

@@ -13,7 +13,8 @@ import type { SessionStore } from '../staff/sessions.js';
 import { parseInput } from '../tips/validation.js';
 import { regionLabel, type AlertNames } from './present.js';
 import type { PushDesk, PushSteer } from './push-desk.js';
-import type { ScamReports } from './reports/service.js';
+import { SCAM_REVIEW_ACTIONS, type ScamReports } from './reports/service.js';
+import { reviewInput } from './reports/validation.js';
 import { alertActions, type AlertService } from './service.js';
 import { isCurrent, SEVERITY_LABELS, type Alert, type CountyName } from './types.js';
 import { alertContentSchema, candidatesQuery, contentOf, emptySchema, idParam, publishSchema, staffListQuery } from './validation.js';
@@ -75,13 +76,30 @@ export function alertsStaffRouter(deps: AlertRouteDeps): Router {
     ctx.body = { alert: await view(ctx, alert) };
   });
 
-  // Before /:id, which would read the word as an id.
+  // Before /:id, which would read the word as an id. The candidates to review, and what staff
+  // confirmed (the latest first), each as long as `limit`.
   router.get('/candidates', auth, async (ctx) => {
-    s.assertReader(actorOf(ctx));
+    const actor = actorOf(ctx);
+    s.assertReader(actor);
     const q = parseInput(candidatesQuery, ctx.query);
-    const items = await deps.reports.candidates(q.limit);
-    ctx.body = { items: items.map((c) => ({ ...c, kindLabel: KIND_LABELS[c.kind] })) };
+    const [items, confirmed] = await Promise.all([deps.reports.candidates(q.limit), deps.reports.confirmed(q.limit)]);
+    ctx.body = {
+      items: items.map((c) => ({ ...c, kindLabel: KIND_LABELS[c.kind] })),
+      confirmed: confirmed.map((c) => ({ ...c, kindLabel: KIND_LABELS[c.kind] })),
+      mayReview: deps.reports.mayReview(actor),
+    };
   });
+
+  // 确认是诈骗 / 不是诈骗: the identifier in the body (never in a URL, which access logs keep).
+  for (const action of SCAM_REVIEW_ACTIONS) {
+    router.post(`/candidates/${action}`, auth, json, async (ctx) => {
+      const actor = actorOf(ctx);
+      s.assertReader(actor);
+      const { kind, identifier } = parseInput(reviewInput, ctx.request.body ?? {});
+      const decision = await deps.reports.review(actor, kind, identifier, action);
+      ctx.body = { decision: { ...decision, kindLabel: KIND_LABELS[decision.kind] } };
+    });
+  }
 
   router.get('/:id', auth, async (ctx) => {
     const { alert, revisions, events } = await s.get(actorOf(ctx), id(ctx));

@@ -1,9 +1,11 @@
 // Staff actions on alerts, on the article state machine and rights (src/articles/rules.ts) with
 // the ALERT_* codes. Each runs in one transaction: lock the row, ask the rules who may act and
-// where the state goes, write the row, a revision for every change of text, and an event. After
-// commit the rendered HTML is dropped and, for a publication, `onPublished` starts the push.
+// where the state goes, write the row, a revision for every change of text, and an event. A
+// publication records its push (`startPush`) in the same transaction: published and pushed, or
+// neither. After commit the rendered HTML is dropped.
 import { createHash } from 'node:crypto';
-import type { Transaction } from 'sequelize';
+import { UniqueConstraintError, type Transaction } from 'sequelize';
+import { withDeadlockRetry } from '../db/deadlock.js';
 import type { ArticleHtmlCache } from '../articles/cache.js';
 import {
   allowedActions as articleActions, ArticleRuleError, assertCanArticle, canArticle, transition, type ArticleRight, type ArticleRuleOptions,
@@ -23,8 +25,12 @@ export interface AlertPublication {
   publishedBy: number;
 }
 
-/** Called once an alert has been published (committed); see AlertsModuleDeps.onPublished. */
-export type AlertPublishedHook = (alert: Alert, publication: AlertPublication) => Promise<void> | void;
+/**
+ * Records the push of an alert being published, inside the publication's transaction `t`: a
+ * refusal (a quota taken meanwhile, a push still going) undoes the publication. See
+ * AlertsModuleDeps.startPush.
+ */
+export type AlertPushStarter = (alert: Alert, publication: AlertPublication, t: Transaction) => Promise<void>;
 
 /** Called once an alert has been withdrawn (committed): its pushes still going out stop. */
 export type AlertWithdrawnHook = (alert: Alert) => Promise<void> | void;
@@ -47,7 +53,7 @@ export interface AlertServiceDeps {
   logger: Logger;
   /** The clock; tests move it. */
   now?: () => Date;
-  onPublished?: AlertPublishedHook;
+  startPush?: AlertPushStarter;
   onWithdrawn?: AlertWithdrawnHook;
   checkChannels?: AlertChannelCheck;
 }
@@ -114,16 +120,6 @@ export function createAlertService(deps: AlertServiceDeps) {
     return alert;
   }
 
-  /** The push starts after the publication is committed; its failure is logged, the alert stays published. */
-  async function published(alert: Alert, publication: AlertPublication) {
-    if (!deps.onPublished) return;
-    try {
-      await deps.onPublished(alert, publication);
-    } catch (err) {
-      logger.error({ err, alertId: alert.id }, 'alert published, but its push could not be started');
-    }
-  }
-
   /** The rights, state and date a publication needs, as the step checks them again under the row lock. */
   function assertPublishable(actor: ArticleActor, facts: Alert, now: Date): void {
     can(actor, 'article.publish', facts);
@@ -134,7 +130,7 @@ export function createAlertService(deps: AlertServiceDeps) {
 
   /** A state change without new text: submit, publish, unpublish. */
   function step(action: 'submit' | 'publish' | 'unpublish', right: 'article.submit' | 'article.publish' | 'article.unpublish') {
-    return (actor: ArticleActor, id: number): Promise<Alert> => onAlert(id, async (row, t, now) => {
+    return (actor: ArticleActor, id: number, within?: (alert: Alert, t: Transaction) => Promise<void>): Promise<Alert> => onAlert(id, async (row, t, now) => {
       const facts = toAlert(row);
       if (action === 'publish') assertPublishable(actor, facts, now);
       else can(actor, right, facts);
@@ -145,6 +141,7 @@ export function createAlertService(deps: AlertServiceDeps) {
       row.updatedBy = actor.id;
       await row.save({ transaction: t });
       await event(t, row, tr.event as AlertEventType, actor.id, tr.from, now);
+      if (within) await within(toAlert(row), t);
     });
   }
   const publishStep = step('publish', 'article.publish');
@@ -206,9 +203,10 @@ export function createAlertService(deps: AlertServiceDeps) {
     unpublish,
 
     /**
-     * Publishes and, once committed, starts the push by `channels` (default customer-service
-     * messages). The channels are checked before anything changes: an unavailable one is refused
-     * (409) and the alert stays as it was. A refusal of rights, state or date comes first.
+     * Publishes and records the push by `channels` (default customer-service messages) in one
+     * transaction. The channels are checked first without a lock, for a quick refusal; the push's
+     * own refusal inside the transaction (another sender took the quota meanwhile) undoes the
+     * publication and reaches the caller. A refusal of rights, state or date comes first.
      */
     async publish(actor: ArticleActor, id: number, opts: { channels?: readonly PushChannel[] } = {}): Promise<Alert> {
       const channels = opts.channels?.length ? opts.channels : DEFAULT_PUSH_CHANNELS;
@@ -219,10 +217,18 @@ export function createAlertService(deps: AlertServiceDeps) {
         assertPublishable(actor, facts, clock());
         await deps.checkChannels(facts, channels);
       }
-      const alert = await publishStep(actor, id);
-      logger.info({ alertId: alert.id, revision: alert.revision, channels }, 'alert published');
-      await published(alert, { channels, publishedBy: actor.id });
-      return alert;
+      const start = deps.startPush;
+      const within = start ? (a: Alert, t: Transaction) => start(a, { channels, publishedBy: actor.id }, t) : undefined;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          const alert = await withDeadlockRetry(() => publishStep(actor, id, within));
+          logger.info({ alertId: alert.id, revision: alert.revision, channels }, 'alert published');
+          return alert;
+        } catch (err) {
+          // Another sender took the same mass-send quota slot at the same moment: count again.
+          if (!(err instanceof UniqueConstraintError) || attempt >= 2) throw err;
+        }
+      }
     },
 
     /** The alert as it is, for staff, with its revisions and events. */

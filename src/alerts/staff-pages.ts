@@ -1,5 +1,6 @@
 // The staff pages of alerts (/staff/alerts…), on the console's web base and the article editor's
-// model: the list with each published alert's reach and the citizens' candidate identifiers; the
+// model: the list with each published alert's reach, the citizens' candidate identifiers to
+// review (确认是诈骗 / 不是诈骗) and those staff confirmed; the
 // compose/edit form with the live preview (editor.js, the article preview endpoint: the same
 // renderer); the state actions, publishing with the push's channels; and the 「推送」 section with
 // its progress, reasons and pause / resume / cancel, polled by alerts.js from pushes.json.
@@ -21,9 +22,10 @@ import { parseInput } from '../tips/validation.js';
 import { readForm, seeOther, type FormFields, type WebBase } from '../web/index.js';
 import { FRAUD_TYPE_KEYS } from './fraud/index.js';
 import { alertPath, regionLabel, type AlertNames } from './present.js';
-import type { ChannelOption, PushDesk, PushSteer } from './push-desk.js';
+import type { ChannelOption, PushDesk, PushSteer, PushSummary } from './push-desk.js';
 import { PUSH_CHANNELS, type PushChannel } from './push/rules.js';
-import type { ScamCandidate, ScamReports } from './reports/service.js';
+import { SCAM_REVIEW_ACTIONS, type ScamCandidate, type ScamReports, type ScamReviewAction } from './reports/service.js';
+import { reviewInput } from './reports/validation.js';
 import { KIND_LABELS } from './routes.js';
 import { alertActions, type AlertService } from './service.js';
 import { ALERT_SEVERITIES, isCurrent, SEVERITY_LABELS, type Alert, type AlertAction, type AlertContent, type CountyName } from './types.js';
@@ -53,8 +55,14 @@ const FORM_LIMIT = 1024 * 1024;
 const DEFAULT_AUTHOR = '三明市公安局反诈中心';
 /** A new alert is current for a week unless the writer says otherwise. */
 const DEFAULT_DAYS = 7;
-/** Candidates shown on the list, the most reported first. */
+/** Candidates shown on the list, the most reported first; and confirmed ones, the latest first. */
 const CANDIDATES_SHOWN = 20;
+
+/** What the list says after a review (`?done=<key>`): fixed texts, as DONE_MESSAGES. */
+export const REVIEW_DONE_MESSAGES = {
+  confirm: '已确认是诈骗。市民用「鉴诈」查到它时，会看到【高风险】提醒。',
+  dismiss: '已记为不是诈骗。市民用「鉴诈」查它时不会看到提醒。',
+} as const satisfies Record<ScamReviewAction, string>;
 
 /** What each action's redirect says (`?done=<key>`): fixed texts, so a URL can show nothing else. */
 export const DONE_MESSAGES = {
@@ -335,24 +343,43 @@ export function alertStaffPages(deps: AlertStaffPageDeps): Router {
       ? ctx.query.state as ArticleState : undefined;
     const items = await service.list(actor, { state, limit: 500 });
     const now = deps.now();
-    const reach = desk ? await Promise.all(items.map((a) => (a.publishedAt !== null ? desk.summary(a.id) : Promise.resolve(null)))) : [];
-    const candidates = await deps.reports.candidates(CANDIDATES_SHOWN);
+    const reach = desk ? await desk.summaries(items.filter((a) => a.publishedAt !== null).map((a) => a.id)) : new Map<number, PushSummary>();
+    const [candidates, confirmed] = await Promise.all([deps.reports.candidates(CANDIDATES_SHOWN), deps.reports.confirmed(CANDIDATES_SHOWN)]);
+    const deciders = await deps.staffNames(confirmed.map((c) => c.decidedBy));
+    const done = pick(REVIEW_DONE_MESSAGES, ctx.query.done);
+    const newAlertHref = (c: { kind: string; identifier: string }) =>
+      `${ALERTS_PAGE}/new?${new URLSearchParams({ kind: c.kind, identifier: c.identifier }).toString()}`;
     web.render(ctx, 'alerts-staff-list.njk', {
       title: '防骗预警',
       filter: state ?? '',
       filters: [{ value: '', label: '全部' }, ...ARTICLE_STATES.map(stateChip)],
       canWrite: service.mayWrite(actor),
-      items: items.map((a, i) => ({
+      items: items.map((a) => ({
         id: a.id, title: a.title, state: stateChip(a.state), severity: a.severity, severityLabel: SEVERITY_LABELS[a.severity],
         fraudTypeName: names.fraudType(a.fraudType), region: regionLabel(a.counties, names), validUntil: a.validUntil,
-        expired: !isCurrent(a, now), reach: reach[i] ?? null,
+        expired: !isCurrent(a, now), reach: reach.get(a.id) ?? null,
       })),
-      candidates: candidates.map((c) => ({
-        ...c, kindLabel: KIND_LABELS[c.kind],
-        href: `${ALERTS_PAGE}/new?${new URLSearchParams({ kind: c.kind, identifier: c.identifier }).toString()}`,
+      candidates: candidates.map((c) => ({ ...c, kindLabel: KIND_LABELS[c.kind], href: newAlertHref(c) })),
+      confirmed: confirmed.map((c) => ({
+        ...c, kindLabel: KIND_LABELS[c.kind], href: newAlertHref(c), decidedByName: deciders.get(c.decidedBy) ?? '工作人员',
       })),
+      mayReview: deps.reports.mayReview(actor),
+      flash: done ? { kind: 'ok', text: REVIEW_DONE_MESSAGES[done as ScamReviewAction] } : undefined,
     });
   });
+
+  // 确认是诈骗 / 不是诈骗 on a candidate (or a change of a confirmation), then back to the list.
+  // Before /:id/…, which would read the word as an id.
+  for (const action of SCAM_REVIEW_ACTIONS) {
+    router.post(`${ALERTS_PAGE}/candidates/${action}`, guard, async (ctx) => {
+      const actor = actorOf(ctx);
+      service.assertReader(actor);
+      const fields = await readForm(ctx, web.csrf, 16 * 1024);
+      const { kind, identifier } = parseInput(reviewInput, { kind: fields.kind, identifier: fields.identifier });
+      await deps.reports.review(actor, kind, identifier, action);
+      seeOther(ctx, `${ALERTS_PAGE}?done=${action}#candidates`);
+    });
+  }
 
   router.get(`${ALERTS_PAGE}/new`, guard, async (ctx) => {
     const actor = actorOf(ctx);
@@ -360,8 +387,8 @@ export function alertStaffPages(deps: AlertStaffPageDeps): Router {
     const { kind, identifier } = ctx.query;
     let candidate: ScamCandidate | undefined;
     if (typeof kind === 'string' && typeof identifier === 'string') {
-      // Only an identifier that is on the list begins a form: a link cannot put other words in it.
-      candidate = (await deps.reports.candidates(500)).find((c) => c.kind === kind && c.identifier === identifier);
+      // Only a candidate or a confirmed identifier begins a form: a link cannot put other words in it.
+      candidate = await deps.reports.lookup(kind, identifier);
     }
     const values = blankValues(deps.now(), candidate);
     await renderEditor(ctx, undefined, { values, pristine: values });

@@ -40,9 +40,10 @@ export interface ReviewFlow { name: 'review'; code: string }
 export interface FraudCheckFlow { name: 'fraud_check' }
 /**
  * The county question (intents/county.ts), for the next message only: which county the follower
- * lives in, or with `offered` (a confirmed tip's county code) whether that one may be kept.
+ * lives in, or with `offered` (the county of a confirmed tip, or of a location they sent, as
+ * `offeredFrom` says) whether that one may be kept.
  */
-export interface CountyQuestionFlow { name: 'county_question'; offered?: string }
+export interface CountyQuestionFlow { name: 'county_question'; offered?: string; offeredFrom?: 'tip' | 'location' }
 export type Flow = TipFlow | RateFlow | ReviewFlow | FraudCheckFlow | CountyQuestionFlow;
 
 /**

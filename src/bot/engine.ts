@@ -18,7 +18,7 @@ import { say, type EngineContext, type Turn } from './intent.js';
 import { TIP_FLOW_INTENTS, buildIntents } from './intents/index.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { AlertBoard, ArticleShelf, CitizenCounty, FollowerRegistry, ScamReportDesk, TipDesk, WaitingNotice } from './ports.js';
-import { askCountyOnce, failure } from './intents/county.js';
+import { askCountyConsent, askCountyOnce, failure } from './intents/county.js';
 import { matchPlace } from './places.js';
 import { normaliseText } from './text.js';
 import { silent, type Bot, type BotInput, type BotReply, type BotReplyPart } from './types.js';
@@ -184,17 +184,14 @@ export function createEngine(deps: EngineDeps): Bot {
   }
 
   /**
-   * A location's label names the county the follower is in: kept as a weak guess (a county they
-   * tell us replaces it). Not while a tip is being written: that location is the tip's place.
-   * WeChat's automatic location reports carry coordinates only and never reach the engine.
+   * The county a location's label names, to offer as the follower's county (kept only if they
+   * say yes). Not while a tip is being written: that location is the tip's place. WeChat's
+   * automatic location reports carry coordinates only and never reach the engine.
    */
-  async function countyFromLocation(input: BotInput, record: ConversationRecord): Promise<void> {
-    if (!deps.followers || input.kind !== 'location' || !input.label || input.citizen.channel !== 'official_account') return;
-    if (record.flow?.name === 'tip') return;
-    const place = matchPlace(input.label, content.divisions);
-    if (!place) return;
-    await deps.followers.countyLearned(input.citizen, place.countyCode, 'location', input.receivedAt)
-      .catch((err: unknown) => { logger.warn(failure(err), 'bot: county not recorded'); });
+  function countyOfLocation(input: BotInput, record: ConversationRecord): string | undefined {
+    if (!deps.followers || input.kind !== 'location' || !input.label || input.citizen.channel !== 'official_account') return undefined;
+    if (record.flow?.name === 'tip') return undefined;
+    return matchPlace(input.label, content.divisions)?.countyCode;
   }
 
   /**
@@ -242,7 +239,7 @@ export function createEngine(deps: EngineDeps): Bot {
       if (record.flow && record.flow.name !== 'tip') delete record.flow;
     }
 
-    await countyFromLocation(input, record);
+    const locationCounty = countyOfLocation(input, record);
     const offered = record.offer;
     const reportOffered = record.reportOffer;
     // The county question is for the next message only: one that does not answer it lets it lapse.
@@ -256,6 +253,9 @@ export function createEngine(deps: EngineDeps): Bot {
     if (countyAsked && record.flow === countyAsked) delete record.flow;
     if (name === 'fraud_alerts') {
       const question = await askCountyOnce(turn, ctx);
+      if (question) parts = appendNote(parts, question);
+    } else if (locationCounty) {
+      const question = await askCountyConsent(turn, ctx, locationCounty, 'location');
       if (question) parts = appendNote(parts, question);
     }
     logger.debug({ intent: name, kind: input.kind }, 'bot: handled');

@@ -186,18 +186,27 @@ export interface ScamIdentifier {
   value: string;
 }
 
-/** What became of one reported identifier: `first` unless this citizen had reported it before. */
+/**
+ * What became of one reported identifier: `recorded` (this citizen's first report of it),
+ * `again` (they had reported it before: counted once), `full` (over their daily limit: not stored).
+ */
+export type ScamReportOutcome = 'recorded' | 'again' | 'full';
+
 export interface ScamReportResult {
   identifier: ScamIdentifier;
-  first: boolean;
+  outcome: ScamReportOutcome;
 }
 
-/** Citizens' reports of scam identifiers (src/alerts/reports), counted by distinct citizen. */
+/**
+ * Citizens' reports of scam identifiers (src/alerts/reports), counted by distinct citizen. Reports
+ * alone warn nobody: staff review the identifiers enough citizens reported, and only those they
+ * confirm raise a 鉴诈 verdict.
+ */
 export interface ScamReportDesk {
-  /** Records the citizen's report of each identifier (once per identifier and citizen). */
+  /** Records the citizen's report of each identifier (once per identifier and citizen; at most config `alerts.reportDailyLimit` new ones a Beijing day). */
   report(citizen: CitizenRef, identifiers: readonly ScamIdentifier[], at: Date): Promise<ScamReportResult[]>;
-  /** The identifiers in `text` that enough distinct citizens reported (config `alerts.reportThreshold`). */
-  reportedIn(text: string): Promise<ScamIdentifier[]>;
+  /** The identifiers in `text` that staff confirmed as scams. */
+  confirmedIn(text: string): Promise<ScamIdentifier[]>;
 }
 
 /** How the bot learned the county a follower lives in, weakest first. */

@@ -133,21 +133,35 @@ export const configSchema = z.object({
     wechatCover: z.string(),
   }).strict(),
   alerts: z.object({
-    // ALERT_PUSH_RATE_PER_SECOND: sends per second of one alert push, shared by every worker
-    // (the job row holds the next free send slot, src/alerts/push/).
+    // ALERT_PUSH_RATE_PER_SECOND: sends per second of the account's alert pushes together,
+    // shared by every worker and job (the pace row holds the next free send slot, src/alerts/push/).
     pushRatePerSecond: z.coerce.number().positive().max(10_000),
     // Recipients one worker claims at a time.
     pushBatchSize: z.number().int().min(1).max(1000),
     // Sends of one recipient before a transient failure becomes final.
     pushMaxAttempts: z.number().int().min(1).max(20),
-    // Retry back-off: the first wait, doubled each attempt up to the cap.
+    // Retry back-off, and the hold of every push while WeChat fails: the first wait, doubled
+    // each time up to the cap.
     pushRetryBaseSeconds: z.number().positive(),
     pushRetryMaxSeconds: z.number().positive(),
+    // Template messages the account may send in one Beijing day (WeChat's daily limit for it);
+    // what is left waits for the next day.
+    pushTemplateDailyLimit: z.number().int().min(1),
+    // Days a finished push keeps its recipient rows; then only its counts stay, and the alert
+    // cannot be pushed again by customer-service or template message.
+    pushRetentionDays: z.number().int().min(1).max(3650),
     // How long a claimed batch is a worker's; an expired claim is recovered by another worker.
     pushClaimSeconds: z.number().int().min(10),
-    // Distinct citizens who must report a phone number, address or account before a 鉴诈 check
-    // of a text containing it is high risk, and staff see it as a candidate alert (src/alerts/reports).
+    // Distinct citizens who must report a phone number, address or account before staff see it
+    // as a candidate to review; only staff's confirmation raises 鉴诈 (src/alerts/reports).
     reportThreshold: z.number().int().min(1).max(1000),
+    // New identifiers one citizen may report in one Beijing day; reports beyond it are not stored.
+    reportDailyLimit: z.number().int().min(1).max(1000),
+    // Days a citizen's report is kept after their latest report of it; staff's decisions stay.
+    reportRetentionDays: z.number().int().min(1).max(3650),
+    // Hours between imports of WeChat's list of followers (src/alerts/followers/import.ts), the
+    // first once the server listens; 0: none (npm run followers:import still runs one).
+    followerImportHours: z.number().min(0).max(24 * 14),
   }).strict(),
   wechaty: z.object({
     puppet: z.string(),

@@ -3,7 +3,8 @@
 // hook, and the renderer keeping what editors write inert.
 import { expect } from 'chai';
 import request from 'supertest';
-import { createAlertsModule, type Alert } from '../../src/alerts/index.js';
+import { createAlertsModule, type Alert, type AlertPushStarter } from '../../src/alerts/index.js';
+import { AppError } from '../../src/platform/errors.js';
 import { createSessionStore } from '../../src/staff/sessions.js';
 import { defineStaffModels } from '../../src/staff/accounts.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -156,19 +157,20 @@ describe(`alerts: the push hook (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () =>
   before(async () => { ctx = await alertsContext(clock); });
   after(async () => { await ctx.close(); });
 
-  /** A second alerts module over the same database, with `onPublished` wired as compose will. */
-  const moduleWith = (onPublished: (alert: Alert) => Promise<void>) => createAlertsModule({
+  /** A second alerts module over the same database, with `startPush` wired as compose will. */
+  const moduleWith = (startPush: AlertPushStarter) => createAlertsModule({
     config: ctx.config, logger: createLogger('silent'), db: ctx.services.db, web: ctx.services.web, vault: ctx.services.vault,
-    sessions: createSessionStore(defineStaffModels(ctx.services.db), 1), now: clock.now, onPublished,
+    sessions: createSessionStore(defineStaffModels(ctx.services.db), 1), now: clock.now, startPush,
   });
   const writer = { id: 101, role: 'editor' };
   const publisher = { id: 102, role: 'editor' };
 
-  it('calls onPublished once per publication, after it is committed, with the alert as published', async () => {
+  it('records the push once per publication, inside its transaction, with the alert as published', async () => {
     const seen: Array<{ alert: Alert; stored: string | undefined }> = [];
-    const alerts = moduleWith(async (alert) => {
-      // The publication is visible to another reader when the hook runs.
-      seen.push({ alert, stored: (await ctx.services.alerts.repo.publishedById(alert.id))?.state });
+    const alerts = moduleWith(async (alert, _publication, t) => {
+      // The hook runs in the publication's transaction: it sees the row as published.
+      const row = await ctx.services.alerts.repo.byId(alert.id, t);
+      seen.push({ alert, stored: row?.state });
     });
     const a = await alerts.service.create(writer, alertContent({ counties: [YONGAN] }));
     await alerts.service.submit(writer, a.id);
@@ -184,13 +186,15 @@ describe(`alerts: the push hook (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () =>
     alerts.close();
   });
 
-  it('a failing hook leaves the alert published', async () => {
-    const alerts = moduleWith(() => Promise.reject(new Error('push queue down')));
+  it('a push refused inside the transaction undoes the publication and reaches the publisher', async () => {
+    const alerts = moduleWith(() => Promise.reject(new AppError('ALERT_PUSH_QUOTA', 409, '今天的群发次数不够')));
     const a = await alerts.service.create(writer, alertContent());
     await alerts.service.submit(writer, a.id);
-    const published = await alerts.service.publish(publisher, a.id);
-    expect(published.state).to.equal('published');
-    expect((await ctx.services.alerts.repo.publishedById(a.id))?.state).to.equal('published');
+    const err = await alerts.service.publish(publisher, a.id).then(() => undefined, (e: unknown) => e);
+    expect(err).to.be.instanceOf(AppError);
+    expect((err as AppError).code).to.equal('ALERT_PUSH_QUOTA');
+    expect((await ctx.services.alerts.repo.byId(a.id))?.state).to.equal('in_review');
+    expect(await ctx.services.alerts.repo.publishedById(a.id)).to.equal(undefined);
     alerts.close();
   });
 });

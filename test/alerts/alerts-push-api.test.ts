@@ -57,6 +57,8 @@ describe(`alerts: publishing starts the push, staff API (${usingMysql() ? 'Maria
   }
   const jobs = (alertId: number) => ctx.services.alertPush.models.Job.findAll({ where: { alertId } });
   const stateOf = async (id: number) => (await ctx.services.alerts.repo.byId(id))!.state;
+  /** What a worker's upkeep does first: the recipients of a just-published push listed. */
+  const listed = () => ctx.services.alertPush.service.resumeSnapshots();
 
   it('publishing starts exactly one push: the alert\'s counties, the chosen channels, its public page, the publisher', async () => {
     await setUp({ wechat: { templates: { tipStatus: '', alert: 'TPL-ALERT' } } });
@@ -67,14 +69,18 @@ describe(`alerts: publishing starts the push, staff API (${usingMysql() ? 'Maria
     const published = bodyOf<AlertBody>(await reviewer.post(`/api/staff/alerts/${id}/publish`).send({ channels: ['template', 'custom'] }).expect(200)).alert;
     expect(published.state).to.equal('published');
 
-    const [job, ...more] = await jobs(id);
+    // The publication records the job; a worker lists its recipients (none inside the request).
+    let [job, ...more] = await jobs(id);
     expect(more).to.have.length(0);
     expect(job).to.not.equal(undefined);
+    expect(job!).to.include({ state: 'queued', totalCount: 0 });
     expect(JSON.parse(job!.counties!)).to.deep.equal([SANYUAN, YONGAN]);
     expect(job!.channels).to.equal('custom,template');
     expect(job!).to.include({ url: `${ctx.config.publicOrigin}/alerts/${id}`, title: published.title, summary: published.summary, createdBy: reviewerId });
+    await listed();
+    [job, ...more] = await jobs(id);
     // Five followers in the region, by two channels each; 沙县区's are not listed.
-    expect(job!.totalCount).to.equal(10);
+    expect(job!).to.include({ state: 'running', totalCount: 10 });
 
     // A correction of the live alert does not push again.
     await reviewer.put(`/api/staff/alerts/${id}`).send(alertInput({ counties: [YONGAN, SANYUAN], summary: '更正' })).expect(200);
@@ -87,6 +93,7 @@ describe(`alerts: publishing starts the push, staff API (${usingMysql() ? 'Maria
     await followers(SHAXIAN, 1, 'sx');
     const id = await submitted();
     await reviewer.post(`/api/staff/alerts/${id}/publish`).expect(200);
+    await listed();
     const [job, ...more] = await jobs(id);
     expect(more).to.have.length(0);
     expect(job!).to.include({ channels: 'custom', counties: null, totalCount: 3 });
@@ -118,7 +125,19 @@ describe(`alerts: publishing starts the push, staff API (${usingMysql() ? 'Maria
     const one = await submitted({ counties: [SANYUAN] });
     await reviewer.post(`/api/staff/alerts/${one}/publish`).send({ channels: ['mass'] }).expect(200);
     expect((await jobs(one))[0]!.channels).to.equal('mass');
-    // A second publication after 撤下 would mass-send again to a county it already reached: refused.
+    // 撤下 before it went out: the mass send is cancelled and its quota slot given back, so a new
+    // publication may make it.
+    await reviewer.post(`/api/staff/alerts/${one}/unpublish`).expect(200);
+    await reviewer.post(`/api/staff/alerts/${one}/publish`).send({ channels: ['mass'] }).expect(200);
+    const [again, first] = await jobs(one).then((list) => list.sort((a, b) => b.id - a.id));
+    expect(first!.state).to.equal('cancelled');
+    expect(await ctx.services.alertPush.models.Mass.count({ where: { alertId: one, jobId: again!.id, state: 'queued' } })).to.equal(1);
+    // Once it has gone out, a publication after 撤下 would mass-send again to a county it reached: refused.
+    await listed();
+    const worker = ctx.services.alertPush.createWorker();
+    await worker.runOnce();
+    await worker.stop();
+    expect(ctx.fakeWechat.massSends).to.have.length(1);
     await reviewer.post(`/api/staff/alerts/${one}/unpublish`).expect(200);
     expect(errorOf(await reviewer.post(`/api/staff/alerts/${one}/publish`).send({ channels: ['mass'] }).expect(409)).code).to.equal('ALERT_PUSH_CHANNEL_UNAVAILABLE');
     expect(await stateOf(one)).to.equal('unpublished');
@@ -130,10 +149,11 @@ describe(`alerts: publishing starts the push, staff API (${usingMysql() ? 'Maria
     await followers(YONGAN, 2, 'old', 50 * HOUR);
     const id = await submitted({ counties: [YONGAN] });
     await reviewer.post(`/api/staff/alerts/${id}/publish`).send({ channels: ['custom'] }).expect(200);
+    await listed();
     const admin = (await staffAgent(ctx, { username: 'boss', role: 'admin' })).agent;
 
     let [p] = bodyOf<PushesBody>(await writer.get(`/api/staff/alerts/${id}/pushes`).expect(200)).items;
-    expect(p).to.include({ state: 'running', stateLabel: '发送中', total: 5, queued: 5, sent: 0, percent: 0, region: '永安市', channelsLabel: '客服消息' });
+    expect(p).to.include({ state: 'running', stateLabel: '发送中', total: 5, queued: 5, sent: 0, percent: 0, region: '永安市', channelsLabel: '客服消息', waiting: null });
     expect(p!.can).to.deep.equal({ pause: true, resume: false, cancel: true });
     const job = p!.jobId;
 
@@ -164,6 +184,7 @@ describe(`alerts: publishing starts the push, staff API (${usingMysql() ? 'Maria
     await followers(SANYUAN, 4, 'sy');
     const id = await submitted({ counties: [SANYUAN] });
     await reviewer.post(`/api/staff/alerts/${id}/publish`).expect(200);
+    await listed();
     const [p] = bodyOf<PushesBody>(await reviewer.get(`/api/staff/alerts/${id}/pushes`).expect(200)).items;
     const cancelled = bodyOf<PushBody>(await reviewer.post(`/api/staff/alerts/pushes/${p!.jobId}/cancel`).expect(200)).push;
     expect(cancelled).to.include({ state: 'cancelled', stateLabel: '已取消', sent: 0, skipped: 4, queued: 0 });
@@ -176,8 +197,9 @@ describe(`alerts: publishing starts the push, staff API (${usingMysql() ? 'Maria
     await followers(SANYUAN, 3, 'wd');
     const id = await submitted({ counties: [SANYUAN] });
     await reviewer.post(`/api/staff/alerts/${id}/publish`).expect(200);
+    await listed();
     let [p] = bodyOf<PushesBody>(await reviewer.get(`/api/staff/alerts/${id}/pushes`).expect(200)).items;
-    expect(['queued', 'running']).to.include(p!.state);
+    expect(p!.state).to.equal('running');
     expect(p).to.include({ queued: 3 });
     await reviewer.post(`/api/staff/alerts/${id}/unpublish`).expect(200);
     [p] = bodyOf<PushesBody>(await reviewer.get(`/api/staff/alerts/${id}/pushes`).expect(200)).items;

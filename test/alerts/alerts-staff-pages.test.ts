@@ -156,8 +156,13 @@ describe(`alerts: staff pages over HTTP (${usingMysql() ? 'MariaDB' : 'SQLite'})
     expect(done.headers.location).to.equal(`/staff/alerts/${id}?done=published#push`);
     const jobs = await ctx.services.alertPush.models.Job.findAll({ where: { alertId: id } });
     expect(jobs).to.have.length(1);
-    expect(jobs[0]!).to.include({ channels: 'custom', totalCount: 5 });
+    // The publication records the push; a worker lists its recipients, not the request.
+    expect(jobs[0]!).to.include({ channels: 'custom', state: 'queued', totalCount: 0 });
     expect(JSON.parse(jobs[0]!.counties!)).to.deep.equal([SANYUAN, YONGAN]);
+    const preparing = await reviewer.agent.get(`/staff/alerts/${id}?done=published`).expect(200);
+    expect(tagOf(preparing.text, 'push')).to.contain('data-active');
+    expect(preparing.text).to.contain('准备中');
+    await ctx.services.alertPush.service.resumeSnapshots();
 
     const after = await reviewer.agent.get(`/staff/alerts/${id}?done=published`).expect(200);
     expect(after.text).to.contain('已发布。正在推送给关注者');
@@ -166,6 +171,15 @@ describe(`alerts: staff pages over HTTP (${usingMysql() ? 'MariaDB' : 'SQLite'})
     expect(after.text).to.contain('<dd data-field="queued">5</dd>').and.contain('发送中');
     expect(after.text).to.contain(`/staff/alerts/${id}/pushes/${jobs[0]!.id}/pause`);
     expect(after.text).to.contain(`id="push-refresh"`);
+    expect(after.text).to.match(/<p class="push-waiting" data-field="waiting" role="status" hidden>/);
+
+    // While WeChat fails, every push waits, and the page says so and until when.
+    await ctx.services.alertPush.models.Pace.update(
+      { holdLevel: 2, holdReason: 'wechat_busy', nextSlotAt: new Date(Date.now() + 60_000) }, { where: { id: 'account' } },
+    );
+    const held = await reviewer.agent.get(`/staff/alerts/${id}`).expect(200);
+    expect(held.text).to.match(/<p class="push-waiting" data-field="waiting" role="status">微信暂时发不出去，所有推送先停一下，\d\d:\d\d:\d\d 自动再试。<\/p>/);
+    await ctx.services.alertPush.models.Pace.update({ holdLevel: 0, holdReason: null, nextSlotAt: new Date() }, { where: { id: 'account' } });
 
     const json = await reviewer.agent.get(`/staff/alerts/${id}/pushes.json`).expect(200);
     expect(json.type).to.equal('application/json');

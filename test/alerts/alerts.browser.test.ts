@@ -129,13 +129,21 @@ describe('alerts: staff pages (Chromium)', function () {
     expect(dialogs).to.deep.equal(['确定现在发布吗？发布后马上推送给关注者，发出的消息收不回来。']);
     expect(await page.locator('#alert-state').textContent()).to.equal('已发布');
     const item = page.locator('.push-item').first();
-    expect(await item.locator('[data-field="state"]').textContent()).to.equal('发送中');
-    expect(await item.locator('[data-field="total"]').textContent()).to.equal('11');
-    expect(await item.locator('[data-field="queued"]').textContent()).to.equal('11');
+    // Recorded with the publication; the worker lists the recipients and sends.
+    expect(await item.locator('[data-field="state"]').textContent()).to.equal('准备中');
+    expect(await item.locator('[data-field="total"]').textContent()).to.equal('0');
     expect(await item.locator('progress').getAttribute('value')).to.equal('0');
 
     // The page must not reload: a mark on the window would be gone.
     await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
+    // WeChat failing when it starts: the account is held for a few seconds, and the page says so.
+    await server.services.alertPush.models.Pace.update(
+      { holdLevel: 1, holdReason: 'wechat_busy', nextSlotAt: new Date(Date.now() + 4000) }, { where: { id: 'account' } },
+    );
+    const waiting = item.locator('[data-field="waiting"]');
+    await waiting.waitFor({ state: 'visible', timeout: 5000 });
+    expect(await waiting.innerText()).to.match(/^微信暂时发不出去，所有推送先停一下，\d\d:\d\d:\d\d 自动再试。$/);
+    await screenshot(page, 'alerts-push-held-office');
     const seen = new Set<string>();
     worker = server.services.alertPush.createWorker({ idleMs: 50, upkeepMs: 200, lookaheadMs: 200 });
     worker.start();
@@ -158,6 +166,7 @@ describe('alerts: staff pages (Chromium)', function () {
     expect(await item.locator('[data-field="sent"]').textContent()).to.equal('10');
     expect(await item.locator('[data-field="skipped"]').textContent()).to.equal('1');
     expect(await item.locator('[data-field="queued"]').textContent()).to.equal('0');
+    expect(await waiting.isHidden()).to.equal(true);
     expect(await item.locator('[data-field="reasons"]').innerText()).to.contain('跳过 1 人：最近48小时没有和公众号说过话');
     // Nothing left to pause or cancel; polling has stopped and says so.
     expect(await item.locator('form[data-step]:visible').count()).to.equal(0);

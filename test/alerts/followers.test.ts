@@ -1,10 +1,11 @@
 // Followers through the real webhook (signed XML into the real engine and database): subscribe
 // and unsubscribe events keep the row, every message moves the last interaction time, and the
-// county is learned from a location's label, from the question asked once after 「反诈」, or
+// county is offered from a location's label (kept on 「要」), from the question asked once after 「反诈」, or
 // with consent from a confirmed tip's county. The Wechaty channel keeps no followers.
 import { expect } from 'chai';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { recordStatements, usingMysql } from '../support/database.js';
+import { sqlDate } from '../../src/db/index.js';
 import { supertestTransport } from '../support/webhook-app.js';
 import { ChatClient, type DecodedReply } from '../../src/cli/chat-client.js';
 import type { FollowerRow } from '../../src/alerts/followers/models.js';
@@ -83,6 +84,54 @@ describe(`alerts: followers through the webhook (${usingMysql() ? 'MariaDB' : 'S
     expect((await follower('o_msg3'))!.lastInteractionAt!.getTime()).to.equal(newest);
   });
 
+  it('a message newer than the unsubscribe proves they follow again, even within the minute of their last message', async () => {
+    const c = citizen('o_back');
+    await c.subscribe();
+    await say(c, '帮助');
+    await t.services.followers.registry.countyLearned({ channel: 'official_account', id: 'o_back' }, '350405', 'asked', new Date());
+    await event(citizen('o_back', 20), { Event: 'unsubscribe' });
+    let row = await follower('o_back');
+    expect(row).to.include({ subscribed: false, tagPending: false });
+    const sent = row!.lastInteractionAt!.getTime();
+    // Back, from the message's time, and their county's tag is due again.
+    await say(citizen('o_back', 30), '帮助');
+    row = await follower('o_back');
+    expect(row).to.include({ subscribed: true, unsubscribedAt: null, tagPending: true, tagCountyCode: null, countyCode: '350405' });
+    // The message's CreateTime (whole seconds, 30 s after the first one's, give or take the tick).
+    expect(row!.subscribedAt!.getTime()).to.be.within(sent + 30_000, sent + 31_000);
+    expect(row!.lastInteractionAt!.getTime()).to.equal(row!.subscribedAt!.getTime());
+    // A late unsubscribe from before the message does not undo it.
+    await event(citizen('o_back', 25), { Event: 'unsubscribe' });
+    expect((await follower('o_back'))!.subscribed).to.equal(true);
+  });
+
+  it('a message older than the unsubscribe (delivered late) leaves the follower gone', async () => {
+    const c = citizen('o_late');
+    await c.subscribe();
+    await event(citizen('o_late', 20), { Event: 'unsubscribe' });
+    await say(citizen('o_late', 10), '帮助');
+    const row = await follower('o_late');
+    expect(row!.subscribed).to.equal(false);
+    expect(row!.unsubscribedAt).to.not.equal(null);
+    // The time still moves forward.
+    expect(row!.lastInteractionAt!.getTime()).to.equal(row!.unsubscribedAt!.getTime() - 10_000);
+  });
+
+  it('a message from a follower marked gone returns them even when it is not newer than their last interaction', async () => {
+    const c = citizen('o_back2', 60);
+    await c.subscribe();
+    const last = (await follower('o_back2'))!.lastInteractionAt!.getTime();
+    // Marked gone at a time before that interaction (as an import that missed them would).
+    await t.services.db.sequelize.query('UPDATE followers SET subscribed = 0, unsubscribed_at = ? WHERE openid = ?', {
+      replacements: [sqlDate(t.services.db.dialect, new Date(last - 120_000)), 'o_back2'],
+    });
+    await t.services.state.delete(`follower-touched:${t.services.vault.citizenHash('follower', 'o_back2')}`);
+    await say(citizen('o_back2', -30), '帮助');
+    const row = await follower('o_back2');
+    expect(row).to.include({ subscribed: true, unsubscribedAt: null });
+    expect(row!.lastInteractionAt!.getTime()).to.equal(last);
+  });
+
   it('writes the interaction time once a minute at most: a second message within the minute costs no follower write', async () => {
     const c = citizen('o_burst');
     await say(c, '帮助');
@@ -92,14 +141,26 @@ describe(`alerts: followers through the webhook (${usingMysql() ? 'MariaDB' : 'S
     expect(row!.lastInteractionAt).to.not.equal(null);
   });
 
-  it('learns the county from a location message\'s label, not from WeChat\'s coordinate-only location reports', async () => {
+  it('offers the county a location message\'s label names and keeps it only on 「要」; WeChat\'s coordinate-only location reports are not used', async () => {
     const c = citizen('o_loc');
     await c.subscribe();
     await event(c, { Event: 'LOCATION', Latitude: '26.39', Longitude: '117.78', Precision: '30' });
     expect((await follower('o_loc'))!.countyCode).to.equal(null);
-    await c.location(26.39, 117.78, '福建省三明市沙县区凤岗街道府西路');
+    const offered = textOf(await c.location(26.39, 117.78, '福建省三明市沙县区凤岗街道府西路'));
+    expect(offered).to.contain('以后沙县区的防骗预警，要不要也发给您');
+    // Nothing is kept before the follower says so.
+    expect((await follower('o_loc'))!.countyCode).to.equal(null);
+    expect(await say(c, '要')).to.contain('记下了：沙县区');
     const row = await follower('o_loc');
     expect(row).to.include({ countyCode: '350405', countySource: 'location', tagPending: true });
+
+    // Another follower says no: no county, and no second question for a later location.
+    const d = citizen('o_loc_no');
+    await d.subscribe();
+    expect(textOf(await d.location(26.39, 117.78, '福建省三明市沙县区凤岗街道'))).to.contain('要不要也发给您');
+    expect(await say(d, '不用')).to.contain('不记');
+    expect(textOf(await d.location(26.2, 117.6, '福建省三明市三元区'))).to.not.contain('要不要');
+    expect((await follower('o_loc_no'))!.countyCode).to.equal(null);
   });
 
   it('asks the county once after the first 「反诈」 and keeps the answer', async () => {

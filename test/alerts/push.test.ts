@@ -64,7 +64,8 @@ describe(`alerts: push (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
   });
   const sentTo = (path: string) => t.fakeWechat.messagesSent.filter((m) => m.path === path).map((m) => m.touser);
   const worker = (module: AlertPushModule = push()) => {
-    const w = module.createWorker({ idleMs: 50, upkeepMs: 100, lookaheadMs: 100 });
+    // The server's lookahead (its default): claims made that far ahead keep the rate on a busy machine.
+    const w = module.createWorker({ idleMs: 50, upkeepMs: 100 });
     workers.push(w);
     return w;
   };
@@ -221,7 +222,7 @@ describe(`alerts: push (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
     await context({ alerts: { pushMaxAttempts: 3 } });
     const [busy, limited, unsub, window, badId, fine] = await followers(SHAXIAN, 6, 'err');
     t.fakeWechat.failFor(busy!, -1, 2);
-    t.fakeWechat.failFor(limited!, 45009);
+    t.fakeWechat.failFor(limited!, 45011);
     t.fakeWechat.setUnsubscribed(unsub!);
     t.fakeWechat.failFor(window!, 45015);
     t.fakeWechat.failFor(badId!, 40003);
@@ -238,6 +239,173 @@ describe(`alerts: push (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
       { state: 'skipped', reason: 'outside_window', count: 1 },
       { state: 'skipped', reason: 'unsubscribed', count: 1 },
     ]);
+  });
+
+  it('WeChat down: every push waits with a growing hold and probes one at a time; nobody fails for it, and all go once it is back', async () => {
+    await context({ alerts: { pushMaxAttempts: 3, pushRetryBaseSeconds: 0.1, pushRetryMaxSeconds: 0.4 } });
+    const all = await followers(SHAXIAN, 30, 'down');
+    const started = await push().service.startPush(input());
+    // Every send fails for a while: 40 refusals of -1 (system busy) spread over whoever is tried.
+    for (const o of all) t.fakeWechat.failFor(o, -1, 1);
+    const w = worker();
+    w.start();
+    // While it is down the account is held and staff read why.
+    let pace = await push().service.pace();
+    for (let i = 0; i < 100 && !pace.heldUntil; i += 1) {
+      await new Promise((r) => setTimeout(r, 20));
+      pace = await push().service.pace();
+    }
+    expect(pace.heldUntil).to.not.equal(null);
+    expect(pace.holdReason).to.equal('wechat_busy');
+    const done = await untilDone(started.jobId);
+    // Each follower refused once, then sent: held probes never spend a follower's last attempt.
+    expect(done).to.include({ sent: 30, failed: 0, skipped: 0 });
+    expect(sentTo(CUSTOM)).to.have.members(all);
+    expect(new Set(sentTo(CUSTOM)).size).to.equal(30);
+    expect((await push().service.pace()).holdLevel).to.equal(0);
+    // Held, the worker sent one at a time: far fewer calls than a batch each time.
+    const calls = t.fakeWechat.calls.filter((c) => c.path === CUSTOM).length;
+    expect(calls).to.equal(60);
+  });
+
+  it('a send whose answer is lost: a customer-service message is failed as unknown and never sent again; a template message goes again under its dedupe id', async () => {
+    await context();
+    const [lostCustom, lostTemplate, fine] = await followers(SHAXIAN, 3, 'lost');
+    t.fakeWechat.loseAnswerFor(lostCustom!, 1);
+    const custom = await push().service.startPush(input());
+    await drain(worker());
+    const c = await untilDone(custom.jobId);
+    expect(c).to.include({ sent: 2, failed: 1 });
+    expect(c.reasons).to.deep.equal([{ state: 'failed', reason: 'unknown_after_error', count: 1 }]);
+    // Delivered once (the answer was lost), never sent again.
+    expect(sentTo(CUSTOM).filter((o) => o === lostCustom)).to.have.length(1);
+    expect(t.fakeWechat.calls.filter((x) => x.path === CUSTOM && (x.body as { touser: string }).touser === lostCustom)).to.have.length(1);
+
+    t.fakeWechat.loseAnswerFor(lostTemplate!, 1);
+    const template = await push().service.startPush(input({ alertId: 12, channels: ['template'] }));
+    worker().start();
+    const done = await untilDone(template.jobId);
+    expect(done).to.include({ sent: 3, failed: 0 });
+    // Tried twice; WeChat's dedupe by client_msg_id let one through.
+    expect(t.fakeWechat.calls.filter((x) => x.path === TEMPLATE && (x.body as { touser: string }).touser === lostTemplate)).to.have.length(2);
+    expect(sentTo(TEMPLATE).filter((o) => o === lostTemplate)).to.have.length(1);
+    expect(sentTo(TEMPLATE)).to.include(fine);
+  });
+
+  it('a template message unsure for longer than WeChat\'s dedupe time is failed as unknown, not sent again', async () => {
+    await context();
+    const [unsure] = await followers(SHAXIAN, 1, 'stale');
+    t.fakeWechat.loseAnswerFor(unsure!, 1);
+    const started = await push().service.startPush(input({ channels: ['template'] }));
+    await drain(worker());
+    expect((await push().service.progress(started.jobId)).queued).to.equal(1);
+    // Its retry comes ten minutes later (a worker whose clock is ahead).
+    const later = await instance(() => new Date(Date.now() + 10 * 60_000));
+    await drain(worker(later.push));
+    const done = await untilDone(started.jobId);
+    expect(done).to.include({ sent: 0, failed: 1 });
+    expect(done.reasons).to.deep.equal([{ state: 'failed', reason: 'unknown_after_error', count: 1 }]);
+    expect(t.fakeWechat.calls.filter((x) => x.path === TEMPLATE)).to.have.length(1);
+  });
+
+  it('the daily limit (45009) closes the channel until the next Beijing day; its recipients wait, staff are told, and they go the next day', async () => {
+    await context();
+    const all = await followers(SHAXIAN, 4, 'daily');
+    t.fakeWechat.failFor(all[0]!, 45009, 1);
+    const started = await push().service.startPush(input({ channels: ['custom'] }));
+    await drain(worker());
+    // The batch's other sends were already on their way; the refused one waits.
+    const today = await push().service.progress(started.jobId);
+    expect(today).to.include({ state: 'running', sent: 3, failed: 0, queued: 1 });
+    await drain(worker());
+    expect(await push().service.progress(started.jobId)).to.include({ sent: 3, queued: 1 });
+    const pace = await push().service.pace();
+    expect(pace.blockedUntil.custom).to.be.instanceOf(Date);
+    const view = (await t.services.alerts.desk!.pushes(11))[0]!;
+    expect(view.waiting).to.contain('今天的客服消息已达到微信的每日上限');
+    // Tomorrow (a worker whose clock is a day ahead) they go.
+    const tomorrow = await instance(() => new Date(Date.now() + 24 * HOUR));
+    await drain(worker(tomorrow.push));
+    expect(await untilDone(started.jobId, tomorrow.push)).to.include({ sent: 4, failed: 0 });
+  });
+
+  it('the template daily limit is counted: what is over it waits for the next day', async () => {
+    await context({ alerts: { pushTemplateDailyLimit: 3 } });
+    await followers(SHAXIAN, 5, 'cap');
+    const started = await push().service.startPush(input({ channels: ['template'] }));
+    await drain(worker());
+    expect(await push().service.progress(started.jobId)).to.include({ sent: 3, queued: 2 });
+    expect((await push().service.pace()).templateSentToday).to.equal(3);
+    const tomorrow = await instance(() => new Date(Date.now() + 24 * HOUR));
+    await drain(worker(tomorrow.push));
+    expect(await untilDone(started.jobId, tomorrow.push)).to.include({ sent: 5 });
+  });
+
+  it('two pushes at once share the account\'s one rate', async () => {
+    await context();
+    await followers(SHAXIAN, 300, 'shared');
+    const a = await push().service.startPush(input({ ratePerSecond: 200 }));
+    const b = await push().service.startPush(input({ alertId: 12, ratePerSecond: 200 }));
+    worker().start();
+    await untilDone(a.jobId);
+    await untilDone(b.jobId);
+    const times = t.fakeWechat.sendTimes;
+    expect(times).to.have.length(600);
+    const achieved = (times.length - 1) / ((times.at(-1)! - times[0]!) / 1000);
+    expect(achieved).to.be.within(180, 215);
+  });
+
+  it('a new push of the alert tries again those the last one did not reach (cancelled, outside the window), never those who may have it', async () => {
+    await context();
+    const [away, lost, ...rest] = await followers(SHAXIAN, 6, 'again');
+    await t.services.followers.models.Follower.update({ lastInteractionAt: new Date(Date.now() - 50 * HOUR) }, { where: { openid: away } });
+    t.fakeWechat.loseAnswerFor(lost!, 1);
+    const first = await push().service.startPush(input());
+    // One still open: a second push of the same alert is refused.
+    expect((await refusal(push().service.startPush(input()))).code).to.equal('ALERT_PUSH_BUSY');
+    await drain(worker());
+    expect(await untilDone(first.jobId)).to.include({ sent: 4, skipped: 1, failed: 1 });
+    // The follower away writes again; a new push reaches them, and not the one whose message may have arrived.
+    await t.services.followers.models.Follower.update({ lastInteractionAt: new Date() }, { where: { openid: away } });
+    const second = await push().service.startPush(input());
+    expect(second.total).to.equal(1);
+    await drain(worker());
+    expect(await untilDone(second.jobId)).to.include({ sent: 1 });
+    expect(sentTo(CUSTOM).sort()).to.deep.equal([away, lost, ...rest].sort());
+    // The first push keeps its own record.
+    expect(await push().service.progress(first.jobId)).to.include({ sent: 4, skipped: 1, failed: 1 });
+  });
+
+  it('a cancelled push is skipped in chunks and can be pushed again; old recipient rows are purged and the alert is then not pushed again', async () => {
+    await context();
+    const all = await followers(SHAXIAN, 12, 'chunk');
+    const module = await instance();
+    const started = await module.push.service.startPush(input());
+    await module.push.service.cancel(started.jobId);
+    const cancelled = await module.push.service.progress(started.jobId);
+    expect(cancelled).to.include({ state: 'cancelled', skipped: 12, queued: 0 });
+    expect(cancelled.finishedAt).to.not.equal(null);
+    const again = await push().service.startPush(input());
+    expect(again.total).to.equal(12);
+    await drain(worker());
+    expect(sentTo(CUSTOM)).to.have.members(all);
+    // Past the retention time, the rows go and the counts stay.
+    const deleted = await push().queue.purge(new Date(Date.now() + 1000));
+    expect(deleted).to.equal(12);
+    expect(await push().service.progress(again.jobId)).to.include({ sent: 12 });
+    expect((await refusal(push().service.startPush(input()))).code).to.equal('ALERT_PUSH_PURGED');
+  });
+
+  it('a mass send WeChat says was already made (45065 without msg_id) counts as sent and keeps its quota slot', async () => {
+    await context();
+    await followers(SHAXIAN, 2, 'dup');
+    await t.services.followers.syncTags();
+    t.fakeWechat.failAfter('/cgi-bin/message/mass/sendall', 0, 45065);
+    const started = await push().service.startPush(input({ channels: ['mass'] }));
+    await drain(worker());
+    const done = await untilDone(started.jobId);
+    expect(done.mass[0]).to.include({ state: 'sent' });
+    expect(await t.services.articles.wechatPublish.quota()).to.include({ used: 1 });
   });
 
   it('keeps the configured rate: 200 a second measured over three seconds', async () => {

@@ -115,8 +115,20 @@ export interface FakeWechatApi {
    * `times` of them (default: every one from now on).
    */
   failFor(openid: string, errcode: number, times?: number): void;
-  /** The follower unfollowed: messages to them get 43004 (WeChat's "require subscribe"). */
+  /**
+   * The next `times` messages to `openid` (default 1) are delivered, but the answer is lost: a
+   * gateway's HTTP 502 page comes back instead, as when WeChat's answer does not reach us.
+   */
+  loseAnswerFor(openid: string, times?: number): void;
+  /**
+   * The follower unfollowed: messages to them get 43004 (WeChat's "require subscribe"), and
+   * user/get no longer lists them.
+   */
   setUnsubscribed(openid: string): void;
+  /** The account's followers in the order user/get lists them (replaces the list; empty at start). */
+  setFollowers(openids: readonly string[]): void;
+  /** Openids per user/get page (default 10,000, as WeChat), smaller to test paging. */
+  setFollowerPageSize(n: number): void;
   /** Every answer to `path` waits this long first (0: none). */
   setDelay(path: string, ms: number): void;
   /**
@@ -148,6 +160,7 @@ const API_PATHS = new Set([
   '/cgi-bin/tags/members/batchuntagging',
   '/cgi-bin/tags/getidlist',
   '/cgi-bin/user/tag/get',
+  '/cgi-bin/user/get',
 ]);
 
 type Json = Record<string, unknown>;
@@ -157,6 +170,7 @@ const MIB = 1024 * 1024;
 const MAX_TAGS = 100;
 const MAX_TAGS_PER_FOLLOWER = 20;
 const TAG_PAGE = 10000;
+const FOLLOWER_PAGE = 10000;
 /** Tags every account has; ids of created tags start at 100. */
 const SYSTEM_TAGS: ReadonlyArray<[number, string]> = [[2, '星标组']];
 
@@ -215,9 +229,14 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
   const sendTimes: number[] = [];
   let messageCount = 0;
   const openidFailures = new Map<string, { errcode: number; times: number }>();
+  const lostAnswers = new Map<string, number>();
+  // Template messages by touser and client_msg_id: WeChat sends one per pair within 10 minutes.
+  const templateIds = new Map<string, number>();
   const unsubscribed = new Set<string>();
   const delays = new Map<string, number>();
   const laterFailures = new Map<string, { succeed: number; errcode: number }>();
+  let followers: string[] = [];
+  let followerPage = FOLLOWER_PAGE;
 
   function issue(): string {
     tokensIssued++;
@@ -306,9 +325,21 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
         return send(res, err(forced.errcode, `forced failure ${forced.errcode}`));
       }
       const at = Date.now();
-      messageCount += 1;
-      sendTimes.push(at);
-      if (keepCalls) messagesSent.push({ path, touser, at, body: b });
+      const dedupeKey = path === '/cgi-bin/message/template/send' && typeof b.client_msg_id === 'string' ? `${touser}\n${b.client_msg_id}` : '';
+      const earlier = dedupeKey ? templateIds.get(dedupeKey) : undefined;
+      if (earlier === undefined || at - earlier >= 10 * 60_000) {
+        if (dedupeKey) templateIds.set(dedupeKey, at);
+        messageCount += 1;
+        sendTimes.push(at);
+        if (keepCalls) messagesSent.push({ path, touser, at, body: b });
+      }
+      const lost = lostAnswers.get(touser) ?? 0;
+      if (lost > 0) {
+        lostAnswers.set(touser, lost - 1);
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+        return;
+      }
     }
 
     switch (path) {
@@ -337,6 +368,8 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
         return send(res, uploadAnswer(path, url.searchParams.get('type'), upload));
       case '/cgi-bin/tags/get':
         return send(res, { tags: listTags() });
+      case '/cgi-bin/user/get':
+        return send(res, followerList(url.searchParams.get('next_openid') ?? ''));
       default: {
         const answer = endpoint(path, asObject(body));
         return answer === undefined ? send(res, { errcode: 0, errmsg: 'ok' }) : send(res, answer);
@@ -558,6 +591,15 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
     return { count: page.length, data: { openid: page }, next_openid: page.at(-1) };
   }
 
+  /** user/get: a page after `next`; the last page names its own last openid, then an empty page follows. */
+  function followerList(next: string): Answer {
+    const start = next === '' ? 0 : followers.indexOf(next) + 1;
+    if (next !== '' && start === 0) return err(40003, 'invalid next_openid');
+    const page = followers.slice(start, start + followerPage);
+    if (page.length === 0) return { total: followers.length, count: 0, next_openid: '' };
+    return { total: followers.length, count: page.length, data: { openid: page }, next_openid: page.at(-1) };
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, { errcode: -1, errmsg: 'fake server error' }, 500);
@@ -620,8 +662,18 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
     failFor(openid, errcode, times = Infinity) {
       openidFailures.set(openid, { errcode, times });
     },
+    loseAnswerFor(openid, times = 1) {
+      lostAnswers.set(openid, times);
+    },
     setUnsubscribed(openid) {
       unsubscribed.add(openid);
+      followers = followers.filter((o) => o !== openid);
+    },
+    setFollowers(openids) {
+      followers = [...openids];
+    },
+    setFollowerPageSize(n) {
+      followerPage = n;
     },
     setDelay(path, ms) {
       if (ms > 0) delays.set(path, ms);

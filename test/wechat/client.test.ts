@@ -178,6 +178,49 @@ describe('wechat/client WechatClient', () => {
     expect((timeout as WechatApiError).errmsg).to.contain('timeout');
   });
 
+  it('userGet pages through the followers and ends with an empty page', async () => {
+    const all = Array.from({ length: 7 }, (_, i) => `f${i}`);
+    api.setFollowers(all);
+    api.setFollowerPageSize(3);
+    const first = await client.userGet();
+    expect(first).to.deep.equal({ total: 7, count: 3, openids: ['f0', 'f1', 'f2'], nextOpenid: 'f2' });
+    const calls = () => api.calls.filter((c) => c.path === '/cgi-bin/user/get');
+    expect(calls()[0]?.body).to.deep.equal({});
+    const second = await client.userGet(first.nextOpenid);
+    expect(calls()[1]?.body).to.deep.equal({ next_openid: 'f2' });
+    const third = await client.userGet(second.nextOpenid);
+    // The last page names its own last openid; the page after it is empty, without `data`.
+    expect(third).to.deep.equal({ total: 7, count: 1, openids: ['f6'], nextOpenid: 'f6' });
+    expect(await client.userGet(third.nextOpenid)).to.deep.equal({ total: 7, count: 0, openids: [], nextOpenid: '' });
+    api.failNext('/cgi-bin/user/get', 45009);
+    expect(await client.userGet().catch((e: unknown) => e)).to.be.instanceOf(WechatApiError).and.include({ errcode: 45009 });
+  });
+
+  it('userGet refuses a malformed answer as -1', async () => {
+    const answers: unknown[] = [
+      { count: 1, data: { openid: ['a'] }, next_openid: 'a' },
+      { total: 2, count: 2, data: { openid: ['a'] }, next_openid: 'a' },
+      { total: 1, count: 1, next_openid: 'a' },
+      { total: 1, count: 1, data: { openid: [7] }, next_openid: 7 },
+      { total: 1, count: 1, data: { openid: ['a'] }, next_openid: 7 },
+      { total: -1, count: 0 },
+    ];
+    let answer: unknown;
+    const faking: typeof fetch = async (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('/cgi-bin/user/get')) return new Response(JSON.stringify(answer));
+      return fetch(input, init);
+    };
+    const odd = new WechatClient({ appId: APP_ID, appSecret: SECRET, apiBase: api.baseUrl, tokenStore: new MapTokenStore(), fetch: faking });
+    for (const a of answers) {
+      answer = a;
+      const err = await odd.userGet().catch((e: unknown) => e);
+      expect(err, JSON.stringify(a)).to.be.instanceOf(WechatApiError);
+      expect((err as WechatApiError).errcode).to.equal(-1);
+    }
+    answer = { total: 0, count: 0 };
+    expect(await odd.userGet()).to.deep.equal({ total: 0, count: 0, openids: [], nextOpenid: '' });
+  });
+
   it('fake server: waitForCall waits for calls that have not arrived yet', async () => {
     const waiting = api.waitForCall('/cgi-bin/message/custom/send', 2000);
     await client.messageCustomSend(customText('o2', 'later'));

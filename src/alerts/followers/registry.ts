@@ -42,15 +42,38 @@ export function createFollowerRegistry(deps: RegistryDeps): FollowerRegistry {
   const of = (c: CitizenRef) => c.id;
 
   // One statement per message: insert the follower (a message proves they follow) or move the
-  // time forward, never back.
+  // time forward, never back. A message newer than the stored unsubscribe proves they follow again
+  // (their subscribe event was lost, or the import judged them gone): subscribed, from the
+  // message's time, as a subscribe event would; they carry no tags, so a known county is tagged again.
+  // MariaDB applies the assignments left to right, each seeing the ones before: `back` reads
+  // `subscribed` and `unsubscribed_at`, so it holds until `subscribed` is set, which comes last of
+  // the columns it guards.
+  const later = (v: string) => `(last_interaction_at IS NULL OR last_interaction_at < ${v})`;
+  const back = (v: string) => `(subscribed = 0 AND (unsubscribed_at IS NULL OR unsubscribed_at < ${v}))`;
+  const myLater = later('VALUES(last_interaction_at)');
+  const myBack = back('VALUES(last_interaction_at)');
+  const liteLater = later('excluded.last_interaction_at');
+  const liteBack = back('excluded.last_interaction_at');
   const touchSql = mysql
     ? `INSERT INTO followers (openid, subscribed, last_interaction_at, tag_pending, created_at, updated_at) VALUES (?, 1, ?, 0, ?, ?)
        ON DUPLICATE KEY UPDATE
-         updated_at = IF(last_interaction_at IS NULL OR last_interaction_at < VALUES(last_interaction_at), VALUES(updated_at), updated_at),
-         last_interaction_at = IF(last_interaction_at IS NULL OR last_interaction_at < VALUES(last_interaction_at), VALUES(last_interaction_at), last_interaction_at)`
+         updated_at = IF(${myLater} OR ${myBack}, VALUES(updated_at), updated_at),
+         tag_pending = IF(${myBack}, county_code IS NOT NULL, tag_pending),
+         tag_county_code = IF(${myBack}, NULL, tag_county_code),
+         subscribed_at = IF(${myBack}, VALUES(last_interaction_at), subscribed_at),
+         unsubscribed_at = IF(${myBack}, NULL, unsubscribed_at),
+         subscribed = IF(${myBack}, 1, subscribed),
+         last_interaction_at = IF(${myLater}, VALUES(last_interaction_at), last_interaction_at)`
     : `INSERT INTO followers (openid, subscribed, last_interaction_at, tag_pending, created_at, updated_at) VALUES (?, 1, ?, 0, ?, ?)
-       ON CONFLICT(openid) DO UPDATE SET last_interaction_at = excluded.last_interaction_at, updated_at = excluded.updated_at
-       WHERE followers.last_interaction_at IS NULL OR followers.last_interaction_at < excluded.last_interaction_at`;
+       ON CONFLICT(openid) DO UPDATE SET
+         updated_at = excluded.updated_at,
+         tag_pending = CASE WHEN ${liteBack} THEN (CASE WHEN county_code IS NULL THEN 0 ELSE 1 END) ELSE tag_pending END,
+         tag_county_code = CASE WHEN ${liteBack} THEN NULL ELSE tag_county_code END,
+         subscribed_at = CASE WHEN ${liteBack} THEN excluded.last_interaction_at ELSE subscribed_at END,
+         unsubscribed_at = CASE WHEN ${liteBack} THEN NULL ELSE unsubscribed_at END,
+         subscribed = CASE WHEN ${liteBack} THEN 1 ELSE subscribed END,
+         last_interaction_at = CASE WHEN ${liteLater} THEN excluded.last_interaction_at ELSE last_interaction_at END
+       WHERE ${liteLater} OR ${liteBack}`;
 
   return {
     async subscribed(citizen, at) {
@@ -73,6 +96,8 @@ export function createFollowerRegistry(deps: RegistryDeps): FollowerRegistry {
 
     async unsubscribed(citizen, at) {
       const now = d(new Date());
+      // The once-a-minute mark goes: their next message is written, so it can prove they came back.
+      await deps.store?.delete(`follower-touched:${deps.hashId(of(citizen))}`).catch(() => undefined);
       // WeChat drops an unfollower's tags: nothing is left to untag, and nothing is tagged while away.
       const changed = await write(
         `UPDATE followers SET subscribed = 0, unsubscribed_at = ?, tag_county_code = NULL, tag_pending = 0, updated_at = ?

@@ -13,6 +13,7 @@ import type { SharedStore } from '../../platform/shared-store.js';
 import { WechatApiError, type WechatClient } from '../../wechat/index.js';
 import { countyTagName, type SanmingCounty } from './counties.js';
 import type { FollowerModels } from './models.js';
+import { oneRunAtATime } from './one-run.js';
 import { sqlOf } from './sql.js';
 
 export type TagClient = Pick<WechatClient, 'tagsCreate' | 'tagsGet' | 'tagsMembersBatchTagging' | 'tagsMembersBatchUntagging'>;
@@ -67,7 +68,6 @@ export function createTagSync(deps: TagSyncDeps) {
   const logger = deps.logger.child({ component: 'tag-sync' });
   const clock = deps.now ?? (() => new Date());
   const byCode = new Map(deps.counties.map((c) => [c.code, c]));
-  let running: Promise<TagSyncReport> | undefined;
 
   /** The county's tag id, creating the tag on WeChat (and remembering it) when there is none. */
   async function ensureTag(countyCode: string, report?: TagSyncReport): Promise<number> {
@@ -239,20 +239,7 @@ export function createTagSync(deps: TagSyncDeps) {
      * One run of the sync; a run already going in this process is joined. With a shared store,
      * an instance that finds another's run going skips (null).
      */
-    async sync(): Promise<TagSyncReport | null> {
-      if (running) return running;
-      const token = `${process.pid}:${Date.now()}`;
-      if (deps.store && !(await deps.store.add(LOCK_KEY, token, LOCK_SECONDS))) return null;
-      running = (async () => {
-        try {
-          return await runOnce();
-        } finally {
-          running = undefined;
-          await deps.store?.delete(LOCK_KEY, token).catch(() => undefined);
-        }
-      })();
-      return running;
-    },
+    sync: oneRunAtATime({ store: deps.store, key: LOCK_KEY, ttlSeconds: LOCK_SECONDS }, runOnce),
   };
 }
 

@@ -46,9 +46,11 @@ export function createAlertPushModule(deps: AlertPushDeps): AlertPushModule {
   const models = definePushModels(db.sequelize);
   const ledger = createMassQuota(db.sequelize, config.wechat.massQuotaPerDay, clock);
   const claimMs = config.alerts.pushClaimSeconds * 1000;
-  const queue = createPushQueue({ db, models, followers: deps.followers.models, clock, claimMs });
+  const queue = createPushQueue({
+    db, models, followers: deps.followers.models, clock, claimMs, templateDailyLimit: config.alerts.pushTemplateDailyLimit,
+  });
   const service = createPushService({
-    db, models, counties: deps.followers.counties, ledger, logger, clock,
+    db, models, counties: deps.followers.counties, ledger, queue, logger, clock,
     defaultRate: config.alerts.pushRatePerSecond, templateId: config.wechat.templates.alert,
   });
   const countyNames = new Map(deps.followers.counties.map((c) => [c.code, c.name]));
@@ -65,6 +67,7 @@ export function createAlertPushModule(deps: AlertPushDeps): AlertPushModule {
       queue, service, client, ledger, tagIdOf: (code) => deps.followers.tags.ensureTag(code), countyNames, logger, clock,
       templateId: config.wechat.templates.alert, batchSize: config.alerts.pushBatchSize, maxAttempts: config.alerts.pushMaxAttempts,
       retryBaseMs: config.alerts.pushRetryBaseSeconds * 1000, retryMaxMs: config.alerts.pushRetryMaxSeconds * 1000,
+      retentionMs: config.alerts.pushRetentionDays * 86_400_000,
     }, opts),
     close: () => transport?.close(),
   };

@@ -15,6 +15,7 @@ export interface PushJobRow extends Model<InferAttributes<PushJobRow>, InferCrea
   channels: string;
   state: string;
   ratePerSecond: number;
+  /** Not read: the account's pace row (alert_push_pace) holds the send slot every job shares. */
   nextSlotAt: Date;
   snapshotAfter: number;
   snapshotUpto: number;
@@ -23,6 +24,10 @@ export interface PushJobRow extends Model<InferAttributes<PushJobRow>, InferCrea
   sentCount: number;
   skippedCount: number;
   failedCount: number;
+  /** JSON: `{"skipped:outside_window": n, …}`, moved with the rows (rules.ts `addOutcomes`). */
+  outcomeCounts: string | null;
+  /** When its recipient rows were deleted after the retention time; the counters stay. */
+  purgedAt: Date | null;
   createdBy: number | null;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -51,9 +56,28 @@ export interface PushMassRow extends Model<InferAttributes<PushMassRow>, InferCr
   sentAt: Date | null;
 }
 
+/** The account's send state (migration 020), one row: id `account`. */
+export interface PushPaceRow extends Model<InferAttributes<PushPaceRow>, InferCreationAttributes<PushPaceRow>> {
+  id: string;
+  /** The next free send slot of the account; while held, the end of the hold. */
+  nextSlotAt: Date;
+  /** 0: WeChat answers; n: the n-th hold in a row since it last did. */
+  holdLevel: number;
+  holdReason: string | null;
+  customBlockedUntil: Date | null;
+  templateBlockedUntil: Date | null;
+  /** The Beijing day (YYYY-MM-DD) `templateCount` counts. */
+  templateDay: string | null;
+  templateCount: number;
+  updatedAt: Date;
+}
+
+export const PACE_ID = 'account';
+
 export interface PushModels {
   Job: ModelStatic<PushJobRow>;
   Mass: ModelStatic<PushMassRow>;
+  Pace: ModelStatic<PushPaceRow>;
 }
 
 export function definePushModels(sequelize: Sequelize): PushModels {
@@ -67,7 +91,7 @@ export function definePushModels(sequelize: Sequelize): PushModels {
     ratePerSecond: { type: DataTypes.DOUBLE, allowNull: false }, nextSlotAt: D(false),
     snapshotAfter: I(false), snapshotUpto: I(false), snapshotLeaseUntil: D(),
     totalCount: I(false), sentCount: I(false), skippedCount: I(false), failedCount: I(false),
-    createdBy: I(), startedAt: D(), finishedAt: D(), createdAt: D(false), updatedAt: D(false),
+    outcomeCounts: { type: DataTypes.TEXT, allowNull: true }, purgedAt: D(), createdBy: I(), startedAt: D(), finishedAt: D(), createdAt: D(false), updatedAt: D(false),
   }, { underscored: true, timestamps: false, tableName: 'alert_push_jobs' });
   const Mass = sequelize.define<PushMassRow>('AlertPushMass', {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
@@ -75,5 +99,9 @@ export function definePushModels(sequelize: Sequelize): PushModels {
     attempts: I(false), nextAttemptAt: D(false), reason: S(40), errcode: I(), msgId: S(32), quotaDay: S(10), quotaSlot: I(),
     claimedBy: S(64), claimExpiresAt: D(), sentAt: D(),
   }, { underscored: true, timestamps: false, tableName: 'alert_push_mass' });
-  return { Job, Mass };
+  const Pace = sequelize.define<PushPaceRow>('AlertPushPace', {
+    id: { type: DataTypes.STRING(16), primaryKey: true }, nextSlotAt: D(false), holdLevel: I(false), holdReason: S(40),
+    customBlockedUntil: D(), templateBlockedUntil: D(), templateDay: S(10), templateCount: I(false), updatedAt: D(false),
+  }, { underscored: true, timestamps: false, tableName: 'alert_push_pace' });
+  return { Job, Mass, Pace };
 }

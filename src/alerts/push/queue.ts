@@ -2,11 +2,20 @@
 // writing outcomes, and taking back what a dead worker left. Everything a worker knows between
 // two calls is in the rows, so any number of workers (processes or instances) share one queue.
 //
-// Rate: the job row holds `next_slot_at`, the next free send slot. A claim locks the job row,
+// Rate: WeChat's limits are the account's, so every job shares one pace row (alert_push_pace):
+// `next_slot_at`, the account's next free send slot. A claim locks its job row, then the pace row,
 // starts at max(next_slot_at, now − 50 ms) and moves it on by k / rate for the k recipients it
-// will send, so workers together keep the job's rate; a claim a little late makes up those few
-// milliseconds, and time left unused for longer (no worker, a pause) is not made up in a burst. A worker claims its next batch a little before its current slots
-// end (the lookahead), so one worker alone keeps the rate without gaps.
+// will send, so all workers of all jobs together keep the rate; a claim a little late makes up
+// those few milliseconds, and time left unused for longer (no worker, a pause) is not made up in
+// a burst. A worker claims its next batch a little before its current slots end (the lookahead),
+// so one worker alone keeps the rate without gaps.
+//
+// Breaker: an error that is WeChat's, not the follower's (busy, unreachable, the minute limit, a
+// token refused) holds back the whole account: the pace's next slot moves to the end of a hold
+// that doubles each time (hold_level) up to the retry cap, the recipient is tried again then,
+// and while held each claim takes one recipient (a probe). The first send that goes through ends
+// the hold. An outage of an hour thus costs a few probes' attempts, not every recipient's. A
+// daily limit (45009) closes that channel until the next Beijing day; its recipients wait.
 //
 // Claims: MariaDB takes the recipients with SELECT … FOR UPDATE SKIP LOCKED (READ COMMITTED, set
 // per connection), after locking the job row; every transaction locks the job row first and
@@ -14,18 +23,20 @@
 // has one writer: the transaction alone is enough.
 //
 // At most once: a claimed recipient is `sending` before its message is sent. WeChat's
-// customer-service send has no idempotency key, so a `sending` whose claim expired (its worker
-// died) may or may not have been sent: it becomes `failed: unknown_after_crash`, never sent
-// twice. A template message carries client_msg_id, which WeChat keeps for about 10 minutes, so a
-// stale template send found within that time is queued again; a mass send carries its
-// clientmsgid, so it is always safe to send again.
+// customer-service send has no idempotency key, so one whose outcome is unknown (a `sending` whose
+// claim expired because its worker died, or a send that timed out) is failed
+// (`unknown_after_crash`, `unknown_after_error`), never sent twice. A template message carries
+// client_msg_id, which WeChat keeps for about 10 minutes: it may be tried again until 9 minutes
+// after its first unknown send (`unsure_since`), judged when it is claimed. A mass send carries
+// its clientmsgid, so it is always safe to send again.
 import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { FollowerModels } from '../followers/models.js';
 import { sqlOf } from '../followers/sql.js';
-import type { PushModels, PushJobRow, PushMassRow } from './models.js';
-import { CUSTOM_WINDOW_MS, REASONS, type PushChannel, type SendOutcome } from './rules.js';
+import { PACE_ID, type PushModels, type PushJobRow, type PushMassRow, type PushPaceRow } from './models.js';
+import { CUSTOM_WINDOW_MS, REASONS, addOutcomes, type PushChannel, type SendOutcome } from './rules.js';
 import { withDeadlockRetry } from '../../db/deadlock.js';
+import { shanghaiDay, shanghaiDayKey, startOfShanghaiDay } from '../../tips/rules/shanghai-time.js';
 
 export interface QueueDeps {
   db: Database;
@@ -34,6 +45,8 @@ export interface QueueDeps {
   clock: () => Date;
   /** config alerts.pushClaimSeconds, in ms. */
   claimMs: number;
+  /** config alerts.pushTemplateDailyLimit: template messages the account may send a Beijing day. */
+  templateDailyLimit: number;
 }
 
 export interface ClaimedRecipient {
@@ -53,13 +66,26 @@ export type Claim =
 
 export interface RecipientOutcome {
   id: number;
+  channel: PushChannel;
   attempts: number;
-  /** `release`: not sent (the worker is stopping): back to the queue, the attempt not counted. */
+  /**
+   * `release`: not sent (the worker is stopping, the job was paused, or WeChat failed an earlier
+   * send of the batch): back to the queue, the attempt not counted.
+   */
   outcome: SendOutcome | { kind: 'release' };
 }
 
+/** What staff see of the account's sending: a hold while WeChat fails, channels closed for the day. */
+export interface PaceView {
+  heldUntil: Date | null;
+  holdReason: string | null;
+  holdLevel: number;
+  blockedUntil: Partial<Record<PushChannel, Date>>;
+  templateSentToday: number;
+}
+
 /** How long WeChat keeps a template message's client_msg_id (it documents 10 minutes), with a margin. */
-const TEMPLATE_DEDUPE_MS = 9 * 60_000;
+export const TEMPLATE_DEDUPE_MS = 9 * 60_000;
 /** A claim spans at most this much of the rate, so a slow rate does not hold recipients for long. */
 const MAX_BATCH_SPAN_MS = 5000;
 /**
@@ -81,6 +107,29 @@ export function createPushQueue(deps: QueueDeps) {
   const sql = sqlOf(db);
   const tx = <T>(fn: (t: Transaction) => Promise<T>) => withDeadlockRetry(() => db.transaction(fn));
   const lockJob = (id: number, t: Transaction) => models.Job.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
+
+  /** The pace row, locked (always after a job row). Made again if someone deleted it. */
+  async function lockPace(t: Transaction): Promise<PushPaceRow> {
+    const pace = await models.Pace.findByPk(PACE_ID, { transaction: t, lock: t.LOCK.UPDATE });
+    if (pace) return pace;
+    const now = deps.clock();
+    return models.Pace.create({
+      id: PACE_ID, nextSlotAt: now, holdLevel: 0, holdReason: null, customBlockedUntil: null, templateBlockedUntil: null,
+      templateDay: null, templateCount: 0, updatedAt: now,
+    }, { transaction: t });
+  }
+
+  /** Channels that may not send at `now`: closed for the day, or the template's daily count reached. */
+  function closedChannels(pace: PushPaceRow, now: Date): { closed: PushChannel[]; templateLeft: number } {
+    const closed: PushChannel[] = [];
+    if (pace.customBlockedUntil && pace.customBlockedUntil > now) closed.push('custom');
+    const templateLeft = Math.max(0, deps.templateDailyLimit - (pace.templateDay === shanghaiDayKey(now) ? pace.templateCount : 0));
+    if ((pace.templateBlockedUntil && pace.templateBlockedUntil > now) || templateLeft === 0) closed.push('template');
+    return { closed, templateLeft };
+  }
+
+  /** The next Beijing midnight: when a channel closed for the day opens again. */
+  const tomorrow = (now: Date) => startOfShanghaiDay(shanghaiDay(now) + 1);
 
   /** Sets rows to a state (one statement per group); only rows this worker holds as `sending`. */
   async function settle(
@@ -113,29 +162,36 @@ export function createPushQueue(deps: QueueDeps) {
 
   return {
     /**
-     * Claims up to `batch` due recipients of a running job and reserves their send slots. Those
-     * that cannot be sent now are settled at once without a slot: a custom message to a follower
-     * outside the 48-hour window (`outside_window`), anything to one who has unfollowed.
+     * Claims up to `batch` due recipients of a running job and reserves their send slots on the
+     * account's pace (one while WeChat is failing). Those that cannot be sent are settled at once
+     * without a slot: a custom message to a follower outside the 48-hour window
+     * (`outside_window`), anything to one who has unfollowed, a template message whose first
+     * unknown send is older than WeChat's dedupe time (`unknown_after_error`). Recipients of a
+     * channel closed for the day stay queued.
      */
     async claim(jobId: number, worker: string, opts: { batch: number; lookaheadMs: number }): Promise<Claim> {
       return tx(async (t) => {
         const job = await lockJob(jobId, t);
         if (!job || job.state !== 'running') return { kind: 'idle' };
+        const pace = await lockPace(t);
         const now = deps.clock();
         const nowMs = now.getTime();
-        const slotStart = Math.max(job.nextSlotAt.getTime(), nowMs - CATCH_UP_MS);
+        const slotStart = Math.max(pace.nextSlotAt.getTime(), nowMs - CATCH_UP_MS);
         if (slotStart - nowMs > opts.lookaheadMs) return { kind: 'wait', until: slotStart - opts.lookaheadMs };
+        const { closed, templateLeft } = closedChannels(pace, now);
+        const open = closed.length ? ` AND channel NOT IN (${sql.list(closed.length)})` : '';
         const slotMs = 1000 / job.ratePerSecond;
-        const limit = Math.max(1, Math.min(MAX_BATCH, Math.floor(MAX_BATCH_SPAN_MS / slotMs), Math.max(opts.batch, Math.ceil(MIN_BATCH_SPAN_MS / slotMs))));
-        const rows = await sql.rows<{ id: number; openid: string; channel: string; attempts: number }>(
-          `SELECT id, openid, channel, attempts FROM alert_push_recipients
-           WHERE job_id = ? AND state = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?${sql.forUpdateSkipLocked}`,
-          [job.id, sql.date(now), limit], t,
+        const limit = pace.holdLevel > 0 ? 1
+          : Math.max(1, Math.min(MAX_BATCH, Math.floor(MAX_BATCH_SPAN_MS / slotMs), Math.max(opts.batch, Math.ceil(MIN_BATCH_SPAN_MS / slotMs))));
+        const rows = await sql.rows<{ id: number; openid: string; channel: string; attempts: number; unsure_since: unknown }>(
+          `SELECT id, openid, channel, attempts, unsure_since FROM alert_push_recipients
+           WHERE job_id = ? AND state = 'queued' AND next_attempt_at <= ?${open} ORDER BY id LIMIT ?${sql.forUpdateSkipLocked}`,
+          [job.id, sql.date(now), ...closed, limit], t,
         );
         if (rows.length === 0) {
           if (await finishIfDone(job, now, t)) return { kind: 'idle' };
           const [next] = await sql.rows<{ at: unknown }>(
-            `SELECT MIN(next_attempt_at) AS at FROM alert_push_recipients WHERE job_id = ? AND state = 'queued'`, [job.id], t,
+            `SELECT MIN(next_attempt_at) AS at FROM alert_push_recipients WHERE job_id = ? AND state = 'queued'${open}`, [job.id, ...closed], t,
           );
           const at = next?.at ? new Date(next.at as string | Date).getTime() : NaN;
           return { kind: 'wait', until: Number.isFinite(at) && at > nowMs ? at : nowMs + 1000 };
@@ -148,31 +204,50 @@ export function createPushQueue(deps: QueueDeps) {
         const send: typeof rows = [];
         const gone: number[] = [];
         const outside: number[] = [];
+        const lost: number[] = [];
+        let templates = 0;
         for (const r of rows) {
           const f = byOpenid.get(r.openid);
+          const unsureAt = r.unsure_since ? new Date(r.unsure_since as string | Date).getTime() : NaN;
           if (!f || !f.subscribed) gone.push(r.id);
           else if (r.channel === 'custom' && (!f.lastInteractionAt || nowMs - f.lastInteractionAt.getTime() >= CUSTOM_WINDOW_MS)) outside.push(r.id);
-          else send.push(r);
+          else if (r.channel === 'template' && nowMs - unsureAt >= TEMPLATE_DEDUPE_MS) lost.push(r.id);
+          else if (r.channel === 'template' && templates >= templateLeft) continue;
+          else {
+            if (r.channel === 'template') templates += 1;
+            send.push(r);
+          }
         }
-        const skip = async (ids: number[], reason: string) => {
+        const settleNow = async (ids: number[], state: 'skipped' | 'failed', reason: string) => {
           if (ids.length === 0) return;
           await sql.write(
-            `UPDATE alert_push_recipients SET state = 'skipped', reason = ? WHERE id IN (${sql.list(ids.length)})`, [reason, ...ids], t,
+            `UPDATE alert_push_recipients SET state = ?, reason = ? WHERE id IN (${sql.list(ids.length)})`, [state, reason, ...ids], t,
           );
+          job.outcomeCounts = addOutcomes(job.outcomeCounts, state, reason, ids.length);
         };
-        await skip(gone, REASONS.unsubscribed);
-        await skip(outside, REASONS.outsideWindow);
+        await settleNow(gone, 'skipped', REASONS.unsubscribed);
+        await settleNow(outside, 'skipped', REASONS.outsideWindow);
+        await settleNow(lost, 'failed', REASONS.unknownAfterError);
         if (send.length) {
           await sql.write(
             `UPDATE alert_push_recipients SET state = 'sending', attempts = attempts + 1, claimed_by = ?, claim_expires_at = ?
              WHERE id IN (${sql.list(send.length)})`,
             [worker, sql.date(new Date(nowMs + deps.claimMs)), ...send.map((r) => r.id)], t,
           );
+          pace.nextSlotAt = new Date(slotStart + send.length * slotMs);
+          if (templates) {
+            const day = shanghaiDayKey(now);
+            pace.templateCount = (pace.templateDay === day ? pace.templateCount : 0) + templates;
+            pace.templateDay = day;
+          }
+          pace.updatedAt = now;
+          await pace.save({ transaction: t });
         }
-        job.nextSlotAt = new Date(slotStart + send.length * slotMs);
         job.skippedCount += gone.length + outside.length;
+        job.failedCount += lost.length;
         job.updatedAt = now;
         await job.save({ transaction: t });
+        if (send.length === 0 && await finishIfDone(job, now, t)) return { kind: 'idle' };
         return {
           kind: 'batch', job, slotStart, slotMs,
           items: send.map((r) => ({ id: r.id, openid: r.openid, channel: r.channel as PushChannel, attempts: Number(r.attempts) + 1 })),
@@ -181,67 +256,96 @@ export function createPushQueue(deps: QueueDeps) {
     },
 
     /**
-     * Writes a batch's outcomes: sent, skipped (about the follower), failed, or queued again with
-     * its back-off. `retryAt` gives the time of the next attempt for a transient failure; a
-     * recipient past `maxAttempts` fails with the last reason. A rate-limit answer also holds the
-     * whole job back for `holdMs`. Counters move by the rows actually changed.
+     * Writes a batch's outcomes: sent, skipped (about the follower), failed, or queued again. A
+     * failure that is WeChat's (`trip`) holds the account back for `holdMs(level)` and its
+     * recipient is tried again when the hold ends; any other retry waits `retryAt(attempts)`; a
+     * recipient past `maxAttempts` fails with the last reason. A send that went through ends a
+     * hold. A daily limit closes its channel until the next Beijing day. Counters move by the
+     * rows actually changed.
      */
     async finish(
       jobId: number, worker: string, outcomes: readonly RecipientOutcome[],
-      opts: { maxAttempts: number; retryAt: (attempts: number) => Date; holdMs: number; rateLimited: boolean },
-    ): Promise<{ sent: number; skipped: number; failed: number; retried: number }> {
+      opts: { maxAttempts: number; retryAt: (attempts: number) => Date; holdMs: (level: number) => number; unsureSince: Date },
+    ): Promise<{ sent: number; skipped: number; failed: number; retried: number; held: Date | null }> {
       return tx(async (t) => {
         const job = await lockJob(jobId, t);
         const now = deps.clock();
         const cancelled = job?.state === 'cancelled';
-        const groups = new Map<string, { ids: number[]; set: string; values: unknown[]; count: 'sent' | 'skipped' | 'failed' | 'none' }>();
-        const add = (key: string, id: number, set: string, values: unknown[], count: 'sent' | 'skipped' | 'failed' | 'none') => {
-          const g = groups.get(key) ?? { ids: [], set, values, count };
+        const trip = outcomes.find((o) => o.outcome.kind === 'retry' && o.outcome.trip)?.outcome as Extract<SendOutcome, { kind: 'retry' }> | undefined;
+        const closing = new Set(outcomes.filter((o) => o.outcome.kind === 'blocked').map((o) => o.channel));
+        const sentAny = outcomes.some((o) => o.outcome.kind === 'sent');
+        let held: Date | null = null;
+        if (trip || closing.size || sentAny) {
+          const pace = await lockPace(t);
+          if (trip) {
+            pace.holdLevel += 1;
+            pace.holdReason = trip.reason;
+            pace.nextSlotAt = new Date(Math.max(pace.nextSlotAt.getTime(), now.getTime() + opts.holdMs(pace.holdLevel)));
+            held = pace.nextSlotAt;
+          } else if (sentAny && pace.holdLevel > 0) {
+            pace.holdLevel = 0;
+            pace.holdReason = null;
+          }
+          if (closing.has('custom')) pace.customBlockedUntil = tomorrow(now);
+          if (closing.has('template')) pace.templateBlockedUntil = tomorrow(now);
+          if (trip || closing.size || pace.changed()) {
+            pace.updatedAt = now;
+            await pace.save({ transaction: t });
+          }
+        }
+        type Count = 'sent' | 'skipped' | 'failed' | 'none';
+        const groups = new Map<string, { ids: number[]; set: string; values: unknown[]; count: Count; reason: string }>();
+        const add = (key: string, id: number, set: string, values: unknown[], count: Count, reason = '') => {
+          const g = groups.get(key) ?? { ids: [], set, values, count, reason };
           g.ids.push(id);
           groups.set(key, g);
         };
         let retried = 0;
         for (const o of outcomes) {
           const r = o.outcome;
-          if (r.kind === 'release' && cancelled) {
-            add('cancel', o.id, "state = 'skipped', reason = ?, attempts = attempts - 1", [REASONS.cancelled], 'skipped');
+          if ((r.kind === 'release' || r.kind === 'blocked' || r.kind === 'retry') && cancelled) {
+            const uncount = r.kind === 'retry' ? '' : ', attempts = attempts - 1';
+            add(`cancel${uncount}`, o.id, `state = 'skipped', reason = ?${uncount}`, [REASONS.cancelled], 'skipped', REASONS.cancelled);
           } else if (r.kind === 'release') {
             add('release', o.id, "state = 'queued', attempts = attempts - 1", [], 'none');
+          } else if (r.kind === 'blocked') {
+            add(`blocked:${r.errcode}`, o.id, "state = 'queued', attempts = attempts - 1, reason = ?, errcode = ?", [r.reason, r.errcode], 'none');
           } else if (r.kind === 'sent') {
             add('sent', o.id, "state = 'sent', sent_at = ?, reason = NULL, errcode = NULL", [sql.date(now)], 'sent');
-          } else if (r.kind === 'retry' && cancelled) {
-            add(`cancel`, o.id, "state = 'skipped', reason = ?", [REASONS.cancelled], 'skipped');
           } else if (r.kind === 'retry' && o.attempts < opts.maxAttempts) {
             retried += 1;
-            const at = opts.retryAt(o.attempts);
-            add(`retry:${o.attempts}:${r.reason}:${r.errcode}`, o.id, "state = 'queued', next_attempt_at = ?, reason = ?, errcode = ?",
-              [sql.date(at), r.reason, r.errcode], 'none');
+            const at = r.trip && held ? held : opts.retryAt(o.attempts);
+            const unsure = r.unsure ? ', unsure_since = COALESCE(unsure_since, ?)' : '';
+            add(`retry:${o.attempts}:${r.reason}:${r.errcode}:${r.unsure}`, o.id, `state = 'queued', next_attempt_at = ?, reason = ?, errcode = ?${unsure}`,
+              [sql.date(at), r.reason, r.errcode, ...(r.unsure ? [sql.date(opts.unsureSince)] : [])], 'none');
           } else {
             const final = r.kind === 'skipped' ? 'skipped' : 'failed';
-            add(`${final}:${r.reason}:${r.errcode}`, o.id, `state = '${final}', reason = ?, errcode = ?`, [r.reason, r.errcode], final);
+            add(`${final}:${r.reason}:${r.errcode}`, o.id, `state = '${final}', reason = ?, errcode = ?`, [r.reason, r.errcode], final, r.reason);
           }
         }
         const moved = { sent: 0, skipped: 0, failed: 0 };
         for (const g of groups.values()) {
           const n = await settle(g.ids, g.set, g.values, worker, t);
-          if (g.count !== 'none') moved[g.count] += n;
+          if (g.count === 'none') continue;
+          moved[g.count] += n;
+          if (job && g.count !== 'sent') job.outcomeCounts = addOutcomes(job.outcomeCounts, g.count, g.reason, n);
         }
         if (job) {
           job.sentCount += moved.sent;
           job.skippedCount += moved.skipped;
           job.failedCount += moved.failed;
-          if (opts.rateLimited) job.nextSlotAt = new Date(Math.max(job.nextSlotAt.getTime(), now.getTime() + opts.holdMs));
           job.updatedAt = now;
           await job.save({ transaction: t });
         }
-        return { ...moved, retried };
+        return { ...moved, retried, held };
       });
     },
 
     /**
      * Takes back what dead workers left: a `sending` recipient whose claim expired fails as
-     * `unknown_after_crash` (a template message still within WeChat's dedupe time is queued
-     * again); a mass send is queued again (its clientmsgid makes that safe).
+     * `unknown_after_crash`, except a template message still within WeChat's dedupe time of its
+     * first unknown send, which is queued again; a mass send is queued again (its clientmsgid
+     * makes that safe).
      */
     async recoverStale(limit = 500): Promise<{ failed: number; requeued: number }> {
       // Most of the time there is nothing: two indexed probes, and no write transaction.
@@ -256,16 +360,17 @@ export function createPushQueue(deps: QueueDeps) {
       return tx(async (t) => {
         const now = deps.clock();
         // Read without locks, then each job locked before its rows (the order every writer keeps).
-        const rows = await sql.rows<{ id: number; job_id: number; channel: string; claim_expires_at: unknown }>(
-          `SELECT id, job_id, channel, claim_expires_at FROM alert_push_recipients
+        const rows = await sql.rows<{ id: number; job_id: number; channel: string; claim_expires_at: unknown; unsure_since: unknown }>(
+          `SELECT id, job_id, channel, claim_expires_at, unsure_since FROM alert_push_recipients
            WHERE state = 'sending' AND claim_expires_at < ? ORDER BY id LIMIT ?`,
           [sql.date(now), limit], t,
         );
-        const byJob = new Map<number, { lost: number[]; requeue: number[] }>();
+        const byJob = new Map<number, { lost: number[]; requeue: Array<{ id: number; since: Date }> }>();
         for (const r of rows) {
           const g = byJob.get(Number(r.job_id)) ?? { lost: [], requeue: [] };
           const claimedAt = new Date(r.claim_expires_at as string | Date).getTime() - deps.claimMs;
-          if (r.channel === 'template' && now.getTime() - claimedAt < TEMPLATE_DEDUPE_MS) g.requeue.push(r.id);
+          const since = r.unsure_since ? new Date(r.unsure_since as string | Date) : new Date(claimedAt);
+          if (r.channel === 'template' && now.getTime() - since.getTime() < TEMPLATE_DEDUPE_MS) g.requeue.push({ id: r.id, since });
           else g.lost.push(r.id);
           byJob.set(Number(r.job_id), g);
         }
@@ -282,14 +387,15 @@ export function createPushQueue(deps: QueueDeps) {
             failed += n;
             if (job && n) {
               job.failedCount += n;
+              job.outcomeCounts = addOutcomes(job.outcomeCounts, 'failed', REASONS.unknownAfterCrash, n);
               job.updatedAt = now;
               await job.save({ transaction: t });
             }
           }
-          if (g.requeue.length) {
+          for (const r of g.requeue) {
             requeued += await sql.write(
-              `UPDATE alert_push_recipients SET state = 'queued', next_attempt_at = ?, claimed_by = NULL, claim_expires_at = NULL
-               WHERE id IN (${sql.list(g.requeue.length)}) ${stale}`, [sql.date(now), ...g.requeue, sql.date(now)], t,
+              `UPDATE alert_push_recipients SET state = 'queued', next_attempt_at = ?, unsure_since = ?, claimed_by = NULL, claim_expires_at = NULL
+               WHERE id = ? ${stale}`, [sql.date(now), sql.date(r.since), r.id, sql.date(now)], t,
             );
           }
         }
@@ -328,6 +434,81 @@ export function createPushQueue(deps: QueueDeps) {
       row.claimedBy = null;
       row.claimExpiresAt = null;
       await row.save();
+    },
+
+    /**
+     * Skips up to `chunk` recipients still queued of a cancelled job (`cancelled`), in one
+     * transaction; when none is left, the job's cancellation is finished (`finished_at`).
+     */
+    async skipCancelled(jobId: number, chunk = 5000): Promise<{ skipped: number; finished: boolean }> {
+      return tx(async (t) => {
+        const job = await lockJob(jobId, t);
+        if (!job || job.state !== 'cancelled' || job.finishedAt) return { skipped: 0, finished: true };
+        const now = deps.clock();
+        const [edge] = await sql.rows<{ id: number }>(
+          `SELECT id FROM alert_push_recipients WHERE job_id = ? AND state = 'queued' ORDER BY id LIMIT 1 OFFSET ?`, [job.id, chunk - 1], t,
+        );
+        const upto = edge ? ' AND id <= ?' : '';
+        const n = await sql.write(
+          `UPDATE alert_push_recipients SET state = 'skipped', reason = ? WHERE job_id = ? AND state = 'queued'${upto}`,
+          [REASONS.cancelled, job.id, ...(edge ? [edge.id] : [])], t,
+        );
+        job.skippedCount += n;
+        job.outcomeCounts = addOutcomes(job.outcomeCounts, 'skipped', REASONS.cancelled, n);
+        if (!edge) job.finishedAt = now;
+        job.updatedAt = now;
+        await job.save({ transaction: t });
+        return { skipped: n, finished: !edge };
+      });
+    },
+
+    /** Cancelled jobs whose recipients are still being skipped (a process died in the middle). */
+    async unfinishedCancels(): Promise<number[]> {
+      const rows = await models.Job.findAll({ attributes: ['id'], where: { state: 'cancelled', finishedAt: null }, order: [['id', 'ASC']] });
+      return rows.map((r) => r.id);
+    },
+
+    /**
+     * Deletes the recipient rows of jobs that ended before `before`, `chunk` rows a statement;
+     * the job keeps its counters and reasons, and is marked `purged_at`. Resolves with the rows
+     * deleted.
+     */
+    async purge(before: Date, chunk = 5000): Promise<number> {
+      const jobs = await sql.rows<{ id: number }>(
+        `SELECT id FROM alert_push_jobs WHERE finished_at IS NOT NULL AND finished_at < ? AND purged_at IS NULL AND state IN ('done', 'cancelled') ORDER BY id LIMIT 100`,
+        [sql.date(before)],
+      );
+      let deleted = 0;
+      for (const { id } of jobs) {
+        for (;;) {
+          const [edge] = await sql.rows<{ id: number }>(
+            'SELECT id FROM alert_push_recipients WHERE job_id = ? ORDER BY id LIMIT 1 OFFSET ?', [id, chunk - 1],
+          );
+          const n = await sql.write(
+            `DELETE FROM alert_push_recipients WHERE job_id = ?${edge ? ' AND id <= ?' : ''}`, [id, ...(edge ? [edge.id] : [])],
+          );
+          deleted += n;
+          if (!edge) break;
+        }
+        await sql.write('UPDATE alert_push_jobs SET purged_at = ? WHERE id = ?', [sql.date(deps.clock()), id]);
+      }
+      return deleted;
+    },
+
+    /** The account's sending state, for staff. */
+    async pace(): Promise<PaceView> {
+      const pace = await models.Pace.findByPk(PACE_ID);
+      const now = deps.clock();
+      const blockedUntil: PaceView['blockedUntil'] = {};
+      if (pace?.customBlockedUntil && pace.customBlockedUntil > now) blockedUntil.custom = pace.customBlockedUntil;
+      if (pace?.templateBlockedUntil && pace.templateBlockedUntil > now) blockedUntil.template = pace.templateBlockedUntil;
+      const templateSentToday = pace?.templateDay === shanghaiDayKey(now) ? pace.templateCount : 0;
+      if (templateSentToday >= deps.templateDailyLimit) blockedUntil.template = tomorrow(now);
+      const held = pace && pace.holdLevel > 0 && pace.nextSlotAt > now;
+      return {
+        heldUntil: held ? pace.nextSlotAt : null, holdReason: held ? pace.holdReason : null, holdLevel: pace?.holdLevel ?? 0,
+        blockedUntil, templateSentToday,
+      };
     },
 
     /** A job's state now (null: no such job). */

@@ -32,10 +32,18 @@ export const REASONS = {
   cancelled: 'cancelled',
   quotaSpent: 'quota_spent',
   unknownAfterCrash: 'unknown_after_crash',
+  unknownAfterError: 'unknown_after_error',
   wechatBusy: 'wechat_busy',
   rateLimited: 'rate_limited',
+  dailyLimit: 'daily_limit',
   internal: 'internal_error',
 } as const;
+
+/**
+ * Reasons a new push of the same alert does not try again: about the follower for good, or a
+ * send that may have arrived (sending it again could give the follower the alert twice).
+ */
+export const FINAL_REASONS: readonly string[] = [REASONS.badOpenid, REASONS.blocked, REASONS.unknownAfterCrash, REASONS.unknownAfterError];
 
 export { CUSTOM_WINDOW_MS } from '../../wechat/index.js';
 
@@ -47,32 +55,45 @@ const PERMANENT: Readonly<Record<number, string>> = {
   45047: REASONS.customLimit,
   43019: REASONS.blocked,
 };
-/** Errors that pass: WeChat busy or a transport failure (-1, also HTTP 5xx), call limits, a token refused twice. */
+/**
+ * Errors about WeChat or the account, not the follower: WeChat busy or unreachable (-1, which
+ * includes HTTP 5xx and transport failures), the per-minute call limit, a token refused twice.
+ * They hold back the whole account's pushes (the breaker), not only the recipient.
+ */
 const TRANSIENT: Readonly<Record<number, string>> = {
   [-1]: REASONS.wechatBusy,
-  45009: REASONS.rateLimited,
   45011: REASONS.rateLimited,
   40001: REASONS.wechatBusy,
   42001: REASONS.wechatBusy,
 };
-/** The call limit codes: the whole push waits a moment, not only the recipient. */
-export const RATE_LIMIT_ERRCODES: ReadonlySet<number> = new Set([45009, 45011]);
+/** The API's daily call limit: nothing more goes by that channel until the next Beijing day. */
+export const DAILY_LIMIT_ERRCODE = 45009;
 
 export type SendOutcome =
   | { kind: 'sent' }
-  | { kind: 'retry'; errcode: number | null; reason: string }
+  /** Try this recipient again later; `trip`: the failure is WeChat's, so the account's pushes wait too. */
+  | { kind: 'retry'; errcode: number | null; reason: string; trip: boolean; unsure: boolean }
   | { kind: 'skipped'; errcode: number | null; reason: string }
-  | { kind: 'failed'; errcode: number | null; reason: string };
+  | { kind: 'failed'; errcode: number | null; reason: string }
+  /** The channel's daily limit is reached: the recipient goes back unsent, the channel waits for tomorrow. */
+  | { kind: 'blocked'; errcode: number; reason: string };
 
-/** What a failed send means. Anything not WeChat's answer (a bug of ours) is retried like a busy WeChat. */
-export function classifySendError(err: unknown): Exclude<SendOutcome, { kind: 'sent' }> {
-  if (!(err instanceof WechatApiError)) return { kind: 'retry', errcode: null, reason: REASONS.internal };
+/**
+ * What a failed send means for its recipient. A send whose outcome is unknown (WechatApiError
+ * `uncertain`: a timeout, a lost connection) is never repeated as a customer-service message,
+ * which has no idempotency key; a template message may be, under its client_msg_id. Anything not
+ * WeChat's answer (a bug of ours) is retried for that recipient alone.
+ */
+export function classifySendError(err: unknown, channel: PushChannel): Exclude<SendOutcome, { kind: 'sent' }> {
+  if (!(err instanceof WechatApiError)) return { kind: 'retry', errcode: null, reason: REASONS.internal, trip: false, unsure: false };
   const { errcode } = err;
   if (err.local) return { kind: 'failed', errcode, reason: `wechat_${errcode}` };
+  if (err.uncertain && channel === 'custom') return { kind: 'failed', errcode, reason: REASONS.unknownAfterError };
   const permanent = PERMANENT[errcode];
   if (permanent) return { kind: 'skipped', errcode, reason: permanent };
+  if (errcode === DAILY_LIMIT_ERRCODE) return { kind: 'blocked', errcode, reason: REASONS.dailyLimit };
   const transient = TRANSIENT[errcode];
-  if (transient) return { kind: 'retry', errcode, reason: transient };
+  if (transient) return { kind: 'retry', errcode, reason: transient, trip: true, unsure: err.uncertain };
   return { kind: 'failed', errcode, reason: `wechat_${errcode}` };
 }
 
@@ -84,6 +105,34 @@ export function classifySendError(err: unknown): Exclude<SendOutcome, { kind: 's
 export function retryDelayMs(attempts: number, baseMs: number, capMs: number, random: number): number {
   const plain = Math.min(capMs, baseMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(plain * (0.8 + 0.4 * random));
+}
+
+/** Skipped and failed recipients by reason, as kept on the job row (`outcome_counts`). */
+export interface OutcomeCount {
+  state: 'skipped' | 'failed';
+  reason: string;
+  count: number;
+}
+
+/** The job's outcome counts with `n` more of `state`/`reason` (`text`: the column; null is none yet). */
+export function addOutcomes(text: string | null, state: 'skipped' | 'failed', reason: string, n: number): string | null {
+  if (n === 0) return text;
+  const counts = (text ? JSON.parse(text) : {}) as Record<string, number>;
+  const key = `${state}:${reason}`;
+  counts[key] = (counts[key] ?? 0) + n;
+  return JSON.stringify(counts);
+}
+
+/** The outcome counts of a job, by state, then reason. */
+export function readOutcomes(text: string | null): OutcomeCount[] {
+  const counts = (text ? JSON.parse(text) : {}) as Record<string, number>;
+  return Object.entries(counts)
+    .map(([key, count]) => {
+      const at = key.indexOf(':');
+      return { state: key.slice(0, at) as OutcomeCount['state'], reason: key.slice(at + 1), count };
+    })
+    .filter((o) => o.count > 0)
+    .sort((a, b) => a.state.localeCompare(b.state) || a.reason.localeCompare(b.reason));
 }
 
 /** What staff give to start a push: the alert's words are copied into the job. */
@@ -129,6 +178,14 @@ export function massText(c: PushContent): MassSendContent {
 export function regionLabel(counties: readonly string[] | null, names: ReadonlyMap<string, string>): string {
   if (counties === null) return '三明全市';
   return counties.map((c) => names.get(c) ?? c).join('、');
+}
+
+/** `18:30:05` in Beijing time; with `midnight`, the next Beijing midnight reads 「明天0点」. */
+export function beijingClock(d: Date, midnight = false): string {
+  const b = new Date(d.getTime() + 8 * 3600_000);
+  if (midnight && b.getUTCHours() === 0 && b.getUTCMinutes() === 0) return '明天0点';
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(b.getUTCHours())}:${two(b.getUTCMinutes())}:${two(b.getUTCSeconds())}`;
 }
 
 /** `2026年12月6日 18:30` in Beijing time. */

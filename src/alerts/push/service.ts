@@ -10,9 +10,11 @@ import { chinaDay, type MassQuotaLedger } from '../../articles/mass-quota.js';
 import type { SanmingCounty } from '../followers/counties.js';
 import { sqlOf } from '../followers/sql.js';
 import type { PushJobRow, PushMassRow, PushModels } from './models.js';
+import type { PaceView, PushQueue } from './queue.js';
 import { withDeadlockRetry } from '../../db/deadlock.js';
 import {
-  CHANNEL_LABELS, JOB_STATE_LABELS, PUSH_CHANNELS, REASONS, isPushChannel, type JobState, type PushChannel,
+  CHANNEL_LABELS, FINAL_REASONS, JOB_STATE_LABELS, PUSH_CHANNELS, REASONS, isPushChannel, readOutcomes, type JobState, type OutcomeCount,
+  type PushChannel,
 } from './rules.js';
 
 export interface StartPushInput {
@@ -54,6 +56,8 @@ export interface PushProgress {
   skipped: number;
   failed: number;
   mass: MassSendView[];
+  /** Skipped and failed recipients by reason. */
+  reasons: OutcomeCount[];
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -64,6 +68,7 @@ export interface PushServiceDeps {
   models: PushModels;
   counties: readonly SanmingCounty[];
   ledger: MassQuotaLedger;
+  queue: PushQueue;
   logger: Logger;
   clock: () => Date;
   /** config alerts.pushRatePerSecond */
@@ -79,6 +84,7 @@ export class AlertPushError extends AppError {}
 const badInput = (message: string, path: string) => new AlertPushError('ALERT_PUSH_BAD_INPUT', 400, message, { fields: [{ path, message }] });
 const notFound = () => new AlertPushError('ALERT_PUSH_NOT_FOUND', 404, '没有找到这次推送');
 const badState = (message: string) => new AlertPushError('ALERT_PUSH_BAD_STATE', 409, message);
+const OPEN_STATES: readonly JobState[] = ['queued', 'running', 'paused'];
 
 /** How long one process may take the recipients snapshot before another may go on with it. */
 const SNAPSHOT_LEASE_MS = 5 * 60_000;
@@ -131,8 +137,6 @@ export function createPushService(deps: PushServiceDeps) {
         if (job.state !== 'queued') return true;
         const now = clock();
         if (job.snapshotAfter >= job.snapshotUpto) {
-          const [count] = await sql.rows<{ n: number | string }>('SELECT COUNT(*) AS n FROM alert_push_recipients WHERE job_id = ?', [job.id], t);
-          job.totalCount = Number(count?.n ?? 0);
           job.state = 'running';
           job.startedAt = now;
           job.nextSlotAt = now;
@@ -144,13 +148,24 @@ export function createPushService(deps: PushServiceDeps) {
         const upto = Math.min(job.snapshotAfter + chunk, job.snapshotUpto);
         const counties = job.counties === null ? null : (JSON.parse(job.counties) as string[]);
         const region = counties === null ? '' : ` AND county_code IN (${sql.list(counties.length)})`;
+        const chunkOf = [job.snapshotAfter, upto, ...(counties ?? [])];
         for (const channel of job.channels.split(',')) {
           if (channel === 'mass') continue;
-          await sql.write(
+          job.totalCount += await sql.write(
             `${sql.insertIgnore} alert_push_recipients (job_id, alert_id, openid, channel, state, attempts, next_attempt_at)
              SELECT ?, ?, openid, ?, 'queued', 0, ? FROM followers
              WHERE subscribed = 1 AND id > ? AND id <= ?${region}`,
-            [job.id, job.alertId, channel, sql.date(now), job.snapshotAfter, upto, ...(counties ?? [])], t,
+            [job.id, job.alertId, channel, sql.date(now), ...chunkOf], t,
+          );
+          // An earlier push of this alert that did not reach them (cancelled, outside the window,
+          // failed, …) is tried again in this one; never one that may have arrived.
+          job.totalCount += await sql.write(
+            `UPDATE alert_push_recipients SET job_id = ?, state = 'queued', attempts = 0, next_attempt_at = ?, reason = NULL, errcode = NULL,
+               unsure_since = NULL, sent_at = NULL
+             WHERE alert_id = ? AND channel = ? AND job_id <> ? AND state IN ('skipped', 'failed')
+               AND (reason IS NULL OR reason NOT IN (${sql.list(FINAL_REASONS.length)}))
+               AND openid IN (SELECT openid FROM followers WHERE subscribed = 1 AND id > ? AND id <= ?${region})`,
+            [job.id, sql.date(now), job.alertId, channel, job.id, ...FINAL_REASONS, ...chunkOf], t,
           );
         }
         job.snapshotAfter = upto;
@@ -163,6 +178,29 @@ export function createPushService(deps: PushServiceDeps) {
     }
   }
 
+    /** The jobs of several alerts, newest first each: two queries, whatever the number of alerts. */
+  async function forAlerts(alertIds: readonly number[]): Promise<Map<number, PushProgress[]>> {
+    const out = new Map<number, PushProgress[]>();
+    if (alertIds.length === 0) return out;
+    const jobs = await models.Job.findAll({ where: { alertId: [...alertIds] }, order: [['id', 'DESC']] });
+    const mass = jobs.length ? await models.Mass.findAll({ where: { jobId: jobs.map((j) => j.id) }, order: [['id', 'ASC']] }) : [];
+    for (const job of jobs) {
+      const list = out.get(job.alertId) ?? [];
+      list.push(toProgress(job, mass.filter((m) => m.jobId === job.id)));
+      out.set(job.alertId, list);
+    }
+    return out;
+  }
+
+
+  /** Skips a cancelled job's queued recipients, a chunk a transaction, until none is left. */
+  async function finishCancel(jobId: number): Promise<void> {
+    for (;;) {
+      const r = await deps.queue.skipCancelled(jobId, chunk);
+      if (r.finished) return;
+    }
+  }
+
   return {
     /**
      * Starts a push: the job, its mass sends (each with a slot of today's mass-send quota, all or
@@ -171,29 +209,37 @@ export function createPushService(deps: PushServiceDeps) {
      * `background`, as soon as the job is recorded (state queued): a worker lists them at its
      * next upkeep (for a caller that must not wait, such as the alert's publication).
      */
-    async startPush(input: StartPushInput, opts: { background?: boolean } = {}): Promise<PushProgress> {
+    async startPush(input: StartPushInput, opts: { background?: boolean; transaction?: Transaction } = {}): Promise<PushProgress> {
       validate(input);
       const channels = PUSH_CHANNELS.filter((c) => input.channels.includes(c));
       const counties = input.counties === null ? null : [...new Set(input.counties)].sort();
       const rate = input.ratePerSecond ?? deps.defaultRate;
-      let jobId = 0;
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          jobId = await withDeadlockRetry(() => db.transaction(async (t) => {
+      const background = opts.background === true || opts.transaction !== undefined;
+      const record = async (t: Transaction): Promise<number> => {
             const now = clock();
+            const earlier = await models.Job.findAll({ attributes: ['id', 'state', 'purgedAt'], where: { alertId: input.alertId }, transaction: t });
+            if (earlier.some((j) => OPEN_STATES.includes(j.state as JobState))) {
+              throw new AlertPushError('ALERT_PUSH_BUSY', 409, '这条预警还有一次推送没有结束，请等它结束或取消后再推送');
+            }
+            if (earlier.some((j) => j.purgedAt) && channels.some((c) => c !== 'mass')) {
+              throw new AlertPushError('ALERT_PUSH_PURGED', 409, '这条预警的推送名单已经按期清理，无法确认谁收到过。请新建一条预警再推送');
+            }
             const [max] = await sql.rows<{ id: number | string | null }>('SELECT MAX(id) AS id FROM followers', [], t);
             const job = await models.Job.create({
               alertId: input.alertId, title: input.title.trim(), summary: input.summary.trim(), url: input.url,
               counties: counties === null ? null : JSON.stringify(counties), channels: channels.join(','), state: 'queued',
               ratePerSecond: rate, nextSlotAt: now, snapshotAfter: 0, snapshotUpto: Number(max?.id ?? 0),
-              snapshotLeaseUntil: opts.background ? now : new Date(now.getTime() + SNAPSHOT_LEASE_MS), totalCount: 0, sentCount: 0, skippedCount: 0,
-              failedCount: 0, createdBy: input.createdBy ?? null, startedAt: null, finishedAt: null, createdAt: now, updatedAt: now,
+              snapshotLeaseUntil: background ? now : new Date(now.getTime() + SNAPSHOT_LEASE_MS), totalCount: 0, sentCount: 0, skippedCount: 0,
+              failedCount: 0, outcomeCounts: null, purgedAt: null, createdBy: input.createdBy ?? null, startedAt: null, finishedAt: null, createdAt: now, updatedAt: now,
             }, { transaction: t });
             if (channels.includes('mass')) {
               // One send to all followers for the whole city, else one per county tag.
               const targets = counties ?? ['all'];
-              const taken = await models.Mass.findAll({ attributes: ['target'], where: { alertId: input.alertId, target: targets }, transaction: t });
-              const fresh = targets.filter((x) => !taken.some((r) => r.target === x));
+              // A target this alert was mass-sent to, or is being sent to, is not sent again; one
+              // that was cancelled or refused is sent in this job (its row moves here).
+              const earlierMass = await models.Mass.findAll({ where: { alertId: input.alertId, target: targets }, transaction: t });
+              const again = new Map(earlierMass.filter((r) => r.state === 'skipped' || r.state === 'failed').map((r) => [r.target, r]));
+              const fresh = targets.filter((x) => again.has(x) || !earlierMass.some((r) => r.target === x));
               const ids = fresh.map(() => randomUUID());
               const day = chinaDay(now);
               const slots = await ledger.takeMany(day, ids.map((id) => `alert:${id}`), t);
@@ -203,24 +249,35 @@ export function createPushService(deps: PushServiceDeps) {
                   `今天的群发次数不够：这次要群发 ${fresh.length} 次，今天还剩 ${left} 次。可以改用客服消息或模板消息，或明天再群发。`);
               }
               for (const [i, target] of fresh.entries()) {
-                await models.Mass.create({
-                  jobId: job.id, alertId: input.alertId, target, tagId: null, clientMsgId: ids[i]!, state: 'queued', attempts: 0,
-                  nextAttemptAt: now, reason: null, errcode: null, msgId: null, quotaDay: day, quotaSlot: slots[i]!,
-                  claimedBy: null, claimExpiresAt: null, sentAt: null,
-                }, { transaction: t });
+                const values = {
+                  jobId: job.id, clientMsgId: ids[i]!, state: 'queued', attempts: 0, nextAttemptAt: now, reason: null, errcode: null,
+                  msgId: null, quotaDay: day, quotaSlot: slots[i]!, claimedBy: null, claimExpiresAt: null, sentAt: null,
+                };
+                const row = again.get(target);
+                if (row) await row.update(values, { transaction: t });
+                else await models.Mass.create({ ...values, alertId: input.alertId, target, tagId: null }, { transaction: t });
               }
             }
             return job.id;
-          }));
-          break;
-        } catch (err) {
-          // Another sender took the same quota slot at the same moment: count again.
-          if (!(err instanceof UniqueConstraintError) || attempt >= 2) throw err;
+      };
+      let jobId = 0;
+      if (opts.transaction) {
+        // The caller's transaction (an alert's publication): it commits the job or nothing.
+        jobId = await record(opts.transaction);
+      } else {
+        for (let attempt = 0; ; attempt += 1) {
+          try {
+            jobId = await withDeadlockRetry(() => db.transaction(record));
+            break;
+          } catch (err) {
+            // Another sender took the same quota slot at the same moment: count again.
+            if (!(err instanceof UniqueConstraintError) || attempt >= 2) throw err;
+          }
         }
       }
       logger.info({ jobId, alertId: input.alertId, channels, counties: counties?.length ?? 'all', rate }, 'alert push started');
-      if (!opts.background) await takeSnapshot(jobId);
-      return view(await jobOf(jobId));
+      if (!background) await takeSnapshot(jobId);
+      return view(await jobOf(jobId, opts.transaction));
     },
 
     /** Snapshots a process left unfinished (it died while listing): taken up again. */
@@ -270,9 +327,6 @@ export function createPushService(deps: PushServiceDeps) {
         const job = await jobOf(jobId, t);
         if (job.state === 'cancelled' || job.state === 'done') throw badState('这次推送已经结束了');
         const now = clock();
-        const n = await sql.write(
-          `UPDATE alert_push_recipients SET state = 'skipped', reason = ? WHERE job_id = ? AND state = 'queued'`, [REASONS.cancelled, job.id], t,
-        );
         const open = await models.Mass.findAll({ where: { jobId: job.id, state: 'queued' }, transaction: t });
         for (const m of open) {
           await ledger.release(`alert:${m.clientMsgId}`, t);
@@ -282,14 +336,24 @@ export function createPushService(deps: PushServiceDeps) {
           m.quotaSlot = null;
           await m.save({ transaction: t });
         }
+        // No claim takes from a cancelled job; its queued recipients are skipped in chunks below,
+        // and `finished_at` is set when none is left (a worker's upkeep finishes what a dead
+        // process left).
         job.state = 'cancelled';
-        job.skippedCount += n;
-        job.finishedAt = now;
+        job.finishedAt = null;
         job.updatedAt = now;
         await job.save({ transaction: t });
       }));
+      await finishCancel(jobId);
       logger.info({ jobId }, 'alert push cancelled');
       return view(await jobOf(jobId));
+    },
+
+    /** Cancellations a stopped process left half done, finished. */
+    async finishCancels(): Promise<number> {
+      const ids = await deps.queue.unfinishedCancels();
+      for (const id of ids) await finishCancel(id);
+      return ids.length;
     },
 
     /** The job's counters as they stand: one row read, plus its few mass sends. */
@@ -297,20 +361,21 @@ export function createPushService(deps: PushServiceDeps) {
       return view(await jobOf(jobId));
     },
 
-    /** Why recipients were skipped or failed, with how many each (a grouped count of the job's rows). */
-    async reasons(jobId: number): Promise<Array<{ state: string; reason: string; count: number }>> {
-      await jobOf(jobId);
-      const rows = await sql.rows<{ state: string; reason: string | null; n: number | string }>(
-        `SELECT state, reason, COUNT(*) AS n FROM alert_push_recipients WHERE job_id = ? AND state IN ('skipped', 'failed') GROUP BY state, reason ORDER BY state, reason`,
-        [jobId],
-      );
-      return rows.map((r) => ({ state: r.state, reason: r.reason ?? '', count: Number(r.n) }));
+    /** Why recipients were skipped or failed, with how many each (the counts kept on the job row). */
+    async reasons(jobId: number): Promise<OutcomeCount[]> {
+      return readOutcomes((await jobOf(jobId)).outcomeCounts);
     },
 
     /** The jobs of an alert, newest first. */
     async forAlert(alertId: number): Promise<PushProgress[]> {
-      const jobs = await models.Job.findAll({ where: { alertId }, order: [['id', 'DESC']] });
-      return Promise.all(jobs.map((j) => view(j)));
+      return (await forAlerts([alertId])).get(alertId) ?? [];
+    },
+
+    forAlerts,
+
+    /** The account's sending: a hold while WeChat fails, channels closed for the day. */
+    pace(): Promise<PaceView> {
+      return deps.queue.pace();
     },
   };
 }
@@ -334,6 +399,7 @@ function toProgress(job: PushJobRow, mass: PushMassRow[]): PushProgress {
     skipped: job.skippedCount,
     failed: job.failedCount,
     mass: mass.map((m) => ({ target: m.target, state: m.state, reason: m.reason, msgId: m.msgId })),
+    reasons: readOutcomes(job.outcomeCounts),
     createdAt: job.createdAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,

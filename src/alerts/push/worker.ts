@@ -11,7 +11,7 @@ import { chinaDay, type MassQuotaLedger } from '../../articles/mass-quota.js';
 import type { PushJobRow, PushMassRow } from './models.js';
 import type { Claim, ClaimedRecipient, PushQueue, RecipientOutcome } from './queue.js';
 import {
-  RATE_LIMIT_ERRCODES, REASONS, beijingTime, classifySendError, customMessage, massText, regionLabel, retryDelayMs, templateMessage,
+  DAILY_LIMIT_ERRCODE, REASONS, beijingTime, classifySendError, customMessage, massText, regionLabel, retryDelayMs, templateMessage,
   type PushContent, type SendOutcome,
 } from './rules.js';
 import type { PushService } from './service.js';
@@ -34,6 +34,8 @@ export interface PushWorkerDeps {
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Recipient rows of pushes that ended longer ago than this are deleted (config alerts.pushRetentionDays). */
+  retentionMs: number;
 }
 
 export interface PushWorkerOptions {
@@ -79,8 +81,10 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((r
   signal.addEventListener('abort', done, { once: true });
 });
 
-/** How long a rate-limited push waits before its next slot. */
-const RATE_LIMIT_HOLD_MS = 1000;
+/** Old recipient rows are looked for this often. */
+const PURGE_EVERY_MS = 3600_000;
+/** WeChat's answer to a second mass send with one clientmsgid: the first went out. */
+const MASS_DUPLICATE_ERRCODE = 45065;
 /** The running-jobs list is read again at most this often while busy. */
 const JOBS_TTL_MS = 500;
 /**
@@ -104,6 +108,7 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
   const inFlight = new Set<Promise<void>>();
   let jobsCache: { ids: number[]; at: number } | undefined;
   let lastUpkeep = 0;
+  let lastPurge = 0;
   const states = new Map<number, { state: string | null; at: number }>();
 
   /** Whether the job is still running, as read at most STATE_TTL_MS ago. */
@@ -139,7 +144,7 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
       } else return { kind: 'failed', errcode: null, reason: 'bad_channel' };
       return { kind: 'sent' };
     } catch (err) {
-      const outcome = classifySendError(err);
+      const outcome = classifySendError(err, item.channel);
       if (outcome.reason === REASONS.internal) logger.error({ ...errorFields(err), recipient: item.id }, 'alert push send failed');
       return outcome;
     }
@@ -147,44 +152,55 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
 
   /**
    * Sends a claimed batch, each at its slot; then writes the outcomes in one transaction. Once
-   * the worker stops or the job is paused or cancelled, the rest go back unsent.
+   * the worker stops, the job is paused or cancelled, or WeChat fails a send (busy, unreachable,
+   * a limit), the rest go back unsent.
    */
   async function sendBatch(claim: Extract<Claim, { kind: 'batch' }>): Promise<void> {
     const { job, items, slotStart, slotMs } = claim;
     const pending: Array<Promise<RecipientOutcome>> = [];
     states.set(job.id, { state: job.state, at: performance.now() });
     let halted = false;
+    let tripped = false;
+    const release = (item: ClaimedRecipient): RecipientOutcome => ({ id: item.id, channel: item.channel, attempts: item.attempts, outcome: { kind: 'release' } });
     for (const [i, item] of items.entries()) {
-      if (halted || stopping.signal.aborted) {
-        pending.push(Promise.resolve({ id: item.id, attempts: item.attempts, outcome: { kind: 'release' } }));
+      if (halted || tripped || stopping.signal.aborted) {
+        pending.push(Promise.resolve(release(item)));
         continue;
       }
       const wait = slotStart + i * slotMs - clock().getTime();
       if (wait > SLOT_TOLERANCE_MS) await sleep(wait, stopping.signal);
       const known = states.get(job.id);
       halted = known && performance.now() - known.at <= STATE_TTL_MS ? known.state !== 'running' : !(await stillRunning(job.id));
-      if (halted || stopping.signal.aborted) {
-        pending.push(Promise.resolve({ id: item.id, attempts: item.attempts, outcome: { kind: 'release' } }));
+      if (halted || tripped || stopping.signal.aborted) {
+        pending.push(Promise.resolve(release(item)));
         continue;
       }
       stats.lastSendAt = Date.now();
       if (stats.firstSendAt === 0) stats.firstSendAt = stats.lastSendAt;
-      pending.push(sendOne(job, item).then((outcome) => ({ id: item.id, attempts: item.attempts, outcome })));
+      pending.push(sendOne(job, item).then((outcome) => {
+        if ((outcome.kind === 'retry' && outcome.trip) || outcome.kind === 'blocked') tripped = true;
+        return { id: item.id, channel: item.channel, attempts: item.attempts, outcome };
+      }));
     }
     const outcomes = await Promise.all(pending);
-    const rateLimited = outcomes.some((o) => o.outcome.kind === 'retry' && RATE_LIMIT_ERRCODES.has(o.outcome.errcode ?? 0));
     const moved = await db(() => queue.finish(job.id, id, outcomes, {
       maxAttempts: deps.maxAttempts,
       retryAt: (attempts) => new Date(clock().getTime() + retryDelayMs(attempts, deps.retryBaseMs, deps.retryMaxMs, Math.random())),
-      holdMs: RATE_LIMIT_HOLD_MS,
-      rateLimited,
+      holdMs: (level) => retryDelayMs(level, deps.retryBaseMs, deps.retryMaxMs, Math.random()),
+      unsureSince: new Date(slotStart),
     }));
     stats.batches += 1;
     stats.sent += moved.sent;
     stats.skipped += moved.skipped;
     stats.failed += moved.failed;
     stats.retried += moved.retried;
-    if (moved.failed || rateLimited) logger.warn({ jobId: job.id, failed: moved.failed, rateLimited }, 'alert push batch had failures');
+    if (moved.held) {
+      const errcodes = [...new Set(outcomes.flatMap((o) => (o.outcome.kind === 'retry' || o.outcome.kind === 'blocked' ? [o.outcome.errcode] : [])))];
+      logger.warn({ jobId: job.id, errcodes, heldUntil: moved.held.toISOString() }, 'alert push: WeChat failed; every push waits');
+    } else if (moved.failed) {
+      logger.warn({ jobId: job.id, failed: moved.failed }, 'alert push batch had failures');
+    }
+    if (outcomes.some((o) => o.outcome.kind === 'blocked')) logger.warn({ jobId: job.id, errcode: DAILY_LIMIT_ERRCODE }, 'alert push: a channel reached its daily limit; it waits for the next Beijing day');
   }
 
   /** One mass send: today's quota slot, the county's tag, then the send under its clientmsgid. */
@@ -228,13 +244,19 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
       logger.info({ jobId: job.id, target: row.target, duplicate: r.duplicate }, 'alert mass send submitted');
     } catch (err) {
       const wx = err instanceof WechatApiError ? err : undefined;
-      if (wx?.errcode === 45028) {
+      if (wx?.errcode === MASS_DUPLICATE_ERRCODE) {
+        // An earlier try with this clientmsgid went out (WeChat did not name its msg_id): sent, slot kept.
+        row.state = 'sent';
+        row.sentAt = clock();
+        row.reason = null;
+        row.errcode = MASS_DUPLICATE_ERRCODE;
+      } else if (wx?.errcode === 45028) {
         // WeChat says the day's quota is spent: the slot was counted there too.
         row.state = 'skipped';
         row.reason = REASONS.quotaSpent;
         row.errcode = 45028;
-      } else if (!wx || (!wx.local && (wx.errcode === -1 || RATE_LIMIT_ERRCODES.has(wx.errcode)))) {
-        retry(wx?.errcode ?? null, wx ? classifySendError(wx).reason : REASONS.internal);
+      } else if (!wx || (!wx.local && [-1, 40001, 42001, 45009, 45011].includes(wx.errcode))) {
+        retry(wx?.errcode ?? null, wx ? classifySendError(wx, 'mass').reason : REASONS.internal);
       } else {
         // Refused outright (a wrong tag, …): nothing was sent, so the quota slot is given back.
         row.state = 'failed';
@@ -244,7 +266,7 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
         row.quotaDay = null;
         row.quotaSlot = null;
       }
-      logger.warn({ jobId: job.id, target: row.target, errcode: wx?.errcode ?? null, state: row.state }, 'alert mass send failed');
+      if (row.state !== 'sent') logger.warn({ jobId: job.id, target: row.target, errcode: wx?.errcode ?? null, state: row.state }, 'alert mass send failed');
     } finally {
       await db(() => queue.finishMass(row));
     }
@@ -258,6 +280,12 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
     const recovered = await db(() => queue.recoverStale());
     if (recovered.failed || recovered.requeued) logger.warn(recovered, 'alert push: claims of a stopped worker taken back');
     await db(() => deps.service.resumeSnapshots());
+    await db(() => deps.service.finishCancels());
+    if (now - lastPurge >= PURGE_EVERY_MS) {
+      lastPurge = now;
+      const deleted = await db(() => queue.purge(new Date(now - deps.retentionMs)));
+      if (deleted) logger.info({ deleted }, 'alert push: recipient rows past retention deleted');
+    }
     for (const jobId of await db(() => queue.runningJobs())) {
       for (;;) {
         const claimed = await db(() => queue.claimMass(jobId, id));

@@ -1,4 +1,4 @@
-// Sequelize model of `scam_reports` (migration 019). Timestamps come from the caller's clock.
+// Sequelize models of `scam_reports` (migration 019) and `scam_identifiers` (021). Timestamps come from the caller's clock.
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic, type Sequelize,
 } from 'sequelize';
@@ -24,4 +24,33 @@ export function defineScamReportModel(sequelize: Sequelize): ModelStatic<ScamRep
     createdAt: { type: DataTypes.DATE(3), allowNull: false },
     updatedAt: { type: DataTypes.DATE(3), allowNull: false },
   }, { underscored: true, timestamps: false, tableName: 'scam_reports' });
+}
+
+/** What staff decided of a reported identifier. */
+export const SCAM_IDENTIFIER_STATES = ['confirmed', 'dismissed'] as const;
+export type ScamIdentifierState = (typeof SCAM_IDENTIFIER_STATES)[number];
+
+/** Staff's decision on one identifier (`scam_identifiers`, migration 021): the latest stands. */
+export interface ScamIdentifierRow extends Model<InferAttributes<ScamIdentifierRow>, InferCreationAttributes<ScamIdentifierRow>> {
+  id: CreationOptional<number>;
+  kind: string;
+  identifier: string;
+  state: ScamIdentifierState;
+  /** The staff member who decided. */
+  decidedBy: number;
+  decidedAt: Date;
+  /** Distinct citizens who had reported it then. */
+  citizens: number;
+}
+
+export function defineScamIdentifierModel(sequelize: Sequelize): ModelStatic<ScamIdentifierRow> {
+  return sequelize.define<ScamIdentifierRow>('ScamIdentifier', {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    kind: { type: DataTypes.STRING(16), allowNull: false },
+    identifier: { type: DataTypes.STRING(255).BINARY, allowNull: false },
+    state: { type: DataTypes.STRING(16), allowNull: false },
+    decidedBy: { type: DataTypes.INTEGER, allowNull: false },
+    decidedAt: { type: DataTypes.DATE(3), allowNull: false },
+    citizens: { type: DataTypes.INTEGER, allowNull: false },
+  }, { underscored: true, timestamps: false, tableName: 'scam_identifiers' });
 }

@@ -1,7 +1,8 @@
 // The county question: where a follower of the official account lives, so local anti-fraud
 // alerts reach them (src/alerts/followers). Asked at most once per follower (the registry marks
-// it): after their first 「反诈」, or after a confirmed tip that names a county — then only as a
-// yes/no to that county, since the place of a tip need not be where the citizen lives. The next
+// it): after their first 「反诈」, or after a confirmed tip or a location that names a county —
+// then only as a yes/no to that county, since the place of a tip or of a location sent need not
+// be where the citizen lives, and no county is kept without their say. The next
 // message answers it; anything that is not an answer lets the question lapse (the engine drops
 // the flow) and is handled as usual.
 import type { Divisions } from '../places.js';
@@ -48,10 +49,12 @@ export async function askCountyOnce(turn: Turn, ctx: EngineContext): Promise<str
 }
 
 /**
- * After a tip is confirmed with a county: asks whether that county's alerts may go to the
- * follower too (their consent), when they have no county and were never asked.
+ * After a tip is confirmed with a county, or a location names one: asks whether that county's
+ * alerts may go to the follower too (their consent), when they were never asked.
  */
-export async function askCountyConsent(turn: Turn, ctx: EngineContext, countyCode: string): Promise<string | undefined> {
+export async function askCountyConsent(
+  turn: Turn, ctx: EngineContext, countyCode: string, from: 'tip' | 'location' = 'tip',
+): Promise<string | undefined> {
   const county = ctx.content.divisions.counties.find((c) => c.code === countyCode);
   if (!county || !hasFollowers(turn, ctx) || turn.record.flow) return undefined;
   try {
@@ -60,7 +63,7 @@ export async function askCountyConsent(turn: Turn, ctx: EngineContext, countyCod
     ctx.logger.warn(failure(err), 'bot: county consent not asked');
     return undefined;
   }
-  turn.record.flow = { name: 'county_question', offered: county.code };
+  turn.record.flow = { name: 'county_question', offered: county.code, offeredFrom: from };
   return countyConsentQuestion(county.name);
 }
 
@@ -105,7 +108,7 @@ export function countyAnswer(divisions: Divisions): Intent {
         const code = flow.offered ?? countyOfAnswer(turn.text, divisions);
         const county = divisions.counties.find((c) => c.code === code);
         if (!county) return [say('好的。')];
-        const source = flow.offered !== undefined ? 'tip' : 'asked';
+        const source = flow.offered !== undefined ? flow.offeredFrom ?? 'tip' : 'asked';
         const kept = await ctx.followers.countyLearned(turn.citizen, county.code, source, turn.now);
         return [say(kept ? `好的，记下了：${county.name}。以后当地的防骗预警会先发给您。` : '好的，谢谢您。')];
       } catch (err) {

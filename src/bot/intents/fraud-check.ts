@@ -1,15 +1,16 @@
 // 鉴诈: the citizen pastes a suspicious message and gets a verdict with the reasons. 「鉴诈」
 // alone (or the FRAUD_CHECK menu) asks for the message and checks the next one.
 //
-// With the ScamReportDesk port (src/alerts/reports): a number, address or account that enough
-// citizens reported makes the verdict at least high, with that reason first (the checker itself
-// stays pure); after a high verdict the citizen may report what the text contains with one
-// 「举报」; and 「举报诈骗电话 170…」 or 「这个网址是骗子 http://…」 report directly.
+// With the ScamReportDesk port (src/alerts/reports): a number, address or account that staff
+// confirmed as a scam (after citizens reported it) makes the verdict at least high, with that
+// reason first (the checker itself stays pure); a report nobody confirmed changes no verdict.
+// After a high verdict the citizen may report what the text contains with one 「举报」; and
+// 「举报诈骗电话 170…」 or 「这个网址是骗子 http://…」 report directly.
 import { COMMON_ADVICE } from '../../alerts/fraud/checker.js';
 import type { FraudVerdict } from '../../alerts/fraud/index.js';
 import { findIdentifiers, IDENTIFIER_NOUNS, MAX_PER_REPORT } from '../../alerts/reports/identifiers.js';
 import { isCommand, say, type EngineContext, type Intent, isWholeCommand, type Turn } from '../intent.js';
-import type { ScamIdentifier } from '../ports.js';
+import type { ScamIdentifier, ScamReportResult } from '../ports.js';
 import { commandArgs, isWord } from '../text.js';
 import type { BotReplyPart } from '../types.js';
 
@@ -24,16 +25,16 @@ export function verdictText(v: FraudVerdict): string {
   return lines.join('\n');
 }
 
-/** The reason a reported identifier gives: 「这个号码已被多位市民举报」. */
-export const reportedReason = (i: ScamIdentifier): string => `这个${IDENTIFIER_NOUNS[i.kind]}已被多位市民举报`;
+/** The reason a confirmed identifier gives: 「这个号码经工作人员核实，是诈骗号码」. */
+export const confirmedReason = (i: ScamIdentifier): string => `这个${IDENTIFIER_NOUNS[i.kind]}经工作人员核实，是诈骗${IDENTIFIER_NOUNS[i.kind]}`;
 
 /**
- * The verdict once citizens' reports are counted: with a reported identifier in the text it is
- * at least high, the reports' reasons first and the closing advice that of a high risk.
+ * The verdict once staff's confirmations are counted: with a confirmed identifier in the text it
+ * is at least high, their reasons first and the closing advice that of a high risk.
  */
-export function raisedByReports(v: FraudVerdict, reported: readonly ScamIdentifier[]): FraudVerdict {
-  if (reported.length === 0) return v;
-  const reasons = [...new Set([...reported.map(reportedReason), ...v.reasons])];
+export function raisedByReports(v: FraudVerdict, confirmed: readonly ScamIdentifier[]): FraudVerdict {
+  if (confirmed.length === 0) return v;
+  const reasons = [...new Set([...confirmed.map(confirmedReason), ...v.reasons])];
   if (v.risk === 'high') return { ...v, reasons };
   const closing = COMMON_ADVICE[v.risk];
   const advice = v.advice.endsWith(closing) ? `${v.advice.slice(0, -closing.length)}${COMMON_ADVICE.high}` : `${v.advice}\n${COMMON_ADVICE.high}`;
@@ -47,7 +48,7 @@ function whatOf(identifiers: readonly ScamIdentifier[]): string {
 }
 
 /**
- * The checked text's verdict (after `lead`), raised by citizens' reports; after a high one, the
+ * The checked text's verdict (after `lead`), raised by confirmed identifiers; after a high one, the
  * offer to report what the text contains (kept in the record for the next message).
  */
 export async function checked(turn: Turn, ctx: EngineContext, text: string, lead = ''): Promise<BotReplyPart[]> {
@@ -55,7 +56,7 @@ export async function checked(turn: Turn, ctx: EngineContext, text: string, lead
   const reports = ctx.scamReports;
   if (!reports) return [say(`${lead}${verdictText(verdict)}`)];
   try {
-    verdict = raisedByReports(verdict, await reports.reportedIn(text));
+    verdict = raisedByReports(verdict, await reports.confirmedIn(text));
   } catch (err) {
     // The checker's verdict stands alone: a citizen is never left without an answer.
     ctx.logger.warn({ err }, 'bot: scam reports could not be read');
@@ -112,7 +113,10 @@ export function reportedInMessage(text: string): ScamIdentifier[] | undefined {
 
 const REPORT_TROUBLE = '抱歉，系统暂时出了点问题，这次没有记下，请过几分钟再发一次。已经转了钱，请马上拨打110报警。';
 
-/** Records the report and thanks the citizen, naming what was recorded. */
+const REPORTS_FULL = '今天能记的举报已经满了';
+const REPORT_CLOSING = '情况紧急的，请拨打反诈专线96110；已经转了钱，请马上拨打110报警。';
+
+/** Records the report and thanks the citizen, naming what was recorded; over the day's limit, says so. */
 async function fileReport(turn: Turn, ctx: EngineContext, identifiers: readonly ScamIdentifier[]): Promise<BotReplyPart[]> {
   if (!ctx.scamReports || identifiers.length === 0) return [say(REPORT_TROUBLE)];
   const results = await ctx.scamReports.report(turn.citizen, identifiers, turn.now).catch((err: unknown) => {
@@ -120,12 +124,16 @@ async function fileReport(turn: Turn, ctx: EngineContext, identifiers: readonly 
     return undefined;
   });
   if (!results) return [say(REPORT_TROUBLE)];
-  const lines = results.map((r) => `· ${IDENTIFIER_NOUNS[r.identifier.kind]} ${r.identifier.value}${r.first ? '' : '（您之前举报过）'}`);
+  const line = (r: ScamReportResult) => `· ${IDENTIFIER_NOUNS[r.identifier.kind]} ${r.identifier.value}`;
+  const kept = results.filter((r) => r.outcome !== 'full');
+  const full = results.filter((r) => r.outcome === 'full');
+  if (kept.length === 0) return [say(`${REPORTS_FULL}，这次没有记下，明天可以再发。\n${REPORT_CLOSING}`)];
   return [say([
     '谢谢您！已经记下了：',
-    ...lines,
-    '举报的人多了，别人用「鉴诈」查到时就会看到提醒。',
-    '已经转了钱，请马上拨打110报警；拿不准的，拨打反诈专线96110。',
+    ...kept.map((r) => `${line(r)}${r.outcome === 'again' ? '（您之前举报过）' : ''}`),
+    ...(full.length ? [`${REPORTS_FULL}，下面这些没有记下，明天可以再发：`, ...full.map(line)] : []),
+    '工作人员核实是诈骗以后，别人用「鉴诈」查到时就会看到提醒。',
+    full.length ? REPORT_CLOSING : '已经转了钱，请马上拨打110报警；拿不准的，拨打反诈专线96110。',
   ].join('\n'))];
 }
 

@@ -18,6 +18,9 @@ import { followersMigration } from './016-followers.js';
 import { alertsMigration } from './017-alerts.js';
 import { alertPushMigration } from './018-alert-push.js';
 import { scamReportsMigration } from './019-scam-reports.js';
+import { alertPushPaceMigration } from './020-alert-push-pace.js';
+import { scamReportReviewMigration } from './021-scam-report-review.js';
+import { followerImportMigration } from './022-follower-import.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -40,4 +43,7 @@ export const migrations: Migration[] = [
   alertsMigration,
   alertPushMigration,
   scamReportsMigration,
+  alertPushPaceMigration,
+  scamReportReviewMigration,
+  followerImportMigration,
 ];

@@ -64,6 +64,11 @@
       bar.textContent = `${p.percent}%`;
     }
     for (const name of ['percent', 'sent', 'skipped', 'failed', 'queued', 'total']) setText(field(name), String(p[name]));
+    const waiting = field('waiting');
+    if (waiting) {
+      setText(waiting, p.waiting || '');
+      waiting.hidden = !p.waiting;
+    }
     const reasons = field('reasons');
     const reasonKey = JSON.stringify(p.reasons);
     if (reasons && reasons.dataset.key !== reasonKey) {

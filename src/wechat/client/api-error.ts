@@ -13,14 +13,21 @@ export class WechatApiError extends Error {
    * 50 openids, ...). `errcode` is then the one WeChat documents for the same fault.
    */
   readonly local: boolean;
+  /**
+   * True when the request may have reached WeChat and its outcome is unknown: a timeout, a
+   * connection lost after the request went out, a gateway's 5xx without WeChat's answer. A send
+   * without an idempotency key must not be repeated after such an error.
+   */
+  readonly uncertain: boolean;
 
-  constructor(errcode: number, errmsg: string, path: string, opts: { local?: boolean } = {}) {
+  constructor(errcode: number, errmsg: string, path: string, opts: { local?: boolean; uncertain?: boolean } = {}) {
     super(`WeChat API ${path} ${opts.local ? 'refused locally' : 'failed'}: ${errcode} ${errmsg}`);
     this.name = 'WechatApiError';
     this.errcode = errcode;
     this.errmsg = errmsg;
     this.path = path;
     this.local = opts.local ?? false;
+    this.uncertain = opts.uncertain ?? false;
   }
 }
 

@@ -23,4 +23,5 @@ export type {
   MassSendStatus,
   UserTag,
   TagFollowersPage,
+  FollowerListPage,
 } from './types.js';

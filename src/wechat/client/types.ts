@@ -161,3 +161,14 @@ export interface TagFollowersPage {
   /** Pass it back for the next page; '' when there is none. */
   nextOpenid: string;
 }
+
+/** One page of `user/get`: the account's followers. */
+export interface FollowerListPage {
+  /** Followers the account has, as WeChat counts them now. */
+  total: number;
+  /** Openids on this page (up to 10,000). */
+  count: number;
+  openids: string[];
+  /** Pass it back for the next page; '' when this page is empty. */
+  nextOpenid: string;
+}

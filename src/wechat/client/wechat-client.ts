@@ -3,6 +3,7 @@ import type { TokenStore } from './token-store.js';
 import type {
   CustomMessage,
   DraftArticle,
+  FollowerListPage,
   FreepublishState,
   MassSendRequest,
   MassSendResult,
@@ -440,6 +441,30 @@ export class WechatClient {
     return { openids, nextOpenid: openids.length === 0 ? '' : next };
   }
 
+  /**
+   * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Getting_a_User_List.html
+   * One page of up to 10,000 of the account's followers, from the start or after `nextOpenid`.
+   * WeChat's last page names its own last openid as next_openid, so the list ends with an empty
+   * page (or an empty `nextOpenid`); `nextOpenid` is '' whenever the page is empty.
+   */
+  async userGet(nextOpenid = ''): Promise<FollowerListPage> {
+    const path = '/cgi-bin/user/get';
+    const data = await this.withToken(async (token) => {
+      const res = await this.send(path, 'GET', token, nextOpenid === '' ? {} : { next_openid: nextOpenid });
+      return this.readJson(res, path, token);
+    });
+    const { total, count } = data;
+    if (!isCount(total) || !isCount(count)) throw new WechatApiError(-1, 'user/get response has no total or count', path);
+    // `data` is left out when the page is empty.
+    const list = count === 0 && data.data === undefined ? [] : (data.data as Json | undefined)?.openid;
+    if (!Array.isArray(list) || list.length !== count || !list.every((o): o is string => typeof o === 'string' && o !== '')) {
+      throw new WechatApiError(-1, 'user/get response has no openid list of its count', path);
+    }
+    const next = data.next_openid ?? '';
+    if (typeof next !== 'string') throw new WechatApiError(-1, 'user/get response has a malformed next_openid', path);
+    return { total, count, openids: list, nextOpenid: list.length === 0 ? '' : next };
+  }
+
   /** https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/getStableAccessToken.html */
   private async fetchStableToken(forceRefresh: boolean): Promise<string> {
     const path = '/cgi-bin/stable_token';
@@ -531,7 +556,8 @@ export class WechatClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new WechatApiError(-1, `request failed: ${describeTransportError(err)}`, path);
+      const cause = describeTransportError(err);
+      throw new WechatApiError(-1, `request failed: ${cause}`, path, { uncertain: !NOT_SENT_ERRORS.has(cause) });
     }
   }
 
@@ -539,7 +565,7 @@ export class WechatClient {
     try {
       return await read(res);
     } catch (err) {
-      throw new WechatApiError(-1, `reading response failed: ${describeTransportError(err)}`, path);
+      throw new WechatApiError(-1, `reading response failed: ${describeTransportError(err)}`, path, { uncertain: true });
     }
   }
 
@@ -549,7 +575,7 @@ export class WechatClient {
     try {
       data = JSON.parse(text);
     } catch {
-      throw new WechatApiError(-1, status >= 400 ? `HTTP ${status}` : 'response is not JSON', path);
+      throw new WechatApiError(-1, status >= 400 ? `HTTP ${status}` : 'response is not JSON', path, { uncertain: true });
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
       throw new WechatApiError(-1, 'response is not a JSON object', path);
@@ -557,7 +583,7 @@ export class WechatClient {
     const json = data as Json;
     const errcode = typeof json.errcode === 'number' ? json.errcode : 0;
     if (errcode !== 0 && !alsoOk?.has(errcode)) throw new WechatApiError(errcode, this.scrub(textOf(json.errmsg), token), path);
-    if (status >= 400) throw new WechatApiError(-1, `HTTP ${status}`, path);
+    if (status >= 400) throw new WechatApiError(-1, `HTTP ${status}`, path, { uncertain: true });
     return json;
   }
 
@@ -569,10 +595,17 @@ export class WechatClient {
   }
 }
 
+/** A count in an answer: a whole number, not negative. */
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** Transport errors raised before the request could leave this machine: WeChat never saw it. */
+const NOT_SENT_ERRORS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/** A transport error's code (fetch puts it on `cause`, node:http on the error), or `timeout`. */
 function describeTransportError(err: unknown): string {
   if (!(err instanceof Error)) return 'unknown error';
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timeout';
   const cause = (err as { cause?: unknown }).cause;
-  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : (err as { code?: unknown }).code;
   return typeof code === 'string' ? code : err.name;
 }

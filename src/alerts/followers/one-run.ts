@@ -1,0 +1,34 @@
+// One run of a followers job at a time: the tag sync and the follower import. Within a process a
+// second call joins the run going; across instances a lock in the shared store makes the others
+// skip. The lock holds this run's own token, so a run only ever releases its own lock, and its TTL
+// frees it when the holder dies without releasing it.
+import { randomBytes } from 'node:crypto';
+import type { SharedStore } from '../../platform/shared-store.js';
+
+export interface OneRunOptions {
+  /** Without a store, runs are single only within this process. */
+  store?: SharedStore;
+  key: string;
+  /** Longer than a run can take: a run past it may meet a second one. */
+  ttlSeconds: number;
+}
+
+/** Wraps `run`: the result, or null when another instance holds the lock. */
+export function oneRunAtATime<T>(opts: OneRunOptions, run: () => Promise<T>): () => Promise<T | null> {
+  let running: Promise<T> | undefined;
+  return async () => {
+    if (running) return running;
+    const token = `${process.pid}:${randomBytes(9).toString('base64url')}`;
+    // Refused: held by another instance, or by a run this process began while the store answered.
+    if (opts.store && !(await opts.store.add(opts.key, token, opts.ttlSeconds))) return running ?? null;
+    running = (async () => {
+      try {
+        return await run();
+      } finally {
+        running = undefined;
+        await opts.store?.delete(opts.key, token).catch(() => undefined);
+      }
+    })();
+    return running;
+  };
+}
