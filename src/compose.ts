@@ -14,14 +14,14 @@ import { healthRouter } from './http/health.js';
 import { WechatClient } from './wechat/index.js';
 import { webhookRouter, WEBHOOK_PATH, type StoredReply } from './bot/adapters/official-account.js';
 import { createEngine } from './bot/engine.js';
+import { loadTextModels } from './bot/text-models.js';
 import type { ConversationRecord } from './bot/conversation.js';
 import type { Bot } from './bot/types.js';
 import { createTipsModule, type TipsModule } from './tips/index.js';
 import type { WebBase } from './web/index.js';
 import { CONSOLE_PREFIX, consoleWebBase } from './staff/pages/index.js';
 import { createArticlesModule, type ArticlesModule } from './articles/index.js';
-import { defineStaffModels } from './staff/accounts.js';
-import { createSessionStore } from './staff/sessions.js';
+import { createStaffModule, type StaffModule } from './staff/index.js';
 import { createFollowersModule, type FollowersModule } from './alerts/followers/index.js';
 import { createAlertPushModule, type AlertPushModule } from './alerts/push/index.js';
 import { createAlertsModule, type AlertsModule } from './alerts/index.js';
@@ -39,6 +39,8 @@ export interface Core {
   web: WebBase;
   vault: IdentityVault;
   wechat: WechatClient;
+  /** Staff accounts, sessions and the console's sign-in, tip and account pages. */
+  staff: StaffModule;
   tips: TipsModule;
   /** Articles: storage, rendering, the import of content/articles, public pages and staff API. */
   articles: ArticlesModule;
@@ -68,6 +70,9 @@ export interface ComposeOptions {
 
 export async function composeCore(config: AppConfig, logger: Logger, opts: ComposeOptions = {}): Promise<Core> {
   const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
+  // The engine's text models train in a worker thread meanwhile, so the serving heap never holds
+  // the training's garbage (src/bot/text-models.ts).
+  const textModels = loadTextModels();
   const db = await openDatabase(config.databaseUrl, logger);
   if (opts.migrate ?? true) {
     const applied = await migrateUp(db, logger);
@@ -84,15 +89,17 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
   });
 
   const web = consoleWebBase(config);
-  const tips = createTipsModule({ config, logger, metrics, db, wechat, state, vault, web });
+  const staff = createStaffModule({ config, logger, db, state });
+  const { sessions } = staff;
+  const tips = createTipsModule({ config, logger, metrics, db, wechat, state, vault, sessions });
   if (opts.migrate ?? true) {
-    const { generatedAdminPassword } = await tips.seed();
+    const { generatedAdminPassword } = await staff.seed();
     if (generatedAdminPassword) opts.onAdminPassword?.(generatedAdminPassword);
     // Part of migrating: rows from before the current personal-data rule are masked and sealed.
     await tips.reseal();
   }
   const articles = createArticlesModule({
-    config, logger, db, web, sessions: createSessionStore(defineStaffModels(db), config.staff.sessionHours), store: state, wechat, ...(opts.now ? { now: opts.now } : {}),
+    config, logger, db, web, sessions, store: state, wechat, ...(opts.now ? { now: opts.now } : {}),
   });
   // Part of migrating too: the starter articles of content/articles (idempotent by slug and hash).
   if (opts.migrate ?? true) await articles.importContent();
@@ -102,7 +109,7 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
   const pushClock = () => new Date();
   const alertPush = createAlertPushModule({ config, db, logger, tokenStore: state, followers, now: pushClock });
   const alerts = createAlertsModule({
-    config, logger, db, web, vault, sessions: createSessionStore(defineStaffModels(db), config.staff.sessionHours), ...(opts.now ? { now: opts.now } : {}),
+    config, logger, db, web, vault, sessions, ...(opts.now ? { now: opts.now } : {}),
     push: { service: alertPush.service, ledger: alertPush.ledger, followers: followers.models, now: pushClock },
     // A publication pushes the alert's public page to its region with the channels the publisher
     // picked: the job is recorded in the publication's transaction, and a worker lists and sends.
@@ -120,13 +127,15 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
     },
   });
   const conversations = conversationStore(state, vault);
+  const { fraud, intentModel, emergency } = await textModels;
   const bot = createEngine({
     config, logger, desk: tips.desk, articles: articles.shelf, conversations, followers: followers.registry, citizenCounty: followers.citizenCounty,
+    fraud, intentModel, emergency,
     alerts: alerts.board, scamReports: alerts.reports, ...(opts.now ? { now: opts.now } : {}),
   });
 
   return {
-    config, logger, metrics, db, state, web, vault, wechat, tips, articles, alerts, followers, alertPush, bot,
+    config, logger, metrics, db, state, web, vault, wechat, staff, tips, articles, alerts, followers, alertPush, bot,
     async close() {
       await tips.close();
       await articles.close();
@@ -168,7 +177,10 @@ export async function compose(config: AppConfig, logger: Logger, opts: ComposeOp
   const webhook = webhookRouter({ config, logger, metrics, bot, client: wechat, replies: replyStore(core.state, core.vault) });
   const app = createApp({ logger, metrics, trustProxy: config.trustProxy, publicOrigin: config.publicOrigin, csrfExempt: [WEBHOOK_PATH],
     web: { assets: web.assets.middleware(), errorPage: (ctx, err) => web.errorPage(ctx, err), formPrefixes: [CONSOLE_PREFIX] }, pageCache: articles.pageCache((hit) => metrics.httpRequests.inc({ method: hit.method, route: hit.route, status: String(hit.status) })),
-    routers: [webhook, healthRouter({ db, metrics, metricsToken: config.metricsToken }), ...tips.routers, ...articles.routers, ...alerts.routers] });
+    routers: [
+      webhook, healthRouter({ db, metrics, metricsToken: config.metricsToken }),
+      ...core.staff.routers({ web, tips: tips.console, media: wechat }), ...tips.routers, ...articles.routers, ...alerts.routers,
+    ] });
   return {
     ...core,
     app,

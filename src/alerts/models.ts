@@ -1,8 +1,10 @@
 // Sequelize models of the alerts tables (migration 017), defined per Sequelize instance.
 // Timestamps are set by the service from its clock, never by Sequelize.
 import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic, type Sequelize,
+  Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic, type Sequelize,
 } from 'sequelize';
+import { eventColumns, type EventColumns } from '../articles/models.js';
+import { D, I, id, S, T } from '../db/columns.js';
 
 /** The content columns both `alerts` and `alert_revisions` have. */
 interface ContentColumns {
@@ -37,18 +39,10 @@ export interface AlertRevisionRow extends Model<InferAttributes<AlertRevisionRow
   createdAt: Date;
 }
 
-export interface AlertEventRow extends Model<InferAttributes<AlertEventRow>, InferCreationAttributes<AlertEventRow>> {
+/** The article event log's columns (src/articles/models.ts) for an alert. */
+export interface AlertEventRow extends Model<InferAttributes<AlertEventRow>, InferCreationAttributes<AlertEventRow>>, EventColumns {
   id: CreationOptional<number>;
   alertId: number;
-  type: string;
-  /** Null for the system. */
-  actorId: number | null;
-  fromState: string | null;
-  toState: string | null;
-  revision: number | null;
-  /** JSON object or null. */
-  data: string | null;
-  createdAt: Date;
 }
 
 export interface AlertModels {
@@ -56,12 +50,6 @@ export interface AlertModels {
   AlertRevision: ModelStatic<AlertRevisionRow>;
   AlertEvent: ModelStatic<AlertEventRow>;
 }
-
-const S = (n: number, allowNull = true) => ({ type: DataTypes.STRING(n), allowNull });
-const T = () => ({ type: DataTypes.TEXT, allowNull: false });
-const D = (allowNull = true) => ({ type: DataTypes.DATE(3), allowNull });
-const I = (allowNull = false) => ({ type: DataTypes.INTEGER, allowNull });
-const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
 
 const content = () => ({
   title: S(200, false), summary: S(300, false), fraudType: S(32, false), severity: S(16, false), counties: T(), body: T(),
@@ -71,15 +59,14 @@ const content = () => ({
 export function defineAlertModels(sequelize: Sequelize): AlertModels {
   const common = { underscored: true, timestamps: false } as const;
   const Alert = sequelize.define<AlertRow>('Alert', {
-    id, ...content(), state: S(16, false), revision: I(), publishedAt: D(), createdBy: I(true), updatedBy: I(true),
+    id: id(), ...content(), state: S(16, false), revision: I(), publishedAt: D(), createdBy: I(true), updatedBy: I(true),
     createdAt: D(false), updatedAt: D(false),
   }, { ...common, tableName: 'alerts' });
   const AlertRevision = sequelize.define<AlertRevisionRow>('AlertRevision', {
-    id, alertId: I(), revision: I(), ...content(), createdBy: I(true), createdAt: D(false),
+    id: id(), alertId: I(), revision: I(), ...content(), createdBy: I(true), createdAt: D(false),
   }, { ...common, tableName: 'alert_revisions' });
   const AlertEvent = sequelize.define<AlertEventRow>('AlertEvent', {
-    id, alertId: I(), type: S(24, false), actorId: I(true), fromState: S(16), toState: S(16), revision: I(true),
-    data: { type: DataTypes.TEXT, allowNull: true }, createdAt: D(false),
+    id: id(), alertId: I(), ...eventColumns(),
   }, { ...common, tableName: 'alert_events' });
   return { Alert, AlertRevision, AlertEvent };
 }

@@ -21,8 +21,8 @@ export function alertNames(counties: readonly CountyName[], typeNames: Readonly<
 }
 
 /** 全市, or the counties' names: 三元区、永安市. */
-export function regionLabel(counties: readonly string[], names: AlertNames): string {
-  if (counties.length === 0) return '全市';
+export function regionLabel(counties: readonly string[], names: Pick<AlertNames, 'county'>, whole = '全市'): string {
+  if (counties.length === 0) return whole;
   return counties.map((c) => names.county(c) ?? c).join('、');
 }
 

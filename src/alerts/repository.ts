@@ -1,21 +1,13 @@
 // Reads of the alerts tables, and the row → Alert shape every reader gets.
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import { parseStringArray, toEvent } from '../articles/repository.js';
 import { ARTICLE_STATES, type ArticleState } from '../articles/types.js';
 import { FRAUD_TYPE_KEYS, type FraudTypeKey } from './fraud/index.js';
-import type { AlertEventRow, AlertModels, AlertRevisionRow, AlertRow } from './models.js';
+import type { AlertModels, AlertRevisionRow, AlertRow } from './models.js';
 import { ALERT_SEVERITIES, SEVERITY_RANK, type Alert, type AlertContent, type AlertEvent, type AlertRevision, type AlertSeverity } from './types.js';
 
 /** Current alerts are few (days to weeks each); more than this many at once is not expected. */
 const CURRENT_MAX = 200;
-
-function parseCounties(text: string): string[] {
-  try {
-    const v: unknown = JSON.parse(text);
-    return Array.isArray(v) ? v.filter((c): c is string => typeof c === 'string') : [];
-  } catch {
-    return [];
-  }
-}
 
 const member = <T extends string>(set: readonly T[], fallback: T) => (v: string): T => ((set as readonly string[]).includes(v) ? v as T : fallback);
 const asState = member<ArticleState>(ARTICLE_STATES, 'draft');
@@ -25,7 +17,7 @@ const asSeverity = member<AlertSeverity>(ALERT_SEVERITIES, 'info');
 function contentOf(row: AlertRow | AlertRevisionRow): AlertContent {
   return {
     title: row.title, summary: row.summary, fraudType: asFraudType(row.fraudType), severity: asSeverity(row.severity),
-    counties: parseCounties(row.counties), body: row.body, validUntil: row.validUntil, author: row.author,
+    counties: parseStringArray(row.counties), body: row.body, validUntil: row.validUntil, author: row.author,
   };
 }
 
@@ -38,18 +30,6 @@ export function toAlert(row: AlertRow): Alert {
 
 function toRevision(row: AlertRevisionRow): AlertRevision {
   return { ...contentOf(row), revision: row.revision, contentHash: row.contentHash, createdBy: row.createdBy, createdAt: row.createdAt };
-}
-
-function toEvent(row: AlertEventRow): AlertEvent {
-  let data: Record<string, unknown> | null = null;
-  if (row.data) {
-    try {
-      data = JSON.parse(row.data) as Record<string, unknown>;
-    } catch {
-      data = null;
-    }
-  }
-  return { type: row.type, actorId: row.actorId, fromState: row.fromState, toState: row.toState, revision: row.revision, data, at: row.createdAt };
 }
 
 /**

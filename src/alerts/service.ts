@@ -10,6 +10,7 @@ import type { ArticleHtmlCache } from '../articles/cache.js';
 import {
   allowedActions as articleActions, ArticleRuleError, assertCanArticle, canArticle, transition, type ArticleRight, type ArticleRuleOptions,
 } from '../articles/rules.js';
+import { lockedChange } from '../articles/service.js';
 import type { ArticleActor, ArticleState } from '../articles/types.js';
 import type { Database } from '../db/index.js';
 import type { Logger } from '../platform/logger.js';
@@ -107,18 +108,7 @@ export function createAlertService(deps: AlertServiceDeps) {
     row.contentHash = hash;
   }
 
-  /** Locks the alert and runs `fn`; the cache entry goes after commit. */
-  async function onAlert(id: number, fn: (row: AlertRow, t: Transaction, now: Date) => Promise<void>): Promise<Alert> {
-    const now = clock();
-    const alert = await db.transaction(async (t) => {
-      const row = await repo.byId(id, t);
-      if (!row) throw notFound();
-      await fn(row, t, now);
-      return toAlert(row);
-    });
-    cache.invalidate(id);
-    return alert;
-  }
+  const onAlert = lockedChange({ db, byId: (id, t) => repo.byId(id, t), toShape: toAlert, notFound, cache, clock });
 
   /** The rights, state and date a publication needs, as the step checks them again under the row lock. */
   function assertPublishable(actor: ArticleActor, facts: Alert, now: Date): void {

@@ -10,7 +10,8 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import nunjucks from 'nunjucks';
-import { beijingLocal, fromBeijingLocal, pick } from '../articles/pages/common.js';
+import { pick } from '../articles/pages/common.js';
+import { beijingLocal, fromBeijingLocal } from '../platform/beijing-time.js';
 import { renderMarkdown } from '../articles/render.js';
 import { ArticleRuleError, type ArticleRuleOptions } from '../articles/rules.js';
 import { ARTICLE_STATE_LABELS, ARTICLE_STATES, type ArticleActor, type ArticleState } from '../articles/types.js';

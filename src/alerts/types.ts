@@ -2,7 +2,7 @@
 // life of an article (states, rights and events of src/articles/rules.ts); only its content and
 // its refusal codes (ALERT_*) are its own.
 import type { RuleSubject } from '../articles/rules.js';
-import type { ArticleState } from '../articles/types.js';
+import type { ArticleEvent, ArticleState } from '../articles/types.js';
 import type { FraudTypeKey } from './fraud/index.js';
 
 export const ALERT_SEVERITIES = ['info', 'warning', 'severe'] as const;
@@ -62,15 +62,8 @@ export interface AlertRevision extends AlertContent {
   createdAt: Date;
 }
 
-export interface AlertEvent {
-  type: string;
-  actorId: number | null;
-  fromState: string | null;
-  toState: string | null;
-  revision: number | null;
-  data: Record<string, unknown> | null;
-  at: Date;
-}
+/** An alert's event log reads as an article's. */
+export type AlertEvent = ArticleEvent;
 
 /** A county of Sanming by its division code (content/sanming-divisions.json). */
 export interface CountyName {

@@ -2,7 +2,7 @@
 // The county list is Sanming's (content/sanming-divisions.json), handed in by the module.
 import { z } from 'zod';
 import { ARTICLE_STATES } from '../articles/types.js';
-import { dayFromKey, endOfShanghaiDay } from '../tips/rules/shanghai-time.js';
+import { dayFromKey, endOfShanghaiDay } from '../platform/beijing-time.js';
 import { FRAUD_TYPE_KEYS } from './fraud/index.js';
 import { PUSH_CHANNELS } from './push/rules.js';
 import { ALERT_SEVERITIES, type AlertContent, type CountyName } from './types.js';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import { z } from 'zod';
 import type { Database } from '../db/index.js';
+import { dayFromKey, shanghaiDayKey, startOfShanghaiDay } from '../platform/beijing-time.js';
 import type { Logger } from '../platform/logger.js';
 import type { ArticleHtmlCache } from './cache.js';
 import { toArticle, type ArticleRepository } from './repository.js';
@@ -32,12 +33,12 @@ export interface ImportReport {
 }
 
 const isoDay = z.union([z.date(), z.string()]).transform((v, ctx) => {
-  const day = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00+08:00`))) {
+  const day = dayFromKey(v instanceof Date ? v.toISOString().slice(0, 10) : v.trim());
+  if (Number.isNaN(day)) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'date must be YYYY-MM-DD' });
     return z.NEVER;
   }
-  return new Date(`${day}T00:00:00+08:00`);
+  return startOfShanghaiDay(day);
 });
 
 const frontMatter = z.object({
@@ -61,7 +62,7 @@ export function parseArticleFile(file: string, text: string): ArticleFile {
   const fm = frontMatter.safeParse(parsed.data);
   if (!fm.success) throw new Error(fm.error.issues.map((i) => `${i.path.join('.') || '(front matter)'}: ${i.message}`).join('; '));
   // YAML reads 2025-13-45 as a valid (rolled-over) date: the day must be the one written.
-  const day = new Date(fm.data.date.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const day = shanghaiDayKey(fm.data.date);
   if (!new RegExp(`^date:\\s*["']?${day}\\b`, 'm').test(parsed.matter)) throw new Error('date: must be a real day, YYYY-MM-DD');
   const body = parsed.content.replace(/^\s*\n/, '').trimEnd() + '\n';
   return {

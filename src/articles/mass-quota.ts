@@ -16,10 +16,8 @@ export interface MassQuota {
   left: number;
 }
 
-/** The China-time (UTC+8) date of an instant: the day WeChat's quota counts. */
-export function chinaDay(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+/** The Beijing date (YYYY-MM-DD) of an instant: the day WeChat's quota counts. */
+export { shanghaiDayKey as chinaDay } from '../platform/beijing-time.js';
 
 interface SlotRow extends Model<InferAttributes<SlotRow>, InferCreationAttributes<SlotRow>> {
   id: CreationOptional<number>;

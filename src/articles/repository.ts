@@ -1,24 +1,14 @@
 // Reads of the articles tables, and the row → Article shape every reader gets.
 import { literal, Op, type InferAttributes, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
-import type { ArticleEventRow, ArticleModels, ArticleRevisionRow, ArticleRow } from './models.js';
+import type { ArticleModels, ArticleRevisionRow, ArticleRow, EventColumns } from './models.js';
 import { dropSearchRow, planSearch, searchIds, snippet, syncSearchRow } from './search.js';
-import { ARTICLE_STATES, type ArticleState } from './types.js';
+import { ARTICLE_STATES, type ArticleEvent, type ArticleState } from './types.js';
 
 /** An article as every reader gets it: the row, with its tags parsed and its state checked. */
 export type Article = Omit<InferAttributes<ArticleRow>, 'tags' | 'state'> & { tags: string[]; state: ArticleState };
 
 /** One kept text of an article. */
 export type ArticleRevision = Omit<InferAttributes<ArticleRevisionRow>, 'id' | 'articleId' | 'tags'> & { tags: string[] };
-
-export interface ArticleEvent {
-  type: string;
-  actorId: number | null;
-  fromState: string | null;
-  toState: string | null;
-  revision: number | null;
-  data: Record<string, unknown> | null;
-  at: Date;
-}
 
 export interface ArticlePage {
   items: Article[];
@@ -27,7 +17,8 @@ export interface ArticlePage {
   pages: number;
 }
 
-function parseTags(text: string): string[] {
+/** A JSON array of strings stored as text (tags; an alert's counties); anything else reads as `[]`. */
+export function parseStringArray(text: string): string[] {
   try {
     const v: unknown = JSON.parse(text);
     return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
@@ -40,7 +31,7 @@ const asState = (v: string): ArticleState => ((ARTICLE_STATES as readonly string
 
 export function toArticle(row: ArticleRow): Article {
   return {
-    id: row.id, slug: row.slug, title: row.title, summary: row.summary, coverUrl: row.coverUrl, tags: parseTags(row.tags),
+    id: row.id, slug: row.slug, title: row.title, summary: row.summary, coverUrl: row.coverUrl, tags: parseStringArray(row.tags),
     author: row.author, body: row.body, state: asState(row.state), revision: row.revision, contentHash: row.contentHash,
     publishAt: row.publishAt, publishedAt: row.publishedAt, createdBy: row.createdBy, updatedBy: row.updatedBy,
     createdAt: row.createdAt, updatedAt: row.updatedAt,
@@ -49,12 +40,13 @@ export function toArticle(row: ArticleRow): Article {
 
 function toRevision(row: ArticleRevisionRow): ArticleRevision {
   return {
-    revision: row.revision, title: row.title, summary: row.summary, coverUrl: row.coverUrl, tags: parseTags(row.tags),
+    revision: row.revision, title: row.title, summary: row.summary, coverUrl: row.coverUrl, tags: parseStringArray(row.tags),
     author: row.author, body: row.body, contentHash: row.contentHash, createdBy: row.createdBy, createdAt: row.createdAt,
   };
 }
 
-function toEvent(row: ArticleEventRow): ArticleEvent {
+/** An event log row as readers get it (articles' and alerts'); unreadable `data` reads as null. */
+export function toEvent(row: EventColumns): ArticleEvent {
   let data: Record<string, unknown> | null = null;
   if (row.data) {
     try {

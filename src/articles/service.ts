@@ -31,6 +31,35 @@ const notFound = () => new ArticleRuleError('ARTICLE_NOT_FOUND', 404, '没有找
 const slugTaken = () => new ArticleRuleError('ARTICLE_SLUG_TAKEN', 409, '这个网址名已被其他文章使用');
 const stale = () => new ArticleRuleError('ARTICLE_STALE', 409, '文章已被别人修改，请刷新后再改');
 
+/** What `lockedChange` needs of a table of records with an HTML cache (articles, alerts). */
+export interface LockedChangeDeps<Row, Shape> {
+  db: Database;
+  /** The row, locked for update in `t`. */
+  byId: (id: number, t: Transaction) => Promise<Row | null>;
+  toShape: (row: Row) => Shape;
+  notFound: () => Error;
+  cache: Pick<ArticleHtmlCache, 'invalidate'>;
+  clock: () => Date;
+}
+
+/**
+ * A change of one record: lock its row and run `fn` in one transaction, return the row's shape;
+ * the cache entry goes after commit, once the change is there to be read.
+ */
+export function lockedChange<Row, Shape>(deps: LockedChangeDeps<Row, Shape>) {
+  return async (id: number, fn: (row: Row, t: Transaction, now: Date) => Promise<void>): Promise<Shape> => {
+    const now = deps.clock();
+    const shape = await deps.db.transaction(async (t) => {
+      const row = await deps.byId(id, t);
+      if (!row) throw deps.notFound();
+      await fn(row, t, now);
+      return deps.toShape(row);
+    });
+    deps.cache.invalidate(id);
+    return shape;
+  };
+}
+
 function contentOf(row: ArticleRow): ArticleContent {
   return { title: row.title, summary: row.summary, body: row.body, tags: toArticle(row).tags, author: row.author, coverUrl: row.coverUrl };
 }
@@ -54,18 +83,7 @@ export function createArticleService(deps: ArticleServiceDeps) {
     }, { transaction: t });
   }
 
-  /** Locks the article and runs `fn`; the cache entry goes after commit. */
-  async function onArticle(id: number, fn: (row: ArticleRow, t: Transaction, now: Date) => Promise<void>): Promise<Article> {
-    const now = clock();
-    const article = await db.transaction(async (t) => {
-      const row = await repo.byId(id, t);
-      if (!row) throw notFound();
-      await fn(row, t, now);
-      return toArticle(row);
-    });
-    cache.invalidate(id);
-    return article;
-  }
+  const onArticle = lockedChange({ db, byId: (id, t) => repo.byId(id, t), toShape: toArticle, notFound, cache, clock });
 
   /** A state change without new text: submit, publish, unpublish. */
   function step(action: ArticleAction, right: 'article.submit' | 'article.publish' | 'article.unpublish') {

@@ -24,6 +24,17 @@ export interface ArticleContent {
   coverUrl: string | null;
 }
 
+/** One entry of an article's event log as readers get it; an alert's log (src/alerts) reads the same. */
+export interface ArticleEvent {
+  type: string;
+  actorId: number | null;
+  fromState: string | null;
+  toState: string | null;
+  revision: number | null;
+  data: Record<string, unknown> | null;
+  at: Date;
+}
+
 /** Who acts on an article: a staff member (id, role) or the system (import, scheduled sweep). */
 export interface ArticleActor {
   id: number;

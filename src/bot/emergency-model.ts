@@ -1,16 +1,16 @@
 // The emergency detector's second opinion: a softmax regression over character n-grams, trained
-// at start from content/emergencies (messages labelled with their kind, or none). It raises
-// emergencies told in words no cue of src/tips/rules/emergency.ts names, overrules a cue used in
-// an everyday sense (「辣到我想死」) when it is sure the sentence is ordinary, and names the kind
-// when a cue's kind is only a guess (「守着」 said of someone collapsed).
+// at start from content/emergencies (messages labelled with their kind, or none); the service
+// trains it in a worker thread (src/bot/text-models.ts). It raises emergencies told in words no
+// cue of src/tips/rules/emergency.ts names, overrules a cue used in an everyday sense
+// (「辣到我想死」) when it is sure the sentence is ordinary, and names the kind when a cue's kind
+// is only a guess (「守着」 said of someone collapsed).
 import path from 'node:path';
 import { z } from 'zod';
 import { EMERGENCY_KINDS, type EmergencyClassifier, type EmergencyGuess, type EmergencyKind } from '../tips/rules/emergency.js';
 import { readNumberedJson } from '../platform/json-files.js';
-import { ngramFeatures, SoftmaxRegression } from '../platform/softmax-regression.js';
-import { compactText } from '../tips/rules/plain-text.js';
+import { SoftmaxRegression, trainSoftmax, type SoftmaxWeights } from '../platform/softmax-regression.js';
 import { CONTENT_DIR } from './content.js';
-import { readIntentExamples } from './intent-model.js';
+import { readIntentExamples, sentenceFeatures } from './intent-model.js';
 
 export interface LabelledEmergency { text: string; type: EmergencyKind | 'none' }
 
@@ -23,9 +23,6 @@ export interface EmergencyOperatingPoints {
   kindOverride: number;
   overrule: number;
 }
-
-/** A sentence as its character 1–3-grams over the compact text, as the intent model reads it. */
-const features = (text: string) => ngramFeatures(compactText(text), [1, 2, 3]);
 
 /**
  * Ten times the intent model's regularisation (l2 0.0001 there), at a higher rate to make up for
@@ -45,8 +42,9 @@ export class EmergencyModel implements EmergencyClassifier {
   readonly kindOverride: number;
   readonly overrule: number;
 
-  constructor(examples: readonly LabelledEmergency[], points: EmergencyOperatingPoints) {
-    this.model = new SoftmaxRegression(examples.map((e) => ({ text: e.text, label: e.type })), features, TRAINING);
+  /** The model of weights from `trainEmergencyWeights`, at these operating points. */
+  constructor(weights: SoftmaxWeights, points: EmergencyOperatingPoints) {
+    this.model = new SoftmaxRegression(weights, sentenceFeatures);
     this.threshold = points.threshold;
     this.veto = points.veto;
     this.kindOverride = points.kindOverride;
@@ -94,14 +92,22 @@ export function emergencyTrainingSet(emergencies: readonly LabelledEmergency[]):
   return [...emergencies, ...readIntentExamples().map((e): LabelledEmergency => ({ text: e.text, type: 'none' }))];
 }
 
-/** A model of these labelled emergencies (and the ordinary messages above), at the shipped operating points. */
+/**
+ * The weights of a model of these examples (a training set: `emergencyTrainingSet`), read as the
+ * intent model reads a sentence: pure computation, the same weights in any thread.
+ */
+export function trainEmergencyWeights(examples: readonly LabelledEmergency[]): SoftmaxWeights {
+  return trainSoftmax(examples.map((e) => ({ text: e.text, label: e.type })), sentenceFeatures, TRAINING);
+}
+
+/** A model of these labelled emergencies (and the ordinary messages above), at the shipped operating points, trained in this thread. */
 export function trainEmergencyModel(emergencies: readonly LabelledEmergency[]): EmergencyModel {
-  return new EmergencyModel(emergencyTrainingSet(emergencies), EMERGENCY_MODEL_POINTS);
+  return new EmergencyModel(trainEmergencyWeights(emergencyTrainingSet(emergencies)), EMERGENCY_MODEL_POINTS);
 }
 
 let shared: EmergencyModel | undefined;
 
-/** The model of the shipped examples, trained at first use and kept for the process. */
+/** The model of the shipped examples, trained in this thread at first use and kept for the process. */
 export function defaultEmergencyModel(): EmergencyModel {
   shared ??= trainEmergencyModel(readEmergencyExamples(path.join(CONTENT_DIR, 'emergencies')));
   return shared;

@@ -4,7 +4,7 @@
 // saving the conversation state.
 import { defaultFraudChecker, type FraudChecker } from '../alerts/fraud/index.js';
 import type { AppConfig } from '../config/index.js';
-import type { Logger } from '../platform/logger.js';
+import { errorFields, type Logger } from '../platform/logger.js';
 import { cleanInput, InvalidTextError } from '../platform/input-text.js';
 import type { KeyValueStore } from '../platform/shared-store.js';
 import { detectEmergency, emergencyReply, type EmergencyClassifier } from '../tips/rules/emergency.js';
@@ -18,7 +18,7 @@ import { say, type EngineContext, type Turn } from './intent.js';
 import { TIP_FLOW_INTENTS, buildIntents } from './intents/index.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { AlertBoard, ArticleShelf, CitizenCounty, FollowerRegistry, ScamReportDesk, TipDesk, WaitingNotice } from './ports.js';
-import { askCountyConsent, askCountyOnce, failure } from './intents/county.js';
+import { askCountyConsent, askCountyOnce } from './intents/county.js';
 import { matchPlace } from './places.js';
 import { normaliseText } from './text.js';
 import { silent, type Bot, type BotInput, type BotReply, type BotReplyPart } from './types.js';
@@ -180,7 +180,7 @@ export function createEngine(deps: EngineDeps): Bot {
     const write = input.kind === 'subscribe' ? followers.subscribed(input.citizen, input.receivedAt)
       : input.kind === 'unsubscribe' ? followers.unsubscribed(input.citizen, input.receivedAt)
         : followers.touched(input.citizen, input.receivedAt);
-    return write.catch((err: unknown) => { logger.warn({ ...failure(err), kind: input.kind }, 'bot: follower not recorded'); });
+    return write.catch((err: unknown) => { logger.warn({ ...errorFields(err), kind: input.kind }, 'bot: follower not recorded'); });
   }
 
   /**

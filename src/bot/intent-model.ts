@@ -1,11 +1,14 @@
 // What a free message is, read from the whole sentence: softmax regressions over character
-// n-grams trained at start on content/bot/intents-train*.json, one for the intent (problem, fraud
-// victim, fraud check, greeting, other agency) and one for a problem's category. Many problems
-// name no keyword ("a story of what happened"); the model reads them where word rules cannot.
+// n-grams trained at start on content/bot/intents-train*.json (by the service in a worker
+// thread, src/bot/text-models.ts), one for the intent (problem, fraud victim, fraud check,
+// greeting, other agency) and one for a problem's category. Many problems name no keyword
+// ("a story of what happened"); the model reads them where word rules cannot.
 import path from 'node:path';
 import { z } from 'zod';
 import { readNumberedJson } from '../platform/json-files.js';
-import { ngramFeatures, SoftmaxRegression, type LabelledText } from '../platform/softmax-regression.js';
+import {
+  isSoftmaxWeights, ngramFeatures, SoftmaxRegression, softmaxTransferList, trainSoftmax, type Features, type LabelledText, type LogisticOptions, type SoftmaxWeights,
+} from '../platform/softmax-regression.js';
 import { compactText } from '../tips/rules/plain-text.js';
 import { CATEGORY_KEYS, type Category } from '../tips/types.js';
 import { CONTENT_DIR } from './content.js';
@@ -24,18 +27,46 @@ export interface IntentGuess {
 
 const argmax = (p: Float64Array): number => p.indexOf(Math.max(...p));
 
-/** The bot's sentence models (free words, emergencies): character 1–3-grams of the compact text. */
-export function sentenceModel(docs: readonly LabelledText[]): SoftmaxRegression {
-  return new SoftmaxRegression(docs, (text) => ngramFeatures(compactText(text), [1, 2, 3]), { epochs: 20, learningRate: 0.5, l2: 0.0001 });
+/** What the bot's sentence models (free words, emergencies) read: character 1–3-grams of the compact text. */
+export const sentenceFeatures = (text: string): Features => ngramFeatures(compactText(text), [1, 2, 3]);
+
+const TRAINING: LogisticOptions = { epochs: 20, learningRate: 0.5, l2: 0.0001 };
+
+/** The free words' two models as plain data: the intent, and a problem's category. */
+export interface IntentModelWeights {
+  intents: SoftmaxWeights;
+  categories: SoftmaxWeights;
+}
+
+/** Trains the two models: pure computation, the same weights in any thread. */
+export function trainIntentModels(examples: readonly LabelledIntent[]): IntentModelWeights {
+  const train = (docs: LabelledText[]) => trainSoftmax(docs, sentenceFeatures, TRAINING);
+  return {
+    intents: train(examples.map((e) => ({ text: e.text, label: e.intent }))),
+    categories: train(examples.flatMap((e) => (e.intent === 'problem' && e.category ? [{ text: e.text, label: e.category }] : []))),
+  };
+}
+
+export const intentModelsTransferList = (w: IntentModelWeights): ArrayBuffer[] => [...softmaxTransferList(w.intents), ...softmaxTransferList(w.categories)];
+
+export function isIntentModelWeights(x: unknown): x is IntentModelWeights {
+  if (typeof x !== 'object' || x === null) return false;
+  const w = x as Partial<Record<keyof IntentModelWeights, unknown>>;
+  return isSoftmaxWeights(w.intents) && isSoftmaxWeights(w.categories);
 }
 
 export class IntentModel {
   private readonly intents: SoftmaxRegression;
   private readonly categories: SoftmaxRegression;
 
-  constructor(examples: readonly LabelledIntent[]) {
-    this.intents = sentenceModel(examples.map((e) => ({ text: e.text, label: e.intent })));
-    this.categories = sentenceModel(examples.flatMap((e) => (e.intent === 'problem' && e.category ? [{ text: e.text, label: e.category }] : [])));
+  constructor(models: IntentModelWeights) {
+    this.intents = new SoftmaxRegression(models.intents, sentenceFeatures);
+    this.categories = new SoftmaxRegression(models.categories, sentenceFeatures);
+  }
+
+  /** Trains the models in this thread. */
+  static train(examples: readonly LabelledIntent[]): IntentModel {
+    return new IntentModel(trainIntentModels(examples));
   }
 
   classify(text: string): IntentGuess {
@@ -61,8 +92,8 @@ export function readIntentExamples(dir: string = path.join(CONTENT_DIR, 'bot')):
 
 let shared: IntentModel | undefined;
 
-/** The model of the shipped examples, trained at first use and kept for the process. */
+/** The model of the shipped examples, trained in this thread at first use and kept for the process. */
 export function defaultIntentModel(): IntentModel {
-  shared ??= new IntentModel(readIntentExamples());
+  shared ??= IntentModel.train(readIntentExamples());
   return shared;
 }

@@ -64,17 +64,8 @@ export function parseSmallNumber(text: string): number | undefined {
   return CHINESE_NUMBERS[t];
 }
 
-/** China Standard Time: UTC+8 all year (no daylight saving since 1991). */
-const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
-
-/**
- * 「11月27日」 in Beijing time, whatever the server's TZ. Plain arithmetic on the fixed offset:
- * Intl's formatToParts cost more than the rest of the receipt.
- */
-export function formatMonthDay(date: Date): string {
-  const beijing = new Date(date.getTime() + BEIJING_OFFSET_MS);
-  return `${beijing.getUTCMonth() + 1}月${beijing.getUTCDate()}日`;
-}
+/** 「11月27日」 in Beijing time, whatever the server's TZ. */
+export { formatShanghaiMonthDay as formatMonthDay } from '../platform/beijing-time.js';
 
 /** 138****5678: enough for the citizen to recognise their number, not enough for a bystander. */
 export function maskPhone(phone: string): string {

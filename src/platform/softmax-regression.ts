@@ -1,8 +1,10 @@
 // Multinomial logistic regression (softmax) over character n-grams, which suit Chinese where
 // words have no spaces. Trained by stochastic gradient descent with L2 regularisation, in a
-// second or two at start. Discriminative, unlike naive Bayes (measured worse on the corpus):
+// second or two. Discriminative, unlike naive Bayes (measured worse on the corpus):
 // it learns that 「安全账户」 in 「公安机关没有安全账户」 is a warning, from the words around it.
-// Deterministic: the training order comes from a fixed-seed shuffle.
+// Deterministic: the training order comes from a fixed-seed shuffle. Training (`trainSoftmax`,
+// plain data out) is apart from predicting (`SoftmaxRegression`) so that a worker thread can
+// train and the serving thread keep only the weights, not the training's garbage.
 
 export interface LabelledText { text: string; label: string }
 
@@ -48,57 +50,102 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
+/**
+ * A trained model as plain data: what a worker thread posts back, its two arrays transferred
+ * rather than copied (`softmaxTransferList`).
+ */
+export interface SoftmaxWeights {
+  /** The labels, sorted. */
+  labels: string[];
+  /** The features kept, in row order: feature `features[i]` owns row i of `weights`. */
+  features: string[];
+  /** One row of `labels.length` weights per feature, flat. */
+  weights: Float32Array;
+  bias: Float64Array;
+}
+
+/** The buffers a `postMessage` of these weights moves instead of copying; each is the array's own. */
+export function softmaxTransferList(w: SoftmaxWeights): ArrayBuffer[] {
+  return [w.weights.buffer as ArrayBuffer, w.bias.buffer as ArrayBuffer];
+}
+
+/** Whether a value that crossed a thread boundary has the shape of `SoftmaxWeights`. */
+export function isSoftmaxWeights(x: unknown): x is SoftmaxWeights {
+  if (typeof x !== 'object' || x === null) return false;
+  const w = x as Partial<Record<keyof SoftmaxWeights, unknown>>;
+  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+  return strings(w.labels) && strings(w.features) && w.weights instanceof Float32Array && w.bias instanceof Float64Array
+    && w.bias.length === w.labels.length && w.weights.length === w.features.length * w.labels.length;
+}
+
+/**
+ * Trains a model: pure computation, so it gives the same weights in any thread. Features seen in
+ * fewer than two training texts are left out: they cannot generalise.
+ */
+export function trainSoftmax(docs: readonly LabelledText[], featurize: (text: string) => Features, options: LogisticOptions): SoftmaxWeights {
+  const labels = [...new Set(docs.map((d) => d.label))].sort();
+  const k = labels.length;
+  const bias = new Float64Array(k);
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const featured = docs.map((d) => ({ x: featurize(d.text), y: index.get(d.label) as number }));
+
+  const seen = new Map<string, number>();
+  for (const { x } of featured) for (const g of x.keys()) seen.set(g, (seen.get(g) ?? 0) + 1);
+  const ids = new Map<string, number>();
+  for (const [g, n] of seen) if (n >= 2) ids.set(g, ids.size);
+  const weights = new Float64Array(ids.size * k);
+
+  const perLabel = new Float64Array(k);
+  for (const { y } of featured) perLabel[y] = (perLabel[y] as number) + 1;
+  const examples = featured.map(({ x, y }) => {
+    const kept = [...x].filter(([g]) => ids.has(g));
+    return {
+      rows: Int32Array.from(kept, ([g]) => (ids.get(g) as number) * k),
+      values: Float64Array.from(kept, ([, v]) => v),
+      y,
+      w: options.balanced ? docs.length / (k * (perLabel[y] as number)) : 1,
+    };
+  });
+
+  const z = new Float64Array(k);
+  for (let epoch = 0; epoch < options.epochs; epoch += 1) {
+    const rate = options.learningRate / (1 + epoch * 0.1);
+    const decay = 1 - rate * options.l2;
+    for (const { rows, values, y, w } of shuffled(examples, 7919 + epoch)) {
+      softmax(bias, weights, rows, values, z);
+      z[y] = (z[y] as number) - 1;
+      for (let c = 0; c < k; c += 1) {
+        z[c] = (z[c] as number) * w * rate;
+        bias[c] = (bias[c] as number) - (z[c] as number);
+      }
+      for (let j = 0; j < rows.length; j += 1) {
+        const row = rows[j] as number;
+        const v = values[j] as number;
+        for (let c = 0; c < k; c += 1) weights[row + c] = (weights[row + c] as number) * decay - (z[c] as number) * v;
+      }
+    }
+  }
+  return { labels, features: [...ids.keys()], weights: Float32Array.from(weights), bias };
+}
+
+/** The predictor of trained weights: what the serving process keeps. */
 export class SoftmaxRegression {
   readonly labels: readonly string[];
-  /** Feature → its row in `weights`. Features seen in fewer than two training texts are left out: they cannot generalise. */
-  private readonly ids = new Map<string, number>();
-  /** One row of `labels.length` weights per feature, flat. */
+  /** Feature → its row in `weights`. */
+  private readonly ids: Map<string, number>;
   private readonly weights: Float32Array;
   private readonly bias: Float64Array;
 
-  constructor(docs: readonly LabelledText[], private readonly featurize: (text: string) => Features, options: LogisticOptions) {
-    this.labels = [...new Set(docs.map((d) => d.label))].sort();
-    const k = this.labels.length;
-    this.bias = new Float64Array(k);
-    const index = new Map(this.labels.map((l, i) => [l, i]));
-    const featured = docs.map((d) => ({ x: featurize(d.text), y: index.get(d.label) as number }));
+  constructor(trained: SoftmaxWeights, private readonly featurize: (text: string) => Features) {
+    this.labels = trained.labels;
+    this.ids = new Map(trained.features.map((g, i) => [g, i]));
+    this.weights = trained.weights;
+    this.bias = trained.bias;
+  }
 
-    const seen = new Map<string, number>();
-    for (const { x } of featured) for (const g of x.keys()) seen.set(g, (seen.get(g) ?? 0) + 1);
-    for (const [g, n] of seen) if (n >= 2) this.ids.set(g, this.ids.size);
-    const weights = new Float64Array(this.ids.size * k);
-
-    const perLabel = new Float64Array(k);
-    for (const { y } of featured) perLabel[y] = (perLabel[y] as number) + 1;
-    const examples = featured.map(({ x, y }) => {
-      const kept = [...x].filter(([g]) => this.ids.has(g));
-      return {
-        rows: Int32Array.from(kept, ([g]) => (this.ids.get(g) as number) * k),
-        values: Float64Array.from(kept, ([, v]) => v),
-        y,
-        w: options.balanced ? docs.length / (k * (perLabel[y] as number)) : 1,
-      };
-    });
-
-    const z = new Float64Array(k);
-    for (let epoch = 0; epoch < options.epochs; epoch += 1) {
-      const rate = options.learningRate / (1 + epoch * 0.1);
-      const decay = 1 - rate * options.l2;
-      for (const { rows, values, y, w } of shuffled(examples, 7919 + epoch)) {
-        softmax(this.bias, weights, rows, values, z);
-        z[y] = (z[y] as number) - 1;
-        for (let c = 0; c < k; c += 1) {
-          z[c] = (z[c] as number) * w * rate;
-          this.bias[c] = (this.bias[c] as number) - (z[c] as number);
-        }
-        for (let j = 0; j < rows.length; j += 1) {
-          const row = rows[j] as number;
-          const v = values[j] as number;
-          for (let c = 0; c < k; c += 1) weights[row + c] = (weights[row + c] as number) * decay - (z[c] as number) * v;
-        }
-      }
-    }
-    this.weights = Float32Array.from(weights);
+  /** Trains in this thread and keeps the predictor. */
+  static train(docs: readonly LabelledText[], featurize: (text: string) => Features, options: LogisticOptions): SoftmaxRegression {
+    return new SoftmaxRegression(trainSoftmax(docs, featurize, options), featurize);
   }
 
   /** Probabilities per label, in `labels` order, for features already made by the featurizer. */

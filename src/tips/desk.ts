@@ -22,7 +22,7 @@ import { deadlinesFor } from './rules/deadlines.js';
 import { normaliseTrackingCode } from './rules/tracking-code.js';
 import { suggestDuplicates } from './rules/duplicates.js';
 import { SAME_REPORTER_WINDOW_DAYS } from './rules/limits.js';
-import { DAY_MS } from './rules/shanghai-time.js';
+import { DAY_MS } from '../platform/beijing-time.js';
 import { newTrackingCode } from './rules/tracking-code.js';
 import { citizenNoticeFor } from './rules/citizen-notice.js';
 import { COLOUR_RANK } from './clock.js';

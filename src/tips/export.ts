@@ -8,6 +8,7 @@ import type { Context } from 'koa';
 import { Op, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import type { Database } from '../db/index.js';
+import { formatBeijingMinute } from '../platform/beijing-time.js';
 import type { StaffPrincipal } from '../staff/accounts.js';
 import type { TipRow } from './models.js';
 import { tipListFilter } from './policy.js';
@@ -125,13 +126,9 @@ export async function* tipsCsv(
   opts.onEnd?.(rows);
 }
 
-/** 2026-03-05 14:07, Beijing time (a fixed +8 h: China has no daylight saving time). */
-function beijingTime(d: Date): string {
-  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
 
 function rowOf(t: ExportedTip, unitName: (key: string | null) => string, now: Date): string[] {
-  const when = (d: Date | null) => (d ? beijingTime(d) : '');
+  const when = (d: Date | null) => (d ? formatBeijingMinute(d) : '');
   return [
     t.code,
     when(t.createdAt),

@@ -1,5 +1,6 @@
 // The tips module: built once by the boot sequence (compose.ts) and handed its collaborators.
-// It owns the tip record, the queue, the staff API over tips and the citizen's TipDesk.
+// It owns the tip record, the queue, the staff API over tips and the citizen's TipDesk; the
+// console's tip pages (src/staff) are built by compose.ts from its `console` parts.
 import { resealStoredTexts, type ResealReport } from './reseal.js';
 import type Router from '@koa/router';
 import type { AppConfig } from '../config/index.js';
@@ -8,16 +9,11 @@ import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { TipAnnouncer, TipDesk } from '../bot/ports.js';
 import type { WechatClient } from '../wechat/index.js';
-import { createStaff, defineStaffModels } from '../staff/accounts.js';
-import { LoginThrottle } from '../staff/auth.js';
-import { staffRouter } from '../staff/routes.js';
-import { staffPages } from '../staff/pages/index.js';
 import { attentionLookup } from '../staff/pages/attention.js';
-import type { WebBase } from '../web/index.js';
-import { createSessionStore } from '../staff/sessions.js';
+import type { SessionStore } from '../staff/sessions.js';
+import type { TipConsole } from '../staff/index.js';
 import { createAnnouncer } from './announcer.js';
 import { createDesk } from './desk.js';
-import { randomBytes } from 'node:crypto';
 import type { IdentityVault } from './identity.js';
 import type { SharedStore } from '../platform/shared-store.js';
 import { createNoticeCenter, type TextSender } from './notices.js';
@@ -35,19 +31,17 @@ export interface TipsModuleDeps {
   /** State every instance shares (the login throttle's counters). */
   state: SharedStore;
   vault: IdentityVault;
-  /** The web base the console's pages render with. */
-  web: WebBase;
+  /** Staff sessions (src/staff): the staff API over tips checks them. */
+  sessions: SessionStore;
 }
 
 export interface TipsModule {
   desk: TipDesk;
   announcer: TipAnnouncer;
+  /** The staff API over tips. */
   routers: Router[];
-  /**
-   * First start: creates the `admin` account from config staff.adminPassword when set and absent;
-   * in development, with no staff at all, one with a generated password, returned to be shown once.
-   */
-  seed(): Promise<{ generatedAdminPassword?: string }>;
+  /** What the console's tip pages work through (src/staff builds them). */
+  console: TipConsole;
   /** Masks and seals citizen texts of rows written under an older rule; with `rotate`, re-seals rows under older keys (reseal.ts). */
   reseal(opts?: { rotate?: boolean }): Promise<ResealReport>;
   /** The Wechaty adapter registers how to reach its citizens; until then their notices wait. */
@@ -82,41 +76,19 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
   const serviceDeps = { db, repo, notices, holidays, answerHoldMinutes: config.tips.answerHoldMinutes };
   const service = createTipService(serviceDeps);
 
-  const staffModels = defineStaffModels(db);
-  const sessions = createSessionStore(staffModels, config.staff.sessionHours);
-  const throttle = new LoginThrottle({ maxFailures: config.staff.loginMaxFailures, lockMinutes: config.staff.loginLockMinutes, store: deps.state });
-
   const reads = { ...serviceDeps, vault };
   const queue = { ...serviceDeps, leaseMinutes: config.tips.leaseMinutes };
-  const routers = [
-    ...staffPages({ web: deps.web, config, models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure, service, reads, queue, media: deps.wechat, attention: attentionLookup(repo) }),
-    staffRouter({ models: staffModels, sessions, throttle, cookieSecure: config.staff.cookieSecure }),
-    tipsRouter({ sessions, service, reads, queue }),
-  ];
 
   return {
     desk,
     announcer,
-    routers,
+    routers: [tipsRouter({ sessions: deps.sessions, service, reads, queue })],
+    console: { service, reads, queue, attention: attentionLookup(repo) },
     async sweep(now = new Date()) {
       return { autoClosed: await closeUnratedAnswers({ ...serviceDeps, logger: log }, now) };
     },
     sendDueNotices() {
       return notices.sendDue();
-    },
-    async seed() {
-      if (await staffModels.Staff.findOne({ where: { username: 'admin' } })) return {};
-      if (config.staff.adminPassword) {
-        await createStaff(db, staffModels, { username: 'admin', password: config.staff.adminPassword, role: 'admin', displayName: '系统管理员' });
-        log.info('admin account created from ADMIN_PASSWORD');
-        return {};
-      }
-      if (config.env !== 'development' || (await staffModels.Staff.count()) > 0) return {};
-      // A newcomer's first start: an admin to sign in with, its password shown once (never logged).
-      const password = randomBytes(12).toString('base64url');
-      await createStaff(db, staffModels, { username: 'admin', password, role: 'admin', displayName: '系统管理员', mustChangePassword: true });
-      log.info('development admin account created; its password was printed once');
-      return { generatedAdminPassword: password };
     },
     reseal(opts = {}) {
       return resealStoredTexts({ db, models: repo.models, vault, logger: log }, opts);

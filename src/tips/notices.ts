@@ -29,7 +29,7 @@ import type { CustomMessage, TemplateMessage } from '../wechat/client/types.js';
 import { CUSTOM_WINDOW_MS } from '../wechat/index.js';
 import type { IdentityVault } from './identity.js';
 import type { TipModels, TipNoticeRow, TipRow, NoticeChannel } from './models.js';
-import { formatShanghaiDate } from './rules/shanghai-time.js';
+import { formatShanghaiDate } from '../platform/beijing-time.js';
 import { CITIZEN_STATE_LABELS, isTipState } from './types.js';
 
 /** The part of WechatClient notices use. */

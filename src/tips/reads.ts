@@ -6,7 +6,7 @@ import { objectionWindowEnd } from './rules/deadlines.js';
 import { Op, Sequelize, col, fn, literal, type WhereOptions } from 'sequelize';
 import { sqlDate, type Database } from '../db/index.js';
 import { COLOUR_RANK } from './clock.js';
-import { DAY_MS, dayFromKey, startOfShanghaiDay } from './rules/shanghai-time.js';
+import { DAY_MS, dayFromKey, startOfShanghaiDay } from '../platform/beijing-time.js';
 import type { StaffPrincipal } from '../staff/accounts.js';
 import type { IdentityVault } from './identity.js';
 import type { TipRow } from './models.js';

@@ -8,7 +8,7 @@ import type { TipRow } from './models.js';
 import type { TipRepository } from './repository.js';
 import { assertCan, tipListFilter } from './policy.js';
 import { whereForListFilter } from './scope.js';
-import { dayFromKey, dayKey, shanghaiDay, startOfShanghaiDay, weekday } from './rules/shanghai-time.js';
+import { dayFromKey, dayKey, shanghaiDay, startOfShanghaiDay, weekday } from '../platform/beijing-time.js';
 import { CONCLUDED_STATES, FINISHED_STATES, queueFilterWhere } from './reads.js';
 import type { ActionFilter, QueueFilter } from './validation.js';
 import { RATINGS, type Rating, type TipState } from './types.js';

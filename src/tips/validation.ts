@@ -5,7 +5,7 @@ import { z, ZodIssueCode, type ZodErrorMap, type ZodTypeAny } from 'zod';
 import { AppError } from '../platform/errors.js';
 import { cleanInputValue } from '../platform/input-text.js';
 import { CATEGORY_KEYS, COLOURS, LEGAL_TYPES, RATINGS, TIP_STATES } from './types.js';
-import { dayFromKey } from './rules/shanghai-time.js';
+import { dayFromKey } from '../platform/beijing-time.js';
 import { MAX_EXTENSION_DAYS } from './rules/limits.js';
 
 const chinese: ZodErrorMap = (issue, ctx) => {

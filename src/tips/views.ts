@@ -5,7 +5,7 @@ import type { CitizenTipStep, CitizenTipView, TipCategoryKey } from '../bot/port
 import type { ReporterIdentity } from './identity.js';
 import type { TipEventRow, TipRow } from './models.js';
 import { REVIEW_WINDOW_DAYS, MAX_REVIEWS } from './rules/limits.js';
-import { endOfShanghaiDay, shanghaiDay } from './rules/shanghai-time.js';
+import { endOfShanghaiDay, shanghaiDay } from '../platform/beijing-time.js';
 import { maskPersonalData } from './rules/personal-data.js';
 import { sealedReasonOf } from './sealed-texts.js';
 import {

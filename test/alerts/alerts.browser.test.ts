@@ -4,8 +4,8 @@
 // to 100% (已完成) without a reload. Screenshots of the list, the compose form and the finished
 // push at 1366×768 and on a phone.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, officePage, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { PHONE, launchBrowser, officePageWithDialogs, phoneContext, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
 import { addStaff } from '../tips/helpers.js';
 import type { PushWorker } from '../../src/alerts/push/worker.js';
 import { SHAXIAN, YONGAN } from './alerts-helpers.js';
@@ -13,7 +13,6 @@ import { SHAXIAN, YONGAN } from './alerts-helpers.js';
 const TITLE = '永安、沙县：冒充“客服”退款诈骗';
 const HOUR = 3600_000;
 const CUSTOM = '/cgi-bin/message/custom/send';
-const PHONE = { width: 390, height: 844 };
 
 describe('alerts: staff pages (Chromium)', function () {
   this.timeout(120_000);
@@ -56,15 +55,9 @@ describe('alerts: staff pages (Chromium)', function () {
     await browser?.close();
     await server?.close();
   });
-  beforeEach(async () => {
-    page = await officePage(browser);
-    dialogs = [];
-    // Publishing asks first (app.js data-confirm): say yes, and note what was asked.
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.accept(); });
-  });
+  // Publishing asks first (app.js data-confirm): say yes, and note what was asked.
+  beforeEach(async () => { ({ page, dialogs } = await officePageWithDialogs(browser)); });
   afterEach(async () => { await page.context().close(); });
-
-  const phoneContext = (): Promise<BrowserContext> => browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: true });
 
   it('a writer composes an alert for two counties with the live preview, and submits it', async () => {
     await signIn(page, server.baseUrl, 'writer');
@@ -182,7 +175,7 @@ describe('alerts: staff pages (Chromium)', function () {
   });
 
   it('reads well on a phone: the list, the compose form and the finished push', async () => {
-    const phone = await phoneContext();
+    const phone = await phoneContext(browser);
     const p = await phone.newPage();
     await signIn(p, server.baseUrl, 'publisher');
     await p.goto(`${server.baseUrl}/staff/alerts`);

@@ -4,10 +4,9 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { citizen, input, texts } from '../bot/engine-harness.js';
-import { launchBrowser, officePage, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
+import { PHONE, launchBrowser, officePageWithDialogs, phoneContext, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
 import { addStaff } from '../tips/helpers.js';
 
-const PHONE = { width: 390, height: 844 };
 
 describe('scam reports: staff review (Chromium)', function () {
   this.timeout(120_000);
@@ -34,11 +33,7 @@ describe('scam reports: staff review (Chromium)', function () {
     await browser?.close();
     await server?.close();
   });
-  beforeEach(async () => {
-    page = await officePage(browser);
-    dialogs = [];
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.accept(); });
-  });
+  beforeEach(async () => { ({ page, dialogs } = await officePageWithDialogs(browser)); });
   afterEach(async () => { await page.context().close(); });
 
   it('confirms one candidate after asking, dismisses another, and changes its mind from the confirmed list', async () => {
@@ -76,7 +71,7 @@ describe('scam reports: staff review (Chromium)', function () {
     for (let i = 0; i < 3; i += 1) {
       await reports.report({ channel: 'official_account', id: `o_rep_phone_${i}` }, [{ kind: 'account', value: 'Li_Laoshi88' }], new Date());
     }
-    const phone = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: true });
+    const phone = await phoneContext(browser);
     const p = await phone.newPage();
     await signIn(p, server.baseUrl, 'reviewer');
     await p.goto(`${server.baseUrl}/staff/alerts#candidates`);

@@ -4,7 +4,7 @@
 // correction, the revision page shows the line diff. Screenshots at 1366×768 and on a phone.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, officePage, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
+import { launchBrowser, officePageWithDialogs, phoneContext, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
 import { addStaff } from '../tips/helpers.js';
 import { ChatClient } from '../../src/cli/chat-client.js';
 import { supertestTransport } from '../support/webhook-app.js';
@@ -30,12 +30,8 @@ describe('articles: editor pages (Chromium)', function () {
     await browser?.close();
     await server?.close();
   });
-  beforeEach(async () => {
-    page = await officePage(browser);
-    dialogs = [];
-    // Publishing and withdrawing ask first (app.js data-confirm): say yes, and note what was asked.
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.accept(); });
-  });
+  // Publishing and withdrawing ask first (app.js data-confirm): say yes, and note what was asked.
+  beforeEach(async () => { ({ page, dialogs } = await officePageWithDialogs(browser)); });
   afterEach(async () => { await page.context().close(); });
 
   it('an editor writes with a live preview, uploads an image at the cursor, and submits for review', async () => {
@@ -134,7 +130,7 @@ describe('articles: editor pages (Chromium)', function () {
   });
 
   it('reads well on a phone', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: true });
+    const phone = await phoneContext(browser);
     const p = await phone.newPage();
     await signIn(p, server.baseUrl, 'writer');
     await p.goto(`${server.baseUrl}/staff/articles`);

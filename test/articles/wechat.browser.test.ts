@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Dialog, Page } from 'playwright-core';
-import { SCREENSHOTS, launchBrowser, officePage, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
+import { SCREENSHOTS, launchBrowser, officePage, phoneContext, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
 import { addStaff } from '../tips/helpers.js';
 import type { ArticleActor } from '../../src/articles/types.js';
 import { tinyPng } from './editor-helpers.js';
@@ -131,7 +131,7 @@ describe('articles: the editor\'s WeChat section and unsaved warning (Chromium)'
     expect(await page.locator('#wechat-quota').innerText()).to.contain('今天还能群发 0 次');
 
     // On a phone the steps stack and nothing runs off the side.
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: true });
+    const phone = await phoneContext(browser);
     const p = await phone.newPage();
     await signIn(p, server.baseUrl, 'publisher');
     await p.goto(`${server.baseUrl}/staff/articles/${articleId}/edit#wechat`);

@@ -10,21 +10,21 @@
 // It verifies rows = confirmations (nothing lost, nothing extra), double claims = 0, left = 0.
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { freshBenchDatabase } from './fresh-database.js';
 import { spawnBenchServer } from './spawn-server.js';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../../src/config/index.js';
-import { ensureMysqlDatabase, openDatabase, sequelizeOptions, type Database } from '../../src/db/index.js';
+import { openDatabase, sequelizeOptions, type Database } from '../../src/db/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createMetrics } from '../../src/platform/metrics.js';
 import { MemoryStore } from '../../src/platform/shared-store.js';
 import { createIdentityVault } from '../../src/tips/identity.js';
 import { WechatClient } from '../../src/wechat/index.js';
 import { createTipsModule } from '../../src/tips/index.js';
-import { consoleWebBase } from '../../src/staff/pages/index.js';
+import { createStaffModule } from '../../src/staff/index.js';
 import { createStaff, defineStaffModels } from '../../src/staff/accounts.js';
 import { cdata, scanXml, sha1Signature } from '../../src/wechat/index.js';
 import type { TipSubmission } from '../../src/bot/ports.js';
@@ -64,24 +64,6 @@ async function pool(n: number, size: number, run: (i: number) => Promise<void>):
   await Promise.all(Array.from({ length: Math.min(size, n) }, async () => {
     while (next < n) await run(next++);
   }));
-}
-
-/** A fresh database per run, so the numbers do not depend on leftovers. */
-async function freshUrl(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!/^(mysql|mariadb):/.test(url)) return { url, drop: () => Promise.resolve() };
-  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
-  u.pathname = `/${u.pathname.slice(1) || 'pingan_bench'}_${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const fresh = u.toString();
-  await ensureMysqlDatabase(fresh);
-  return {
-    url: fresh,
-    async drop() {
-      const { Sequelize } = await import('sequelize');
-      const admin = new Sequelize({ ...sequelizeOptions(fresh), database: undefined, logging: false });
-      await admin.query(`DROP DATABASE IF EXISTS \`${u.pathname.slice(1).replace(/`/g, '')}\``);
-      await admin.close();
-    },
-  };
 }
 
 /** The service as server.ts `ours` runs it: compose(), logging at info to a file, its own process. */
@@ -284,7 +266,7 @@ export async function runIntakeBench(opts: IntakeBenchOptions): Promise<IntakeBe
   const n = opts.tips ?? 1000;
   const claimers = opts.claimers ?? 20;
   const concurrency = opts.concurrency ?? 64;
-  const target = await freshUrl(opts.databaseUrl);
+  const target = await freshBenchDatabase(opts.databaseUrl);
   const logDir = mkdtempSync(path.join(tmpdir(), 'bench-intake-'));
   const { port, child } = await startService(target.url, path.join(logDir, 'service.log')); // runs the migrations
   const db = await openDatabase(target.url);
@@ -341,7 +323,7 @@ export async function runIntakeBench(opts: IntakeBenchOptions): Promise<IntakeBe
       const logger = createLogger('silent');
       const wechat = new WechatClient({ appId: 'bench', appSecret: 'bench', apiBase: 'http://127.0.0.1:9', tokenStore });
       const vault = createIdentityVault(opts.config.tips.identityKeys, opts.config.tips.identityHashKey);
-      tipsModule = createTipsModule({ config: opts.config, logger, metrics: createMetrics(), db, wechat, state: tokenStore, vault, web: consoleWebBase(opts.config) });
+      tipsModule = createTipsModule({ config: opts.config, logger, metrics: createMetrics(), db, wechat, state: tokenStore, vault, sessions: createStaffModule({ config: opts.config, logger, db, state: tokenStore }).sessions });
       const desk = tipsModule.desk;
       const sub = (i: number): TipSubmission => ({
         citizen: { channel: 'official_account', id: `bench-${run}-${i % 300}` },

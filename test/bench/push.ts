@@ -10,7 +10,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -18,7 +17,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { AppConfig } from '../../src/config/index.js';
 import { loadConfig } from '../../src/config/index.js';
-import { ensureMysqlDatabase, openDatabase, sequelizeOptions } from '../../src/db/index.js';
+import { openDatabase } from '../../src/db/index.js';
 import { migrateUp } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { MemoryStore } from '../../src/platform/shared-store.js';
@@ -26,6 +25,7 @@ import { WechatClient } from '../../src/wechat/index.js';
 import { createFollowersModule } from '../../src/alerts/followers/index.js';
 import { createAlertPushModule } from '../../src/alerts/push/index.js';
 import { startFakeWechatApi } from '../support/fake-wechat-api.js';
+import { freshBenchDatabase } from './fresh-database.js';
 
 export interface PushBenchOptions {
   config: AppConfig;
@@ -103,28 +103,10 @@ async function serveFake(appId: string, appSecret: string): Promise<void> {
   process.stdout.write(`ready ${fake.baseUrl}\n`);
 }
 
-/** A fresh database per run: SQLite as given, MariaDB as a new database beside the one named. */
-async function freshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!/^(mysql|mariadb):/.test(url)) return { url, drop: () => Promise.resolve() };
-  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
-  u.pathname = `/${u.pathname.slice(1) || 'pingan_bench'}_push_${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const fresh = u.toString();
-  await ensureMysqlDatabase(fresh);
-  return {
-    url: fresh,
-    async drop() {
-      const { Sequelize } = await import('sequelize');
-      const admin = new Sequelize({ ...sequelizeOptions(fresh), database: undefined, logging: false });
-      await admin.query(`DROP DATABASE IF EXISTS \`${u.pathname.slice(1).replace(/`/g, '')}\``);
-      await admin.close();
-    },
-  };
-}
-
 const COUNTIES = ['350404', '350405', '350421', '350423', '350424', '350425', '350426', '350428', '350429', '350430', '350481'];
 
 export async function runPushBench(opts: PushBenchOptions): Promise<PushBenchResult> {
-  const database = await freshDatabase(opts.databaseUrl);
+  const database = await freshBenchDatabase(opts.databaseUrl, 'push');
   const fake = await startFake(opts.config);
   const config = await loadConfig({
     databaseUrl: database.url, logLevel: 'warn',

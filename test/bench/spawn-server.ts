@@ -31,8 +31,14 @@ export function serviceNodeFlags(dir = '.'): string[] {
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
   const words = (pkg.scripts?.start ?? '').split(/\s+/);
   const at = words.indexOf('node');
-  const end = words.indexOf('--import');
-  return at < 0 || end < at ? [] : words.slice(at + 1, end);
+  if (at < 0) return [];
+  // The flags between `node` and the script (or a loader, which the bench sets itself).
+  const flags: string[] = [];
+  for (const w of words.slice(at + 1)) {
+    if (!w.startsWith('--') || w === '--import') break;
+    flags.push(w);
+  }
+  return flags;
 }
 
 /**

@@ -3,7 +3,7 @@
 // the preview; another county's staff get 404 for its URL; a stored XSS attempt stays text.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, officePage, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
+import { launchBrowser, officePageWithDialogs, phoneContext, recordDialogs, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
 import { citizenNoticeFor } from '../../src/tips/rules/citizen-notice.js';
 import { addStaff, submission } from '../tips/helpers.js';
 import { ChatClient } from '../../src/cli/chat-client.js';
@@ -42,11 +42,7 @@ describe('console: queue and tip page (Chromium)', function () {
     await browser?.close();
     await server?.close();
   });
-  beforeEach(async () => {
-    page = await officePage(browser);
-    dialogs = [];
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
-  });
+  beforeEach(async () => { ({ page, dialogs } = await officePageWithDialogs(browser, 'dismiss')); });
   afterEach(async () => {
     await page.context().close();
     expect(dialogs, 'no dialog may open').to.deep.equal([]);
@@ -134,9 +130,9 @@ describe('console: queue and tip page (Chromium)', function () {
   });
 
   it('reads well on a phone', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: true });
+    const phone = await phoneContext(browser);
     const p = await phone.newPage();
-    p.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    recordDialogs(p, 'dismiss', dialogs);
     await signIn(p, server.baseUrl, 'triage1');
     await p.goto(`${server.baseUrl}/staff/queue`);
     await screenshot(p, 'queue-phone');

@@ -77,7 +77,7 @@ describe('admin seed', () => {
   it('creates admin from staff.adminPassword on first start, once', async () => {
     const ctx = await context({ staff: { adminPassword: 'first-start-password' } });
     try {
-      await ctx.services.tips.seed();
+      await ctx.services.staff.seed();
       const rows = await ctx.services.db.sequelize.query("SELECT role FROM staff WHERE username = 'admin'", { type: 'SELECT' }) as Array<{ role: string }>;
       expect(rows).to.deep.equal([{ role: 'admin' }]);
       await request(ctx.callback).post('/api/staff/login').send({ username: 'admin', password: 'first-start-password' }).expect(200);

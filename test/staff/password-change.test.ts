@@ -59,7 +59,7 @@ describe('staff: the generated first-start admin', () => {
     try {
       // Starting already seeded it (its password went nowhere): seed an empty table again.
       await ctx.services.db.sequelize.query('DELETE FROM staff');
-      const { generatedAdminPassword } = await ctx.services.tips.seed();
+      const { generatedAdminPassword } = await ctx.services.staff.seed();
       expect(generatedAdminPassword).to.be.a('string');
       const agent = await formAgent(ctx, 'admin', generatedAdminPassword);
       await agent.get('/staff/accounts').expect(303).expect('Location', '/staff/password');

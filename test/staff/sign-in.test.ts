@@ -22,6 +22,9 @@ const login = (app: Parameters<typeof request>[0], username: string, password: s
   return r.send({ username, password });
 };
 
+/** The staff module's routers as compose.ts builds them (the login API among them). */
+const staffRouters = (c: TestContext) => c.services.staff.routers({ web: c.services.web, tips: c.services.tips.console, media: c.services.wechat });
+
 describe('sign-in: canonical usernames and the throttle', () => {
   let ctx: TestContext | undefined;
   afterEach(async () => { await ctx?.close(); ctx = undefined; });
@@ -76,7 +79,7 @@ describe('sign-in: canonical usernames and the throttle', () => {
     ctx = await context({ trustProxy: ['127.0.0.1'] });
     // The composed app as server.ts would build it with this config's trusted proxies.
     const app = createApp({
-      logger: ctx.services.logger, metrics: ctx.services.metrics, trustProxy: ctx.config.trustProxy, routers: ctx.services.tips.routers,
+      logger: ctx.services.logger, metrics: ctx.services.metrics, trustProxy: ctx.config.trustProxy, routers: staffRouters(ctx),
     }).callback();
     const max = ctx.config.staff.loginMaxFailures * 4;
     for (let i = 0; i < max; i += 1) {
@@ -94,7 +97,7 @@ describe('sign-in: canonical usernames and the throttle', () => {
     for (const [trustProxy, status] of [[['127.0.0.1'], 200], [['10.9.9.9'], 403]] as const) {
       ctx = await context({ trustProxy: [...trustProxy], staff: { cookieSecure: true } });
       await addStaff(ctx, { username: 'triage1', role: 'triage' });
-      const app = createApp({ logger: ctx.services.logger, metrics: ctx.services.metrics, trustProxy, routers: ctx.services.tips.routers }).callback();
+      const app = createApp({ logger: ctx.services.logger, metrics: ctx.services.metrics, trustProxy, routers: staffRouters(ctx) }).callback();
       const res = await request(app).post('/api/staff/login').set('X-Forwarded-Proto', 'https').send({ username: 'triage1', password: PASSWORD });
       expect(res.status, trustProxy.join()).to.equal(status);
       await ctx.close();

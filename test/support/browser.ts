@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { ConfigOverrides } from '../../src/config/index.js';
 import { createTestContext, type TestContext } from './harness.js';
 import { freePort } from './ports.js';
@@ -40,10 +40,35 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
 }
 
+const SANMING = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
+
 /** A 1366×768 office screen, zh-CN, Beijing time. */
 export async function officePage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, ...SANMING });
   return context.newPage();
+}
+
+/**
+ * Answers every dialog `page` opens (accepts, or dismisses) and returns the list its messages
+ * go into, in order; `into` lets several pages share one list.
+ */
+export function recordDialogs(page: Page, answer: 'accept' | 'dismiss' = 'accept', into: string[] = []): string[] {
+  page.on('dialog', (d) => { into.push(d.message()); void (answer === 'accept' ? d.accept() : d.dismiss()); });
+  return into;
+}
+
+/** An office page (`officePage`) whose dialogs are answered and recorded (`recordDialogs`). */
+export async function officePageWithDialogs(browser: Browser, answer: 'accept' | 'dismiss' = 'accept'): Promise<{ page: Page; dialogs: string[] }> {
+  const page = await officePage(browser);
+  return { page, dialogs: recordDialogs(page, answer) };
+}
+
+/** The phone screen the pages are checked on, in CSS pixels. */
+export const PHONE = { width: 390, height: 844 } as const;
+
+/** A phone: `PHONE`'s screen, touch, zh-CN, Beijing time. The caller closes it. */
+export function phoneContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: PHONE, ...SANMING, isMobile: true });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

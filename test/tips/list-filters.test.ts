@@ -7,7 +7,7 @@ import request from 'supertest';
 import { sqlDate } from '../../src/db/index.js';
 import { createTipRepository } from '../../src/tips/repository.js';
 import { NOW_FILTERS, annualFilters, annualStats, dashboardStats, shanghaiYear, weekStart } from '../../src/tips/stats.js';
-import { shanghaiDayKey } from '../../src/tips/rules/shanghai-time.js';
+import { shanghaiDayKey } from '../../src/platform/beijing-time.js';
 import { listQuerySchema, parseInput, queueFilterParams, type QueueFilter } from '../../src/tips/validation.js';
 import type { TestContext } from '../support/harness.js';
 import { usingMysql } from '../support/database.js';

@@ -10,7 +10,7 @@ import { loadCounties, type SanmingCounty } from './counties.js';
 import { defineFollowerModels, type FollowerModels } from './models.js';
 import { createFollowerImport, type FollowerImport, type FollowerImportReport, type ImportClient } from './import.js';
 import { createFollowerRegistry } from './registry.js';
-import { errorFields } from './sql.js';
+import { errorFields } from '../../platform/logger.js';
 import { createTagSync, type TagClient, type TagSync, type TagSyncReport } from './tags.js';
 
 export interface FollowersModuleDeps {

@@ -3,6 +3,7 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic, type Sequelize,
 } from 'sequelize';
+import { D, I, id, S } from '../../db/columns.js';
 
 import type { CountySource } from '../../bot/ports.js';
 
@@ -44,10 +45,8 @@ export interface FollowerModels {
 }
 
 export function defineFollowerModels(sequelize: Sequelize): FollowerModels {
-  const D = (allowNull = true) => ({ type: DataTypes.DATE(3), allowNull });
-  const S = (n: number, allowNull = true) => ({ type: DataTypes.STRING(n), allowNull });
   const Follower = sequelize.define<FollowerRow>('Follower', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    id: id(),
     openid: S(64, false),
     subscribed: { type: DataTypes.BOOLEAN, allowNull: false },
     subscribedAt: D(), unsubscribedAt: D(),
@@ -58,7 +57,7 @@ export function defineFollowerModels(sequelize: Sequelize): FollowerModels {
   }, { underscored: true, timestamps: false, tableName: 'followers' });
   const CountyTag = sequelize.define<CountyTagRow>('FollowerCountyTag', {
     countyCode: { type: DataTypes.STRING(12), primaryKey: true },
-    tagId: { type: DataTypes.INTEGER, allowNull: false },
+    tagId: I(),
     tagName: S(30, false),
     createdAt: D(false),
   }, { underscored: true, timestamps: false, tableName: 'follower_county_tags' });

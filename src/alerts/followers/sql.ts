@@ -38,15 +38,3 @@ export function sqlOf(db: Database): Sql {
   };
 }
 
-/**
- * What a log line may say of a database or transport error: its name, stable code and message.
- * Never the error itself: Sequelize's carry the statement and its values (openids).
- */
-export function errorFields(err: unknown): { error: { name: string; code: string | null; message: string } } {
-  if (!(err instanceof Error)) return { error: { name: 'unknown', code: null, message: '' } };
-  const original = (err as { original?: { code?: unknown; message?: unknown } }).original;
-  const code = typeof original?.code === 'string' ? original.code : typeof (err as { code?: unknown }).code === 'string' ? String((err as { code?: unknown }).code) : null;
-  const message = typeof original?.message === 'string' ? original.message : err.message;
-  // A driver's message names the table and column at most; a value would follow a quote.
-  return { error: { name: err.name, code, message: message.replace(/'.*$/s, '…').slice(0, 200) } };
-}

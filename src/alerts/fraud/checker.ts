@@ -1,12 +1,16 @@
 // 鉴诈: one verdict from the rules (content/fraud/rules.json) and a logistic-regression model
-// trained on the corpus at start, with the reasons the citizen reads. Pure once built.
+// trained on the corpus at start, with the reasons the citizen reads. Pure once built. Training
+// (`trainFraudModels`, plain data out) is apart from the checker so that it can run in a worker
+// thread (src/bot/text-models.ts).
 //
 // The model reads the whole text and tells apart the look-alikes (a bank's real notice, a
 // police reminder quoting 「安全账户」); its log-odds are the score. The rules are the police's
 // rules of thumb: each fired rule adds its weight (a genuine-message rule subtracts), and the
 // reasons of the positive ones are what the citizen is shown.
 import type { CorpusEntry } from './corpus.js';
-import { ngramFeatures, SoftmaxRegression, type Features, type LogisticOptions } from '../../platform/softmax-regression.js';
+import {
+  isSoftmaxWeights, ngramFeatures, softmaxTransferList, SoftmaxRegression, trainSoftmax, type Features, type LogisticOptions, type SoftmaxWeights,
+} from '../../platform/softmax-regression.js';
 import { CompiledRules, fraudTextForm, type FiredRule, type FraudRulesFile, type FraudTypeKey } from './rules.js';
 
 export type FraudRisk = 'high' | 'medium' | 'low';
@@ -48,6 +52,31 @@ export const COMMON_ADVICE: Readonly<Record<FraudRisk, string>> = {
   low: '没有发现明显的诈骗特征。但仍要记住：凡是要您转账、要验证码的，都先停一停，问问家人或拨打96110。',
 };
 
+/** The checker's two models as plain data: fraud against ordinary, and the type among fraud texts. */
+export interface FraudModelWeights {
+  isFraud: SoftmaxWeights;
+  fraudType: SoftmaxWeights;
+}
+
+const fraudFeaturizer = (options: FraudCheckerOptions) => (text: string): Features => ngramFeatures(fraudTextForm(text), options.sizes);
+
+/** Trains the checker's models on the corpus: pure computation, the same weights in any thread. */
+export function trainFraudModels(corpus: readonly CorpusEntry[], options: FraudCheckerOptions = DEFAULT_OPTIONS): FraudModelWeights {
+  const featurize = fraudFeaturizer(options);
+  return {
+    isFraud: trainSoftmax(corpus.map((e) => ({ text: e.text, label: e.label })), featurize, options.model),
+    fraudType: trainSoftmax(corpus.flatMap((e) => (e.label === 'fraud' ? [{ text: e.text, label: e.type }] : [])), featurize, options.model),
+  };
+}
+
+export const fraudModelsTransferList = (w: FraudModelWeights): ArrayBuffer[] => [...softmaxTransferList(w.isFraud), ...softmaxTransferList(w.fraudType)];
+
+export function isFraudModelWeights(x: unknown): x is FraudModelWeights {
+  if (typeof x !== 'object' || x === null) return false;
+  const w = x as Partial<Record<keyof FraudModelWeights, unknown>>;
+  return isSoftmaxWeights(w.isFraud) && isSoftmaxWeights(w.fraudType);
+}
+
 // A probability of exactly 0 or 1 would make the log-odds infinite.
 const clamp = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
 
@@ -57,13 +86,17 @@ export class FraudChecker {
   private readonly fraudType: SoftmaxRegression;
   private readonly featurize: (text: string) => Features;
 
-  constructor(rules: FraudRulesFile, corpus: readonly CorpusEntry[], readonly options: FraudCheckerOptions = DEFAULT_OPTIONS) {
+  /** A checker of these rules and of models trained with the same `options` (`trainFraudModels`). */
+  constructor(rules: FraudRulesFile, models: FraudModelWeights, readonly options: FraudCheckerOptions = DEFAULT_OPTIONS) {
     this.rules = new CompiledRules(rules);
-    const featurize = (this.featurize = (text: string): Features => ngramFeatures(fraudTextForm(text), options.sizes));
-    this.isFraud = new SoftmaxRegression(corpus.map((e) => ({ text: e.text, label: e.label })), featurize, options.model);
-    this.fraudType = new SoftmaxRegression(
-      corpus.flatMap((e) => (e.label === 'fraud' ? [{ text: e.text, label: e.type }] : [])), featurize, options.model,
-    );
+    const featurize = (this.featurize = fraudFeaturizer(options));
+    this.isFraud = new SoftmaxRegression(models.isFraud, featurize);
+    this.fraudType = new SoftmaxRegression(models.fraudType, featurize);
+  }
+
+  /** Trains the models in this thread. */
+  static train(rules: FraudRulesFile, corpus: readonly CorpusEntry[], options: FraudCheckerOptions = DEFAULT_OPTIONS): FraudChecker {
+    return new FraudChecker(rules, trainFraudModels(corpus, options), options);
   }
 
   check(text: string): FraudVerdict {

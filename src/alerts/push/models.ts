@@ -2,6 +2,7 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic, type Sequelize,
 } from 'sequelize';
+import { D, I, id, S, T } from '../../db/columns.js';
 
 export interface PushJobRow extends Model<InferAttributes<PushJobRow>, InferCreationAttributes<PushJobRow>> {
   id: CreationOptional<number>;
@@ -81,27 +82,24 @@ export interface PushModels {
 }
 
 export function definePushModels(sequelize: Sequelize): PushModels {
-  const D = (allowNull = true) => ({ type: DataTypes.DATE(3), allowNull });
-  const S = (n: number, allowNull = true) => ({ type: DataTypes.STRING(n), allowNull });
-  const I = (allowNull = true) => ({ type: DataTypes.INTEGER, allowNull });
   const Job = sequelize.define<PushJobRow>('AlertPushJob', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-    alertId: I(false), title: S(200, false), summary: S(600, false), url: S(1000, false),
-    counties: { type: DataTypes.TEXT, allowNull: true }, channels: S(40, false), state: S(16, false),
+    id: id(),
+    alertId: I(), title: S(200, false), summary: S(600, false), url: S(1000, false),
+    counties: T(true), channels: S(40, false), state: S(16, false),
     ratePerSecond: { type: DataTypes.DOUBLE, allowNull: false }, nextSlotAt: D(false),
-    snapshotAfter: I(false), snapshotUpto: I(false), snapshotLeaseUntil: D(),
-    totalCount: I(false), sentCount: I(false), skippedCount: I(false), failedCount: I(false),
-    outcomeCounts: { type: DataTypes.TEXT, allowNull: true }, purgedAt: D(), createdBy: I(), startedAt: D(), finishedAt: D(), createdAt: D(false), updatedAt: D(false),
+    snapshotAfter: I(), snapshotUpto: I(), snapshotLeaseUntil: D(),
+    totalCount: I(), sentCount: I(), skippedCount: I(), failedCount: I(),
+    outcomeCounts: T(true), purgedAt: D(), createdBy: I(true), startedAt: D(), finishedAt: D(), createdAt: D(false), updatedAt: D(false),
   }, { underscored: true, timestamps: false, tableName: 'alert_push_jobs' });
   const Mass = sequelize.define<PushMassRow>('AlertPushMass', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-    jobId: I(false), alertId: I(false), target: S(12, false), tagId: I(), clientMsgId: S(64, false), state: S(16, false),
-    attempts: I(false), nextAttemptAt: D(false), reason: S(40), errcode: I(), msgId: S(32), quotaDay: S(10), quotaSlot: I(),
+    id: id(),
+    jobId: I(), alertId: I(), target: S(12, false), tagId: I(true), clientMsgId: S(64, false), state: S(16, false),
+    attempts: I(), nextAttemptAt: D(false), reason: S(40), errcode: I(true), msgId: S(32), quotaDay: S(10), quotaSlot: I(true),
     claimedBy: S(64), claimExpiresAt: D(), sentAt: D(),
   }, { underscored: true, timestamps: false, tableName: 'alert_push_mass' });
   const Pace = sequelize.define<PushPaceRow>('AlertPushPace', {
-    id: { type: DataTypes.STRING(16), primaryKey: true }, nextSlotAt: D(false), holdLevel: I(false), holdReason: S(40),
-    customBlockedUntil: D(), templateBlockedUntil: D(), templateDay: S(10), templateCount: I(false), updatedAt: D(false),
+    id: { type: DataTypes.STRING(16), primaryKey: true }, nextSlotAt: D(false), holdLevel: I(), holdReason: S(40),
+    customBlockedUntil: D(), templateBlockedUntil: D(), templateDay: S(10), templateCount: I(), updatedAt: D(false),
   }, { underscored: true, timestamps: false, tableName: 'alert_push_pace' });
   return { Job, Mass, Pace };
 }

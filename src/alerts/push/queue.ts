@@ -36,7 +36,7 @@ import { sqlOf } from '../followers/sql.js';
 import { PACE_ID, type PushModels, type PushJobRow, type PushMassRow, type PushPaceRow } from './models.js';
 import { CUSTOM_WINDOW_MS, REASONS, addOutcomes, type PushChannel, type SendOutcome } from './rules.js';
 import { withDeadlockRetry } from '../../db/deadlock.js';
-import { shanghaiDay, shanghaiDayKey, startOfShanghaiDay } from '../../tips/rules/shanghai-time.js';
+import { shanghaiDay, shanghaiDayKey, startOfShanghaiDay } from '../../platform/beijing-time.js';
 
 export interface QueueDeps {
   db: Database;
@@ -275,7 +275,9 @@ export function createPushQueue(deps: QueueDeps) {
         const closing = new Set(outcomes.filter((o) => o.outcome.kind === 'blocked').map((o) => o.channel));
         const sentAny = outcomes.some((o) => o.outcome.kind === 'sent');
         let held: Date | null = null;
-        if (trip || closing.size || sentAny) {
+        // The pace is locked only to change it: a hold to start or end, a channel to close.
+        const ending = sentAny && !trip && ((await models.Pace.findByPk(PACE_ID, { attributes: ['holdLevel'], transaction: t }))?.holdLevel ?? 0) > 0;
+        if (trip || closing.size || ending) {
           const pace = await lockPace(t);
           if (trip) {
             pace.holdLevel += 1;
@@ -288,10 +290,8 @@ export function createPushQueue(deps: QueueDeps) {
           }
           if (closing.has('custom')) pace.customBlockedUntil = tomorrow(now);
           if (closing.has('template')) pace.templateBlockedUntil = tomorrow(now);
-          if (trip || closing.size || pace.changed()) {
-            pace.updatedAt = now;
-            await pace.save({ transaction: t });
-          }
+          pace.updatedAt = now;
+          await pace.save({ transaction: t });
         }
         type Count = 'sent' | 'skipped' | 'failed' | 'none';
         const groups = new Map<string, { ids: number[]; set: string; values: unknown[]; count: Count; reason: string }>();

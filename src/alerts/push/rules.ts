@@ -1,5 +1,6 @@
 // Pure rules of the push: channels, states, what a WeChat error means for a recipient, the retry
 // back-off, and the messages each channel sends. No I/O, no clock of its own.
+import { formatBeijingClock } from '../../platform/beijing-time.js';
 import { WechatApiError, customNews, type CustomMessage, type MassSendContent, type TemplateMessage } from '../../wechat/index.js';
 
 export const PUSH_CHANNELS = ['custom', 'mass', 'template'] as const;
@@ -174,23 +175,9 @@ export function massText(c: PushContent): MassSendContent {
   return { text: `【防骗预警】${c.title}\n${cut(c.summary, 300)}\n详情：${c.url}` };
 }
 
-/** The region as a citizen reads it: 「三明全市」, or the counties' names. */
-export function regionLabel(counties: readonly string[] | null, names: ReadonlyMap<string, string>): string {
-  if (counties === null) return '三明全市';
-  return counties.map((c) => names.get(c) ?? c).join('、');
-}
 
-/** `18:30:05` in Beijing time; with `midnight`, the next Beijing midnight reads 「明天0点」. */
+/** `18:30:05` in Beijing time; with `midnight`, a Beijing midnight reads 「明天0点」 (the next one). */
 export function beijingClock(d: Date, midnight = false): string {
-  const b = new Date(d.getTime() + 8 * 3600_000);
-  if (midnight && b.getUTCHours() === 0 && b.getUTCMinutes() === 0) return '明天0点';
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(b.getUTCHours())}:${two(b.getUTCMinutes())}:${two(b.getUTCSeconds())}`;
-}
-
-/** `2026年12月6日 18:30` in Beijing time. */
-export function beijingTime(d: Date): string {
-  const b = new Date(d.getTime() + 8 * 3600_000);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${b.getUTCFullYear()}年${b.getUTCMonth() + 1}月${b.getUTCDate()}日 ${two(b.getUTCHours())}:${two(b.getUTCMinutes())}`;
+  const clock = formatBeijingClock(d);
+  return midnight && clock === '00:00:00' ? '明天0点' : clock;
 }

@@ -11,11 +11,13 @@ import { chinaDay, type MassQuotaLedger } from '../../articles/mass-quota.js';
 import type { PushJobRow, PushMassRow } from './models.js';
 import type { Claim, ClaimedRecipient, PushQueue, RecipientOutcome } from './queue.js';
 import {
-  DAILY_LIMIT_ERRCODE, REASONS, beijingTime, classifySendError, customMessage, massText, regionLabel, retryDelayMs, templateMessage,
+  DAILY_LIMIT_ERRCODE, REASONS, classifySendError, customMessage, massText, retryDelayMs, templateMessage,
   type PushContent, type SendOutcome,
 } from './rules.js';
 import type { PushService } from './service.js';
-import { errorFields } from '../followers/sql.js';
+import { errorFields } from '../../platform/logger.js';
+import { regionLabel } from '../present.js';
+import { formatBeijingDateTime } from '../../platform/beijing-time.js';
 
 export type PushClient = Pick<WechatClient, 'messageCustomSend' | 'messageTemplateSend' | 'massSendAllByTag'>;
 
@@ -133,14 +135,15 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
   }
 
   const contentOf = (job: PushJobRow): PushContent => ({ alertId: job.alertId, title: job.title, summary: job.summary, url: job.url });
-  const regionOf = (job: PushJobRow) => regionLabel(job.counties === null ? null : (JSON.parse(job.counties) as string[]), deps.countyNames);
+  // A template message reads outside the account: the whole city says which city.
+  const regionOf = (job: PushJobRow) => regionLabel(job.counties === null ? [] : (JSON.parse(job.counties) as string[]), { county: (c) => deps.countyNames.get(c) }, '三明全市');
 
   async function sendOne(job: PushJobRow, item: ClaimedRecipient): Promise<SendOutcome> {
     try {
       if (item.channel === 'custom') await client.messageCustomSend(customMessage(item.openid, contentOf(job)));
       else if (item.channel === 'template') {
         if (!deps.templateId) return { kind: 'failed', errcode: null, reason: 'no_template' };
-        await client.messageTemplateSend(templateMessage(item.openid, deps.templateId, contentOf(job), regionOf(job), beijingTime(job.createdAt)));
+        await client.messageTemplateSend(templateMessage(item.openid, deps.templateId, contentOf(job), regionOf(job), formatBeijingDateTime(job.createdAt)));
       } else return { kind: 'failed', errcode: null, reason: 'bad_channel' };
       return { kind: 'sent' };
     } catch (err) {

@@ -2,6 +2,7 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic, type Sequelize,
 } from 'sequelize';
+import { D, I, id, S } from '../../db/columns.js';
 
 export interface ScamReportRow extends Model<InferAttributes<ScamReportRow>, InferCreationAttributes<ScamReportRow>> {
   id: CreationOptional<number>;
@@ -17,12 +18,12 @@ export interface ScamReportRow extends Model<InferAttributes<ScamReportRow>, Inf
 
 export function defineScamReportModel(sequelize: Sequelize): ModelStatic<ScamReportRow> {
   return sequelize.define<ScamReportRow>('ScamReport', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-    kind: { type: DataTypes.STRING(16), allowNull: false },
+    id: id(),
+    kind: S(16, false),
     identifier: { type: DataTypes.STRING(255).BINARY, allowNull: false },
-    citizenHash: { type: DataTypes.STRING(64), allowNull: false },
-    createdAt: { type: DataTypes.DATE(3), allowNull: false },
-    updatedAt: { type: DataTypes.DATE(3), allowNull: false },
+    citizenHash: S(64, false),
+    createdAt: D(false),
+    updatedAt: D(false),
   }, { underscored: true, timestamps: false, tableName: 'scam_reports' });
 }
 
@@ -45,12 +46,12 @@ export interface ScamIdentifierRow extends Model<InferAttributes<ScamIdentifierR
 
 export function defineScamIdentifierModel(sequelize: Sequelize): ModelStatic<ScamIdentifierRow> {
   return sequelize.define<ScamIdentifierRow>('ScamIdentifier', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-    kind: { type: DataTypes.STRING(16), allowNull: false },
+    id: id(),
+    kind: S(16, false),
     identifier: { type: DataTypes.STRING(255).BINARY, allowNull: false },
-    state: { type: DataTypes.STRING(16), allowNull: false },
-    decidedBy: { type: DataTypes.INTEGER, allowNull: false },
-    decidedAt: { type: DataTypes.DATE(3), allowNull: false },
-    citizens: { type: DataTypes.INTEGER, allowNull: false },
+    state: S(16, false),
+    decidedBy: I(),
+    decidedAt: D(false),
+    citizens: I(),
   }, { underscored: true, timestamps: false, tableName: 'scam_identifiers' });
 }

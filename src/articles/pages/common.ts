@@ -26,20 +26,7 @@ export function redirect(ctx: Context, to: string): void {
   ctx.redirect(to);
 }
 
-const BEIJING_OFFSET_MS = 8 * 3600 * 1000;
-
-/** A datetime-local value (YYYY-MM-DDTHH:mm) in Beijing time. */
-export function beijingLocal(d: Date): string {
-  return new Date(d.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 16);
-}
-
-/** A datetime-local value read as Beijing time, or undefined when it is not one. */
-export function fromBeijingLocal(v: string | undefined): Date | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec((v ?? '').trim());
-  if (!m) return undefined;
-  const d = new Date(`${m[1]}T${m[2]}:00+08:00`);
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
+export { beijingLocal, fromBeijingLocal } from '../../platform/beijing-time.js';
 
 /** What each action's redirect says (`?done=<key>`): fixed texts, so a URL can show nothing else. */
 export const DONE_MESSAGES = {

@@ -2,7 +2,7 @@
 // and how often (a due-soon tip once per Shanghai day, so an hourly check does not spam the room).
 import type { TipAnnouncement } from '../ports.js';
 import { CATEGORIES, COLOUR_LABELS } from '../../tips/types.js';
-import { formatShanghaiDate, shanghaiDayKey } from '../../tips/rules/shanghai-time.js';
+import { formatShanghaiDate, shanghaiDayKey } from '../../platform/beijing-time.js';
 
 function categoryName(key: TipAnnouncement['category']): string {
   return CATEGORIES.find((c) => c.key === key)?.name ?? key;

@@ -9,6 +9,7 @@ import type { Divisions } from '../places.js';
 import { matchPlace } from '../places.js';
 import { isWholeCommand, say, type EngineContext, type Intent, type Turn } from '../intent.js';
 import type { BotReplyPart } from '../types.js';
+import { errorFields } from '../../platform/logger.js';
 
 export const COUNTY_QUESTION = '您住在哪个县（市、区）？告诉我，以后当地的防骗预警会先发给您。回复县名，比如「沙县」，或回复「不用」。';
 export const countyConsentQuestion = (countyName: string) => `以后${countyName}的防骗预警，要不要也发给您？回复「要」或「不用」。`;
@@ -20,14 +21,6 @@ const NO = ['不用', '不用了', '不要', '不要了', '不需要', '算了',
 const word = (text: string) => text.replace(/\s+/g, '').replace(/[。！!，,.？?~～]+$/u, '');
 const isOneOf = (text: string, words: readonly string[]) => words.includes(word(text));
 
-/**
- * What the log says of a failure here: the error's name and the driver's code, never the error
- * (a database error carries its statement, with the openid in it).
- */
-export function failure(err: unknown): { error: string; code: string | null } {
-  const original = (err as { original?: { code?: unknown } } | undefined)?.original;
-  return { error: err instanceof Error ? err.name : 'unknown', code: typeof original?.code === 'string' ? original.code : null };
-}
 
 /** Only the official account has followers. */
 const hasFollowers = (turn: Turn, ctx: EngineContext) => ctx.followers !== undefined && turn.citizen.channel === 'official_account';
@@ -41,7 +34,7 @@ export async function askCountyOnce(turn: Turn, ctx: EngineContext): Promise<str
   try {
     if (!(await ctx.followers!.askCountyOnce(turn.citizen, turn.now))) return undefined;
   } catch (err) {
-    ctx.logger.warn(failure(err), 'bot: county question not asked');
+    ctx.logger.warn(errorFields(err), 'bot: county question not asked');
     return undefined;
   }
   turn.record.flow = { name: 'county_question' };
@@ -60,7 +53,7 @@ export async function askCountyConsent(
   try {
     if (!(await ctx.followers!.askCountyOnce(turn.citizen, turn.now))) return undefined;
   } catch (err) {
-    ctx.logger.warn(failure(err), 'bot: county consent not asked');
+    ctx.logger.warn(errorFields(err), 'bot: county consent not asked');
     return undefined;
   }
   turn.record.flow = { name: 'county_question', offered: county.code, offeredFrom: from };
@@ -112,7 +105,7 @@ export function countyAnswer(divisions: Divisions): Intent {
         const kept = await ctx.followers.countyLearned(turn.citizen, county.code, source, turn.now);
         return [say(kept ? `好的，记下了：${county.name}。以后当地的防骗预警会先发给您。` : '好的，谢谢您。')];
       } catch (err) {
-        ctx.logger.warn(failure(err), 'bot: county answer not recorded');
+        ctx.logger.warn(errorFields(err), 'bot: county answer not recorded');
         return [say('抱歉，系统暂时出了点问题，没有记下。')];
       }
     },

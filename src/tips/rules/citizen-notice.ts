@@ -4,7 +4,7 @@
 // it would only be noise.
 import { CITIZEN_STATE_LABELS, type TipState } from '../types.js';
 import { REVIEW_WINDOW_DAYS } from './limits.js';
-import { formatShanghaiDate, formatShanghaiMonthDay } from './shanghai-time.js';
+import { formatShanghaiDate, formatShanghaiMonthDay } from '../../platform/beijing-time.js';
 
 export interface NoticeContext {
   trackingCode: string;

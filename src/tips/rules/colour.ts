@@ -7,7 +7,7 @@ import { detectEmergency, withoutHarmlessUses } from './emergency.js';
 import { compactText } from './plain-text.js';
 import { ASSIGN_WITHIN_DAYS, YELLOW_ACK_DAYS } from './limits.js';
 import { calendarPeriodEnd } from './deadlines.js';
-import { endOfShanghaiDay, shanghaiDay } from './shanghai-time.js';
+import { endOfShanghaiDay, shanghaiDay } from '../../platform/beijing-time.js';
 import type { HolidayTable } from './working-days.js';
 
 interface WordGroup { label: string; words: readonly string[] }

@@ -4,7 +4,7 @@ import type { TipState } from '../types.js';
 import {
   ASSIGN_WITHIN_DAYS, CONCLUDE_WITHIN_DAYS, MAX_EXTENSION_DAYS, OBJECTION_WORKING_DAYS, REVIEW_ANSWER_DAYS,
 } from './limits.js';
-import { DAY_MS, endOfShanghaiDay, shanghaiDay } from './shanghai-time.js';
+import { DAY_MS, endOfShanghaiDay, shanghaiDay } from '../../platform/beijing-time.js';
 import { addWorkingDays, firstWorkingDayFrom, type HolidayTable } from './working-days.js';
 
 export type { HolidayTable } from './working-days.js';

@@ -4,7 +4,7 @@ import type { Category } from '../types.js';
 import {
   SAME_PLACE_WINDOW_DAYS, SAME_REPORTER_MIN_SIMILARITY, SAME_REPORTER_WINDOW_DAYS,
 } from './limits.js';
-import { DAY_MS } from './shanghai-time.js';
+import { DAY_MS } from '../../platform/beijing-time.js';
 
 /** NFKC (full-width → half-width), lower case, letters, digits and CJK only. */
 export function normaliseForCompare(text: string): string {

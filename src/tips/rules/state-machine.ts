@@ -4,7 +4,7 @@
 import type { TipState } from '../types.js';
 import { TipRuleError } from './errors.js';
 import { MAX_EXTENSION_DAYS, MAX_REVIEWS, REVIEW_WINDOW_DAYS } from './limits.js';
-import { endOfShanghaiDay, shanghaiDay } from './shanghai-time.js';
+import { endOfShanghaiDay, shanghaiDay } from '../../platform/beijing-time.js';
 
 export { citizenNoticeFor, type NoticeContext } from './citizen-notice.js';
 

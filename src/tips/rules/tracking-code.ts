@@ -3,7 +3,7 @@
 // characters people confuse (0/O, 1/I/L). 31^6 ≈ 8.9e8 codes a day: the repository's unique
 // index still decides, and the caller draws again on a clash.
 import { randomBytes } from 'node:crypto';
-import { shanghaiDayKey } from './shanghai-time.js';
+import { shanghaiDayKey } from '../../platform/beijing-time.js';
 
 export const TRACKING_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 const RANDOM_LENGTH = 6;

@@ -2,7 +2,7 @@
 // off even on weekdays, and 调休 make-up days are workdays even on weekends. The table is
 // data (config/holidays.json) handed in by the caller; nothing here reads files.
 import { z } from 'zod';
-import { dayFromKey, dayKey, endOfShanghaiDay, shanghaiDay, weekday } from './shanghai-time.js';
+import { dayFromKey, dayKey, endOfShanghaiDay, shanghaiDay, weekday } from '../../platform/beijing-time.js';
 
 export interface HolidayTable {
   /** Days off, YYYY-MM-DD. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   addWorkingDays, holidayTableCovers, isWorkingDay, parseHolidayTable,
 } from '../../../src/tips/rules/working-days.js';
-import { dayFromKey, weekday } from '../../../src/tips/rules/shanghai-time.js';
+import { dayFromKey, weekday } from '../../../src/platform/beijing-time.js';
 import { holidays, sh } from './helpers.js';
 
 const key = (d: Date) => new Date(d.getTime() + 8 * 3600e3).toISOString().slice(0, 10);

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import {
-  dayFromKey, dayKey, endOfShanghaiDay, formatShanghaiDate, shanghaiDay, shanghaiDayKey, startOfShanghaiDay, weekday,
-} from '../../../src/tips/rules/shanghai-time.js';
+  beijingLocal, dayFromKey, dayKey, endOfShanghaiDay, formatBeijingClock, formatBeijingDateTime, formatBeijingMinute, formatShanghaiDate,
+  formatShanghaiMonthDay, fromBeijingLocal, shanghaiDay, shanghaiDayKey, startOfShanghaiDay, weekday,
+} from '../../src/platform/beijing-time.js';
 
-describe('tips/rules/shanghai-time', () => {
+describe('platform/beijing-time', () => {
   it('puts 23:59 UTC on the next Shanghai day and 15:59 UTC on the same one', () => {
     expect(shanghaiDayKey(new Date('2025-09-30T16:00:00Z'))).to.equal('2025-10-01');
     expect(shanghaiDayKey(new Date('2025-09-30T15:59:59.999Z'))).to.equal('2025-09-30');
@@ -30,5 +31,16 @@ describe('tips/rules/shanghai-time', () => {
 
   it('formats dates for citizens', () => {
     expect(formatShanghaiDate(new Date('2025-10-09T16:30:00Z'))).to.equal('2025年10月10日');
+  });
+
+  it('formats times for messages, tables and the clock, and reads a datetime-local back', () => {
+    const at = new Date('2026-12-06T16:05:09Z');
+    expect(formatBeijingDateTime(at)).to.equal('2026年12月7日 00:05');
+    expect(formatBeijingMinute(at)).to.equal('2026-12-07 00:05');
+    expect(formatBeijingClock(at)).to.equal('00:05:09');
+    expect(formatShanghaiMonthDay(at)).to.equal('12月7日');
+    expect(beijingLocal(at)).to.equal('2026-12-07T00:05');
+    expect(fromBeijingLocal('2026-12-07T00:05')?.toISOString()).to.equal('2026-12-06T16:05:00.000Z');
+    for (const bad of ['2026-02-30T10:00', '2026-12-07T24:00', '2026-12-07 10:00', '', undefined]) expect(fromBeijingLocal(bad), String(bad)).to.equal(undefined);
   });
 });
