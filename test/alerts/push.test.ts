@@ -418,8 +418,9 @@ describe(`alerts: push (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
     expect(times).to.have.length(600);
     const achieved = (times.length - 1) / ((times.at(-1)! - times[0]!) / 1000);
     expect(achieved).to.be.within(180, 215);
-    // No second holds much more than the rate (no bursts to catch up).
-    for (let i = 0; i + 220 < times.length; i += 1) expect(times[i + 220]! - times[i]!).to.be.greaterThan(1000);
+    // No second holds much more than the rate (no bursts to catch up): a fifth over at most, what
+    // timers firing late on a busy machine bunch together.
+    for (let i = 0; i + 240 < times.length; i += 1) expect(times[i + 240]! - times[i]!).to.be.greaterThan(1000);
   });
 
   it('two workers (two instances) on one queue: every follower once, none lost, together at the one rate', async () => {
