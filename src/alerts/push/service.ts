@@ -113,8 +113,8 @@ export function createPushService(deps: PushServiceDeps) {
     }
   }
 
-  async function view(job: PushJobRow): Promise<PushProgress> {
-    const mass = await models.Mass.findAll({ where: { jobId: job.id }, order: [['id', 'ASC']] });
+  async function view(job: PushJobRow, t?: Transaction): Promise<PushProgress> {
+    const mass = await models.Mass.findAll({ where: { jobId: job.id }, order: [['id', 'ASC']], ...(t ? { transaction: t } : {}) });
     return toProgress(job, mass);
   }
 
@@ -277,7 +277,7 @@ export function createPushService(deps: PushServiceDeps) {
       }
       logger.info({ jobId, alertId: input.alertId, channels, counties: counties?.length ?? 'all', rate }, 'alert push started');
       if (!background) await takeSnapshot(jobId);
-      return view(await jobOf(jobId, opts.transaction));
+      return view(await jobOf(jobId, opts.transaction), opts.transaction);
     },
 
     /** Snapshots a process left unfinished (it died while listing): taken up again. */
