@@ -8,13 +8,18 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
-import { loadConfig } from '../../src/config/index.js';
-import { createLogger, logDestination } from '../../src/platform/logger.js';
-import { compose } from '../../src/compose.js';
 import type { Bot, BotInput } from '../../src/bot/types.js';
-import { createApp } from '../../src/app.js';
-import { replyStore } from '../../src/compose.js';
-import { webhookRouter, WEBHOOK_PATH } from '../../src/bot/adapters/official-account.js';
+
+/**
+ * BENCH_FROM_DIST=1: the service as deployed, the plain JavaScript `npm run build` wrote to dist/
+ * (spawn-server.ts builds it first); otherwise its sources, through tsx.
+ */
+const SERVICE = process.env.BENCH_FROM_DIST === '1' ? '../../dist' : '../../src';
+const { loadConfig } = await import(`${SERVICE}/config/index.js`) as typeof import('../../src/config/index.js');
+const { createLogger, logDestination } = await import(`${SERVICE}/platform/logger.js`) as typeof import('../../src/platform/logger.js');
+const { compose, replyStore } = await import(`${SERVICE}/compose.js`) as typeof import('../../src/compose.js');
+const { createApp } = await import(`${SERVICE}/app.js`) as typeof import('../../src/app.js');
+const { webhookRouter, WEBHOOK_PATH } = await import(`${SERVICE}/bot/adapters/official-account.js`) as typeof import('../../src/bot/adapters/official-account.js');
 
 const KEYWORDS: Record<string, string> = {
   帮助: '回复「举报」反映问题，「查询」看进度，「反诈」了解防骗知识。紧急情况请拨打110。',

@@ -1,5 +1,5 @@
 // Starts one benchmark server (test/bench/server.ts) in its own process and waits for `ready <port>`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,8 +22,11 @@ export interface BenchServerOptions {
   wrapper?: string[];
 }
 
+/** With BENCH_FROM_DIST=1, whether this run has built dist/ yet. */
+let built = false;
+
 /**
- * The node flags `npm start` gives the service (the tokens between `node` and `--import` in the
+ * The node flags `npm start` gives the service (the flags between `node` and the script in the
  * start script of `dir`'s package.json): every bench server runs with them, so that ours runs as
  * it is deployed and the others on the same runtime.
  */
@@ -46,6 +49,11 @@ export function serviceNodeFlags(dir = '.'): string[] {
  */
 export async function spawnBenchServer(opts: BenchServerOptions): Promise<BenchServer> {
   const { kind, databaseUrl, logFile, cpus, wrapper = [] } = opts;
+  if (process.env.BENCH_FROM_DIST === '1' && !built) {
+    // The servers load the service from dist/ (server.ts): built once per run, from these sources.
+    execFileSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    built = true;
+  }
   // `base` is `ours` from another checkout (BENCH_BASE, e.g. a `git worktree` of main with
   // node_modules linked): an A/B of a change under the same load in the same run.
   const base = kind === 'base' ? process.env.BENCH_BASE : undefined;
