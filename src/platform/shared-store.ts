@@ -7,7 +7,7 @@
 //    instance on SQLite keeps drafts across a restart with nothing else to run;
 //  - MemoryStore: in process, for tools and tests that need no durability.
 // Values are strings; JsonView gives a typed view of one key prefix.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 export interface SharedStore {
   /** The live value, or undefined when absent or expired. */
@@ -169,7 +169,8 @@ export class JsonView<V> implements KeyValueStore<V> {
 
   async lock(id: string, opts: LockOptions = {}): Promise<(() => Promise<void>) | undefined> {
     const key = this.key(id, 'lock');
-    const token = randomBytes(12).toString('base64url');
+    // Random, so only its owner can release the lock.
+    const token = randomUUID();
     const deadline = Date.now() + (opts.waitMs ?? 5000);
     for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
       if (await this.store.add(key, token, opts.ttlSeconds ?? 5)) {
