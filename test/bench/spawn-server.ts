@@ -1,8 +1,9 @@
 // Starts one benchmark server (test/bench/server.ts) in its own process and waits for `ready <port>`.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import ts from 'typescript';
 
 export interface BenchServer { port: number; child: ChildProcess }
 
@@ -22,8 +23,10 @@ export interface BenchServerOptions {
   wrapper?: string[];
 }
 
-/** With BENCH_FROM_DIST=1, whether this run has built dist/ yet. */
+/** With BENCH_FROM_DIST=1, whether this run has built dist/ and server.ts's JavaScript yet. */
 let built = false;
+/** server.ts as JavaScript, beside it so that its relative imports of dist/ resolve the same. */
+const DIST_SERVER = path.join('test', 'bench', '.server.dist.mjs');
 
 /**
  * The node flags `npm start` gives the service (the flags between `node` and the script in the
@@ -49,9 +52,15 @@ export function serviceNodeFlags(dir = '.'): string[] {
  */
 export async function spawnBenchServer(opts: BenchServerOptions): Promise<BenchServer> {
   const { kind, databaseUrl, logFile, cpus, wrapper = [] } = opts;
-  if (process.env.BENCH_FROM_DIST === '1' && !built) {
-    // The servers load the service from dist/ (server.ts): built once per run, from these sources.
+  const fromDist = process.env.BENCH_FROM_DIST === '1' && kind !== 'base';
+  if (fromDist && !built) {
+    // As deployed: the service from dist/, built once per run from these sources, and server.ts
+    // itself as plain JavaScript beside it (TypeScript's transpileModule), so no server process
+    // carries tsx's loader.
     execFileSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const source = readFileSync(path.join('test', 'bench', 'server.ts'), 'utf8');
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    writeFileSync(DIST_SERVER, js);
     built = true;
   }
   // `base` is `ours` from another checkout (BENCH_BASE, e.g. a `git worktree` of main with
@@ -61,7 +70,8 @@ export async function spawnBenchServer(opts: BenchServerOptions): Promise<BenchS
   // BENCH_BASE_NODE_ARGS adds node flags to the base server alone: an A/B of a runtime flag (with
   // BENCH_BASE pointing at this same checkout).
   const extra = [serviceNodeFlags(base ?? '.').join(' '), process.env.BENCH_SERVICE_NODE_ARGS, kind === 'base' ? process.env.BENCH_BASE_NODE_ARGS : undefined].join(' ').split(' ').filter(Boolean);
-  const node = [...wrapper, process.execPath, ...extra, '--import', 'tsx', path.join(base ?? '', 'test', 'bench', 'server.ts'), base ? 'ours' : kind, databaseUrl, logFile];
+  const script = fromDist ? [DIST_SERVER] : ['--import', 'tsx', path.join(base ?? '', 'test', 'bench', 'server.ts')];
+  const node = [...wrapper, process.execPath, ...extra, ...script, base ? 'ours' : kind, databaseUrl, logFile];
   // taskset execs node: the child's pid is the server's (its CPU time is read from /proc).
   const [cmd, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;
   const child = spawn(cmd!, args, {
