@@ -13,6 +13,7 @@ import { createAlertPushModule, type AlertPushModule } from '../../src/alerts/pu
 import type { PushProgress, StartPushInput } from '../../src/alerts/push/service.js';
 import type { PushWorker } from '../../src/alerts/push/worker.js';
 import { AppError } from '../../src/platform/errors.js';
+import { WechatClient } from '../../src/wechat/index.js';
 
 const SHAXIAN = '350405';
 const YONGAN = '350481';
@@ -266,6 +267,41 @@ describe(`alerts: push (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
     // Held, the worker sent one at a time: far fewer calls than a batch each time.
     const calls = t.fakeWechat.calls.filter((c) => c.path === CUSTOM).length;
     expect(calls).to.equal(60);
+  });
+
+  it('WeChat stops answering: only the sends already out are unknown, no more go, every push waits; once it answers the rest go, nobody twice', async () => {
+    await context({ alerts: { pushRetryBaseSeconds: 0.2, pushRetryMaxSeconds: 0.4 } });
+    const all = await followers(SHAXIAN, 20, 'silent');
+    // An instance whose WeChat client gives up after 300 ms; WeChat takes 2 s to answer.
+    const db = await openDatabase(t.database.url);
+    const logger = createLogger('silent');
+    const f = createFollowersModule({ db, logger, client: t.services.wechat, hashId: (id) => id });
+    const client = new WechatClient({
+      appId: t.config.wechat.appId, appSecret: t.config.wechat.appSecret, apiBase: t.config.wechat.apiBase, tokenStore: t.services.state, timeoutMs: 300,
+    });
+    const module = createAlertPushModule({ config: t.config, db, logger, tokenStore: t.services.state, followers: f, client });
+    extra.push({ close: async () => { module.close(); await db.close(); } });
+    t.fakeWechat.setDelay(CUSTOM, 2000);
+    const started = await module.service.startPush(input({ ratePerSecond: 10 }));
+    worker(module).start();
+    let pace = await module.service.pace();
+    for (let i = 0; i < 100 && !pace.heldUntil; i += 1) {
+      await new Promise((r) => setTimeout(r, 20));
+      pace = await module.service.pace();
+    }
+    expect(pace.heldUntil).to.not.equal(null);
+    // The batch stopped at the first timeout: the sends already out are unknown, the rest wait.
+    const during = await module.service.progress(started.jobId);
+    expect(during.failed).to.be.within(1, 5);
+    expect(during.queued).to.be.greaterThan(10);
+    t.fakeWechat.setDelay(CUSTOM, 0);
+    const done = await untilDone(started.jobId, module);
+    expect(done.failed).to.be.within(1, 6);
+    expect(done.sent + done.failed).to.equal(20);
+    expect(done.reasons).to.deep.equal([{ state: 'failed', reason: 'unknown_after_error', count: done.failed }]);
+    // The unknown ones did arrive, late; nobody got it twice.
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(sentTo(CUSTOM).sort()).to.deep.equal([...all].sort());
   });
 
   it('a send whose answer is lost: a customer-service message is failed as unknown and never sent again; a template message goes again under its dedupe id', async () => {

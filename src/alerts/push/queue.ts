@@ -34,7 +34,7 @@ import type { Database } from '../../db/index.js';
 import type { FollowerModels } from '../followers/models.js';
 import { sqlOf } from '../followers/sql.js';
 import { PACE_ID, type PushModels, type PushJobRow, type PushMassRow, type PushPaceRow } from './models.js';
-import { CUSTOM_WINDOW_MS, REASONS, addOutcomes, type PushChannel, type SendOutcome } from './rules.js';
+import { CUSTOM_WINDOW_MS, REASONS, addOutcomes, trips, type PushChannel, type SendOutcome } from './rules.js';
 import { withDeadlockRetry } from '../../db/deadlock.js';
 import { shanghaiDay, shanghaiDayKey, startOfShanghaiDay } from '../../platform/beijing-time.js';
 
@@ -271,7 +271,7 @@ export function createPushQueue(deps: QueueDeps) {
         const job = await lockJob(jobId, t);
         const now = deps.clock();
         const cancelled = job?.state === 'cancelled';
-        const trip = outcomes.find((o) => o.outcome.kind === 'retry' && o.outcome.trip)?.outcome as Extract<SendOutcome, { kind: 'retry' }> | undefined;
+        const trip = outcomes.map((o) => o.outcome).find((o): o is Extract<SendOutcome, { kind: 'retry' | 'failed' }> => o.kind !== 'release' && trips(o));
         const closing = new Set(outcomes.filter((o) => o.outcome.kind === 'blocked').map((o) => o.channel));
         const sentAny = outcomes.some((o) => o.outcome.kind === 'sent');
         let held: Date | null = null;

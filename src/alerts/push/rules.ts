@@ -48,6 +48,9 @@ export const FINAL_REASONS: readonly string[] = [REASONS.badOpenid, REASONS.bloc
 
 export { CUSTOM_WINDOW_MS } from '../../wechat/index.js';
 
+/** Whether a send's outcome is a failure of WeChat's, which holds back the account's pushes. */
+export const trips = (o: SendOutcome): boolean => (o.kind === 'retry' || o.kind === 'failed') && o.trip === true;
+
 /** Errors about the follower: skipped, never retried. */
 const PERMANENT: Readonly<Record<number, string>> = {
   43004: REASONS.unsubscribed,
@@ -75,7 +78,8 @@ export type SendOutcome =
   /** Try this recipient again later; `trip`: the failure is WeChat's, so the account's pushes wait too. */
   | { kind: 'retry'; errcode: number | null; reason: string; trip: boolean; unsure: boolean }
   | { kind: 'skipped'; errcode: number | null; reason: string }
-  | { kind: 'failed'; errcode: number | null; reason: string }
+  /** Final; `trip`: the failure is WeChat's too (an answer lost), so the account's pushes wait. */
+  | { kind: 'failed'; errcode: number | null; reason: string; trip?: boolean }
   /** The channel's daily limit is reached: the recipient goes back unsent, the channel waits for tomorrow. */
   | { kind: 'blocked'; errcode: number; reason: string };
 
@@ -89,7 +93,7 @@ export function classifySendError(err: unknown, channel: PushChannel): Exclude<S
   if (!(err instanceof WechatApiError)) return { kind: 'retry', errcode: null, reason: REASONS.internal, trip: false, unsure: false };
   const { errcode } = err;
   if (err.local) return { kind: 'failed', errcode, reason: `wechat_${errcode}` };
-  if (err.uncertain && channel === 'custom') return { kind: 'failed', errcode, reason: REASONS.unknownAfterError };
+  if (err.uncertain && channel === 'custom') return { kind: 'failed', errcode, reason: REASONS.unknownAfterError, trip: true };
   const permanent = PERMANENT[errcode];
   if (permanent) return { kind: 'skipped', errcode, reason: permanent };
   if (errcode === DAILY_LIMIT_ERRCODE) return { kind: 'blocked', errcode, reason: REASONS.dailyLimit };

@@ -11,7 +11,7 @@ import { chinaDay, type MassQuotaLedger } from '../../articles/mass-quota.js';
 import type { PushJobRow, PushMassRow } from './models.js';
 import type { Claim, ClaimedRecipient, PushQueue, RecipientOutcome } from './queue.js';
 import {
-  DAILY_LIMIT_ERRCODE, REASONS, classifySendError, customMessage, massText, retryDelayMs, templateMessage,
+  DAILY_LIMIT_ERRCODE, REASONS, classifySendError, trips, customMessage, massText, retryDelayMs, templateMessage,
   type PushContent, type SendOutcome,
 } from './rules.js';
 import type { PushService } from './service.js';
@@ -94,6 +94,8 @@ const JOBS_TTL_MS = 500;
  * a timer per send costs more than the send, and a few milliseconds early is no burst.
  */
 const SLOT_TOLERANCE_MS = 2;
+/** WeChat answers in well under this: a send unanswered for longer stops its batch's next sends. */
+const STALL_MS = 1000;
 /** A claimed batch looks at its job's state this often: a pause or cancel stops it within this time. */
 const STATE_TTL_MS = 250;
 
@@ -164,6 +166,13 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
     states.set(job.id, { state: job.state, at: performance.now() });
     let halted = false;
     let tripped = false;
+    // Sends not yet answered, oldest first: one unanswered for longer than STALL_MS stops the
+    // batch, so a WeChat that stopped answering gets no more sends whose outcome would be unknown.
+    const unanswered: Array<{ at: number; done: boolean }> = [];
+    const stalled = () => {
+      while (unanswered[0]?.done) unanswered.shift();
+      return unanswered.length > 0 && performance.now() - unanswered[0]!.at > STALL_MS;
+    };
     const release = (item: ClaimedRecipient): RecipientOutcome => ({ id: item.id, channel: item.channel, attempts: item.attempts, outcome: { kind: 'release' } });
     for (const [i, item] of items.entries()) {
       if (halted || tripped || stopping.signal.aborted) {
@@ -174,14 +183,17 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
       if (wait > SLOT_TOLERANCE_MS) await sleep(wait, stopping.signal);
       const known = states.get(job.id);
       halted = known && performance.now() - known.at <= STATE_TTL_MS ? known.state !== 'running' : !(await stillRunning(job.id));
-      if (halted || tripped || stopping.signal.aborted) {
+      if (halted || tripped || stopping.signal.aborted || stalled()) {
         pending.push(Promise.resolve(release(item)));
         continue;
       }
+      const sending = { at: performance.now(), done: false };
+      unanswered.push(sending);
       stats.lastSendAt = Date.now();
       if (stats.firstSendAt === 0) stats.firstSendAt = stats.lastSendAt;
       pending.push(sendOne(job, item).then((outcome) => {
-        if ((outcome.kind === 'retry' && outcome.trip) || outcome.kind === 'blocked') tripped = true;
+        sending.done = true;
+        if (trips(outcome) || outcome.kind === 'blocked') tripped = true;
         return { id: item.id, channel: item.channel, attempts: item.attempts, outcome };
       }));
     }
