@@ -3,7 +3,6 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import ts from 'typescript';
 
 export interface BenchServer { port: number; child: ChildProcess }
 
@@ -58,6 +57,8 @@ export async function spawnBenchServer(opts: BenchServerOptions): Promise<BenchS
     // itself as plain JavaScript beside it (TypeScript's transpileModule), so no server process
     // carries tsx's loader.
     execFileSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // Loaded only here: the compiler is large, and the push bench measures its own process's memory.
+    const { default: ts } = await import('typescript');
     const source = readFileSync(path.join('test', 'bench', 'server.ts'), 'utf8');
     const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
     writeFileSync(DIST_SERVER, js);
