@@ -109,8 +109,6 @@ export interface PushView {
   can: { pause: boolean; resume: boolean; cancel: boolean };
 }
 
-const SENDING_CHANNEL_NAMES: Readonly<Record<'custom' | 'template', string>> = { custom: '客服消息', template: '模板消息' };
-
 /** Why a running push is not sending now, from the account's pace; null when it is. */
 export function waitingText(p: Pick<PushProgress, 'state' | 'channels'>, pace: PaceView): string | null {
   if (p.state !== 'running' && p.state !== 'queued') return null;
@@ -118,7 +116,7 @@ export function waitingText(p: Pick<PushProgress, 'state' | 'channels'>, pace: P
   if (pace.heldUntil) lines.push(`微信暂时发不出去，所有推送先停一下，${beijingClock(pace.heldUntil)} 自动再试。`);
   for (const channel of ['custom', 'template'] as const) {
     const until = pace.blockedUntil[channel];
-    if (until && p.channels.includes(channel)) lines.push(`今天的${SENDING_CHANNEL_NAMES[channel]}已达到微信的每日上限，剩下的${beijingClock(until, true)}后接着发。`);
+    if (until && p.channels.includes(channel)) lines.push(`今天的${CHANNEL_NAMES[channel]}已达到微信的每日上限，剩下的${beijingClock(until, true)}后接着发。`);
   }
   return lines.length ? lines.join('') : null;
 }

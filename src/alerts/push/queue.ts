@@ -119,11 +119,14 @@ export function createPushQueue(deps: QueueDeps) {
     }, { transaction: t });
   }
 
+  /** Template messages sent on `now`'s Beijing day (the count is kept for one day at a time). */
+  const templatesOn = (pace: PushPaceRow, now: Date) => (pace.templateDay === shanghaiDayKey(now) ? pace.templateCount : 0);
+
   /** Channels that may not send at `now`: closed for the day, or the template's daily count reached. */
   function closedChannels(pace: PushPaceRow, now: Date): { closed: PushChannel[]; templateLeft: number } {
     const closed: PushChannel[] = [];
     if (pace.customBlockedUntil && pace.customBlockedUntil > now) closed.push('custom');
-    const templateLeft = Math.max(0, deps.templateDailyLimit - (pace.templateDay === shanghaiDayKey(now) ? pace.templateCount : 0));
+    const templateLeft = Math.max(0, deps.templateDailyLimit - templatesOn(pace, now));
     if ((pace.templateBlockedUntil && pace.templateBlockedUntil > now) || templateLeft === 0) closed.push('template');
     return { closed, templateLeft };
   }
@@ -224,6 +227,8 @@ export function createPushQueue(deps: QueueDeps) {
             `UPDATE alert_push_recipients SET state = ?, reason = ? WHERE id IN (${sql.list(ids.length)})`, [state, reason, ...ids], t,
           );
           job.outcomeCounts = addOutcomes(job.outcomeCounts, state, reason, ids.length);
+          if (state === 'skipped') job.skippedCount += ids.length;
+          else job.failedCount += ids.length;
         };
         await settleNow(gone, 'skipped', REASONS.unsubscribed);
         await settleNow(outside, 'skipped', REASONS.outsideWindow);
@@ -236,15 +241,12 @@ export function createPushQueue(deps: QueueDeps) {
           );
           pace.nextSlotAt = new Date(slotStart + send.length * slotMs);
           if (templates) {
-            const day = shanghaiDayKey(now);
-            pace.templateCount = (pace.templateDay === day ? pace.templateCount : 0) + templates;
-            pace.templateDay = day;
+            pace.templateCount = templatesOn(pace, now) + templates;
+            pace.templateDay = shanghaiDayKey(now);
           }
           pace.updatedAt = now;
           await pace.save({ transaction: t });
         }
-        job.skippedCount += gone.length + outside.length;
-        job.failedCount += lost.length;
         job.updatedAt = now;
         await job.save({ transaction: t });
         if (send.length === 0 && await finishIfDone(job, now, t)) return { kind: 'idle' };
@@ -502,7 +504,7 @@ export function createPushQueue(deps: QueueDeps) {
       const blockedUntil: PaceView['blockedUntil'] = {};
       if (pace?.customBlockedUntil && pace.customBlockedUntil > now) blockedUntil.custom = pace.customBlockedUntil;
       if (pace?.templateBlockedUntil && pace.templateBlockedUntil > now) blockedUntil.template = pace.templateBlockedUntil;
-      const templateSentToday = pace?.templateDay === shanghaiDayKey(now) ? pace.templateCount : 0;
+      const templateSentToday = pace ? templatesOn(pace, now) : 0;
       if (templateSentToday >= deps.templateDailyLimit) blockedUntil.template = tomorrow(now);
       const held = pace && pace.holdLevel > 0 && pace.nextSlotAt > now;
       return {

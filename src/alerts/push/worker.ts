@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../platform/logger.js';
-import { WechatApiError, type MassSendTarget, type WechatClient } from '../../wechat/index.js';
+import { MASS_DUPLICATE_ERRCODE, WechatApiError, type MassSendTarget, type WechatClient } from '../../wechat/index.js';
 import { chinaDay, type MassQuotaLedger } from '../../articles/mass-quota.js';
 import type { PushJobRow, PushMassRow } from './models.js';
 import type { Claim, ClaimedRecipient, PushQueue, RecipientOutcome } from './queue.js';
@@ -85,8 +85,6 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((r
 
 /** Old recipient rows are looked for this often. */
 const PURGE_EVERY_MS = 3600_000;
-/** WeChat's answer to a second mass send with one clientmsgid: the first went out. */
-const MASS_DUPLICATE_ERRCODE = 45065;
 /** The running-jobs list is read again at most this often while busy. */
 const JOBS_TTL_MS = 500;
 /**
@@ -259,6 +257,7 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
       logger.info({ jobId: job.id, target: row.target, duplicate: r.duplicate }, 'alert mass send submitted');
     } catch (err) {
       const wx = err instanceof WechatApiError ? err : undefined;
+      const outcome = classifySendError(err, 'mass');
       if (wx?.errcode === MASS_DUPLICATE_ERRCODE) {
         // An earlier try with this clientmsgid went out (WeChat did not name its msg_id): sent, slot kept.
         row.state = 'sent';
@@ -270,9 +269,10 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
         row.state = 'skipped';
         row.reason = REASONS.quotaSpent;
         row.errcode = 45028;
-      } else if (!wx || (!wx.local && [-1, 40001, 42001, 45009, 45011].includes(wx.errcode))) {
-        retry(wx?.errcode ?? null, wx ? classifySendError(wx, 'mass').reason : REASONS.internal);
-      } else {
+      } else if (outcome.kind === 'retry' || outcome.kind === 'blocked') {
+        // WeChat busy or limited, or an error of ours: its clientmsgid makes a repeat safe.
+        retry(wx?.errcode ?? null, outcome.reason);
+      } else if (wx) {
         // Refused outright (a wrong tag, …): nothing was sent, so the quota slot is given back.
         row.state = 'failed';
         row.errcode = wx.errcode;

@@ -31,6 +31,9 @@ export class WechatApiError extends Error {
   }
 }
 
+/** mass/sendall: "this clientmsgid was already sent" (the first send went out). */
+export const MASS_DUPLICATE_ERRCODE = 45065;
+
 /** errcodes meaning "this access_token is no good": refresh and retry once. */
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
 

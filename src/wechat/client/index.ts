@@ -1,4 +1,4 @@
-export { WechatApiError, TOKEN_ERRCODES, LOCAL_ERRCODES } from './api-error.js';
+export { WechatApiError, TOKEN_ERRCODES, LOCAL_ERRCODES, MASS_DUPLICATE_ERRCODE } from './api-error.js';
 export type { TokenStore } from './token-store.js';
 export { WechatClient, type WechatClientOptions } from './wechat-client.js';
 export { CUSTOM_WINDOW_MS, customText, customNews } from './custom-message.js';

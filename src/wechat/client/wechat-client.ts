@@ -1,4 +1,4 @@
-import { LOCAL_ERRCODES, TOKEN_ERRCODES, WechatApiError } from './api-error.js';
+import { LOCAL_ERRCODES, MASS_DUPLICATE_ERRCODE, TOKEN_ERRCODES, WechatApiError } from './api-error.js';
 import type { TokenStore } from './token-store.js';
 import type {
   CustomMessage,
@@ -105,8 +105,7 @@ function checkOpenids(openids: readonly string[], path: string): void {
   }
 }
 
-/** mass/sendall: "this clientmsgid was already sent"; the body names the first send's msg_id. */
-const MASS_DUPLICATE_ERRCODE = 45065;
+/** mass/sendall's 45065 comes with a usable body: it names the first send's msg_id. */
 const MASS_DUPLICATE: ReadonlySet<number> = new Set([MASS_DUPLICATE_ERRCODE]);
 
 function publishedArticles(detail: unknown): PublishedArticle[] {
