@@ -22,9 +22,11 @@ describe(`queue filters behind the dashboard (${usingMysql() ? 'MariaDB' : 'SQLi
   let triage: Agent;
   let supervisor: Agent;
   const codes: Record<string, string> = {};
-  const now = new Date();
-  const year = shanghaiYear(now);
-  const today = shanghaiDayKey(now);
+  // Taken when the tips are submitted (their received day), not when mocha loads this file: the
+  // two can fall on either side of a Beijing midnight.
+  let now: Date;
+  let year: number;
+  let today: string;
 
   const set = async (code: string, column: string, value: Date | string | null) => {
     // Column names are constants of this test; values go as replacements.
@@ -39,6 +41,9 @@ describe(`queue filters behind the dashboard (${usingMysql() ? 'MariaDB' : 'SQLi
     ctx = await context();
     const desk = ctx.services.tips.desk;
     const submit = async (name: string, over = {}) => { codes[name] = (await desk.submit(submission(over))).code; };
+    now = new Date();
+    year = shanghaiYear(now);
+    today = shanghaiDayKey(now);
     await submit('plain');
     await submit('dueSoon', { category: 'fraud' });
     await submit('late', { category: 'suggestion', description: '建议路口加装红绿灯' });
