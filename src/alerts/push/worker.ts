@@ -92,6 +92,8 @@ const JOBS_TTL_MS = 500;
  * a timer per send costs more than the send, and a few milliseconds early is no burst.
  */
 const SLOT_TOLERANCE_MS = 2;
+/** A send this much past its slot (the worker was held up) is given back with the rest of its batch. */
+const LATE_MS = 200;
 /** WeChat answers in well under this: a send unanswered for longer stops its batch's next sends. */
 const STALL_MS = 1000;
 /** A claimed batch looks at its job's state this often: a pause or cancel stops it within this time. */
@@ -164,6 +166,7 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
     states.set(job.id, { state: job.state, at: performance.now() });
     let halted = false;
     let tripped = false;
+    let late = false;
     // Sends not yet answered, oldest first: one unanswered for longer than STALL_MS stops the
     // batch, so a WeChat that stopped answering gets no more sends whose outcome would be unknown.
     const unanswered: Array<{ at: number; done: boolean }> = [];
@@ -181,7 +184,10 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
       if (wait > SLOT_TOLERANCE_MS) await sleep(wait, stopping.signal);
       const known = states.get(job.id);
       halted = known && performance.now() - known.at <= STATE_TTL_MS ? known.state !== 'running' : !(await stillRunning(job.id));
-      if (halted || tripped || stopping.signal.aborted || stalled()) {
+      // A process held up past its slots gives the rest back rather than sending them all at
+      // once: they are claimed again at fresh slots, so a stall never turns into a burst.
+      late ||= clock().getTime() - (slotStart + i * slotMs) > LATE_MS;
+      if (halted || tripped || late || stopping.signal.aborted || stalled()) {
         pending.push(Promise.resolve(release(item)));
         continue;
       }
