@@ -233,7 +233,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
       const key = `contact-touched:${reporterHash}`;
       if (deps.state && !(await deps.state.add(key, '1', TOUCH_EVERY_SECONDS))) return;
       try {
-        await touchContact(repo.models, { reporterHash, channel: citizen.channel, lastMessageAt: at });
+        await touchContact(db, { reporterHash, channel: citizen.channel, lastMessageAt: at });
       } catch (err) {
         // Not written: the next message tries again.
         await deps.state?.delete(key).catch(() => undefined);

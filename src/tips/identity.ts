@@ -79,6 +79,7 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
   const [currentKeyId, currentKey] = [...keys.entries()][0] ?? [];
   const hmacKey = createSecretKey(Buffer.from(hashKey, 'utf8'));
   if (!currentKeyId || !currentKey) throw new IdentityKeyError('no identity key configured');
+  const hashes = new Map<string, string>();
   function seal(plain: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', currentKey as KeyObject, iv);
@@ -106,6 +107,21 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
     decrypt: (sealed) => JSON.parse(open(sealed)) as ReporterIdentity,
     sealText: (text) => seal(JSON.stringify({ text })),
     openText: (sealed) => (JSON.parse(open(sealed)) as { text: string }).text,
-    citizenHash: (channel, citizenId) => createHmac('sha256', hmacKey).update(`${channel}:${citizenId}`).digest('hex'),
+    citizenHash(channel, citizenId) {
+      const input = `${channel}:${citizenId}`;
+      let hash = hashes.get(input);
+      if (hash === undefined) {
+        hash = createHmac('sha256', hmacKey).update(input).digest('hex');
+        if (hashes.size >= HASHES_KEPT) hashes.clear();
+        hashes.set(input, hash);
+      }
+      return hash;
+    },
   };
 }
+
+/**
+ * One message hashes the same ids several times (its dedupe key, the conversation's keys, the
+ * desk, the followers): the hashes of the latest few thousand inputs are kept, not recomputed.
+ */
+const HASHES_KEPT = 4096;

@@ -1,12 +1,16 @@
-// The two writes of a citizen's message, through the Sequelize models:
-//  - a new tip: the tip, its `received` event and the replied notice in one transaction. The
-//    promise resolves only after the commit, so nobody is given a tracking code for a tip that
-//    is not stored; a duplicate submission key or tracking code rejects with Sequelize's
-//    UniqueConstraintError and leaves nothing behind (desk.ts decides what it means).
+// The two writes of a citizen's message:
+//  - a new tip: the tip, its `received` event and the replied notice in one Sequelize
+//    transaction of three INSERTs. The promise resolves only after the commit, so nobody is given
+//    a tracking code for a tip that is not stored; a duplicate submission key or tracking code
+//    rejects with Sequelize's UniqueConstraintError and leaves nothing behind (desk.ts decides
+//    what it means). The INSERTs are written from the models' columns with placeholders
+//    (db/sql.ts): the desk builds every column itself, and the models' instance building cost
+//    more than the statements (docs/performance.md, "Intake").
 //  - the contact time (citizen_contacts.last_message_at), which decides whether a push may use
 //    the 48-hour customer-service window (notices.ts).
 import type { InferAttributes } from 'sequelize';
 import type { Database } from '../db/index.js';
+import { sqlOf } from '../db/sql.js';
 import type { CitizenContactRow, TipEventRow, TipModels, TipNoticeRow, TipRow } from './models.js';
 
 /** Every column of a new tip (the id comes from the database). */
@@ -27,24 +31,34 @@ export interface NewTip {
 export type ContactTouch = Pick<InferAttributes<CitizenContactRow>, 'reporterHash' | 'channel' | 'lastMessageAt'>;
 
 /**
- * Writes the tip, its event and its notice in one transaction; resolves with the stored tip once
- * committed. The times given are stored as given (`silent`: updatedAt is not replaced by the
- * clock), so the tip, its event and its notice carry the same instant.
+ * Writes the tip, its event and its notice in one transaction; resolves with the tip's id once
+ * committed. The times are stored as given, so the tip, its event and its notice carry the same
+ * instant.
  */
-export async function writeNewTip(db: Database, models: TipModels, { tip, event, notice }: NewTip): Promise<TipRow> {
+export async function writeNewTip(db: Database, models: TipModels, { tip, event, notice }: NewTip): Promise<number> {
+  const sql = sqlOf(db);
   return db.transaction(async (transaction) => {
-    const row = await models.Tip.create(tip, { transaction, silent: true });
-    await models.TipEvent.create({ ...event, tipId: row.id }, { transaction });
-    if (notice) await models.TipNotice.create({ ...notice, tipId: row.id }, { transaction, silent: true });
-    return row;
+    const tipId = await sql.insertRow(models.Tip, tip, transaction);
+    await sql.insertRow(models.TipEvent, { ...event, tipId }, transaction);
+    if (notice) await sql.insertRow(models.TipNotice, { ...notice, tipId }, transaction);
+    return tipId;
   });
 }
 
 /**
- * Records the time of the citizen's message: one upsert per message, the latest write winning.
+ * Records the time of the citizen's message: one upsert (written out, as the tip's INSERTs are),
+ * the latest write winning.
  * The stored time is always a time the citizen did write, never a later one, so the 48-hour
  * window can only be judged closed early (a template instead of a custom message), never late.
  */
-export async function touchContact(models: TipModels, contact: ContactTouch): Promise<void> {
-  await models.CitizenContact.upsert(contact);
+export async function touchContact(db: Database, contact: ContactTouch): Promise<void> {
+  const sql = sqlOf(db);
+  const changed = ['channel', 'last_message_at', 'updated_at'];
+  const update = db.dialect === 'mysql'
+    ? `ON DUPLICATE KEY UPDATE ${changed.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+    : `ON CONFLICT (reporter_hash) DO UPDATE SET ${changed.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+  await sql.write(
+    `INSERT INTO citizen_contacts (reporter_hash, channel, last_message_at, updated_at) VALUES (?, ?, ?, ?) ${update}`,
+    [contact.reporterHash, contact.channel, sql.date(contact.lastMessageAt), sql.date(new Date())],
+  );
 }

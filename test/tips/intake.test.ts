@@ -123,7 +123,7 @@ describe(`tip intake writes (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function 
     expect(err).to.be.instanceOf(UniqueConstraintError);
 
     const tip = await repo.models.Tip.findOne({ where: { submissionKey: 'k2' } });
-    expect(tip!.id).to.equal(stored.id);
+    expect(tip!.id).to.equal(stored);
     expect(tip!.createdAt.toISOString()).to.equal(at.toISOString());
     expect(tip!.updatedAt.toISOString()).to.equal(at.toISOString());
     expect(tip!.concludeBy.toISOString()).to.equal('2026-05-04T15:59:59.999Z');

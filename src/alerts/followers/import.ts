@@ -22,7 +22,7 @@ import type { SharedStore } from '../../platform/shared-store.js';
 import { WechatApiError, type WechatClient } from '../../wechat/index.js';
 import type { FollowerModels } from './models.js';
 import { oneRunAtATime } from './one-run.js';
-import { sqlOf } from './sql.js';
+import { sqlOf } from '../../db/sql.js';
 
 export type ImportClient = Pick<WechatClient, 'userGet'>;
 

@@ -8,7 +8,7 @@ import type { FollowerRegistry } from '../../bot/ports.js';
 import type { Database } from '../../db/index.js';
 import type { SharedStore } from '../../platform/shared-store.js';
 import type { CountySource } from './models.js';
-import { sqlOf } from './sql.js';
+import { sqlOf } from '../../db/sql.js';
 
 export interface RegistryDeps {
   db: Database;

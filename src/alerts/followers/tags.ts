@@ -14,7 +14,7 @@ import { WechatApiError, type WechatClient } from '../../wechat/index.js';
 import { countyTagName, type SanmingCounty } from './counties.js';
 import type { FollowerModels } from './models.js';
 import { oneRunAtATime } from './one-run.js';
-import { sqlOf } from './sql.js';
+import { sqlOf } from '../../db/sql.js';
 
 export type TagClient = Pick<WechatClient, 'tagsCreate' | 'tagsGet' | 'tagsMembersBatchTagging' | 'tagsMembersBatchUntagging'>;
 

@@ -32,7 +32,7 @@
 import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { FollowerModels } from '../followers/models.js';
-import { sqlOf } from '../followers/sql.js';
+import { sqlOf } from '../../db/sql.js';
 import { PACE_ID, type PushModels, type PushJobRow, type PushMassRow, type PushPaceRow } from './models.js';
 import { CUSTOM_WINDOW_MS, REASONS, addOutcomes, trips, type PushChannel, type SendOutcome } from './rules.js';
 import { withDeadlockRetry } from '../../db/deadlock.js';

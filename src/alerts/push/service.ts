@@ -8,7 +8,7 @@ import type { Logger } from '../../platform/logger.js';
 import { AppError } from '../../platform/errors.js';
 import { chinaDay, type MassQuotaLedger } from '../../articles/mass-quota.js';
 import type { SanmingCounty } from '../followers/counties.js';
-import { sqlOf } from '../followers/sql.js';
+import { sqlOf } from '../../db/sql.js';
 import type { PushJobRow, PushMassRow, PushModels } from './models.js';
 import type { PaceView, PushQueue } from './queue.js';
 import { withDeadlockRetry } from '../../db/deadlock.js';

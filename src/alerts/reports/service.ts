@@ -13,7 +13,7 @@ import type { Database } from '../../db/index.js';
 import { AppError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import { DAY_MS, shanghaiDay, startOfShanghaiDay } from '../../platform/beijing-time.js';
-import { sqlOf } from '../followers/sql.js';
+import { sqlOf } from '../../db/sql.js';
 import { ALERT_SUBJECT } from '../types.js';
 import { containsAccount, findIdentifiers, lookupValues, MAX_PER_REPORT, SCAM_IDENTIFIER_KINDS } from './identifiers.js';
 import {
