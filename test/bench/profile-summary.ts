@@ -45,7 +45,8 @@ function area(f: CallFrame): string {
   if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
   return url.startsWith(cwd) ? url.slice(cwd.length + 1) : url;
 }
-const ours = (f: CallFrame) => area(f).startsWith('src/');
+// Ours: the sources (under tsx) or their build (BENCH_FROM_DIST=1).
+const ours = (f: CallFrame) => /^(src|dist)\//.test(area(f));
 
 // Under tsx a frame's line and column are those of the transformed code (one long line). tsx
 // keeps each transform with its source map in its cache directory; the newest ESM transform of a
@@ -203,7 +204,7 @@ console.log(`busy ${(busy / 1e3).toFixed(0)} ms in the window${per ? `, ${(busy 
 print('self time by area (package, node internals, file of ours, V8 pseudo-frames)', areas);
 print('inclusive time by area (a sample counts for every area on its stack)', areasInclusive);
 print('self time, all functions', self);
-print('self time, functions of ours (src/)', new Map([...self].filter(([k]) => / src\//.test(k))));
-print('inclusive time, functions of ours (src/)', inclusive, top * 2);
+print('self time, functions of ours (src/ or dist/)', new Map([...self].filter(([k]) => / (src|dist)\//.test(k))));
+print('inclusive time, functions of ours (src/ or dist/)', inclusive, top * 2);
 print('time in other code, charged to the innermost function of ours that called it', oursInclusiveByArea);
 if (callersOf || through) print(`where ${callersOf?.source ?? through} was called from (innermost four functions of ours)`, callerChains);

@@ -1,4 +1,4 @@
-// `npm run bench [-- --handler keyword|engine --seconds 5 --rounds 5 --connections 32 --loadgen wrk|autocannon --only webhook|intake|fraud|instructions|pages|push --servers ceiling,co-wechat,ours,base --modes plain,aes] [--tips 1000 --concurrency 64 --claimers 20 --direct no] [--requests 3000] [--followers 200000 --rate 2000 --workers 1 --batch 50]`
+// `npm run bench [-- --handler keyword|engine --seconds 5 --rounds 5 --connections 32 --loadgen wrk|autocannon --only webhook|intake|fraud|instructions|pages|push --servers ceiling,co-wechat,ours,base --modes plain,aes] [--tips 1000 --warmup 300 --concurrency 64 --claimers 20 --direct no] [--requests 3000] [--followers 200000 --rate 2000 --workers 1 --batch 50]`
 // Runs the peers and the ceiling in the same run and prints ratios. Set BENCH_DATABASE_URL to
 // bench on MariaDB (default: a fresh SQLite file).
 import { mkdtempSync } from 'node:fs';
@@ -123,6 +123,7 @@ async function main(): Promise<void> {
       config,
       databaseUrl: process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/pingan_bench',
       tips: Number(arg('tips', '1000')),
+      warmup: Number(arg('warmup', '300')),
       concurrency: Number(arg('concurrency', '64')),
       claimers: Number(arg('claimers', '20')),
       direct: arg('direct', 'yes') !== 'no',
