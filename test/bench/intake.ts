@@ -4,7 +4,8 @@
 //  2. webhook: N simulated citizens walk the real conversation over HTTP with signed XML against
 //     the real service (compose(), own process, pino at info to a file, real port), `concurrency`
 //     at a time over as many persistent connections (as WeChat pushes); a tip counts when its
-//     reply carries 受理编号. tips/s = confirmations / wall time.
+//     reply carries 受理编号. tips/s = confirmations / wall time, after `warmup` citizens walked
+//     the same way before the clock starts (not counted).
 //  3. desk: the same number of tips straight through TipDesk.submit (no HTTP, no engine).
 //  4. claims: `claimers` concurrent staff drain the queue through the staff API (claim-next).
 // It verifies rows = confirmations (nothing lost, nothing extra), double claims = 0, left = 0.
