@@ -462,9 +462,12 @@ describe(`alerts: push (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
     const times = t.fakeWechat.sendTimes;
     expect(times).to.have.length(600);
     expect(steadyRate(times)).to.be.within(180, 215);
-    // No second holds much more than the rate (no bursts to catch up): a fifth over at most, what
-    // timers firing late on a busy machine bunch together.
-    for (let i = 0; i + 240 < times.length; i += 1) expect(times[i + 240]! - times[i]!).to.be.greaterThan(1000);
+    // No burst to catch up: 241 sends of a 200/s pace have 1,200 ms of slots, and a send more than
+    // 200 ms past its slot is given back, so the worker issues them over at least a second. The
+    // fake notes each send when its event loop (this process's) reads the request, which on a
+    // loaded machine bunches them by up to a couple of hundred milliseconds more; a catch-up burst
+    // after a stall would put them within a few.
+    for (let i = 0; i + 240 < times.length; i += 1) expect(times[i + 240]! - times[i]!).to.be.greaterThan(800);
   });
 
   it('two workers (two instances) on one queue: every follower once, none lost, together at the one rate', async () => {
