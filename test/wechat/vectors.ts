@@ -1,4 +1,4 @@
-// Typed access to the verified vectors in test/fixtures/wechat (copied from /work/shared).
+// Typed access to the verified vectors in test/fixtures/wechat (copied verbatim from the project's development material).
 import { readFileSync } from 'node:fs';
 
 export function fixture(name: string): string {
