@@ -2,7 +2,7 @@
 import { crc32, deflateSync } from 'node:zlib';
 import request from 'supertest';
 import type { TestContext } from '../support/harness.js';
-import { PASSWORD, type Agent } from '../tips/helpers.js';
+import { addStaff, PASSWORD, type Agent } from '../tips/helpers.js';
 
 /** A valid PNG of `w`×`h` white pixels. */
 export function tinyPng(w = 2, h = 2, padding = 0): Buffer {
@@ -33,4 +33,15 @@ export async function consoleAgent(ctx: TestContext, username: string, page = '/
     .send({ username, password: PASSWORD, _csrf: login }).expect(303);
   const res = await agent.get(page).expect(200);
   return { agent, token: /name="_csrf" value="([^"]+)"/.exec(res.text)![1]! };
+}
+
+/**
+ * The staff of the editor tests: 王编辑 (`writer`) writes, 李审核 (`reviewer`) reviews and
+ * publishes, `triage1` may do neither; the two editors signed in to the console.
+ */
+export async function editorialStaff(ctx: TestContext): Promise<{ writer: { agent: Agent; token: string }; reviewer: { agent: Agent; token: string } }> {
+  await addStaff(ctx, { username: 'writer', role: 'editor', displayName: '王编辑' });
+  await addStaff(ctx, { username: 'reviewer', role: 'editor', displayName: '李审核' });
+  await addStaff(ctx, { username: 'triage1', role: 'triage' });
+  return { writer: await consoleAgent(ctx, 'writer'), reviewer: await consoleAgent(ctx, 'reviewer') };
 }

@@ -6,9 +6,9 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { usingMysql } from '../support/database.js';
 import type { TestContext } from '../support/harness.js';
-import { addStaff, type Agent } from '../tips/helpers.js';
+import type { Agent } from '../tips/helpers.js';
 import { renderMarkdown } from '../../src/articles/render.js';
-import { consoleAgent, tinyPng } from './editor-helpers.js';
+import { consoleAgent, editorialStaff, tinyPng } from './editor-helpers.js';
 import { articlesContext } from './helpers.js';
 
 const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
@@ -33,11 +33,7 @@ describe(`articles: editor pages over HTTP (${usingMysql() ? 'MariaDB' : 'SQLite
   before(async () => {
     now = new Date('2026-04-30T02:00:00.000Z');
     ctx = await articlesContext(undefined, {}, { now: () => now });
-    await addStaff(ctx, { username: 'writer', role: 'editor', displayName: '王编辑' });
-    await addStaff(ctx, { username: 'reviewer', role: 'editor', displayName: '李审核' });
-    await addStaff(ctx, { username: 'triage1', role: 'triage' });
-    writer = await consoleAgent(ctx, 'writer');
-    reviewer = await consoleAgent(ctx, 'reviewer');
+    ({ writer, reviewer } = await editorialStaff(ctx));
   });
   after(async () => { await ctx.close(); });
 

@@ -5,8 +5,8 @@
 import { expect } from 'chai';
 import { usingMysql } from '../support/database.js';
 import type { TestContext } from '../support/harness.js';
-import { addStaff, type Agent } from '../tips/helpers.js';
-import { consoleAgent } from './editor-helpers.js';
+import type { Agent } from '../tips/helpers.js';
+import { consoleAgent, editorialStaff } from './editor-helpers.js';
 import { articlesContext } from './helpers.js';
 
 type Who = { agent: Agent; token: string };
@@ -55,11 +55,7 @@ describe(`articles: the editor's WeChat section over HTTP (${usingMysql() ? 'Mar
     // 04:00 on 1 May in China: the quota day is 2026-05-01.
     now = new Date('2026-04-30T20:00:00.000Z');
     ctx = await articlesContext(undefined, {}, { now: () => now });
-    await addStaff(ctx, { username: 'writer', role: 'editor', displayName: '王编辑' });
-    await addStaff(ctx, { username: 'reviewer', role: 'editor', displayName: '李审核' });
-    await addStaff(ctx, { username: 'triage1', role: 'triage' });
-    writer = await consoleAgent(ctx, 'writer');
-    reviewer = await consoleAgent(ctx, 'reviewer');
+    ({ writer, reviewer } = await editorialStaff(ctx));
   });
   afterEach(async () => { await ctx.close(); });
 
