@@ -29,7 +29,19 @@ export interface Sql {
   list(n: number): string;
 }
 
+/** One Sql per database, so that its statement texts are built once. */
+const byDatabase = new WeakMap<Database, Sql>();
+
 export function sqlOf(db: Database): Sql {
+  let sql = byDatabase.get(db);
+  if (!sql) {
+    sql = createSql(db);
+    byDatabase.set(db, sql);
+  }
+  return sql;
+}
+
+function createSql(db: Database): Sql {
   const mysql = db.dialect === 'mysql';
   const qi = db.sequelize.getQueryInterface();
   // Statement texts by table and attribute list: built once from the model, never from values.

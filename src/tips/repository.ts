@@ -3,6 +3,7 @@
 // placeholders, never from values.
 import { Op, QueryTypes, type InferAttributes, type Transaction, type WhereOptions } from 'sequelize';
 import { sqlValues, type Database } from '../db/index.js';
+import { sqlOf } from '../db/sql.js';
 import { defineTipModels, type TipEventRow, type TipModels, type TipRow, type UnitRow } from './models.js';
 
 export type { TipRow, TipEventRow, UnitRow } from './models.js';
@@ -75,8 +76,7 @@ export function createTipRepository(db: Database): TipRepository {
     if (!field) throw new Error(`tips repository: no column for ${attr}`);
     return qi.quoteIdentifier(field);
   };
-  const eventAttrs = ['tipId', 'type', 'actorType', 'actorId', 'actorName', 'fromState', 'toState', 'reason', 'note', 'data', 'createdAt'];
-  const insertEventSql = `INSERT INTO ${qi.quoteIdentifier('tip_events')} (${eventAttrs.map((a) => col(TipEvent, a)).join(', ')}) VALUES (${eventAttrs.map(() => '?').join(', ')})`;
+  const sql = sqlOf(db);
   const tips = qi.quoteIdentifier('tips');
   const byReporterSince = `${col(Tip, 'reporterHash')} = ? AND ${col(Tip, 'createdAt')} >= ?`;
   const recentByReporterSql = `SELECT ${col(Tip, 'code')} AS code, ${col(Tip, 'description')} AS description, ${col(Tip, 'category')} AS category, ${col(Tip, 'createdAt')} AS ${qi.quoteIdentifier('createdAt')} FROM ${tips} WHERE ${byReporterSince} ORDER BY ${col(Tip, 'createdAt')} DESC, ${col(Tip, 'id')} DESC LIMIT ?`;
@@ -103,22 +103,21 @@ export function createTipRepository(db: Database): TipRepository {
       return (await Tip.count({ where: { code }, ...(t ? { transaction: t } : {}) })) > 0;
     },
     async appendEvent(e, t) {
-      // Raw INSERT (placeholders only): every state change writes one, and the model's
-      // validation and instance building cost more than the statement itself.
-      await db.sequelize.query(insertEventSql, {
-        replacements: sqlValues(db.dialect, [
-          e.tipId, e.type, e.actor.type,
-          e.actor.type === 'staff' ? e.actor.id : null,
-          e.actor.type === 'citizen' ? null : e.actor.name,
-          e.fromState ?? null, e.toState ?? null,
-          e.reason ? e.reason.slice(0, 500) : null,
-          e.note ?? null,
-          e.data ? JSON.stringify(e.data) : null,
-          e.at ?? new Date(),
-        ]),
-        type: QueryTypes.INSERT,
-        transaction: t,
-      });
+      // Written out (db/sql.ts): every state change writes one, and the model's validation and
+      // instance building cost more than the statement itself.
+      await sql.insertRow(TipEvent, {
+        tipId: e.tipId,
+        type: e.type,
+        actorType: e.actor.type,
+        actorId: e.actor.type === 'staff' ? e.actor.id : null,
+        actorName: e.actor.type === 'citizen' ? null : e.actor.name,
+        fromState: e.fromState ?? null,
+        toState: e.toState ?? null,
+        reason: e.reason ? e.reason.slice(0, 500) : null,
+        note: e.note ?? null,
+        data: e.data ? JSON.stringify(e.data) : null,
+        createdAt: e.at ?? new Date(),
+      }, t);
     },
     async saveChanges(tip, t) {
       const changed = tip.changed();
