@@ -1,6 +1,6 @@
 // Small helpers for hand-written statements (the followers, push and reports tables, and a tip's
-// intake): bound values only, dates as sqlDate, column names from the models, and the count of
-// changed rows or the new id as both drivers report them.
+// intake): bound values only (a Date among them bound as sqlDate), column names from the models,
+// and the count of changed rows or the new id as both drivers report them.
 import { QueryTypes, type Model, type ModelStatic, type Transaction } from 'sequelize';
 import { sqlDate, sqlValues, type Database } from './index.js';
 
@@ -74,11 +74,11 @@ function createSql(db: Database): Sql {
       return insert(insertText(model, attrs), attrs.map((a) => row[a]), t);
     },
     async write(sql, replacements, t) {
-      const changed: unknown = await db.sequelize.query(sql, { replacements: [...replacements], type: QueryTypes.BULKUPDATE, ...(t ? { transaction: t } : {}) });
+      const changed: unknown = await db.sequelize.query(sql, { replacements: sqlValues(db.dialect, replacements), type: QueryTypes.BULKUPDATE, ...(t ? { transaction: t } : {}) });
       return Number(changed);
     },
     async rows<T extends object>(sql: string, replacements: readonly unknown[], t?: Transaction): Promise<T[]> {
-      return db.sequelize.query<T>(sql, { replacements: [...replacements], type: QueryTypes.SELECT, ...(t ? { transaction: t } : {}) });
+      return db.sequelize.query<T>(sql, { replacements: sqlValues(db.dialect, replacements), type: QueryTypes.SELECT, ...(t ? { transaction: t } : {}) });
     },
     date: (d) => sqlDate(db.dialect, d),
     insertIgnore: mysql ? 'INSERT IGNORE INTO' : 'INSERT OR IGNORE INTO',

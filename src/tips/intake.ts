@@ -59,6 +59,6 @@ export async function touchContact(db: Database, contact: ContactTouch): Promise
     : `ON CONFLICT (reporter_hash) DO UPDATE SET ${changed.map((c) => `${c} = excluded.${c}`).join(', ')}`;
   await sql.write(
     `INSERT INTO citizen_contacts (reporter_hash, channel, last_message_at, updated_at) VALUES (?, ?, ?, ?) ${update}`,
-    [contact.reporterHash, contact.channel, sql.date(contact.lastMessageAt), sql.date(new Date())],
+    [contact.reporterHash, contact.channel, contact.lastMessageAt, new Date()],
   );
 }

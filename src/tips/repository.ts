@@ -149,17 +149,11 @@ export function createTipRepository(db: Database): TipRepository {
     // The two reads of every new tip, hand-written on the same index: the models' query building
     // and instances cost more than these statements (docs/performance.md, "Intake").
     async recentByReporter(reporterHash, since, limit) {
-      const rows = await db.sequelize.query<{ code: string; description: string; category: string; createdAt: string | Date }>(recentByReporterSql, {
-        replacements: sqlValues(db.dialect, [reporterHash, since, limit]),
-        type: QueryTypes.SELECT,
-      });
+      const rows = await sql.rows<{ code: string; description: string; category: string; createdAt: string | Date }>(recentByReporterSql, [reporterHash, since, limit]);
       return rows.map((r) => ({ code: r.code, description: r.description, category: r.category, createdAt: new Date(r.createdAt) }));
     },
     async countByReporterSince(reporterHash, since) {
-      const [row] = await db.sequelize.query<{ n: number | string }>(countByReporterSql, {
-        replacements: sqlValues(db.dialect, [reporterHash, since]),
-        type: QueryTypes.SELECT,
-      });
+      const [row] = await sql.rows<{ n: number | string }>(countByReporterSql, [reporterHash, since]);
       return Number(row?.n ?? 0);
     },
     async recentSince(since, limit, t) {
