@@ -1,5 +1,6 @@
 // One run of a followers job at a time: the tag sync and the follower import. Within a process a
-// second call joins the run going; across instances a lock in the shared store makes the others
+// second call joins the call going, from the moment it is made, so which of two store replies
+// arrives first cannot split them; across instances a lock in the shared store makes the others
 // skip. The lock holds this run's own token, so a run only ever releases its own lock, and its TTL
 // frees it when the holder dies without releasing it.
 import { randomBytes } from 'node:crypto';
@@ -15,20 +16,26 @@ export interface OneRunOptions {
 
 /** Wraps `run`: the result, or null when another instance holds the lock. */
 export function oneRunAtATime<T>(opts: OneRunOptions, run: () => Promise<T>): () => Promise<T | null> {
-  let running: Promise<T> | undefined;
-  return async () => {
-    if (running) return running;
+  let going: Promise<T | null> | undefined;
+
+  async function locked(): Promise<T | null> {
+    if (!opts.store) return run();
     const token = `${process.pid}:${randomBytes(9).toString('base64url')}`;
-    // Refused: held by another instance, or by a run this process began while the store answered.
-    if (opts.store && !(await opts.store.add(opts.key, token, opts.ttlSeconds))) return running ?? null;
-    running = (async () => {
-      try {
-        return await run();
-      } finally {
-        running = undefined;
-        await opts.store?.delete(opts.key, token).catch(() => undefined);
-      }
-    })();
-    return running;
+    if (!(await opts.store.add(opts.key, token, opts.ttlSeconds))) return null;
+    try {
+      return await run();
+    } finally {
+      await opts.store.delete(opts.key, token).catch(() => undefined);
+    }
+  }
+
+  return () => {
+    if (going) return going;
+    // finally's callback runs after this assignment, even when `locked` fails at once.
+    const p: Promise<T | null> = locked().finally(() => {
+      if (going === p) going = undefined;
+    });
+    going = p;
+    return p;
   };
 }
