@@ -107,10 +107,12 @@ describe(`alerts: followers through the webhook (${usingMysql() ? 'MariaDB' : 'S
   });
 
   it('a message older than the unsubscribe (delivered late) leaves the follower gone', async () => {
-    const c = citizen('o_late');
-    await c.subscribe();
-    await event(citizen('o_late', 20), { Event: 'unsubscribe' });
-    await say(citizen('o_late', 10), '帮助');
+    // CreateTimes from one reading of the clock: the second may tick between the messages.
+    const now = Math.floor(Date.now() / 1000);
+    const at = (seconds: number) => new ChatClient({ transport: supertestTransport(t.callback), token: t.config.wechat.token, openid: 'o_late', now: () => seconds });
+    await at(now).subscribe();
+    await event(at(now + 20), { Event: 'unsubscribe' });
+    await say(at(now + 10), '帮助');
     const row = await follower('o_late');
     expect(row!.subscribed).to.equal(false);
     expect(row!.unsubscribedAt).to.not.equal(null);

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { Bot, BotInput } from '../../src/bot/types.js';
 import { MemoryStore, type SharedStore } from '../../src/platform/shared-store.js';
 import { createWebhookApp, type WebhookApp } from '../support/webhook-app.js';
+import { createIdentityVault } from '../../src/tips/identity.js';
+import { replyStore } from '../../src/compose.js';
 
 /** A shared store whose next reads, locks or writes fail, as Redis does when it is unreachable. */
 class FlakyStore implements SharedStore {
@@ -72,5 +74,28 @@ describe('webhook when the shared dedupe store fails', () => {
     expect(sent('o_store_down_2')).to.equal(2);
     expect((await c.send(xml)).type).to.equal('text');
     expect(sent('o_store_down_2')).to.equal(2);
+  });
+});
+
+describe('what the dedupe store keeps of a reply', () => {
+  const bot: Bot = { handle: () => Promise.resolve({ parts: [{ type: 'text', text: '已收到您的消息' }] }), async noticesSettled() {} };
+  const store = new MemoryStore();
+  let w: WebhookApp;
+  before(async () => { w = await createWebhookApp(bot, {}, { state: store }); });
+  after(async () => { await store.close(); await w.close(); });
+
+  it('no openid, even sealed: the retry is addressed back to its own sender', async () => {
+    const openid = 'o_kept_reply_9f3';
+    const c = w.client(openid);
+    const msgId = c.nextMsgId();
+    const xml = c.messageXml({ MsgType: 'text', Content: '你好', MsgId: msgId });
+    const first = await c.send(xml);
+    const vault = createIdentityVault(w.config.tips.identityKeys, w.config.tips.identityHashKey);
+    const kept = await replyStore(store, vault).get(`${w.config.wechat.appId}:${openid}:${msgId}`);
+    expect(kept).to.deep.include({ part: { type: 'text', text: '已收到您的消息' }, maxArticles: 1 });
+    expect(JSON.stringify(kept)).to.not.contain(openid);
+    const retry = await c.send(xml);
+    expect(retry.raw).to.equal(first.raw);
+    expect(retry.raw).to.contain(`<ToUserName><![CDATA[${openid}]]></ToUserName>`);
   });
 });

@@ -24,11 +24,11 @@ import { deliverLater, noticesIn } from './customer-service.js';
 /**
  * What the dedupe store keeps for a message, for its retries: the passive reply as data,
  * rendered again when a retry comes ('success' when there was nothing to say, or the answer went
- * out later).
+ * out later). No openid: a retry carries the same sender and account, and is answered to them.
  */
 export type StoredReply =
   | { body: string }
-  | (ReplyContext & { part: BotReplyPart });
+  | (Pick<ReplyContext, 'createTime' | 'maxArticles'> & { part: BotReplyPart });
 
 export interface WebhookDeps {
   config: AppConfig;
@@ -50,8 +50,8 @@ const POLL_MS = 50;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A query value given once; a key given twice is ambiguous (which signature was meant?) and reads as absent. */
-function single(ctx: Context, name: string): string {
-  const v = ctx.query[name];
+function single(query: Context['query'], name: string): string {
+  const v = query[name];
   return typeof v === 'string' ? v : '';
 }
 
@@ -63,10 +63,10 @@ export function webhookRouter(deps: WebhookDeps): Router {
   // claim of an instance that died mid-answer expired, and answers.
   const claimSeconds = wc.replyBudgetMs / 1000;
 
-  function verify(ctx: Context): { timestamp: string; nonce: string } {
-    const timestamp = single(ctx, 'timestamp');
-    const nonce = single(ctx, 'nonce');
-    if (!checkSignature(wc.token, timestamp, nonce, single(ctx, 'signature'))) {
+  function verify(query: Context['query']): { timestamp: string; nonce: string } {
+    const timestamp = single(query, 'timestamp');
+    const nonce = single(query, 'nonce');
+    if (!checkSignature(wc.token, timestamp, nonce, single(query, 'signature'))) {
       throw new AppError('WECHAT_BAD_SIGNATURE', 401, '签名无效');
     }
     const ts = Number(timestamp);
@@ -77,7 +77,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
   }
 
   /** A POST's body as the message it carries: decrypted (safe mode) and parsed. */
-  function readMessage(ctx: Context, body: Buffer, aes: boolean, timestamp: string, nonce: string): WechatMessage {
+  function readMessage(query: Context['query'], body: Buffer, aes: boolean, timestamp: string, nonce: string): WechatMessage {
     if (!isUtf8(body)) throw badRequest('BAD_ENCODING', '请求必须是 UTF-8 编码');
     try {
       let xml = body;
@@ -85,7 +85,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
         if (!crypto) throw new AppError('WECHAT_AES_NOT_CONFIGURED', 400, '未配置消息加密');
         const encrypt = scanXmlBytes(body, { maxBytes: wc.bodyLimitBytes }).Encrypt;
         if (!encrypt) throw new WechatProtocolError('WECHAT_BAD_XML', 'missing Encrypt');
-        if (!crypto.checkMsgSignature(timestamp, nonce, encrypt, single(ctx, 'msg_signature'))) {
+        if (!crypto.checkMsgSignature(timestamp, nonce, encrypt, single(query, 'msg_signature'))) {
           throw new WechatProtocolError('WECHAT_BAD_SIGNATURE', 'msg_signature mismatch');
         }
         xml = crypto.decryptBytes(encrypt);
@@ -172,13 +172,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
     const [passive, ...rest] = first;
     if (rest.length > 0) later(rest);
     if (!passive) return NOTHING;
-    return {
-      part: passive,
-      toUser: message.fromUser,
-      fromUser: message.toUser,
-      createTime: Math.floor(Date.now() / 1000),
-      maxArticles: isEvent(message) ? 8 : 1,
-    };
+    return { part: passive, createTime: Math.floor(Date.now() / 1000), maxArticles: isEvent(message) ? 8 : 1 };
   }
 
   /**
@@ -223,14 +217,15 @@ export function webhookRouter(deps: WebhookDeps): Router {
   const router = new Router();
   router.all(WEBHOOK_PATH, async (ctx) => {
     try {
+      const query = ctx.query;
       if (ctx.method === 'POST') {
-        const { timestamp, nonce } = verify(ctx);
+        const { timestamp, nonce } = verify(query);
         const body = await readRequestBody(ctx.req, wc.bodyLimitBytes);
-        const aes = single(ctx, 'encrypt_type') === 'aes';
-        const message = readMessage(ctx, body, aes, timestamp, nonce);
+        const aes = single(query, 'encrypt_type') === 'aes';
+        const message = readMessage(query, body, aes, timestamp, nonce);
         metrics.wechatMessages.inc({ kind: message.kind, mode: aes ? 'aes' : 'plain' });
         const passive = await answerOnce(message, ctx.state.log);
-        const xml = 'body' in passive ? passive.body : renderPart(passive.part, passive);
+        const xml = 'body' in passive ? passive.body : renderPart(passive.part, { ...passive, toUser: message.fromUser, fromUser: message.toUser });
         if ('part' in passive && passive.part.type === 'text' && passive.part.notices) settleOnWrite(ctx, message.fromUser, passive.part.notices);
         ctx.status = 200;
         if (xml === NO_REPLY) {
@@ -242,9 +237,9 @@ export function webhookRouter(deps: WebhookDeps): Router {
           ctx.body = aes && crypto ? crypto.encryptReply(xml, String(Math.floor(Date.now() / 1000)), randomNonce()) : xml;
         }
       } else if (ctx.method === 'GET' || ctx.method === 'HEAD') {
-        verify(ctx);
+        verify(query);
         ctx.type = 'text/plain; charset=utf-8';
-        ctx.body = single(ctx, 'echostr');
+        ctx.body = single(query, 'echostr');
       } else {
         ctx.set('Allow', ALLOW);
         if (ctx.method !== 'OPTIONS') throw new AppError('METHOD_NOT_ALLOWED', 405, '不支持的请求方法');
