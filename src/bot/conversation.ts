@@ -128,9 +128,8 @@ export function detachRecord(record: ConversationRecord): ConversationRecord {
 }
 
 /**
- * A deep copy of plain JSON data (objects, arrays, strings, numbers, booleans, null). Several
- * times cheaper than a JSON round trip, which builds and parses the whole text: on the tip flow
- * that round trip was the engine's largest cost.
+ * A deep copy of plain JSON data (objects, arrays, strings, numbers, booleans, null), without
+ * the JSON round trip's building and parsing of the whole text on every message.
  */
 export function copyPlain<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;

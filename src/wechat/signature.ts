@@ -19,7 +19,7 @@ export function sha1Signature(parts: readonly string[]): string {
     }
     sorted[j + 1] = x;
   }
-  // crypto.hash: one shot, no Hash object for the GC to finalise (several times cheaper in a server).
+  // crypto.hash: one shot, no Hash object for the GC to finalise.
   return hash('sha1', sorted.join(''), 'hex');
 }
 

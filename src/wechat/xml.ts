@@ -5,7 +5,7 @@ import { WechatProtocolError } from './errors.js';
  * A strict scanner for the XML WeChat sends: a `<xml>` root whose children hold
  * CDATA or text. It accepts exactly that shape and refuses everything a general
  * parser would have to interpret (DOCTYPE, entities, comments, processing
- * instructions, attributes), so it is both safer and several times faster than one.
+ * instructions, attributes), so it is both safer and faster than one.
  *
  * Output is a flat map. Nested elements become dotted keys, which covers the few
  * nested events WeChat sends and our own reply shapes:

@@ -1,11 +1,10 @@
 // A `fetch` for the push's WechatClient over node:http(s) with keep-alive sockets. A push sends
-// thousands of small calls to one host; undici's fetch cost about twice the CPU per call of a
-// plain keep-alive request here (measured against the fake WeChat API: ~0.8 ms vs ~0.4 ms a
-// call, client and server together), which is what bounds the rate one worker can keep. It does
+// thousands of small calls to one host, and the CPU a call costs is what bounds the rate one
+// worker can keep: a plain keep-alive request costs less than undici's fetch and a WHATWG
+// Response's stream machinery (docs/performance.md, "Alert push", has the measurement). It does
 // what WechatClient asks of fetch: method, headers, a string body, the abort signal (its
 // timeout); and of the response: `status`, `ok`, `headers.get`, `text()`, `arrayBuffer()`. The
-// response is that much (BodyResponse), not a WHATWG Response, whose stream machinery alone
-// cost about 40 µs a call.
+// response is that much (BodyResponse), not a WHATWG Response.
 import http from 'node:http';
 import https from 'node:https';
 
