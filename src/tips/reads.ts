@@ -13,7 +13,7 @@ import type { TipRow } from './models.js';
 import { actionsFrom, type TipAction } from './rules/state-machine.js';
 import { can, tipListFilter, type PolicyAction } from './policy.js';
 import { suggestDuplicates, type DuplicateSuggestion } from './rules/duplicates.js';
-import { likeContains } from './repository.js';
+import { likeContains, type RecentTipRow } from './repository.js';
 import { scopeOf, whereForListFilter } from './scope.js';
 import { loadFor, staffActor, type ServiceDeps } from './service.js';
 import { eventView, staffView, type StaffEventView, type StaffTipView } from './views.js';
@@ -225,7 +225,7 @@ export async function duplicateHints(deps: ReadDeps, actor: StaffPrincipal, code
   const byId = new Map(recent.map((r) => [r.id, r]));
   // An anonymous tip is never linked to its reporter's other tips: "same reporter" next to a tip
   // whose reporter can be revealed would name the anonymous one's too.
-  const probe = (r: TipRow) => ({
+  const probe = (r: RecentTipRow) => ({
     id: r.id, reporterHash: r.anonymous ? null : r.reporterHash, text: r.description, category: r.category as Category,
     countyCode: r.placeCountyCode, townshipCode: r.placeTownshipCode, receivedAt: r.createdAt,
   });

@@ -38,6 +38,14 @@ export function likeContains(text: string): string {
 /** What the duplicate scan reads of a citizen's earlier tip. */
 export type RecentTip = Pick<TipRow, 'code' | 'description' | 'category' | 'createdAt'>;
 
+const RECENT_TIP_COLUMNS = [
+  'id', 'code', 'state', 'createdAt', 'description', 'category', 'reporterHash', 'anonymous', 'placeCountyCode', 'placeTownshipCode',
+  'handlerCountyCode', 'handlerTownshipCode', 'legalType', 'unitKey', 'accusedUnitKey',
+] as const;
+
+/** A tip as the duplicate hints read it. */
+export type RecentTipRow = Pick<TipRow, (typeof RECENT_TIP_COLUMNS)[number]>;
+
 export interface TipRepository {
   models: TipModels;
   findByCode(code: string, t?: Transaction, lock?: boolean): Promise<TipRow | null>;
@@ -61,7 +69,11 @@ export interface TipRepository {
   recentByReporter(reporterHash: string, since: Date, limit: number): Promise<RecentTip[]>;
   /** How many tips the citizen has submitted at or after `since` (the daily limit; same index). */
   countByReporterSince(reporterHash: string, since: Date): Promise<number>;
-  recentSince(since: Date, limit: number, t?: Transaction): Promise<TipRow[]>;
+  /**
+   * Tips created at or after `since`, newest first, at most `limit`: the columns the duplicate
+   * hints and the access check read, as plain rows (a staff view loads hundreds of them).
+   */
+  recentSince(since: Date, limit: number): Promise<RecentTipRow[]>;
   unit(key: string): Promise<UnitRow | undefined>;
   units(): Promise<UnitRow[]>;
   unitName(key: string | null | undefined): Promise<string | null>;
@@ -156,13 +168,16 @@ export function createTipRepository(db: Database): TipRepository {
       const [row] = await sql.rows<{ n: number | string }>(countByReporterSql, [reporterHash, since]);
       return Number(row?.n ?? 0);
     },
-    async recentSince(since, limit, t) {
-      return Tip.findAll({
+    async recentSince(since, limit) {
+      const rows = await Tip.findAll({
+        attributes: [...RECENT_TIP_COLUMNS],
         where: { createdAt: { [Op.gte]: since } },
         order: [['createdAt', 'DESC']],
         limit,
-        ...(t ? { transaction: t } : {}),
+        raw: true,
       });
+      // Raw rows carry the driver's values: SQLite's dates are text, MariaDB's booleans numbers.
+      return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt), anonymous: Boolean(r.anonymous) }));
     },
     async unit(key) {
       return (await loadUnits()).get(key);

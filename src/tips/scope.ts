@@ -7,7 +7,7 @@ import type { TipSnapshot } from './rules/state-machine.js';
 import type { Category, LegalType, TipState } from './types.js';
 
 /** Geography for access is where the tip is being handled, not where it happened. */
-export function scopeOf(tip: TipRow): TipScope {
+export function scopeOf(tip: Pick<TipRow, 'handlerCountyCode' | 'handlerTownshipCode' | 'legalType' | 'category' | 'unitKey' | 'accusedUnitKey'>): TipScope {
   return {
     countyCode: tip.handlerCountyCode,
     townshipCode: tip.handlerTownshipCode,
