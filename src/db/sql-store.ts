@@ -1,10 +1,11 @@
 // The SharedStore in the service's own database (table shared_state, migration 009): the default
 // when REDIS_URL is not set. On SQLite it keeps a single instance's drafts and dedupe across a
 // restart; on MariaDB it serves several instances, more slowly than Redis. Every statement is
-// parameterised; the only SQL text that varies is the dialect's upsert clause.
+// parameterised; the only SQL text that varies is the dialect's upsert and ignore clauses.
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from './index.js';
 import type { SharedStore } from '../platform/shared-store.js';
+import { sqlOf } from './sql.js';
 
 const TABLE = 'shared_state';
 
@@ -20,14 +21,13 @@ export class SqlStore implements SharedStore {
 
   constructor(private readonly db: Database, private readonly now: () => number = Date.now) {
     const mysql = db.dialect === 'mysql';
-    const insert = `INTO ${TABLE} (state_key, state_value, expires_at) VALUES (?, ?, ?)`;
-    this.upsert = mysql
-      ? `INSERT ${insert} ON DUPLICATE KEY UPDATE state_value = VALUES(state_value), expires_at = VALUES(expires_at)`
-      : `INSERT ${insert} ON CONFLICT(state_key) DO UPDATE SET state_value = excluded.state_value, expires_at = excluded.expires_at`;
-    this.insertIfAbsent = mysql ? `INSERT IGNORE ${insert}` : `INSERT OR IGNORE ${insert}`;
+    const sql = sqlOf(db);
+    const row = `${TABLE} (state_key, state_value, expires_at) VALUES (?, ?, ?)`;
+    this.upsert = `INSERT INTO ${row} ${sql.upsertSet('state_key', ['state_value', 'expires_at'])}`;
+    this.insertIfAbsent = `${sql.insertIgnore} ${row}`;
     this.incrementSql = mysql
-      ? `INSERT ${insert} ON DUPLICATE KEY UPDATE state_value = CAST(state_value AS UNSIGNED) + 1`
-      : `INSERT ${insert} ON CONFLICT(state_key) DO UPDATE SET state_value = CAST(state_value AS INTEGER) + 1`;
+      ? `INSERT INTO ${row} ON DUPLICATE KEY UPDATE state_value = CAST(state_value AS UNSIGNED) + 1`
+      : `INSERT INTO ${row} ON CONFLICT(state_key) DO UPDATE SET state_value = CAST(state_value AS INTEGER) + 1`;
     // Expired rows are never read; this only keeps the table small.
     this.timer = setInterval(() => void this.sweep().catch(() => undefined), 60_000);
     this.timer.unref();

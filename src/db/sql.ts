@@ -21,6 +21,11 @@ export interface Sql {
   date(d: Date): string;
   /** `INSERT IGNORE INTO` (MariaDB) or `INSERT OR IGNORE INTO` (SQLite). */
   insertIgnore: string;
+  /**
+   * What follows an INSERT's VALUES to make it an upsert: a row whose unique `key` column is taken
+   * gets the listed columns from the new values instead.
+   */
+  upsertSet(key: string, columns: readonly string[]): string;
   /** ` FOR UPDATE` on MariaDB, '' on SQLite (one writer: the transaction is enough). */
   forUpdate: string;
   /** ` FOR UPDATE SKIP LOCKED` on MariaDB, '' on SQLite. */
@@ -82,6 +87,9 @@ function createSql(db: Database): Sql {
     },
     date: (d) => sqlDate(db.dialect, d),
     insertIgnore: mysql ? 'INSERT IGNORE INTO' : 'INSERT OR IGNORE INTO',
+    upsertSet: (key, columns) => (mysql
+      ? `ON DUPLICATE KEY UPDATE ${columns.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+      : `ON CONFLICT (${key}) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`),
     forUpdate: mysql ? ' FOR UPDATE' : '',
     forUpdateSkipLocked: mysql ? ' FOR UPDATE SKIP LOCKED' : '',
     list: (n) => Array.from({ length: n }, () => '?').join(', '),

@@ -53,12 +53,8 @@ export async function writeNewTip(db: Database, models: TipModels, { tip, event,
  */
 export async function touchContact(db: Database, contact: ContactTouch): Promise<void> {
   const sql = sqlOf(db);
-  const changed = ['channel', 'last_message_at', 'updated_at'];
-  const update = db.dialect === 'mysql'
-    ? `ON DUPLICATE KEY UPDATE ${changed.map((c) => `${c} = VALUES(${c})`).join(', ')}`
-    : `ON CONFLICT (reporter_hash) DO UPDATE SET ${changed.map((c) => `${c} = excluded.${c}`).join(', ')}`;
   await sql.write(
-    `INSERT INTO citizen_contacts (reporter_hash, channel, last_message_at, updated_at) VALUES (?, ?, ?, ?) ${update}`,
+    `INSERT INTO citizen_contacts (reporter_hash, channel, last_message_at, updated_at) VALUES (?, ?, ?, ?) ${sql.upsertSet('reporter_hash', ['channel', 'last_message_at', 'updated_at'])}`,
     [contact.reporterHash, contact.channel, contact.lastMessageAt, new Date()],
   );
 }
