@@ -12,9 +12,7 @@
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { freshBenchDatabase } from './fresh-database.js';
-import { spawnBenchServer } from './spawn-server.js';
-import { pinHelperThreads, pinning } from './webhook.js';
-import { spawnSync } from 'node:child_process';
+import { pinHelperThreads, pinning, spawnPinned } from './webhook.js';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -79,10 +77,7 @@ async function pool(n: number, size: number, run: (i: number) => Promise<void>):
  */
 async function startService(databaseUrl: string, logFile: string) {
   const pin = pinning();
-  const started = await spawnBenchServer({ kind: 'ours', databaseUrl, logFile, handler: 'engine', ...(pin.server ? { cpus: pin.server } : {}) });
-  pinHelperThreads(started.child.pid, pin);
-  if (pin.nice && started.child.pid !== undefined) spawnSync('renice', ['-n', pin.nice, '-p', String(started.child.pid)], { stdio: 'ignore' });
-  return { ...started, pin };
+  return { ...await spawnPinned({ kind: 'ours', databaseUrl, logFile, handler: 'engine' }, pin), pin };
 }
 
 /**

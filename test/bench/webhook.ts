@@ -15,7 +15,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import autocannon from 'autocannon';
-import { serviceNodeFlags, spawnBenchServer } from './spawn-server.js';
+import { serviceNodeFlags, spawnBenchServer, type BenchServer, type BenchServerOptions } from './spawn-server.js';
 import { sha1Signature, WechatCrypto } from '../../src/wechat/index.js';
 import type { AppConfig } from '../../src/config/index.js';
 
@@ -186,6 +186,17 @@ export function pinHelperThreads(pid: number | undefined, pin: { helpers?: strin
   }
 }
 
+/**
+ * A bench server laid out as `pinning` says: its main thread on the server core at the raised
+ * priority (on Linux a thread's nice value is its own), its other threads on the helpers' core.
+ */
+export async function spawnPinned(opts: Omit<BenchServerOptions, 'cpus'>, pin: ReturnType<typeof pinning>): Promise<BenchServer> {
+  const started = await spawnBenchServer({ ...opts, ...(pin.server ? { cpus: pin.server } : {}) });
+  pinHelperThreads(started.child.pid, pin);
+  if (pin.nice && started.child.pid !== undefined) spawnSync('renice', ['-n', pin.nice, '-p', String(started.child.pid)], { stdio: 'ignore' });
+  return started;
+}
+
 /** user and system CPU time of a process, in µs (Linux /proc; null elsewhere). */
 export function cpuMicros(pid: number | undefined): { user: number; sys: number } | null {
   if (pid === undefined) return null;
@@ -278,10 +289,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
     try {
       // Started one after the other: the first migrates the database, the others find it done.
       for (const server of servers) {
-        const { port, child } = await spawnBenchServer({ kind: server, databaseUrl: opts.databaseUrl, logFile: path.join(dir, `${server}-${mode}.log`), handler: opts.handler, ...(pin.server ? { cpus: pin.server } : {}) });
-        pinHelperThreads(child.pid, pin);
-        // The main thread only: on Linux a thread's nice value is its own.
-        if (pin.nice && child.pid !== undefined) spawnSync('renice', ['-n', pin.nice, '-p', String(child.pid)], { stdio: 'ignore' });
+        const { port, child } = await spawnPinned({ kind: server, databaseUrl: opts.databaseUrl, logFile: path.join(dir, `${server}-${mode}.log`), handler: opts.handler }, pin);
         running.push({ server, port, child, results: [] });
       }
       // Warm-up: JIT, connection pools, the citizens' first touch.
