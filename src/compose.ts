@@ -151,23 +151,26 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
 
 /**
  * Values in the shared store sealed at rest with the identity key, under a keyed hash of their id
- * (with `channel` in the hash), never an openid.
+ * (`hashId`, with a channel in the hash), never an openid.
  */
-function sealedView<V>(state: SharedStore, vault: IdentityVault, prefix: string, channel: string): JsonView<V> {
+function sealedView<V>(state: SharedStore, vault: IdentityVault, prefix: string, hashId: (id: string) => string): JsonView<V> {
   return new JsonView<V>(state, prefix, {
     codec: { encode: (text) => vault.sealText(text), decode: (sealed) => vault.openText(sealed) },
-    hashId: (id) => vault.citizenHash(channel, id),
+    hashId,
   });
 }
 
 /** Conversation records: drafts hold what citizens wrote, with their phone numbers. */
 export function conversationStore(state: SharedStore, vault: IdentityVault): JsonView<ConversationRecord> {
-  return sealedView(state, vault, 'conv', 'conversation');
+  return sealedView(state, vault, 'conv', (id) => vault.citizenHash('conversation', id));
 }
 
-/** Passive replies by message for WeChat's retries: a reply may quote the citizen. */
+/**
+ * Passive replies by message for WeChat's retries: a reply may quote the citizen. A message's key
+ * comes once, so its hash is not kept among the citizens' (`oneOffHash`).
+ */
 export function replyStore(state: SharedStore, vault: IdentityVault): JsonView<StoredReply> {
-  return sealedView(state, vault, 'reply', 'reply');
+  return sealedView(state, vault, 'reply', (id) => vault.oneOffHash('reply', id));
 }
 
 /** The web server: the core plus the app (the webhook, and Koa for health and the staff API). */

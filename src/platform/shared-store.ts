@@ -140,31 +140,21 @@ export class JsonView<V> implements KeyValueStore<V> {
     return `${this.prefix}:${part}:${this.opts.hashId ? this.opts.hashId(id) : id}`;
   }
 
-  async get(id: string): Promise<V | undefined> {
-    const stored = await this.store.get(this.key(id));
-    if (stored === undefined || stored === CLAIMED) return undefined;
-    try {
-      return JSON.parse(this.opts.codec ? this.opts.codec.decode(stored) : stored) as V;
-    } catch {
-      return undefined;
-    }
+  /** One id's value, its key made (and its id hashed) once for every call on it. */
+  entry(id: string): JsonEntry<V> {
+    return new JsonEntry<V>(this.store, this.key(id), this.opts.codec);
   }
 
-  async set(id: string, value: V, ttlSeconds: number): Promise<void> {
-    const text = JSON.stringify(value);
-    await this.store.set(this.key(id), this.opts.codec ? this.opts.codec.encode(text) : text, ttlSeconds);
+  get(id: string): Promise<V | undefined> {
+    return this.entry(id).get();
   }
 
-  /**
-   * Takes `id` unless a value (or another claim) is live; true when this call did. A claim holds
-   * no value: get() reads it as absent, and set() replaces it.
-   */
-  async claim(id: string, ttlSeconds: number): Promise<boolean> {
-    return this.store.add(this.key(id), CLAIMED, ttlSeconds);
+  set(id: string, value: V, ttlSeconds: number): Promise<void> {
+    return this.entry(id).set(value, ttlSeconds);
   }
 
-  async delete(id: string): Promise<void> {
-    await this.store.delete(this.key(id));
+  delete(id: string): Promise<void> {
+    return this.entry(id).delete();
   }
 
   async lock(id: string, opts: LockOptions = {}): Promise<(() => Promise<void>) | undefined> {
@@ -181,5 +171,41 @@ export class JsonView<V> implements KeyValueStore<V> {
       if (Date.now() + pause > deadline) return undefined;
       await new Promise((r) => setTimeout(r, pause));
     }
+  }
+}
+
+/** One stored value of a JsonView. */
+export class JsonEntry<V> {
+  constructor(
+    private readonly store: SharedStore,
+    private readonly key: string,
+    private readonly codec?: ValueCodec,
+  ) {}
+
+  async get(): Promise<V | undefined> {
+    const stored = await this.store.get(this.key);
+    if (stored === undefined || stored === CLAIMED) return undefined;
+    try {
+      return JSON.parse(this.codec ? this.codec.decode(stored) : stored) as V;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async set(value: V, ttlSeconds: number): Promise<void> {
+    const text = JSON.stringify(value);
+    await this.store.set(this.key, this.codec ? this.codec.encode(text) : text, ttlSeconds);
+  }
+
+  /**
+   * Takes the value's place unless a value (or another claim) is live; true when this call did.
+   * A claim holds no value: get() reads it as absent, and set() replaces it.
+   */
+  claim(ttlSeconds: number): Promise<boolean> {
+    return this.store.add(this.key, CLAIMED, ttlSeconds);
+  }
+
+  async delete(): Promise<void> {
+    await this.store.delete(this.key);
   }
 }

@@ -52,6 +52,11 @@ export interface IdentityVault {
   openText(sealed: string): string;
   /** HMAC-SHA256 of channel + citizen id, hex: the lookup key for "my tips". */
   citizenHash(channel: string, citizenId: string): string;
+  /**
+   * The same HMAC for an id that does not recur (a message's dedupe key): not kept among the
+   * recent hashes, which it would only crowd out.
+   */
+  oneOffHash(channel: string, id: string): string;
 }
 
 export class IdentityKeyError extends Error {
@@ -80,6 +85,7 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
   const hmacKey = createSecretKey(Buffer.from(hashKey, 'utf8'));
   if (!currentKeyId || !currentKey) throw new IdentityKeyError('no identity key configured');
   const hashes = new Map<string, string>();
+  const hmac = (input: string) => createHmac('sha256', hmacKey).update(input).digest('hex');
   function seal(plain: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', currentKey as KeyObject, iv);
@@ -111,17 +117,18 @@ export function createIdentityVault(identityKeys: string, hashKey: string): Iden
       const input = `${channel}:${citizenId}`;
       let hash = hashes.get(input);
       if (hash === undefined) {
-        hash = createHmac('sha256', hmacKey).update(input).digest('hex');
+        hash = hmac(input);
         if (hashes.size >= HASHES_KEPT) hashes.clear();
         hashes.set(input, hash);
       }
       return hash;
     },
+    oneOffHash: (channel, id) => hmac(`${channel}:${id}`),
   };
 }
 
 /**
- * One message hashes the same ids several times (its dedupe key, the conversation's keys, the
- * desk, the followers): the hashes of the latest few thousand inputs are kept, not recomputed.
+ * One message hashes its citizen's ids several times (the conversation's keys, the desk, the
+ * followers): the hashes of the latest few thousand inputs are kept, not recomputed.
  */
 const HASHES_KEPT = 4096;

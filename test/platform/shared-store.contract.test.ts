@@ -126,18 +126,33 @@ for (const subject of subjects) {
       expect(await view.get('citizen')).to.equal(undefined);
     });
 
-    it('a JsonView claim takes an id once: it reads as absent, and set() replaces it', async () => {
+    it('a JsonView entry claim takes an id once: it reads as absent, and set() replaces it', async () => {
       const view = new JsonView<{ body: string }>(store, `claim-${randomBytes(3).toString('hex')}`, { codec: { encode: (t) => `sealed:${t}`, decode: (t) => t.slice(7) } });
-      expect(await view.claim('m1', 60)).to.equal(true);
-      expect(await view.claim('m1', 60)).to.equal(false);
-      expect(await view.get('m1')).to.equal(undefined);
-      await view.set('m1', { body: '回复' }, 60);
+      const m1 = view.entry('m1');
+      expect(await m1.claim(60)).to.equal(true);
+      expect(await view.entry('m1').claim(60)).to.equal(false);
+      expect(await m1.get()).to.equal(undefined);
+      await m1.set({ body: '回复' }, 60);
       expect(await view.get('m1')).to.deep.equal({ body: '回复' });
-      expect(await view.claim('m1', 60)).to.equal(false);
+      expect(await m1.claim(60)).to.equal(false);
       // A claim that is never replaced expires with its TTL.
-      expect(await view.claim('m2', 0.2)).to.equal(true);
+      expect(await view.entry('m2').claim(0.2)).to.equal(true);
       await sleep(350);
-      expect(await view.claim('m2', 60)).to.equal(true);
+      expect(await view.entry('m2').claim(60)).to.equal(true);
+    });
+
+    it('a JsonView entry hashes its id once, and shares the key of the view\'s own calls', async () => {
+      const hashed: string[] = [];
+      const view = new JsonView<number>(store, `entry-${randomBytes(3).toString('hex')}`, { hashId: (id) => { hashed.push(id); return `h-${id}`; } });
+      const entry = view.entry('m1');
+      expect(await entry.claim(60)).to.equal(true);
+      expect(await entry.get()).to.equal(undefined);
+      await entry.set(7, 60);
+      expect(await entry.get()).to.equal(7);
+      expect(hashed).to.deep.equal(['m1']);
+      expect(await view.get('m1')).to.equal(7);
+      await entry.delete();
+      expect(await view.get('m1')).to.equal(undefined);
     });
 
     it('a JsonView lock is held by one caller at a time, and freed by its release or its TTL', async () => {

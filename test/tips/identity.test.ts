@@ -17,6 +17,14 @@ describe('tips/identity: citizenHash', () => {
     }
   });
 
+  it('oneOffHash is the same HMAC, for ids that do not recur', () => {
+    for (const id of ['wx:o_abc:1234567890', 'wx:o_abc:1234567891']) {
+      expect(vault.oneOffHash('reply', id)).to.equal(hmac('reply', id));
+      expect(vault.oneOffHash('reply', id)).to.equal(vault.citizenHash('reply', id));
+    }
+    expect(vault.oneOffHash('reply', 'x')).to.not.equal(vault.oneOffHash('conversation', 'x'));
+  });
+
   it('stays right past its memo size (older entries evicted, recomputed when asked again)', () => {
     for (let i = 0; i < 10_050; i += 1) vault.citizenHash('official_account', `o_many_${i}`);
     expect(vault.citizenHash('official_account', 'o_many_0')).to.equal(hmac('official_account', 'o_many_0'));

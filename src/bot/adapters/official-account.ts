@@ -184,29 +184,29 @@ export function webhookRouter(deps: WebhookDeps): Router {
    * where 'success' would lose the citizen's message.
    */
   async function answerOnce(message: WechatMessage, log: Logger): Promise<StoredReply> {
-    const id = `${wc.appId}:${dedupeKey(message)}`;
+    const entry = replies.entry(`${wc.appId}:${dedupeKey(message)}`);
     const deadline = Date.now() + wc.replyBudgetMs;
     const answerAndStore = async () => {
       const reply = await answer(message, log);
       try {
-        await replies.set(id, reply, wc.dedupeTtlSeconds);
+        await entry.set(reply, wc.dedupeTtlSeconds);
       } catch (err) {
         storeFailed(log, err, 'write');
         // Without it a retry would wait out the claim: let the retry answer again.
-        await replies.delete(id).catch(() => undefined);
+        await entry.delete().catch(() => undefined);
       }
       return reply;
     };
     for (;;) {
       let claimed: boolean;
       try {
-        claimed = await replies.claim(id, claimSeconds);
+        claimed = await entry.claim(claimSeconds);
       } catch (err) {
         storeFailed(log, err, 'claim');
         return answerAndStore();
       }
       if (claimed) return answerAndStore();
-      const stored = await replies.get(id).catch((err: unknown) => storeFailed(log, err, 'read'));
+      const stored = await entry.get().catch((err: unknown) => storeFailed(log, err, 'read'));
       if (stored) return stored;
       // Still claimed: being answered elsewhere (or gone meanwhile: claim it on the next turn).
       if (Date.now() + POLL_MS > deadline) return NOTHING;
