@@ -10,9 +10,9 @@
 //  4. claims: `claimers` concurrent staff drain the queue through the staff API (claim-next).
 // It verifies rows = confirmations (nothing lost, nothing extra), double claims = 0, left = 0.
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { freshBenchDatabase } from './fresh-database.js';
-import { pinHelperThreads, pinning, spawnPinned } from './webhook.js';
+import { cpuMicros, pidByName, pinHelperThreads, pinning, spawnPinned } from './webhook.js';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -228,27 +228,8 @@ async function commitCeiling(url: string, concurrency: number, n: number): Promi
 
 /** CPU seconds (user+system) of a process, from /proc (Linux); undefined elsewhere. */
 function cpuSeconds(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks (USER_HZ 100)
-  } catch {
-    return undefined;
-  }
-}
-
-function mariadbPid(): number | undefined {
-  try {
-    for (const d of readdirSync('/proc')) {
-      if (!/^\d+$/.test(d)) continue;
-      try {
-        const comm = readFileSync(`/proc/${d}/comm`, 'utf8').trim();
-        if (comm === 'mariadbd' || comm === 'mysqld') return Number(d);
-      } catch { /* gone */ }
-    }
-  } catch { /* no /proc */ }
-  return undefined;
+  const t = cpuMicros(pid);
+  return t ? (t.user + t.sys) / 1e6 : undefined;
 }
 
 /**
@@ -257,7 +238,7 @@ function mariadbPid(): number | undefined {
  * on the machine takes CPU during the run, which the rate does not.
  */
 function cpuMeter(servicePid: number | undefined) {
-  const db = mariadbPid();
+  const db = pidByName('mariadbd', 'mysqld');
   const start = { t: performance.now(), svc: cpuSeconds(servicePid), db: cpuSeconds(db), me: process.cpuUsage() };
   return (units: number, unit: string) => {
     const secs = (performance.now() - start.t) / 1000;

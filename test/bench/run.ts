@@ -28,7 +28,7 @@ function pairedRatio(ours: BenchRow, other: BenchRow): { median: number; min: nu
 
 function printWebhook(loadgen: string, handler: string, rows: BenchRow[]): void {
   console.log('\nwebhook: text message → %s (%s connections; %s)', handler === 'engine' ? 'the conversation engine' : 'keyword reply', arg('connections', '32'), loadgen);
-  console.log('mode   server       req/s   (min–max)      p50 ms   p99 ms (min–max)   errors  repeats  CPU µs/req (kernel)   RSS MB   vs co-wechat (rounds)     vs ceiling (rounds)');
+  console.log('mode   server       req/s   (min–max)      p50 ms   p99 ms (min–max)   errors  repeats  CPU µs/req (kernel)  Redis µs/req   RSS MB   vs co-wechat (rounds)     vs ceiling (rounds)');
   const find = (mode: string, server: string) => rows.find((x) => x.mode === mode && x.server === server);
   const ratio = (r: BenchRow, other: BenchRow | undefined, scale: number, digits: number, unit: string) => {
     if (!other) return ''.padStart(24);
@@ -36,7 +36,7 @@ function printWebhook(loadgen: string, handler: string, rows: BenchRow[]): void 
     return `${(q.median * scale).toFixed(digits)}${unit} (${(q.min * scale).toFixed(digits)}–${(q.max * scale).toFixed(digits)})`.padStart(24);
   };
   for (const r of rows) {
-    console.log(`${r.mode.padEnd(6)} ${r.server.padEnd(10)} ${fmt(r.rps)}  (${r.rpsRange[0].toFixed(0)}–${r.rpsRange[1].toFixed(0)}) ${fmt(r.p50, 1)} ${fmt(r.p99, 1)} (${r.p99Range[0].toFixed(1)}–${r.p99Range[1].toFixed(1)}) ${fmt(r.errors + r.non2xx)} ${fmt(r.repeats)} ${`${fmt(r.cpuMicrosPerRequest ?? NaN, 1).trim()} (${fmt(r.sysMicrosPerRequest ?? NaN, 1).trim()})`.padStart(20)} ${fmt(r.rssMb ?? NaN)} ${ratio(r, find(r.mode, 'co-wechat'), 1, 2, 'x')} ${ratio(r, find(r.mode, 'ceiling'), 100, 0, '%')}${r.server === 'ours' && find(r.mode, 'base') ? ` ${ratio(r, find(r.mode, 'base'), 1, 3, 'x')} vs base` : ''}`);
+    console.log(`${r.mode.padEnd(6)} ${r.server.padEnd(10)} ${fmt(r.rps)}  (${r.rpsRange[0].toFixed(0)}–${r.rpsRange[1].toFixed(0)}) ${fmt(r.p50, 1)} ${fmt(r.p99, 1)} (${r.p99Range[0].toFixed(1)}–${r.p99Range[1].toFixed(1)}) ${fmt(r.errors + r.non2xx)} ${fmt(r.repeats)} ${`${fmt(r.cpuMicrosPerRequest ?? NaN, 1).trim()} (${fmt(r.sysMicrosPerRequest ?? NaN, 1).trim()})`.padStart(20)} ${fmt(r.redisMicrosPerRequest ?? NaN, 1).padStart(12)} ${fmt(r.rssMb ?? NaN)} ${ratio(r, find(r.mode, 'co-wechat'), 1, 2, 'x')} ${ratio(r, find(r.mode, 'ceiling'), 100, 0, '%')}${r.server === 'ours' && find(r.mode, 'base') ? ` ${ratio(r, find(r.mode, 'base'), 1, 3, 'x')} vs base` : ''}`);
   }
   const p = find('plain', 'ours'), a = find('aes', 'ours');
   const pc = find('plain', 'co-wechat'), ac = find('aes', 'co-wechat');

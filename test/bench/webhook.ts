@@ -53,6 +53,11 @@ export interface BenchRow {
   cpuMicrosPerRequest: number | null;
   /** The kernel's part of it (system time: mostly the loopback socket writes and reads). */
   sysMicrosPerRequest: number | null;
+  /**
+   * CPU time the local Redis server spent per request meanwhile (null without one): on this
+   * machine it shares the cores with the servers and the load generator.
+   */
+  redisMicrosPerRequest: number | null;
   /** Requests replayed from the start of the pool (wrk only). */
   repeats: number;
   /** Requests/s of each measured round, in order: round i of every server ran back to back. */
@@ -209,6 +214,19 @@ export function cpuMicros(pid: number | undefined): { user: number; sys: number 
   }
 }
 
+/** The first process whose command name is one of `names` (e.g. the local Redis), from /proc. */
+export function pidByName(...names: string[]): number | undefined {
+  try {
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        if (names.includes(readFileSync(`/proc/${d}/comm`, 'utf8').trim())) return Number(d);
+      } catch { /* gone */ }
+    }
+  } catch { /* no /proc */ }
+  return undefined;
+}
+
 /** Resident set size of a process in MB (Linux /proc; null elsewhere). */
 export function rssMb(pid: number | undefined): number | null {
   if (pid === undefined) return null;
@@ -285,7 +303,8 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
       await writePool(pool, POOL_RATE[mode] * seconds, next);
       return wrkLoad(port, pool, luaFile, opts.connections, seconds, pin.loadgen);
     };
-    const running: Array<{ server: string; port: number; child: ChildProcess; results: Array<LoadResult & { cpu: number | null; sys: number | null; rss: number | null }> }> = [];
+    const running: Array<{ server: string; port: number; child: ChildProcess; results: Array<LoadResult & { cpu: number | null; sys: number | null; redis: number | null; rss: number | null }> }> = [];
+    const redisPid = pidByName('redis-server');
     try {
       // Started one after the other: the first migrates the database, the others find it done.
       for (const server of servers) {
@@ -298,13 +317,16 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
         for (const s of running) {
           pinHelperThreads(s.child.pid, pin);
           const cpu0 = cpuMicros(s.child.pid);
+          const redis0 = cpuMicros(redisPid);
           const r = await load(s.port, opts.seconds);
           const cpu1 = cpuMicros(s.child.pid);
+          const redis1 = cpuMicros(redisPid);
           const measured = cpu0 !== null && cpu1 !== null && r.requests > 0;
           s.results.push({
             ...r,
             cpu: measured ? (cpu1.user + cpu1.sys - cpu0.user - cpu0.sys) / r.requests : null,
             sys: measured ? (cpu1.sys - cpu0.sys) / r.requests : null,
+            redis: redis0 !== null && redis1 !== null && r.requests > 0 ? (redis1.user + redis1.sys - redis0.user - redis0.sys) / r.requests : null,
             rss: rssMb(s.child.pid),
           });
         }
@@ -322,6 +344,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
     for (const s of running) {
       const cpus = s.results.map((r) => r.cpu).filter((c): c is number => c !== null);
       const syss = s.results.map((r) => r.sys).filter((c): c is number => c !== null);
+      const rediss = s.results.map((r) => r.redis).filter((c): c is number => c !== null);
       const roundRps = s.results.map((r) => r.rps);
       rows.push({
         server: s.server,
@@ -336,6 +359,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<{ load
         repeats: s.results.reduce((n, r) => n + r.repeats, 0),
         cpuMicrosPerRequest: cpus.length ? median(cpus) : null,
         sysMicrosPerRequest: syss.length ? median(syss) : null,
+        redisMicrosPerRequest: rediss.length ? median(rediss) : null,
         roundRps,
         rssMb: s.results.reduce<number | null>((m, r) => (r.rss === null ? m : Math.max(m ?? 0, r.rss)), null),
       });
