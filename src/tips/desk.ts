@@ -21,7 +21,7 @@ import { acknowledgeBy, gradeColour } from './rules/colour.js';
 import { deadlinesFor } from './rules/deadlines.js';
 import { normaliseTrackingCode } from './rules/tracking-code.js';
 import { suggestDuplicates } from './rules/duplicates.js';
-import { SAME_REPORTER_WINDOW_DAYS } from './rules/limits.js';
+import { MAX_DESCRIPTION_CHARS, SAME_REPORTER_WINDOW_DAYS } from './rules/limits.js';
 import { DAY_MS } from '../platform/beijing-time.js';
 import { newTrackingCode } from './rules/tracking-code.js';
 import { citizenNoticeFor } from './rules/citizen-notice.js';
@@ -52,7 +52,6 @@ export const TOUCH_EVERY_SECONDS = 600;
 /** What the desk knows of a tip it has just stored: the columns, without the database id. */
 type StoredTip = Pick<NewTipValues, 'code' | 'colour' | 'acknowledgeBy' | 'concludeBy' | 'category' | 'placeCountyCode' | 'handlerCountyCode' | 'dueAt'>;
 
-const MAX_DESCRIPTION = 10_000;
 // The duplicate scan compares a new tip with at most this many of the citizen's tips of the window.
 const DUPLICATE_SCAN_LIMIT = 20;
 // Tracking codes are random (rules/tracking-code.ts); a collision is caught by the unique index.
@@ -185,7 +184,8 @@ export function createDesk(deps: DeskDeps): TipDesk {
   return {
     async submit(sub) {
       if (!isCategory(sub.category)) throw new AppError('TIP_INVALID', 400, '事项类别无效');
-      if (!sub.description.trim() || sub.description.length > MAX_DESCRIPTION) throw new AppError('TIP_INVALID', 400, '请填写反映内容');
+      if (!sub.description.trim()) throw new AppError('TIP_INVALID', 400, '请填写反映内容');
+      if (sub.description.length > MAX_DESCRIPTION_CHARS) throw new AppError('TIP_INVALID', 400, `反映内容太长，请精简到${MAX_DESCRIPTION_CHARS}字以内`);
       if (!sub.submissionKey || sub.submissionKey.length > 128) throw new AppError('TIP_INVALID', 400, '提交标识无效');
       let tip: StoredTip;
       try {

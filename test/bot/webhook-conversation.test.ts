@@ -98,6 +98,52 @@ describe('conversations through the webhook', function () {
     expect(row.place_county_code).to.equal(null);
   });
 
+  it('takes a tip told only by a photo and a voice message it could not recognise', async () => {
+    const c = citizen('o_dialect');
+    await say(c, '举报');
+    await say(c, '1');
+    expect(textOf(await c.image('media-only-photo'))).to.contain('照片已收到');
+    expect(textOf(await c.voice(undefined, 'media-only-voice'))).to.contain('语音');
+    expect(await say(c, '好了')).to.match(/位置|地点/);
+    await say(c, '跳过');
+    expect(await say(c, '匿名')).to.contain('见附件');
+    const row = await tipByCode(codeIn(await say(c, '确认')));
+    expect(row.description).to.equal('（见附件）');
+    expect(row.attachments).to.contain('media-only-photo').and.contain('media-only-voice');
+  });
+
+  // One piece a message (the engine's cap is 2,000 characters), about 1,990 each.
+  const longPiece = (i: number, extra = '') => `第${i}段${extra}：${'工地每天夜里施工到凌晨，噪音很大，大车进进出出，老人孩子都睡不着觉。'.repeat(60)}`.slice(0, 1990);
+
+  it('stops adding to a long description at the desk\'s limit, says so, and still takes the tip', async () => {
+    const c = citizen('o_long_story');
+    await say(c, '举报');
+    await say(c, '4');
+    for (let i = 1; i <= 5; i += 1) expect(await say(c, longPiece(i)), `piece ${i}`).to.contain('收到');
+    const sixth = await say(c, longPiece(6));
+    expect(sixth).to.contain('没有记下').and.contain('好了');
+    await say(c, '好了');
+    await say(c, '跳过');
+    await say(c, '匿名');
+    const row = await tipByCode(codeIn(await say(c, '确认')));
+    expect(row.description.length).to.be.within(9_900, 10_000);
+    expect(row.description).to.contain('第5段').and.not.contain('第6段');
+  });
+
+  it('takes a long named tip whose sealed originals pass 64 KB (MariaDB\'s TEXT)', async () => {
+    const c = citizen('o_long_named');
+    await say(c, '举报');
+    await say(c, '4');
+    // Someone else's number in every piece: the stored texts are masked and the originals sealed.
+    for (let i = 1; i <= 5; i += 1) await say(c, longPiece(i, '，施工队老板电话13912345678'));
+    await say(c, '好了');
+    await say(c, '跳过');
+    expect(await say(c, '13812345678')).to.contain('确认');
+    const row = await tipByCode(codeIn(await say(c, '确认')));
+    expect(row.reporter_sealed.length).to.be.greaterThan(65_535);
+    expect(row.description).to.not.contain('13912345678');
+  });
+
   it('cancels, goes back and edits without losing the draft', async () => {
     const c = citizen('o_edit');
     await say(c, '举报');

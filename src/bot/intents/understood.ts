@@ -86,7 +86,7 @@ export const offerAnswer: Intent = {
     }
     flow.step = place ? 'contact' : 'place';
     const heard = place ? `地点：${place.label}（不对可以回复「返回」修改）\n` : '';
-    const parts = [say(`好的，已按「${categoryName(offered.category)}」为您登记，您说的情况已记下。\n${heard}${promptFor(flow)}`)];
+    const parts = [say(`好的，现在按「${categoryName(offered.category)}」帮您填写，您说的情况已记下。\n${heard}${promptFor(flow)}`)];
     recordBot(draft, parts, turn.now);
     return parts;
   },

@@ -3,6 +3,7 @@
 // 信访工作条例 Art 19 asks for oral and chat submissions to be recorded faithfully.
 import { randomUUID } from 'node:crypto';
 import { emergencyReply } from '../../tips/rules/emergency.js';
+import { MAX_DESCRIPTION_CHARS } from '../../tips/rules/limits.js';
 import { findPersonalData, maskSpans } from '../../tips/rules/personal-data.js';
 import type { TipDraft, TipFlow } from '../conversation.js';
 import type { Turn } from '../intent.js';
@@ -17,6 +18,24 @@ export function startTipFlow(turn: Turn): TipFlow {
   const flow: TipFlow = { name: 'tip', step: 'category', draft: newDraft(turn.now) };
   turn.record.flow = flow;
   return flow;
+}
+
+/** The description of a tip the citizen told only by photos, video or voice. */
+export const ATTACHMENTS_ONLY = '（见附件）';
+
+/** What a piece that would pass the description's limit is answered with (it is not added). */
+export const DESCRIPTION_FULL = `这一条没有记下：您说的内容已经很长了（最多${MAX_DESCRIPTION_CHARS}字）。`
+  + '说完了请回复「好了」；还有要紧的话，请精简后再发。';
+
+/**
+ * Adds a piece of the description, unless it would take the description (its pieces joined by
+ * line breaks, as the desk receives it) past the desk's limit: false then, and nothing is added.
+ */
+export function addDescription(draft: TipDraft, text: string): boolean {
+  const joined = draft.description.reduce((n, piece) => n + piece.length + 1, 0) + text.length;
+  if (joined > MAX_DESCRIPTION_CHARS) return false;
+  draft.description.push(text);
+  return true;
 }
 
 /** The citizen's message as it arrived: raw text, not the normalised form the bot matched on. */
@@ -104,7 +123,7 @@ export function toSubmission(draft: TipDraft, citizen: CitizenRef): TipSubmissio
   return {
     citizen,
     category: draft.category ?? 'other',
-    description: draft.description.join('\n'),
+    description: draft.description.length > 0 ? draft.description.join('\n') : ATTACHMENTS_ONLY,
     transcript: maskOwnPhone(draft.transcript, draft.contact?.phone),
     attachments: draft.attachments,
     place,

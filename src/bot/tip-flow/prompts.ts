@@ -4,6 +4,7 @@ import { CATEGORIES, categoryInfo } from '../../tips/types.js';
 import type { TipDraft, TipFlow } from '../conversation.js';
 import type { TipCategoryKey } from '../ports.js';
 import { clip, maskPhone } from '../text.js';
+import { ATTACHMENTS_ONLY } from './draft.js';
 
 /** Numbered list for the category step: the citizen answers with a number or a name. */
 export function categoryMenu(): string {
@@ -56,7 +57,7 @@ function placeLine(draft: TipDraft): string {
 export function confirmPrompt(draft: TipDraft): string {
   const media = draft.attachments.length > 0 ? `\n附件：${draft.attachments.length}个（照片、语音等）` : '';
   const contact = draft.contact?.phone ? maskPhone(draft.contact.phone) : '匿名';
-  const description = draft.description.length > 0 ? clip(draft.description.join(' '), 120) : '（见附件）';
+  const description = draft.description.length > 0 ? clip(draft.description.join(' '), 120) : ATTACHMENTS_ONLY;
   return '请核对您要反映的内容：\n'
     + `类别：${categoryName(draft.category ?? 'other')}\n`
     + `描述：${description}${media}\n`

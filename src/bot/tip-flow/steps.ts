@@ -10,7 +10,7 @@ import { isWord, parseMobile, parseSmallNumber } from '../text.js';
 import {
   CANCELLED, MORE_HINT, categoryName, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, placePrompt, promptFor,
 } from './prompts.js';
-import { absorbMedia, keepVoice } from './draft.js';
+import { absorbMedia, addDescription, DESCRIPTION_FULL, keepVoice } from './draft.js';
 import { confirmTip } from './submit.js';
 
 const CANCEL = ['取消', '退出', '不举报了', '不报了'];
@@ -65,7 +65,7 @@ export function chooseCategory(flow: TipFlow, key: TipCategoryKey): string {
 
 /** Free words at the category step are the start of the description, and a hint for the category. */
 export function describeFirst(flow: TipFlow, text: string): string {
-  flow.draft.description.push(text);
+  if (!addDescription(flow.draft, text)) return `${DESCRIPTION_FULL}\n${categoryPrompt()}`;
   const guess = classifyCategory(text);
   if (guess && guess !== 'other') {
     flow.draft.suggested = guess;
@@ -107,7 +107,7 @@ function descriptionStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string 
     return placePrompt();
   }
   if (!turn.text) return descriptionPrompt(draft);
-  draft.description.push(turn.text);
+  if (!addDescription(draft, turn.text)) return DESCRIPTION_FULL;
   keepVoice(draft, turn.input);
   return turn.input.kind === 'voice' ? `收到语音：「${turn.text}」。${MORE_HINT}` : `收到。${MORE_HINT}`;
 }

@@ -56,6 +56,12 @@ export async function confirmTip(flow: TipFlow, turn: Turn, ctx: EngineContext):
     return [question ? `${receiptText(last)}\n\n${question}` : receiptText(last)];
   } catch (err) {
     const code = isCoded(err) ? err.code : 'UNKNOWN';
+    // The desk refused the draft itself: trying again would fail the same way, so say what to change.
+    if (code === 'TIP_INVALID') {
+      ctx.logger.warn({ code, reason: err instanceof Error ? err.message : undefined }, 'bot: tip refused by the desk; draft kept');
+      return [`您反映的内容【还没有提交成功】：${err instanceof Error ? err.message : '内容不完整'}。\n`
+        + '填写的内容已为您保存。请回复「修改」改好后再「确认」；不提交请回复「取消」。'];
+    }
     ctx.logger.error({ err, code }, 'bot: tip submit failed; draft kept');
     return ['抱歉，系统暂时出了点问题，您反映的内容【还没有提交成功】。\n'
       + '填写的内容已为您保存，请过几分钟再回复「确认」提交。'];

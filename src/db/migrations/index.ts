@@ -21,6 +21,7 @@ import { scamReportsMigration } from './019-scam-reports.js';
 import { alertPushPaceMigration } from './020-alert-push-pace.js';
 import { scamReportReviewMigration } from './021-scam-report-review.js';
 import { followerImportMigration } from './022-follower-import.js';
+import { tipsSealedMediumMigration } from './023-tips-sealed-medium.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -46,4 +47,5 @@ export const migrations: Migration[] = [
   alertPushPaceMigration,
   scamReportReviewMigration,
   followerImportMigration,
+  tipsSealedMediumMigration,
 ];

@@ -15,6 +15,8 @@ export const REVIEW_ANSWER_DAYS = 30;
 export const MAX_REVIEWS = 2;
 /** Internal targets of the colour grading (not law): red the same day, yellow within 3 days. */
 export const YELLOW_ACK_DAYS = 3;
+/** The longest description a tip carries, in characters: the conversation adds no piece past it. */
+export const MAX_DESCRIPTION_CHARS = 10_000;
 /** Duplicate detection windows. */
 export const SAME_REPORTER_WINDOW_DAYS = 30;
 export const SAME_PLACE_WINDOW_DAYS = 7;
