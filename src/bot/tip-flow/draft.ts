@@ -94,6 +94,24 @@ export function keepVoice(draft: TipDraft, input: BotInput): void {
 }
 
 /**
+ * An answer to the contact question that was not taken as a mobile number (a landline, a mistyped
+ * mobile, digits split by commas) is still the reporter's number, and an anonymous tip seals
+ * nothing: the transcript keeps it masked, as a number written after a contact word (the word
+ * was in the bot's question), and any digit left over is starred too. The original is not kept.
+ */
+export function maskRefusedContact(draft: TipDraft): void {
+  const entry = draft.transcript.filter((e) => e.from === 'citizen').at(-1);
+  if (!entry?.text) return;
+  const spans = findPersonalData(`${ASKED_FOR_CONTACT}${entry.text}`)
+    .filter((s) => s.start >= ASKED_FOR_CONTACT.length)
+    .map((s) => ({ ...s, start: s.start - ASKED_FOR_CONTACT.length, end: s.end - ASKED_FOR_CONTACT.length }));
+  entry.text = maskSpans(entry.text, spans).replace(/[0-9]/g, '*');
+}
+
+/** What the contact question says before the citizen's bare answer, for the personal-data rule. */
+const ASKED_FOR_CONTACT = '联系电话：';
+
+/**
  * The reporter's own number goes to the sealed identity only, and the transcript the bot hands
  * over carries it masked, in whatever notation it was typed (the rule parseMobile read it with).
  * The desk masks every other piece of personal data when it stores the tip, sealing the originals.

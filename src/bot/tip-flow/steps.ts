@@ -10,7 +10,7 @@ import { isWord, parseMobile, parseSmallNumber } from '../text.js';
 import {
   CANCELLED, MORE_HINT, categoryName, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, placePrompt, promptFor,
 } from './prompts.js';
-import { absorbMedia, addDescription, DESCRIPTION_FULL, keepVoice } from './draft.js';
+import { absorbMedia, addDescription, DESCRIPTION_FULL, keepVoice, maskRefusedContact } from './draft.js';
 import { confirmTip } from './submit.js';
 
 const CANCEL = ['取消', '退出', '不举报了', '不报了'];
@@ -161,7 +161,10 @@ function contactStep(flow: TipFlow, turn: Turn): string {
     return `好的，匿名反映。凭受理编号同样可以查询进度。\n${confirmPrompt(flow.draft)}`;
   }
   const phone = parseMobile(turn.text);
-  if (!phone) return '手机号好像不对，请输入11位手机号，比如「13812345678」；不想留请回复「匿名」。这是为了方便联系您。';
+  if (!phone) {
+    maskRefusedContact(flow.draft);
+    return '手机号好像不对，请输入11位手机号，比如「13812345678」；不想留请回复「匿名」。这是为了方便联系您。';
+  }
   flow.draft.contact = { anonymous: false, phone };
   moveTo(flow, 'confirm');
   return confirmPrompt(flow.draft);
