@@ -37,6 +37,19 @@ describe('bot: evidence is never swallowed', () => {
     expect(s.attachments.map((a) => a.mediaId)).to.include('photo-18');
   });
 
+  it('never says a photo or voice was received when the channel gave nothing to keep (Wechaty: no mediaId)', async () => {
+    const h = await harness();
+    await send(h, '举报');
+    await send(h, '1');
+    const photo = await send(h, { kind: 'image' });
+    expect(photo).to.contain('收不到').and.not.contain('已收到');
+    expect(await send(h, { kind: 'voice' })).to.contain('打字').and.not.contain('已保存');
+    // Nothing was kept, so there is nothing yet to file.
+    expect(await send(h, '好了')).to.contain('还没有收到您的描述');
+    // Voice the official account could not recognise is kept, and the citizen is asked to type it.
+    expect(await send(h, { kind: 'voice', mediaId: 'voice-kept' })).to.contain('已保存').and.contain('打字').and.not.contain('听原声');
+  });
+
   it('tells a message over the limit outside a tip (photos count there) that it was not taken, first, with a notice waiting', async () => {
     const h = await harness({ messagesPerMinute: 2 });
     await send(h, '帮助');

@@ -6,6 +6,7 @@ import type { WechatyInterface } from 'wechaty/impls';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { attachWechatyBot, type NoticeSender } from '../../src/bot/adapters/wechaty.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { MemoryStore } from '../../src/platform/shared-store.js';
 import type { Bot, BotInput, BotReply, NoticeId, NoticeOutcome } from '../../src/bot/types.js';
 import type { AnnouncementBatch, TipAnnouncement, TipAnnouncer } from '../../src/bot/ports.js';
 
@@ -89,6 +90,7 @@ describe('Wechaty adapter (mock puppet, scripted bot)', () => {
   let group: mock.RoomMock;
   let staffRoom: mock.RoomMock;
   let staffSaid: string[];
+  const seen = new MemoryStore();
 
   before(async () => {
     mocker = new mock.Mocker();
@@ -104,6 +106,7 @@ describe('Wechaty adapter (mock puppet, scripted bot)', () => {
       wechaty, bot: scriptedBot(calls, settled), announcer, staffRooms: [STAFF_ROOM, '不存在的群'],
       logger: createLogger(process.env.TEST_LOG ?? 'silent'), dueSoonCheckMs: 40, announceCheckMs: 30,
       registerNoticeSender: (channel, sender) => { assert.equal(channel, 'wechaty'); noticeSender = sender; },
+      firstDelivery: (messageId) => seen.add(`wechaty-msg:${messageId}`, '1', 600),
     });
     // The mock puppet never becomes ready() on its own: log in and wait for the event instead.
     const loggedIn = new Promise((resolve) => wechaty.once('login', resolve));
@@ -115,6 +118,7 @@ describe('Wechaty adapter (mock puppet, scripted bot)', () => {
   after(async () => {
     detach.stop();
     await wechaty.stop();
+    await seen.close();
   });
 
   beforeEach(() => { calls.length = 0; });
@@ -270,5 +274,18 @@ describe('Wechaty adapter (mock puppet, scripted bot)', () => {
     await until(() => said.length === 1);
     assert.equal(said[0], '您反映的线索已答复');
     await assert.rejects(noticeSender.sendText('no-such-contact', 'x'), { code: 'WECHATY_CONTACT_NOT_FOUND' });
+  });
+
+  it('answers a message the puppet delivers again only once (a replayed 确认 would file a second tip)', async () => {
+    const said = inbox(citizen, botUser.id);
+    citizen.say('确认').to(botUser);
+    await until(() => said.length === 1);
+    const messageId = calls[0]?.msgId;
+    assert.ok(messageId);
+    // The puppet announces the same message again, as after a reconnect.
+    wechaty.puppet.emit('message', { messageId });
+    await settle();
+    assert.equal(calls.length, 1);
+    assert.deepEqual(said, ['你说：确认']);
   });
 });

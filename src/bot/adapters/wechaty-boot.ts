@@ -9,7 +9,7 @@ import type { Database } from '../../db/index.js';
 import { composeCore } from '../../compose.js';
 import type { TipsModule } from '../../tips/index.js';
 import { JsonView } from '../../platform/shared-store.js';
-import { attachWechatyBot } from './wechaty.js';
+import { attachWechatyBot, SEEN_FOR_SECONDS } from './wechaty.js';
 
 const ANNOUNCE_CURSOR_ID = 'staff-rooms';
 /** Longer than any outage worth catching up on: after it the bot starts again at the present. */
@@ -70,6 +70,7 @@ export async function startWechatyBot(config: AppConfig, logger: Logger, opts: W
       get: () => cursorView.get(ANNOUNCE_CURSOR_ID),
       set: (cursor) => cursorView.set(ANNOUNCE_CURSOR_ID, cursor, ANNOUNCE_CURSOR_TTL_SECONDS),
     },
+    firstDelivery: (messageId) => core.state.add(`wechaty-msg:${messageId}`, '1', SEEN_FOR_SECONDS),
   });
 
   let stopped: Promise<void> | undefined;

@@ -34,6 +34,13 @@ export interface WechatyBotDeps {
    * down (the shared store in production); without it the bot starts at the present.
    */
   announceCursor?: { get(): Promise<number | undefined>; set(cursor: number): Promise<void> };
+  /**
+   * Takes a message id once, across restarts and instances (the shared store in production, for
+   * `SEEN_FOR_SECONDS`): false when the message was taken before. A puppet may deliver a message
+   * again (history replayed after a login or a reconnect): answered twice, a 确认 would file a
+   * second tip. Without it every delivery is answered.
+   */
+  firstDelivery?: (messageId: string) => Promise<boolean>;
   now?: () => Date;
 }
 
@@ -41,6 +48,8 @@ const HOUR_MS = 60 * 60 * 1000;
 const DUE_SOON_HOURS = 24;
 // Some puppets replay recent history after login; answering it would confuse the citizen.
 const MAX_MESSAGE_AGE_SECONDS = 180;
+/** How long a message id is remembered: past the age at which a delivery is ignored anyway. */
+export const SEEN_FOR_SECONDS = 600;
 const BUSY_TEXT = '系统繁忙，请稍后再试。';
 // A whistle-blower must never be exposed in front of a group: tips, queries and ratings are
 // only taken in a direct chat.
@@ -65,11 +74,23 @@ export function attachWechatyBot(deps: WechatyBotDeps): { stop(): void } {
     if (message.age() > MAX_MESSAGE_AGE_SECONDS) return;
     const room = message.room();
     if (room && !(await message.mentionSelf())) return;
+    if (!(await firstDelivery(message.id))) return;
     const body = room ? await message.mentionText() : message.text();
     // One contact's replies go out in the order their messages came in.
     await queue.run(talker.id, () => answer(message, room, body.trim()));
     // A tip this message completed is announced now, not at the next tick of the feed.
     checkFeedSafe();
+  }
+
+  /** A store that fails costs the dedupe, never the message. */
+  async function firstDelivery(messageId: string): Promise<boolean> {
+    if (!deps.firstDelivery) return true;
+    try {
+      return await deps.firstDelivery(messageId);
+    } catch (err) {
+      logger.error({ err, code: 'DEDUPE_STORE_FAILED' }, 'wechaty: dedupe store failed; answering without it');
+      return true;
+    }
   }
 
   async function answer(message: Message, room: Room | undefined, body: string): Promise<void> {

@@ -70,20 +70,21 @@ export function recordBot(draft: TipDraft, parts: BotReplyPart[], at: Date): voi
 
 /**
  * Keeps photos, videos and unrecognised voice as attachments (by WeChat mediaId). Returns what
- * to tell the citizen, or undefined when the message carried no media.
+ * to tell the citizen, or undefined when the message carried no media. Media without a mediaId
+ * (the Wechaty channel) cannot be kept, and the citizen is told so: never 「已收到」 for nothing.
+ * Unrecognised voice is kept, but the console plays no sound: the citizen is asked to type it.
  */
 export function absorbMedia(draft: TipDraft, input: BotInput): string | undefined {
-  if (input.kind === 'image') {
-    if (input.mediaId) draft.attachments.push({ type: 'image', mediaId: input.mediaId });
-    return '照片已收到。';
-  }
-  if (input.kind === 'video') {
-    if (input.mediaId) draft.attachments.push({ type: 'video', mediaId: input.mediaId });
-    return '视频已收到。';
+  if (input.kind === 'image' || input.kind === 'video') {
+    const what = input.kind === 'image' ? '照片' : '视频';
+    if (!input.mediaId) return `这里收不到${what}原件，请用文字说说${what}里的情况。`;
+    draft.attachments.push({ type: input.kind, mediaId: input.mediaId });
+    return `${what}已收到。`;
   }
   if (input.kind === 'voice' && !input.text) {
-    if (input.mediaId) draft.attachments.push({ type: 'voice', mediaId: input.mediaId });
-    return '语音已保存，但没能转成文字，工作人员会听原声。方便的话也可以打字再说一遍。';
+    if (!input.mediaId) return '这条语音没能听清，请打字再说一遍。';
+    draft.attachments.push({ type: 'voice', mediaId: input.mediaId });
+    return '语音已保存，但没能转成文字。为了不漏掉，请打字再说一遍。';
   }
   return undefined;
 }
