@@ -32,6 +32,19 @@ export interface TipDraft {
   contact?: { anonymous: boolean; phone?: string };
   danger: boolean;
   transcript: TranscriptEntry[];
+  /**
+   * Set when 确认 was refused by the daily limit: the citizen is told to come back tomorrow, so
+   * the draft is kept `LIMIT_HOLD_SECONDS` longer than others.
+   */
+  heldByLimit?: boolean;
+}
+
+/** How much longer a draft the daily limit refused is kept: "tomorrow" is at most two days off. */
+export const LIMIT_HOLD_SECONDS = 24 * 60 * 60;
+
+/** How long a draft is kept once suspended. */
+function draftKeepSeconds(draft: TipDraft, limits: ConversationLimits): number {
+  return limits.draftKeepSeconds + (draft.heldByLimit ? LIMIT_HOLD_SECONDS : 0);
 }
 
 export interface TipFlow { name: 'tip'; step: TipStep; draft: TipDraft }
@@ -57,6 +70,8 @@ export interface TipOffer {
   said: TranscriptEntry;
   /** What the bot answered, for the transcript. */
   answered: string;
+  /** The words were an emergency: the tip is graded red. */
+  danger?: boolean;
 }
 
 export interface LastReceipt {
@@ -72,7 +87,7 @@ export interface ConversationRecord {
   /** Time of the citizen's last message handled: the idle clock runs from here. */
   updatedAt: string;
   flow?: Flow;
-  /** A tip draft that went idle: offered back (「继续」) until suspendedAt + draftKeepSeconds. */
+  /** A tip draft that went idle: offered back (「继续」) until suspendedAt + its keep time (draftKeepSeconds). */
   suspended?: { flow: TipFlow; suspendedAt: string };
   /**
    * The per-citizen rate limit as a sliding-window counter: messages counted in the current
@@ -166,7 +181,7 @@ export function applyExpiry(record: ConversationRecord, now: Date, limits: Conve
     }
     delete out.flow;
   }
-  if (out.suspended && nowMs - Date.parse(out.suspended.suspendedAt) > limits.draftKeepSeconds * 1000) {
+  if (out.suspended && nowMs - Date.parse(out.suspended.suspendedAt) > draftKeepSeconds(out.suspended.flow.draft, limits) * 1000) {
     delete out.suspended;
   }
   if (out.offer && nowMs - Date.parse(out.updatedAt) > limits.idleTimeoutSeconds * 1000) delete out.offer;
@@ -221,6 +236,8 @@ export function countMessage(record: ConversationRecord, now: Date, perMinute: n
 
 /** How long the store must keep the record: long enough for a draft to be offered back. */
 export function recordTtlSeconds(record: ConversationRecord, limits: ConversationLimits): number {
-  if (record.flow || record.suspended) return limits.idleTimeoutSeconds + limits.draftKeepSeconds;
+  const draft = record.flow?.name === 'tip' ? record.flow.draft : record.suspended?.flow.draft;
+  if (draft) return limits.idleTimeoutSeconds + draftKeepSeconds(draft, limits);
+  if (record.flow) return limits.idleTimeoutSeconds + limits.draftKeepSeconds;
   return Math.max(120, record.lastReceipt || record.offer || record.reportOffer ? limits.idleTimeoutSeconds : 0);
 }

@@ -240,6 +240,7 @@ export function createEngine(deps: EngineDeps): Bot {
     }
 
     const locationCounty = countyOfLocation(input, record);
+    const receiptBefore = record.lastReceipt;
     const offered = record.offer;
     const reportOffered = record.reportOffer;
     // The county question is for the next message only: one that does not answer it lets it lapse.
@@ -268,7 +269,15 @@ export function createEngine(deps: EngineDeps): Bot {
     if (offered && record.offer === offered) delete record.offer;
     if (reportOffered && record.reportOffer === reportOffered) delete record.reportOffer;
     record.updatedAt = at.toISOString();
-    await save(key, record);
+    try {
+      await save(key, record);
+    } catch (err) {
+      // A tip committed in this turn is in the queue whatever the store says: its receipt is the
+      // answer, not "nothing was kept". The stored record still holds the draft and its key, so a
+      // later 确认 answers the same code.
+      if (record.lastReceipt === undefined || record.lastReceipt === receiptBefore) throw err;
+      logger.error({ err }, 'bot: conversation not saved after a tip was committed; receipt sent');
+    }
     return parts;
   }
 

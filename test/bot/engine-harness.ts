@@ -153,13 +153,15 @@ export class JsonStore<V> implements KeyValueStore<V> {
   private readonly data = new Map<string, string>();
   /** While true, every read and write fails, as a store that is down. */
   failing = false;
+  /** While true, writes fail and reads work. */
+  failingWrites = false;
   get(key: string): Promise<V | undefined> {
     if (this.failing) return Promise.reject(new Error('store down'));
     const text = this.data.get(key);
     return Promise.resolve(text === undefined ? undefined : JSON.parse(text) as V);
   }
   set(key: string, value: V): Promise<void> {
-    if (this.failing) return Promise.reject(new Error('store down'));
+    if (this.failing || this.failingWrites) return Promise.reject(new Error('store down'));
     this.data.set(key, JSON.stringify(value));
     return Promise.resolve();
   }

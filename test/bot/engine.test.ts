@@ -22,6 +22,20 @@ describe('bot: engine around the intents', () => {
     expect(s.transcript.some((e) => e.text === '继续')).to.equal(true);
   });
 
+  it('a tip committed in a turn whose record cannot be saved still gets its receipt, and 确认 again the same code', async () => {
+    const h = await harness();
+    for (const m of ['举报', '1', '菜市场门口有人收保护费', '好了', '跳过', '匿名']) await send(h, m);
+    const store = h.store as JsonStore<ConversationRecord>;
+    store.failingWrites = true;
+    const first = await send(h, '确认');
+    expect(first).to.contain('受理编号').and.not.contain('没有记下');
+    store.failingWrites = false;
+    const again = await send(h, '确认');
+    const code = (r: string) => /受理编号：(\S+)/.exec(r)?.[1];
+    expect(code(again)).to.equal(code(first));
+    expect(h.desk.tips).to.have.length(1);
+  });
+
   it('a conversation store that fails costs the turn, never the draft, and never the emergency number', async () => {
     const h = await harness();
     await send(h, '举报');
@@ -93,6 +107,41 @@ describe('bot: engine around the intents', () => {
     h.desk.countOverride = 2;
     expect(await send(h, '确认')).to.contain('每天最多提交2件');
     expect(h.desk.submitCalls).to.have.length(0);
+  });
+
+  it('keeps a draft the daily limit refused until tomorrow, as it promises, however late tomorrow', async () => {
+    const h = await harness({ tipsPerDay: 2 });
+    for (const m of ['举报', '1', '有人赌博', '好了', '跳过', '匿名']) await send(h, m);
+    h.desk.countOverride = 2;
+    expect(await send(h, '确认')).to.contain('明天回复「继续」');
+    // Late the next evening: more than a day after the last message.
+    h.clock.advance(36 * 60);
+    h.desk.countOverride = 0;
+    expect(await send(h, '继续')).to.contain('确认');
+    expect(await send(h, '确认')).to.contain('受理编号');
+    expect(h.desk.submitCalls[0]?.description).to.equal('有人赌博');
+  });
+
+  it('drops other idle drafts after the keep time', async () => {
+    const h = await harness();
+    for (const m of ['举报', '1', '有人赌博']) await send(h, m);
+    h.clock.advance(36 * 60);
+    expect(await send(h, '继续')).to.contain('没有未填完');
+  });
+
+  it('offers what was said in danger as a tip: one 「是」 files those words, graded red', async () => {
+    const h = await harness();
+    const words = '他拿着刀在村口说要砍人';
+    const first = await send(h, words);
+    expect(first).to.match(/^请马上拨打110/).and.contain('回复「是」');
+    const yes = await send(h, '是');
+    expect(yes).to.contain('现在按');
+    expect(await send(h, '跳过')).to.contain('联系');
+    expect(await send(h, '匿名')).to.contain('确认');
+    expect(await send(h, '确认')).to.contain('受理编号');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.description).to.equal(words);
+    expect(s.danger).to.equal(true);
   });
 
   it('caps the length of a message', async () => {

@@ -145,7 +145,7 @@ describe('bot: tip flow', () => {
   it('answers 110 for danger words outside a flow too', async () => {
     const h = await harness();
     const reply = await send(h, '我邻居说要跳楼');
-    expect(reply).to.contain('110').and.contain('举报');
+    expect(reply).to.contain('110').and.contain('回复「是」');
   });
 
   it('keeps the draft when the store is down and tells the citizen', async () => {

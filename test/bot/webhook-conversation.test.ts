@@ -147,13 +147,13 @@ describe('conversations through the webhook', function () {
   it('keeps numbers the contact question refused out of an anonymous tip\'s transcript', async () => {
     const c = citizen('o_refused_numbers');
     for (const m of ['举报', '1', '有人在河边非法采砂', '好了', '跳过']) await say(c, m);
-    for (const refused of ['8234567', '1391234567', '139，8765，4321', '我座机0598-6543210']) {
+    for (const refused of ['8234567', '1391234567', '139，8765，432', '我座机0598-6543210']) {
       expect(await say(c, refused), refused).to.contain('手机号好像不对');
     }
     await say(c, '匿名');
     const row = await tipByCode(codeIn(await say(c, '确认')));
     expect(row.transcript).to.contain('我座机');
-    for (const digits of ['8234567', '1391234567', '8765', '4321', '6543210']) expect(row.transcript).to.not.contain(digits);
+    for (const digits of ['8234567', '1391234567', '8765', '6543210']) expect(row.transcript).to.not.contain(digits);
   });
 
   it('cancels, goes back and edits without losing the draft', async () => {

@@ -1,12 +1,23 @@
 // The last intents: danger words outside a flow (110 is already first in the reply), and a
 // helpful answer to anything else — always with the commands, never a bare "不明白".
+import { classifyCategory } from '../../tips/rules/category.js';
 import { say, type Intent } from '../intent.js';
+import { transcriptEntry } from '../tip-flow/draft.js';
 
+/**
+ * What the citizen said in danger is offered as a tip, as any problem heard outside the flow is
+ * (intents/understood.ts): one 「是」 files those words, graded red, without typing them again.
+ */
 export const dangerOutsideFlow: Intent = {
   name: 'danger',
   match: (turn) => turn.emergency !== undefined && turn.record.flow === undefined,
-  handle() {
-    return [say('等您安全了，如果方便，回复「举报」把情况告诉我们，我们会尽快处理。')];
+  handle(turn) {
+    if (!turn.text) return [say('等您安全了，如果方便，回复「举报」把情况告诉我们，我们会尽快处理。')];
+    const answered = '等您安全了，如果方便，回复「是」，我们就把您刚才说的情况登记下来，尽快处理，不用重打；不需要请回复「不用」。';
+    turn.record.offer = {
+      category: classifyCategory(turn.text) ?? 'other', text: turn.text, said: transcriptEntry(turn.input, turn.now), answered, danger: true,
+    };
+    return [say(answered)];
   },
 };
 

@@ -76,6 +76,7 @@ export const offerAnswer: Intent = {
     draft.transcript.push(offered.said, { at: offered.said.at, from: 'bot', kind: 'text', text: offered.answered });
     recordCitizen(draft, turn);
     draft.category = offered.category;
+    if (offered.danger) draft.danger = true;
     draft.description.push(offered.text);
     const place = matchPlace(offered.text, ctx.content.divisions);
     if (place) {

@@ -36,6 +36,7 @@ export const DAILY_LIMIT_TEXT = (n: number) =>
 
 export async function confirmTip(flow: TipFlow, turn: Turn, ctx: EngineContext): Promise<string[]> {
   if (!(await underDailyLimit(turn, ctx))) {
+    flow.draft.heldByLimit = true;
     return [`${DAILY_LIMIT_TEXT(ctx.config.bot.tipsPerDay)}\n您填写的内容已为您保留，明天回复「继续」再「确认」即可提交。`];
   }
   try {
