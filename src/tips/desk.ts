@@ -95,7 +95,12 @@ export function createDesk(deps: DeskDeps): TipDesk {
     const now = new Date();
     const reporterHash = hashOf(sub.citizen);
     const citizenWords = sub.transcript.filter((e) => e.from === 'citizen' && e.text).map((e) => e.text).join('\n');
-    const earlier = await repo.recentByReporter(reporterHash, new Date(now.getTime() - SAME_REPORTER_WINDOW_DAYS * DAY_MS), DUPLICATE_SCAN_LIMIT);
+    // The repeat count is shown to staff (颜色依据), so it links tips to one reporter: it is
+    // counted between named tips only. An anonymous tip counts none of the citizen's tips, and a
+    // named tip none of their anonymous ones.
+    const earlier = sub.contact.anonymous
+      ? []
+      : await repo.recentNamedByReporter(reporterHash, new Date(now.getTime() - SAME_REPORTER_WINDOW_DAYS * DAY_MS), DUPLICATE_SCAN_LIMIT);
     const stored = maskTexts({
       description: sub.description.trim(),
       transcript: JSON.stringify(sub.transcript),

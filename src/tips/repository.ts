@@ -63,10 +63,11 @@ export interface TipRepository {
   /** The citizen's latest tips; `attributes` limits the columns. */
   byReporter(reporterHash: string, limit: number, attributes?: Array<keyof InferAttributes<TipRow>>): Promise<TipRow[]>;
   /**
-   * The citizen's tips created at or after `since`, newest first, at most `limit`: the columns
-   * the duplicate scan reads (index tips_reporter_recent, migration 006).
+   * The citizen's named (not 匿名) tips created at or after `since`, newest first, at most
+   * `limit`: the columns the repeat count of a new named tip reads (index tips_reporter_recent,
+   * migration 006). Anonymous tips are left out in the query, so none can take a place in `limit`.
    */
-  recentByReporter(reporterHash: string, since: Date, limit: number): Promise<RecentTip[]>;
+  recentNamedByReporter(reporterHash: string, since: Date, limit: number): Promise<RecentTip[]>;
   /** How many tips the citizen has submitted at or after `since` (the daily limit; same index). */
   countByReporterSince(reporterHash: string, since: Date): Promise<number>;
   /**
@@ -91,7 +92,7 @@ export function createTipRepository(db: Database): TipRepository {
   const sql = sqlOf(db);
   const tips = qi.quoteIdentifier('tips');
   const byReporterSince = `${col(Tip, 'reporterHash')} = ? AND ${col(Tip, 'createdAt')} >= ?`;
-  const recentByReporterSql = `SELECT ${col(Tip, 'code')} AS code, ${col(Tip, 'description')} AS description, ${col(Tip, 'category')} AS category, ${col(Tip, 'createdAt')} AS ${qi.quoteIdentifier('createdAt')} FROM ${tips} WHERE ${byReporterSince} ORDER BY ${col(Tip, 'createdAt')} DESC, ${col(Tip, 'id')} DESC LIMIT ?`;
+  const recentNamedByReporterSql = `SELECT ${col(Tip, 'code')} AS code, ${col(Tip, 'description')} AS description, ${col(Tip, 'category')} AS category, ${col(Tip, 'createdAt')} AS ${qi.quoteIdentifier('createdAt')} FROM ${tips} WHERE ${byReporterSince} AND ${col(Tip, 'anonymous')} = ? ORDER BY ${col(Tip, 'createdAt')} DESC, ${col(Tip, 'id')} DESC LIMIT ?`;
   const countByReporterSql = `SELECT COUNT(*) AS n FROM ${tips} WHERE ${byReporterSince}`;
   // Units come from a migration and do not change while the process runs.
   let unitCache: Map<string, UnitRow> | undefined;
@@ -160,8 +161,8 @@ export function createTipRepository(db: Database): TipRepository {
     },
     // The two reads of every new tip, hand-written on the same index: the models' query building
     // and instances cost more than these statements (docs/performance.md, "Intake").
-    async recentByReporter(reporterHash, since, limit) {
-      const rows = await sql.rows<{ code: string; description: string; category: string; createdAt: string | Date }>(recentByReporterSql, [reporterHash, since, limit]);
+    async recentNamedByReporter(reporterHash, since, limit) {
+      const rows = await sql.rows<{ code: string; description: string; category: string; createdAt: string | Date }>(recentNamedByReporterSql, [reporterHash, since, false, limit]);
       return rows.map((r) => ({ code: r.code, description: r.description, category: r.category, createdAt: new Date(r.createdAt) }));
     },
     async countByReporterSince(reporterHash, since) {

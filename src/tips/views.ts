@@ -182,7 +182,8 @@ export function staffView(tip: TipRow, given: ReporterIdentity | undefined, now 
     extensionDays: tip.extensionDays,
     deliveryState: tip.deliveryState,
     duplicateOf: tip.duplicateOf,
-    answer: tip.answer,
+    // Staff-written: masked like an event's note unless the view carries the revealed identity.
+    answer: tip.answer === null ? null : identity ? tip.answer : maskPersonalData(tip.answer),
     answeredAt: iso(tip.answeredAt),
     rating: tip.rating,
     reviewCount: tip.reviewCount,

@@ -122,6 +122,38 @@ describe(`anonymous tips: no reporter identity for any staff member (${usingMysq
     expect(fromNamed.map((s) => s.code)).not.to.include(anon.code);
   });
 
+  it('the colour reason counts no repeat across an anonymous tip, in either order; a named tip counts only named ones', async () => {
+    const desk = ctx.services.tips.desk;
+    const text = '小区门口的路灯坏了好几天，晚上很黑';
+    const shown = async (code: string) => {
+      const { tip } = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}`).expect(200));
+      return { colour: tip.colour, computedColour: tip.computedColour, colourReason: tip.colourReason };
+    };
+    const none = { colour: 'green', computedColour: 'green', colourReason: null };
+
+    // Named, then anonymous: the anonymous tip shows no repeat.
+    const first = { channel: 'official_account' as const, id: `o-named-first-${Date.now()}` };
+    const named = await desk.submit(submission({ citizen: first, description: text }));
+    const anon = await desk.submit(submission({ citizen: first, description: text, contact: { anonymous: true } }));
+    expect(await shown(named.code)).to.deep.equal(none);
+    expect(await shown(anon.code)).to.deep.equal(none);
+    // A second anonymous one counts neither the named nor the anonymous one before it.
+    const anonAgain = await desk.submit(submission({ citizen: first, description: text, contact: { anonymous: true } }));
+    expect(await shown(anonAgain.code)).to.deep.equal(none);
+    // A later named tip counts the named one only.
+    const namedAgain = await desk.submit(submission({ citizen: first, description: text }));
+    expect(await shown(namedAgain.code)).to.deep.equal({ colour: 'yellow', computedColour: 'yellow', colourReason: '重复反映（此前已反映1次）' });
+
+    // Anonymous, then named: the named tip shows no repeat.
+    const second = { channel: 'official_account' as const, id: `o-anon-first-${Date.now()}` };
+    const anonFirst = await desk.submit(submission({ citizen: second, description: text, contact: { anonymous: true } }));
+    const namedAfter = await desk.submit(submission({ citizen: second, description: text }));
+    expect(await shown(anonFirst.code)).to.deep.equal(none);
+    expect(await shown(namedAfter.code)).to.deep.equal(none);
+    expect(anon.colour).to.equal('green');
+    expect(namedAfter.colour).to.equal('green');
+  });
+
   it('through the webhook: the citizen files 匿名, staff see no openid, 查询 finds the tip, and a status notice reaches the citizen', async () => {
     const openid = `o_anon_webhook_${Date.now()}`;
     const c = new ChatClient({ transport: supertestTransport(ctx.callback), token: ctx.config.wechat.token, openid });

@@ -86,7 +86,9 @@ describe(`tip intake writes (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function 
     // Another instance: its own models over the same database, not through this desk.
     const other = createTipRepository(ctx.services.db);
     const [{ reporter_hash: hash }] = await q('SELECT reporter_hash FROM tips WHERE code = ?', [first.code]) as [{ reporter_hash: string }];
-    await writeNewTip(ctx.services.db, other.models, newTip('SM000101XXXXXX', 'elsewhere-1', new Date(), hash, '河边有人倒建筑垃圾'));
+    const elsewhere = newTip('SM000101XXXXXX', 'elsewhere-1', new Date(), hash, '河边有人倒建筑垃圾');
+    // Named like the citizen's own: a named tip counts only named ones as repeats.
+    await writeNewTip(ctx.services.db, other.models, { ...elsewhere, tip: { ...elsewhere.tip, anonymous: false } });
     expect(await desk.countSince(citizen, new Date(Date.now() - 60_000))).to.equal(2);
     const third = await desk.submit(submission({ citizen, description: '河边又有人倒建筑垃圾' }));
     const [row] = await q('SELECT colour_reason FROM tips WHERE code = ?', [third.code]);
@@ -176,22 +178,25 @@ describe(`tip intake writes (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function 
     expect(refused.type === 'text' ? refused.text : '').to.contain('每人每天最多提交2件');
   });
 
-  it('recentByReporter reads the citizen\'s tips of the window, newest first, at most the limit', async () => {
+  it('recentNamedByReporter reads the citizen\'s named tips of the window, newest first, at most the limit', async () => {
     const desk = ctx.services.tips.desk;
     const a = { channel: 'official_account' as const, id: 'o_recent_a' };
     const b = { channel: 'official_account' as const, id: 'o_recent_b' };
     for (let i = 0; i < 4; i += 1) await desk.submit(submission({ citizen: a, description: `甲的第${i}件事` }));
+    // The newest of all, but anonymous: left out, and takes no place in the limit.
+    await desk.submit(submission({ citizen: a, description: '甲的匿名的事', contact: { anonymous: true } }));
     await desk.submit(submission({ citizen: b, description: '乙的一件事' }));
     const repo = createTipRepository(ctx.services.db);
     const hashOf = async (like: string) => String((await q('SELECT reporter_hash FROM tips WHERE description LIKE ?', [like]))[0]!.reporter_hash);
     const ha = await hashOf('甲%');
     const hb = await hashOf('乙%');
     const hour = new Date(Date.now() - 3600_000);
-    expect((await repo.recentByReporter(ha, hour, 3)).map((t) => t.description)).to.deep.equal(['甲的第3件事', '甲的第2件事', '甲的第1件事']);
-    expect((await repo.recentByReporter(hb, hour, 3)).map((t) => t.description)).to.deep.equal(['乙的一件事']);
-    expect(await repo.recentByReporter(ha, new Date(Date.now() + 60_000), 3)).to.deep.equal([]);
-    expect(await repo.recentByReporter('nobody', hour, 3)).to.deep.equal([]);
-    expect(await desk.countSince(a, new Date(Date.now() - 60_000))).to.equal(4);
+    expect((await repo.recentNamedByReporter(ha, hour, 3)).map((t) => t.description)).to.deep.equal(['甲的第3件事', '甲的第2件事', '甲的第1件事']);
+    expect((await repo.recentNamedByReporter(hb, hour, 3)).map((t) => t.description)).to.deep.equal(['乙的一件事']);
+    expect(await repo.recentNamedByReporter(ha, new Date(Date.now() + 60_000), 3)).to.deep.equal([]);
+    expect(await repo.recentNamedByReporter('nobody', hour, 3)).to.deep.equal([]);
+    // The daily limit counts every tip of the citizen, anonymous ones too.
+    expect(await desk.countSince(a, new Date(Date.now() - 60_000))).to.equal(5);
   });
 
   it('the queue scope as raw SQL selects exactly what the Sequelize filter selects', async () => {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { TestContext } from '../support/harness.js';
 import { usingMysql } from '../support/database.js';
 import { createIdentityVault } from '../../src/tips/identity.js';
+import { PERSONAL_DATA_RULE_VERSION } from '../../src/tips/rules/personal-data.js';
 import type { TranscriptEntry } from '../../src/bot/ports.js';
 import { bodyOf, type TipDetail } from '../support/api.js';
 import { context, staffAgent, submission, type Agent } from './helpers.js';
@@ -50,7 +51,7 @@ describe(`reseal of stored citizen texts (${usingMysql() ? 'MariaDB' : 'SQLite'}
     const stored = JSON.stringify({ row, event });
     for (const clear of ['13905981234', '350402198807151236', '8234567', '一三九']) expect(stored).not.to.include(clear);
     expect(row!.description).to.equal('工地欠薪三个月，老板电话139****1234，我的身份证350402********1236');
-    expect(Number(row!.texts_version)).to.equal(1);
+    expect(Number(row!.texts_version)).to.equal(PERSONAL_DATA_RULE_VERSION);
 
     const plain = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}`).expect(200));
     expect(JSON.stringify(plain)).not.to.include('13905981234');
@@ -65,6 +66,30 @@ describe(`reseal of stored citizen texts (${usingMysql() ? 'MariaDB' : 'SQLite'}
     const err = await ctx.services.db.sequelize.query("UPDATE tip_events SET type = 'forged'").then(() => undefined, (e: unknown) => e);
     expect(String((err as { parent?: Error } | undefined)?.parent?.message ?? err)).to.include('append-only');
     // Nothing left to do the second time.
+    expect(await ctx.services.tips.reseal()).to.deep.equal({ tips: 0, events: 0 });
+  });
+
+  it('passes rows of the rule\'s first version again: what it missed (138，1234，5678) is masked, from the sealed original too', async () => {
+    ctx = await context();
+    const admin: Agent = (await staffAgent(ctx, { username: 'admin-reseal-v1', role: 'admin' })).agent;
+    const vault = createIdentityVault(ctx.services.config.tips.identityKeys, ctx.services.config.tips.identityHashKey);
+    // As version 1 stored them: what it found masked with the original sealed, the rest in clear.
+    const original = '老板电话13905981234，工头手机138，1234，5678';
+    const placeText = '列东街道 联系138、2345、6789';
+    const { code } = await ctx.services.tips.desk.submit(submission());
+    await ctx.services.db.sequelize.query(
+      'UPDATE tips SET description = ?, transcript = ?, place_text = ?, reporter_sealed = ?, texts_version = 1 WHERE code = ?',
+      { replacements: ['老板电话139****1234，工头手机138，1234，5678', '[]', placeText, vault.encrypt({ citizenId: 'o-v1', texts: { description: original } }), code] },
+    );
+    expect(PERSONAL_DATA_RULE_VERSION).to.be.greaterThan(1);
+    expect(await ctx.services.tips.reseal()).to.deep.equal({ tips: 1, events: 0 });
+
+    const [row] = await q('SELECT description, place_text, texts_version FROM tips WHERE code = ?', [code]);
+    expect(row).to.deep.include({ description: '老板电话139****1234，工头手机138****5678', place_text: '列东街道 联系138****6789' });
+    expect(Number(row!.texts_version)).to.equal(PERSONAL_DATA_RULE_VERSION);
+    const revealed = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    expect(revealed.tip.description).to.equal(original);
+    expect(revealed.tip.place.text).to.equal(placeText);
     expect(await ctx.services.tips.reseal()).to.deep.equal({ tips: 0, events: 0 });
   });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { TestContext } from '../support/harness.js';
 import { usingMysql } from '../support/database.js';
-import { bodyOf, errorOf, type DuplicatesBody, type TipDetail, type TipPage } from '../support/api.js';
+import { bodyOf, errorOf, type DuplicatesBody, type TipBody, type TipDetail, type TipPage } from '../support/api.js';
 import { context, staffAgent, submission, type Agent } from './helpers.js';
 
 describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
@@ -25,6 +25,45 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     for (const clear of ['１３９１２３４５６７８', '13912345678', '３５０４０４１９９００１０１１２３４', '350404199001011234']) {
       expect(shown).not.to.include(clear);
     }
+  });
+
+  it('masks personal data in the staff-written answer unless the view carries the revealed identity', async () => {
+    const answer = '已转派出所处理，民警小王电话13812345678，也可打我座机0598-8234567，身份证350404199001011234请带上';
+    const clear = ['13812345678', '0598-8234567', '8234567', '350404199001011234'];
+    const { code } = await ctx.services.tips.desk.submit(submission({ description: '小区门口有人聚众赌博' }));
+    await triage.post('/api/staff/tips/claim-next').expect(200);
+    // Triage reveals the reporter, hands the tip to the county, and answers once it is started.
+    const revealed = bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    expect(revealed.tip.reporter.revealed).to.equal(true);
+    await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404' }).expect(200);
+    const county = (await staffAgent(ctx, { username: 'sanyuan-answer', role: 'county', countyCode: '350404' })).agent;
+    await county.post(`/api/staff/tips/${code}/start`).expect(200);
+    const answered = bodyOf<TipBody>(await triage.post(`/api/staff/tips/${code}/answer`).send({ answer }).expect(200));
+    const masked = '已转派出所处理，民警小王电话138****5678，也可打我座机0598-***4567，身份证350404********1234请带上';
+    expect(answered.tip.answer).to.equal(masked);
+
+    // The county officer (no identity right), asking for the identity or not: masked everywhere.
+    for (const path of [`/api/staff/tips/${code}`, `/api/staff/tips/${code}?identity=1`]) {
+      const c = bodyOf<TipDetail>(await county.get(path).expect(200));
+      expect(c.tip.reporter.revealed).to.equal(false);
+      expect(c.tip.answer).to.equal(masked);
+      expect(c.events.find((e) => e.type === 'answer')?.note).to.equal(masked);
+      for (const value of clear) expect(JSON.stringify(c), value).not.to.include(value);
+    }
+    const list = bodyOf<TipPage>(await county.get('/api/staff/tips').expect(200));
+    expect(list.items.find((t) => t.code === code)?.answer).to.equal(masked);
+    // Triage without the reveal: masked too; with it: as written.
+    expect(bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}`).expect(200)).tip.answer).to.equal(masked);
+    expect(bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200)).tip.answer).to.equal(answer);
+  });
+
+  it('never shows an anonymous tip\'s answer unmasked, not even to the identity right', async () => {
+    const { code } = await ctx.services.tips.desk.submit(submission({ description: '小区门口有人聚众赌博', contact: { anonymous: true } }));
+    await triage.post('/api/staff/tips/claim-next').expect(200);
+    await triage.post(`/api/staff/tips/${code}/answer`).send({ answer: '请联系民警，电话13812345678' }).expect(200);
+    const admin = (await staffAgent(ctx, { username: 'admin-answer', role: 'admin' })).agent;
+    const d = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    expect(d.tip.answer).to.equal('请联系民警，电话138****5678');
   });
 
   it('redacts the reporter and numbers in the text unless identity=1 is asked and allowed, and logs each view', async () => {

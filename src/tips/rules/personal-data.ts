@@ -4,7 +4,8 @@
 // message text. Public service lines (110, 12345, 96110, 400…) are not personal and stay.
 //
 // What is found, after folding the notations (full-width, circled and Chinese digits 一三九 /
-// 壹叁玖 / 幺 / 两 / 〇零, spaces, dashes, dots and brackets between digits, +86 / 0086):
+// 壹叁玖 / 幺 / 两 / 〇零, spaces, dashes, dots and brackets between digits, +86 / 0086; commas,
+// 、, ~, bullets and a single * too, but only inside a number recognised whole, see LIST_MARKS):
 // - mobile numbers (1[3-9] + 9 digits)                     → 139****5678
 // - landlines with an area code (0598-8xxxxxx, 010, 02x)   → 0598-****1234
 // - resident ID numbers (18 characters, or the old 15)     → 350402********123X
@@ -13,10 +14,11 @@
 // - after a contact word (电话, 手机, 座机, 联系, QQ, 微信…): a number of 7+ digits (5+ for QQ),
 //   or a WeChat id                                         → *****78 / w***
 // Digit runs are read across separators and cut where a number is recognised; whatever is left
-// of 12 digits or more is masked too. Masks never match again: masking is idempotent.
+// of 12 digits or more (not across a list mark) is masked too. Masks never match again: masking
+// is idempotent.
 
 /** Bumped whenever the rule finds more: the reseal (tips/reseal.ts) then passes every older row again. */
-export const PERSONAL_DATA_RULE_VERSION = 1;
+export const PERSONAL_DATA_RULE_VERSION = 2;
 
 export type PersonalDataKind = 'mobile' | 'landline' | 'id_card' | 'bank_card' | 'number' | 'email' | 'contact';
 
@@ -38,13 +40,61 @@ for (let d = 0; d <= 9; d += 1) {
 [['〇零⓪', '0'], ['一壹幺①', '1'], ['二贰两②', '2'], ['三叁③', '3'], ['四肆④', '4'], ['五伍⑤', '5'], ['六陆⑥', '6'], ['七柒⑦', '7'], ['八捌⑧', '8'], ['九玖⑨', '9']]
   .forEach(([chars, d]) => { for (const c of chars ?? '') DIGITS.set(c, d ?? ''); });
 
-// What people put between the digits of one number; at most MAX_GAP of them in a row.
-const SEPARATORS = new Set([' ', '\u00a0', '\u3000', '-', '－', '‐', '‑', '‒', '–', '—', '―', '.', '．', '·', '・', '_', '(', ')', '（', '）', '+', '＋', '/']);
+// What people put between the digits of one number. A gap between two digit groups holds at most
+// MAX_GAP of them, two spaces in a row counting as one (「138  -  1234  -  5678」 is three, and so
+// are six spaces); the wider gaps of a table's columns still part its numbers.
+const SPACES = new Set([' ', '\u00a0', '\u3000']);
+const SEPARATORS = new Set([
+  ...SPACES, '-', '－', '‐', '‑', '‒', '–', '—', '―', '.', '．', '·', '・', '_', '(', ')', '（', '）', '+', '＋', '/',
+]);
+// Marks that also list or span ordinary numbers (「2023、2024、2025年」, 「100000~200000元」,
+// 「3*4*5」, bullets). Across them digits join only into a number recognised whole (a mobile, ID or
+// landline: 「138，1234，5678」), never into a leftover long or contact number. A comma of an amount
+// (1,000 / 38，000，000) ends the number instead, and a * beside another * is a mask's. A list
+// mark joins a group of 3 digits or more to one of 4 or more after it, as a number split 3-4-4
+// is written: small numbers, decimals (0.5，0.8), rooms (1801、1802、302) and a digit in a word
+// after a comma (「，三明」) stay apart.
+const LIST_MARKS = new Set(['，', ',', '、', '~', '～', '*', '＊', '•', '∙', '‧']);
+// Sticky: tried at the comma itself (lastIndex), without copying the rest of the text.
+const THOUSANDS = /[,，][0-9０-９]{3}(?:[,，][0-9０-９]{3})*(?![0-9０-９]|[,，][0-9０-９])/y;
+const STARS = new Set(['*', '＊']);
 const MAX_GAP = 3;
+const LISTED_BEFORE = 3;
+const LISTED_AFTER = 4;
 const CHECK_X = new Set(['X', 'x', 'Ｘ', 'ｘ']);
 const ALNUM = /[0-9A-Za-z\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/;
 
-interface Group { digits: string; start: number; end: number }
+interface Group {
+  digits: string;
+  start: number;
+  end: number;
+  /** The gap before this group holds a list mark: it joins the group before only into a recognised number. */
+  listed: boolean;
+}
+
+/** What the character at i is between two digit groups: a separator, a list mark, or neither. */
+function gapKind(text: string, i: number): 'separator' | 'list' | undefined {
+  const c = text[i] ?? '';
+  if (SEPARATORS.has(c)) return 'separator';
+  if (!LIST_MARKS.has(c)) return undefined;
+  if (STARS.has(c) && (STARS.has(text[i - 1] ?? '') || STARS.has(text[i + 1] ?? ''))) return undefined;
+  THOUSANDS.lastIndex = i;
+  if (THOUSANDS.test(text)) return undefined;
+  return 'list';
+}
+
+/** The run cut at each list mark that does not part a number's groups (LISTED_BEFORE, LISTED_AFTER). */
+function cutShortLists(run: readonly Group[]): Group[][] {
+  const out: Group[][] = [];
+  run.forEach((g, k) => {
+    const before = run[k - 1];
+    const short = !before || before.digits.length < LISTED_BEFORE || g.digits.length < LISTED_AFTER;
+    const last = out.at(-1);
+    if (last && !(g.listed && short)) last.push(g);
+    else out.push([{ ...g, listed: false }]);
+  });
+  return out;
+}
 
 /** Runs of digit groups: digits (any notation) with at most MAX_GAP separators between groups. */
 function digitRuns(text: string, skip: (i: number) => boolean): Group[][] {
@@ -53,12 +103,16 @@ function digitRuns(text: string, skip: (i: number) => boolean): Group[][] {
   let group: Group | undefined;
   let groupScript = '';
   let gap = 0;
+  let spaces = 0;
+  let listed = false;
   let count = 0;
   const close = () => {
-    if (run.length) runs.push(run);
+    if (run.length) runs.push(...cutShortLists(run));
     run = [];
     group = undefined;
     gap = 0;
+    spaces = 0;
+    listed = false;
     count = 0;
   };
   for (let i = 0; i < text.length; i += 1) {
@@ -74,21 +128,30 @@ function digitRuns(text: string, skip: (i: number) => boolean): Group[][] {
         group.digits += d;
         group.end = i + 1;
       } else {
-        group = { digits: d, start: i, end: i + 1 };
+        group = { digits: d, start: i, end: i + 1, listed };
         run.push(group);
       }
       count += 1;
       gap = 0;
+      spaces = 0;
+      listed = false;
     } else if (group && count === 17 && CHECK_X.has(c) && !ALNUM.test(text[i + 1] ?? '')) {
       // The check character of an ID number; nothing can follow it in the same number.
       group.digits += 'X';
       group.end = i + 1;
       close();
-    } else if (run.length && SEPARATORS.has(c) && gap < MAX_GAP) {
-      group = undefined;
-      gap += 1;
     } else {
-      close();
+      const kind = run.length ? gapKind(text, i) : undefined;
+      spaces = SPACES.has(c) ? spaces + 1 : 0;
+      // The second space of a pair is free.
+      const free = spaces % 2 === 0 && spaces > 0;
+      if (kind && (free || gap < MAX_GAP)) {
+        group = undefined;
+        if (!free) gap += 1;
+        if (kind === 'list') listed = true;
+      } else {
+        close();
+      }
     }
   }
   close();
@@ -141,13 +204,13 @@ function contactNumber(text: string, start: number, digits: string): Found | und
 
 /**
  * Where a recognised number begins: a "+" of "+86" and an opening bracket whose closing one is
- * inside the number ("(0598)8234567") belong to it, so the mask leaves no half of either.
+ * inside the number ("(0598)8234567", "(+86)138…") belong to it, so the mask leaves no half of either.
  */
 function widen(text: string, start: number, end: number): number {
-  const before = text[start - 1] ?? '';
-  if (before === '+' || before === '＋') return start - 1;
-  if ((before === '(' || before === '（') && /[)）]/.test(text.slice(start, end))) return start - 1;
-  return start;
+  let at = start;
+  if (text[at - 1] === '+' || text[at - 1] === '＋') at -= 1;
+  if ((text[at - 1] === '(' || text[at - 1] === '（') && /[)）]/.test(text.slice(at, end))) at -= 1;
+  return at;
 }
 
 /** Every piece of personal data in the text, in order, not overlapping. */
@@ -186,12 +249,13 @@ export function findPersonalData(text: string): PersonalDataSpan[] {
         }
       }
     }
-    // What is left, in stretches of neighbouring groups: long numbers, or numbers after a contact word.
+    // What is left, in stretches of neighbouring groups not parted by a list mark: long numbers,
+    // or numbers after a contact word.
     let i = 0;
     while (i < groups.length) {
       if (used[i]) { i += 1; continue; }
       let j = i;
-      while (j + 1 < groups.length && !used[j + 1]) j += 1;
+      while (j + 1 < groups.length && !used[j + 1] && !groups[j + 1]?.listed) j += 1;
       const first = groups[i];
       const last = groups[j];
       if (first && last) {
