@@ -19,6 +19,9 @@ import { scopeOf, snapshotOf } from './scope.js';
 import type { AssignInput } from './validation.js';
 import type { Colour } from './types.js';
 
+/** A run of stars as personal-data masks leave them (138****5678, a***@qq.com). */
+const MASKED = /\*{3,}/;
+
 export interface ServiceDeps extends ApplyDeps {
   db: Database;
   notices: NoticeCenter;
@@ -132,6 +135,9 @@ export function createTipService(deps: ServiceDeps): TipService {
     async correctAnswer(actor, code, answer) {
       const text = answer.trim();
       if (!text) throw new TipRuleError('TIP_ANSWER_REQUIRED', '请填写答复内容');
+      // Staff without the identity reveal see the held answer masked (views.ts): a correction
+      // started from it would send the citizen the stars.
+      if (MASKED.test(text)) throw new TipRuleError('TIP_ANSWER_MASKED', '答复里有被隐藏的内容（***），请把号码等重新填写完整，或者删去后再保存');
       const closed = () => new TipRuleError('TIP_ANSWER_NOT_EDITABLE', '答复已经发给群众，不能再更正；如需补充，请联系督办');
       return deps.db.transaction(async (t) => {
         const tip = await deps.repo.findByCode(code, t, true);

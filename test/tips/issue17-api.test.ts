@@ -118,6 +118,9 @@ describe(`issue 17: units, citizen steps, answer hold (${usingMysql() ? 'MariaDB
 
       // Someone else may not correct it; the one who answered may.
       expect(errorOf(await other.post(`/api/staff/tips/${code}/answer/correct`).send({ answer: '别人改的。' }).expect(403)).code).to.equal('FORBIDDEN');
+      // A correction started from a masked view would send the citizen the stars: refused, said why.
+      const masked = errorOf(await triage.post(`/api/staff/tips/${code}/answer/correct`).send({ answer: '已请社区民警联系您（138****5678）。' }).expect(400));
+      expect(masked.code).to.equal('TIP_ANSWER_MASKED');
       const corrected = await triage.post(`/api/staff/tips/${code}/answer/correct`).send({ answer: '已转告社区处理。' }).expect(200);
       expect(bodyOf<TipBody>(corrected).tip.answer).to.equal('已转告社区处理。');
 

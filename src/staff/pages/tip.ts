@@ -198,6 +198,8 @@ export function tipPages(deps: StaffPageDeps): Router {
       revealed,
       canRevealIdentity: !revealed && !tip.reporter.anonymous && can(staff, 'tip.view_identity'),
       identityWithheldReason: detail.identityWithheldReason,
+      // The held answer as this view shows it carries masks: a correction must write them out.
+      answerMasked: /\*{3,}/.test(tip.answer ?? ''),
       can: {
         claim: allowed.has('claim'),
         release: allowed.has('release'),
