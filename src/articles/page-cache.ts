@@ -10,11 +10,12 @@
 //  - An answer rendered while a change landed is never kept: `fill` stores only under the epoch
 //    the miss was seen in.
 //  - Entries also expire after `ttlSeconds`, which bounds the harm of a generation write that
-//    failed (the change itself is committed either way).
+//    failed (the change itself is committed either way). A hit does not extend that.
+//  - At most `maxEntries` are kept: a new one pushes out the entry least recently served, never
+//    the rest, so requests for many rarely read answers cannot empty the cache of popular ones.
 import { randomBytes } from 'node:crypto';
 import type { ParsedUrlQuery } from 'node:querystring';
 import type { Context, Next } from 'koa';
-import NodeCache from 'node-cache';
 import type { Logger } from '../platform/logger.js';
 import type { SharedStore } from '../platform/shared-store.js';
 
@@ -68,7 +69,8 @@ export function createPageCache(opts: PageCacheOptions): PageCache {
   const checkEveryMs = opts.checkEveryMs ?? 1000;
   const maxEntries = opts.maxEntries ?? 1000;
   const now = opts.now ?? Date.now;
-  const entries = new NodeCache({ stdTTL: ttl, checkperiod: Math.max(60, ttl), useClones: false });
+  // In the order they were last served (a Map iterates in insertion order): the first is evicted.
+  const entries = new Map<string, { answer: CachedAnswer; expiresAt: number }>();
   let epoch = 0;
   let seen: string | undefined;
   let checkedAt = -Infinity;
@@ -77,7 +79,16 @@ export function createPageCache(opts: PageCacheOptions): PageCache {
 
   const flush = () => {
     epoch += 1;
-    entries.flushAll();
+    entries.clear();
+  };
+
+  const get = (key: string): CachedAnswer | undefined => {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    entries.delete(key);
+    if (entry.expiresAt <= now()) return undefined;
+    entries.set(key, entry);
+    return entry.answer;
   };
 
   // One read of the shared generation at a time; a failed read keeps the entries (they expire).
@@ -100,12 +111,16 @@ export function createPageCache(opts: PageCacheOptions): PageCache {
         checking ??= check().finally(() => { checking = undefined; });
       }
       if (checking) await checking;
-      return entries.get<CachedAnswer>(key) ?? { epoch };
+      return get(key) ?? { epoch };
     },
     fill(key, miss, answer) {
       if (miss.epoch !== epoch) return;
-      if (entries.getStats().keys >= maxEntries) entries.flushAll();
-      entries.set(key, answer);
+      entries.delete(key);
+      for (const oldest of entries.keys()) {
+        if (entries.size < maxEntries) break;
+        entries.delete(oldest);
+      }
+      entries.set(key, { answer, expiresAt: now() + ttl * 1000 });
     },
     async invalidate() {
       flush();
@@ -119,7 +134,7 @@ export function createPageCache(opts: PageCacheOptions): PageCache {
     },
     async close() {
       await Promise.all([...writing, checking]);
-      entries.close();
+      entries.clear();
     },
   };
 }

@@ -3,7 +3,8 @@
 // for everyone (no cookie is set, no CSRF token is rendered), so it carries an ETag, answers 304
 // to a matching If-None-Match, may be kept by browsers and proxies for 5 minutes, and is kept
 // whole by the page cache (page-cache.ts), which serves it in front of the routers under the key
-// `publicAnswerKey` gives. Search answers are not kept: their words are unbounded.
+// `publicAnswerKey` gives. Search answers are not kept: their words are unbounded; nor are empty
+// list pages (a tag no article has, a page past the last).
 import { createHash } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -37,12 +38,19 @@ const answerOf = (text: string, type: string): CachedAnswer => {
   return { body, type, etag: createHash('sha256').update(body).digest('base64url').slice(0, 27) };
 };
 
-/** Sends the answer with the shared cache headers and hands it to the page cache to keep. */
-function send(ctx: Context, answer: CachedAnswer): void {
+/** Sends the answer with the shared cache headers and, unless told not to, hands it to the page cache to keep. */
+function send(ctx: Context, answer: CachedAnswer, keep = true): void {
   ctx.set('Cache-Control', PUBLIC_CACHE_CONTROL);
-  (ctx.state as { publicAnswer?: CachedAnswer }).publicAnswer = answer;
+  if (keep) (ctx.state as { publicAnswer?: CachedAnswer }).publicAnswer = answer;
   sendAnswer(ctx, answer);
 }
+
+/**
+ * Whether a list answer is kept: only one that lists articles, or the bare first page. The tag
+ * and page are the visitor's to choose; an empty page kept for each would push out the pages
+ * people read.
+ */
+const keepList = (q: { page: number; tag?: string | undefined }, shown: number): boolean => shown > 0 || (q.page === 1 && !q.tag);
 
 const SLUG_PATH = /^\/(api\/)?articles\/([^/]+)$/;
 const LIST_PATHS: Readonly<Record<string, string>> = { '/articles': 'list', '/api/articles': 'api-list' };
@@ -102,7 +110,8 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
     await next();
   };
 
-  const html = (ctx: Context, template: string, data: Record<string, unknown>) => send(ctx, answerOf(deps.views.render(template, data), HTML));
+  const html = (ctx: Context, template: string, data: Record<string, unknown>, keep = true) =>
+    send(ctx, answerOf(deps.views.render(template, data), HTML), keep);
 
   const missing = (ctx: Context) => {
     ctx.type = HTML;
@@ -138,7 +147,7 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
       pages: list.pages,
       prevHref: list.page > 1 ? listHref(list.page - 1, tag, q.q) : null,
       nextHref: list.page < list.pages ? listHref(list.page + 1, tag, q.q) : null,
-    });
+    }, keepList({ page: q.page, tag }, list.items.length));
   });
 
   // Before /articles/:slug: neither name is a valid slug, but the order keeps that obvious.
@@ -177,7 +186,7 @@ export function articlesPublicRouter(deps: PublicRouteDeps): Router {
     const q = parseInput(publicListQuery, ctx.query);
     const list = await listPage(q);
     const items = list.items.map(({ article, snippet }) => ({ ...publicArticle(article, origin), ...(snippet !== undefined ? { snippet } : {}) }));
-    send(ctx, answerOf(JSON.stringify({ items, total: list.total, page: list.page, pages: list.pages, ...(q.q ? { q: q.q } : {}) }), JSON_TYPE));
+    send(ctx, answerOf(JSON.stringify({ items, total: list.total, page: list.page, pages: list.pages, ...(q.q ? { q: q.q } : {}) }), JSON_TYPE), keepList(q, items.length));
   });
 
   router.get('/api/articles/:slug', async (ctx) => {
