@@ -18,6 +18,7 @@ export class SqlStore implements SharedStore {
   private readonly upsert: string;
   private readonly insertIfAbsent: string;
   private readonly incrementSql: string;
+  private readonly decrementSql: string;
 
   constructor(private readonly db: Database, private readonly now: () => number = Date.now) {
     const mysql = db.dialect === 'mysql';
@@ -28,6 +29,9 @@ export class SqlStore implements SharedStore {
     this.incrementSql = mysql
       ? `INSERT INTO ${row} ON DUPLICATE KEY UPDATE state_value = CAST(state_value AS UNSIGNED) + 1`
       : `INSERT INTO ${row} ON CONFLICT(state_key) DO UPDATE SET state_value = CAST(state_value AS INTEGER) + 1`;
+    // Takes one back from a live row only, never below 0.
+    const count = `CAST(state_value AS ${mysql ? 'SIGNED' : 'INTEGER'})`;
+    this.decrementSql = `UPDATE ${TABLE} SET state_value = CASE WHEN ${count} > 0 THEN ${count} - 1 ELSE 0 END WHERE state_key = ? AND expires_at > ?`;
     // Expired rows are never read; this only keeps the table small.
     this.timer = setInterval(() => void this.sweep().catch(() => undefined), 60_000);
     this.timer.unref();
@@ -77,6 +81,17 @@ export class SqlStore implements SharedStore {
         `SELECT state_value FROM ${TABLE} WHERE state_key = ?`, { replacements: [key], type: QueryTypes.SELECT, transaction },
       );
       return Number(rows[0]?.state_value);
+    });
+  }
+
+  decrement(key: string): Promise<number> {
+    return this.db.transaction(async (transaction) => {
+      await this.db.sequelize.query(this.decrementSql, { replacements: [key, this.now()], type: QueryTypes.UPDATE, transaction });
+      // The update holds the row's lock until commit, as in increment.
+      const rows = await this.db.sequelize.query<{ state_value: string | number }>(
+        `SELECT state_value FROM ${TABLE} WHERE state_key = ? AND expires_at > ?`, { replacements: [key, this.now()], type: QueryTypes.SELECT, transaction },
+      );
+      return Number(rows[0]?.state_value ?? 0);
     });
   }
 

@@ -1,17 +1,21 @@
 // The SharedStore on Redis (ioredis), for several instances: every key under one prefix, expiry by
-// Redis itself. The two operations that read and write at once run as Lua scripts, which Redis
+// Redis itself. The operations that read and write at once run as Lua scripts, which Redis
 // executes atomically.
 import { Redis } from 'ioredis';
 import type { SharedStore } from './shared-store.js';
 
 // Deletes only while the key holds ARGV[1] (a lock released by its owner only).
 const DELETE_IF = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-// A counter that starts with its window: the expiry is set when it is created, never moved.
-const INCREMENT = `local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return n`;
+// A counter that starts with its window: the expiry is set when it is created (INCR made a key
+// without one), never moved, also when a counter given back to 0 counts again.
+const INCREMENT = `local n = redis.call('incr', KEYS[1]) if redis.call('pttl', KEYS[1]) == -1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return n`;
+// Takes one back from a live counter, never below 0 (DECR keeps the expiry); an absent one stays absent.
+const DECREMENT = `local v = tonumber(redis.call('get', KEYS[1])) if v == nil then return 0 end if v > 0 then return redis.call('decr', KEYS[1]) end return 0`;
 
 interface ScriptCommands {
   deleteIf(key: string, expected: string): Promise<number>;
   incrementWindow(key: string, ttlMs: number): Promise<number>;
+  decrementLive(key: string): Promise<number>;
 }
 
 export interface RedisStoreOptions {
@@ -30,6 +34,7 @@ export class RedisStore implements SharedStore {
     const redis = new Redis(opts.url, { keyPrefix: opts.prefix, maxRetriesPerRequest: 3, enableAutoPipelining: true });
     redis.defineCommand('deleteIf', { numberOfKeys: 1, lua: DELETE_IF });
     redis.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT });
+    redis.defineCommand('decrementLive', { numberOfKeys: 1, lua: DECREMENT });
     this.redis = redis as Redis & ScriptCommands;
   }
 
@@ -52,6 +57,10 @@ export class RedisStore implements SharedStore {
 
   async increment(key: string, ttlSeconds: number): Promise<number> {
     return Number(await this.redis.incrementWindow(key, ttlMs(ttlSeconds)));
+  }
+
+  async decrement(key: string): Promise<number> {
+    return Number(await this.redis.decrementLive(key));
   }
 
   /** For health checks. */

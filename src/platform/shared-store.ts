@@ -23,6 +23,11 @@ export interface SharedStore {
    * at 1 with this TTL; an existing one keeps its expiry (a fixed window).
    */
   increment(key: string, ttlSeconds: number): Promise<number>;
+  /**
+   * Takes one back from a live counter and returns the new count: never below 0, and an absent
+   * counter stays absent (answer 0), so it neither starts a window nor moves one.
+   */
+  decrement(key: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -79,6 +84,14 @@ export class MemoryStore implements SharedStore {
     this.entries.set(key, { value: String(count), expiresAt: e ? e.expiresAt : this.now() + ttlSeconds * 1000 });
     return Promise.resolve(count);
   }
+  decrement(key: string): Promise<number> {
+    const e = this.live(key);
+    if (!e) return Promise.resolve(0);
+    const count = Math.max(0, Number(e.value) - 1);
+    e.value = String(count);
+    return Promise.resolve(count);
+  }
+
 
   sweep(): void {
     const t = this.now();

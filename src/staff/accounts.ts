@@ -2,7 +2,7 @@
 // first-start admin seed go through.
 import { randomBytes } from 'node:crypto';
 import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic,
+  DataTypes, Model, UniqueConstraintError, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic,
 } from 'sequelize';
 import type { Database } from '../db/index.js';
 import { AppError } from '../platform/errors.js';
@@ -86,6 +86,16 @@ export function principalOf(row: StaffRow): StaffPrincipal {
   };
 }
 
+/**
+ * The account whose stored username is exactly `canonical`, or undefined. MariaDB compares the
+ * column under utf8mb4_unicode_ci, where `víctim` and `vìctim` equal `victim`: such a row is another
+ * name, not this one (the unique index admits at most one row per collation class).
+ */
+export async function findStaffByUsername(models: StaffModels, canonical: string): Promise<StaffRow | undefined> {
+  const row = await models.Staff.findOne({ where: { username: canonical } });
+  return row?.username === canonical ? row : undefined;
+}
+
 export interface NewStaff {
   username: string;
   password: string;
@@ -131,8 +141,10 @@ export async function createStaff(db: Database, models: StaffModels, input: NewS
   // A county or township officer belongs to that unit unless another (e.g. discipline) is named.
   const unitKey = input.unitKey ?? (input.role === 'township' ? townshipCode : input.role === 'county' ? countyCode : 'zfw');
   if (unitKey && !(await unitOf(unitKey))) throw bad('单位无效');
-  const existing = await models.Staff.findOne({ where: { username } });
-  if (existing) throw new AppError('STAFF_EXISTS', 409, '用户名已存在');
+  // Taken also when the database's collation equates another stored name with this one (MariaDB:
+  // `josé` and `jose`): its unique index would refuse the row.
+  const taken = () => new AppError('STAFF_EXISTS', 409, '用户名已存在');
+  if (await models.Staff.findOne({ where: { username } })) throw taken();
   const row = await models.Staff.create({
     username,
     passwordHash: await hashPassword(input.password),
@@ -144,6 +156,10 @@ export async function createStaff(db: Database, models: StaffModels, input: NewS
     active: true,
     mustChangePassword: input.mustChangePassword ?? false,
     lastLoginAt: null,
+  }).catch((err: unknown) => {
+    // Another request created the name between the check and this insert.
+    if (err instanceof UniqueConstraintError) throw taken();
+    throw err;
   });
   return principalOf(row);
 }

@@ -1,9 +1,10 @@
 // Login with throttling, and the middleware that turns the session cookie into ctx.state.staff.
-// Failures are counted per canonical username (guessing one account, however it is spelt) and
-// per client address (spraying many); see throttle.ts and src/http/client-address.ts.
+// Attempts are counted per canonical username (guessing one account, however it is spelt) and
+// per client address (spraying many), before the password is checked; see throttle.ts and
+// src/http/client-address.ts.
 import type { Context, Next } from 'koa';
 import { AppError, unauthorized } from '../platform/errors.js';
-import { principalOf, type StaffModels, type StaffPrincipal } from './accounts.js';
+import { findStaffByUsername, principalOf, type StaffModels, type StaffPrincipal } from './accounts.js';
 import { dummyHash, verifyPassword } from './passwords.js';
 import { SESSION_COOKIE, type SessionStore } from './sessions.js';
 import type { LoginThrottle } from './throttle.js';
@@ -25,19 +26,27 @@ export interface AuthDeps {
 
 const throttled = () => new AppError('LOGIN_THROTTLED', 429, '登录失败次数过多，请稍后再试');
 
-/** Checks the password; every refusal looks the same and takes as long, known user or not. */
+/**
+ * Checks the password; every refusal looks the same and takes as long, known user or not.
+ * The attempt is counted first (the account's counter, then the address's) and refused past
+ * either limit, so simultaneous guesses cannot all be checked; a success clears the account's
+ * counter and gives its attempt back to the address.
+ */
 export async function login(deps: AuthDeps, username: string, password: string, ip: string): Promise<{ staff: StaffPrincipal; token: string; expiresAt: Date }> {
   const canonical = canonicalUsername(username);
   const userKey = `user:${canonical}`;
   const ipKey = `ip:${ip}`;
-  if ((await deps.throttle.isLocked(userKey)) || (await deps.throttle.isLocked(ipKey))) throw throttled();
-  const row = await deps.models.Staff.findOne({ where: { username: canonical } });
-  const ok = await verifyPassword(password, row?.passwordHash ?? (await dummyHash()));
-  if (!row || !ok || !row.active) {
-    await Promise.all([deps.throttle.fail(userKey), deps.throttle.fail(ipKey)]);
-    throw new AppError('LOGIN_FAILED', 401, '用户名或密码错误');
+  if (!(await deps.throttle.take(userKey))) throw throttled();
+  if (!(await deps.throttle.take(ipKey))) {
+    // Refused before any check: it is no failure of this account.
+    await deps.throttle.giveBack(userKey);
+    throw throttled();
   }
-  await deps.throttle.succeed(userKey);
+  // Only the exact stored name: a name the collation merely equates is an unknown user.
+  const row = await findStaffByUsername(deps.models, canonical);
+  const ok = await verifyPassword(password, row?.passwordHash ?? (await dummyHash()));
+  if (!row || !ok || !row.active) throw new AppError('LOGIN_FAILED', 401, '用户名或密码错误');
+  await Promise.all([deps.throttle.succeed(userKey), deps.throttle.giveBack(ipKey)]);
   row.lastLoginAt = new Date();
   await row.save();
   const { token, expiresAt } = await deps.sessions.create(row.id);

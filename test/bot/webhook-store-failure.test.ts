@@ -30,6 +30,7 @@ class FlakyStore implements SharedStore {
   }
   delete(key: string, expected?: string) { return this.inner.delete(key, expected); }
   increment(key: string, ttl: number) { return this.inner.increment(key, ttl); }
+  decrement(key: string) { return this.inner.decrement(key); }
   close() { return this.inner.close(); }
 }
 

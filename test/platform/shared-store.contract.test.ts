@@ -116,6 +116,21 @@ for (const subject of subjects) {
       expect(await store.increment(k, 60)).to.equal(1);
     });
 
+    it('decrement takes one back within the window, never below 0, and never starts a counter', async () => {
+      const k = key();
+      expect(await store.decrement(k)).to.equal(0);
+      expect(await store.get(k)).to.equal(undefined);
+      expect(await store.increment(k, 0.5)).to.equal(1);
+      expect(await store.increment(k, 60)).to.equal(2);
+      const back = await Promise.all([1, 2, 3].map(() => store.decrement(k)));
+      expect([...back].sort((a, b) => a - b)).to.deep.equal([0, 0, 1]);
+      expect(await store.increment(k, 60)).to.equal(1);
+      await sleep(650);
+      // Giving back moved no expiry: the first increment's window (0.5 s) has ended.
+      expect(await store.decrement(k)).to.equal(0);
+      expect(await store.get(k)).to.equal(undefined);
+    });
+
     it('a JsonView round-trips typed values under its prefix, through a codec', async () => {
       const codec = { encode: (s: string) => Buffer.from(s).toString('base64'), decode: (s: string) => Buffer.from(s, 'base64').toString() };
       const view = new JsonView<{ step: string; photos: number[] }>(store, `view-${randomBytes(3).toString('hex')}`, { codec, hashId: (id) => id.toUpperCase() });

@@ -125,6 +125,22 @@ describe('staff: password change page', () => {
     await request(ctx.callback).post('/api/staff/login').send({ username: 'changer', password: 'my-own-secret-2026' }).expect(200);
   });
 
+  it('counts a guess of the current password before checking it: of simultaneous guesses only the limit are checked', async () => {
+    await addStaff(ctx, { username: 'borrowed', role: 'triage' });
+    const agent = await formAgent(ctx, 'borrowed');
+    const token = await csrfOf(agent, '/staff/password');
+    const guess = (current: string) => agent.post('/staff/password').set('Origin', ctx.config.publicOrigin).type('form')
+      .send({ current, password: 'a-brand-new-password', again: 'a-brand-new-password', _csrf: token });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => guess(`not-my-password-${i}`)));
+    const statuses = answers.map((r) => r.status);
+    const max = ctx.config.staff.loginMaxFailures;
+    expect(statuses.filter((s) => s === 400), statuses.join()).to.have.length(max);
+    expect(statuses.filter((s) => s === 429)).to.have.length(20 - max);
+    // The right password after the lock is refused too, here and at sign-in (one counter).
+    expect((await guess(PASSWORD).expect(429)).text).to.contain('输错次数过多');
+    await request(ctx.callback).post('/api/staff/login').send({ username: 'borrowed', password: PASSWORD }).expect(429);
+  });
+
   it('shows the success message once, on the next page', async () => {
     await addStaff(ctx, { username: 'flash', role: 'editor' });
     const agent = await formAgent(ctx, 'flash');

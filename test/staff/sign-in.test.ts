@@ -43,6 +43,51 @@ describe('sign-in: canonical usernames and the throttle', () => {
     expect(errorOf(locked).code).to.equal('LOGIN_THROTTLED');
   });
 
+  it('an accented spelling is another name: it never signs in, and its failures lock nothing else (MariaDB collation too)', async () => {
+    ctx = await context();
+    await addStaff(ctx, { username: 'victim', role: 'triage' });
+    const accented = ['víctim', 'vìctim', 'VÍCTIM', 'victím'];
+    // utf8mb4_unicode_ci equates them with `victim`; only the exact stored name is the account.
+    for (const name of accented) {
+      const r = await login(ctx.callback, name, PASSWORD);
+      expect(r.status, name).to.equal(401);
+      expect(errorOf(r).code).to.equal('LOGIN_FAILED');
+    }
+    const max = ctx.config.staff.loginMaxFailures;
+    for (let i = 0; i < max; i += 1) await login(ctx.callback, 'vĩctim', 'wrong-password').expect(401);
+    await login(ctx.callback, 'victim', PASSWORD).expect(200);
+    // Locked under its own name, the account stays out of reach under every accented one.
+    for (let i = 0; i < max; i += 1) await login(ctx.callback, 'victim', 'wrong-password').expect(401);
+    await login(ctx.callback, 'victim', PASSWORD).expect(429);
+    for (const name of accented) {
+      const r = await login(ctx.callback, name, PASSWORD);
+      expect([401, 429], name).to.include(r.status);
+    }
+  });
+
+  it('counts a guess before checking it: of simultaneous guesses only the limit are checked, and the lock holds', async () => {
+    ctx = await context({ staff: { loginMaxFailures: 3 } });
+    await addStaff(ctx, { username: 'victim', role: 'triage' });
+    const guesses = await Promise.all(Array.from({ length: 30 }, () => login(ctx!.callback, 'victim', 'wrong-password')));
+    const statuses = guesses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401), statuses.join()).to.have.length(3);
+    expect(statuses.filter((s) => s === 429)).to.have.length(27);
+    const right = await login(ctx.callback, 'victim', PASSWORD).expect(429);
+    expect(errorOf(right).code).to.equal('LOGIN_THROTTLED');
+  });
+
+  it('counts a spray of simultaneous guesses against the address before checking them; sign-ins that succeed are not counted', async () => {
+    ctx = await context({ staff: { loginMaxFailures: 3 } });
+    await addStaff(ctx, { username: 'officer', role: 'triage' });
+    // One office address: more successful sign-ins than the address's limit (12) are all let in.
+    for (let i = 0; i < 15; i += 1) await login(ctx.callback, 'officer', PASSWORD).expect(200);
+    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => login(ctx!.callback, `user${i}`, 'wrong-password')));
+    const statuses = guesses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401), statuses.join()).to.have.length(12);
+    expect(statuses.filter((s) => s === 429)).to.have.length(18);
+    await login(ctx.callback, 'officer', PASSWORD).expect(429);
+  });
+
   it('stores usernames canonical at creation (NFKC, lower case) and refuses another spelling of one taken', async () => {
     ctx = await context();
     const staff = await addStaff(ctx, { username: 'Ｌｉ.Wei', role: 'editor' });
@@ -130,21 +175,25 @@ describe('sign-in: client address and throttle store (units)', () => {
     expect(clientAddressOf('::ffff:10.0.0.2', undefined, trustedProxies([]))).to.equal('10.0.0.2');
   });
 
-  it('counts failures in the shared store, parallel ones too, and locks for the window', async () => {
+  it('counts attempts in the shared store before they are checked, parallel ones too, and refuses for the window', async () => {
     const store = new MemoryStore();
     const throttle = new LoginThrottle({ maxFailures: 3, lockMinutes: 0.01, store });
-    await Promise.all([throttle.fail('user:a'), throttle.fail('user:a')]);
-    expect(await throttle.isLocked('user:a')).to.equal(false);
-    await throttle.fail('user:a');
-    expect(await throttle.isLocked('user:a')).to.equal(true);
+    // Of simultaneous attempts exactly the limit may go on to be checked.
+    const taken = await Promise.all([1, 2, 3, 4, 5].map(() => throttle.take('user:a')));
+    expect(taken.filter(Boolean)).to.have.length(3);
+    expect(await throttle.take('user:a')).to.equal(false);
     // Another account is not touched; an address takes four times as many.
-    expect(await throttle.isLocked('user:b')).to.equal(false);
-    await Promise.all([1, 2, 3].map(() => throttle.fail('ip:10.0.0.9')));
-    expect(await throttle.isLocked('ip:10.0.0.9')).to.equal(false);
-    // The window (0.6 s) ends: the lock with it.
+    expect(await throttle.take('user:b')).to.equal(true);
+    const fromAddress = await Promise.all(Array.from({ length: 13 }, () => throttle.take('ip:10.0.0.9')));
+    expect(fromAddress.filter(Boolean)).to.have.length(12);
+    // What is given back (a success, or an attempt another key refused) may be taken again.
+    await throttle.giveBack('user:b');
+    expect(await store.get('login-failures:user:b')).to.equal('0');
+    // The window (0.6 s) ends: the refusal with it; giving back after it starts no counter.
     await new Promise((r) => setTimeout(r, 700));
-    expect(await throttle.isLocked('user:a')).to.equal(false);
-    await throttle.fail('user:a');
+    await throttle.giveBack('user:a');
+    expect(await store.get('login-failures:user:a')).to.equal(undefined);
+    expect(await throttle.take('user:a')).to.equal(true);
     await throttle.succeed('user:a');
     expect(await store.get('login-failures:user:a')).to.equal(undefined);
     await store.close();

@@ -45,14 +45,20 @@ export function passwordPages(deps: PasswordPageDeps): Router {
     if (next !== again) return refuse(400, '两次输入的新密码不一样，请重新输入');
     assertCookieTransport(ctx, deps.cookieSecure);
     // Guessing the current password from a borrowed session counts against the same throttle as
-    // guessing it at sign-in (login() keys it the same way).
+    // guessing it at sign-in (login() keys it the same way), and as there the attempt is counted
+    // before the check: only a wrong current password keeps it.
     const userKey = `user:${staff.username}`;
     try {
-      if (await deps.throttle.isLocked(userKey)) throw new AppError('PASSWORD_THROTTLED', 429, '输错次数过多，请稍后再试');
-      await changeOwnPassword(deps.models, staff.id, current, next);
+      if (!(await deps.throttle.take(userKey))) throw new AppError('PASSWORD_THROTTLED', 429, '输错次数过多，请稍后再试');
+      try {
+        await changeOwnPassword(deps.models, staff.id, current, next);
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === 'PASSWORD_WRONG')) await deps.throttle.giveBack(userKey);
+        throw err;
+      }
+      await deps.throttle.giveBack(userKey);
     } catch (err) {
       if (!(err instanceof AppError) || !SHOWN_ON_FORM.has(err.code)) throw err;
-      if (err.code === 'PASSWORD_WRONG') await deps.throttle.fail(userKey);
       return refuse(err.status, err.message);
     }
     // Every session that knew the old password ends, this one too; the browser gets a new id.
