@@ -3,7 +3,7 @@ import Koa, { type Middleware } from 'koa';
 import type Router from '@koa/router';
 import type { Logger } from './platform/logger.js';
 import type { Metrics } from './platform/metrics.js';
-import { requestContext, httpMetrics, errorBoundary, type HtmlErrorPage } from './http/middleware.js';
+import { answeredAs, requestContext, httpMetrics, errorBoundary, noStoreUnder, type HtmlErrorPage } from './http/middleware.js';
 import { clientAddress } from './http/client-address.js';
 import { csrfGuard } from './http/csrf.js';
 import { pageHeaders } from './web/security.js';
@@ -34,6 +34,9 @@ export interface App {
   callback(): RequestListener;
 }
 
+/** Where every staff API router is mounted: its answers are for one signed-in member only. */
+const STAFF_API_PREFIX = '/api/staff';
+
 /** Builds the app from its dependencies. Reads no environment and opens no port. */
 export function createApp(deps: AppDeps): App {
   // Koa's `proxy` alone believes any client's X-Forwarded-*: it is on only with trusted proxies,
@@ -46,10 +49,12 @@ export function createApp(deps: AppDeps): App {
   koa.use(clientAddress(trustProxy));
   koa.use(requestContext(deps.logger));
   koa.use(httpMetrics(deps.metrics, deps.logger));
+  // Around the boundary, so its refusals carry the header too.
+  koa.use(noStoreUnder(STAFF_API_PREFIX));
   koa.use(errorBoundary(deps.web?.errorPage));
   if (deps.web) {
     koa.use(pageHeaders());
-    koa.use(deps.web.assets);
+    koa.use(answeredAs('assets', deps.web.assets));
   }
   koa.use(csrfGuard(deps.publicOrigin, deps.csrfExempt, deps.web?.formPrefixes));
   for (const router of deps.routers) {

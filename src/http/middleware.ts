@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, Next } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import { accessLine, type Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { AppError, isCoded } from '../platform/errors.js';
@@ -29,6 +29,31 @@ export function requestContext(logger: Logger) {
   };
 }
 
+/** Where @koa/router puts the pattern of the route that answered (and csrf.ts its refusal's name). */
+type RoutedContext = Context & { _matchedRoute?: string };
+
+/**
+ * The route label of an answer no route pattern made: a 404, and what the routers'
+ * allowedMethods answer themselves (OPTIONS, 405, 501) for any path at all.
+ */
+const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * Runs `middleware` and labels the answers it gives without passing the request on with `route`,
+ * a fixed name (e.g. the hashed assets): such an answer has no route pattern, and the path is
+ * never a label.
+ */
+export function answeredAs(route: string, middleware: Middleware): Middleware {
+  return async (ctx, next) => {
+    let passedOn = false;
+    await middleware(ctx, async () => {
+      passedOn = true;
+      await next();
+    });
+    if (!passedOn) (ctx as RoutedContext)._matchedRoute = route;
+  };
+}
+
 /**
  * Counts, times and logs every request by its matched route (never the raw URL: it is an
  * unbounded label and its query can carry an openid). The access line has fixed fields only.
@@ -40,11 +65,32 @@ export function httpMetrics(metrics: Metrics, logger: Logger) {
     try {
       await next();
     } finally {
-      const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
+      const route = (ctx as RoutedContext)._matchedRoute ?? UNMATCHED_ROUTE;
       const seconds = (performance.now() - started) / 1000;
       metrics.httpRequests.inc({ method: ctx.method, route, status: String(ctx.status) });
       metrics.httpDuration.observe({ method: ctx.method, route }, seconds);
       access({ reqId: ctx.state.requestId, method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e4) / 10 });
+    }
+  };
+}
+
+/**
+ * `Cache-Control: no-store` on every answer under `prefix`, refusals included, set after the
+ * routes so none can lose it: no browser or proxy keeps what a signed-in member was shown (a
+ * reporter's identity, once revealed). Matched as the routers match, in any case, and by the
+ * pattern of the route that answered as well as by the path.
+ */
+export function noStoreUnder(prefix: string) {
+  const base = prefix.toLowerCase();
+  const under = (path: string | undefined) => {
+    const p = path?.toLowerCase();
+    return p !== undefined && (p === base || p.startsWith(`${base}/`));
+  };
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+    } finally {
+      if (under(ctx.path) || under((ctx as RoutedContext)._matchedRoute)) ctx.set('Cache-Control', 'no-store');
     }
   };
 }

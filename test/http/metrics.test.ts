@@ -65,6 +65,49 @@ describe('/metrics: bearer token (METRICS_TOKEN)', () => {
     });
   });
 
+  describe('labels: a fixed name for every answer, never the path', () => {
+    let ctx: TestContext;
+    const token = 'scrape-token-0123456789abcdef';
+    const lines: string[] = [];
+    before(async () => {
+      ctx = await createTestContext({ metricsToken: token }, { logLevel: 'info', logSink: { write: (line) => { lines.push(line); } } });
+    });
+    after(async () => { await ctx.close(); });
+
+    it('answers no route made (OPTIONS, 405, 501, 404) are "unmatched" in the metrics and the access line; assets are "assets"', async () => {
+      const marks: string[] = [];
+      const mark = () => {
+        const m = `zz${Math.random().toString(36).slice(2, 10)}`;
+        marks.push(m);
+        return m;
+      };
+      const json = (r: request.Test) => r.set('Content-Type', 'application/json');
+      for (let i = 0; i < 20; i += 1) {
+        await request(ctx.callback).options(`/articles/${mark()}`).expect(200);
+        await json(request(ctx.callback).put(`/articles/${mark()}`)).expect(405);
+        await json(request(ctx.callback).delete(`/api/staff/tips/${mark()}`)).expect(405);
+        await json(request(ctx.callback).propfind(`/articles/${mark()}`)).expect(501);
+        await request(ctx.callback).get(`/${mark()}`).expect(404);
+      }
+      const page = await request(ctx.callback).get('/staff/login').expect(200);
+      const css = /href="(\/assets\/[^"]+\.css)"/.exec(page.text)?.[1];
+      expect(css).to.be.a('string');
+      await request(ctx.callback).get(css!).expect(200);
+
+      const metrics = (await request(ctx.callback).get('/metrics').set('Authorization', `Bearer ${token}`).expect(200)).text;
+      const access = lines.filter((l) => l.includes('"msg":"request"'));
+      expect(access.length).to.be.at.least(marks.length);
+      for (const m of marks) {
+        expect(metrics, m).not.to.contain(m);
+        expect(access.join('\n'), m).not.to.contain(m);
+      }
+      expect(metrics).not.to.contain(css!);
+      expect(metrics).to.match(/http_requests_total\{method="OPTIONS",route="unmatched",status="200"\} 20/);
+      expect(metrics).to.match(/http_requests_total\{method="PUT",route="unmatched",status="405"\} 20/);
+      expect(metrics).to.match(/http_requests_total\{method="GET",route="assets",status="200"\} 1/);
+    });
+  });
+
   it('refuses a short or spaced METRICS_TOKEN at boot, naming the key', async () => {
     for (const bad of ['short', 'has a space in it, long enough']) {
       let message = '';
