@@ -65,7 +65,8 @@ describe('npm run bot:terminal: the Wechaty bot from the terminal', function () 
     expect(tip).to.not.contain('您可以回复下面的字');
 
     const photo = await type('/image');
-    expect(photo).to.contain('照片已收到');
+    // Wechaty gives no media id to keep: the citizen is told so, never 「已收到」.
+    expect(photo).to.contain('收不到照片原件');
 
     input.write('/quit\n');
     await running;
