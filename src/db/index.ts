@@ -18,11 +18,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** A statement without its values: every quoted literal and every number becomes `?`. */
+export function statementShape(sql: string): string {
+  return sql.replace(/'(?:[^'\\]|\\.|'')*'/g, '?').replace(/(?<![\w`"])-?\d+(?:\.\d+)?(?![\w`"])/g, '?');
+}
+
 /** Parses `sqlite:path`, `sqlite::memory:` and `mysql://user:pass@host:port/db`. */
 export function sequelizeOptions(url: string, logger?: Logger): Options {
   // Only when tracing: a logging function, even one that logs nothing, costs Sequelize a formatted
-  // message on every statement.
-  const logging = logger?.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql: sql.slice(0, 500) }, 'sql') : false;
+  // message on every statement. Sequelize inlines replacements: the statement is logged with its
+  // values left out (an openid, a phone, a citizen's words).
+  const logging = logger?.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql: statementShape(sql).slice(0, 500) }, 'sql') : false;
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     const storage = file === ':memory:' || file === '' ? ':memory:' : path.resolve(file);

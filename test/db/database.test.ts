@@ -1,10 +1,22 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
-import { sqlDate } from '../../src/db/index.js';
+import { Writable } from 'node:stream';
+import { sequelizeOptions, sqlDate } from '../../src/db/index.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { freshDatabasePerTest, recordStatements, usingMysql } from '../support/database.js';
 
 describe(`database connections (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
   const fresh = freshDatabasePerTest();
+
+  it('logs statements at trace without their values (an openid, a phone, a citizen\'s words)', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done(); } });
+    const { logging } = sequelizeOptions('sqlite::memory:', createLogger('trace', sink));
+    if (typeof logging !== 'function') throw new Error('no statement logging at trace');
+    logging("Executing (default): INSERT INTO `tips` (`code`,`description`) VALUES ('SM251126ABCD','我的电话13812345678'),(12, 3.5)");
+    expect(lines.join('')).to.contain('INSERT INTO `tips` (`code`,`description`) VALUES (?,?),(?, ?)')
+      .and.not.contain('13812345678').and.not.contain('SM251126ABCD');
+  });
 
   // MariaDB only (SQLite has no isolation levels): registered on the MariaDB run, which CI does.
   if (usingMysql()) it('runs every MariaDB transaction READ COMMITTED without a SET per transaction', async () => {
