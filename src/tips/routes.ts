@@ -59,7 +59,7 @@ export function tipsRouter(deps: TipRouteDeps): Router {
 
   router.get('/tips/:code', auth, async (ctx) => {
     const q = parseInput(detailQuerySchema, ctx.query);
-    ctx.body = await tipDetail(deps.reads, currentStaff(ctx), code(ctx), q.identity === true);
+    ctx.body = await tipDetail(deps.reads, currentStaff(ctx), code(ctx), q.identity === true, q.reason);
   });
 
   router.get('/tips/:code/duplicates', auth, async (ctx) => {

@@ -2,7 +2,7 @@
 // where the app mounts its routers (src/app.ts), so no browser or proxy keeps a revealed identity.
 import { expect } from 'chai';
 import request from 'supertest';
-import { bodyOf } from '../support/api.js';
+import { bodyOf, REVEAL_REASON } from '../support/api.js';
 import type { TestContext } from '../support/harness.js';
 import { context, staffAgent, submission, type Agent } from '../tips/helpers.js';
 
@@ -17,7 +17,7 @@ describe('staff API answers are never stored (Cache-Control: no-store)', () => {
 
   it('the identity reveal, the other reads and the refusals, under any spelling of the path', async () => {
     const { code } = await ctx.services.tips.desk.submit(submission());
-    const reveal = await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200);
+    const reveal = await admin.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200);
     expect(JSON.stringify(bodyOf<unknown>(reveal))).to.contain('13912345678');
     expect(reveal.headers['cache-control']).to.equal('no-store');
     for (const path of ['/api/staff/me', '/api/staff/tips', '/api/staff/articles', '/api/staff/alerts', '/API/Staff/me', '/api/staff/me/']) {

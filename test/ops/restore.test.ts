@@ -20,7 +20,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { createTestDatabase, usingMysql, type TestDatabase } from '../support/database.js';
 import { supertestTransport } from '../support/webhook-app.js';
-import type { StaffBody, TipDetail, TipPage } from '../support/api.js';
+import { REVEAL_REASON, type StaffBody, type TipDetail, type TipPage } from '../support/api.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const ADMIN_PASSWORD = 'Restore-test-admin-1';
@@ -189,7 +189,7 @@ if (usingMysql()) {
       expect(page.items.find((t) => t.code === anonymous)?.description).to.contain('🐟');
 
       // The reveal opens the restored seal: the identity keys are the same, so the reporter reads.
-      const reveal = await fetch(`${base}/api/staff/tips/${named}?identity=1`, { headers: { cookie } });
+      const reveal = await fetch(`${base}/api/staff/tips/${named}?identity=1&reason=${REVEAL_REASON}`, { headers: { cookie } });
       expect(reveal.status).to.equal(200);
       const detail = (await reveal.json()) as TipDetail;
       expect(detail.tip.reporter).to.include({ revealed: true, citizenId: OPENID, phone: PHONE });

@@ -30,3 +30,6 @@ export function bodyOf<T>(res: Response): T {
 export function errorOf(res: Response): ErrorBody['error'] {
   return bodyOf<ErrorBody>(res).error;
 }
+
+/** The `reason` a reveal (`?identity=1`) must carry, as a query value. */
+export const REVEAL_REASON = encodeURIComponent('核实举报内容，联系举报人');

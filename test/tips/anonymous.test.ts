@@ -8,7 +8,7 @@ import { usingMysql } from '../support/database.js';
 import { supertestTransport } from '../support/webhook-app.js';
 import { ChatClient, type DecodedReply } from '../../src/cli/chat-client.js';
 import { createIdentityVault } from '../../src/tips/identity.js';
-import { bodyOf, type DuplicatesBody, type TipDetail } from '../support/api.js';
+import { bodyOf, REVEAL_REASON, type DuplicatesBody, type TipDetail } from '../support/api.js';
 import { context, staffAgent, submission, type Agent } from './helpers.js';
 
 const textOf = (r: DecodedReply): string => (r.type === 'text' ? r.text : `<${r.type}>`);
@@ -36,7 +36,7 @@ describe(`anonymous tips: no reporter identity for any staff member (${usingMysq
   /** Every staff read of one tip, as the given agent, with identity=1 where it applies. */
   async function everyStaffRead(agent: Agent, code: string): Promise<Record<string, unknown>> {
     return {
-      detail: (await agent.get(`/api/staff/tips/${code}?identity=1`).expect(200)).body,
+      detail: (await agent.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200)).body,
       plain: (await agent.get(`/api/staff/tips/${code}`).expect(200)).body,
       list: (await agent.get('/api/staff/tips').expect(200)).body,
       search: (await agent.get('/api/staff/tips').query({ q: code }).expect(200)).body,
@@ -90,18 +90,18 @@ describe(`anonymous tips: no reporter identity for any staff member (${usingMysq
   it('a named tip still reveals to the identity right, logs each view, and says why others are refused', async () => {
     const sub = submission({ description: '我叫张三，电话13912345678，邻居噪音扰民' });
     const { code } = await ctx.services.tips.desk.submit(sub);
-    const full = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    const full = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
     expect(full.tip.reporter).to.deep.equal({ anonymous: false, revealed: true, citizenId: sub.citizen.id, name: '张三', phone: '13912345678' });
     expect(full.tip.description).to.include('13912345678');
     expect(full).to.include({ identityWithheld: false, identityWithheldReason: null });
     expect(full.events.filter((e) => e.type === 'identity_viewed')).to.have.length(1);
-    await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200);
+    await triage.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200);
     expect(await identityViews(code)).to.equal(2);
 
     await triage.post('/api/staff/tips/claim-next').send({}).expect(200);
     await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404' }).expect(200);
     const county = (await staffAgent(ctx, { username: 'sanyuan-anon', role: 'county', countyCode: '350404' })).agent;
-    const c = bodyOf<TipDetail>(await county.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    const c = bodyOf<TipDetail>(await county.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
     expect(c.tip.reporter).to.deep.equal({ anonymous: false, revealed: false });
     expect(c).to.include({ identityWithheld: true, identityWithheldReason: 'policy' });
     expect(JSON.stringify(c)).not.to.include(sub.citizen.id);
@@ -188,7 +188,7 @@ describe(`anonymous tips: no reporter identity for any staff member (${usingMysq
     const call = await ctx.fakeWechat.waitForCall('/cgi-bin/message/custom/send', 5000);
     expect(call.body).to.deep.include({ touser: openid, msgtype: 'text' });
     expect(JSON.stringify(call.body)).to.include(code);
-    const events = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    const events = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
     mustNotShow(events, [openid]);
     expect(await identityViews(code)).to.equal(0);
   });

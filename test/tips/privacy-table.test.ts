@@ -13,7 +13,7 @@ import { supertestTransport } from '../support/webhook-app.js';
 import { ChatClient, type DecodedReply } from '../../src/cli/chat-client.js';
 import { cleanInput } from '../../src/platform/input-text.js';
 import { maskPersonalData } from '../../src/tips/rules/personal-data.js';
-import { bodyOf, type TipDetail, type TipPage } from '../support/api.js';
+import { bodyOf, REVEAL_REASON, type TipDetail, type TipPage } from '../support/api.js';
 import { staffAgent, type Agent } from './helpers.js';
 
 interface Personal { id: string; kind: string; text: string; values: string[] }
@@ -112,7 +112,7 @@ describe(`privacy table: ${String(table.personal.length)} ways to write personal
       }
     }
     // Handlers (no identity right) asking for the identity get nothing more.
-    const county = bodyOf<TipDetail>(await withoutReveal.county!.get(`/api/staff/tips/${filed[0]!.code}?identity=1`).expect(200));
+    const county = bodyOf<TipDetail>(await withoutReveal.county!.get(`/api/staff/tips/${filed[0]!.code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
     expect(county.identityWithheldReason).to.equal('policy');
     for (const value of filed[0]!.entry.values) expect(leaks(JSON.stringify(county), value)).to.equal(false);
   });
@@ -146,7 +146,7 @@ describe(`privacy table: ${String(table.personal.length)} ways to write personal
 
   it('the logged reveal shows the citizen what they wrote, to the identity right only', async () => {
     for (const { entry, code, placement } of filed.slice(0, 6)) {
-      const r = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+      const r = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
       expect(r.tip.reporter.revealed).to.equal(true);
       const shown = JSON.stringify(r);
       for (const value of entry.values) expect(leaks(shown, value), `${entry.id} (${placement}) revealed`).to.equal(true);

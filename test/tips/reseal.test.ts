@@ -8,7 +8,7 @@ import { usingMysql } from '../support/database.js';
 import { createIdentityVault } from '../../src/tips/identity.js';
 import { PERSONAL_DATA_RULE_VERSION } from '../../src/tips/rules/personal-data.js';
 import type { TranscriptEntry } from '../../src/bot/ports.js';
-import { bodyOf, type TipDetail } from '../support/api.js';
+import { bodyOf, REVEAL_REASON, type TipDetail } from '../support/api.js';
 import { context, staffAgent, submission, type Agent } from './helpers.js';
 
 const CLEAR_DESCRIPTION = '工地欠薪三个月，老板电话13905981234，我的身份证350402198807151236';
@@ -55,7 +55,7 @@ describe(`reseal of stored citizen texts (${usingMysql() ? 'MariaDB' : 'SQLite'}
 
     const plain = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}`).expect(200));
     expect(JSON.stringify(plain)).not.to.include('13905981234');
-    const revealed = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    const revealed = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
     expect(revealed.tip.description).to.equal(CLEAR_DESCRIPTION);
     expect(revealed.tip.place.text).to.equal('列东街道 联系电话0598-8234567');
     expect((revealed.transcript as TranscriptEntry[])[0]?.text).to.equal(CLEAR_DESCRIPTION);
@@ -87,7 +87,7 @@ describe(`reseal of stored citizen texts (${usingMysql() ? 'MariaDB' : 'SQLite'}
     const [row] = await q('SELECT description, place_text, texts_version FROM tips WHERE code = ?', [code]);
     expect(row).to.deep.include({ description: '老板电话139****1234，工头手机138****5678', place_text: '列东街道 联系138****6789' });
     expect(Number(row!.texts_version)).to.equal(PERSONAL_DATA_RULE_VERSION);
-    const revealed = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    const revealed = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
     expect(revealed.tip.description).to.equal(original);
     expect(revealed.tip.place.text).to.equal(placeText);
     expect(await ctx.services.tips.reseal()).to.deep.equal({ tips: 0, events: 0 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { TestContext } from '../support/harness.js';
 import { usingMysql } from '../support/database.js';
-import { bodyOf, errorOf, type DuplicatesBody, type TipBody, type TipDetail, type TipPage } from '../support/api.js';
+import { bodyOf, REVEAL_REASON, errorOf, type DuplicatesBody, type TipBody, type TipDetail, type TipPage } from '../support/api.js';
 import { context, staffAgent, submission, type Agent } from './helpers.js';
 
 describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
@@ -33,7 +33,7 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     const { code } = await ctx.services.tips.desk.submit(submission({ description: '小区门口有人聚众赌博' }));
     await triage.post('/api/staff/tips/claim-next').expect(200);
     // Triage reveals the reporter, hands the tip to the county, and answers once it is started.
-    const revealed = bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    const revealed = bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
     expect(revealed.tip.reporter.revealed).to.equal(true);
     await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404' }).expect(200);
     const county = (await staffAgent(ctx, { username: 'sanyuan-answer', role: 'county', countyCode: '350404' })).agent;
@@ -43,7 +43,7 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     expect(answered.tip.answer).to.equal(masked);
 
     // The county officer (no identity right), asking for the identity or not: masked everywhere.
-    for (const path of [`/api/staff/tips/${code}`, `/api/staff/tips/${code}?identity=1`]) {
+    for (const path of [`/api/staff/tips/${code}`, `/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`]) {
       const c = bodyOf<TipDetail>(await county.get(path).expect(200));
       expect(c.tip.reporter.revealed).to.equal(false);
       expect(c.tip.answer).to.equal(masked);
@@ -54,7 +54,7 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     expect(list.items.find((t) => t.code === code)?.answer).to.equal(masked);
     // Triage without the reveal: masked too; with it: as written.
     expect(bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}`).expect(200)).tip.answer).to.equal(masked);
-    expect(bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200)).tip.answer).to.equal(answer);
+    expect(bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200)).tip.answer).to.equal(answer);
   });
 
   it('never shows an anonymous tip\'s answer unmasked, not even to the identity right', async () => {
@@ -62,7 +62,7 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     await triage.post('/api/staff/tips/claim-next').expect(200);
     await triage.post(`/api/staff/tips/${code}/answer`).send({ answer: '请联系民警，电话13812345678' }).expect(200);
     const admin = (await staffAgent(ctx, { username: 'admin-answer', role: 'admin' })).agent;
-    const d = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    const d = bodyOf<TipDetail>(await admin.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
     expect(d.tip.answer).to.equal('请联系民警，电话138****5678');
   });
 
@@ -78,19 +78,24 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     expect(JSON.stringify(plain.transcript)).not.to.include('13912345678');
     expect(plain.events.map((e) => e.type)).not.to.include('identity_viewed');
 
-    const full = bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    const full = bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
     expect(full.tip.reporter).to.include({ revealed: true, name: '张三', phone: '13912345678' });
     expect(full.tip.description).to.include('13912345678');
-    const again = bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    const again = bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
     const views = again.events.filter((e) => e.type === 'identity_viewed');
     expect(views).to.have.length(2);
     expect(views[0]?.actorName).to.equal('triage1');
+    // A reveal says why, and the reason stays with the logged view; without one nothing is shown.
+    expect(views[0]?.reason).to.equal('核实举报内容，联系举报人');
+    const refused = await triage.get(`/api/staff/tips/${code}?identity=1`).expect(400);
+    expect(JSON.stringify(refused.body)).to.contain('reason').and.not.contain('13912345678');
+    expect(bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}`).expect(200)).events.filter((e) => e.type === 'identity_viewed')).to.have.length(2);
 
     // A county officer (no identity right) who handles it gets the redacted view, and no log entry.
     await triage.post('/api/staff/tips/claim-next').expect(200);
     await triage.post(`/api/staff/tips/${code}/assign`).send({ townshipCode: '350404001' }).expect(200);
     const county = (await staffAgent(ctx, { username: 'sanyuan', role: 'county', countyCode: '350404' })).agent;
-    const c = bodyOf<TipDetail>(await county.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    const c = bodyOf<TipDetail>(await county.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
     expect(c.tip.reporter.revealed).to.equal(false);
     expect(c.identityWithheld).to.equal(true);
     const township = (await staffAgent(ctx, { username: 'liedong', role: 'township', townshipCode: '350404001' })).agent;
@@ -122,8 +127,8 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     expect(bodyOf<TipPage>(await police.get('/api/staff/tips').expect(200)).total).to.equal(0);
     await county.get(`/api/staff/tips/${code}`).expect(404);
     expect(bodyOf<TipPage>(await county.get('/api/staff/tips').expect(200)).total).to.equal(0);
-    await supervisor.get(`/api/staff/tips/${code}?identity=1`).expect(200);
-    const d = bodyOf<TipDetail>(await discipline.get(`/api/staff/tips/${code}?identity=1`).expect(200));
+    await supervisor.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200);
+    const d = bodyOf<TipDetail>(await discipline.get(`/api/staff/tips/${code}?identity=1&reason=${REVEAL_REASON}`).expect(200));
     expect(d.tip.reporter.revealed).to.equal(true);
     expect(bodyOf<TipPage>(await editor.get('/api/staff/tips').expect(200)).total).to.equal(0);
     await editor.get(`/api/staff/tips/${code}`).expect(404);
