@@ -3,7 +3,7 @@
 // A 匿名 (anonymous) tip has no identity for staff: its seal holds the openid only so notices reach
 // the citizen (notices.ts), and no path here opens it.
 import { objectionWindowEnd } from './rules/deadlines.js';
-import { Op, Sequelize, col, fn, literal, type WhereOptions } from 'sequelize';
+import { Op, Sequelize, col, fn, literal, type InferAttributes, type WhereOptions } from 'sequelize';
 import { sqlDate, type Database } from '../db/index.js';
 import { COLOUR_RANK } from './clock.js';
 import { DAY_MS, dayFromKey, startOfShanghaiDay } from '../platform/beijing-time.js';
@@ -173,6 +173,10 @@ export async function listTips(deps: ReadDeps, actor: StaffPrincipal, q: ListQue
   return { items: rows.map((r) => staffView(r, undefined, now)), total, page: q.page, pageSize: q.pageSize };
 }
 
+/** A reporter's tips a reveal logs a view on besides its own (the daily limit keeps them few). */
+const LINKED_VIEWS_MAX = 500;
+const LINKED_ATTRIBUTES: Array<keyof InferAttributes<TipRow>> = ['id', 'state', 'anonymous', 'handlerCountyCode', 'handlerTownshipCode', 'legalType', 'category', 'unitKey', 'accusedUnitKey'];
+
 /** `viewReason`: why the identity is asked for, kept with the logged view (the console requires one). */
 export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: string, wantIdentity: boolean, viewReason?: string): Promise<TipDetail> {
   const tip = await loadFor(deps, actor, code, 'tip.view');
@@ -181,11 +185,23 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
   // 匿名: nothing to reveal, so no identity_viewed event either (the log records views, and none happens).
   const reveal = entitled && !tip.anonymous;
   const handler = tip.deliveryState === 'pending' && actor.unitKey !== null && actor.unitKey === tip.unitKey;
+  // The same person's other named tips that this member can open are named by the reveal too:
+  // duplicate hints and the repeat count link them by reporter. Each gets a logged view of its own.
+  const linked = reveal
+    ? (await deps.repo.byReporter(tip.reporterHash, LINKED_VIEWS_MAX, LINKED_ATTRIBUTES))
+      .filter((r) => r.id !== tip.id && !r.anonymous && can(actor, 'tip.view', scopeOf(r)))
+    : [];
   if (reveal || handler) {
     // The log entry commits before the identity leaves the process (Art 46: every view is logged).
     await deps.db.transaction(async (t) => {
       if (reveal) {
         await deps.repo.appendEvent({ tipId: tip.id, type: 'identity_viewed', actor: staffActor(actor), fromState: tip.state, toState: tip.state, reason: viewReason ?? null }, t);
+        for (const r of linked) {
+          await deps.repo.appendEvent({
+            tipId: r.id, type: 'identity_viewed', actor: staffActor(actor), fromState: r.state, toState: r.state,
+            reason: viewReason ?? null, note: `经 ${tip.code} 查看（同一举报人）`, data: { via: tip.code },
+          }, t);
+        }
       }
       if (handler) {
         // Delivery is tracked apart from state: the handling unit has now opened it.

@@ -66,6 +66,23 @@ describe(`who sees what (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     expect(d.tip.answer).to.equal('请联系民警，电话138****5678');
   });
 
+  it('a reveal also logs a view on the same reporter\'s other named tips (hints link them), never on an anonymous one', async () => {
+    const citizen = { channel: 'official_account' as const, id: 'openid-linked' };
+    const desk = ctx.services.tips.desk;
+    const { code: first } = await desk.submit(submission({ citizen, description: '邻居装修噪音扰民，晚上十点后还在施工' }));
+    const { code: second } = await desk.submit(submission({ citizen, description: '邻居装修噪音扰民，晚上十一点还在施工' }));
+    const { code: anonymous } = await desk.submit(submission({ citizen, description: '邻居装修噪音扰民，半夜还在施工', contact: { anonymous: true } }));
+    const other = (await desk.submit(submission({ description: '邻居装修噪音扰民' }))).code;
+    await triage.get(`/api/staff/tips/${second}?identity=1&reason=${REVEAL_REASON}`).expect(200);
+    const viewsOf = async (code: string) => bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}`).expect(200)).events.filter((e) => e.type === 'identity_viewed');
+    const linked = await viewsOf(first);
+    expect(linked).to.have.length(1);
+    expect(linked[0]).to.include({ actorName: 'triage1', reason: '核实举报内容，联系举报人' });
+    expect(linked[0]?.note).to.contain(second);
+    expect(await viewsOf(anonymous)).to.have.length(0);
+    expect(await viewsOf(other)).to.have.length(0);
+  });
+
   it('redacts the reporter and numbers in the text unless identity=1 is asked and allowed, and logs each view', async () => {
     const { code } = await ctx.services.tips.desk.submit(submission({
       description: '我叫张三，电话13912345678，身份证350404199001011234，邻居噪音扰民',
