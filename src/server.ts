@@ -32,6 +32,12 @@ async function main(): Promise<void> {
   const sendDue = () => void services.tips.sendDueNotices().catch((err: unknown) => logger.error({ err }, 'sending held notices failed'));
   const dueSender = setInterval(sendDue, 60 * 1000);
   dueSender.unref();
+  // Citizens' photos and voice, copied from WeChat's 3-day media: retries, and tips another
+  // process took in before it stopped.
+  const copyMedia = () => void services.tips.copyMedia().catch((err: unknown) => logger.error({ err }, 'copying tip media failed'));
+  copyMedia();
+  const mediaCopier = setInterval(copyMedia, 60 * 1000);
+  mediaCopier.unref();
   // Scheduled articles: published at most a minute after their time.
   const publishDue = () => void services.articles.sweep().catch((err: unknown) => logger.error({ err }, 'publishing scheduled articles failed'));
   const articleSweeper = setInterval(publishDue, 60 * 1000);
@@ -66,6 +72,7 @@ async function main(): Promise<void> {
     closing = true;
     clearInterval(sweeper);
     clearInterval(dueSender);
+    clearInterval(mediaCopier);
     clearInterval(articleSweeper);
     clearInterval(wechatPoller);
     clearInterval(tagSyncer);

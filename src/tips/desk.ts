@@ -15,7 +15,7 @@ import { PERSONAL_DATA_RULE_VERSION } from './rules/personal-data.js';
 import { maskTexts } from './sealed-texts.js';
 import type { NoticeCenter } from './notices.js';
 import type { TipRepository } from './repository.js';
-import { touchContact, writeNewTip, type NewTipValues } from './intake.js';
+import { touchContact, writeNewTip, type NewTipMedia, type NewTipValues } from './intake.js';
 import type { HolidayTable } from './rules/working-days.js';
 import { acknowledgeBy, gradeColour } from './rules/colour.js';
 import { deadlinesFor } from './rules/deadlines.js';
@@ -40,6 +40,8 @@ export interface DeskDeps {
   logger: Logger;
   /** Shared by every instance: when a citizen's contact time was last written (see touch). */
   state?: SharedStore;
+  /** Told after a tip with photos or voice to copy committed (media-copy.ts); never awaited. */
+  mediaQueued?: () => void;
 }
 
 /**
@@ -63,6 +65,16 @@ function duplicateOn(err: UniqueConstraintError): 'code' | 'submission_key' | 'u
   if (/submission_key|submissionKey/.test(text)) return 'submission_key';
   if (/tips_code|tips\.code\b|\bcode\b/.test(text)) return 'code';
   return 'unknown';
+}
+
+/**
+ * The photos and voice WeChat keeps 3 days only, to copy (media-copy.ts), at their place in the
+ * tip's list. Videos are not copied: WeChat answers them with a download link, not the bytes.
+ */
+function mediaToCopy(attachments: TipSubmission['attachments']): NewTipMedia[] {
+  return attachments.flatMap((a, i) => (a.type === 'image' || a.type === 'voice'
+    ? [{ position: i + 1, mediaType: a.type, mediaId: a.mediaId }]
+    : []));
 }
 
 export function createDesk(deps: DeskDeps): TipDesk {
@@ -174,6 +186,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
             reporterHash, citizenChannel: tip.channel, kind: 'received', text, state: 'sent', channel: 'reply',
             attempts: 1, lastError: null, deliveredAt: now, createdAt: now, updatedAt: now,
           } : null,
+          media: mediaToCopy(sub.attachments),
         });
       } catch (err) {
         // Another code only when the code collided; a duplicate submission key goes to submit().
@@ -207,6 +220,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
         throw unavailable('TIP_STORE_UNAVAILABLE', '系统繁忙，您的反映暂未提交成功，请稍后再试。', err);
       }
       deps.metrics.tipsSubmitted.inc({ colour: tip.colour });
+      if (sub.attachments.some((a) => a.type !== 'video')) deps.mediaQueued?.();
       return receiptOf(tip);
     },
     async listMine(citizen) {

@@ -21,6 +21,7 @@ import { createTipRepository } from './repository.js';
 import { tipsRouter } from './routes.js';
 import { createTipService } from './service.js';
 import { closeUnratedAnswers } from './auto-close.js';
+import { copyDueMedia } from './media-copy.js';
 
 export interface TipsModuleDeps {
   config: AppConfig;
@@ -56,6 +57,12 @@ export interface TipsModule {
    * one that queued them stopped). Run every minute by the web server; returns how many went.
    */
   sendDueNotices(): Promise<number>;
+  /**
+   * Copies the photos and voice of tips from WeChat's temporary media into the database, those
+   * due (new, or waiting for another try). Run after each such tip and every minute by the web
+   * server; one run at a time per process. Resolves with how many were copied.
+   */
+  copyMedia(): Promise<number>;
   /** Resolves once no citizen notice is being pushed (tests; shutdown). */
   idle(): Promise<void>;
   /** Waits for citizen notices still being sent. */
@@ -72,7 +79,13 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
     models: repo.models, vault, wechat: deps.wechat, templateId: config.wechat.templates.tipStatus, logger: log, state: deps.state,
   });
   const announcer = createAnnouncer(repo);
-  const desk = createDesk({ db, repo, vault, notices, holidays, metrics: deps.metrics, logger: log, state: deps.state });
+  let copying: Promise<number> | undefined;
+  const copyMedia = (): Promise<number> => {
+    copying ??= copyDueMedia({ models: repo.models, wechat: deps.wechat, logger: log }).finally(() => { copying = undefined; });
+    return copying;
+  };
+  const mediaQueued = () => void copyMedia().catch((err: unknown) => log.error({ err }, 'copying tip media failed'));
+  const desk = createDesk({ db, repo, vault, notices, holidays, metrics: deps.metrics, logger: log, state: deps.state, mediaQueued });
   const serviceDeps = { db, repo, notices, holidays, answerHoldMinutes: config.tips.answerHoldMinutes };
   const service = createTipService(serviceDeps);
 
@@ -90,16 +103,21 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
     sendDueNotices() {
       return notices.sendDue();
     },
+    copyMedia,
     reseal(opts = {}) {
       return resealStoredTexts({ db, models: repo.models, vault, logger: log }, opts);
     },
     registerNoticeSender(channel, sender) {
       notices.registerSender(channel, sender);
     },
-    idle: () => notices.idle(),
+    async idle() {
+      await notices.idle();
+      await copying?.catch(() => undefined);
+    },
     async close() {
       notices.stop();
       await notices.idle();
+      await copying?.catch(() => undefined);
     },
   };
 }

@@ -1,6 +1,6 @@
 // The two writes of a citizen's message:
-//  - a new tip: the tip, its `received` event and the replied notice in one Sequelize
-//    transaction of three INSERTs. The promise resolves only after the commit, so nobody is given
+//  - a new tip: the tip, its `received` event, the replied notice and a row per photo or voice to
+//    copy from WeChat (media-copy.ts) in one Sequelize transaction of INSERTs. The promise resolves only after the commit, so nobody is given
 //    a tracking code for a tip that is not stored; a duplicate submission key or tracking code
 //    rejects with Sequelize's UniqueConstraintError and leaves nothing behind (desk.ts decides
 //    what it means). The INSERTs are written from the models' columns with placeholders
@@ -11,7 +11,7 @@
 import type { InferAttributes } from 'sequelize';
 import type { Database } from '../db/index.js';
 import { sqlOf } from '../db/sql.js';
-import type { CitizenContactRow, TipEventRow, TipModels, TipNoticeRow, TipRow } from './models.js';
+import type { CitizenContactRow, TipEventRow, TipMediaRow, TipModels, TipNoticeRow, TipRow } from './models.js';
 
 /** Every column of a new tip (the id comes from the database). */
 export type NewTipValues = Omit<InferAttributes<TipRow>, 'id'>;
@@ -22,10 +22,14 @@ export type NewTipEvent = Omit<InferAttributes<TipEventRow>, 'id' | 'tipId'>;
 /** The reply notice written with a tip (the tip id is filled in). */
 export type NewTipNotice = Omit<InferAttributes<TipNoticeRow>, 'id' | 'tipId'>;
 
+/** An attachment to copy from WeChat, written `pending` with the tip (the tip id is filled in). */
+export type NewTipMedia = Pick<InferAttributes<TipMediaRow>, 'position' | 'mediaType' | 'mediaId'>;
+
 export interface NewTip {
   tip: NewTipValues;
   event: NewTipEvent;
   notice: NewTipNotice | null;
+  media: NewTipMedia[];
 }
 
 export type ContactTouch = Pick<InferAttributes<CitizenContactRow>, 'reporterHash' | 'channel' | 'lastMessageAt'>;
@@ -35,12 +39,18 @@ export type ContactTouch = Pick<InferAttributes<CitizenContactRow>, 'reporterHas
  * committed. The times are stored as given, so the tip, its event and its notice carry the same
  * instant.
  */
-export async function writeNewTip(db: Database, models: TipModels, { tip, event, notice }: NewTip): Promise<number> {
+export async function writeNewTip(db: Database, models: TipModels, { tip, event, notice, media }: NewTip): Promise<number> {
   const sql = sqlOf(db);
   return db.transaction(async (transaction) => {
     const tipId = await sql.insertRow(models.Tip, tip, transaction);
     await sql.insertRow(models.TipEvent, { ...event, tipId }, transaction);
     if (notice) await sql.insertRow(models.TipNotice, { ...notice, tipId }, transaction);
+    for (const m of media) {
+      await sql.insertRow(models.TipMedia, {
+        ...m, tipId, state: 'pending', contentType: null, data: null, attempts: 0, nextTryAt: tip.createdAt,
+        lastError: null, copiedAt: null, createdAt: tip.createdAt, updatedAt: tip.createdAt,
+      }, transaction);
+    }
     return tipId;
   });
 }

@@ -122,8 +122,28 @@ export interface UnitRow extends Model<InferAttributes<UnitRow>, InferCreationAt
   sort: number;
 }
 
+/** A copy of one attachment's media (migration 024, media-copy.ts). */
+export interface TipMediaRow extends Model<InferAttributes<TipMediaRow>, InferCreationAttributes<TipMediaRow>> {
+  id: CreationOptional<number>;
+  tipId: number;
+  /** The attachment's place in the tip's list, from 1 (the console's attachments/:n). */
+  position: number;
+  mediaType: 'image' | 'voice';
+  mediaId: string;
+  state: 'pending' | 'copied' | 'failed';
+  contentType: string | null;
+  data: Buffer | null;
+  attempts: number;
+  nextTryAt: Date;
+  lastError: string | null;
+  copiedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface TipModels {
   Tip: ModelStatic<TipRow>;
+  TipMedia: ModelStatic<TipMediaRow>;
   TipEvent: ModelStatic<TipEventRow>;
   TipNotice: ModelStatic<TipNoticeRow>;
   CitizenContact: ModelStatic<CitizenContactRow>;
@@ -179,5 +199,13 @@ export function defineTipModels(sequelize: Sequelize): TipModels {
     kind: S(16, false), name: S(64, false), parentKey: S(32), countyCode: S(12), townshipCode: S(12), sort: I(),
   }, { underscored: true, timestamps: false, tableName: 'units' });
 
-  return { Tip, TipEvent, TipNotice, CitizenContact, Unit };
+  const TipMedia = sequelize.define<TipMediaRow>('TipMedia', {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    tipId: I(), position: I(), mediaType: S(8, false), mediaId: S(256, false), state: S(12, false), contentType: S(100),
+    data: { type: DataTypes.BLOB, allowNull: true },
+    attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    nextTryAt: D(false), lastError: S(255), copiedAt: D(), createdAt: D(false), updatedAt: D(false),
+  }, { ...common, tableName: 'tip_media' });
+
+  return { Tip, TipMedia, TipEvent, TipNotice, CitizenContact, Unit };
 }

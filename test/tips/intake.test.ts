@@ -31,6 +31,7 @@ function newTip(code: string, key: string, at: Date, reporterHash = `hash-${key}
     },
     event: { type: 'received', actorType: 'citizen', actorId: null, actorName: null, fromState: null, toState: 'received', reason: null, note: null, data: null, createdAt: at },
     notice: { reporterHash, citizenChannel: 'official_account', kind: 'received', text: `受理编号：${code}`, state: 'sent', channel: 'reply', attempts: 1, lastError: null, deliveredAt: at, createdAt: at, updatedAt: at },
+    media: [],
   };
 }
 

@@ -22,6 +22,7 @@ import { alertPushPaceMigration } from './020-alert-push-pace.js';
 import { scamReportReviewMigration } from './021-scam-report-review.js';
 import { followerImportMigration } from './022-follower-import.js';
 import { tipsSealedMediumMigration } from './023-tips-sealed-medium.js';
+import { tipMediaMigration } from './024-tip-media.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -48,4 +49,5 @@ export const migrations: Migration[] = [
   scamReportReviewMigration,
   followerImportMigration,
   tipsSealedMediumMigration,
+  tipMediaMigration,
 ];

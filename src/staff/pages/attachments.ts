@@ -1,6 +1,7 @@
-// GET /staff/tips/:code/attachments/:n — a citizen's photo, fetched from WeChat's temporary media
-// for staff who may see the tip. Served only when its bytes are an image (a media id that turned
-// out to be anything else is refused), never cached, and only as an image.
+// GET /staff/tips/:code/attachments/:n — a citizen's photo for staff who may see the tip: the copy
+// kept in the database (src/tips/media-copy.ts), or while there is none yet, fetched from WeChat's
+// temporary media. Served only when its bytes are an image (a media id that turned out to be
+// anything else is refused), never cached, and only as an image.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError } from '../../platform/errors.js';
@@ -30,7 +31,9 @@ export function attachmentPages(deps: StaffPageDeps): Router {
     const list = JSON.parse(tip.attachments) as Array<{ type?: unknown; mediaId?: unknown }>;
     const item = /^[1-9]\d{0,2}$/.test(n) ? list[Number(n) - 1] : undefined;
     if (!item || item.type !== 'image' || typeof item.mediaId !== 'string') throw new AppError('NOT_FOUND', 404, '没有这个附件');
-    const file = await deps.media.mediaGet(item.mediaId).catch((err: unknown) => {
+    const mediaId = item.mediaId;
+    const copy = await deps.reads.repo.models.TipMedia.findOne({ attributes: ['data'], where: { tipId: tip.id, position: Number(n), state: 'copied' } });
+    const file = copy?.data ? { data: copy.data } : await deps.media.mediaGet(mediaId).catch((err: unknown) => {
       ctx.state.log.warn({ err, code }, 'attachment not available from WeChat');
       throw gone();
     });

@@ -1,0 +1,70 @@
+// Copies a tip's photos and voice from WeChat's temporary media, which WeChat keeps 3 days, into
+// the database (tip_media, migration 024): the evidence outlives WeChat's copy. Rows are written
+// `pending` with the tip (intake.ts). `copyDueMedia` takes the due ones one at a time: a row is
+// leased to this instance by moving its `next_try_at` ahead in a conditional UPDATE (one instance
+// wins), then fetched, then marked `copied` with its bytes; a failure is tried again later, and
+// the row is `failed` once WeChat answers that it has no such media or the tries run out.
+import { Op } from 'sequelize';
+import type { Logger } from '../platform/logger.js';
+import { WechatApiError, type WechatClient } from '../wechat/index.js';
+import type { TipModels } from './models.js';
+
+export interface MediaCopyDeps {
+  models: Pick<TipModels, 'TipMedia'>;
+  wechat: Pick<WechatClient, 'mediaGet'>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+const BATCH = 20;
+/** How long a row is this instance's once taken: a copy that died with it is tried again after. */
+const LEASE_MS = 5 * 60_000;
+/** Tries before a row is given up: with the waits below, about a day and a half. */
+const MAX_ATTEMPTS = 12;
+/** WeChat's errcode for a media id it does not have (expired after its 3 days, or never sent). */
+const INVALID_MEDIA_ID = 40007;
+
+/** The wait before the next try: 2, 4, 8 … minutes, at most 4 hours. */
+const retryAfterMs = (attempts: number) => Math.min(240, 2 ** attempts) * 60_000;
+
+/** Copies the due rows; resolves with how many were copied. */
+export async function copyDueMedia(deps: MediaCopyDeps): Promise<number> {
+  const now = deps.now ?? (() => new Date());
+  const { TipMedia } = deps.models;
+  const due = await TipMedia.findAll({
+    attributes: ['id', 'tipId', 'position', 'mediaId', 'attempts', 'nextTryAt'],
+    where: { state: 'pending', nextTryAt: { [Op.lte]: now() } },
+    order: [['nextTryAt', 'ASC'], ['id', 'ASC']],
+    limit: BATCH,
+  });
+  let copied = 0;
+  for (const row of due) {
+    const [taken] = await TipMedia.update(
+      { nextTryAt: new Date(now().getTime() + LEASE_MS) },
+      { where: { id: row.id, state: 'pending', nextTryAt: row.nextTryAt } },
+    );
+    if (taken === 0) continue;
+    const attempts = row.attempts + 1;
+    try {
+      const file = await deps.wechat.mediaGet(row.mediaId);
+      if (file.videoUrl !== undefined) throw new WechatApiError(-1, 'a video link, not the media', '/cgi-bin/media/get');
+      await TipMedia.update(
+        { state: 'copied', data: file.data, contentType: file.contentType.slice(0, 100), attempts, lastError: null, copiedAt: now() },
+        { where: { id: row.id } },
+      );
+      copied += 1;
+    } catch (err) {
+      const gone = err instanceof WechatApiError && err.errcode === INVALID_MEDIA_ID;
+      const failed = gone || attempts >= MAX_ATTEMPTS;
+      const lastError = (err instanceof WechatApiError ? `${err.errcode} ${err.errmsg}` : err instanceof Error ? err.message : String(err)).slice(0, 255);
+      await TipMedia.update(
+        { attempts, lastError, ...(failed ? { state: 'failed' as const } : { nextTryAt: new Date(now().getTime() + retryAfterMs(attempts)) }) },
+        { where: { id: row.id } },
+      );
+      const fields = { err, tipId: row.tipId, position: row.position, attempts };
+      if (failed) deps.logger.error(fields, 'tip media not copied: WeChat no longer gives it');
+      else deps.logger.warn(fields, 'tip media copy failed; tried again later');
+    }
+  }
+  return copied;
+}
