@@ -42,9 +42,17 @@ export async function login(deps: AuthDeps, username: string, password: string, 
     await deps.throttle.giveBack(userKey);
     throw throttled();
   }
-  // Only the exact stored name: a name the collation merely equates is an unknown user.
-  const row = await findStaffByUsername(deps.models, canonical);
-  const ok = await verifyPassword(password, row?.passwordHash ?? (await dummyHash()));
+  let row: Awaited<ReturnType<typeof findStaffByUsername>>;
+  let ok: boolean;
+  try {
+    // Only the exact stored name: a name the collation merely equates is an unknown user.
+    row = await findStaffByUsername(deps.models, canonical);
+    ok = await verifyPassword(password, row?.passwordHash ?? (await dummyHash()));
+  } catch (err) {
+    // A fault of ours (the database down) is no wrong password: the attempt is given back.
+    await Promise.all([deps.throttle.giveBack(userKey), deps.throttle.giveBack(ipKey)]).catch(() => undefined);
+    throw err;
+  }
   if (!row || !ok || !row.active) throw new AppError('LOGIN_FAILED', 401, '用户名或密码错误');
   await Promise.all([deps.throttle.succeed(userKey), deps.throttle.giveBack(ipKey)]);
   row.lastLoginAt = new Date();

@@ -76,6 +76,20 @@ describe('sign-in: canonical usernames and the throttle', () => {
     expect(errorOf(right).code).to.equal('LOGIN_THROTTLED');
   });
 
+  it('does not count a sign-in that failed on our side (the database down) against the account', async () => {
+    ctx = await context({ staff: { loginMaxFailures: 3 } });
+    await addStaff(ctx, { username: 'clerk', role: 'triage' });
+    const Staff = ctx.services.staff.models.Staff;
+    const findOne = Staff.findOne.bind(Staff);
+    Staff.findOne = () => Promise.reject(new Error('connection lost'));
+    try {
+      for (let i = 0; i < 5; i += 1) await login(ctx.callback, 'clerk', PASSWORD).expect(500);
+    } finally {
+      Staff.findOne = findOne;
+    }
+    await login(ctx.callback, 'clerk', PASSWORD).expect(200);
+  });
+
   it('counts a spray of simultaneous guesses against the address before checking them; sign-ins that succeed are not counted', async () => {
     ctx = await context({ staff: { loginMaxFailures: 3 } });
     await addStaff(ctx, { username: 'officer', role: 'triage' });
