@@ -273,10 +273,12 @@ export function createEngine(deps: EngineDeps): Bot {
       await save(key, record);
     } catch (err) {
       // A tip committed in this turn is in the queue whatever the store says: its receipt is the
-      // answer, not "nothing was kept". The stored record still holds the draft and its key, so a
-      // later 确认 answers the same code.
+      // answer, not "nothing was kept". One more try, since a stored record still at 确认 would
+      // ask the citizen to submit it again (a later 确认 gets the same code from the desk).
       if (record.lastReceipt === undefined || record.lastReceipt === receiptBefore) throw err;
-      logger.error({ err }, 'bot: conversation not saved after a tip was committed; receipt sent');
+      await save(key, record).catch((again: unknown) => {
+        logger.error({ err: again }, 'bot: conversation not saved after a tip was committed; receipt sent');
+      });
     }
     return parts;
   }

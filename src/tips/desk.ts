@@ -72,10 +72,14 @@ function duplicateOn(err: UniqueConstraintError): 'code' | 'submission_key' | 'u
  * tip's list. Videos are not copied: WeChat answers them with a download link, not the bytes.
  */
 function mediaToCopy(attachments: TipSubmission['attachments']): NewTipMedia[] {
-  return attachments.flatMap((a, i) => (a.type === 'image' || a.type === 'voice'
+  // A media id longer than the column is none WeChat gave: never let it fail the tip's commit.
+  return attachments.flatMap((a, i) => ((a.type === 'image' || a.type === 'voice') && a.mediaId.length <= MEDIA_ID_MAX
     ? [{ position: i + 1, mediaType: a.type, mediaId: a.mediaId }]
     : []));
 }
+
+/** tip_media.media_id's width (migration 024); WeChat's media ids are 64 characters. */
+const MEDIA_ID_MAX = 256;
 
 export function createDesk(deps: DeskDeps): TipDesk {
   const { db, repo, vault, notices } = deps;

@@ -79,9 +79,24 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
     models: repo.models, vault, wechat: deps.wechat, templateId: config.wechat.templates.tipStatus, logger: log, state: deps.state,
   });
   const announcer = createAnnouncer(repo);
+  // One run at a time; a tip committed during a run gets another run right after it.
   let copying: Promise<number> | undefined;
+  let again = false;
+  let stopping = false;
+  const copyDeps = { models: repo.models, wechat: deps.wechat, logger: log, stopping: () => stopping };
   const copyMedia = (): Promise<number> => {
-    copying ??= copyDueMedia({ models: repo.models, wechat: deps.wechat, logger: log }).finally(() => { copying = undefined; });
+    if (copying) {
+      again = true;
+      return copying;
+    }
+    copying = (async () => {
+      let copied = 0;
+      do {
+        again = false;
+        copied += await copyDueMedia(copyDeps);
+      } while (again && !stopping);
+      return copied;
+    })().finally(() => { copying = undefined; });
     return copying;
   };
   const mediaQueued = () => void copyMedia().catch((err: unknown) => log.error({ err }, 'copying tip media failed'));
@@ -116,6 +131,7 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
     },
     async close() {
       notices.stop();
+      stopping = true;
       await notices.idle();
       await copying?.catch(() => undefined);
     },

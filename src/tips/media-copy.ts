@@ -14,13 +14,15 @@ export interface MediaCopyDeps {
   wechat: Pick<WechatClient, 'mediaGet'>;
   logger: Logger;
   now?: () => Date;
+  /** Asked between rows: true once the process is stopping (a row left is taken again later). */
+  stopping?: () => boolean;
 }
 
 const BATCH = 20;
 /** How long a row is this instance's once taken: a copy that died with it is tried again after. */
 const LEASE_MS = 5 * 60_000;
-/** Tries before a row is given up: with the waits below, about a day and a half. */
-const MAX_ATTEMPTS = 12;
+/** Tries before a row is given up: with the waits below, about two days, within WeChat's three. */
+const MAX_ATTEMPTS = 20;
 /** WeChat's errcode for a media id it does not have (expired after its 3 days, or never sent). */
 const INVALID_MEDIA_ID = 40007;
 
@@ -39,6 +41,7 @@ export async function copyDueMedia(deps: MediaCopyDeps): Promise<number> {
   });
   let copied = 0;
   for (const row of due) {
+    if (deps.stopping?.()) break;
     const [taken] = await TipMedia.update(
       { nextTryAt: new Date(now().getTime() + LEASE_MS) },
       { where: { id: row.id, state: 'pending', nextTryAt: row.nextTryAt } },

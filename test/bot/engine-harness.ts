@@ -155,12 +155,18 @@ export class JsonStore<V> implements KeyValueStore<V> {
   failing = false;
   /** While true, writes fail and reads work. */
   failingWrites = false;
+  /** How many of the next writes fail. */
+  failNextWrites = 0;
   get(key: string): Promise<V | undefined> {
     if (this.failing) return Promise.reject(new Error('store down'));
     const text = this.data.get(key);
     return Promise.resolve(text === undefined ? undefined : JSON.parse(text) as V);
   }
   set(key: string, value: V): Promise<void> {
+    if (this.failNextWrites > 0) {
+      this.failNextWrites -= 1;
+      return Promise.reject(new Error('store down'));
+    }
     if (this.failing || this.failingWrites) return Promise.reject(new Error('store down'));
     this.data.set(key, JSON.stringify(value));
     return Promise.resolve();

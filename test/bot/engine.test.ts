@@ -36,6 +36,16 @@ describe('bot: engine around the intents', () => {
     expect(h.desk.tips).to.have.length(1);
   });
 
+  it('a record save that fails once after a tip committed is tried again: no draft is left open', async () => {
+    const h = await harness();
+    for (const m of ['举报', '1', '菜市场门口有人收保护费', '好了', '跳过', '匿名']) await send(h, m);
+    const store = h.store as JsonStore<ConversationRecord>;
+    store.failNextWrites = 1;
+    expect(await send(h, '确认')).to.contain('受理编号');
+    expect(await send(h, '你好')).to.not.contain('确认');
+    expect(h.desk.tips).to.have.length(1);
+  });
+
   it('a conversation store that fails costs the turn, never the draft, and never the emergency number', async () => {
     const h = await harness();
     await send(h, '举报');

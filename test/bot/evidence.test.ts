@@ -50,6 +50,16 @@ describe('bot: evidence is never swallowed', () => {
     expect(await send(h, { kind: 'voice', mediaId: 'voice-kept' })).to.contain('已保存').and.contain('打字').and.not.contain('听原声');
   });
 
+  it('keeps at most 30 attachments for one tip, and says so for the next one', async () => {
+    const h = await harness();
+    for (const m of ['举报', '1', '村口有人非法倾倒垃圾']) await send(h, m);
+    for (let i = 1; i <= 30; i += 1) expect(await send(h, { kind: 'image', mediaId: `p-${i}` }), `photo ${i}`).to.contain('照片已收到');
+    expect(await send(h, { kind: 'image', mediaId: 'p-31' })).to.contain('没有保存').and.contain('最多30个');
+    for (const m of ['好了', '跳过', '匿名']) await send(h, m);
+    expect(await send(h, '确认')).to.contain('受理编号');
+    expect(h.desk.submitCalls[0]!.attachments).to.have.length(30);
+  });
+
   it('tells a message over the limit outside a tip (photos count there) that it was not taken, first, with a notice waiting', async () => {
     const h = await harness({ messagesPerMinute: 2 });
     await send(h, '帮助');

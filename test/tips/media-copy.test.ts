@@ -77,4 +77,17 @@ describe(`tips: media copied from WeChat (${usingMysql() ? 'MariaDB' : 'SQLite'}
     expect(mediaGets('busy-photo')).to.equal(2);
     expect((await rowsOf(code))[0]).to.include({ state: 'copied', attempts: 2 });
   });
+
+  it('copies the media of tips committed while a copy is running, before idle() resolves', async () => {
+    ctx.fakeWechat.setMedia('burst-photo', { contentType: 'image/jpeg', data: JPEG });
+    const codes = await Promise.all(Array.from({ length: 12 }, () => ctx.services.tips.desk.submit(submission({ attachments: [{ type: 'image', mediaId: 'burst-photo' }] }))));
+    await ctx.services.tips.idle();
+    for (const { code } of codes) expect((await rowsOf(code))[0], code).to.include({ state: 'copied' });
+  });
+
+  it('never lets a media id WeChat could not have given fail the tip', async () => {
+    const { code } = await ctx.services.tips.desk.submit(submission({ attachments: [{ type: 'image', mediaId: 'x'.repeat(300) }] }));
+    expect(code).to.match(/^SM/);
+    expect(await rowsOf(code)).to.deep.equal([]);
+  });
 });

@@ -20,6 +20,12 @@ export function startTipFlow(turn: Turn): TipFlow {
   return flow;
 }
 
+/**
+ * Photos, videos and voice one tip keeps: each is copied into the database (src/tips/media-copy.ts),
+ * and evidence is not counted against the message rate, so the number is bounded here.
+ */
+export const MAX_ATTACHMENTS = 30;
+
 /** The description of a tip the citizen told only by photos, video or voice. */
 export const ATTACHMENTS_ONLY = '（见附件）';
 
@@ -75,6 +81,10 @@ export function recordBot(draft: TipDraft, parts: BotReplyPart[], at: Date): voi
  * Unrecognised voice is kept, but the console plays no sound: the citizen is asked to type it.
  */
 export function absorbMedia(draft: TipDraft, input: BotInput): string | undefined {
+  const media = input.kind === 'image' || input.kind === 'video' || (input.kind === 'voice' && !input.text);
+  if (media && input.mediaId && draft.attachments.length >= MAX_ATTACHMENTS) {
+    return `这个没有保存：附件已经够多了（最多${MAX_ATTACHMENTS}个）。说完了请回复「好了」。`;
+  }
   if (input.kind === 'image' || input.kind === 'video') {
     const what = input.kind === 'image' ? '照片' : '视频';
     if (!input.mediaId) return `这里收不到${what}原件，请用文字说说${what}里的情况。`;
