@@ -11,6 +11,7 @@ import type { TipRow } from './models.js';
 import type { NoticeCenter } from './notices.js';
 import { assertCan, can, PolicyError, type PolicyAction } from './policy.js';
 import { citizenNoticeFor } from './rules/citizen-notice.js';
+import { carriesMask } from './rules/personal-data.js';
 import { TipRuleError } from './rules/errors.js';
 import { acknowledgeBy } from './rules/colour.js';
 import { transition, type TipAction, type TransitionInput } from './rules/state-machine.js';
@@ -18,9 +19,6 @@ import { resolveAssignment } from './assignment.js';
 import { scopeOf, snapshotOf } from './scope.js';
 import type { AssignInput } from './validation.js';
 import type { Colour } from './types.js';
-
-/** A run of stars as personal-data masks leave them (138****5678, a***@qq.com). */
-const MASKED = /\*{3,}/;
 
 export interface ServiceDeps extends ApplyDeps {
   db: Database;
@@ -137,7 +135,7 @@ export function createTipService(deps: ServiceDeps): TipService {
       if (!text) throw new TipRuleError('TIP_ANSWER_REQUIRED', '请填写答复内容');
       // Staff without the identity reveal see the held answer masked (views.ts): a correction
       // started from it would send the citizen the stars.
-      if (MASKED.test(text)) throw new TipRuleError('TIP_ANSWER_MASKED', '答复里有被隐藏的内容（***），请把号码等重新填写完整，或者删去后再保存');
+      if (carriesMask(text)) throw new TipRuleError('TIP_ANSWER_MASKED', '答复里有被隐藏的内容（***），请把号码等重新填写完整，或者删去后再保存');
       const closed = () => new TipRuleError('TIP_ANSWER_NOT_EDITABLE', '答复已经发给群众，不能再更正；如需补充，请联系督办');
       return deps.db.transaction(async (t) => {
         const tip = await deps.repo.findByCode(code, t, true);

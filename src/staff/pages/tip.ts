@@ -10,7 +10,7 @@ import { AppError, type FieldError } from '../../platform/errors.js';
 import { assertCan, can } from '../../tips/policy.js';
 import { duplicateHints, tipDetail, type TipDetail } from '../../tips/reads.js';
 import { citizenNoticeFor } from '../../tips/rules/citizen-notice.js';
-import { maskPersonalData } from '../../tips/rules/personal-data.js';
+import { carriesMask, maskPersonalData } from '../../tips/rules/personal-data.js';
 import { tipNotFound } from '../../tips/service.js';
 import { COLOUR_LABELS, COLOURS, STATE_LABELS, isTipState } from '../../tips/types.js';
 import {
@@ -199,7 +199,7 @@ export function tipPages(deps: StaffPageDeps): Router {
       canRevealIdentity: !revealed && !tip.reporter.anonymous && can(staff, 'tip.view_identity'),
       identityWithheldReason: detail.identityWithheldReason,
       // The held answer as this view shows it carries masks: a correction must write them out.
-      answerMasked: /\*{3,}/.test(tip.answer ?? ''),
+      answerMasked: carriesMask(tip.answer ?? ''),
       can: {
         claim: allowed.has('claim'),
         release: allowed.has('release'),

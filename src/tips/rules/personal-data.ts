@@ -274,6 +274,11 @@ export function maskPersonalData(text: string): string {
   return maskSpans(text, findPersonalData(text));
 }
 
+/** True when the text carries a mask as masking leaves them (139****5678, a***@qq.com): a run of 3+ stars. */
+export function carriesMask(text: string): boolean {
+  return /\*{3,}/.test(text);
+}
+
 /** The text with the given spans (in order, not overlapping, from findPersonalData) replaced by their masks. */
 export function maskSpans(text: string, spans: readonly PersonalDataSpan[]): string {
   if (spans.length === 0) return text;
