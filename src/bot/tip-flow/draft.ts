@@ -81,28 +81,31 @@ export function recordBot(draft: TipDraft, parts: BotReplyPart[], at: Date): voi
  * Unrecognised voice is kept, but the console plays no sound: the citizen is asked to type it.
  */
 export function absorbMedia(draft: TipDraft, input: BotInput): string | undefined {
-  const media = input.kind === 'image' || input.kind === 'video' || (input.kind === 'voice' && !input.text);
-  if (media && input.mediaId && draft.attachments.length >= MAX_ATTACHMENTS) {
-    return `这个没有保存：附件已经够多了（最多${MAX_ATTACHMENTS}个）。说完了请回复「好了」。`;
-  }
   if (input.kind === 'image' || input.kind === 'video') {
     const what = input.kind === 'image' ? '照片' : '视频';
     if (!input.mediaId) return `这里收不到${what}原件，请用文字说说${what}里的情况。`;
-    draft.attachments.push({ type: input.kind, mediaId: input.mediaId });
-    return `${what}已收到。`;
+    return keepAttachment(draft, input.kind, input.mediaId) ? `${what}已收到。` : ATTACHMENTS_FULL;
   }
   if (input.kind === 'voice' && !input.text) {
     if (!input.mediaId) return '这条语音没能听清，请打字再说一遍。';
-    draft.attachments.push({ type: 'voice', mediaId: input.mediaId });
-    return '语音已保存，但没能转成文字。为了不漏掉，请打字再说一遍。';
+    return keepAttachment(draft, 'voice', input.mediaId) ? '语音已保存，但没能转成文字。为了不漏掉，请打字再说一遍。' : ATTACHMENTS_FULL;
   }
   return undefined;
 }
 
-/** Recognised voice: the text joins the description and the original sound is kept too. */
+/** Recognised voice: the text joins the description and the original sound is kept too (within the limit). */
 export function keepVoice(draft: TipDraft, input: BotInput): void {
-  if (input.kind === 'voice' && input.mediaId) draft.attachments.push({ type: 'voice', mediaId: input.mediaId });
+  if (input.kind === 'voice' && input.mediaId) keepAttachment(draft, 'voice', input.mediaId);
 }
+
+/** The one place an attachment joins a draft: false, and nothing kept, past MAX_ATTACHMENTS. */
+function keepAttachment(draft: TipDraft, type: TipDraft['attachments'][number]['type'], mediaId: string): boolean {
+  if (draft.attachments.length >= MAX_ATTACHMENTS) return false;
+  draft.attachments.push({ type, mediaId });
+  return true;
+}
+
+const ATTACHMENTS_FULL = `这个没有保存：附件已经够多了（最多${MAX_ATTACHMENTS}个）。说完了请回复「好了」。`;
 
 /**
  * An answer to the contact question that was not taken as a mobile number (a landline, a mistyped
