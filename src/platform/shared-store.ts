@@ -92,7 +92,6 @@ export class MemoryStore implements SharedStore {
     return Promise.resolve(count);
   }
 
-
   sweep(): void {
     const t = this.now();
     for (const [key, e] of this.entries) if (e.expiresAt <= t) this.entries.delete(key);

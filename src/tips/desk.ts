@@ -224,7 +224,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
         throw unavailable('TIP_STORE_UNAVAILABLE', '系统繁忙，您的反映暂未提交成功，请稍后再试。', err);
       }
       deps.metrics.tipsSubmitted.inc({ colour: tip.colour });
-      if (sub.attachments.some((a) => a.type !== 'video')) deps.mediaQueued?.();
+      if (mediaToCopy(sub.attachments).length > 0) deps.mediaQueued?.();
       return receiptOf(tip);
     },
     async listMine(citizen) {
