@@ -122,6 +122,9 @@ describe(`privacy table: ${String(table.personal.length)} ways to write personal
       for (const value of entry.values) {
         const probes = value.includes('@') ? [value, value.split('@')[0]!] : [value, value.slice(3, 7), value.slice(-8, -4)];
         for (const q of probes) {
+          // Search also matches tracking codes, which are random: one that happens to hold the
+          // probe's digits (SM261207F8765J for 8765) is found by its code, which is no leak.
+          if (code.includes(q.toUpperCase())) continue;
           const found = bodyOf<TipPage>(await withoutReveal.county!.get('/api/staff/tips').query({ q, pageSize: 100 }).expect(200));
           expect(found.items.map((t) => t.code), `${entry.id}: q=${q}`).not.to.include(code);
         }
