@@ -67,15 +67,10 @@ function duplicateOn(err: UniqueConstraintError): 'code' | 'submission_key' | 'u
   return 'unknown';
 }
 
-/**
- * The photos and voice WeChat keeps 3 days only, to copy (media-copy.ts), at their place in the
- * tip's list. Videos are not copied: WeChat answers them with a download link, not the bytes.
- */
+/** The photos, voice and videos WeChat keeps 3 days only, to copy (media-copy.ts), at their place in the tip's list. */
 function mediaToCopy(attachments: TipSubmission['attachments']): NewTipMedia[] {
   // A media id longer than the column is none WeChat gave: never let it fail the tip's commit.
-  return attachments.flatMap((a, i) => ((a.type === 'image' || a.type === 'voice') && a.mediaId.length <= MEDIA_ID_MAX
-    ? [{ position: i + 1, mediaType: a.type, mediaId: a.mediaId }]
-    : []));
+  return attachments.flatMap((a, i) => (a.mediaId.length <= MEDIA_ID_MAX ? [{ position: i + 1, mediaType: a.type, mediaId: a.mediaId }] : []));
 }
 
 /** tip_media.media_id's width (migration 024); WeChat's media ids are 64 characters. */

@@ -1,17 +1,17 @@
-// Copies a tip's photos and voice from WeChat's temporary media, which WeChat keeps 3 days, into
-// the database (tip_media, migration 024): the evidence outlives WeChat's copy. Rows are written
+// Copies a tip's photos, voice and videos from WeChat's temporary media, which WeChat keeps 3
+// days, into the database (tip_media, migration 024): the evidence outlives WeChat's copy. Rows are written
 // `pending` with the tip (intake.ts). `copyDueMedia` takes the due ones one at a time: a row is
 // leased to this instance by moving its `next_try_at` ahead in a conditional UPDATE (one instance
 // wins), then fetched, then marked `copied` with its bytes; a failure is tried again later, and
 // the row is `failed` once WeChat answers that it has no such media or the tries run out.
 import { Op } from 'sequelize';
 import type { Logger } from '../platform/logger.js';
-import { WechatApiError, type WechatClient } from '../wechat/index.js';
+import { LOCAL_ERRCODES, WechatApiError, type WechatClient } from '../wechat/index.js';
 import type { TipModels } from './models.js';
 
 export interface MediaCopyDeps {
   models: Pick<TipModels, 'TipMedia'>;
-  wechat: Pick<WechatClient, 'mediaGet'>;
+  wechat: Pick<WechatClient, 'mediaGet' | 'mediaDownload'>;
   logger: Logger;
   now?: () => Date;
   /** Asked between rows: true once the process is stopping (a row left is taken again later). */
@@ -25,6 +25,12 @@ const LEASE_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 20;
 /** WeChat's errcode for a media id it does not have (expired after its 3 days, or never sent). */
 const INVALID_MEDIA_ID = 40007;
+
+/**
+ * The largest file kept: under MEDIUMBLOB's 16 MiB and MariaDB's default 16 MiB packet, with room
+ * for the statement. WeChat's own limit for temporary media is 10 MB.
+ */
+export const MAX_MEDIA_BYTES = 15 * 1024 * 1024;
 
 /** The wait before the next try: 2, 4, 8 … minutes, at most 4 hours. */
 const retryAfterMs = (attempts: number) => Math.min(240, 2 ** attempts) * 60_000;
@@ -49,15 +55,20 @@ export async function copyDueMedia(deps: MediaCopyDeps): Promise<number> {
     if (taken === 0) continue;
     const attempts = row.attempts + 1;
     try {
-      const file = await deps.wechat.mediaGet(row.mediaId);
-      if (file.videoUrl !== undefined) throw new WechatApiError(-1, 'a video link, not the media', '/cgi-bin/media/get');
+      const got = await deps.wechat.mediaGet(row.mediaId);
+      // A video comes back as a download link, good for as long as WeChat keeps the media.
+      const file = got.videoUrl === undefined ? got : await deps.wechat.mediaDownload(got.videoUrl, MAX_MEDIA_BYTES);
+      if (file.data.length > MAX_MEDIA_BYTES) {
+        throw new WechatApiError(LOCAL_ERRCODES.FILE_SIZE, `larger than ${MAX_MEDIA_BYTES} bytes`, '/cgi-bin/media/get', { local: true });
+      }
       await TipMedia.update(
         { state: 'copied', data: file.data, contentType: file.contentType.slice(0, 100), attempts, lastError: null, copiedAt: now() },
         { where: { id: row.id } },
       );
       copied += 1;
     } catch (err) {
-      const gone = err instanceof WechatApiError && err.errcode === INVALID_MEDIA_ID;
+      // No such media, or one too large to keep: another try would end the same way.
+      const gone = err instanceof WechatApiError && (err.errcode === INVALID_MEDIA_ID || err.errcode === LOCAL_ERRCODES.FILE_SIZE);
       const failed = gone || attempts >= MAX_ATTEMPTS;
       const lastError = (err instanceof WechatApiError ? `${err.errcode} ${err.errmsg}` : err instanceof Error ? err.message : String(err)).slice(0, 255);
       await TipMedia.update(
@@ -65,7 +76,7 @@ export async function copyDueMedia(deps: MediaCopyDeps): Promise<number> {
         { where: { id: row.id } },
       );
       const fields = { err, tipId: row.tipId, position: row.position, attempts };
-      if (failed) deps.logger.error(fields, 'tip media not copied: WeChat no longer gives it');
+      if (failed) deps.logger.error(fields, 'tip media not copied: WeChat no longer gives it, or it is too large to keep');
       else deps.logger.warn(fields, 'tip media copy failed; tried again later');
     }
   }

@@ -128,7 +128,7 @@ export interface TipMediaRow extends Model<InferAttributes<TipMediaRow>, InferCr
   tipId: number;
   /** The attachment's place in the tip's list, from 1 (the console's attachments/:n). */
   position: number;
-  mediaType: 'image' | 'voice';
+  mediaType: 'image' | 'voice' | 'video';
   mediaId: string;
   state: 'pending' | 'copied' | 'failed';
   contentType: string | null;

@@ -74,6 +74,11 @@ export interface FakeWechatApi {
   failAfter(path: string, succeed: number, errcode: number): void;
   /** Media served by /cgi-bin/media/get (a small JPEG-ish `fake-media` is preloaded). */
   setMedia(mediaId: string, file: { contentType: string; data: Buffer }): void;
+  /**
+   * A video: /cgi-bin/media/get answers `{"video_url": …}` as WeChat does, and the link (on this
+   * server, `/video-cdn/…`, no token) serves the bytes.
+   */
+  setVideo(mediaId: string, file: { contentType: string; data: Buffer }): void;
   /** An image stored by /cgi-bin/media/uploadimg, by the URL it answered. */
   uploadedImage(url: string): FakeFile | undefined;
   /** A permanent material stored by /cgi-bin/material/add_material. */
@@ -201,7 +206,7 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
   const taken = new Set<FakeCall>();
   const waiters: Array<{ path: string; resolve: (c: FakeCall) => void }> = [];
   const failures = new Map<string, number[]>();
-  const media = new Map<string, { contentType: string; data: Buffer }>([
+  const media = new Map<string, { contentType: string; data: Buffer; video?: true }>([
     ['fake-media', { contentType: 'image/jpeg', data: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]) }],
   ]);
   let tokensIssued = 0;
@@ -309,6 +314,13 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
       const token = b.force_refresh === true || current === undefined || !valid.has(current) ? issue() : current;
       return send(res, { access_token: token, expires_in: 7200 });
     }
+    if (path.startsWith('/video-cdn/')) {
+      const file = media.get(decodeURIComponent(path.slice('/video-cdn/'.length)));
+      if (!file?.video) return send(res, { errcode: 404, errmsg: 'no such video' }, 404);
+      res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.data.length });
+      res.end(file.data);
+      return;
+    }
     if (!API_PATHS.has(path)) return send(res, { errcode: 404, errmsg: 'no such endpoint' }, 404);
     if (token === undefined) return send(res, { errcode: 41001, errmsg: 'access_token missing' });
     if (!valid.has(token)) return send(res, { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
@@ -359,6 +371,7 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
           res.end(JSON.stringify({ errcode: 40007, errmsg: 'invalid media_id' }));
           return;
         }
+        if (file.video) return send(res, { video_url: `http://127.0.0.1:${port}/video-cdn/${encodeURIComponent(url.searchParams.get('media_id') ?? '')}` });
         res.writeHead(200, { 'content-type': file.contentType });
         res.end(file.data);
         return;
@@ -627,6 +640,9 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
     },
     setMedia(mediaId, file) {
       media.set(mediaId, file);
+    },
+    setVideo(mediaId, file) {
+      media.set(mediaId, { ...file, video: true });
     },
     uploadedImage: (url) => images.get(url),
     material: (mediaId) => materials.get(mediaId),

@@ -52,6 +52,8 @@ const MATERIAL_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
 const MAX_DRAFT_ARTICLES = 8;
 const MAX_OPENIDS_PER_TAG_CALL = 50;
 const MAX_TAG_NAME_CHARS = 30;
+/** A video download may take longer than an API call: WeChat's videos are up to 10 MB. */
+const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 type ImageKind = 'jpeg' | 'png' | 'gif' | 'bmp';
 const IMAGE_KINDS: Record<ImageKind, { mime: string; exts: readonly string[] }> = {
@@ -236,6 +238,58 @@ export class WechatClient {
       if (typeof json.video_url === 'string') return { contentType, data, videoUrl: json.video_url };
       throw new WechatApiError(-1, 'media/get returned JSON without media', path);
     });
+  }
+
+  /**
+   * The bytes behind a `video_url` that `mediaGet` answered for a video: WeChat's download link,
+   * fetched without the access token. Refuses a link that is not http(s) and a file over
+   * `maxBytes` (by its Content-Length, and again while reading, so a lying header costs at most
+   * `maxBytes`) with `LOCAL_ERRCODES.FILE_SIZE`. Errors carry the label `video_url`, never the link (it may carry a signature).
+   */
+  async mediaDownload(link: string, maxBytes: number): Promise<MediaFile> {
+    const path = 'video_url';
+    let url: URL;
+    try {
+      url = new URL(link);
+    } catch {
+      throw new WechatApiError(-1, 'the video link is not a URL', path);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new WechatApiError(-1, 'the video link is not http(s)', path);
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { method: 'GET', signal: AbortSignal.timeout(Math.max(this.timeoutMs, DOWNLOAD_TIMEOUT_MS)) });
+    } catch (err) {
+      throw new WechatApiError(-1, `request failed: ${describeTransportError(err)}`, path, { uncertain: true });
+    }
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new WechatApiError(-1, `HTTP ${res.status}`, path);
+    }
+    const tooLarge = () => new WechatApiError(LOCAL_ERRCODES.FILE_SIZE, `the video is larger than ${maxBytes} bytes`, path, { local: true });
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (declared > maxBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = res.body?.getReader();
+    for (;;) {
+      let part: ReadableStreamReadResult<Uint8Array> | undefined;
+      try {
+        part = await reader?.read();
+      } catch (err) {
+        throw new WechatApiError(-1, `reading response failed: ${describeTransportError(err)}`, path, { uncertain: true });
+      }
+      if (!part || part.done) break;
+      size += part.value.byteLength;
+      if (size > maxBytes) {
+        await reader?.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(part.value);
+    }
+    return { contentType: res.headers.get('content-type') ?? 'application/octet-stream', data: Buffer.concat(chunks, size) };
   }
 
   /**
