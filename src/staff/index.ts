@@ -35,7 +35,7 @@ export interface StaffModule {
    */
   seed(): Promise<{ generatedAdminPassword?: string }>;
   /** The console's pages (sign-in, tips, accounts, password) and the staff API's login routes. */
-  routers(deps: { web: WebBase; tips: TipConsole; media: Pick<WechatClient, 'mediaGet'> }): Router[];
+  routers(deps: { web: WebBase; tips: TipConsole; media: Pick<WechatClient, 'mediaGet' | 'mediaDownload'> }): Router[];
 }
 
 export function createStaffModule(deps: StaffModuleDeps): StaffModule {

@@ -1,9 +1,10 @@
-// A citizen's photos on the tip page: fetched from WeChat's temporary media (the local fake API),
-// for staff who may see the tip, served only as the image their bytes are, never cached.
+// A citizen's photos, voice and videos on the tip page: fetched from WeChat's temporary media (the
+// local fake API) or the copy kept of it, for staff who may see the tip, never cached. A photo is
+// served only as the image its bytes are; a voice or video is a download, logged on the tip.
 import { expect } from 'chai';
 import type { TestContext } from '../support/harness.js';
 import { context, staffAgent, submission } from '../tips/helpers.js';
-import { imageTypeOf } from '../../src/staff/pages/attachments.js';
+import { imageTypeOf, recordingTypeOf } from '../../src/staff/pages/attachments.js';
 
 describe('console: attachments', () => {
   let ctx: TestContext;
@@ -20,9 +21,13 @@ describe('console: attachments', () => {
         { type: 'image', mediaId: 'not-an-image' },
       ],
     }));
+    await ctx.services.tips.idle();
     const { agent } = await staffAgent(ctx, { username: 'clerk-a', role: 'triage' });
     const page = await agent.get(`/staff/tips/${code}`).expect(200);
-    expect(page.text).to.contain(`src="/staff/tips/${code}/attachments/1"`).and.not.contain(`attachments/3"`);
+    expect(page.text).to.contain(`src="/staff/tips/${code}/attachments/1"`).and.not.contain(`src="/staff/tips/${code}/attachments/3"`);
+    // WeChat has no such voice: the copy failed, and the page offers no link that would answer 404.
+    expect(page.text).to.not.contain(`href="/staff/tips/${code}/attachments/3"`);
+    expect(page.text).to.contain('语音 3');
 
     const photo = await agent.get(`/staff/tips/${code}/attachments/1`).expect(200);
     expect(photo.type).to.equal('image/jpeg');
@@ -47,5 +52,56 @@ describe('console: attachments', () => {
     expect(imageTypeOf(Buffer.from('GIF89a....'))).to.equal('image/gif');
     expect(imageTypeOf(Buffer.from('RIFF\0\0\0\0WEBPVP8 '))).to.equal('image/webp');
     expect(imageTypeOf(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).to.equal(undefined);
+  });
+
+  it('gives a voice and a video as downloads, each logged on the tip before it is sent, and says what is kept', async () => {
+    const AMR = Buffer.from('#!AMR\n a citizen speaking');
+    const MP4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42 a citizen filming')]);
+    ctx.fakeWechat.setMedia('dl-voice', { contentType: 'audio/amr', data: AMR });
+    ctx.fakeWechat.setVideo('dl-video', { contentType: 'video/mp4', data: MP4 });
+    const { code } = await ctx.services.tips.desk.submit(submission({
+      attachments: [{ type: 'voice', mediaId: 'dl-voice' }, { type: 'video', mediaId: 'dl-video' }, { type: 'voice', mediaId: 'gone-voice' }],
+    }));
+    await ctx.services.tips.idle();
+    const { agent } = await staffAgent(ctx, { username: 'clerk-d', role: 'triage' });
+    const page = await agent.get(`/staff/tips/${code}`).expect(200);
+    expect(page.text).to.contain(`href="/staff/tips/${code}/attachments/1" download>下载语音 1</a>`);
+    expect(page.text).to.contain(`href="/staff/tips/${code}/attachments/2" download>下载视频 2</a>`);
+    expect(page.text.match(/· 已保存/g)).to.have.length(2);
+    expect(page.text).to.contain('· 未能保存');
+    expect(page.text).to.not.contain('下载群众的语音或视频');
+
+    // WeChat has forgotten them: the kept copies are what is served.
+    ctx.fakeWechat.setMedia('dl-voice', { contentType: 'audio/amr', data: Buffer.from('expired') });
+    ctx.fakeWechat.setMedia('dl-video', { contentType: 'video/mp4', data: Buffer.from('expired') });
+    const voice = await agent.get(`/staff/tips/${code}/attachments/1`).buffer(true).expect(200);
+    expect(voice.type).to.equal('audio/amr');
+    expect(voice.headers['content-disposition']).to.equal(`attachment; filename="${code}-1.amr"`);
+    expect(voice.headers['cache-control']).to.equal('no-store');
+    expect(Buffer.from(voice.body as Buffer).equals(AMR)).to.equal(true);
+    const video = await agent.get(`/staff/tips/${code}/attachments/2`).buffer(true).expect(200);
+    expect(video.type).to.equal('video/mp4');
+    expect(video.headers['content-disposition']).to.equal(`attachment; filename="${code}-2.mp4"`);
+    expect(Buffer.from(video.body as Buffer).equals(MP4)).to.equal(true);
+    await agent.get(`/staff/tips/${code}/attachments/3`).expect(404);
+
+    // Staff who may not see the tip get nothing, and nothing is logged for them.
+    const { agent: other } = await staffAgent(ctx, { username: 'shaxian-d', role: 'county', countyCode: '350405' });
+    await other.get(`/staff/tips/${code}/attachments/1`).expect(404);
+
+    const [events] = await ctx.services.db.sequelize.query(
+      "SELECT e.note, e.actor_name FROM tip_events e JOIN tips t ON t.id = e.tip_id WHERE t.code = ? AND e.type = 'media_opened' ORDER BY e.id",
+      { replacements: [code] },
+    ) as [Array<{ note: string; actor_name: string }>, unknown];
+    expect(events.map((e) => e.note)).to.deep.equal(['附件 1（语音）', '附件 2（视频）']);
+    const after = await agent.get(`/staff/tips/${code}`).expect(200);
+    expect(after.text.match(/下载群众的语音或视频/g)).to.have.length(2);
+  });
+
+  it('knows a recording by its bytes, and gives anything else as a plain file', () => {
+    expect(recordingTypeOf(Buffer.from('#!AMR\n...'))).to.deep.equal({ type: 'audio/amr', ext: 'amr' });
+    expect(recordingTypeOf(Buffer.from('#!AMR-WB\n...'))).to.deep.equal({ type: 'audio/amr-wb', ext: 'awb' });
+    expect(recordingTypeOf(Buffer.from('\0\0\0\x18ftypisom'))).to.deep.equal({ type: 'video/mp4', ext: 'mp4' });
+    expect(recordingTypeOf(Buffer.from('<html><script>alert(1)</script>'))).to.deep.equal({ type: 'application/octet-stream', ext: 'bin' });
   });
 });

@@ -1,11 +1,17 @@
-// GET /staff/tips/:code/attachments/:n — a citizen's photo for staff who may see the tip: the copy
-// kept in the database (src/tips/media-copy.ts), or while there is none yet, fetched from WeChat's
-// temporary media. Served only when its bytes are an image (a media id that turned out to be
-// anything else is refused), never cached, and only as an image.
+// GET /staff/tips/:code/attachments/:n — a citizen's photo, voice or video for staff who may see
+// the tip: the copy kept in the database (src/tips/media-copy.ts), or while there is none yet,
+// fetched from WeChat's temporary media. A photo is shown only when its bytes are an image (a
+// media id that turned out to be anything else is refused). A voice or video is a download, never
+// shown in the page (browsers do not play WeChat's AMR voice), and each download is logged as a
+// `media_opened` event before its bytes are sent: a voice names its speaker as a name would.
+// Nothing here is cached.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError } from '../../platform/errors.js';
 import { loadFor } from '../../tips/service.js';
+import { logMediaOpened } from '../../tips/reads.js';
+import { MAX_MEDIA_BYTES } from '../../tips/media-copy.js';
+import type { MediaFile } from '../../wechat/index.js';
 import { requireStaffPage } from './guard.js';
 import type { StaffPageDeps } from './index.js';
 
@@ -20,29 +26,58 @@ export function imageTypeOf(data: Buffer): string | undefined {
   return undefined;
 }
 
-const gone = () => new AppError('ATTACHMENT_UNAVAILABLE', 404, '这张图片已无法从微信取得（微信临时素材只保存3天）');
+/** A voice or video file's type and file extension by its first bytes; anything else is a plain download. */
+export function recordingTypeOf(data: Buffer): { type: string; ext: string } {
+  const head = data.subarray(0, 12).toString('latin1');
+  if (head.startsWith('#!AMR-WB\n')) return { type: 'audio/amr-wb', ext: 'awb' };
+  if (head.startsWith('#!AMR\n')) return { type: 'audio/amr', ext: 'amr' };
+  if (head.slice(4, 8) === 'ftyp') return { type: 'video/mp4', ext: 'mp4' };
+  return { type: 'application/octet-stream', ext: 'bin' };
+}
+
+const gone = (what: string) => new AppError('ATTACHMENT_UNAVAILABLE', 404, `这个${what}已无法从微信取得（微信临时素材只保存3天）`);
+const LABELS = { image: '图片', voice: '语音', video: '视频' } as const;
+type Kind = keyof typeof LABELS;
+const isKind = (v: unknown): v is Kind => v === 'image' || v === 'voice' || v === 'video';
 
 export function attachmentPages(deps: StaffPageDeps): Router {
   const router = new Router();
+
+  /** The bytes from WeChat while no copy is kept: a video's answer is a link to them. */
+  async function fromWechat(mediaId: string): Promise<MediaFile> {
+    const got = await deps.media.mediaGet(mediaId);
+    return got.videoUrl === undefined ? got : deps.media.mediaDownload(got.videoUrl, MAX_MEDIA_BYTES);
+  }
+
   router.get('/staff/tips/:code/attachments/:n', requireStaffPage(deps), async (ctx: Context) => {
     const { code, n } = ctx.params as { code: string; n: string };
     // The policy decides as for the tip page: a tip out of scope is not found.
     const tip = await loadFor(deps.reads, ctx.state.staff!, code, 'tip.view');
     const list = JSON.parse(tip.attachments) as Array<{ type?: unknown; mediaId?: unknown }>;
-    const item = /^[1-9]\d{0,2}$/.test(n) ? list[Number(n) - 1] : undefined;
-    if (!item || item.type !== 'image' || typeof item.mediaId !== 'string') throw new AppError('NOT_FOUND', 404, '没有这个附件');
+    const position = /^[1-9]\d{0,2}$/.test(n) ? Number(n) : 0;
+    const item = list[position - 1];
+    if (!item || !isKind(item.type) || typeof item.mediaId !== 'string') throw new AppError('NOT_FOUND', 404, '没有这个附件');
+    const kind = item.type;
     const mediaId = item.mediaId;
-    const copy = await deps.reads.repo.models.TipMedia.findOne({ attributes: ['data'], where: { tipId: tip.id, position: Number(n), state: 'copied' } });
-    const file = copy?.data ? { data: copy.data } : await deps.media.mediaGet(mediaId).catch((err: unknown) => {
-      ctx.state.log.warn({ err, code }, 'attachment not available from WeChat');
-      throw gone();
+    const copy = await deps.reads.repo.models.TipMedia.findOne({ attributes: ['data'], where: { tipId: tip.id, position, state: 'copied' } });
+    const file = copy?.data ? { data: copy.data } : await fromWechat(mediaId).catch((err: unknown) => {
+      ctx.state.log.warn({ err, code, position }, 'attachment not available from WeChat');
+      throw gone(LABELS[kind]);
     });
-    const type = imageTypeOf(file.data);
-    if (!type) throw gone();
     ctx.set('Cache-Control', 'no-store');
     ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Content-Disposition', 'inline');
-    ctx.type = type;
+    if (kind === 'image') {
+      const type = imageTypeOf(file.data);
+      if (!type) throw gone(LABELS[kind]);
+      ctx.set('Content-Disposition', 'inline');
+      ctx.type = type;
+    } else {
+      await logMediaOpened(deps.reads, ctx.state.staff!, tip, position, kind);
+      const { type, ext } = recordingTypeOf(file.data);
+      // The code is [A-Z0-9] only: safe as a header's file name.
+      ctx.set('Content-Disposition', `attachment; filename="${tip.code}-${position}.${ext}"`);
+      ctx.type = type;
+    }
     ctx.body = file.data;
   });
   return router;

@@ -35,7 +35,7 @@ export interface StaffPageDeps extends SignInDeps {
   reads: ReadDeps;
   queue: QueueDeps;
   /** WeChat's temporary media, for the photos citizens sent. */
-  media: Pick<WechatClient, 'mediaGet'>;
+  media: Pick<WechatClient, 'mediaGet' | 'mediaDownload'>;
   /** What to put before the user on every page (red tips waiting, new assignments). */
   attention?: AttentionLookup;
 }

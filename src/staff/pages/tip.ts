@@ -47,9 +47,17 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
   reopen: '复查',
   colour_changed: '调整颜色等级',
   identity_viewed: '查看举报人信息',
+  media_opened: '下载群众的语音或视频',
   delivered: '承办单位已查收',
   review_requested: '群众申请复查',
   rated: '群众评价',
+};
+
+/** Whether the console holds its own copy of an attachment (tip_media), said for staff. */
+const COPY_STATES: Readonly<Record<string, string>> = {
+  copied: '已保存',
+  pending: '正在从微信保存',
+  failed: '未能保存：微信已不再提供，或文件太大',
 };
 
 const NOTICE_STATES: Readonly<Record<string, { label: string; delivered: boolean }>> = {
@@ -145,11 +153,13 @@ export function tipPages(deps: StaffPageDeps): Router {
     const row = await reads.repo.findByCode(code);
     if (!row) throw tipNotFound();
     const revealed = tip.reporter.revealed;
-    const [units, hints, noticeRows] = await Promise.all([
+    const [units, hints, noticeRows, copies] = await Promise.all([
       reads.repo.units(),
       duplicateHints(reads, staff, code),
       reads.repo.models.TipNotice.findAll({ where: { tipId: row.id }, order: [['id', 'ASC']] }),
+      reads.repo.models.TipMedia.findAll({ attributes: ['position', 'state'], where: { tipId: row.id } }),
     ]);
+    const copyState = new Map(copies.map((c) => [c.position, c.state]));
     const names = await unitNames(reads.repo);
     const transcript = Array.isArray(detail.transcript) ? (detail.transcript as Array<Record<string, unknown>>) : [];
     const attachments = Array.isArray(tip.attachments) ? (tip.attachments as Array<Record<string, unknown>>) : [];
@@ -172,10 +182,17 @@ export function tipPages(deps: StaffPageDeps): Router {
         kind: typeof e.kind === 'string' ? e.kind : '',
         lines: typeof e.text === 'string' ? linesOf(e.text) : null,
       })),
-      attachments: attachments.map((a, i) => ({
-        n: i + 1, label: typeof a.type === 'string' ? ATTACHMENT_LABELS[a.type] ?? '文件' : '文件',
-        src: a.type === 'image' ? attachmentUrl(tip.code, i + 1) : null,
-      })),
+      attachments: attachments.map((a, i) => {
+        const state = copyState.get(i + 1);
+        // One WeChat no longer gives is not offered as a link that would answer 404.
+        const url = state === 'failed' ? null : attachmentUrl(tip.code, i + 1);
+        return {
+          n: i + 1, label: typeof a.type === 'string' ? ATTACHMENT_LABELS[a.type] ?? '文件' : '文件',
+          src: a.type === 'image' ? url : null,
+          download: a.type === 'voice' || a.type === 'video' ? url : null,
+          kept: COPY_STATES[state ?? ''] ?? null,
+        };
+      }),
       events: detail.events.map((e) => ({
         ...e,
         label: EVENT_LABELS[e.type] ?? (e.toState && isTipState(e.toState) ? STATE_LABELS[e.toState] : '其他'),

@@ -1,0 +1,60 @@
+// The evidence a citizen sent, as staff meet it on the tip page in Chromium: a photo shown, a voice
+// and a video to download (the download is the kept copy), and whether each is kept.
+import { readFile } from 'node:fs/promises';
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, officePage, screenshot, signIn, startConsole, type ConsoleServer } from '../support/browser.js';
+import { addStaff, submission } from '../tips/helpers.js';
+
+describe('console: a tip\'s photos, voice and video (Chromium)', function () {
+  this.timeout(60_000);
+  let server: ConsoleServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    server = await startConsole();
+    browser = await launchBrowser();
+    await addStaff(server, { username: 'triage-e', role: 'triage', displayName: '陈受理' });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => { page = await officePage(browser); });
+  afterEach(async () => { await page.context().close(); });
+
+  it('shows the photo, downloads the voice as the citizen sent it, and says what is kept', async () => {
+    const AMR = Buffer.from('#!AMR\n the citizen speaking about the dumping');
+    server.fakeWechat.setMedia('e-photo', { contentType: 'image/png', data: await readFile('content/articles/wechat-cover.png') });
+    server.fakeWechat.setMedia('e-voice', { contentType: 'audio/amr', data: AMR });
+    server.fakeWechat.setVideo('e-video', { contentType: 'video/mp4', data: Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42 filmed')]) });
+    const { code } = await server.services.tips.desk.submit(submission({
+      description: '河边有人半夜倒建筑垃圾',
+      attachments: [{ type: 'image', mediaId: 'e-photo' }, { type: 'voice', mediaId: 'e-voice' }, { type: 'video', mediaId: 'e-video' }, { type: 'voice', mediaId: 'e-lost' }],
+    }));
+    await server.services.tips.idle();
+    await signIn(page, server.baseUrl, 'triage-e');
+    await page.goto(`${server.baseUrl}/staff/tips/${code}`);
+
+    const items = page.locator('h2:has-text("附件") + ul > li');
+    expect(await items.count()).to.equal(4);
+    const photo = items.nth(0).locator('img');
+    expect(await photo.getAttribute('alt')).to.equal('群众发来的图片 1');
+    expect(await photo.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth)), 'the photo is drawn').to.be.above(0);
+    expect((await items.nth(1).innerText()).replace(/\s+/g, ' ')).to.equal('下载语音 2（AMR格式，用电脑上的播放器打开） · 已保存');
+    expect((await items.nth(2).innerText()).replace(/\s+/g, ' ')).to.equal('下载视频 3 · 已保存');
+    expect((await items.nth(3).innerText()).replace(/\s+/g, ' ')).to.equal('语音 4 · 未能保存：微信已不再提供，或文件太大');
+    expect(await items.nth(3).locator('a').count(), 'no link to what is gone').to.equal(0);
+    await items.nth(0).scrollIntoViewIfNeeded();
+    await screenshot(page, 'tip-attachments');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载语音 2' }).click()]);
+    expect(download.suggestedFilename()).to.equal(`${code}-2.amr`);
+    expect((await readFile(await download.path())).equals(AMR)).to.equal(true);
+
+    // The download is in the tip's history, under who opened it.
+    await page.reload();
+    expect(await page.locator('body').innerText()).to.contain('下载群众的语音或视频');
+  });
+});
