@@ -19,6 +19,8 @@ import { TIP_FLOW_INTENTS, buildIntents } from './intents/index.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { AlertBoard, ArticleShelf, CitizenCounty, FollowerRegistry, ScamReportDesk, TipDesk, WaitingNotice } from './ports.js';
 import { askCountyConsent, askCountyOnce } from './intents/county.js';
+import { isConfirmWord } from './tip-flow/steps.js';
+import { alreadyFiledText, filedNote, filedReceipt, markSubmitted } from './tip-flow/submit.js';
 import { matchPlace } from './places.js';
 import { normaliseText } from './text.js';
 import { silent, type Bot, type BotInput, type BotReply, type BotReplyPart } from './types.js';
@@ -206,11 +208,35 @@ export function createEngine(deps: EngineDeps): Bot {
   /**
    * A record that cannot be saved fails the turn too: the citizen sends it again. A tip already
    * committed in this turn is not lost by that: its draft and submission key are still stored,
-   * so the next 确认 answers the same code.
+   * and the next message to that draft finds it submitted (submittedDraft, confirmTip).
    */
   async function save(key: string, record: ConversationRecord): Promise<void> {
     // The record is the turn's own copy (detachRecord), plain JSON by construction.
     await conversations.set(key, record, recordTtlSeconds(record, limits));
+  }
+
+  /**
+   * A draft at 确认 may be a tip already: a turn that committed it could not save the record (see
+   * the end of converse), so the stored record still waits at 确认 while the citizen holds the
+   * receipt. Editing it would be lost without a word (the desk answers the existing tip by its
+   * submission key), and a 确认 at the daily limit would be refused. So a draft at the confirm
+   * step (open, or put aside by the idle timeout at this very message) is looked up once per
+   * message (one indexed read) — except the 确认 the flow answers, which confirmTip looks up itself
+   * when the limit refuses it (below the limit the desk returns the same code anyway). No other
+   * message pays for the read, and a failing one leaves the draft as it is. Found, the draft is
+   * closed as a commit closes it; `answeredByFlow` says the message was meant for the draft.
+   */
+  async function submittedDraft(turn: Turn, justSuspended: boolean): Promise<{ code: string; answeredByFlow: boolean } | undefined> {
+    const { record } = turn;
+    const flow = record.flow?.name === 'tip' ? record.flow : justSuspended ? record.suspended?.flow : undefined;
+    if (flow?.step !== 'confirm') return undefined;
+    const answeredByFlow = flow === record.flow && intents.find((i) => i.match(turn))?.name === 'tip_continue';
+    if (answeredByFlow && isConfirmWord(turn.text)) return undefined;
+    const receipt = await filedReceipt(flow, turn, ctx);
+    if (!receipt) return undefined;
+    markSubmitted(turn, flow, receipt);
+    logger.info({ code: receipt.code }, 'bot: draft at 确认 found submitted; closed');
+    return { code: receipt.code, answeredByFlow };
   }
 
   async function converse(input: BotInput, key: string, at: Date): Promise<BotReplyPart[]> {
@@ -243,14 +269,25 @@ export function createEngine(deps: EngineDeps): Bot {
     const receiptBefore = record.lastReceipt;
     const offered = record.offer;
     const reportOffered = record.reportOffer;
+    const filed = await submittedDraft(turn, expiry.justSuspended);
     // The county question is for the next message only: one that does not answer it lets it lapse.
     const countyAsked = record.flow?.name === 'county_question' ? record.flow : undefined;
     // It lapses before the message is read, so a message that is not an answer (a story, a
     // question) reaches the intents that read free words as if nothing had been asked.
     if (countyAsked && !intents.some((i) => i.name === 'county_answer' && i.match(turn))) delete record.flow;
-    const intent = intents.find((i) => i.match(turn));
-    let parts = intent ? await intent.handle(turn, ctx) : [];
-    const name = intent?.name ?? 'none';
+    let parts: BotReplyPart[];
+    let name: string;
+    if (filed?.answeredByFlow) {
+      // Meant for the draft, which is a tip already: said so, and that this message is not in it.
+      parts = [say(alreadyFiledText(filed.code))];
+      name = 'tip_filed';
+    } else {
+      const intent = intents.find((i) => i.match(turn));
+      parts = intent ? await intent.handle(turn, ctx) : [];
+      name = intent?.name ?? 'none';
+      // The draft the citizen had open is gone: they are told why (receipt_again says it all).
+      if (filed && name !== 'receipt_again') parts = appendNote(parts, filedNote(filed.code));
+    }
     if (countyAsked && record.flow === countyAsked) delete record.flow;
     if (name === 'fraud_alerts') {
       const question = await askCountyOnce(turn, ctx);
@@ -273,8 +310,10 @@ export function createEngine(deps: EngineDeps): Bot {
       await save(key, record);
     } catch (err) {
       // A tip committed in this turn is in the queue whatever the store says: its receipt is the
-      // answer, not "nothing was kept". One more try, since a stored record still at 确认 would
-      // ask the citizen to submit it again (a later 确认 gets the same code from the desk).
+      // answer, not "nothing was kept". One more try: a stored record still at 确认 holds a draft
+      // the citizen may go on editing. If that fails too, the next message to the draft finds it
+      // submitted (submittedDraft; a 确认 through confirmTip, or the desk's same code) and closes
+      // it with the receipt, telling the citizen that what they added is not in it.
       if (record.lastReceipt === undefined || record.lastReceipt === receiptBefore) throw err;
       await save(key, record).catch((again: unknown) => {
         logger.error({ err: again }, 'bot: conversation not saved after a tip was committed; receipt sent');

@@ -95,6 +95,13 @@ export interface TipDesk {
   touch(citizen: CitizenRef, at: Date): Promise<void>;
   /** Tips submitted by this citizen since the given time (for the daily limit). */
   countSince(citizen: CitizenRef, since: Date): Promise<number>;
+  /**
+   * The receipt of the tip this citizen committed under `submissionKey` (a draft's id), or
+   * undefined when none was: also for another citizen's key, whose code they must not learn.
+   * One indexed read; the bot asks it only for a draft that may have become a tip unseen
+   * (a commit whose conversation record could not be saved).
+   */
+  findReceipt(citizen: CitizenRef, submissionKey: string): Promise<TipReceipt | undefined>;
 }
 
 /** What staff rooms on Wechaty are told: never the reporter's identity, only code, colour and county. */

@@ -261,6 +261,11 @@ export function createDesk(deps: DeskDeps): TipDesk {
     async countSince(citizen, since) {
       return repo.countByReporterSince(hashOf(citizen), since);
     },
+    async findReceipt(citizen, submissionKey) {
+      // By key and reporter hash together: another citizen's key reads as no tip at all.
+      const tip = await repo.receiptBySubmissionKey(submissionKey, hashOf(citizen));
+      return tip ? { code: tip.code, colour: tip.colour as Colour, acknowledgeBy: tip.acknowledgeBy, concludeBy: tip.concludeBy } : undefined;
+    },
   };
 }
 

@@ -43,6 +43,9 @@ const RECENT_TIP_COLUMNS = [
   'handlerCountyCode', 'handlerTownshipCode', 'legalType', 'unitKey', 'accusedUnitKey',
 ] as const;
 
+/** The columns of a tip its receipt is made of. */
+export type SubmittedReceipt = Pick<TipRow, 'code' | 'colour' | 'acknowledgeBy' | 'concludeBy'>;
+
 /** A tip as the duplicate hints read it. */
 export type RecentTipRow = Pick<TipRow, (typeof RECENT_TIP_COLUMNS)[number]>;
 
@@ -50,6 +53,8 @@ export interface TipRepository {
   models: TipModels;
   findByCode(code: string, t?: Transaction, lock?: boolean): Promise<TipRow | null>;
   findBySubmissionKey(key: string, t?: Transaction): Promise<TipRow | null>;
+  /** What a receipt says of the reporter's tip with this submission key (index `tips_submission_key`), or null. */
+  receiptBySubmissionKey(key: string, reporterHash: string): Promise<SubmittedReceipt | null>;
   codeExists(code: string, t?: Transaction): Promise<boolean>;
   appendEvent(e: NewEvent, t: Transaction): Promise<void>;
   /**
@@ -111,6 +116,10 @@ export function createTipRepository(db: Database): TipRepository {
     },
     async findBySubmissionKey(key, t) {
       return Tip.findOne({ where: { submissionKey: key }, ...(t ? { transaction: t } : {}) });
+    },
+    async receiptBySubmissionKey(key, reporterHash) {
+      // The key finds at most one row (unique index); the reporter must be the one asking.
+      return Tip.findOne({ attributes: ['code', 'colour', 'acknowledgeBy', 'concludeBy'], where: { submissionKey: key, reporterHash } });
     },
     async codeExists(code, t) {
       return (await Tip.count({ where: { code }, ...(t ? { transaction: t } : {}) })) > 0;

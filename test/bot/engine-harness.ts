@@ -32,6 +32,8 @@ export class FakeDesk implements TipDesk {
   private noticeIds = 0;
   failSubmit = false;
   failTouch = false;
+  failFindReceipt = false;
+  findReceiptCalls = 0;
   countOverride: number | undefined;
 
   submit(s: TipSubmission): Promise<TipReceipt> {
@@ -43,12 +45,14 @@ export class FakeDesk implements TipDesk {
       tip = { code, submission: s, view: view(code, s) };
       this.tips.push(tip);
     }
-    return Promise.resolve({
-      code: tip.code,
-      colour: s.danger ? 'red' : 'green',
-      acknowledgeBy: new Date('2025-11-26T20:00:00Z'), // 11月27日 in Beijing
-      concludeBy: new Date('2026-01-25T10:00:00Z'),
-    });
+    return Promise.resolve(receiptOf(tip));
+  }
+
+  findReceipt(c: CitizenRef, submissionKey: string): Promise<TipReceipt | undefined> {
+    this.findReceiptCalls += 1;
+    if (this.failFindReceipt) return Promise.reject(new Error('db down'));
+    const tip = this.tips.find((t) => t.submission.submissionKey === submissionKey && sameCitizen(t.submission.citizen, c));
+    return Promise.resolve(tip && receiptOf(tip));
   }
 
   listMine(c: CitizenRef): Promise<CitizenTipView[]> {
@@ -122,6 +126,15 @@ export class FakeDesk implements TipDesk {
       steps: [...(tip.view.steps ?? []), { label: '已答复', at: answeredAt }],
     });
   }
+}
+
+function receiptOf(tip: FakeTip): TipReceipt {
+  return {
+    code: tip.code,
+    colour: tip.submission.danger ? 'red' : 'green',
+    acknowledgeBy: new Date('2025-11-26T20:00:00Z'), // 11月27日 in Beijing
+    concludeBy: new Date('2026-01-25T10:00:00Z'),
+  };
 }
 
 function view(code: string, s: TipSubmission): CitizenTipView {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { conversationKey } from '../../src/bot/conversation.js';
-import { citizen, harness, input, send, JsonStore } from './engine-harness.js';
+import { citizen, harness, input, send, JsonStore, type Harness } from './engine-harness.js';
 import type { ConversationRecord } from '../../src/bot/conversation.js';
 
 describe('bot: engine around the intents', () => {
@@ -44,6 +44,61 @@ describe('bot: engine around the intents', () => {
     expect(await send(h, '确认')).to.contain('受理编号');
     expect(await send(h, '你好')).to.not.contain('确认');
     expect(h.desk.tips).to.have.length(1);
+  });
+
+  describe('a draft at 确认 that a turn committed but could not save', () => {
+    /** Commits a draft at 确认 while every record save fails; the stored record stays at 确认. */
+    async function committedNotSaved(h: Harness): Promise<string> {
+      for (const m of ['举报', '1', '菜市场门口有人收保护费', '好了', '跳过', '匿名']) await send(h, m);
+      const store = h.store as JsonStore<ConversationRecord>;
+      store.failingWrites = true;
+      const code = /受理编号：(\S+)/.exec(await send(h, '确认'))?.[1];
+      store.failingWrites = false;
+      expect(code).to.be.a('string');
+      return code!;
+    }
+
+    it('a photo for it is not taken in silently: the citizen is told it is submitted and the photo not added', async () => {
+      const h = await harness();
+      const code = await committedNotSaved(h);
+      const reply = await send(h, { kind: 'image', mediaId: 'late-photo' });
+      expect(reply).to.contain(`受理编号：${code}`).and.contain('没有】加进去').and.not.contain('照片已收到');
+      expect(await send(h, '确认')).to.contain(`受理编号：${code}`);
+      expect(h.desk.tips).to.have.length(1);
+      expect(h.desk.tips[0]!.submission.attachments).to.deep.equal([]);
+    });
+
+    it('a whole command answers as usual, with a note that the draft was submitted instead of "not submitted yet"', async () => {
+      const h = await harness();
+      const code = await committedNotSaved(h);
+      const reply = await send(h, '查询');
+      expect(reply).to.contain(code).and.contain('已经提交成功').and.not.contain('还没有提交');
+      expect((await h.store.get(conversationKey(citizen())))?.flow).to.equal(undefined);
+    });
+
+    it('after the idle timeout the draft is not offered back as unsubmitted', async () => {
+      const h = await harness();
+      const code = await committedNotSaved(h);
+      h.clock.advance(31);
+      const reply = await send(h, '你好');
+      expect(reply).to.contain(`受理编号：${code}`).and.not.contain('未提交的举报');
+      expect(await send(h, '继续')).to.contain('没有未填完');
+    });
+
+    it('a failing look-up does not block the citizen: the draft goes on as before', async () => {
+      const h = await harness();
+      await committedNotSaved(h);
+      h.desk.failFindReceipt = true;
+      expect(await send(h, '修改')).to.contain('回到上一步');
+    });
+  });
+
+  it('asks the desk whether a draft was submitted only at the confirm step, and not for a 确认 below the daily limit', async () => {
+    const h = await harness();
+    for (const m of ['举报', '1', '菜市场门口有人收保护费', { kind: 'image', mediaId: 'p-1' } as const, '好了', '跳过', '匿名', '你好', '确认', '确认', '查询']) await send(h, m);
+    expect(h.desk.tips).to.have.length(1);
+    // One: 「你好」 at the confirm step. None for the rest, the 确认 included.
+    expect(h.desk.findReceiptCalls).to.equal(1);
   });
 
   it('a conversation store that fails costs the turn, never the draft, and never the emergency number', async () => {

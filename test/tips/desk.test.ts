@@ -47,6 +47,17 @@ describe('TipDesk.submit', () => {
     expect(Number(n)).to.equal(1);
   });
 
+  it('findReceipt: the receipt of the citizen\'s own submission key; nothing for another citizen or an unknown key', async () => {
+    const desk = ctx.services.tips.desk;
+    const sub = submission();
+    const receipt = await desk.submit(sub);
+    expect(await desk.findReceipt(sub.citizen, sub.submissionKey)).to.deep.equal(receipt);
+    // Another citizen holding the key learns nothing, not even that it exists.
+    expect(await desk.findReceipt({ channel: 'official_account', id: 'openid-someone-else' }, sub.submissionKey)).to.equal(undefined);
+    expect(await desk.findReceipt({ channel: 'wechaty', id: sub.citizen.id }, sub.submissionKey)).to.equal(undefined);
+    expect(await desk.findReceipt(sub.citizen, 'key-never-submitted')).to.equal(undefined);
+  });
+
   it('grades danger red and a report as 检举控告', async () => {
     const red = await ctx.services.tips.desk.submit(submission({ danger: true, description: '有人要跳楼' }));
     expect(red.colour).to.equal('red');

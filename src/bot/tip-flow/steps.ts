@@ -170,8 +170,11 @@ function contactStep(flow: TipFlow, turn: Turn): string {
   return confirmPrompt(flow.draft);
 }
 
+/** The citizen's 确认 at the confirm step: the one message there that `confirmTip` answers. */
+export const isConfirmWord = (text: string): boolean => isWord(text, CONFIRM);
+
 async function confirmStep(flow: TipFlow, turn: Turn, ctx: EngineContext): Promise<string[]> {
-  if (isWord(turn.text, CONFIRM)) return confirmTip(flow, turn, ctx);
+  if (isConfirmWord(turn.text)) return confirmTip(flow, turn, ctx);
   const media = absorbMedia(flow.draft, turn.input);
   if (media) return [`${media}\n${confirmPrompt(flow.draft)}`];
   return ['请回复「确认」提交；要改请回复「修改」；不提交请回复「取消」。'];
