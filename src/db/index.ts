@@ -18,9 +18,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** A statement without its values: every quoted literal and every number becomes `?`. */
-export function statementShape(sql: string): string {
-  return sql.replace(/'(?:[^'\\]|\\.|'')*'/g, '?').replace(/(?<![\w`"])-?\d+(?:\.\d+)?(?![\w`"])/g, '?');
+/**
+ * A statement without its values: every quoted literal and every number becomes `?`. Each dialect
+ * quotes as it escapes: SQLite doubles a quote only (a backslash is a plain character there, so a
+ * value ending in one must not swallow the quote after it), MySQL also escapes with a backslash.
+ */
+export function statementShape(sql: string, dialect: Dialect): string {
+  const literal = dialect === 'sqlite' ? /'(?:[^']|'')*'/g : /'(?:[^'\\]|\\.|'')*'/g;
+  return sql.replace(literal, '?').replace(/(?<![\w`"])-?\d+(?:\.\d+)?(?![\w`"])/g, '?');
 }
 
 /** Parses `sqlite:path`, `sqlite::memory:` and `mysql://user:pass@host:port/db`. */
@@ -28,14 +33,16 @@ export function sequelizeOptions(url: string, logger?: Logger): Options {
   // Only when tracing: a logging function, even one that logs nothing, costs Sequelize a formatted
   // message on every statement. Sequelize inlines replacements: the statement is logged with its
   // values left out (an openid, a phone, a citizen's words).
-  const logging = logger?.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql: statementShape(sql).slice(0, 500) }, 'sql') : false;
+  const trace = (dialect: Dialect) => (logger?.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql: statementShape(sql, dialect).slice(0, 500) }, 'sql') : false);
   if (url.startsWith('sqlite:')) {
+    const logging = trace('sqlite');
     const file = url.slice('sqlite:'.length);
     const storage = file === ':memory:' || file === '' ? ':memory:' : path.resolve(file);
     if (storage !== ':memory:') mkdirSync(path.dirname(storage), { recursive: true });
     return { dialect: 'sqlite', storage, logging, transactionType: Transaction.TYPES.IMMEDIATE };
   }
   const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const logging = trace('mysql');
   return {
     dialect: 'mysql',
     host: u.hostname,

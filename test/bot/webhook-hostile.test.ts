@@ -83,6 +83,19 @@ describe('webhook under hostile input', () => {
     });
   }
 
+  it('logs a refused request once, by its code', async () => {
+    const lines: string[] = [];
+    const logged = await createWebhookApp(echoBot, {}, { logLevel: 'info', logSink: { write: (l) => { lines.push(l); } } });
+    try {
+      const res = await request(logged.app.callback()).post(`/wechat?signature=${'f'.repeat(40)}&timestamp=${now()}&nonce=abc`).set('content-type', 'text/xml').send(TEXT);
+      expect(res.status).to.equal(401);
+      const refused = lines.map((l) => JSON.parse(l) as { msg: string; code?: string }).filter((l) => l.msg === 'request refused');
+      expect(refused.map((l) => l.code)).to.deep.equal(['WECHAT_BAD_SIGNATURE']);
+    } finally {
+      await logged.close();
+    }
+  });
+
   it('a body with a UTF-8 byte order mark and Chinese text is read as the message', async () => {
     const res = await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT.replace('<![CDATA[hi]]>', '<![CDATA[你好]]>').replace('<MsgId>1<', '<MsgId>2<'))]));
     expect(res.status).to.equal(200);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { Writable } from 'node:stream';
-import { sequelizeOptions, sqlDate } from '../../src/db/index.js';
+import { sequelizeOptions, sqlDate, statementShape } from '../../src/db/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { freshDatabasePerTest, recordStatements, usingMysql } from '../support/database.js';
 
@@ -16,6 +16,14 @@ describe(`database connections (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => 
     logging("Executing (default): INSERT INTO `tips` (`code`,`description`) VALUES ('SM251126ABCD','我的电话13812345678'),(12, 3.5)");
     expect(lines.join('')).to.contain('INSERT INTO `tips` (`code`,`description`) VALUES (?,?),(?, ?)')
       .and.not.contain('13812345678').and.not.contain('SM251126ABCD');
+  });
+
+  it('leaves out every value at trace however it is escaped, a value ending in a backslash too', () => {
+    // The literals as this database's own escaping writes them.
+    const escape = (v: string) => fresh.db.sequelize.escape(v);
+    const sql = `INSERT INTO \`tip_events\` (\`reason\`,\`note\`) VALUES (${escape('颜色调整\\')},${escape("联系张三13812345678，It's urgent")})`;
+    const shaped = statementShape(sql, fresh.db.dialect);
+    expect(shaped).to.equal('INSERT INTO `tip_events` (`reason`,`note`) VALUES (?,?)');
   });
 
   // MariaDB only (SQLite has no isolation levels): registered on the MariaDB run, which CI does.

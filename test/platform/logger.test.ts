@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DestinationStream } from 'pino';
 import { accessLine, createLogger, logDestination, type AccessFields } from '../../src/platform/logger.js';
+import { WechatApiError } from '../../src/wechat/index.js';
 
 function capture(level = 'info') {
   const lines: string[] = [];
@@ -49,6 +50,48 @@ describe('platform/logger', () => {
     logger.warn({ err }, 'reports could not be read');
     expect(lines[0]).to.not.contain('17012345678');
     expect(JSON.parse(lines[0]!)).to.have.nested.property('err.message', 'Validation error');
+  });
+
+  it('keeps what a driver error quotes out of its message and stack, in the error and its causes (MariaDB)', () => {
+    const { logger, lines } = capture('warn');
+    // mysql2 puts the duplicate value in the message, and so in the stack's first line.
+    const driver = Object.assign(new Error("Duplicate entry '菜市场有人收保护费，张三，电话13812345678' for key 'zz_desc'"), {
+      code: 'ER_DUP_ENTRY', errno: 1062, sqlMessage: "Duplicate entry '菜市场有人收保护费' for key 'zz_desc'", sql: "INSERT INTO tips VALUES ('13812345678')",
+    });
+    const err = Object.assign(new Error('Validation error'), { name: 'SequelizeUniqueConstraintError', original: driver, parent: driver, sql: driver.sql });
+    logger.error({ err }, 'tip could not be stored');
+    const line = lines[0]!;
+    for (const value of ['13812345678', '菜市场', '张三']) expect(line).to.not.contain(value);
+    const logged = JSON.parse(line) as { err: { message: string; stack: string; original: { code: string; errno: number; message: string; stack: string } } };
+    expect(logged.err.original).to.include({ code: 'ER_DUP_ENTRY', errno: 1062, message: 'Duplicate entry …' });
+    expect(logged.err.original.stack).to.match(/^Error: Duplicate entry …\n {4}at /);
+    expect(logged.err.message).to.equal('Validation error');
+  });
+
+  it('logs no Redis command of an ioredis error: its keys hold what was typed (a username) and its values tokens', () => {
+    const { logger, lines } = capture('warn');
+    const err = Object.assign(new Error('OOM command not allowed when used memory > maxmemory.'), {
+      name: 'ReplyError', command: { name: 'set', args: ['login-failures:user:13812345678', 'ACCESS_TOKEN_abcdefghijkl'] },
+    });
+    logger.error({ err }, 'request failed');
+    expect(lines[0]).to.not.contain('13812345678').and.not.contain('ACCESS_TOKEN').and.not.contain('"command"');
+    expect(JSON.parse(lines[0]!)).to.have.nested.property('err.message', 'OOM command not allowed when used memory > maxmemory.');
+  });
+
+  it('logs a WeChat error by its code and path, not what WeChat (or a proxy) echoed of the request', () => {
+    const { logger, lines } = capture('warn');
+    const echoed = 'invalid openid hint: [{"touser":"oAbCdEfGhIjKlMnOpQrStUvWxYz1","text":{"content":"请联系张三，电话13812345678"}}]';
+    const err = new WechatApiError(40003, echoed, '/cgi-bin/message/custom/send');
+    logger.warn({ err }, 'citizen notice not sent');
+    const line = lines[0]!;
+    for (const value of ['oAbCdEfGhIjKlMnOpQrStUvWxYz1', '13812345678', '张三', 'touser']) expect(line).to.not.contain(value);
+    expect(JSON.parse(line)).to.nested.include({ 'err.errcode': 40003, 'err.path': '/cgi-bin/message/custom/send', 'err.type': 'WechatApiError' });
+  });
+
+  it('masks a phone number or openid said outside quotes in any error message', () => {
+    const { logger, lines } = capture('warn');
+    logger.warn({ err: new Error('no follower oAbCdEfGhIjKlMnOpQrStUvWxYz1 for 13812345678') }, 'x');
+    expect(JSON.parse(lines[0]!)).to.have.nested.property('err.message', 'no follower # for #');
   });
 
   it('logDestination writes every line to its file by exit', async () => {

@@ -35,9 +35,11 @@ export function supertestTransport(callback: RequestListener): Transport {
   };
 }
 
-export async function createWebhookApp(bot: Bot, overrides: ConfigOverrides = {}, opts: { state?: SharedStore } = {}): Promise<WebhookApp> {
+export async function createWebhookApp(
+  bot: Bot, overrides: ConfigOverrides = {}, opts: { state?: SharedStore; logLevel?: string; logSink?: { write(line: string): void } } = {},
+): Promise<WebhookApp> {
   const { config, fakeWechat } = await configWithFakeWechat(overrides);
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? config.logLevel);
+  const logger = createLogger(opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? config.logLevel, opts.logSink);
   const metrics = createMetrics();
   const memory = new MemoryStore();
   const state = opts.state ?? memory;

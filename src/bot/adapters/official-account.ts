@@ -11,7 +11,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { Metrics } from '../../platform/metrics.js';
 import type { JsonView } from '../../platform/shared-store.js';
 import { readRequestBody } from '../../http/body.js';
-import { logFailure } from '../../http/middleware.js';
+import { logFailure, toAppError } from '../../http/middleware.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import {
   checkSignature, WechatCrypto, scanXmlBytes, parseMessage, dedupeKey, isEvent, renderReply, splitText, NO_REPLY,
@@ -247,9 +247,11 @@ export function webhookRouter(deps: WebhookDeps): Router {
         ctx.body = ALLOW;
       }
     } catch (err) {
-      const appErr = logFailure(ctx.state.log, err);
-      // The error boundary answers what WeChat can act on (4xx); a fault of ours is 'success'.
+      // The error boundary answers (and logs) what WeChat can act on (4xx); a fault of ours is
+      // logged here and answered 'success'.
+      const appErr = toAppError(err);
       if (appErr.status < 500) throw appErr;
+      logFailure(ctx.state.log, err);
       ctx.status = 200;
       ctx.type = 'text/plain; charset=utf-8';
       ctx.body = NO_REPLY;
