@@ -1,10 +1,9 @@
 // The staff console's page routers, in mount order. Each section is its own router over the same
 // services and policy as the JSON API.
-import path from 'node:path';
 import type Router from '@koa/router';
 import type { AppConfig } from '../../config/index.js';
 import { createWebBase, type WebBase } from '../../web/index.js';
-import { PROJECT_ROOT } from '../../web/paths.js';
+import { besideModule } from '../../web/paths.js';
 import { staffPageContext } from './menu.js';
 import type { TipService } from '../../tips/service.js';
 import type { ReadDeps } from '../../tips/reads.js';
@@ -23,7 +22,7 @@ import { ALERT_VIEWS } from '../../alerts/paths.js';
 
 
 /** The console's templates, searched after the web base's own. */
-export const STAFF_VIEWS = path.join(PROJECT_ROOT, 'src/staff/views');
+export const STAFF_VIEWS = besideModule(import.meta.url, '../views');
 
 /** Where the console's forms post: the CSRF guard accepts form bodies only here. */
 export const CONSOLE_PREFIX = '/staff/';
