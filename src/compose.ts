@@ -79,7 +79,7 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
 
-  const state: SharedStore = config.redis.url ? new RedisStore({ url: config.redis.url, prefix: config.redis.prefix }) : new SqlStore(db);
+  const state: SharedStore = config.redis.url ? new RedisStore({ url: config.redis.url, prefix: config.redis.prefix, logger }) : new SqlStore(db);
   const vault = createIdentityVault(config.tips.identityKeys, config.tips.identityHashKey);
   const wechat = new WechatClient({
     appId: config.wechat.appId,

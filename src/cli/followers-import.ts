@@ -26,7 +26,7 @@ async function main(): Promise<number> {
   let store: SharedStore | undefined;
   try {
     await migrateUp(db, logger);
-    store = config.redis.url ? new RedisStore({ url: config.redis.url, prefix: config.redis.prefix }) : new SqlStore(db);
+    store = config.redis.url ? new RedisStore({ url: config.redis.url, prefix: config.redis.prefix, logger }) : new SqlStore(db);
     // The server's token store: this process uses the token the server has, never retires it.
     const client = new WechatClient({ appId: config.wechat.appId, appSecret: config.wechat.appSecret, apiBase: config.wechat.apiBase, tokenStore: store });
     const job = createFollowerImport({ db, models: defineFollowerModels(db.sequelize), client, store, logger });

@@ -2,7 +2,11 @@
 // Redis itself. The operations that read and write at once run as Lua scripts, which Redis
 // executes atomically.
 import { Redis } from 'ioredis';
+import type { Logger } from './logger.js';
 import type { SharedStore } from './shared-store.js';
+
+/** While Redis is unreachable ioredis reports every reconnect attempt: one log line per this long. */
+export const ERROR_LOG_INTERVAL_MS = 10_000;
 
 // Deletes only while the key holds ARGV[1] (a lock released by its owner only).
 const DELETE_IF = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -22,6 +26,10 @@ export interface RedisStoreOptions {
   url: string;
   /** Prepended to every key, so one Redis can serve several deployments. */
   prefix: string;
+  /** Where connection errors are logged (through its `err` serializer, so never a command's keys or values). */
+  logger: Logger;
+  /** At most one error line per this many ms, with the count of those left out (tests shorten it). */
+  errorLogIntervalMs?: number;
 }
 
 export class RedisStore implements SharedStore {
@@ -36,6 +44,32 @@ export class RedisStore implements SharedStore {
     redis.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT });
     redis.defineCommand('decrementLive', { numberOfKeys: 1, lua: DECREMENT });
     this.redis = redis as Redis & ScriptCommands;
+    // Without an 'error' listener ioredis prints every failed reconnect to stderr with its stack
+    // (dozens a second while Redis is down). The operations fail on their own (above); this only
+    // says so in the log, at most once per interval.
+    const log = opts.logger.child({ module: 'redis' });
+    const interval = opts.errorLogIntervalMs ?? ERROR_LOG_INTERVAL_MS;
+    let lastLogged = -Infinity;
+    let suppressed = 0;
+    let failing = false;
+    redis.on('error', (err: unknown) => {
+      failing = true;
+      const now = Date.now();
+      if (now - lastLogged < interval) {
+        suppressed += 1;
+        return;
+      }
+      log.error({ err, suppressed }, 'redis: connection error; shared-state operations fail until it is back');
+      lastLogged = now;
+      suppressed = 0;
+    });
+    redis.on('ready', () => {
+      if (!failing) return;
+      log.info({ suppressed }, 'redis: connected again');
+      failing = false;
+      lastLogged = -Infinity;
+      suppressed = 0;
+    });
   }
 
   async get(key: string): Promise<string | undefined> {

@@ -55,7 +55,14 @@ export function createStaffModule(deps: StaffModuleDeps): StaffModule {
         log.info('admin account created from ADMIN_PASSWORD');
         return {};
       }
-      if (config.env !== 'development' || (await models.Staff.count()) > 0) return {};
+      if (config.env !== 'development') {
+        // Otherwise nobody can sign in to the console, and nothing would say why.
+        if ((await models.Staff.count({ where: { role: 'admin', active: true } })) === 0) {
+          log.warn('no active admin staff account: set ADMIN_PASSWORD for one start, or create one with staff-add --role admin (docs/operations.md)');
+        }
+        return {};
+      }
+      if ((await models.Staff.count()) > 0) return {};
       // A newcomer's first start: an admin to sign in with, its password shown once (never logged).
       const password = randomBytes(12).toString('base64url');
       await createStaff(db, models, { username: 'admin', password, role: 'admin', displayName: '系统管理员', mustChangePassword: true });

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { MemoryStore, JsonView, type SharedStore } from '../../src/platform/shared-store.js';
 import { RedisStore } from '../../src/platform/redis-store.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { SqlStore } from '../../src/db/sql-store.js';
 import { openDatabase, type Database } from '../../src/db/index.js';
 import { migrateUp } from '../../src/db/migrate.js';
@@ -31,7 +32,7 @@ const subjects: Subject[] = [
     return { store, async done() { await store.close(); await db.close(); await tdb.drop(); } };
   } },
   { name: 'RedisStore', open() {
-    const store = new RedisStore({ url: testRedisUrl(), prefix: `pst:${randomBytes(4).toString('hex')}:` });
+    const store = new RedisStore({ url: testRedisUrl(), prefix: `pst:${randomBytes(4).toString('hex')}:`, logger: createLogger('silent') });
     return Promise.resolve({ store, done: () => store.close() });
   } },
 ];

@@ -4,7 +4,7 @@
 import type { PuppetModuleName, WechatyOptions } from 'wechaty';
 import type { WechatyInterface } from 'wechaty/impls';
 import type { AppConfig } from '../../config/index.js';
-import type { Logger } from '../../platform/logger.js';
+import { safeMessage, type Logger } from '../../platform/logger.js';
 import type { Database } from '../../db/index.js';
 import { composeCore } from '../../compose.js';
 import type { TipsModule } from '../../tips/index.js';
@@ -86,11 +86,27 @@ export async function startWechatyBot(config: AppConfig, logger: Logger, opts: W
     return stopped;
   };
 
+  // Wechaty catches a puppet that fails to start (a token without its SNI prefix, a puppet
+  // service that refuses or is down) and only emits 'error', logged above: the process would run on
+  // logged in to nothing, and systemd's Restart=on-failure would never fire. A puppet not running
+  // after start() is a failed start, and the caller (wechaty-main.ts) exits non-zero.
+  let startError: unknown;
+  const onStartError = (err: unknown): void => { startError ??= err; };
+  wechaty.on('error', onStartError);
   try {
     await wechaty.start();
+    // The puppet's StateSwitch (state-switch's typings do not resolve under NodeNext): false once
+    // a failed start has stopped it; 'pending' for a slow puppet Wechaty gave up waiting on.
+    const puppetState = (wechaty.puppet as unknown as { state: { active(): boolean | 'pending' } }).state;
+    if (puppetState.active() === false) {
+      const why = startError instanceof Error ? `: ${safeMessage(startError.message).split('\n')[0]}` : '';
+      throw new Error(`wechaty: the puppet did not start${why}`);
+    }
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
+  } finally {
+    wechaty.off('error', onStartError);
   }
   logger.info({ puppet: opts.puppet ? 'instance' : config.wechaty.puppet, staffRooms: config.wechaty.staffRooms.length }, 'wechaty: started');
   return { wechaty, db, tips, stop };
