@@ -30,6 +30,59 @@ describe('alerts/fraud: the checker', () => {
   });
 });
 
+// A warning phrase is free for a scammer to copy: it must never clear a text that asks for the
+// act that is the fraud itself, only a text that denies the act where it names it.
+describe('alerts/fraud: warning phrases beside the act', () => {
+  const checker = defaultFraudChecker();
+  const verdict = (text: string) => ({ text, ...checker.check(text) });
+
+  it('keeps a transfer to a 「安全账户」 high when a warning phrase is copied beside it', () => {
+    const asks = [
+      '您涉嫌洗钱，请把资金转入安全账户配合调查',
+      '您涉嫌洗钱，请把资金转入安全账户配合调查，如有疑问请拨打96110',
+      '【反诈中心】您的账户涉嫌诈骗资金，请将资金转入安全账户进行核查，不要相信其他人',
+      '【国家反诈中心】尊敬的用户，经监测您名下银行卡涉嫌一起电信诈骗案，为保障资金安全，请于今日18点前将卡内余额转入国家安全账户进行资金核查，核查后原路退回。切勿告诉他人，谨防上当受骗。',
+      '您好，我是反诈中心民警，不要相信骗子，马上把卡里的钱转到安全账户',
+    ].map(verdict);
+    for (const v of asks) {
+      expect(v.risk, v.text).to.equal('high');
+      expect(v.reasons.join(), v.text).to.contain('安全账户');
+      expect(v.advice, v.text).to.contain('不要转账');
+    }
+  });
+
+  it('keeps a request for the verification code high whatever warning follows it', () => {
+    const v = verdict('【XX银行】您的账户存在异常交易，工作人员将致电为您办理冻结保护，届时请将收到的验证码告诉工作人员。验证码请勿泄露给陌生人，如有疑问请拨打96110。');
+    expect(v.risk).to.equal('high');
+    expect(v.type).to.equal('code');
+  });
+
+  it('keeps a statement by video high beside 「千万不要」', () => {
+    expect(checker.check('警官：你现在是涉案人员，我们要跟你视频做笔录，你找个没人的房间，千万不要告诉家人，真正的公检法就是这样办案的。').risk).to.equal('high');
+  });
+
+  it('does not let copied warning phrases bring a text that asks for money down to low', () => {
+    const v = checker.check('【XX证券】尊敬的客户，导师带单内部名额已开放，稳赚不赔，下载官方app入金即可跟单，如非本人操作请忽略，谨防诈骗。');
+    expect(v.risk).to.not.equal('low');
+    expect(v.type).to.equal('investment');
+  });
+
+  it('lets a warning that denies the act stay low, with or without a warning phrase', () => {
+    const warnings = [
+      '公安机关没有安全账户，接到让您转账的电话请直接挂断',
+      '【三明市公安局】提醒：公安机关没有“安全账户”，凡是让您把钱转入安全账户的都是诈骗，请勿相信。',
+      '民警提醒：公检法不会视频做笔录，也不会让您把钱转到安全账户，接到这样的电话请打110',
+      '骗子最爱说“把钱转到安全账户”，这就是诈骗，大家转给家里老人看看',
+      '【XX银行】验证码123456，您正在绑定新设备，验证码不要告诉任何人，工作人员也不会向您索要。',
+    ].map(verdict);
+    for (const v of warnings) {
+      expect(v.risk, v.text).to.equal('low');
+      // The low answer still tells the citizen to stop before paying.
+      expect(v.advice, v.text).to.contain('先停一停').and.to.contain('96110');
+    }
+  });
+});
+
 describe('alerts/fraud: the rules file', () => {
   it('is valid and compiles every phrase into one matcher', () => {
     const file = readFraudRules();

@@ -5,8 +5,9 @@
 //
 // The model reads the whole text and tells apart the look-alikes (a bank's real notice, a
 // police reminder quoting 「安全账户」); its log-odds are the score. The rules are the police's
-// rules of thumb: each fired rule adds its weight (a genuine-message rule subtracts), and the
-// reasons of the positive ones are what the citizen is shown.
+// rules of thumb: each fired rule adds its weight (a genuine-message rule subtracts, but only in a
+// text that asks for nothing a rule flags), and the reasons of the positive ones are what the
+// citizen is shown.
 import type { CorpusEntry } from './corpus.js';
 import {
   isSoftmaxWeights, ngramFeatures, softmaxTransferList, SoftmaxRegression, trainSoftmax, type Features, type LogisticOptions, type SoftmaxWeights,
@@ -102,12 +103,27 @@ export class FraudChecker {
   check(text: string): FraudVerdict {
     const form = fraudTextForm(text);
     const fired = this.rules.fired(form);
-    const features = this.featurize(text);
+    // A rule asks for its act unless the text only denies it where it names it (「公安机关没有安全
+    // 账户」, 「…的，都是诈骗」; `denial.ts`).
+    const asks = (r: FiredRule) => r.weight > 0 && !this.rules.onlyDenied(form, r);
+    // Invariant: a warning phrase never weighs against an act the text asks for. The genuine-message
+    // rules' phrases (「如有疑问请拨打96110」, 「不要相信」, 「切勿」, 「如非本人操作」) are free for a
+    // scammer to copy beside the ask, so when any rule's act is asked for they count for nothing:
+    // their weight is left out and the model reads the text without them. They count only in a
+    // text that asks for nothing a rule flags (a genuine warning denies the act it names).
+    const warnings = fired.filter((r) => r.weight < 0);
+    const genuine = warnings.length > 0 && !fired.some(asks);
+    const counted = genuine ? fired : fired.filter((r) => r.weight > 0);
+    const features = this.featurize(warnings.length > 0 && !genuine ? this.rules.without(form, warnings) : text);
     const p = clamp(this.isFraud.probabilities(features)[this.isFraud.labels.indexOf('fraud')] ?? 0);
-    const score = Math.log(p / (1 - p)) + this.options.ruleWeight * fired.reduce((sum, r) => sum + r.weight, 0);
-    // A decisive rule (a police rule of thumb) that nothing genuine contradicts makes the text high
-    // risk whatever the model says: 「让我转钱到安全账户」 is fraud however the rest reads.
-    const ruleOfThumb = fired.some((r) => r.decisive) && !fired.some((r) => r.weight < 0);
+    const score = Math.log(p / (1 - p)) + this.options.ruleWeight * counted.reduce((sum, r) => sum + r.weight, 0);
+    // Invariant: a decisive rule (a police rule of thumb) whose act the text asks for makes the
+    // verdict high, whatever the model or any warning phrase says. No real authority has a
+    // 「安全账户」, takes statements by video or needs your verification code, so a text that asks
+    // for one of these is fraud however the rest reads. Not medium: 「要小心」 would tell a citizen
+    // about to move money that it might be fine. Only a text that denies the act itself where it
+    // names it (a warning about it) escapes the rule.
+    const ruleOfThumb = fired.some((r) => r.decisive && asks(r));
     const risk: FraudRisk = ruleOfThumb || score >= this.options.high ? 'high' : score >= this.options.medium ? 'medium' : 'low';
     if (risk === 'low') return { risk, types: [], reasons: [], advice: COMMON_ADVICE.low, score };
     const type = this.likelyType(features, fired);

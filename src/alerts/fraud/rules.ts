@@ -1,6 +1,7 @@
 // The fraud rules as data (content/fraud/rules.json): validated when loaded, compiled into one
 // phrase matcher, evaluated from the set of phrases a text contains.
 import { z } from 'zod';
+import { onlyDenied } from './denial.js';
 import { PhraseMatcher } from './phrase-matcher.js';
 
 export const FRAUD_TYPE_KEYS = [
@@ -21,7 +22,10 @@ export const fraudRulesSchema = z.object({
     weight: z.number().refine((w) => w !== 0, "a rule weighs something"),
     all: z.array(z.array(z.string().min(1)).min(1)).min(1),
     reason: z.string().min(1),
-    /** A police rule of thumb: fired, and no genuine-message rule with it, the verdict is 高风险. */
+    /**
+     * A police rule of thumb: fired, and its act asked for (not only denied where it is named:
+     * `denial.ts`), the verdict is 高风险 whatever else the text says, warning phrases included.
+     */
     decisive: z.boolean().optional(),
   }).strict()),
 }).strict().superRefine((value, ctx) => {
@@ -47,6 +51,8 @@ export class CompiledRules {
   private readonly matcher: PhraseMatcher;
   /** For each rule, each group as the phrase ids that satisfy it. */
   private readonly groups: number[][][];
+  /** For each rule id, its groups as phrases in the text form. */
+  private readonly phrases = new Map<string, string[][]>();
 
   constructor(readonly file: FraudRulesFile) {
     const ids = new Map<string, number>();
@@ -57,6 +63,7 @@ export class CompiledRules {
       return id;
     };
     this.groups = file.rules.map((r) => r.all.map((group) => group.map(idOf)));
+    for (const r of file.rules) this.phrases.set(r.id, r.all.map((group) => group.map(fraudTextForm)));
     this.matcher = new PhraseMatcher([...ids.keys()]);
   }
 
@@ -70,6 +77,26 @@ export class CompiledRules {
         out.push({ id: rule.id, type: rule.type, weight: rule.weight, reason: rule.reason, decisive: rule.decisive === true });
       }
     });
+    return out;
+  }
+
+  /**
+   * Whether a fired rule's act is only denied in the text (in fraudTextForm), never asked for: some
+   * group of the rule is present only in sentences that deny it where they name it (「没有安全账户」,
+   * 「…的，都是诈骗」; `denial.ts`).
+   */
+  onlyDenied(form: string, rule: FiredRule): boolean {
+    return onlyDenied(form, this.phrases.get(rule.id) ?? []);
+  }
+
+  /**
+   * The text (in fraudTextForm) with every phrase of these rules blotted out, longest first, by
+   * 「|」: a mark no training text holds, so no n-gram across the cut reads as words.
+   */
+  without(form: string, rules: readonly FiredRule[]): string {
+    const phrases = [...new Set(rules.flatMap((r) => (this.phrases.get(r.id) ?? []).flat()))].sort((a, b) => b.length - a.length);
+    let out = form;
+    for (const phrase of phrases) out = out.split(phrase).join('|');
     return out;
   }
 }
