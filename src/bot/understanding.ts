@@ -27,8 +27,8 @@ const GREETING = wordUnion([
 ]);
 const THANKS = wordUnion(['谢谢', '感谢', '多谢', '辛苦', '麻烦你们了', '点赞', '点个赞', '做得不错', '做得好', '给力', '好的', '嗯嗯', '收到']);
 
-// The citizen lost money or is losing it now.
-const LOSS = wordUnion([
+// The citizen lost money or is losing it now (also read by intents/fraud-check.ts).
+export const LOSS = wordUnion([
   '被骗', '骗了', '受骗', '上当', '被人骗', '骗走', '骗去',
   '(已经|我|他|她|我妈|我爸|老人|老头子?|老伴)?(转了|交了|付了|汇了|打了|借了|投了|充了|给了)[^没]{0,12}(钱|块|元|万|千|百|验证码|定金|押金|[0-9])',
   '(钱|卡里的钱|余额)(全|都)?(没了|不见了|被转走|转走了|少了)', '(卡|账户|微信|支付宝)(里)?(少了|被转走)', '转走(了)?',
@@ -37,7 +37,7 @@ const LOSS = wordUnion([
 ]);
 
 // Someone is telling the writer (or their family) what to do.
-const TOLD_TO_ME = wordUnion([
+export const TOLD_TO_ME = wordUnion([
   '(让|叫|要|逼|喊)(我|我们|我妈|我爸|我老公|我老婆|我家|老人)', '(打电话|来电|打来|加我|联系我).{0,12}(说|让|叫|要)', '跟我说', '说我',
 ]);
 

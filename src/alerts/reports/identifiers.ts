@@ -9,6 +9,13 @@
 //    token more often than the site's name). A bare host stands for the whole site.
 //  - account: as typed after an account word (微信号, QQ, 支付宝, 账号 …), trimmed: letters,
 //    digits and `_ - . @ +` only, 4 to 64 of them.
+//
+// Never an identifier: a bank card or ID number (the personal-data finder's, or an account of 12
+// digits or more).
+// Found but never reported (`reportableIdentifiers`): what belongs to the victim. A scam text is
+// addressed to its reader (尊敬的用户 139…, 您的账户 …), a citizen's own story names their own
+// (本人手机 139…, 我的银行卡 …), and whatever follows a card word (银行卡, 卡号, 尾号) is a card's.
+// In doubt, an identifier is left out rather than kept: the victim's data is never published.
 import type { ScamIdentifier, ScamIdentifierKind } from '../../bot/ports.js';
 import { findPersonalData } from '../../tips/rules/personal-data.js';
 
@@ -72,32 +79,76 @@ const ACCOUNT_PATTERN = /(?<![A-Za-z0-9_\-.@+])(?:微信号?|vx|wx|v信|qq号?|�
 // International numbers (+852…, 00852…) and 400/800 lines, which the personal-data finder leaves alone.
 const OTHER_PHONE = /(?<![\d\w])(?:(?:\+|00)\d(?:[\s-]?\d){6,16}|[48]00(?:[\s-]?\d){7})(?!\d)/g;
 
-interface Span { start: number; end: number; id: ScamIdentifier }
+// What the victim owns, named by the words right before it: the text before an identifier (for an
+// account, its account word included) is matched at its end, after spaces, colons, 是 and 为. A
+// comma ends the phrase: 「您的账户已冻结，请联系 170…」 keeps 170….
+const OWN_THINGS = '手机号码|手机号|手机|电话号码|电话|号码|银行卡号|银行卡|卡号|账户|帐户|账号|帐号|微信号|微信|qq号|qq|支付宝|身份证号码|身份证号|身份证';
+// The writer's own, in a citizen's story; not their 微信 or QQ, which in a pasted scam text is
+// the scammer's 「加我微信」.
+const MY_THINGS = '手机号码|手机号|手机|电话号码|电话|号码|银行卡号|银行卡|卡号|账户|帐户|身份证号码|身份证号|身份证';
+const TITLES = '用户|客户|会员|车主|机主|先生|女士|旅客|乘客|家长|同学|朋友';
+const OWNER_BEFORE = new RegExp(`(?:${[
+  // 尊敬的用户, 尊敬的京东金融用户, 亲爱的
+  `(?:尊敬|亲爱)的(?:\\p{Script=Han}{0,6}(?:${TITLES}))?`,
+  // 您的账户, 你的手机号, 你们的, 您 (the reader)
+  `[您你]们?的?(?:${OWN_THINGS})?`,
+  // 本人, 本人手机, 我的银行卡, 我手机号
+  `本人(?:的?(?:${MY_THINGS}))?`, `我的?(?:${MY_THINGS})`,
+  // 用户139…, 客户139…, 尾号, and a card's number: never the scammer's to publish
+  '用户|客户|机主|会员|车主', '尾号', '(?:银行卡|信用卡|储蓄卡|借记卡|卡号)(?:号码?)?',
+].map((p) => `(?:${p})`).join('|')})$`, 'iu');
+const BEFORE_TAIL = /(?:[\s:：=＝]|是|为)+$/u;
+// 139… 用户您好, 139…的机主, 139…是我的: the reader's or the writer's own (not 是我们的, a company's).
+const OWNER_AFTER = new RegExp(`^\\s*(?:的?(?:${TITLES})|您好|你好|是(?:我(?!们)|本人))`, 'u');
+const LOOK_BEHIND = 24;
 
-const overlaps = (spans: readonly Span[], start: number, end: number) => spans.some((s) => start < s.end && s.start < end);
+/** 12 digits or more (an ID number's check X too) is a card or an ID number, never an account (QQ numbers have at most 11). */
+const CARD_DIGITS = /^\d{12,}[Xx]?$/;
 
 /**
- * Every identifier in the text, in order, each once: accounts after an account word, web
- * addresses, and phone numbers (the personal-data finder's mobiles, landlines and numbers after a
- * contact word, in any notation; international and 400/800 numbers).
+ * Whether an identifier may be stored as a report: never a card or ID number. The desk's own guard
+ * for what reaches it from elsewhere (an offer kept in a conversation record, a caller of the port).
  */
-export function findIdentifiers(text: string): ScamIdentifier[] {
+export const storable = (id: ScamIdentifier): boolean => id.kind !== 'account' || !CARD_DIGITS.test(id.value);
+
+interface Span {
+  start: number;
+  end: number;
+  id: ScamIdentifier;
+  /** The victim's own: addressed to the reader, or the writer's own in a story. Found, never reported. */
+  own: boolean;
+}
+
+const overlaps = (spans: readonly { start: number; end: number }[], start: number, end: number) =>
+  spans.some((s) => start < s.end && s.start < end);
+
+/** Whether the words around [start, end) make the identifier the victim's own. */
+function victimsOwn(text: string, start: number, end: number): boolean {
+  const before = text.slice(Math.max(0, start - LOOK_BEHIND), start).replace(BEFORE_TAIL, '');
+  return OWNER_BEFORE.test(before) || OWNER_AFTER.test(text.slice(end, end + 12));
+}
+
+function findSpans(text: string): Span[] {
+  const personal = findPersonalData(text);
+  // Cards and ID numbers are taken out first: nothing read inside them is an identifier.
   const spans: Span[] = [];
+  const blocked = personal.filter((s) => s.kind === 'bank_card' || s.kind === 'id_card');
   const add = (start: number, end: number, id: ScamIdentifier | undefined) => {
-    if (id && !overlaps(spans, start, end)) spans.push({ start, end, id });
+    if (id && !overlaps(spans, start, end) && !overlaps(blocked, start, end)) spans.push({ start, end, id, own: victimsOwn(text, start, end) });
   };
   for (const m of text.matchAll(ACCOUNT_PATTERN)) {
     const raw = m[1] ?? '';
     const start = m.index + m[0].length - raw.length;
     // After an account word even 「zhang.san」 is an account, though it reads like an address.
     const value = normaliseAccount(raw);
-    add(start, start + raw.length, value ? { kind: 'account', value } : undefined);
+    // The account word is part of what is read before it: 「您的账户 …」 is the reader's.
+    add(start, start + raw.length, value && !CARD_DIGITS.test(value) ? { kind: 'account', value } : undefined);
   }
   for (const m of text.matchAll(URL_PATTERN)) {
     const value = normaliseUrl(m[0]);
     add(m.index, m.index + m[0].length, value ? { kind: 'url', value } : undefined);
   }
-  for (const s of findPersonalData(text)) {
+  for (const s of personal) {
     if (s.kind !== 'mobile' && s.kind !== 'landline' && s.kind !== 'number') continue;
     const value = normalisePhone(s.value);
     add(s.start, s.end, value ? { kind: 'phone', value } : undefined);
@@ -106,13 +157,41 @@ export function findIdentifiers(text: string): ScamIdentifier[] {
     const value = normalisePhone(m[0]);
     add(m.index, m.index + m[0].length, value ? { kind: 'phone', value } : undefined);
   }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+const keyOf = (id: ScamIdentifier) => `${id.kind}:${id.value}`;
+
+/** The spans' identifiers in order, each once. */
+function distinct(spans: readonly Span[]): ScamIdentifier[] {
   const seen = new Set<string>();
-  return spans.sort((a, b) => a.start - b.start).map((s) => s.id).filter((id) => {
-    const key = `${id.kind}:${id.value}`;
+  return spans.map((s) => s.id).filter((id) => {
+    const key = keyOf(id);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * Every identifier in the text, in order, each once: accounts after an account word, web
+ * addresses, and phone numbers (the personal-data finder's mobiles, landlines and numbers after a
+ * contact word, in any notation; international and 400/800 numbers). Never a card or ID number.
+ * The victim's own are included: what a lookup of confirmed identifiers reads.
+ */
+export function findIdentifiers(text: string): ScamIdentifier[] {
+  return distinct(findSpans(text));
+}
+
+/**
+ * The identifiers a citizen may report from the text: `findIdentifiers` without the victim's own
+ * (addressed to the reader, or the writer's own; see OWNER_BEFORE). A value that is the victim's
+ * at one place in the text is left out at every place.
+ */
+export function reportableIdentifiers(text: string): ScamIdentifier[] {
+  const spans = findSpans(text);
+  const owned = new Set(spans.filter((s) => s.own).map((s) => keyOf(s.id)));
+  return distinct(spans.filter((s) => !owned.has(keyOf(s.id))));
 }
 
 /** Whether `account` appears in `text` as a whole word (not inside a longer run of its characters). */

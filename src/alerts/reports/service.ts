@@ -15,7 +15,7 @@ import type { Logger } from '../../platform/logger.js';
 import { DAY_MS, shanghaiDay, startOfShanghaiDay } from '../../platform/beijing-time.js';
 import { sqlOf } from '../../db/sql.js';
 import { ALERT_SUBJECT } from '../types.js';
-import { containsAccount, findIdentifiers, lookupValues, MAX_PER_REPORT, SCAM_IDENTIFIER_KINDS } from './identifiers.js';
+import { containsAccount, findIdentifiers, lookupValues, MAX_PER_REPORT, SCAM_IDENTIFIER_KINDS, storable } from './identifiers.js';
 import {
   defineScamIdentifierModel, defineScamReportModel, type ScamIdentifierRow, type ScamIdentifierState, type ScamReportRow,
 } from './models.js';
@@ -185,7 +185,8 @@ export function createScamReports(deps: ScamReportsDeps): ScamReports {
       const seen = new Set<string>();
       for (const identifier of identifiers) {
         const key = `${identifier.kind}:${identifier.value}`;
-        if (seen.has(key) || results.length >= MAX_PER_REPORT) continue;
+        // A card or ID number is never stored, nor answered as recorded.
+        if (seen.has(key) || results.length >= MAX_PER_REPORT || !storable(identifier)) continue;
         seen.add(key);
         const row = { kind: identifier.kind, identifier: identifier.value, citizenHash };
         const earlier = await Report.findOne({ where: row });

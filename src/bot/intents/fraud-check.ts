@@ -6,13 +6,24 @@
 // reason first (the checker itself stays pure); a report nobody confirmed changes no verdict.
 // After a high verdict the citizen may report what the text contains with one 「举报」; and
 // 「举报诈骗电话 170…」 or 「这个网址是骗子 http://…」 report directly.
+//
+// Only the scammer's identifiers are ever offered or reported (`reportableIdentifiers`): never a
+// card or ID number, never what is addressed to the reader (尊敬的用户 139…, 您的账户 …) or the
+// writer's own (本人手机 …). A report that also tells a loss (or a high-risk scam told to the
+// writer) is a victim's: the identifiers are still recorded, but the answer is the victim's one
+// (110, 96110, 止付 and the offer of a tip), or the danger offer when the engine found an emergency.
 import { COMMON_ADVICE } from '../../alerts/fraud/checker.js';
 import type { FraudVerdict } from '../../alerts/fraud/index.js';
-import { findIdentifiers, IDENTIFIER_NOUNS, MAX_PER_REPORT } from '../../alerts/reports/identifiers.js';
+import { IDENTIFIER_NOUNS, MAX_PER_REPORT, reportableIdentifiers } from '../../alerts/reports/identifiers.js';
+import { compactText } from '../../tips/rules/plain-text.js';
 import { isCommand, say, type EngineContext, type Intent, isWholeCommand, type Turn } from '../intent.js';
 import type { ScamIdentifier, ScamReportResult } from '../ports.js';
 import { commandArgs, isWord } from '../text.js';
 import type { BotReplyPart } from '../types.js';
+import { LOSS, TOLD_TO_ME } from '../understanding.js';
+import { dangerOutsideFlow } from './fallback.js';
+// A cycle (understood.ts imports `checked`): both only call each other's functions in a turn.
+import { fraudVictimAnswer } from './understood.js';
 
 const WORDS = ['鉴诈', '鉴别诈骗', '验诈', '查诈骗'];
 const LABEL = { high: '【高风险】', medium: '【要小心】', low: '【暂未发现明显风险】' } as const;
@@ -41,11 +52,14 @@ export function raisedByReports(v: FraudVerdict, confirmed: readonly ScamIdentif
   return { ...v, risk: 'high', reasons, advice };
 }
 
+/** 「号码、网址」: the kinds a report or an offer is about. */
+const nounsOf = (identifiers: readonly ScamIdentifier[]): string => [...new Set(identifiers.map((i) => IDENTIFIER_NOUNS[i.kind]))].join('、');
+
 /** 「这个号码」, 「这些号码、网址」: what a report or an offer is about. */
-function whatOf(identifiers: readonly ScamIdentifier[]): string {
-  const nouns = [...new Set(identifiers.map((i) => IDENTIFIER_NOUNS[i.kind]))].join('、');
-  return `${identifiers.length > 1 ? '这些' : '这个'}${nouns}`;
-}
+const whatOf = (identifiers: readonly ScamIdentifier[]): string => `${identifiers.length > 1 ? '这些' : '这个'}${nounsOf(identifiers)}`;
+
+/** 「· 号码 17012345678」: one identifier as the citizen reads it. */
+const lineOf = (i: ScamIdentifier): string => `· ${IDENTIFIER_NOUNS[i.kind]} ${i.value}`;
 
 /**
  * The checked text's verdict (after `lead`), raised by confirmed identifiers; after a high one, the
@@ -61,10 +75,11 @@ export async function checked(turn: Turn, ctx: EngineContext, text: string, lead
     // The checker's verdict stands alone: a citizen is never left without an answer.
     ctx.logger.warn({ err }, 'bot: scam reports could not be read');
   }
-  const found = verdict.risk === 'high' ? findIdentifiers(text).slice(0, MAX_PER_REPORT) : [];
+  // The citizen sees exactly what one 「举报」 would report.
+  const found = verdict.risk === 'high' ? reportableIdentifiers(text).slice(0, MAX_PER_REPORT) : [];
   if (found.length === 0) return [say(`${lead}${verdictText(verdict)}`)];
   turn.record.reportOffer = { identifiers: found };
-  return [say(`${lead}${verdictText(verdict)}\n\n回复「举报」把${whatOf(found)}报给我们，好提醒更多的人。`)];
+  return [say(`${lead}${verdictText(verdict)}\n\n回复「举报」把${whatOf(found)}报给我们，好提醒更多的人：\n${found.map(lineOf).join('\n')}`)];
 }
 
 const ASK = '请把可疑的短信、聊天内容复制后粘贴发给我（或者打字说说对方让您做什么），我帮您看看是不是诈骗。';
@@ -107,34 +122,78 @@ const QUESTION = /[吗么嘛？?]|是不是|是否|会不会|怎么/;
 export function reportedInMessage(text: string): ScamIdentifier[] | undefined {
   if (!text || QUESTION.test(text) || commandArgs(text, WORDS) !== undefined) return undefined;
   if (!REPORT_LEAD.test(text) && !CALLED_SCAM.test(text)) return undefined;
-  const found = findIdentifiers(text).slice(0, MAX_PER_REPORT);
+  const found = reportableIdentifiers(text).slice(0, MAX_PER_REPORT);
   return found.length ? found : undefined;
+}
+
+// Identifiers are not amounts: a token with a letter or seven digits or more (a number, an
+// account, an address) is blanked before a loss is looked for, so 「打了我好几次 170…」 is no loss.
+const IDENTIFIER_TOKEN = /[A-Za-z0-9_\-.@+:/]*[0-9A-Za-z][A-Za-z0-9_\-.@+:/]*/g;
+const isIdentifierToken = (token: string) => /[A-Za-z]/.test(token) || (token.match(/[0-9]/g)?.length ?? 0) >= 7;
+
+/**
+ * Whether a report is a victim's: it tells a loss (understanding.ts's LOSS; calling the number a
+ * scam is the sign of deceit that rule asks beside it), or a high-risk scam told to the writer
+ * (TOLD_TO_ME), as free words are read as a fraud victim.
+ */
+function toldByVictim(text: string, ctx: EngineContext): boolean {
+  const words = compactText(text.normalize('NFKC').replace(IDENTIFIER_TOKEN, (t) => (isIdentifierToken(t) ? ' ' : t)));
+  return LOSS.test(words) || (TOLD_TO_ME.test(words) && ctx.fraud.check(text).risk === 'high');
 }
 
 const REPORT_TROUBLE = '抱歉，系统暂时出了点问题，这次没有记下，请过几分钟再发一次。已经转了钱，请马上拨打110报警。';
 
 const REPORTS_FULL = '今天能记的举报已经满了';
+const NOTHING_TO_KEEP = '这条消息里没有能记下的骗子号码、网址或账号（银行卡号不记）。';
 const REPORT_CLOSING = '情况紧急的，请拨打反诈专线96110；已经转了钱，请马上拨打110报警。';
 
-/** Records the report and thanks the citizen, naming what was recorded; over the day's limit, says so. */
-async function fileReport(turn: Turn, ctx: EngineContext, identifiers: readonly ScamIdentifier[]): Promise<BotReplyPart[]> {
-  if (!ctx.scamReports || identifiers.length === 0) return [say(REPORT_TROUBLE)];
-  const results = await ctx.scamReports.report(turn.citizen, identifiers, turn.now).catch((err: unknown) => {
+/** The desk's results, or undefined when the report could not be recorded (logged). */
+async function record(turn: Turn, ctx: EngineContext, identifiers: readonly ScamIdentifier[]): Promise<ScamReportResult[] | undefined> {
+  if (!ctx.scamReports || identifiers.length === 0) return undefined;
+  return ctx.scamReports.report(turn.citizen, identifiers, turn.now).catch((err: unknown) => {
     ctx.logger.warn({ err }, 'bot: scam report not recorded');
     return undefined;
   });
+}
+
+const resultLine = (r: ScamReportResult) => `${lineOf(r.identifier)}${r.outcome === 'again' ? '（您之前举报过）' : ''}`;
+
+/** Records the report and thanks the citizen, naming what was recorded; over the day's limit, says so. */
+async function fileReport(turn: Turn, ctx: EngineContext, identifiers: readonly ScamIdentifier[]): Promise<BotReplyPart[]> {
+  const results = await record(turn, ctx, identifiers);
   if (!results) return [say(REPORT_TROUBLE)];
-  const line = (r: ScamReportResult) => `· ${IDENTIFIER_NOUNS[r.identifier.kind]} ${r.identifier.value}`;
   const kept = results.filter((r) => r.outcome !== 'full');
   const full = results.filter((r) => r.outcome === 'full');
+  // Nothing the desk may store (a card number offered before it was refused): no thanks, no "full".
+  if (results.length === 0) return [say(`${NOTHING_TO_KEEP}\n${REPORT_CLOSING}`)];
   if (kept.length === 0) return [say(`${REPORTS_FULL}，这次没有记下，明天可以再发。\n${REPORT_CLOSING}`)];
   return [say([
     '谢谢您！已经记下了：',
-    ...kept.map((r) => `${line(r)}${r.outcome === 'again' ? '（您之前举报过）' : ''}`),
-    ...(full.length ? [`${REPORTS_FULL}，下面这些没有记下，明天可以再发：`, ...full.map(line)] : []),
+    ...kept.map(resultLine),
+    ...(full.length ? [`${REPORTS_FULL}，下面这些没有记下，明天可以再发：`, ...full.map((r) => lineOf(r.identifier))] : []),
     '工作人员核实是诈骗以后，别人用「鉴诈」查到时就会看到提醒。',
     full.length ? REPORT_CLOSING : '已经转了钱，请马上拨打110报警；拿不准的，拨打反诈专线96110。',
   ].join('\n'))];
+}
+
+/**
+ * A victim's report: recorded as any report, but answered first as a victim (free words' answer,
+ * with `record.offer`) or, in an emergency outside a flow, with the danger offer; then one short
+ * part saying which of the scammer's identifiers were kept to warn others. Never the thanks alone:
+ * a victim must not read a report as a case filed.
+ */
+async function victimReport(turn: Turn, ctx: EngineContext, identifiers: readonly ScamIdentifier[], danger: boolean): Promise<BotReplyPart[]> {
+  const results = await record(turn, ctx, identifiers);
+  const answer = danger ? await dangerOutsideFlow.handle(turn, ctx) : fraudVictimAnswer(turn);
+  const kept = results?.filter((r) => r.outcome !== 'full') ?? [];
+  const full = results?.filter((r) => r.outcome === 'full') ?? [];
+  const note = !results
+    ? `另外，骗子的${nounsOf(identifiers)}这次没有记下（系统出了点问题），过几分钟可以再发一次。`
+    : [
+      ...(kept.length ? [`另外，骗子的${nounsOf(kept.map((r) => r.identifier))}记下了，工作人员核实后会提醒其他人：`, ...kept.map(resultLine)] : []),
+      ...(full.length ? [`${REPORTS_FULL}，下面这些没有记下，明天可以再发：`, ...full.map((r) => lineOf(r.identifier))] : []),
+    ].join('\n');
+  return note ? [...answer, say(note)] : answer;
 }
 
 /** 「举报」 (or 是 / 好) right after a high verdict that offered it. */
@@ -154,6 +213,10 @@ export const scamReport: Intent = {
   name: 'scam_report',
   match: (turn) => turn.menuIntent === undefined && reportedInMessage(turn.text) !== undefined,
   handle(turn, ctx) {
-    return fileReport(turn, ctx, reportedInMessage(turn.text) ?? []);
+    const identifiers = reportedInMessage(turn.text) ?? [];
+    // As free words are answered: danger first (fallback.ts), then a victim (understood.ts).
+    const danger = turn.emergency !== undefined && turn.record.flow === undefined;
+    if (danger || toldByVictim(turn.text, ctx)) return victimReport(turn, ctx, identifiers, danger);
+    return fileReport(turn, ctx, identifiers);
   },
 };

@@ -27,6 +27,12 @@ const offerLine = (category: TipCategoryKey) =>
   `现在还没有登记。要我帮您登记成一条「${categoryName(category)}」方面的反映吗？登记后会有工作人员处理，全程保密。\n`
   + '回复「是」开始，您刚才说的就作为情况描述，不用重打；不需要请回复「不用」。';
 
+/**
+ * A fraud victim's answer (110 and 96110, stop-payment advice) and the offer of a fraud tip
+ * (`record.offer`): for free words and for a scam report that tells a loss (fraud-check.ts).
+ */
+export const fraudVictimAnswer = (turn: Turn): BotReplyPart[] => offer(turn, 'fraud', `${FRAUD_VICTIM}\n\n${offerLine('fraud')}`);
+
 async function answerFreeText(turn: Turn, ctx: EngineContext): Promise<BotReplyPart[] | undefined> {
   const u = understand(turn.text, { faq: ctx.content.faq, fraud: ctx.fraud, model: ctx.intentModel });
   ctx.logger.debug({ understood: u.intent }, 'bot: understood');
@@ -35,7 +41,7 @@ async function answerFreeText(turn: Turn, ctx: EngineContext): Promise<BotReplyP
       // Nothing is filed until the citizen says yes: the words must not suggest otherwise.
       return offer(turn, u.category, `您说的情况，听起来是「${categoryName(u.category)}」方面的问题。\n${offerLine(u.category)}`);
     case 'fraud_victim':
-      return offer(turn, 'fraud', `${FRAUD_VICTIM}\n\n${offerLine('fraud')}`);
+      return fraudVictimAnswer(turn);
     case 'fraud_check':
       // Checked again with citizens' reports: a number several citizens reported is 高风险.
       return checked(turn, ctx, turn.text, '您发来的内容我帮您看了一下：\n');
