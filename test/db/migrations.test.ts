@@ -47,6 +47,23 @@ describe(`migrations (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     expect((await q('SELECT type FROM tip_events')).map((r) => r.type)).to.deep.equal(['received']);
   });
 
+  it('removes card and ID numbers that 「举报」 stored as scam accounts before they were refused, and nothing else', async () => {
+    await createMigrator(fresh.db).up({ to: '024-tip-media' });
+    const at = "'2026-12-01 08:00:00.000'";
+    const rows: Array<[string, string]> = [
+      ['account', '6222021234567890123'], ['account', '35040219800101123X'], ['account', '622202123456'],
+      ['account', 'jd_kefu888'], ['account', '12345678901'], ['phone', '13905981234'], ['url', 'example.cn/pay'],
+    ];
+    for (const [i, [kind, identifier]] of rows.entries()) {
+      await fresh.db.sequelize.query(`INSERT INTO scam_reports (kind, identifier, citizen_hash, created_at, updated_at) VALUES (?, ?, ?, ${at}, ${at})`, { replacements: [kind, identifier, `c${i}`] });
+    }
+    await fresh.db.sequelize.query(`INSERT INTO scam_identifiers (kind, identifier, state, decided_by, decided_at, citizens) VALUES ('account', '6222021234567890123', 'confirmed', 1, ${at}, 2), ('account', 'jd_kefu888', 'confirmed', 1, ${at}, 2)`);
+    await migrateUp(fresh.db);
+    const left = async (table: string) => (await q(`SELECT identifier FROM ${table} ORDER BY identifier`)).map((r) => String(r.identifier));
+    expect(await left('scam_reports')).to.deep.equal(['12345678901', '13905981234', 'example.cn/pay', 'jd_kefu888']);
+    expect(await left('scam_identifiers')).to.deep.equal(['jd_kefu888']);
+  });
+
   it('migrates down and up again', async () => {
     await migrateUp(fresh.db);
     await createMigrator(fresh.db).down({ to: 0 });

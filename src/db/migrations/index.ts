@@ -23,6 +23,7 @@ import { scamReportReviewMigration } from './021-scam-report-review.js';
 import { followerImportMigration } from './022-follower-import.js';
 import { tipsSealedMediumMigration } from './023-tips-sealed-medium.js';
 import { tipMediaMigration } from './024-tip-media.js';
+import { scamReportsCardsMigration } from './025-scam-reports-cards.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -50,4 +51,5 @@ export const migrations: Migration[] = [
   followerImportMigration,
   tipsSealedMediumMigration,
   tipMediaMigration,
+  scamReportsCardsMigration,
 ];
