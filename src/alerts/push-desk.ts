@@ -8,7 +8,7 @@ import { Op } from 'sequelize';
 import { chinaDay, type MassQuota, type MassQuotaLedger } from '../articles/mass-quota.js';
 import type { FollowerModels } from './followers/models.js';
 import { regionLabel, type AlertNames } from './present.js';
-import { CUSTOM_WINDOW_MS, PUSH_CHANNELS, REASONS, type PushChannel } from './push/rules.js';
+import { CUSTOM_WINDOW_MS, PUSH_CHANNELS, REASONS, massMaybeSent, massPlan, type PushChannel } from './push/rules.js';
 import { AlertPushError, type PushProgress, type PushService } from './push/service.js';
 import type { PaceView } from './push/queue.js';
 import { beijingClock } from './push/rules.js';
@@ -75,6 +75,14 @@ export function reasonLabel(code: string | null): string {
 const MASS_STATE_LABELS: Readonly<Record<string, string>> = {
   queued: '等待发出', sending: '正在发', sent: '已发出', skipped: '没有发', failed: '没有发成',
 };
+/**
+ * A mass send that may have gone out (`massMaybeSent`) is never shown as not sent: its state
+ * reads 可能已发出 and its reason says why a new push will not make the county get it twice.
+ */
+const MASS_MAYBE_SENT_LABEL = '可能已发出';
+const MASS_MAYBE_SENT_CHECKING_LABEL = '可能已发出，正在用同一编号确认';
+const MASS_MAYBE_SENT_REASON = '微信没有按时回复，不知道发出去没有；以后只会用同一个编号再发，微信会拦下重复的，大家不会收到两次';
+const MASS_MAYBE_SENT_CRASH_REASON = '发送时服务器中断，不知道发出去没有；以后只会用同一个编号再发，微信会拦下重复的，大家不会收到两次';
 
 /** A push as staff see it (API and pages alike). */
 export interface PushView {
@@ -96,7 +104,10 @@ export interface PushView {
   /** How far it is: recipients and mass sends dealt with, of all of them (0–100). */
   percent: number;
   reasons: Array<{ state: string; reason: string; label: string; count: number }>;
-  mass: Array<{ target: string; targetLabel: string; state: string; stateLabel: string; reason: string | null; reasonLabel: string | null }>;
+  /** `maybeSent`: it may have gone out (its answer lost); staff read 可能已发出. */
+  mass: Array<{
+    target: string; targetLabel: string; state: string; stateLabel: string; maybeSent: boolean; reason: string | null; reasonLabel: string | null;
+  }>;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -166,12 +177,27 @@ export function createPushDesk(link: AlertPushLink, names: AlertNames, templateI
 
   const quota = (): Promise<MassQuota> => link.ledger.usage(chinaDay(link.now()));
 
-  /** Mass sends a publication of `alert` would make: one per county (or one to all), less those already made for it. */
-  async function massNeeded(alert: Alert): Promise<number> {
+  /**
+   * Mass sends a publication of `alert` would make (`sends`: one per county, or one to all, less
+   * those not to be sent again) and the quota slots they need (`slots`: one that may have gone out
+   * and still holds today's slot needs none), as the push's `startPush` decides by `massPlan`.
+   */
+  async function massNeeded(alert: Alert): Promise<{ sends: number; slots: number }> {
     const targets = alert.counties.length ? alert.counties : ['all'];
-    // A mass send that was cancelled or refused reached nobody: a new push may make it.
-    const taken = new Set((await link.service.forAlert(alert.id)).flatMap((p) => p.mass.filter((m) => m.state !== 'skipped' && m.state !== 'failed').map((m) => m.target)));
-    return targets.filter((x) => !taken.has(x)).length;
+    const now = link.now();
+    const day = chinaDay(now);
+    // Each target has at most one mass send row, moved from push to push.
+    const earlier = new Map((await link.service.forAlert(alert.id)).flatMap((p) => p.mass.map((m) => [m.target, m] as const)));
+    let sends = 0;
+    let slots = 0;
+    for (const target of targets) {
+      const row = earlier.get(target);
+      const kind = massPlan(row, now);
+      if (kind === 'taken') continue;
+      sends += 1;
+      if (!(kind === 'resume' && row?.quotaDay === day)) slots += 1;
+    }
+    return { sends, slots };
   }
 
   const templateMissing = () => new AlertPushError('ALERT_PUSH_CHANNEL_UNAVAILABLE', 409, '还没有设置预警用的模板消息，不能用模板消息发送。请改用客服消息或群发。');
@@ -197,14 +223,20 @@ export function createPushDesk(link: AlertPushLink, names: AlertNames, templateI
       queued: p.queued,
       percent: percentOf(p),
       reasons: p.reasons.map((r) => ({ ...r, label: reasonLabel(r.reason) })),
-      mass: p.mass.map((m) => ({
-        target: m.target,
-        targetLabel: m.target === 'all' ? '全部关注者' : names.county(m.target) ?? m.target,
-        state: m.state,
-        stateLabel: MASS_STATE_LABELS[m.state] ?? m.state,
-        reason: m.reason,
-        reasonLabel: m.reason ? reasonLabel(m.reason) : null,
-      })),
+      mass: p.mass.map((m) => {
+        const maybeSent = massMaybeSent(m);
+        const open = m.state === 'queued' || m.state === 'sending';
+        return {
+          target: m.target,
+          targetLabel: m.target === 'all' ? '全部关注者' : names.county(m.target) ?? m.target,
+          state: m.state,
+          stateLabel: maybeSent ? (open ? MASS_MAYBE_SENT_CHECKING_LABEL : MASS_MAYBE_SENT_LABEL) : MASS_STATE_LABELS[m.state] ?? m.state,
+          maybeSent,
+          reason: m.reason,
+          reasonLabel: maybeSent ? (m.reason === REASONS.unknownAfterCrash ? MASS_MAYBE_SENT_CRASH_REASON : MASS_MAYBE_SENT_REASON)
+            : m.reason ? reasonLabel(m.reason) : null,
+        };
+      }),
       createdAt: p.createdAt,
       startedAt: p.startedAt,
       finishedAt: p.finishedAt,
@@ -219,7 +251,8 @@ export function createPushDesk(link: AlertPushLink, names: AlertNames, templateI
 
     /** The channels the publish form offers for `alert`, each with whom it reaches and whether it can be picked now. */
     async channelOptions(alert: Alert): Promise<{ reach: Reach; quota: MassQuota; massNeeded: number; options: ChannelOption[] }> {
-      const [r, q, needed] = await Promise.all([reach(alert.counties), quota(), massNeeded(alert)]);
+      const [r, q, mass] = await Promise.all([reach(alert.counties), quota(), massNeeded(alert)]);
+      const needed = mass.slots;
       const region = regionLabel(alert.counties, names);
       const whom = alert.counties.length ? `${region}的关注者` : '全部关注者';
       const options: ChannelOption[] = [
@@ -229,8 +262,8 @@ export function createPushDesk(link: AlertPushLink, names: AlertNames, templateI
         },
         {
           channel: 'mass', label: CHANNEL_NAMES.mass,
-          available: needed > 0 && needed <= q.left,
-          why: needed === 0 ? '这条预警在这个地区已经群发过，不能再群发。'
+          available: mass.sends > 0 && needed <= q.left,
+          why: mass.sends === 0 ? '这条预警在这个地区已经群发过，不能再群发。'
             : needed > q.left ? `今天的群发次数不够：这次要用 ${needed} 次，今天只剩 ${q.left} 次。明天可以再群发。` : null,
           explain: `发给${whom}（约 ${r.subscribed} 人），他们都会收到。这次要用 ${needed} 次群发，今天还能群发 ${q.left} 次（每天 ${q.perDay} 次）。`,
         },
@@ -248,10 +281,10 @@ export function createPushDesk(link: AlertPushLink, names: AlertNames, templateI
     async assertChannels(alert: Alert, channels: readonly PushChannel[]): Promise<void> {
       if (channels.includes('template') && templateId === '') throw templateMissing();
       if (channels.includes('mass')) {
-        const needed = await massNeeded(alert);
-        if (needed === 0) throw massAgain();
+        const { sends, slots } = await massNeeded(alert);
+        if (sends === 0) throw massAgain();
         const { left } = await quota();
-        if (needed > left) throw quotaShort(needed, left);
+        if (slots > left) throw quotaShort(slots, left);
       }
     },
 

@@ -13,7 +13,9 @@ import { createAlertPushModule, type AlertPushModule } from '../../src/alerts/pu
 import type { PushProgress, StartPushInput } from '../../src/alerts/push/service.js';
 import type { PushWorker } from '../../src/alerts/push/worker.js';
 import { AppError } from '../../src/platform/errors.js';
-import { WechatClient } from '../../src/wechat/index.js';
+import { WechatApiError, WechatClient } from '../../src/wechat/index.js';
+import type { PushClient } from '../../src/alerts/push/worker.js';
+import type { Alert } from '../../src/alerts/types.js';
 
 const SHAXIAN = '350405';
 const YONGAN = '350481';
@@ -21,6 +23,7 @@ const SANYUAN = '350404';
 const HOUR = 3600_000;
 const CUSTOM = '/cgi-bin/message/custom/send';
 const TEMPLATE = '/cgi-bin/message/template/send';
+const MASS = '/cgi-bin/message/mass/sendall';
 
 interface NewsBody { touser: string; msgtype: string; news: { articles: Array<{ title: string; description: string; url: string }> } }
 interface TemplateBody { touser: string; template_id: string; url: string; client_msg_id: string; data: Record<string, { value: string }> }
@@ -71,11 +74,13 @@ describe(`alerts: push (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
     return w;
   };
   /** Another instance of the service: its own connection to the same database, and its own clock. */
-  async function instance(now?: () => Date): Promise<{ db: Database; push: AlertPushModule }> {
+  async function instance(now?: () => Date, client?: PushClient): Promise<{ db: Database; push: AlertPushModule }> {
     const db = await openDatabase(t.database.url);
     const logger = createLogger('silent');
     const f = createFollowersModule({ db, logger, client: t.services.wechat, hashId: (id) => id });
-    const module = createAlertPushModule({ config: t.config, db, logger, tokenStore: t.services.state, followers: f, ...(now ? { now } : {}) });
+    const module = createAlertPushModule({
+      config: t.config, db, logger, tokenStore: t.services.state, followers: f, ...(now ? { now } : {}), ...(client ? { client } : {}),
+    });
     extra.push({ close: async () => { module.close(); await db.close(); } });
     return { db, push: module };
   }
@@ -455,6 +460,106 @@ describe(`alerts: push (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
     const done = await untilDone(started.jobId);
     expect(done.mass[0]).to.include({ state: 'sent' });
     expect(await t.services.articles.wechatPublish.quota()).to.include({ used: 1 });
+  });
+
+  it('a mass send whose answer was lost may have gone out: cancel keeps its slot and shows 可能已发出; a new push sends it only under its own clientmsgid, never twice', async () => {
+    await context({ wechat: { massQuotaPerDay: 3 } });
+    t.fakeWechat.setMassQuota(3);
+    const sha = await followers(SHAXIAN, 3, 'maybe');
+    await t.services.followers.syncTags();
+    // WeChat makes the send, and its answer is lost on the way back.
+    const real = t.services.wechat;
+    const lossy: PushClient = {
+      messageCustomSend: (m) => real.messageCustomSend(m),
+      messageTemplateSend: (m) => real.messageTemplateSend(m),
+      async massSendAllByTag(m) {
+        await real.massSendAllByTag(m);
+        throw new WechatApiError(-1, 'timeout', MASS, { uncertain: true });
+      },
+    };
+    const flaky = await instance(undefined, lossy);
+    const first = await flaky.push.service.startPush(input({ channels: ['mass'] }));
+    await flaky.push.createWorker().runOnce();
+    expect(t.fakeWechat.massSends).to.have.length(1);
+    const clientMsgId = (await push().models.Mass.findOne({ where: { alertId: 11 } }))!.clientMsgId;
+
+    const cancelled = (await push().service.cancel(first.jobId)).mass[0];
+    const quotaAfterCancel = await t.services.articles.wechatPublish.quota();
+    const view = (await t.services.alerts.desk!.pushes(11))[0]!.mass[0]!;
+
+    const again = await push().service.startPush(input({ channels: ['mass'] }));
+    await push().createWorker().runOnce();
+    const done = await untilDone(again.jobId);
+    // WeChat's 45065 on the same clientmsgid: counted as sent, the county got it once.
+    expect(t.fakeWechat.massSends).to.have.length(1);
+    expect(t.fakeWechat.massSends[0]!.recipients).to.have.members(sha);
+    expect(t.fakeWechat.calls.filter((c) => c.path === MASS).map((c) => (c.body as { clientmsgid: string }).clientmsgid))
+      .to.deep.equal([clientMsgId, clientMsgId]);
+    expect(done.mass[0]).to.include({ state: 'sent' });
+    expect(await t.services.articles.wechatPublish.quota()).to.include({ used: 1 });
+    // Cancelled, it stayed "may have gone out": failed as unknown, its quota slot kept, 可能已发出 for staff.
+    expect(cancelled).to.include({ state: 'failed', reason: 'unknown_after_error' });
+    expect(quotaAfterCancel).to.include({ used: 1 });
+    expect(view).to.include({ stateLabel: '可能已发出', maybeSent: true });
+    // Sent now: no third push sends it.
+    expect((await refusal(t.services.alerts.desk!.assertChannels({ id: 11, counties: [SHAXIAN] } as unknown as Alert, ['mass']))).code)
+      .to.equal('ALERT_PUSH_CHANNEL_UNAVAILABLE');
+  });
+
+  it('a template message that may have arrived, queued again when its push is cancelled, ends unknown and no later push sends it', async () => {
+    await context();
+    const [victim] = await followers(SHAXIAN, 1, 'victim');
+    t.fakeWechat.loseAnswerFor(victim!, 1);
+    const first = await push().service.startPush(input({ channels: ['template'] }));
+    await worker().runOnce();
+    expect(await push().service.progress(first.jobId)).to.include({ queued: 1, sent: 0 });
+    await push().service.cancel(first.jobId);
+    const cancelled = await push().service.progress(first.jobId);
+    // Past WeChat's 10 minutes of client_msg_id, a new push would deliver it again: it leaves it alone.
+    const later = await instance(() => new Date(Date.now() + 11 * 60_000));
+    const second = await later.push.service.startPush(input({ channels: ['template'] }));
+    await drain(worker(later.push));
+    expect(t.fakeWechat.calls.filter((x) => x.path === TEMPLATE)).to.have.length(1);
+    expect(second.total).to.equal(0);
+    expect(cancelled).to.include({ state: 'cancelled', skipped: 0, failed: 1, queued: 0 });
+    expect(cancelled.reasons).to.deep.equal([{ state: 'failed', reason: 'unknown_after_error', count: 1 }]);
+  });
+
+  it('a template message whose answer is lost while its push is being cancelled ends unknown, not cancelled', async () => {
+    await context();
+    const [victim] = await followers(SHAXIAN, 1, 'inflight');
+    t.fakeWechat.loseAnswerFor(victim!, 1);
+    t.fakeWechat.setDelay(TEMPLATE, 400);
+    const first = await push().service.startPush(input({ channels: ['template'] }));
+    const round = worker().runOnce();
+    while (!t.fakeWechat.calls.some((c) => c.path === TEMPLATE)) await new Promise((r) => setTimeout(r, 10));
+    await push().service.cancel(first.jobId);
+    await round;
+    t.fakeWechat.setDelay(TEMPLATE, 0);
+    const cancelled = await push().service.progress(first.jobId);
+    const later = await instance(() => new Date(Date.now() + 11 * 60_000));
+    const second = await later.push.service.startPush(input({ channels: ['template'] }));
+    await drain(worker(later.push));
+    expect(t.fakeWechat.calls.filter((x) => x.path === TEMPLATE)).to.have.length(1);
+    expect(second.total).to.equal(0);
+    expect(cancelled).to.include({ skipped: 0, failed: 1 });
+    expect(cancelled.reasons).to.deep.equal([{ state: 'failed', reason: 'unknown_after_error', count: 1 }]);
+  });
+
+  it('a template message whose last attempt\'s answer is lost fails as unknown, and no later push sends it again', async () => {
+    await context({ alerts: { pushMaxAttempts: 1 } });
+    const [victim] = await followers(SHAXIAN, 1, 'last');
+    t.fakeWechat.loseAnswerFor(victim!, 1);
+    const first = await push().service.startPush(input({ channels: ['template'] }));
+    await drain(worker());
+    const done = await untilDone(first.jobId);
+    const later = await instance(() => new Date(Date.now() + 11 * 60_000));
+    const second = await later.push.service.startPush(input({ channels: ['template'] }));
+    await drain(worker(later.push));
+    expect(t.fakeWechat.calls.filter((x) => x.path === TEMPLATE)).to.have.length(1);
+    expect(second.total).to.equal(0);
+    expect(done).to.include({ sent: 0, failed: 1 });
+    expect(done.reasons).to.deep.equal([{ state: 'failed', reason: 'unknown_after_error', count: 1 }]);
   });
 
   it('keeps the configured rate: 200 a second measured over three seconds', async () => {

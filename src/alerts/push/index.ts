@@ -47,7 +47,7 @@ export function createAlertPushModule(deps: AlertPushDeps): AlertPushModule {
   const ledger = createMassQuota(db.sequelize, config.wechat.massQuotaPerDay, clock);
   const claimMs = config.alerts.pushClaimSeconds * 1000;
   const queue = createPushQueue({
-    db, models, followers: deps.followers.models, clock, claimMs, templateDailyLimit: config.alerts.pushTemplateDailyLimit,
+    db, models, followers: deps.followers.models, clock, claimMs, templateDailyLimit: config.alerts.pushTemplateDailyLimit, ledger,
   });
   const service = createPushService({
     db, models, counties: deps.followers.counties, ledger, queue, logger, clock,

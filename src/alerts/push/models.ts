@@ -54,6 +54,12 @@ export interface PushMassRow extends Model<InferAttributes<PushMassRow>, InferCr
   quotaSlot: number | null;
   claimedBy: string | null;
   claimExpiresAt: Date | null;
+  /**
+   * When it went out; with a state other than `sent`, when it may have (the first send whose
+   * answer was lost, or whose worker died mid-send). Invariant: such a row keeps its clientmsgid
+   * and quota slot, and is sent again only under that clientmsgid, within MASS_DEDUPE_MS of this
+   * time (rules.ts `massMaybeSent`, `massPlan`).
+   */
   sentAt: Date | null;
 }
 

@@ -27,14 +27,22 @@
 // claim expired because its worker died, or a send that timed out) is failed
 // (`unknown_after_crash`, `unknown_after_error`), never sent twice. A template message carries
 // client_msg_id, which WeChat keeps for about 10 minutes: it may be tried again until 9 minutes
-// after its first unknown send (`unsure_since`), judged when it is claimed. A mass send carries
-// its clientmsgid, so it is always safe to send again.
+// after its first unknown send (`unsure_since`), judged when it is claimed. Invariant: a
+// recipient with `unsure_since` ends `sent` or `failed`/`unknown_after_*`, never skipped or failed
+// with another reason (not at its last attempt, not when its job is cancelled), so no later push
+// sends it again. A mass send carries its clientmsgid, which WeChat checks against 24 hours of
+// records: one that may have gone out (`sent_at` set, state not `sent`) is sent again only under
+// that clientmsgid and within MASS_DEDUPE_MS, keeps its quota slot, and otherwise ends failed
+// `unknown_after_*`.
 import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { FollowerModels } from '../followers/models.js';
 import { sqlOf } from '../../db/sql.js';
 import { PACE_ID, type PushModels, type PushJobRow, type PushMassRow, type PushPaceRow } from './models.js';
-import { CUSTOM_WINDOW_MS, REASONS, addOutcomes, trips, type PushChannel, type SendOutcome } from './rules.js';
+import {
+  CUSTOM_WINDOW_MS, MASS_DEDUPE_MS, REASONS, addOutcomes, massMaybeSent, trips, type PushChannel, type SendOutcome,
+} from './rules.js';
+import type { MassQuotaLedger } from '../../articles/mass-quota.js';
 import { withDeadlockRetry } from '../../db/deadlock.js';
 import { shanghaiDay, shanghaiDayKey, startOfShanghaiDay } from '../../platform/beijing-time.js';
 
@@ -47,6 +55,8 @@ export interface QueueDeps {
   claimMs: number;
   /** config alerts.pushTemplateDailyLimit: template messages the account may send a Beijing day. */
   templateDailyLimit: number;
+  /** The mass-send ledger: a cancelled mass send that surely did not go out gives its slot back. */
+  ledger: Pick<MassQuotaLedger, 'release'>;
 }
 
 export interface ClaimedRecipient {
@@ -136,14 +146,36 @@ export function createPushQueue(deps: QueueDeps) {
 
   /** Sets rows to a state (one statement per group); only rows this worker holds as `sending`. */
   async function settle(
-    ids: readonly number[], set: string, values: readonly unknown[], worker: string, t: Transaction,
+    ids: readonly number[], set: string, values: readonly unknown[], worker: string, t: Transaction, where = '',
   ): Promise<number> {
     if (ids.length === 0) return 0;
     return sql.write(
       `UPDATE alert_push_recipients SET ${set}, claimed_by = NULL, claim_expires_at = NULL
-       WHERE id IN (${sql.list(ids.length)}) AND state = 'sending' AND claimed_by = ?`,
+       WHERE id IN (${sql.list(ids.length)}) AND state = 'sending' AND claimed_by = ?${where}`,
       [...values, ...ids, worker], t,
     );
+  }
+
+  /**
+   * Ends a mass send of a cancelled job that is not `sent`. Invariant: one that may have gone out
+   * keeps its clientmsgid and quota slot and ends `failed` with `unknownReason`, so no later push
+   * sends it under another clientmsgid (a new push may send it again under its own, within
+   * MASS_DEDUPE_MS); one that surely did not is skipped (`cancelled`) and gives its slot back.
+   */
+  async function cancelMass(row: PushMassRow, t: Transaction, unknownReason: string = REASONS.unknownAfterError): Promise<void> {
+    if (massMaybeSent(row)) {
+      row.state = 'failed';
+      row.reason = unknownReason;
+    } else {
+      await deps.ledger.release(`alert:${row.clientMsgId}`, t);
+      row.state = 'skipped';
+      row.reason = REASONS.cancelled;
+      row.quotaDay = null;
+      row.quotaSlot = null;
+    }
+    row.claimedBy = null;
+    row.claimExpiresAt = null;
+    await row.save({ transaction: t });
   }
 
   /** Marks a job done when no recipient and no mass send is left to do. */
@@ -212,9 +244,12 @@ export function createPushQueue(deps: QueueDeps) {
         for (const r of rows) {
           const f = byOpenid.get(r.openid);
           const unsureAt = r.unsure_since ? new Date(r.unsure_since as string | Date).getTime() : NaN;
-          if (!f || !f.subscribed) gone.push(r.id);
+          const unsure = r.channel === 'template' && Number.isFinite(unsureAt);
+          // One that may have arrived and has unfollowed since ends unknown too: never `unsubscribed`,
+          // a reason a later push would try again.
+          if (!f || !f.subscribed) (unsure ? lost : gone).push(r.id);
           else if (r.channel === 'custom' && (!f.lastInteractionAt || nowMs - f.lastInteractionAt.getTime() >= CUSTOM_WINDOW_MS)) outside.push(r.id);
-          else if (r.channel === 'template' && nowMs - unsureAt >= TEMPLATE_DEDUPE_MS) lost.push(r.id);
+          else if (unsure && nowMs - unsureAt >= TEMPLATE_DEDUPE_MS) lost.push(r.id);
           else if (r.channel === 'template' && templates >= templateLeft) continue;
           else {
             if (r.channel === 'template') templates += 1;
@@ -263,7 +298,10 @@ export function createPushQueue(deps: QueueDeps) {
      * recipient is tried again when the hold ends; any other retry waits `retryAt(attempts)`; a
      * recipient past `maxAttempts` fails with the last reason. A send that went through ends a
      * hold. A daily limit closes its channel until the next Beijing day. Counters move by the
-     * rows actually changed.
+     * rows actually changed. Invariant: a template message that may have arrived (this send's
+     * answer lost, or an earlier one's: `unsure_since`) and is not sent ends `failed`
+     * `unknown_after_error`, at its last attempt as in a cancelled job, so no new push sends it
+     * again once WeChat's client_msg_id no longer guards it.
      */
     async finish(
       jobId: number, worker: string, outcomes: readonly RecipientOutcome[],
@@ -296,18 +334,32 @@ export function createPushQueue(deps: QueueDeps) {
           await pace.save({ transaction: t });
         }
         type Count = 'sent' | 'skipped' | 'failed' | 'none';
-        const groups = new Map<string, { ids: number[]; set: string; values: unknown[]; count: Count; reason: string }>();
-        const add = (key: string, id: number, set: string, values: unknown[], count: Count, reason = '') => {
-          const g = groups.get(key) ?? { ids: [], set, values, count, reason };
+        // A recipient that may end two ways goes into an `unsure_since IS NOT NULL` group (`where`) and
+        // a plain one. The narrowed groups run first: they take it if it may have arrived, and its
+        // plain group then finds it no longer `sending`.
+        const groups = new Map<string, { ids: number[]; set: string; values: unknown[]; count: Count; reason: string; where: string }>();
+        const add = (key: string, id: number, set: string, values: unknown[], count: Count, reason = '', where = '') => {
+          const g = groups.get(key) ?? { ids: [], set, values, count, reason, where };
           g.ids.push(id);
           groups.set(key, g);
         };
+        const ifUnsure = ' AND unsure_since IS NOT NULL';
+        const unknown = REASONS.unknownAfterError;
+        /** Failed as unknown: this send's answer was lost (its time kept as `unsure_since`). */
+        const lostNow = (id: number, errcode: number | null) => add(
+          `unknown-now:${errcode}`, id, "state = 'failed', reason = ?, errcode = ?, unsure_since = COALESCE(unsure_since, ?)",
+          [unknown, errcode, sql.date(opts.unsureSince)], 'failed', unknown,
+        );
         let retried = 0;
         for (const o of outcomes) {
           const r = o.outcome;
           if ((r.kind === 'release' || r.kind === 'blocked' || r.kind === 'retry') && cancelled) {
             const uncount = r.kind === 'retry' ? '' : ', attempts = attempts - 1';
-            add(`cancel${uncount}`, o.id, `state = 'skipped', reason = ?${uncount}`, [REASONS.cancelled], 'skipped', REASONS.cancelled);
+            if (r.kind === 'retry' && r.unsure) lostNow(o.id, r.errcode);
+            else {
+              add(`cancel-unsure${uncount}`, o.id, `state = 'failed', reason = ?${uncount}`, [unknown], 'failed', unknown, ifUnsure);
+              add(`cancel${uncount}`, o.id, `state = 'skipped', reason = ?${uncount}`, [REASONS.cancelled], 'skipped', REASONS.cancelled);
+            }
           } else if (r.kind === 'release') {
             add('release', o.id, "state = 'queued', attempts = attempts - 1", [], 'none');
           } else if (r.kind === 'blocked') {
@@ -320,14 +372,18 @@ export function createPushQueue(deps: QueueDeps) {
             const unsure = r.unsure ? ', unsure_since = COALESCE(unsure_since, ?)' : '';
             add(`retry:${o.attempts}:${r.reason}:${r.errcode}:${r.unsure}`, o.id, `state = 'queued', next_attempt_at = ?, reason = ?, errcode = ?${unsure}`,
               [sql.date(at), r.reason, r.errcode, ...(r.unsure ? [sql.date(opts.unsureSince)] : [])], 'none');
+          } else if (r.kind === 'retry' && r.unsure) {
+            // The last attempt, its answer lost: it may have arrived.
+            lostNow(o.id, r.errcode);
           } else {
             const final = r.kind === 'skipped' ? 'skipped' : 'failed';
+            add(`final-unsure:${r.errcode}`, o.id, "state = 'failed', reason = ?, errcode = ?", [unknown, r.errcode], 'failed', unknown, ifUnsure);
             add(`${final}:${r.reason}:${r.errcode}`, o.id, `state = '${final}', reason = ?, errcode = ?`, [r.reason, r.errcode], final, r.reason);
           }
         }
         const moved = { sent: 0, skipped: 0, failed: 0 };
-        for (const g of groups.values()) {
-          const n = await settle(g.ids, g.set, g.values, worker, t);
+        for (const g of [...groups.values()].sort((a, b) => Number(b.where !== '') - Number(a.where !== ''))) {
+          const n = await settle(g.ids, g.set, g.values, worker, t, g.where);
           if (g.count === 'none') continue;
           moved[g.count] += n;
           if (job && g.count !== 'sent') job.outcomeCounts = addOutcomes(job.outcomeCounts, g.count, g.reason, n);
@@ -346,10 +402,12 @@ export function createPushQueue(deps: QueueDeps) {
     /**
      * Takes back what dead workers left: a `sending` recipient whose claim expired fails as
      * `unknown_after_crash`, except a template message still within WeChat's dedupe time of its
-     * first unknown send, which is queued again; a mass send is queued again (its clientmsgid
-     * makes that safe).
+     * first unknown send, which is queued again; a mass send is queued again under its
+     * clientmsgid, marked as may have gone out (`sent_at`, when it was claimed). In a cancelled
+     * job nothing is queued again: such a template fails, such a mass send ends as `cancelMass`
+     * does (`unknown_after_crash`).
      */
-    async recoverStale(limit = 500): Promise<{ failed: number; requeued: number }> {
+    async recoverStale(limit = 500): Promise<{ failed: number; requeued: number; mass: number }> {
       // Most of the time there is nothing: two indexed probes, and no write transaction.
       const probeAt = sql.date(deps.clock());
       const [staleRecipient] = await sql.rows<{ hit: number }>(
@@ -358,7 +416,7 @@ export function createPushQueue(deps: QueueDeps) {
       const [staleMass] = await sql.rows<{ hit: number }>(
         `SELECT 1 AS hit FROM alert_push_mass WHERE state = 'sending' AND claim_expires_at < ? LIMIT 1`, [probeAt],
       );
-      if (!staleRecipient && !staleMass) return { failed: 0, requeued: 0 };
+      if (!staleRecipient && !staleMass) return { failed: 0, requeued: 0, mass: 0 };
       return tx(async (t) => {
         const now = deps.clock();
         // Read without locks, then each job locked before its rows (the order every writer keeps).
@@ -367,20 +425,31 @@ export function createPushQueue(deps: QueueDeps) {
            WHERE state = 'sending' AND claim_expires_at < ? ORDER BY id LIMIT ?`,
           [sql.date(now), limit], t,
         );
-        const byJob = new Map<number, { lost: number[]; requeue: Array<{ id: number; since: Date }> }>();
+        const massRows = await sql.rows<{ id: number; job_id: number }>(
+          `SELECT id, job_id FROM alert_push_mass WHERE state = 'sending' AND claim_expires_at < ? ORDER BY id LIMIT ?`, [sql.date(now), limit], t,
+        );
+        const byJob = new Map<number, { lost: number[]; requeue: Array<{ id: number; since: Date }>; mass: number[] }>();
+        const groupOf = (jobId: number) => {
+          const g = byJob.get(jobId) ?? { lost: [], requeue: [], mass: [] };
+          byJob.set(jobId, g);
+          return g;
+        };
         for (const r of rows) {
-          const g = byJob.get(Number(r.job_id)) ?? { lost: [], requeue: [] };
+          const g = groupOf(Number(r.job_id));
           const claimedAt = new Date(r.claim_expires_at as string | Date).getTime() - deps.claimMs;
           const since = r.unsure_since ? new Date(r.unsure_since as string | Date) : new Date(claimedAt);
           if (r.channel === 'template' && now.getTime() - since.getTime() < TEMPLATE_DEDUPE_MS) g.requeue.push({ id: r.id, since });
           else g.lost.push(r.id);
-          byJob.set(Number(r.job_id), g);
         }
+        for (const m of massRows) groupOf(Number(m.job_id)).mass.push(m.id);
         let failed = 0;
         let requeued = 0;
+        let mass = 0;
         const stale = `AND state = 'sending' AND claim_expires_at < ?`;
         for (const [jobId, g] of [...byJob].sort((a, b) => a[0] - b[0])) {
           const job = await lockJob(jobId, t);
+          // A cancelled job sends nothing more: what may have arrived ends unknown.
+          if (job?.state === 'cancelled') g.lost.push(...g.requeue.splice(0).map((r) => r.id));
           if (g.lost.length) {
             const n = await sql.write(
               `UPDATE alert_push_recipients SET state = 'failed', reason = ?, claimed_by = NULL, claim_expires_at = NULL
@@ -400,67 +469,109 @@ export function createPushQueue(deps: QueueDeps) {
                WHERE id = ? ${stale}`, [sql.date(now), sql.date(r.since), r.id, sql.date(now)], t,
             );
           }
+          for (const id of g.mass) {
+            const row = await models.Mass.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
+            if (!row || row.state !== 'sending' || !row.claimExpiresAt || row.claimExpiresAt >= now) continue;
+            // Its worker died mid-send: it may have gone out when it was claimed.
+            row.sentAt ??= new Date(row.claimExpiresAt.getTime() - deps.claimMs);
+            mass += 1;
+            if (job?.state === 'cancelled') {
+              await cancelMass(row, t, REASONS.unknownAfterCrash);
+              continue;
+            }
+            row.state = 'queued';
+            row.nextAttemptAt = now;
+            row.claimedBy = null;
+            row.claimExpiresAt = null;
+            await row.save({ transaction: t });
+          }
         }
-        await sql.write(
-          `UPDATE alert_push_mass SET state = 'queued', next_attempt_at = ?, claimed_by = NULL, claim_expires_at = NULL
-           WHERE state = 'sending' AND claim_expires_at < ?`, [sql.date(now), sql.date(now)], t,
-        );
-        return { failed, requeued };
+        return { failed, requeued, mass };
       });
     },
 
-    /** One due mass send of a running job, claimed (`sending`) for this worker. */
+    /**
+     * One due mass send of a running job, claimed (`sending`) for this worker. One that may have
+     * gone out longer ago than WeChat checks its clientmsgid (MASS_DEDUPE_MS) is not claimed: it
+     * ends `failed` `unknown_after_error` with its quota slot, never sent again.
+     */
     async claimMass(jobId: number, worker: string): Promise<{ job: PushJobRow; row: PushMassRow } | undefined> {
       return tx(async (t) => {
         const job = await lockJob(jobId, t);
         if (!job || job.state !== 'running') return undefined;
         const now = deps.clock();
-        const [hit] = await sql.rows<{ id: number }>(
-          `SELECT id FROM alert_push_mass WHERE job_id = ? AND state = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT 1${sql.forUpdateSkipLocked}`,
-          [job.id, sql.date(now)], t,
-        );
-        if (!hit) return undefined;
-        const row = await models.Mass.findByPk(hit.id, { transaction: t });
-        if (!row) return undefined;
-        row.state = 'sending';
-        row.attempts += 1;
-        row.claimedBy = worker;
-        row.claimExpiresAt = new Date(now.getTime() + deps.claimMs);
-        await row.save({ transaction: t });
-        return { job, row };
+        for (;;) {
+          const [hit] = await sql.rows<{ id: number }>(
+            `SELECT id FROM alert_push_mass WHERE job_id = ? AND state = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT 1${sql.forUpdateSkipLocked}`,
+            [job.id, sql.date(now)], t,
+          );
+          if (!hit) return undefined;
+          const row = await models.Mass.findByPk(hit.id, { transaction: t });
+          if (!row) return undefined;
+          if (massMaybeSent(row) && now.getTime() - row.sentAt!.getTime() >= MASS_DEDUPE_MS) {
+            row.state = 'failed';
+            row.reason = REASONS.unknownAfterError;
+            await row.save({ transaction: t });
+            continue;
+          }
+          row.state = 'sending';
+          row.attempts += 1;
+          row.claimedBy = worker;
+          row.claimExpiresAt = new Date(now.getTime() + deps.claimMs);
+          await row.save({ transaction: t });
+          return { job, row };
+        }
       });
     },
 
-    /** Saves a mass send's outcome (its row as the worker left it). */
+    /**
+     * Saves a mass send's outcome (its row as the worker left it). If its job was cancelled while
+     * it was out, one left to try again ends now (`cancelMass`).
+     */
     async finishMass(row: PushMassRow): Promise<void> {
-      row.claimedBy = null;
-      row.claimExpiresAt = null;
-      await row.save();
+      await tx(async (t) => {
+        const job = await lockJob(row.jobId, t);
+        row.claimedBy = null;
+        row.claimExpiresAt = null;
+        if (job?.state === 'cancelled' && row.state === 'queued') await cancelMass(row, t);
+        else await row.save({ transaction: t });
+      });
     },
+
+    cancelMass,
 
     /**
      * Skips up to `chunk` recipients still queued of a cancelled job (`cancelled`), in one
      * transaction; when none is left, the job's cancellation is finished (`finished_at`).
+     * Invariant: a queued template message that may have arrived (`unsure_since`) is not
+     * skipped but failed as `unknown_after_error`, a reason no later push tries again.
      */
-    async skipCancelled(jobId: number, chunk = 5000): Promise<{ skipped: number; finished: boolean }> {
+    async skipCancelled(jobId: number, chunk = 5000): Promise<{ skipped: number; failed: number; finished: boolean }> {
       return tx(async (t) => {
         const job = await lockJob(jobId, t);
-        if (!job || job.state !== 'cancelled' || job.finishedAt) return { skipped: 0, finished: true };
+        if (!job || job.state !== 'cancelled' || job.finishedAt) return { skipped: 0, failed: 0, finished: true };
         const now = deps.clock();
         const [edge] = await sql.rows<{ id: number }>(
           `SELECT id FROM alert_push_recipients WHERE job_id = ? AND state = 'queued' ORDER BY id LIMIT 1 OFFSET ?`, [job.id, chunk - 1], t,
         );
         const upto = edge ? ' AND id <= ?' : '';
+        const uptoId = edge ? [edge.id] : [];
+        const failed = await sql.write(
+          `UPDATE alert_push_recipients SET state = 'failed', reason = ? WHERE job_id = ? AND state = 'queued' AND unsure_since IS NOT NULL${upto}`,
+          [REASONS.unknownAfterError, job.id, ...uptoId], t,
+        );
         const n = await sql.write(
           `UPDATE alert_push_recipients SET state = 'skipped', reason = ? WHERE job_id = ? AND state = 'queued'${upto}`,
-          [REASONS.cancelled, job.id, ...(edge ? [edge.id] : [])], t,
+          [REASONS.cancelled, job.id, ...uptoId], t,
         );
+        job.failedCount += failed;
+        job.outcomeCounts = addOutcomes(job.outcomeCounts, 'failed', REASONS.unknownAfterError, failed);
         job.skippedCount += n;
         job.outcomeCounts = addOutcomes(job.outcomeCounts, 'skipped', REASONS.cancelled, n);
         if (!edge) job.finishedAt = now;
         job.updatedAt = now;
         await job.save({ transaction: t });
-        return { skipped: n, finished: !edge };
+        return { skipped: n, failed, finished: !edge };
       });
     },
 

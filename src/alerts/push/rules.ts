@@ -42,11 +42,53 @@ export const REASONS = {
 
 /**
  * Reasons a new push of the same alert does not try again: about the follower for good, or a
- * send that may have arrived (sending it again could give the follower the alert twice).
+ * send that may have arrived (sending it again could give the follower the alert twice). A
+ * recipient with `unsure_since` set is never tried again by a new push either, whatever its
+ * reason (rows written before that rule may carry `cancelled` or `wechat_busy`).
  */
 export const FINAL_REASONS: readonly string[] = [REASONS.badOpenid, REASONS.blocked, REASONS.unknownAfterCrash, REASONS.unknownAfterError];
 
 export { CUSTOM_WINDOW_MS } from '../../wechat/index.js';
+
+/**
+ * How long a new send under a mass send's clientmsgid is safe: WeChat checks its mass-send
+ * records of the last 24 hours (45065, already sent), so one that may have gone out is sent
+ * again under the same clientmsgid for at most this long after it may have, never after.
+ */
+export const MASS_DEDUPE_MS = 23 * 3600_000;
+/** mass/sendall: the same clientmsgid sent again too soon; WeChat asks for a minute's wait. */
+export const MASS_RETRY_TOO_FAST_ERRCODE = 45066;
+
+/** The columns of a mass send (`alert_push_mass`) that say whether it may have gone out. */
+export interface MassOutcomeFields {
+  state: string;
+  /**
+   * Set when it went out, and also when it may have (the first send whose answer was lost, or
+   * whose worker died mid-send): then state is not `sent` and the row is "may have gone out".
+   */
+  sentAt: Date | null;
+}
+
+/**
+ * Invariant: a mass send that may have gone out (state not `sent`, `sent_at` set) is never sent
+ * under another clientmsgid, and keeps its quota slot: only WeChat's 45065 on its own
+ * clientmsgid may settle it.
+ */
+export const massMaybeSent = (m: MassOutcomeFields): boolean => m.state !== 'sent' && m.sentAt !== null;
+
+/**
+ * What a new push of an alert does with a target's earlier mass send (undefined: none):
+ * `new` and `again` send under a fresh clientmsgid (`again`: an earlier one that surely reached
+ * nobody: cancelled before it went, refused, quota spent); `resume` sends again under the row's
+ * own clientmsgid (it may have gone out, less than MASS_DEDUPE_MS ago: 45065 counts it as
+ * sent); `taken` is never sent again (sent, still going, or may have gone out too long ago).
+ */
+export function massPlan(earlier: MassOutcomeFields | undefined, now: Date): 'new' | 'again' | 'resume' | 'taken' {
+  if (!earlier) return 'new';
+  if (earlier.state !== 'skipped' && earlier.state !== 'failed') return 'taken';
+  if (!massMaybeSent(earlier)) return 'again';
+  return now.getTime() - earlier.sentAt!.getTime() < MASS_DEDUPE_MS ? 'resume' : 'taken';
+}
 
 /** Whether a send's outcome is a failure of WeChat's, which holds back the account's pushes. */
 export const trips = (o: SendOutcome): boolean => (o.kind === 'retry' || o.kind === 'failed') && o.trip === true;

@@ -13,7 +13,7 @@ import type { PushJobRow, PushMassRow, PushModels } from './models.js';
 import type { PaceView, PushQueue } from './queue.js';
 import { withDeadlockRetry } from '../../db/deadlock.js';
 import {
-  CHANNEL_LABELS, FINAL_REASONS, JOB_STATE_LABELS, PUSH_CHANNELS, REASONS, isPushChannel, readOutcomes, type JobState, type OutcomeCount,
+  CHANNEL_LABELS, FINAL_REASONS, JOB_STATE_LABELS, PUSH_CHANNELS, isPushChannel, massPlan, readOutcomes, type JobState, type OutcomeCount,
   type PushChannel,
 } from './rules.js';
 
@@ -38,6 +38,10 @@ export interface MassSendView {
   state: string;
   reason: string | null;
   msgId: string | null;
+  /** When it went out, or may have (state not `sent`: `massMaybeSent`). */
+  sentAt: Date | null;
+  /** The Beijing day of the quota slot it holds (null: none). */
+  quotaDay: string | null;
 }
 
 export interface PushProgress {
@@ -158,11 +162,14 @@ export function createPushService(deps: PushServiceDeps) {
             [job.id, job.alertId, channel, sql.date(now), ...chunkOf], t,
           );
           // An earlier push of this alert that did not reach them (cancelled, outside the window,
-          // failed, …) is tried again in this one; never one that may have arrived.
+          // failed, …) is tried again in this one. Invariant: never one that may have arrived: a
+          // final reason, or `unsure_since` set whatever the reason (a template message whose
+          // answer was lost; its client_msg_id guards a repeat for 10 minutes only). The rows
+          // moved have no `unsure_since`.
           job.totalCount += await sql.write(
             `UPDATE alert_push_recipients SET job_id = ?, state = 'queued', attempts = 0, next_attempt_at = ?, reason = NULL, errcode = NULL,
-               unsure_since = NULL, sent_at = NULL
-             WHERE alert_id = ? AND channel = ? AND job_id <> ? AND state IN ('skipped', 'failed')
+               sent_at = NULL
+             WHERE alert_id = ? AND channel = ? AND job_id <> ? AND state IN ('skipped', 'failed') AND unsure_since IS NULL
                AND (reason IS NULL OR reason NOT IN (${sql.list(FINAL_REASONS.length)}))
                AND openid IN (SELECT openid FROM followers WHERE subscribed = 1 AND id > ? AND id <= ?${region})`,
             [job.id, sql.date(now), job.alertId, channel, job.id, ...FINAL_REASONS, ...chunkOf], t,
@@ -235,27 +242,40 @@ export function createPushService(deps: PushServiceDeps) {
             if (channels.includes('mass')) {
               // One send to all followers for the whole city, else one per county tag.
               const targets = counties ?? ['all'];
-              // A target this alert was mass-sent to, or is being sent to, is not sent again; one
-              // that was cancelled or refused is sent in this job (its row moves here).
+              // Each target by its earlier mass send of this alert (`massPlan`): none, or one that
+              // surely reached nobody (cancelled before it went, refused), is sent under a fresh
+              // clientmsgid; one that may have gone out is sent again only under its own
+              // clientmsgid (WeChat answers 45065 if it did) and keeps its quota slot of today;
+              // one sent, still going, or that may have gone out too long ago is not sent again.
               const earlierMass = await models.Mass.findAll({ where: { alertId: input.alertId, target: targets }, transaction: t });
-              const again = new Map(earlierMass.filter((r) => r.state === 'skipped' || r.state === 'failed').map((r) => [r.target, r]));
-              const fresh = targets.filter((x) => again.has(x) || !earlierMass.some((r) => r.target === x));
-              const ids = fresh.map(() => randomUUID());
               const day = chinaDay(now);
-              const slots = await ledger.takeMany(day, ids.map((id) => `alert:${id}`), t);
+              const plan = targets.map((target) => {
+                const row = earlierMass.find((r) => r.target === target);
+                const kind = massPlan(row, now);
+                const clientMsgId = kind === 'resume' ? row!.clientMsgId : randomUUID();
+                const keepsSlot = kind === 'resume' && row!.quotaDay === day && row!.quotaSlot !== null;
+                return { target, row, kind, clientMsgId, keepsSlot };
+              }).filter((p) => p.kind !== 'taken');
+              const taking = plan.filter((p) => !p.keepsSlot);
+              // A slot held for an earlier day (or one a send that surely failed still holds) goes back first.
+              for (const p of taking) if (p.row) await ledger.release(`alert:${p.row.clientMsgId}`, t);
+              const slots = await ledger.takeMany(day, taking.map((p) => `alert:${p.clientMsgId}`), t);
               if (slots === undefined) {
                 const left = (await ledger.usage(day, t)).left;
                 throw new AlertPushError('ALERT_PUSH_QUOTA', 409,
-                  `今天的群发次数不够：这次要群发 ${fresh.length} 次，今天还剩 ${left} 次。可以改用客服消息或模板消息，或明天再群发。`);
+                  `今天的群发次数不够：这次要群发 ${taking.length} 次，今天还剩 ${left} 次。可以改用客服消息或模板消息，或明天再群发。`);
               }
-              for (const [i, target] of fresh.entries()) {
+              for (const p of plan) {
+                const i = taking.indexOf(p);
                 const values = {
-                  jobId: job.id, clientMsgId: ids[i]!, state: 'queued', attempts: 0, nextAttemptAt: now, reason: null, errcode: null,
-                  msgId: null, quotaDay: day, quotaSlot: slots[i]!, claimedBy: null, claimExpiresAt: null, sentAt: null,
+                  jobId: job.id, clientMsgId: p.clientMsgId, state: 'queued', attempts: 0, nextAttemptAt: now, reason: null, errcode: null,
+                  msgId: null, quotaDay: day, quotaSlot: i < 0 ? p.row!.quotaSlot : slots[i]!, claimedBy: null, claimExpiresAt: null,
+                  // A resumed send keeps when it may have gone out: it stays "may have gone out", and
+                  // MASS_DEDUPE_MS counts from then.
+                  sentAt: p.kind === 'resume' ? p.row!.sentAt : null,
                 };
-                const row = again.get(target);
-                if (row) await row.update(values, { transaction: t });
-                else await models.Mass.create({ ...values, alertId: input.alertId, target, tagId: null }, { transaction: t });
+                if (p.row) await p.row.update(values, { transaction: t });
+                else await models.Mass.create({ ...values, alertId: input.alertId, target: p.target, tagId: null }, { transaction: t });
               }
             }
             return job.id;
@@ -319,8 +339,11 @@ export function createPushService(deps: PushServiceDeps) {
     },
 
     /**
-     * Cancels: nothing more is sent. Recipients not yet sent are skipped (`cancelled`); mass sends
-     * not yet made give their quota slot back. What is being sent at this moment finishes.
+     * Cancels: nothing more is sent. Recipients not yet sent are skipped (`cancelled`), except a
+     * template message that may have arrived (failed, `unknown_after_error`); mass sends not yet
+     * made give their quota slot back, except one that may have gone out (`cancelMass`: failed,
+     * `unknown_after_error`, its clientmsgid and slot kept). What is being sent at this moment
+     * finishes.
      */
     async cancel(jobId: number): Promise<PushProgress> {
       await withDeadlockRetry(() => db.transaction(async (t) => {
@@ -328,14 +351,7 @@ export function createPushService(deps: PushServiceDeps) {
         if (job.state === 'cancelled' || job.state === 'done') throw badState('这次推送已经结束了');
         const now = clock();
         const open = await models.Mass.findAll({ where: { jobId: job.id, state: 'queued' }, transaction: t });
-        for (const m of open) {
-          await ledger.release(`alert:${m.clientMsgId}`, t);
-          m.state = 'skipped';
-          m.reason = REASONS.cancelled;
-          m.quotaDay = null;
-          m.quotaSlot = null;
-          await m.save({ transaction: t });
-        }
+        for (const m of open) await deps.queue.cancelMass(m, t);
         // No claim takes from a cancelled job; its queued recipients are skipped in chunks below,
         // and `finished_at` is set when none is left (a worker's upkeep finishes what a dead
         // process left).
@@ -398,7 +414,7 @@ function toProgress(job: PushJobRow, mass: PushMassRow[]): PushProgress {
     sent: job.sentCount,
     skipped: job.skippedCount,
     failed: job.failedCount,
-    mass: mass.map((m) => ({ target: m.target, state: m.state, reason: m.reason, msgId: m.msgId })),
+    mass: mass.map((m) => ({ target: m.target, state: m.state, reason: m.reason, msgId: m.msgId, sentAt: m.sentAt, quotaDay: m.quotaDay })),
     reasons: readOutcomes(job.outcomeCounts),
     createdAt: job.createdAt,
     startedAt: job.startedAt,

@@ -11,8 +11,8 @@ import { chinaDay, type MassQuotaLedger } from '../../articles/mass-quota.js';
 import type { PushJobRow, PushMassRow } from './models.js';
 import type { Claim, ClaimedRecipient, PushQueue, RecipientOutcome } from './queue.js';
 import {
-  DAILY_LIMIT_ERRCODE, REASONS, classifySendError, trips, customMessage, massText, retryDelayMs, templateMessage,
-  type PushContent, type SendOutcome,
+  DAILY_LIMIT_ERRCODE, MASS_RETRY_TOO_FAST_ERRCODE, REASONS, classifySendError, trips, customMessage, massMaybeSent, massText, retryDelayMs,
+  templateMessage, type PushContent, type SendOutcome,
 } from './rules.js';
 import type { PushService } from './service.js';
 import { errorFields } from '../../platform/logger.js';
@@ -222,19 +222,27 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
     if (outcomes.some((o) => o.outcome.kind === 'blocked')) logger.warn({ jobId: job.id, errcode: DAILY_LIMIT_ERRCODE }, 'alert push: a channel reached its daily limit; it waits for the next Beijing day');
   }
 
-  /** One mass send: today's quota slot, the county's tag, then the send under its clientmsgid. */
+  /**
+   * One mass send: today's quota slot, the county's tag, then the send under its clientmsgid.
+   * Invariant: once a send's answer is lost (or anything but WeChat's answer comes back from the
+   * call), the row may have gone out: `sent_at` is set from that send, it keeps its quota slot,
+   * and it ends `sent` (WeChat's 45065 on a retry under the same clientmsgid) or `failed`
+   * `unknown_after_error`; never `skipped` or a refusal that gives the slot back.
+   */
   async function sendMass(job: PushJobRow, row: PushMassRow): Promise<void> {
     const holder = `alert:${row.clientMsgId}`;
-    const retry = (errcode: number | null, reason: string) => {
+    const retry = (errcode: number | null, reason: string, atLeastMs = 0) => {
       if (row.attempts >= deps.maxAttempts) {
         row.state = 'failed';
       } else {
         row.state = 'queued';
-        row.nextAttemptAt = new Date(clock().getTime() + retryDelayMs(row.attempts, deps.retryBaseMs, deps.retryMaxMs, Math.random()));
+        const delay = Math.max(atLeastMs, retryDelayMs(row.attempts, deps.retryBaseMs, deps.retryMaxMs, Math.random()));
+        row.nextAttemptAt = new Date(clock().getTime() + delay);
       }
       row.errcode = errcode;
       row.reason = reason;
     };
+    let sendingAt: Date | null = null;
     try {
       const day = chinaDay(clock());
       if (row.quotaDay !== day) {
@@ -254,6 +262,7 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
         row.tagId ??= await deps.tagIdOf(row.target);
         target = { tagId: row.tagId };
       }
+      sendingAt = clock();
       const r = await client.massSendAllByTag({ ...target, ...massText(contentOf(job)), clientMsgId: row.clientMsgId });
       row.state = 'sent';
       row.msgId = r.msgId;
@@ -264,10 +273,12 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
     } catch (err) {
       const wx = err instanceof WechatApiError ? err : undefined;
       const outcome = classifySendError(err, 'mass');
+      // The call was made and no answer of WeChat's says what became of it: it may have gone out.
+      if (sendingAt && (!wx || (wx.uncertain && !wx.local))) row.sentAt ??= sendingAt;
       if (wx?.errcode === MASS_DUPLICATE_ERRCODE) {
         // An earlier try with this clientmsgid went out (WeChat did not name its msg_id): sent, slot kept.
         row.state = 'sent';
-        row.sentAt = clock();
+        row.sentAt ??= clock();
         row.reason = null;
         row.errcode = MASS_DUPLICATE_ERRCODE;
       } else if (wx?.errcode === 45028) {
@@ -275,20 +286,33 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
         row.state = 'skipped';
         row.reason = REASONS.quotaSpent;
         row.errcode = 45028;
+      } else if (wx?.errcode === MASS_RETRY_TOO_FAST_ERRCODE) {
+        // The same clientmsgid again within a minute: WeChat asks for the minute.
+        retry(wx.errcode, REASONS.rateLimited, 60_000);
       } else if (outcome.kind === 'retry' || outcome.kind === 'blocked') {
         // WeChat busy or limited, or an error of ours: its clientmsgid makes a repeat safe.
         retry(wx?.errcode ?? null, outcome.reason);
       } else if (wx) {
-        // Refused outright (a wrong tag, …): nothing was sent, so the quota slot is given back.
+        // Refused outright (a wrong tag, …): this send did not go out. The quota slot is given
+        // back unless an earlier send may have gone out.
         row.state = 'failed';
         row.errcode = wx.errcode;
         row.reason = `wechat_${wx.errcode}`;
-        await deps.ledger.release(holder).catch(() => undefined);
-        row.quotaDay = null;
-        row.quotaSlot = null;
+        if (!massMaybeSent(row)) {
+          await deps.ledger.release(holder).catch(() => undefined);
+          row.quotaDay = null;
+          row.quotaSlot = null;
+        }
       }
       if (row.state !== 'sent') logger.warn({ jobId: job.id, target: row.target, errcode: wx?.errcode ?? null, state: row.state }, 'alert mass send failed');
     } finally {
+      // Whatever ended it (the last attempt, a refusal, the day's quota), one that may have gone
+      // out ends as unknown, a reason staff read as 可能已发出 and no later push sends under
+      // another clientmsgid.
+      if (massMaybeSent(row) && (row.state === 'failed' || row.state === 'skipped')) {
+        row.state = 'failed';
+        row.reason = REASONS.unknownAfterError;
+      }
       await db(() => queue.finishMass(row));
     }
   }
@@ -299,7 +323,7 @@ export function createPushWorker(deps: PushWorkerDeps, opts: PushWorkerOptions =
     if (!force && now - lastUpkeep < upkeepMs) return;
     lastUpkeep = now;
     const recovered = await db(() => queue.recoverStale());
-    if (recovered.failed || recovered.requeued) logger.warn(recovered, 'alert push: claims of a stopped worker taken back');
+    if (recovered.failed || recovered.requeued || recovered.mass) logger.warn(recovered, 'alert push: claims of a stopped worker taken back');
     await db(() => deps.service.resumeSnapshots());
     await db(() => deps.service.finishCancels());
     if (now - lastPurge >= PURGE_EVERY_MS) {
