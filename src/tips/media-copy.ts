@@ -6,7 +6,7 @@
 // the row is `failed` once WeChat answers that it has no such media or the tries run out.
 import { Op } from 'sequelize';
 import type { Logger } from '../platform/logger.js';
-import { LOCAL_ERRCODES, WechatApiError, type WechatClient } from '../wechat/index.js';
+import { LOCAL_ERRCODES, WechatApiError, type MediaFile, type WechatClient } from '../wechat/index.js';
 import type { TipModels } from './models.js';
 
 export interface MediaCopyDeps {
@@ -32,6 +32,15 @@ const INVALID_MEDIA_ID = 40007;
  */
 export const MAX_MEDIA_BYTES = 15 * 1024 * 1024;
 
+/**
+ * A temporary media's bytes: what `media/get` answers, or for a video the file behind the
+ * download link it answers with (at most MAX_MEDIA_BYTES).
+ */
+export async function fetchMedia(wechat: Pick<WechatClient, 'mediaGet' | 'mediaDownload'>, mediaId: string): Promise<MediaFile> {
+  const got = await wechat.mediaGet(mediaId);
+  return got.videoUrl === undefined ? got : wechat.mediaDownload(got.videoUrl, MAX_MEDIA_BYTES);
+}
+
 /** The wait before the next try: 2, 4, 8 … minutes, at most 4 hours. */
 const retryAfterMs = (attempts: number) => Math.min(240, 2 ** attempts) * 60_000;
 
@@ -55,9 +64,7 @@ export async function copyDueMedia(deps: MediaCopyDeps): Promise<number> {
     if (taken === 0) continue;
     const attempts = row.attempts + 1;
     try {
-      const got = await deps.wechat.mediaGet(row.mediaId);
-      // A video comes back as a download link, good for as long as WeChat keeps the media.
-      const file = got.videoUrl === undefined ? got : await deps.wechat.mediaDownload(got.videoUrl, MAX_MEDIA_BYTES);
+      const file = await fetchMedia(deps.wechat, row.mediaId);
       if (file.data.length > MAX_MEDIA_BYTES) {
         throw new WechatApiError(LOCAL_ERRCODES.FILE_SIZE, `larger than ${MAX_MEDIA_BYTES} bytes`, '/cgi-bin/media/get', { local: true });
       }

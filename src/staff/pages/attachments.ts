@@ -10,8 +10,7 @@ import type { Context } from 'koa';
 import { AppError } from '../../platform/errors.js';
 import { loadFor } from '../../tips/service.js';
 import { logMediaOpened } from '../../tips/reads.js';
-import { MAX_MEDIA_BYTES } from '../../tips/media-copy.js';
-import type { MediaFile } from '../../wechat/index.js';
+import { fetchMedia } from '../../tips/media-copy.js';
 import { requireStaffPage } from './guard.js';
 import type { StaffPageDeps } from './index.js';
 
@@ -36,18 +35,15 @@ export function recordingTypeOf(data: Buffer): { type: string; ext: string } {
 }
 
 const gone = (what: string) => new AppError('ATTACHMENT_UNAVAILABLE', 404, `这个${what}已无法从微信取得（微信临时素材只保存3天）`);
-const LABELS = { image: '图片', voice: '语音', video: '视频' } as const;
-type Kind = keyof typeof LABELS;
+/** What staff read an attachment as, by its type. */
+const ATTACHMENT_LABELS = { image: '图片', voice: '语音', video: '视频' } as const;
+type Kind = keyof typeof ATTACHMENT_LABELS;
 const isKind = (v: unknown): v is Kind => v === 'image' || v === 'voice' || v === 'video';
+/** An attachment's label on the tip page: 图片, 语音, 视频, or 文件 for a type we do not know. */
+export const attachmentLabel = (type: unknown): string => (isKind(type) ? ATTACHMENT_LABELS[type] : '文件');
 
 export function attachmentPages(deps: StaffPageDeps): Router {
   const router = new Router();
-
-  /** The bytes from WeChat while no copy is kept: a video's answer is a link to them. */
-  async function fromWechat(mediaId: string): Promise<MediaFile> {
-    const got = await deps.media.mediaGet(mediaId);
-    return got.videoUrl === undefined ? got : deps.media.mediaDownload(got.videoUrl, MAX_MEDIA_BYTES);
-  }
 
   router.get('/staff/tips/:code/attachments/:n', requireStaffPage(deps), async (ctx: Context) => {
     const { code, n } = ctx.params as { code: string; n: string };
@@ -60,15 +56,15 @@ export function attachmentPages(deps: StaffPageDeps): Router {
     const kind = item.type;
     const mediaId = item.mediaId;
     const copy = await deps.reads.repo.models.TipMedia.findOne({ attributes: ['data'], where: { tipId: tip.id, position, state: 'copied' } });
-    const file = copy?.data ? { data: copy.data } : await fromWechat(mediaId).catch((err: unknown) => {
+    const file = copy?.data ? { data: copy.data } : await fetchMedia(deps.media, mediaId).catch((err: unknown) => {
       ctx.state.log.warn({ err, code, position }, 'attachment not available from WeChat');
-      throw gone(LABELS[kind]);
+      throw gone(ATTACHMENT_LABELS[kind]);
     });
     ctx.set('Cache-Control', 'no-store');
     ctx.set('X-Content-Type-Options', 'nosniff');
     if (kind === 'image') {
       const type = imageTypeOf(file.data);
-      if (!type) throw gone(LABELS[kind]);
+      if (!type) throw gone(ATTACHMENT_LABELS[kind]);
       ctx.set('Content-Disposition', 'inline');
       ctx.type = type;
     } else {

@@ -21,7 +21,7 @@ import { MAX_EXTENSION_DAYS } from '../../tips/rules/limits.js';
 import type { UnitRow } from '../../tips/models.js';
 import { readForm, seeOther, type FormFields } from '../../web/index.js';
 import type { StaffPrincipal } from '../accounts.js';
-import { attachmentUrl } from './attachments.js';
+import { attachmentLabel, attachmentUrl } from './attachments.js';
 import { requireStaffPage } from './guard.js';
 import type { StaffPageDeps } from './index.js';
 import { clockOf, placeName, unitNames } from './queue.js';
@@ -72,8 +72,6 @@ const HINT_REASONS: Readonly<Record<string, string>> = {
   same_reporter_similar: '同一群众反映的相近内容',
   same_place_category: '同一地点、同一类别',
 };
-
-const ATTACHMENT_LABELS: Readonly<Record<string, string>> = { image: '图片', voice: '语音', video: '视频' };
 
 /** Page action → the flash key its redirect shows. */
 const DONE: Readonly<Record<string, FlashKey>> = {
@@ -187,7 +185,7 @@ export function tipPages(deps: StaffPageDeps): Router {
         // One WeChat no longer gives is not offered as a link that would answer 404.
         const url = state === 'failed' ? null : attachmentUrl(tip.code, i + 1);
         return {
-          n: i + 1, label: typeof a.type === 'string' ? ATTACHMENT_LABELS[a.type] ?? '文件' : '文件',
+          n: i + 1, label: attachmentLabel(a.type),
           src: a.type === 'image' ? url : null,
           download: a.type === 'voice' || a.type === 'video' ? url : null,
           kept: COPY_STATES[state ?? ''] ?? null,
