@@ -64,6 +64,49 @@ describe(`migrations (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => {
     expect(await left('scam_identifiers')).to.deep.equal(['jd_kefu888']);
   });
 
+  it('marks alert mass sends tried before a lost answer was recorded as perhaps gone out, and leaves those surely unsent', async () => {
+    await createMigrator(fresh.db).up({ to: '025-scam-reports-cards' });
+    const started = '2026-12-01 08:00:00.000';
+    await fresh.db.sequelize.query(
+      `INSERT INTO alert_push_jobs (alert_id, title, summary, url, channels, state, rate_per_second, next_slot_at, started_at, created_at, updated_at)
+       VALUES (1, 't', 's', 'https://example.cn/a', 'mass', 'cancelled', 10, ?, ?, ?, ?)`,
+      { replacements: [started, started, started, started] },
+    );
+    const [job] = await q('SELECT id FROM alert_push_jobs');
+    // [target, state, attempts, errcode, reason, sent_at]
+    const rows: Array<[string, string, number, number | null, string | null, string | null]> = [
+      ['350402', 'skipped', 2, -1, 'cancelled', null], // busy or lost, then cancelled: slot given back
+      ['350403', 'queued', 1, -1, 'wechat_busy', null], // to be tried again
+      ['350404', 'failed', 3, 40003, 'wechat_40003', null], // refused last, but an earlier try may have gone
+      ['350405', 'failed', 1, 40003, 'wechat_40003', null], // refused at its only try: not sent
+      ['350406', 'skipped', 1, 45028, 'quota_spent', null], // WeChat: quota spent
+      ['350407', 'skipped', 1, null, 'quota_spent', null], // no slot left, never sent
+      ['350408', 'skipped', 0, null, 'cancelled', null], // cancelled before any try
+      ['350421', 'sent', 1, null, null, '2026-12-01 08:00:05.000'],
+    ];
+    for (const [i, [target, state, attempts, errcode, reason, sentAt]] of rows.entries()) {
+      await fresh.db.sequelize.query(
+        `INSERT INTO alert_push_mass (job_id, alert_id, target, client_msg_id, state, attempts, next_attempt_at, errcode, reason, sent_at)
+         VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        { replacements: [job!.id, target, `c${i}`, state, attempts, started, errcode, reason, sentAt] },
+      );
+    }
+    await migrateUp(fresh.db);
+    const after = await q(`SELECT m.target, m.state, m.reason,
+      CASE WHEN m.sent_at IS NULL THEN 'none' WHEN m.sent_at = j.started_at THEN 'job start' ELSE 'own' END AS sent
+      FROM alert_push_mass m JOIN alert_push_jobs j ON j.id = m.job_id ORDER BY m.target`);
+    expect(after.map((r) => [r.target, r.state, r.reason, r.sent])).to.deep.equal([
+      ['350402', 'failed', 'unknown_after_error', 'job start'],
+      ['350403', 'queued', 'wechat_busy', 'job start'],
+      ['350404', 'failed', 'unknown_after_error', 'job start'],
+      ['350405', 'failed', 'wechat_40003', 'none'],
+      ['350406', 'skipped', 'quota_spent', 'none'],
+      ['350407', 'skipped', 'quota_spent', 'none'],
+      ['350408', 'skipped', 'cancelled', 'none'],
+      ['350421', 'sent', null, 'own'],
+    ]);
+  });
+
   it('migrates down and up again', async () => {
     await migrateUp(fresh.db);
     await createMigrator(fresh.db).down({ to: 0 });

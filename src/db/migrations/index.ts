@@ -24,6 +24,7 @@ import { followerImportMigration } from './022-follower-import.js';
 import { tipsSealedMediumMigration } from './023-tips-sealed-medium.js';
 import { tipMediaMigration } from './024-tip-media.js';
 import { scamReportsCardsMigration } from './025-scam-reports-cards.js';
+import { pushMassMaybeSentMigration } from './026-push-mass-maybe-sent.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -52,4 +53,5 @@ export const migrations: Migration[] = [
   tipsSealedMediumMigration,
   tipMediaMigration,
   scamReportsCardsMigration,
+  pushMassMaybeSentMigration,
 ];
