@@ -506,6 +506,98 @@ describe(`alerts: push (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
       .to.equal('ALERT_PUSH_CHANNEL_UNAVAILABLE');
   });
 
+  /** A client that makes the mass send at WeChat, then loses its answer; `before` runs first. */
+  function losingMassAnswers(before?: () => Promise<void>): PushClient {
+    const real = t.services.wechat;
+    return {
+      messageCustomSend: (m) => real.messageCustomSend(m),
+      messageTemplateSend: (m) => real.messageTemplateSend(m),
+      async massSendAllByTag(m) {
+        await before?.();
+        await real.massSendAllByTag(m);
+        throw new WechatApiError(-1, 'timeout', MASS, { uncertain: true });
+      },
+    };
+  }
+  const massCalls = () => t.fakeWechat.calls.filter((c) => c.path === MASS);
+
+  it('a mass send that may have gone out is not tried again once WeChat\'s 24-hour duplicate check may have lapsed, even by its own push', async () => {
+    await context({ wechat: { massQuotaPerDay: 3 } });
+    t.fakeWechat.setMassQuota(3);
+    await followers(SHAXIAN, 2, 'lapse');
+    await t.services.followers.syncTags();
+    const flaky = await instance(undefined, losingMassAnswers());
+    const started = await flaky.push.service.startPush(input({ channels: ['mass'] }));
+    await flaky.push.createWorker().runOnce();
+    const waiting = (await push().models.Mass.findOne({ where: { jobId: started.jobId } }))!;
+    expect(waiting).to.include({ state: 'queued' });
+    expect(waiting.sentAt).to.be.an.instanceOf(Date);
+
+    // Its retry comes due only after 23 hours (a worker stopped, the machine down): WeChat may
+    // have forgotten its clientmsgid, so a second send could reach the county again.
+    const dayLater = await instance(() => new Date(Date.now() + 23 * HOUR + 60_000));
+    await dayLater.push.createWorker().runOnce();
+    const ended = (await push().models.Mass.findByPk(waiting.id))!;
+    expect(massCalls()).to.have.length(1);
+    expect(ended).to.include({ state: 'failed', reason: 'unknown_after_error', clientMsgId: waiting.clientMsgId });
+    expect(ended.quotaSlot).to.not.equal(null);
+    const view = (await t.services.alerts.desk!.pushes(11))[0]!.mass[0]!;
+    expect(view).to.include({ stateLabel: '可能已发出', maybeSent: true });
+  });
+
+  it('a mass send whose worker died mid-send, in a push cancelled meanwhile, ends unknown with its slot; a new push sends it under the same clientmsgid', async () => {
+    await context({ wechat: { massQuotaPerDay: 3 }, alerts: { pushClaimSeconds: 30 } });
+    t.fakeWechat.setMassQuota(3);
+    const sha = await followers(SHAXIAN, 2, 'dead');
+    await t.services.followers.syncTags();
+    const started = await push().service.startPush(input({ channels: ['mass'] }));
+    // The dead worker claimed it and may or may not have called WeChat (here: it did not).
+    const claimed = await push().queue.claimMass(started.jobId, 'dead-worker');
+    expect(claimed?.row).to.include({ state: 'sending' });
+    const cancelled = await push().service.cancel(started.jobId);
+    expect(cancelled.mass[0]).to.include({ state: 'sending' });
+
+    const later = await instance(() => new Date(Date.now() + 31_000));
+    await later.push.createWorker().runOnce();
+    const ended = (await push().models.Mass.findByPk(claimed!.row.id))!;
+    expect(ended).to.include({ state: 'failed', reason: 'unknown_after_crash', clientMsgId: claimed!.row.clientMsgId });
+    expect(ended.sentAt).to.be.an.instanceOf(Date);
+    expect(ended.quotaSlot).to.not.equal(null);
+    expect(await t.services.articles.wechatPublish.quota()).to.include({ used: 1 });
+
+    const again = await later.push.service.startPush(input({ channels: ['mass'] }));
+    await later.push.createWorker().runOnce();
+    expect((await untilDone(again.jobId)).mass[0]).to.include({ state: 'sent' });
+    expect(massCalls().map((c) => (c.body as { clientmsgid: string }).clientmsgid)).to.deep.equal([claimed!.row.clientMsgId]);
+    expect(t.fakeWechat.massSends[0]!.recipients).to.have.members(sha);
+    expect(await t.services.articles.wechatPublish.quota()).to.include({ used: 1 });
+  });
+
+  it('a mass send whose answer is lost after its push was cancelled ends unknown, keeps its slot, and is never sent under another clientmsgid', async () => {
+    await context({ wechat: { massQuotaPerDay: 3 } });
+    t.fakeWechat.setMassQuota(3);
+    await followers(SHAXIAN, 2, 'late');
+    await t.services.followers.syncTags();
+    let jobId = 0;
+    // Staff cancel while the send is on its way to WeChat.
+    const flaky = await instance(undefined, losingMassAnswers(async () => { await push().service.cancel(jobId); }));
+    jobId = (await flaky.push.service.startPush(input({ channels: ['mass'] }))).jobId;
+    await flaky.push.createWorker().runOnce();
+    const ended = (await push().models.Mass.findOne({ where: { jobId } }))!;
+    expect(ended).to.include({ state: 'failed', reason: 'unknown_after_error' });
+    expect(ended.quotaSlot).to.not.equal(null);
+    expect(await t.services.articles.wechatPublish.quota()).to.include({ used: 1 });
+
+    // A day later WeChat may have forgotten the clientmsgid: a new push leaves that county alone.
+    const dayLater = await instance(() => new Date(Date.now() + 24 * HOUR));
+    const again = await dayLater.push.service.startPush(input({ channels: ['mass', 'custom'] }));
+    worker(dayLater.push).start();
+    const done = await untilDone(again.jobId, dayLater.push);
+    expect(done).to.include({ state: 'done', sent: 2 });
+    expect(done.mass).to.deep.equal([]);
+    expect(massCalls()).to.have.length(1);
+  });
+
   it('a template message that may have arrived, queued again when its push is cancelled, ends unknown and no later push sends it', async () => {
     await context();
     const [victim] = await followers(SHAXIAN, 1, 'victim');
