@@ -43,6 +43,9 @@ describe('alerts/fraud: warning phrases beside the act', () => {
       '【反诈中心】您的账户涉嫌诈骗资金，请将资金转入安全账户进行核查，不要相信其他人',
       '【国家反诈中心】尊敬的用户，经监测您名下银行卡涉嫌一起电信诈骗案，为保障资金安全，请于今日18点前将卡内余额转入国家安全账户进行资金核查，核查后原路退回。切勿告诉他人，谨防上当受骗。',
       '您好，我是反诈中心民警，不要相信骗子，马上把卡里的钱转到安全账户',
+      // A denial of one transfer, then the ask, in one sentence.
+      '公安机关不会让你转账给个人，请你把资金转入安全账户配合调查',
+      '银行不会让您转给陌生人，请立即将存款转到安全账户进行资金核查',
     ].map(verdict);
     for (const v of asks) {
       expect(v.risk, v.text).to.equal('high');

@@ -31,4 +31,12 @@ describe('alerts/fraud: a denial counts only where it names the act', () => {
     expect(only('骗子说要把钱转到安全账户，公安根本就没有安全账户！')).to.equal(true);
     expect(only('公安机关没有安全账户。但您的情况特殊，请把钱转入我们的安全账户')).to.equal(false);
   });
+
+  it('takes the act as asked for when one sentence denies it and then instructs it, unless the sentence retells someone', () => {
+    expect(only('公安机关不会让你转账给个人，请你把资金转入安全账户配合调查')).to.equal(false);
+    expect(only('我们不会让您转到个人账户，您需要把钱存入安全账户')).to.equal(false);
+    expect(only('不是让你转给个人，而是转到国家监管的安全账户')).to.equal(false);
+    expect(only('如果有人让你把钱转到安全账户，公安根本就没有安全账户')).to.equal(true);
+    expect(only('骗子会说：请把钱转到安全账户，公安根本没有安全账户')).to.equal(true);
+  });
 });

@@ -19,6 +19,12 @@ const NEGATORS = ['没', '不会', '不要', '不能', '不用', '不需要', '�
  */
 const SCOPE_BREAKERS = ['并', '然后', '再', '而是', '请', '立即', '马上', '立刻', '尽快', '赶紧', '赶快', '必须', '务必', '只能', '应该', '需要您', '您需', '你需'];
 
+/**
+ * Words that tell a sentence retells what someone else says or might say (a warning's example of
+ * the scam), not what the writer asks: 「骗子会说」, 「如果有人让你」, 「凡是自称公安」.
+ */
+const RETELLING = ['骗子', '骗局', '不法分子', '犯罪分子', '对方', '有人', '他们', '如果', '假如', '若是', '凡是', '一旦', '冒充', '自称', '谎称', '声称', '会说', '说要', '要求你', '要求您'];
+
 /** A scam label after the act: 「…就是诈骗」, 「…的都是骗子」; never 「不是诈骗」 or 「是不是诈骗」. */
 const LABEL_AFTER = /(?<![不否])(?:是|为|属于)(?:诈骗|骗子|骗局)/u;
 /** A clause that is only the label of the clause before: 「，就是诈骗」, 「，这是骗子」, 「，百分之百是诈骗」. */
@@ -64,6 +70,25 @@ function occurrences(text: string, phrase: string): number[] {
   return out;
 }
 
+function sentenceStart(text: string, at: number): number {
+  let from = at;
+  while (from > 0 && !SENTENCE_END.test(text[from - 1] as string)) from -= 1;
+  return from;
+}
+
+/**
+ * Whether the writer asks for the act at text[at]: its clause gives an instruction before it
+ * (「请你把资金转入」, 「您需要把钱存入」), and nothing earlier in its sentence says the words are
+ * someone else's (RETELLING). A denial elsewhere in the sentence does not undo such an ask:
+ * 「公安机关不会让你转账给个人，请你把资金转入安全账户」.
+ */
+function instructed(text: string, at: number): boolean {
+  const clause = text.slice(clauseStart(text, at), at);
+  if (!SCOPE_BREAKERS.some((b) => clause.includes(b))) return false;
+  const sentence = text.slice(sentenceStart(text, at), at);
+  return !RETELLING.some((w) => sentence.includes(w));
+}
+
 function sentenceOf(text: string, at: number): number {
   let n = 0;
   for (let i = 0; i < at; i += 1) if (SENTENCE_END.test(text[i] as string)) n += 1;
@@ -73,14 +98,15 @@ function sentenceOf(text: string, at: number): number {
 /**
  * Whether a fired rule's act is only denied in the text (in fraudTextForm), never asked for: some
  * group of the rule is present only in sentences that deny it where it stands. A sentence that
- * denies the act once is a warning about it (「骗子说要把钱转到安全账户，公安根本就没有安全账户」); a
- * group asked for in any other sentence makes the rule asked for, whatever else the text says.
+ * denies the act once is a warning about it (「骗子说要把钱转到安全账户，公安根本就没有安全账户」),
+ * unless it also instructs the act (`instructed`); a group asked for in any other sentence makes
+ * the rule asked for, whatever else the text says.
  */
 export function onlyDenied(text: string, groups: readonly (readonly string[])[]): boolean {
   return groups.some((group) => {
     const found = group.flatMap((phrase) => occurrences(text, phrase).map((at) => ({ at, denied: deniedAt(text, at, at + phrase.length) })));
     if (found.length === 0) return false;
     const denying = new Set(found.filter((o) => o.denied).map((o) => sentenceOf(text, o.at)));
-    return found.every((o) => o.denied || denying.has(sentenceOf(text, o.at)));
+    return found.every((o) => o.denied || (denying.has(sentenceOf(text, o.at)) && !instructed(text, o.at)));
   });
 }
