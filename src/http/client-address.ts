@@ -27,6 +27,37 @@ export function trustedProxies(list: readonly string[]): (address: string) => bo
   };
 }
 
+/** The eight 16-bit groups of an IPv6 address (zone dropped, embedded IPv4 read), or undefined. */
+function ipv6Groups(address: string): number[] | undefined {
+  const a = address.replace(/%.*$/, '');
+  if (isIP(a) !== 6) return undefined;
+  const dotted = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(a);
+  const hex = dotted
+    ? `${dotted[1]!}${((Number(dotted[2]) << 8) | Number(dotted[3])).toString(16)}:${((Number(dotted[4]) << 8) | Number(dotted[5])).toString(16)}`
+    : a;
+  const [head = '', tail] = hex.split('::');
+  const part = (s: string) => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
+  const left = part(head);
+  const right = tail === undefined ? [] : part(tail);
+  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+/**
+ * What the login throttle counts an address under. IPv4: the address. IPv6: its /64, the network
+ * one subscriber (a home, a phone, a cloud VM) is given whole, where every address is theirs to
+ * pick; counting each address would give them 2^64 fresh counters. Written one way whatever the
+ * spelling (`2001:DB8:0::1`, `2001:db8::1`, `::ffff:7f00:1` = `127.0.0.1`).
+ */
+export function throttleAddressKey(address: string): string {
+  const plain = plainAddress(address);
+  const groups = ipv6Groups(plain);
+  if (!groups) return plain;
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
+  }
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+}
+
 export function clientAddressOf(peer: string, forwardedFor: string | undefined, trusted: (address: string) => boolean): string {
   let address = plainAddress(peer);
   if (!forwardedFor || !trusted(address)) return address;

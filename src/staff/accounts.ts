@@ -7,7 +7,7 @@ import {
 import type { Database } from '../db/index.js';
 import { AppError } from '../platform/errors.js';
 import { isRole, type Role } from '../tips/types.js';
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
+import { hashPassword, MIN_PASSWORD_LENGTH, passwordLength, verifyPassword } from './passwords.js';
 import { canonicalUsername, USERNAME_PATTERN } from './usernames.js';
 
 export interface StaffRow extends Model<InferAttributes<StaffRow>, InferCreationAttributes<StaffRow>> {
@@ -118,7 +118,7 @@ export async function createStaff(db: Database, models: StaffModels, input: NewS
   const username = canonicalUsername(input.username);
   if (!USERNAME_PATTERN.test(username)) throw bad('用户名应为2–64位字母、数字或 _ . -');
   if (!isRole(input.role)) throw bad('角色无效');
-  if (input.password.length < MIN_PASSWORD_LENGTH) throw bad(`密码至少${MIN_PASSWORD_LENGTH}位`);
+  if (passwordLength(input.password) < MIN_PASSWORD_LENGTH) throw bad(`密码至少${MIN_PASSWORD_LENGTH}位`);
   if (input.displayName !== undefined && input.displayName.length > 64) throw bad('姓名不能超过64个字');
   const unitOf = async (key: string) => {
     const [rows] = await db.sequelize.query('SELECT `key`, kind, county_code FROM units WHERE `key` = ?', { replacements: [key] });
@@ -186,7 +186,7 @@ export function generateOneTimePassword(): string {
 export async function changeOwnPassword(models: StaffModels, staffId: number, current: string, next: string): Promise<void> {
   const row = await models.Staff.findByPk(staffId);
   if (!row || !row.active) throw new AppError('UNAUTHENTICATED', 401, '请先登录');
-  if (next.length < MIN_PASSWORD_LENGTH) throw new AppError('PASSWORD_TOO_SHORT', 400, `新密码至少要${MIN_PASSWORD_LENGTH}位`);
+  if (passwordLength(next) < MIN_PASSWORD_LENGTH) throw new AppError('PASSWORD_TOO_SHORT', 400, `新密码至少要${MIN_PASSWORD_LENGTH}位`);
   if (!(await verifyPassword(current, row.passwordHash))) throw new AppError('PASSWORD_WRONG', 400, '当前密码不对，请重新输入');
   if (await verifyPassword(next, row.passwordHash)) throw new AppError('PASSWORD_REUSED', 400, '新密码不能和当前密码一样');
   row.passwordHash = await hashPassword(next);

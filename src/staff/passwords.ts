@@ -15,6 +15,15 @@ const KEYLEN = 32;
 
 export const MIN_PASSWORD_LENGTH = 10;
 
+/**
+ * A password's length as it is hashed: in characters (code points) of its cleaned form (NFKC,
+ * invisible and control characters removed, see cleanInput). The minimum is checked on this,
+ * never on what was typed: ten zero-width spaces are the empty password.
+ */
+export function passwordLength(password: string): number {
+  return [...cleanInput(password)].length;
+}
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scrypt(cleanInput(password), salt, KEYLEN, { N, r: R, p: P, maxmem: 64 * 1024 * 1024 });
@@ -24,8 +33,12 @@ export async function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const cleaned = cleanInput(password);
+  // Nothing left after cleaning (only control or invisible characters): never a password, even
+  // against a hash made of one before lengths were counted cleaned.
+  if (cleaned === '') return false;
   const expected = Buffer.from(hash, 'base64');
-  const key = await scrypt(cleanInput(password), Buffer.from(salt, 'base64'), expected.length, {
+  const key = await scrypt(cleaned, Buffer.from(salt, 'base64'), expected.length, {
     N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024,
   });
   return key.length === expected.length && timingSafeEqual(key, expected);

@@ -34,7 +34,8 @@ export function staffRouter(deps: StaffRouteDeps): Router {
     ctx.status = 204;
   });
 
-  router.get('/me', requireStaff(deps.sessions), (ctx) => {
+  // Answers a member who must still replace a one-time password: it reports the flag.
+  router.get('/me', requireStaff(deps.sessions, { allowPendingPasswordChange: true }), (ctx) => {
     const staff = currentStaff(ctx);
     ctx.body = { staff: { ...staff, roleLabel: ROLE_LABELS[staff.role] } };
   });

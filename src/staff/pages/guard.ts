@@ -53,7 +53,8 @@ export function loginUrl(next: string, expired: boolean): string {
 /**
  * Loads the session into ctx.state.staff, or redirects to sign-in (303, so a POST becomes a GET).
  * A member whose password someone else chose reaches only the password page until they set their
- * own (logout does not pass through here). The JSON API is not held back: it reports the flag.
+ * own (logout does not pass through here). The JSON API holds them too (requireStaff: 403
+ * PASSWORD_CHANGE_REQUIRED), but for /api/staff/me, which reports the flag.
  */
 export function requireStaffPage(deps: { sessions: SessionStore; attention?: AttentionLookup | undefined }) {
   const { sessions } = deps;
