@@ -116,6 +116,8 @@ export const configSchema = z.object({
   staff: z.object({
     adminPassword: z.string(),
     sessionHours: z.number().positive(),
+    // A session unused this long ends (sign in again); 0: only sessionHours ends it.
+    idleMinutes: z.number().min(0),
     loginMaxFailures: z.number().int().positive(),
     loginLockMinutes: z.number().positive(),
     cookieSecure: z.coerce.boolean(),

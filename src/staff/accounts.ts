@@ -32,6 +32,8 @@ export interface SessionRow extends Model<InferAttributes<SessionRow>, InferCrea
   staffId: number;
   createdAt: Date;
   expiresAt: Date;
+  /** When the member last acted with it, to the minute (sessions.ts); null: since `createdAt`. */
+  lastSeenAt: CreationOptional<Date | null>;
 }
 
 export interface StaffModels {
@@ -69,6 +71,7 @@ export function defineStaffModels(db: Database): StaffModels {
     staffId: { type: DataTypes.INTEGER, allowNull: false },
     createdAt: { type: DataTypes.DATE(3), allowNull: false },
     expiresAt: { type: DataTypes.DATE(3), allowNull: false },
+    lastSeenAt: { type: DataTypes.DATE(3), allowNull: true },
   }, { tableName: 'staff_sessions', underscored: true, timestamps: false });
   return { Staff, Session };
 }

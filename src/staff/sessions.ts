@@ -1,5 +1,8 @@
 // Staff sessions: the cookie carries 32 random bytes; the table keeps only their SHA-256, so a
-// copy of the database cannot be turned into a login.
+// copy of the database cannot be turned into a login. A session ends `sessionHours` after sign-in,
+// or once it has gone `idleMinutes` unused (a console left open on a desk): its `last_seen_at`
+// moves on with what the member does, at most one write a minute, and never with what a page
+// fetches by itself (a `background` lookup: the queue's refresh).
 import { createHash, randomBytes } from 'node:crypto';
 import { Op } from 'sequelize';
 import type { StaffModels, StaffPrincipal } from './accounts.js';
@@ -7,32 +10,61 @@ import { principalOf } from './accounts.js';
 
 export const SESSION_COOKIE = 'pasm_staff';
 
+/** The header a page's own periodic fetch sends (src/web/assets/app.js): not the member's doing. */
+export const BACKGROUND_HEADER = 'x-staff-background';
+
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface SessionStore {
   create(staffId: number): Promise<{ token: string; expiresAt: Date }>;
-  lookup(token: string): Promise<StaffPrincipal | undefined>;
+  /** The member of a live session; `background`: a page's own fetch, which does not count as use. */
+  lookup(token: string, opts?: { background?: boolean }): Promise<StaffPrincipal | undefined>;
   revoke(token: string): Promise<void>;
   /** Ends every session of one member (password changed or reset, account disabled). */
   revokeAll(staffId: number): Promise<void>;
 }
 
-export function createSessionStore(models: StaffModels, sessionHours: number): SessionStore {
+/** How stale `last_seen_at` may be before a lookup writes it: the idle limit's precision. */
+const SEEN_EVERY_MS = 60_000;
+
+export interface SessionTimes {
+  sessionHours: number;
+  /** 0: no idle limit. */
+  idleMinutes: number;
+  now?: () => Date;
+}
+
+export function createSessionStore(models: StaffModels, times: SessionTimes): SessionStore {
   const { Session, Staff } = models;
+  const { sessionHours } = times;
+  const idleMs = times.idleMinutes * 60_000;
+  const clock = times.now ?? (() => new Date());
   return {
     async create(staffId) {
       const token = randomBytes(32).toString('base64url');
-      const now = new Date();
+      const now = clock();
       const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
       // Housekeeping on the login path keeps the table small without a timer.
       await Session.destroy({ where: { staffId, expiresAt: { [Op.lt]: now } } });
-      await Session.create({ tokenHash: sha256(token), staffId, createdAt: now, expiresAt });
+      await Session.create({ tokenHash: sha256(token), staffId, createdAt: now, expiresAt, lastSeenAt: now });
       return { token, expiresAt };
     },
-    async lookup(token) {
+    async lookup(token, opts = {}) {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-      const session = await Session.findByPk(sha256(token));
-      if (!session || session.expiresAt.getTime() <= Date.now()) return undefined;
+      const tokenHash = sha256(token);
+      const session = await Session.findByPk(tokenHash);
+      const now = clock();
+      if (!session || session.expiresAt.getTime() <= now.getTime()) return undefined;
+      if (idleMs > 0) {
+        const seen = (session.lastSeenAt ?? session.createdAt).getTime();
+        if (now.getTime() - seen >= idleMs) {
+          await Session.destroy({ where: { tokenHash } });
+          return undefined;
+        }
+        if (!opts.background && now.getTime() - seen >= SEEN_EVERY_MS) {
+          await Session.update({ lastSeenAt: now }, { where: { tokenHash } });
+        }
+      }
       const staff = await Staff.findByPk(session.staffId);
       return staff && staff.active ? principalOf(staff) : undefined;
     },

@@ -160,7 +160,7 @@ describe(`alerts: the push hook (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () =>
   /** A second alerts module over the same database, with `startPush` wired as compose will. */
   const moduleWith = (startPush: AlertPushStarter) => createAlertsModule({
     config: ctx.config, logger: createLogger('silent'), db: ctx.services.db, web: ctx.services.web, vault: ctx.services.vault,
-    sessions: createSessionStore(defineStaffModels(ctx.services.db), 1), now: clock.now, startPush,
+    sessions: createSessionStore(defineStaffModels(ctx.services.db), { sessionHours: 1, idleMinutes: 0 }), now: clock.now, startPush,
   });
   const writer = { id: 101, role: 'editor' };
   const publisher = { id: 102, role: 'editor' };

@@ -56,6 +56,25 @@ describe('console: sign-in (Chromium)', function () {
     expect(back.pathname + back.search).to.equal('/staff/articles?state=draft');
   });
 
+  it('a page left open past the idle limit goes to sign-in by itself, and back to it after signing in', async () => {
+    await page.clock.install();
+    await signIn(page, server.baseUrl, 'editor1');
+    await page.goto(`${server.baseUrl}/staff/articles?state=draft`);
+    // A minute of the page's own checks keeps nothing alive: still signed in, still there.
+    await page.clock.runFor(61_000);
+    expect(new URL(page.url()).pathname).to.equal('/staff/articles');
+    // Nobody used it for longer than staff.idleMinutes: the server ends it at the next check,
+    // and the page leaves the screen for sign-in.
+    const idle = new Date(Date.now() - (server.config.staff.idleMinutes + 1) * 60_000);
+    await server.services.db.sequelize.query('UPDATE staff_sessions SET last_seen_at = ?', { replacements: [idle] });
+    await Promise.all([page.waitForURL((u) => u.pathname === '/staff/login'), page.clock.runFor(61_000)]);
+    expect(await page.getByRole('alert').first().textContent()).to.contain('长时间没有操作会自动退出');
+    await screenshot(page, 'sign-in-idle');
+    await signIn(page, server.baseUrl, 'editor1');
+    const back = new URL(page.url());
+    expect(back.pathname + back.search).to.equal('/staff/articles?state=draft');
+  });
+
   it('signs in with the keyboard alone, every field labelled', async () => {
     await page.goto(`${server.baseUrl}/staff/login`);
     expect(await unlabelledControls(page)).to.deep.equal([]);

@@ -25,6 +25,7 @@ import { tipsSealedMediumMigration } from './023-tips-sealed-medium.js';
 import { tipMediaMigration } from './024-tip-media.js';
 import { scamReportsCardsMigration } from './025-scam-reports-cards.js';
 import { pushMassMaybeSentMigration } from './026-push-mass-maybe-sent.js';
+import { staffSessionIdleMigration } from './027-staff-session-idle.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -54,4 +55,5 @@ export const migrations: Migration[] = [
   tipMediaMigration,
   scamReportsCardsMigration,
   pushMassMaybeSentMigration,
+  staffSessionIdleMigration,
 ];

@@ -90,7 +90,7 @@
   async function poll() {
     if (stopped) return;
     try {
-      const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' }, cache: 'no-store' });
+      const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json', 'X-Staff-Background': '1' }, cache: 'no-store' });
       if (!res.ok || res.redirected || !(res.headers.get('content-type') || '').includes('json')) {
         stopped = true;
         say('自动更新停了，请点「刷新」。');

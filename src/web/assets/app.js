@@ -2,7 +2,15 @@
 // - form[data-confirm]: asks before posting (e.g. disabling an account).
 // - [data-refresh]: re-fetches its own page every N seconds and swaps in the element with the same
 //   id (the queue's table), so a page left open stays current without losing the filters.
+// - body[data-signed-in]: once the session has ended (the server ends one left unused for
+//   staff.idleMinutes), the page goes to sign-in, so what it showed does not stay on the screen.
+// Fetches the page makes by itself say so (X-Staff-Background): they do not keep a session alive.
 'use strict';
+const BACKGROUND = { 'X-Staff-Background': '1' };
+const toSignIn = () => {
+  const next = window.location.pathname + window.location.search;
+  window.location.assign(`/staff/login?expired=1&next=${encodeURIComponent(next)}`);
+};
 document.addEventListener('submit', (event) => {
   const form = event.target;
   if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
@@ -13,7 +21,8 @@ for (const el of document.querySelectorAll('[data-refresh]')) {
   const refresh = async () => {
     if (document.hidden) return;
     try {
-      const res = await fetch(window.location.href, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
+      const res = await fetch(window.location.href, { headers: { Accept: 'text/html', ...BACKGROUND }, credentials: 'same-origin' });
+      if (res.redirected && new URL(res.url).pathname === '/staff/login') return toSignIn();
       if (!res.ok || res.redirected) return;
       const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
       const fresh = doc.getElementById(el.id);
@@ -23,4 +32,16 @@ for (const el of document.querySelectorAll('[data-refresh]')) {
     }
   };
   setInterval(refresh, seconds * 1000);
+}
+
+if (document.body.hasAttribute('data-signed-in')) {
+  // Asked once a minute: cheap, and the server alone decides when the session has ended.
+  setInterval(async () => {
+    try {
+      const res = await fetch('/api/staff/me', { headers: { Accept: 'application/json', ...BACKGROUND }, credentials: 'same-origin', cache: 'no-store' });
+      if (res.status === 401) toSignIn();
+    } catch {
+      // Offline for a moment: asked again in a minute.
+    }
+  }, 60_000);
 }
