@@ -1,12 +1,14 @@
 // Staff-room announcements (Wechaty): red tips (new, or raised to red), tips handed to a unit,
 // and tips whose deadline is near. Only code, colour, category, county and unit: never the
 // reporter. Read from the event log, so the bot process hears of tips every process takes in
-// (the official-account webhook runs in the web server's).
+// (the official-account webhook runs in the web server's). A 检举控告 tip (isSensitiveTip) is never
+// announced: a staff room may hold members of the unit it accuses.
 import { Op } from 'sequelize';
 import type { AnnouncementBatch, TipAnnouncement, TipAnnouncer, TipCategoryKey } from '../bot/ports.js';
 import type { TipRepository } from './repository.js';
 import type { TipRow } from './models.js';
-import { isColour } from './types.js';
+import { isSensitiveTip } from './policy.js';
+import { isColour, type Category, type LegalType } from './types.js';
 
 const OPEN_STATES = ['received', 'claimed', 'assigned', 'in_progress', 'extended', 'reopened'];
 
@@ -22,6 +24,8 @@ function parseData(data: string | null): Record<string, unknown> {
     return {};
   }
 }
+
+const sensitive = (tip: TipRow) => isSensitiveTip({ legalType: tip.legalType as LegalType, category: tip.category as Category });
 
 export function createAnnouncer(repo: TipRepository): TipAnnouncer {
   const { Tip, TipEvent } = repo.models;
@@ -50,7 +54,7 @@ export function createAnnouncer(repo: TipRepository): TipAnnouncer {
       const add = (eventId: number, announcement: TipAnnouncement) => items.push({ eventId, announcement });
       for (const e of events) {
         const tip = tips.get(e.tipId);
-        if (!tip) continue;
+        if (!tip || sensitive(tip)) continue;
         const data = parseData(e.data);
         // The colour it came in with (the received event records it); raised later: its own event.
         if (e.type === 'received' && data.colour === 'red') add(e.id, await toAnnouncement(tip, 'new_red'));
@@ -69,7 +73,7 @@ export function createAnnouncer(repo: TipRepository): TipAnnouncer {
         order: [['dueAt', 'ASC']],
         limit: 100,
       });
-      return Promise.all(rows.map((r) => toAnnouncement(r, 'due_soon')));
+      return Promise.all(rows.filter((r) => !sensitive(r)).map((r) => toAnnouncement(r, 'due_soon')));
     },
   };
 }

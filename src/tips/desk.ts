@@ -12,7 +12,7 @@ import type { Metrics } from '../platform/metrics.js';
 import { AppError, unavailable } from '../platform/errors.js';
 import { identityToSeal, type IdentityVault } from './identity.js';
 import { PERSONAL_DATA_RULE_VERSION } from './rules/personal-data.js';
-import { maskTexts } from './sealed-texts.js';
+import { maskTexts, storedColourReason } from './sealed-texts.js';
 import type { NoticeCenter } from './notices.js';
 import type { TipRepository } from './repository.js';
 import { touchContact, writeNewTip, type NewTipMedia, type NewTipValues } from './intake.js';
@@ -116,7 +116,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
       description: sub.description.trim(),
       transcript: JSON.stringify(sub.transcript),
       placeText: sub.place.text ? sub.place.text.slice(0, 255) : null,
-    });
+    }, { anonymous: sub.contact.anonymous });
     const repeats = suggestDuplicates(
       { reporterHash, text: stored.description, category: sub.category, receivedAt: now },
       earlier.map((r) => ({ id: r.code, reporterHash, text: r.description, category: r.category as typeof sub.category, receivedAt: r.createdAt })),
@@ -128,7 +128,8 @@ export function createDesk(deps: DeskDeps): TipDesk {
     const place = await knownPlace(sub);
     const reporterSealed = vault.encrypt(identityToSeal(sub.citizen.id, sub.contact, stored.originals));
     const attachments = JSON.stringify(sub.attachments);
-    const eventData = JSON.stringify({ colour, reasons: grade.reasons, danger: sub.danger });
+    const reasons = grade.reasons.map((r) => storedColourReason(r, sub.contact.anonymous));
+    const eventData = JSON.stringify({ colour, reasons, danger: sub.danger });
 
     for (let attempt = 1; ; attempt += 1) {
       const code = newTrackingCode(now);
@@ -154,7 +155,7 @@ export function createDesk(deps: DeskDeps): TipDesk {
         colour,
         colourRank: COLOUR_RANK[colour] ?? 2,
         computedColour: colour,
-        colourReason: grade.reasons.length ? grade.reasons.join('；').slice(0, 255) : null,
+        colourReason: reasons.length ? reasons.join('；').slice(0, 255) : null,
         state: 'received',
         unitKey: null, accusedUnitKey: null, handlerCountyCode: null, handlerTownshipCode: null,
         claimedBy: null, leaseUntil: null,

@@ -13,7 +13,7 @@ import type { StaffPrincipal } from '../staff/accounts.js';
 import type { TipRow } from './models.js';
 import { tipListFilter } from './policy.js';
 import type { TipRepository } from './repository.js';
-import { maskPersonalData } from './rules/personal-data.js';
+import { maskFully, maskPersonalData } from './rules/personal-data.js';
 import { whereForListFilter } from './scope.js';
 import { FINISHED_STATES, yearRange } from './stats.js';
 import {
@@ -46,7 +46,7 @@ export const EXPORT_HEADER = [
 // Only what a row needs: no reporter hash, seal, key id, transcript, place text or coordinates.
 const ATTRIBUTES = [
   'id', 'code', 'createdAt', 'assignedAt', 'answeredAt', 'concludedAt', 'state', 'colour', 'category', 'legalType',
-  'placeCountyCode', 'placeTownshipCode', 'unitKey', 'handlerCountyCode', 'concludeBy', 'dueAt', 'rating', 'description',
+  'placeCountyCode', 'placeTownshipCode', 'unitKey', 'handlerCountyCode', 'concludeBy', 'dueAt', 'rating', 'description', 'anonymous',
 ] as const;
 type ExportedTip = Pick<TipRow, (typeof ATTRIBUTES)[number]>;
 
@@ -148,7 +148,8 @@ function rowOf(t: ExportedTip, unitName: (key: string | null) => string, now: Da
     isLate(t, now) ? '是' : '否',
     t.rating && isRating(t.rating) ? RATING_LABELS[t.rating] : '',
     // Stored masked already; masked again as in staffView, which covers any row not yet resealed.
-    maskPersonalData(t.description),
+    // An anonymous reporter's text keeps no digit of a mask, as in staffView.
+    t.anonymous ? maskFully(t.description) : maskPersonalData(t.description),
   ];
 }
 

@@ -19,7 +19,7 @@ import { loadFor, staffActor, type ServiceDeps } from './service.js';
 import { eventView, staffView, type StaffEventView, type StaffTipView } from './views.js';
 import type { ActionFilter, ListQuery, QueueFilter } from './validation.js';
 import { COLOURS, type Category } from './types.js';
-import { maskPersonalData } from './rules/personal-data.js';
+import { hideMaskDigits, maskJoined, maskPersonalData } from './rules/personal-data.js';
 
 export interface ReadDeps extends ServiceDeps {
   vault: IdentityVault;
@@ -167,6 +167,8 @@ export async function listTips(deps: ReadDeps, actor: StaffPrincipal, q: ListQue
     // '!' escapes % and _ the same way in both dialects (a backslash means different things in
     // MySQL and SQLite string literals); the pattern itself goes through Sequelize's escaping.
     const pattern = s.literal(`${s.escape(likeContains(q.q))} ESCAPE '!'`);
+    // An anonymous tip's stored masks keep no digit (sealed-texts.ts maskTexts), so a search by
+    // the digits of a number staff know cannot find it.
     and.push({ [Op.or]: [s.where(s.col('code'), Op.like, pattern), s.where(s.col('description'), Op.like, pattern)] });
   }
   const { rows, total } = await deps.repo.list({ [Op.and]: and }, q);
@@ -215,11 +217,11 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
   const events = await deps.repo.events(tip.id);
   // An anonymous tip's seal holds no texts and staffView shows no identity: nothing to open.
   const shown = identity && !tip.anonymous ? identity : undefined;
-  const transcript = JSON.parse(shown?.texts?.transcript ?? tip.transcript) as Array<{ text?: string }>;
+  const transcript = JSON.parse(shown?.texts?.transcript ?? tip.transcript) as TranscriptEntry[];
   return {
     tip: staffView(tip, shown),
-    transcript: shown ? transcript : transcript.map((e) => (e.text ? { ...e, text: maskPersonalData(e.text) } : e)),
-    events: events.map((e) => eventView(e, shown ? (sealed) => deps.vault.openText(sealed) : undefined)),
+    transcript: shown ? transcript : maskTranscript(transcript, tip.anonymous),
+    events: events.map((e) => eventView(e, shown ? (sealed) => deps.vault.openText(sealed) : undefined, { anonymous: tip.anonymous })),
     allowedActions: actionsFrom(tip.state as never).filter((a) => {
       const p = ACTION_POLICY[a];
       return p !== undefined && can(actor, p, scope);
@@ -232,6 +234,22 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
   };
 }
 
+interface TranscriptEntry { from?: string; text?: string }
+
+/**
+ * The transcript without a reveal: every text masked, the citizen's messages read as one text
+ * (maskJoined), so a number split over two messages is masked in both. An anonymous reporter's
+ * transcript keeps no digit of a mask (the bot's lines echo what they wrote).
+ */
+function maskTranscript(entries: readonly TranscriptEntry[], anonymous: boolean): TranscriptEntry[] {
+  const citizen = entries.flatMap((e, i) => (e.from === 'citizen' && typeof e.text === 'string' ? [i] : []));
+  const masked = new Map(maskJoined(citizen.map((i) => entries[i]?.text ?? '')).map((text, k) => [citizen[k], text]));
+  return entries.map((e, i) => {
+    const text = masked.get(i) ?? (typeof e.text === 'string' ? maskPersonalData(e.text) : undefined);
+    return text === undefined ? e : { ...e, text: anonymous ? hideMaskDigits(text) : text };
+  });
+}
+
 export interface DuplicateHint extends Omit<DuplicateSuggestion, 'id'> { code: string; state: string; createdAt: string }
 
 export async function duplicateHints(deps: ReadDeps, actor: StaffPrincipal, code: string): Promise<DuplicateHint[]> {
@@ -241,8 +259,9 @@ export async function duplicateHints(deps: ReadDeps, actor: StaffPrincipal, code
   const byId = new Map(recent.map((r) => [r.id, r]));
   // An anonymous tip is never linked to its reporter's other tips: "same reporter" next to a tip
   // whose reporter can be revealed would name the anonymous one's too.
+  // Nor by the digits a mask keeps in its text (hideMaskDigits, as its view shows it).
   const probe = (r: RecentTipRow) => ({
-    id: r.id, reporterHash: r.anonymous ? null : r.reporterHash, text: r.description, category: r.category as Category,
+    id: r.id, reporterHash: r.anonymous ? null : r.reporterHash, text: r.anonymous ? hideMaskDigits(r.description) : r.description, category: r.category as Category,
     countyCode: r.placeCountyCode, townshipCode: r.placeTownshipCode, receivedAt: r.createdAt,
   });
   return suggestDuplicates(probe(tip), recent.map(probe)).slice(0, 20).flatMap((s) => {

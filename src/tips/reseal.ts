@@ -14,7 +14,7 @@ import type { Logger } from '../platform/logger.js';
 import { sealKeyId, type IdentityVault } from './identity.js';
 import type { TipModels, TipRow } from './models.js';
 import { PERSONAL_DATA_RULE_VERSION } from './rules/personal-data.js';
-import { maskReason, maskTexts, sealedReasonOf } from './sealed-texts.js';
+import { maskReason, maskTexts, sealedReasonOf, storedColourReason } from './sealed-texts.js';
 
 export interface ResealDeps {
   db: Database;
@@ -36,7 +36,7 @@ export async function resealStoredTexts(deps: ResealDeps, opts: { rotate?: boole
     ? { [Op.or]: [{ textsVersion: { [Op.lt]: PERSONAL_DATA_RULE_VERSION } }, { identityKeyId: { [Op.ne]: vault.currentKeyId } }] }
     : { textsVersion: { [Op.lt]: PERSONAL_DATA_RULE_VERSION } };
   const report: ResealReport = { tips: 0, events: 0 };
-  const eventRewrites: Array<{ id: number; reason: string; data: string | null }> = [];
+  const eventRewrites: Array<{ id: number; reason: string | null; data: string | null }> = [];
   let afterId = 0;
   for (;;) {
     const batch = await models.Tip.findAll({ attributes: ['id'], where: { id: { [Op.gt]: afterId }, ...stale }, order: [['id', 'ASC']], limit: BATCH });
@@ -73,7 +73,7 @@ async function resealTip(vault: IdentityVault, row: TipRow, transaction: import(
     description: earlier?.description ?? row.description,
     transcript: earlier?.transcript ?? row.transcript,
     placeText: earlier?.placeText ?? row.placeText,
-  });
+  }, { anonymous: row.anonymous });
   const keep = !row.anonymous && Object.keys(masked.originals).length > 0;
   // An anonymous citizen's seal holds the openid alone (identityToSeal): nothing else is kept.
   const seal = row.anonymous ? { citizenId: identity.citizenId } : { ...who, ...(keep ? { texts: masked.originals } : {}) };
@@ -81,6 +81,7 @@ async function resealTip(vault: IdentityVault, row: TipRow, transaction: import(
     description: masked.description,
     transcript: masked.transcript,
     placeText: masked.placeText,
+    colourReason: row.colourReason === null ? null : storedColourReason(row.colourReason, row.anonymous),
     reporterSealed: vault.encrypt(seal),
     identityKeyId: vault.currentKeyId,
     textsVersion: PERSONAL_DATA_RULE_VERSION,
@@ -89,11 +90,11 @@ async function resealTip(vault: IdentityVault, row: TipRow, transaction: import(
   await row.save({ transaction, silent: true });
 }
 
-async function citizenEventRewrites(deps: ResealDeps, tipIds: number[], rotate: boolean): Promise<Array<{ id: number; reason: string; data: string | null }>> {
+async function citizenEventRewrites(deps: ResealDeps, tipIds: number[], rotate: boolean): Promise<Array<{ id: number; reason: string | null; data: string | null }>> {
   const { models, vault } = deps;
   const events = await models.TipEvent.findAll({ where: { tipId: tipIds, actorType: 'citizen', reason: { [Op.ne]: null } }, order: [['id', 'ASC']] });
   const anonymous = new Set((await models.Tip.findAll({ attributes: ['id'], where: { id: tipIds, anonymous: true } })).map((t) => t.id));
-  const out: Array<{ id: number; reason: string; data: string | null }> = [];
+  const out: Array<{ id: number; reason: string | null; data: string | null }> = [];
   for (const e of events) {
     const sealed = sealedReasonOf(e.data);
     const original = sealed ? vault.openText(sealed) : e.reason ?? '';
@@ -103,6 +104,16 @@ async function citizenEventRewrites(deps: ResealDeps, tipIds: number[], rotate: 
     const { sealedReason: _previous, ...rest } = e.data ? JSON.parse(e.data) as Record<string, unknown> : {};
     const next = stored.sealedReason ? { ...rest, sealedReason: stored.sealedReason } : rest;
     out.push({ id: e.id, reason: stored.reason, data: Object.keys(next).length ? JSON.stringify(next) : null });
+  }
+  // A received event keeps the colour's reasons, whose emergency cue quotes the citizen.
+  const received = await models.TipEvent.findAll({ where: { tipId: tipIds, type: 'received', data: { [Op.ne]: null } }, order: [['id', 'ASC']] });
+  for (const e of received) {
+    const data = JSON.parse(e.data!) as { reasons?: unknown };
+    const before: unknown = data.reasons;
+    if (!Array.isArray(before)) continue;
+    const reasons = before.map((r) => storedColourReason(String(r), anonymous.has(e.tipId)));
+    if (reasons.every((r, i) => r === before[i])) continue;
+    out.push({ id: e.id, reason: e.reason ?? null, data: JSON.stringify({ ...data, reasons }) });
   }
   return out;
 }

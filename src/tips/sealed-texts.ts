@@ -2,7 +2,7 @@
 // originals of what masking changed, which go into the seal beside the identity (identity.ts).
 // Used when a tip is submitted (desk.ts) and when older rows are resealed (reseal.ts).
 import type { IdentityVault, SealedTexts } from './identity.js';
-import { maskPersonalData } from './rules/personal-data.js';
+import { hideMaskDigits, maskJoined, maskPersonalData } from './rules/personal-data.js';
 
 export interface TipTexts {
   description: string;
@@ -11,17 +11,33 @@ export interface TipTexts {
   placeText: string | null;
 }
 
-export function maskTexts(texts: TipTexts): TipTexts & { originals: SealedTexts } {
+/**
+ * The texts as stored. The citizen's messages in the transcript are masked as one text
+ * (maskJoined: a number split over two messages is found). An anonymous reporter's masks keep no
+ * digit (hideMaskDigits): matched against a number staff know, the digits a mask keeps would name
+ * them; and their originals are never kept (identityToSeal).
+ */
+export function maskTexts(texts: TipTexts, opts: { anonymous?: boolean } = {}): TipTexts & { originals: SealedTexts } {
+  const hide = opts.anonymous === true ? hideMaskDigits : (s: string) => s;
   const originals: SealedTexts = {};
-  const description = maskPersonalData(texts.description);
+  const description = hide(maskPersonalData(texts.description));
   if (description !== texts.description) originals.description = texts.description;
-  const entries = JSON.parse(texts.transcript) as Array<{ text?: unknown }>;
-  const transcript = JSON.stringify(entries.map((e) => (typeof e.text === 'string' ? { ...e, text: maskPersonalData(e.text) } : e)));
+  const entries = JSON.parse(texts.transcript) as Array<{ from?: unknown; text?: unknown }>;
+  const citizen = entries.flatMap((e, i) => (e.from === 'citizen' && typeof e.text === 'string' ? [i] : []));
+  const joined = new Map(maskJoined(citizen.map((i) => entries[i]!.text as string)).map((text, k) => [citizen[k]!, text]));
+  const transcript = JSON.stringify(entries.map((e, i) => (typeof e.text === 'string' ? { ...e, text: hide(joined.get(i) ?? maskPersonalData(e.text)) } : e)));
   // Compared with the same serialisation, so an unchanged transcript is never kept twice.
   if (transcript !== JSON.stringify(entries)) originals.transcript = texts.transcript;
-  const placeText = texts.placeText === null ? null : maskPersonalData(texts.placeText).slice(0, 255);
+  const placeText = texts.placeText === null ? null : hide(maskPersonalData(texts.placeText)).slice(0, 255);
   if (texts.placeText !== null && placeText !== texts.placeText) originals.placeText = texts.placeText;
   return { description, transcript, placeText, originals };
+}
+
+/** A colour reason as stored (its emergency cue quotes the citizen): masked; an anonymous reporter's keeps no digit of a mask. */
+export function storedColourReason(reason: string, anonymous: boolean): string {
+  // No reason needs a number of 5 digits or more; a cue's quote may cut one short of recognition.
+  const masked = maskPersonalData(reason).replace(/[0-9\uFF10-\uFF19]{5,}/g, (m) => '*'.repeat(m.length));
+  return anonymous ? hideMaskDigits(masked) : masked;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ReporterIdentity } from './identity.js';
 import type { TipEventRow, TipRow } from './models.js';
 import { REVIEW_WINDOW_DAYS, MAX_REVIEWS } from './rules/limits.js';
 import { endOfShanghaiDay, shanghaiDay } from '../platform/beijing-time.js';
-import { maskPersonalData } from './rules/personal-data.js';
+import { maskFully, maskPersonalData } from './rules/personal-data.js';
 import { sealedReasonOf } from './sealed-texts.js';
 import {
   CITIZEN_STATE_LABELS, COLOUR_LABELS, LEGAL_TYPE_LABELS, STATE_LABELS, categoryInfo, isCategory, isColour, isLegalType, isTipState,
@@ -144,8 +144,10 @@ export function staffView(tip: TipRow, given: ReporterIdentity | undefined, now 
   const identity = tip.anonymous ? undefined : given;
   // Citizen texts are stored masked; a logged reveal shows the sealed originals. Without one
   // they are masked again, which changes nothing in a sealed row and covers any row not resealed.
+  // An anonymous reporter's texts keep no digit of a mask (hideMaskDigits).
+  const citizenMask = tip.anonymous ? maskFully : maskPersonalData;
   const text = (s: string | null, original: string | undefined) =>
-    (s === null ? null : identity ? original ?? s : maskPersonalData(s));
+    (s === null ? null : identity ? original ?? s : citizenMask(s));
   return {
     code: tip.code,
     category: tip.category,
@@ -164,7 +166,9 @@ export function staffView(tip: TipRow, given: ReporterIdentity | undefined, now 
     colour: tip.colour,
     colourLabel: isColour(tip.colour) ? COLOUR_LABELS[tip.colour] : tip.colour,
     computedColour: tip.computedColour,
-    colourReason: tip.colourReason,
+    // Built from the citizen's clear words (an emergency cue quotes them, rules/colour.ts): masked
+    // for every viewer, whatever the reveal.
+    colourReason: tip.colourReason === null ? null : citizenMask(tip.colourReason),
     danger: tip.danger,
     state: tip.state,
     stateLabel: stateLabel(tip.state),
@@ -208,15 +212,17 @@ export interface StaffEventView {
 
 /**
  * `openText` is given only after a logged reveal: it opens a citizen's sealed original (a review
- * reason stored masked). Otherwise every free text is masked, staff-written ones included.
+ * reason stored masked). Otherwise every free text is masked, staff-written ones included; an
+ * anonymous citizen's own texts keep no digit of a mask (hideMaskDigits).
  */
-export function eventView(e: TipEventRow, openText?: (sealed: string) => string): StaffEventView {
+export function eventView(e: TipEventRow, openText?: (sealed: string) => string, opts: { anonymous?: boolean } = {}): StaffEventView {
   const sealed = openText ? sealedReasonOf(e.data) : undefined;
+  const mask = opts.anonymous === true && e.actorType === 'citizen' ? maskFully : maskPersonalData;
   return {
     id: e.id, type: e.type, actorType: e.actorType, actorStaffId: e.actorType === 'staff' ? e.actorId : null, actorName: e.actorName,
     fromState: e.fromState, toState: e.toState,
-    reason: e.reason === null ? null : openText ? (sealed ? openText(sealed) : e.reason) : maskPersonalData(e.reason),
-    note: e.note === null ? null : openText ? e.note : maskPersonalData(e.note),
+    reason: e.reason === null ? null : openText ? (sealed ? openText(sealed) : e.reason) : mask(e.reason),
+    note: e.note === null ? null : openText ? e.note : mask(e.note),
     at: e.createdAt.toISOString(),
   };
 }

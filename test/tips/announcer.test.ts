@@ -36,4 +36,17 @@ describe('tips: the staff-room announcement feed', () => {
     expect(batch.cursor).to.be.at.least(ids.at(-1)!);
     expect((await announcer.listSince(batch.cursor)).items).to.deep.equal([]);
   });
+
+  it('never announces a 检举控告 tip, red or near its deadline: a staff room may hold the accused unit', async () => {
+    const announcer = createAnnouncer(createTipRepository(ctx.services.db));
+    const desk = ctx.services.tips.desk;
+    const start = await announcer.listSince(null);
+    const accusation = await desk.submit(submission({ danger: true, category: 'report', description: '派出所某民警收钱还打人' }));
+    const red = await desk.submit(submission({ danger: true, description: '楼下有人打架见血了' }));
+    const batch = await announcer.listSince(start.cursor);
+    expect(batch.items.map((i) => i.announcement.code)).to.deep.equal([red.code]);
+    await ctx.services.db.sequelize.query('UPDATE tips SET due_at = ?', { replacements: [new Date(Date.now() + 3_600_000)] });
+    const due = (await announcer.listDueSoon(24)).map((a) => a.code);
+    expect(due).to.include(red.code).and.not.include(accusation.code);
+  });
 });

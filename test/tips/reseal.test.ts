@@ -108,6 +108,32 @@ describe(`reseal of stored citizen texts (${usingMysql() ? 'MariaDB' : 'SQLite'}
     expect(String(event!.reason)).not.to.match(/一三九|5981/);
   });
 
+  it('masks an emergency cue in the colour reason and the received event that older rows quote in clear; an anonymous row\'s keep no digit', async () => {
+    ctx = await context();
+    const cue = '紧急情况：进山采药我手机13812345678一直等';
+    const rows = [];
+    for (const anonymous of [false, true]) {
+      const { code } = await ctx.services.tips.desk.submit(submission({ contact: { anonymous } }));
+      await makeOldRow(code);
+      await ctx.services.db.sequelize.query('UPDATE tips SET anonymous = ?, colour_reason = ? WHERE code = ?', { replacements: [anonymous, cue, code] });
+      const [tip] = await q('SELECT id FROM tips WHERE code = ?', [code]);
+      await ctx.services.db.sequelize.getQueryInterface().bulkInsert('tip_events', [{
+        tip_id: tip!.id, type: 'received', actor_type: 'citizen', to_state: 'received',
+        data: JSON.stringify({ colour: 'red', reasons: [cue], danger: false }), created_at: new Date(),
+      }]);
+      rows.push({ code, anonymous });
+    }
+    await ctx.services.tips.reseal();
+    for (const { code, anonymous } of rows) {
+      const [row] = await q('SELECT colour_reason FROM tips WHERE code = ?', [code]);
+      const events = await q("SELECT e.data FROM tip_events e JOIN tips t ON t.id = e.tip_id WHERE t.code = ? AND e.type = 'received'", [code]);
+      const shown = anonymous ? '紧急情况：进山采药我手机***********一直等' : '紧急情况：进山采药我手机138****5678一直等';
+      expect(row!.colour_reason, code).to.equal(shown);
+      for (const e of events) expect(String(e.data), code).not.to.include('12345678');
+      expect(events.some((e) => (JSON.parse(String(e.data)) as { reasons: string[] }).reasons.includes(shown))).to.equal(true);
+    }
+  });
+
   it('--rotate-keys seals every row again under the first key, so the old one can go', async () => {
     const oldKeys = `k1:${randomBytes(32).toString('base64')}`;
     const both = `k2:${randomBytes(32).toString('base64')},${oldKeys}`;

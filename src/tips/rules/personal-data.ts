@@ -5,7 +5,8 @@
 //
 // What is found, after folding the notations (full-width, circled and Chinese digits 一三九 /
 // 壹叁玖 / 幺 / 两 / 〇零, spaces, dashes, dots and brackets between digits, +86 / 0086; commas,
-// 、, ~, bullets and a single * too, but only inside a number recognised whole, see LIST_MARKS):
+// 、, ~, bullets, a single * and line breaks too, but only inside a number recognised whole, see
+// LIST_MARKS; characters that show nothing, such as a zero-width joiner, are read through):
 // - mobile numbers (1[3-9] + 9 digits)                     → 139****5678
 // - landlines with an area code (0598-8xxxxxx, 010, 02x)   → 0598-****1234
 // - resident ID numbers (18 characters, or the old 15)     → 350402********123X
@@ -18,7 +19,7 @@
 // is idempotent.
 
 /** Bumped whenever the rule finds more: the reseal (tips/reseal.ts) then passes every older row again. */
-export const PERSONAL_DATA_RULE_VERSION = 2;
+export const PERSONAL_DATA_RULE_VERSION = 3;
 
 export type PersonalDataKind = 'mobile' | 'landline' | 'id_card' | 'bank_card' | 'number' | 'email' | 'contact';
 
@@ -36,7 +37,10 @@ const DIGITS = new Map<string, string>();
 for (let d = 0; d <= 9; d += 1) {
   DIGITS.set(String(d), String(d));
   DIGITS.set(String.fromCharCode(0xff10 + d), String(d));
+  // Circled forms the input edge's NFKC leaves as they are: ❶ ➀ ➊ ⓵ (① folds to 1 there).
+  if (d > 0) for (const one of [0x2776, 0x2780, 0x278a, 0x24f5]) DIGITS.set(String.fromCharCode(one + d - 1), String(d));
 }
+DIGITS.set('⓿', '0');
 [['〇零⓪', '0'], ['一壹幺①', '1'], ['二贰两②', '2'], ['三叁③', '3'], ['四肆④', '4'], ['五伍⑤', '5'], ['六陆⑥', '6'], ['七柒⑦', '7'], ['八捌⑧', '8'], ['九玖⑨', '9']]
   .forEach(([chars, d]) => { for (const c of chars ?? '') DIGITS.set(c, d ?? ''); });
 
@@ -45,18 +49,24 @@ for (let d = 0; d <= 9; d += 1) {
 // are six spaces); the wider gaps of a table's columns still part its numbers.
 const SPACES = new Set([' ', '\u00a0', '\u3000']);
 const SEPARATORS = new Set([
-  ...SPACES, '-', '－', '‐', '‑', '‒', '–', '—', '―', '.', '．', '·', '・', '_', '(', ')', '（', '）', '+', '＋', '/',
+  ...SPACES, '-', '－', '‐', '‑', '‒', '–', '—', '―', '−', '﹣', '﹘', '.', '．', '·', '・', '_', '(', ')', '（', '）', '+', '＋', '/',
 ]);
+// Characters that show nothing: a number written with them reads as the number alone, so they
+// neither part digits nor count as a gap (zero-width space and joiners, direction marks and
+// embeddings, word joiner, soft hyphen, BOM; the input edge keeps ZWJ and ZWNJ for emoji).
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 // Marks that also list or span ordinary numbers (「2023、2024、2025年」, 「100000~200000元」,
 // 「3*4*5」, bullets). Across them digits join only into a number recognised whole (a mobile, ID or
 // landline: 「138，1234，5678」), never into a leftover long or contact number. A comma of an amount
 // (1,000 / 38，000，000) ends the number instead, and a * beside another * is a mask's. A list
 // mark joins a group of 3 digits or more to one of 4 or more after it, as a number split 3-4-4
 // is written: small numbers, decimals (0.5，0.8), rooms (1801、1802、302) and a digit in a word
-// after a comma (「，三明」) stay apart.
-const LIST_MARKS = new Set(['，', ',', '、', '~', '～', '*', '＊', '•', '∙', '‧']);
-// Sticky: tried at the comma itself (lastIndex), without copying the rest of the text.
-const THOUSANDS = /[,，][0-9０-９]{3}(?:[,，][0-9０-９]{3})*(?![0-9０-９]|[,，][0-9０-９])/y;
+// after a comma (「，三明」) stay apart. A line break is one too: a number typed over two lines (or
+// in two messages, whose texts the description joins by line) is still the number.
+const LIST_MARKS = new Set(['，', ',', '、', '~', '～', '〜', '∼', '*', '＊', '•', '∙', '‧', '\n', '\r']);
+// Sticky: tried at the comma itself (lastIndex), without copying the rest of the text. Three
+// digits and an ID number's check character (「，123X」) are the end of an ID number, not an amount.
+const THOUSANDS = /[,，][0-9０-９]{3}(?:[,，][0-9０-９]{3})*(?![0-9０-９XxＸｘ]|[,，][0-9０-９])/y;
 const STARS = new Set(['*', '＊']);
 const MAX_GAP = 3;
 const LISTED_BEFORE = 3;
@@ -117,6 +127,7 @@ function digitRuns(text: string, skip: (i: number) => boolean): Group[][] {
   };
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i] ?? '';
+    if (INVISIBLE.test(c)) continue;
     const d = skip(i) ? undefined : DIGITS.get(c);
     if (d !== undefined) {
       // Where Chinese and Arabic digits meet, a new group starts: 「李四15900001111」 is 四 and
@@ -272,6 +283,50 @@ export function findPersonalData(text: string): PersonalDataSpan[] {
 /** The text with every piece of personal data replaced by its mask. */
 export function maskPersonalData(text: string): string {
   return maskSpans(text, findPersonalData(text));
+}
+
+/**
+ * Texts that are read one after another (a citizen's messages, in order), masked as if joined by
+ * line breaks: a number split over two of them is found too. Each text comes back with its own
+ * part: a mask whole when the number lies inside it, else its digits as stars.
+ */
+export function maskJoined(texts: readonly string[]): string[] {
+  const joined = texts.join('\n');
+  const spans = findPersonalData(joined);
+  let start = 0;
+  return texts.map((text) => {
+    const end = start + text.length;
+    let out = '';
+    let at = start;
+    for (const s of spans) {
+      if (s.end <= start || s.start >= end) continue;
+      const from = Math.max(s.start, start);
+      const to = Math.min(s.end, end);
+      const whole = s.start >= start && s.end <= end;
+      out += joined.slice(at, from) + (whole ? s.mask : joined.slice(from, to).replace(/./gu, (c) => (DIGITS.has(c) || CHECK_X.has(c) ? '*' : c)));
+      at = to;
+    }
+    out += joined.slice(at, end);
+    start = end + 1;
+    return out;
+  });
+}
+
+// A mask with the digits it keeps (139****5678, 350402********123X, 0598-***4567, ****1234).
+const MASK_WITH_DIGITS = /[0-9Xx]*\*{3,}[0-9Xx]*/g;
+
+/**
+ * A masked text whose masks keep no digit (139****5678 → ***********). For what an anonymous
+ * reporter wrote: the digits a mask keeps, matched against a number staff know (a named tip's
+ * revealed phone), would name them.
+ */
+export function hideMaskDigits(masked: string): string {
+  return masked.replace(MASK_WITH_DIGITS, (m) => '*'.repeat(m.length));
+}
+
+/** maskPersonalData, then hideMaskDigits: every number found shows no digit at all. */
+export function maskFully(text: string): string {
+  return hideMaskDigits(maskPersonalData(text));
 }
 
 /** True when the text carries a mask as masking leaves them (139****5678, a***@qq.com): a run of 3+ stars. */
