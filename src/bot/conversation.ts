@@ -72,6 +72,13 @@ export interface TipOffer {
   answered: string;
   /** The words were an emergency: the tip is graded red. */
   danger?: boolean;
+  /**
+   * A danger offer keeps, as a draft (danger, its id the submission key), everything the citizen
+   * says or sends after it (words, photos, voice, their location) until they answer 「是」 or
+   * 「不用」: someone in danger goes on telling, and none of it may lapse with the offer. Other
+   * messages leave it standing; at the idle timeout it is put aside as a draft (「继续」).
+   */
+  kept?: TipDraft;
 }
 
 export interface LastReceipt {
@@ -173,8 +180,9 @@ export function applyExpiry(record: ConversationRecord, now: Date, limits: Conve
   if (!record.flow && !record.suspended && !record.lastReceipt && !record.offer && !record.reportOffer) return { record, justSuspended: false };
   const out: ConversationRecord = { ...record };
   const nowMs = now.getTime();
+  const idleMs = nowMs - Date.parse(out.updatedAt);
   let justSuspended = false;
-  if (out.flow && nowMs - Date.parse(out.updatedAt) > limits.idleTimeoutSeconds * 1000) {
+  if (out.flow && idleMs > limits.idleTimeoutSeconds * 1000) {
     if (out.flow.name === 'tip' && hasContent(out.flow.draft)) {
       out.suspended = { flow: out.flow, suspendedAt: out.updatedAt };
       justSuspended = true;
@@ -184,7 +192,17 @@ export function applyExpiry(record: ConversationRecord, now: Date, limits: Conve
   if (out.suspended && nowMs - Date.parse(out.suspended.suspendedAt) > draftKeepSeconds(out.suspended.flow.draft, limits) * 1000) {
     delete out.suspended;
   }
-  if (out.offer && nowMs - Date.parse(out.updatedAt) > limits.idleTimeoutSeconds * 1000) delete out.offer;
+  if (out.offer && idleMs > limits.idleTimeoutSeconds * 1000) {
+    // What was said in danger and not yet answered is put aside as a draft, never dropped: the
+    // citizen is told of it at this message and gets it back with 「继续」 (or 「是」).
+    const kept = out.offer.kept;
+    if (kept && idleMs <= (limits.idleTimeoutSeconds + draftKeepSeconds(kept, limits)) * 1000 && !out.suspended?.flow.draft.danger) {
+      // At the step 「是」 would have opened it at (intents/understood.ts, fileKept).
+      out.suspended = { flow: { name: 'tip', step: kept.place ? 'contact' : 'place', draft: kept }, suspendedAt: out.updatedAt };
+      justSuspended = true;
+    }
+    delete out.offer;
+  }
   if (out.reportOffer && nowMs - Date.parse(out.updatedAt) > limits.idleTimeoutSeconds * 1000) delete out.reportOffer;
   if (out.lastReceipt && nowMs - Date.parse(out.lastReceipt.at) > limits.idleTimeoutSeconds * 1000) {
     delete out.lastReceipt;
@@ -208,6 +226,19 @@ const EVIDENCE: ReadonlySet<BotInput['kind']> = new Set(['image', 'voice', 'vide
  */
 export function isTipEvidence(record: ConversationRecord, kind: BotInput['kind']): boolean {
   return record.flow?.name === 'tip' && EVIDENCE.has(kind);
+}
+
+/**
+ * Someone telling of danger now: a draft or a danger offer (TipOffer.kept) open for their words.
+ * Fragments typed in fear come fast, and a refused one (「我在二楼」) would be lost: the engine
+ * allows them `DANGER_RATE_FACTOR` times the message rate (one a second at the default 20), which
+ * still bounds what a flood can add to the record.
+ */
+export const DANGER_RATE_FACTOR = 3;
+
+/** A draft told in danger is open, or danger words wait for their answer (TipOffer.kept). */
+export function isTellingDanger(record: ConversationRecord): boolean {
+  return (record.flow?.name === 'tip' && record.flow.draft.danger) || record.offer?.kept !== undefined;
 }
 
 /**
@@ -236,7 +267,9 @@ export function countMessage(record: ConversationRecord, now: Date, perMinute: n
 
 /** How long the store must keep the record: long enough for a draft to be offered back. */
 export function recordTtlSeconds(record: ConversationRecord, limits: ConversationLimits): number {
-  const draft = record.flow?.name === 'tip' ? record.flow.draft : record.suspended?.flow.draft;
+  // A danger offer's words become a suspended draft at the next message after the idle timeout:
+  // the record must last until then.
+  const draft = record.flow?.name === 'tip' ? record.flow.draft : record.suspended?.flow.draft ?? record.offer?.kept;
   if (draft) return limits.idleTimeoutSeconds + draftKeepSeconds(draft, limits);
   if (record.flow) return limits.idleTimeoutSeconds + limits.draftKeepSeconds;
   return Math.max(120, record.lastReceipt || record.offer || record.reportOffer ? limits.idleTimeoutSeconds : 0);

@@ -12,10 +12,11 @@ import { defaultEmergencyModel } from './emergency-model.js';
 import { defaultIntentModel, type IntentModel } from './intent-model.js';
 import { loadBotContent, type BotContent } from './content.js';
 import {
-  applyExpiry, conversationKey, countMessage, detachRecord, isRecord, isTipEvidence, newRecord, recordTtlSeconds, type ConversationRecord,
+  applyExpiry, conversationKey, countMessage, DANGER_RATE_FACTOR, detachRecord, isRecord, isTellingDanger, isTipEvidence, newRecord, recordTtlSeconds, type ConversationRecord,
 } from './conversation.js';
 import { say, type EngineContext, type Turn } from './intent.js';
-import { TIP_FLOW_INTENTS, buildIntents } from './intents/index.js';
+import { DANGER_OFFER_INTENTS, TIP_FLOW_INTENTS, buildIntents } from './intents/index.js';
+import { DANGER_KEPT_NOTE } from './intents/fallback.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { AlertBoard, ArticleShelf, CitizenCounty, FollowerRegistry, ScamReportDesk, TipDesk, WaitingNotice } from './ports.js';
 import { askCountyConsent, askCountyOnce } from './intents/county.js';
@@ -74,6 +75,7 @@ const UNREADABLE = '您发的内容里有无法识别的字符，请换个说法
 const TROUBLE = '抱歉，系统暂时出了点问题，您刚才发的内容没有记下，请过几分钟再发一次。紧急情况请拨打110。';
 const SUSPENDED_NOTE = '您有一条未提交的举报，回复「继续」接着填写。';
 const OPEN_DRAFT_NOTE = '（您正在填写的反映还没有提交，接着回复就能继续填写。）';
+const RESUMED_IN_DANGER_NOTE = '（已接着您上次没填完的紧急反映记下，不用重打。）';
 const rateLimited = () => say('您发得有点快，请稍等一分钟再发。刚才这条没有记下，请稍后重新发送。');
 const tooLong = (max: number) => say(`您发的内容太长了（超过${max}字），请分成几条发送。`);
 
@@ -192,7 +194,8 @@ export function createEngine(deps: EngineDeps): Bot {
    */
   function countyOfLocation(input: BotInput, record: ConversationRecord): string | undefined {
     if (!deps.followers || input.kind !== 'location' || !input.label || input.citizen.channel !== 'official_account') return undefined;
-    if (record.flow?.name === 'tip') return undefined;
+    // Nor after danger words: the location is where the citizen is, kept with those words.
+    if (record.flow?.name === 'tip' || record.offer?.kept) return undefined;
     return matchPlace(input.label, content.divisions)?.countyCode;
   }
 
@@ -247,8 +250,10 @@ export function createEngine(deps: EngineDeps): Bot {
     // Someone in danger gets the number whatever else: no limit stands before it.
     const emergency = text ? detectEmergency(text, emergencyModel) : undefined;
     const numberFirst = (parts: BotReplyPart[]) => (emergency ? [say(emergencyReply(emergency)), ...parts] : parts);
-    // Photos and other evidence for an open tip are not messages to limit (isTipEvidence).
-    if (!emergency && !isTipEvidence(record, input.kind) && !countMessage(record, at, config.bot.messagesPerMinute)) {
+    // Photos and other evidence for an open tip are not messages to limit (isTipEvidence); someone
+    // telling of danger has a higher limit (isTellingDanger).
+    const perMinute = config.bot.messagesPerMinute * (isTellingDanger(record) ? DANGER_RATE_FACTOR : 1);
+    if (!emergency && !isTipEvidence(record, input.kind) && !countMessage(record, at, perMinute)) {
       await save(key, record);
       return [rateLimited()];
     }
@@ -257,6 +262,17 @@ export function createEngine(deps: EngineDeps): Bot {
       return numberFirst([tooLong(config.bot.maxTextLength)]);
     }
 
+    // Danger told again right after an idle draft told in danger was put aside: the same story
+    // (someone who hid or called 110 comes back to it). It goes on in that draft rather than
+    // starting another matter beside it, which would split it in two.
+    const resumedInDanger = emergency !== undefined && expiry.justSuspended && !record.flow && record.suspended?.flow.draft.danger === true;
+    if (resumedInDanger && record.suspended) {
+      record.flow = record.suspended.flow;
+      delete record.suspended;
+    }
+    // A rating waits for 1, 2 or 3: danger words are no answer to it, and are heard as outside a
+    // flow (the danger offer) rather than asked for a number again.
+    if (emergency && record.flow?.name === 'rate') delete record.flow;
     const turn: Turn = { input, citizen: input.citizen, text, now: at, record, ...(emergency ? { emergency } : {}) };
     if (input.kind === 'menu') {
       // An unknown key still gets an answer: the fallback intent shows the commands.
@@ -299,11 +315,14 @@ export function createEngine(deps: EngineDeps): Bot {
     logger.debug({ intent: name, kind: input.kind }, 'bot: handled');
 
     if (record.flow?.name === 'tip' && !TIP_FLOW_INTENTS.has(name)) parts = appendNote(parts, OPEN_DRAFT_NOTE);
+    if (resumedInDanger && name === 'tip_continue') parts = appendNote(parts, RESUMED_IN_DANGER_NOTE);
+    if (record.offer?.kept && !record.flow && !DANGER_OFFER_INTENTS.has(name)) parts = appendNote(parts, DANGER_KEPT_NOTE);
     if (expiry.justSuspended && record.suspended && !TIP_FLOW_INTENTS.has(name)) parts = appendNote(parts, SUSPENDED_NOTE);
     parts = numberFirst(parts);
 
-    // A tip offer is for the next message only: whatever else the citizen says, it lapses.
-    if (offered && record.offer === offered) delete record.offer;
+    // A tip offer is for the next message only: whatever else the citizen says, it lapses. Not
+    // danger words (TipOffer.kept): they stand until answered, or are put aside at the idle timeout.
+    if (offered && record.offer === offered && !offered.kept) delete record.offer;
     if (reportOffered && record.reportOffer === reportOffered) delete record.reportOffer;
     record.updatedAt = at.toISOString();
     try {
@@ -340,13 +359,26 @@ export function createEngine(deps: EngineDeps): Bot {
         parts = [say(UNREADABLE)];
       } else {
         logger.error({ err }, 'bot: message handling failed');
-        // Someone in danger still gets the number first.
-        const text = normaliseText(inputText(cleanBotInput(raw)));
-        const emergency = text ? detectEmergency(text, emergencyModel) : undefined;
-        parts = emergency ? [say(emergencyReply(emergency)), say(TROUBLE)] : [say(TROUBLE)];
+        // Someone in danger still gets the number first, and in the same message that the rest
+        // was not kept: on the official account the passive reply is the one message sure to
+        // arrive when the database is down (a later part needs an access token stored in it).
+        const number = urgent(raw);
+        parts = [say(number?.type === 'text' ? `${number.text}\n\n${TROUBLE}` : TROUBLE)];
       }
     }
     return { parts: withNotices(notices, parts) };
+  }
+
+  /** The number first for a message that tells of danger (Bot.urgent); pure, never throws. */
+  function urgent(raw: BotInput): BotReplyPart | undefined {
+    try {
+      const text = normaliseText(inputText(cleanBotInput(raw)));
+      const emergency = text ? detectEmergency(text, emergencyModel) : undefined;
+      return emergency ? say(emergencyReply(emergency)) : undefined;
+    } catch {
+      // Unreadable text: the turn itself answers it (UNREADABLE, with 110).
+      return undefined;
+    }
   }
 
   /** One turn at a time per citizen: in this process by the queue, across instances by the store's lock. */
@@ -372,6 +404,7 @@ export function createEngine(deps: EngineDeps): Bot {
       const key = conversationKey(input.citizen);
       return queue.run(key, () => handleLocked(input, key));
     },
+    urgent,
     async noticesSettled(citizen, ids, outcome) {
       if (ids.length === 0) return;
       try {

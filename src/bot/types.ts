@@ -63,6 +63,13 @@ export interface Bot {
    * Never rejects.
    */
   noticesSettled(citizen: CitizenRef, ids: readonly NoticeId[], outcome: NoticeOutcome): Promise<void>;
+  /**
+   * The emergency answer (the number first) this message needs, or undefined when it tells of no
+   * danger: no I/O, answered at once. For an adapter whose reply window closes before `handle`
+   * answers (the official account's passive reply, when the turn waits for the citizen's
+   * previous message or a slow database), so someone in danger is not left waiting for the number.
+   */
+  urgent?(input: BotInput): BotReplyPart | undefined;
 }
 
 export const text = (t: string): BotReply => ({ parts: [{ type: 'text', text: t }] });

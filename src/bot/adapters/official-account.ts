@@ -17,7 +17,7 @@ import {
   checkSignature, WechatCrypto, scanXmlBytes, parseMessage, dedupeKey, isEvent, renderReply, splitText, NO_REPLY,
   WechatProtocolError, type WechatClient, type WechatMessage, type Reply, type ReplyContext,
 } from '../../wechat/index.js';
-import type { Bot, BotReplyPart, NoticeId, NoticeOutcome } from '../types.js';
+import type { Bot, BotInput, BotReplyPart, NoticeId, NoticeOutcome } from '../types.js';
 import { toBotInput } from './wechat-input.js';
 import { deliverLater, noticesIn } from './customer-service.js';
 
@@ -99,6 +99,16 @@ export function webhookRouter(deps: WebhookDeps): Router {
     }
   }
 
+  /** The engine's emergency answer to this message, if it tells of danger; never throws. */
+  function urgentPart(input: BotInput): BotReplyPart | undefined {
+    try {
+      return bot.urgent?.(input);
+    } catch (err) {
+      logger.error({ err }, 'webhook: emergency answer failed');
+      return undefined;
+    }
+  }
+
   /** Tells the engine what became of notices; nothing rejects here. */
   function reportNotices(openid: string, ids: readonly NoticeId[], outcome: NoticeOutcome): void {
     const failed = (err: unknown) => logger.error({ err, outcome }, 'webhook: notice delivery not reported');
@@ -145,10 +155,14 @@ export function webhookRouter(deps: WebhookDeps): Router {
     // Set when the budget runs out, before anything awaits the race: an answer that comes in the
     // same moment then goes by customer service rather than nowhere.
     let timedOut = false;
+    // Someone in danger whose answer is late (the turn waits for their previous message, or for
+    // a slow database) gets the number as the passive reply, not nothing (Bot.urgent).
+    let urgent: BotReplyPart | undefined;
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => {
         timedOut = true;
+        urgent = urgentPart(input);
         resolve('timeout');
       }, wc.replyBudgetMs);
     });
@@ -156,7 +170,8 @@ export function webhookRouter(deps: WebhookDeps): Router {
     const handled = (async () => flatten((await bot.handle(input)).parts))().then(
       (parts) => {
         metrics.handlerDuration.observe({ outcome: timedOut ? 'late' : 'replied' }, seconds(started));
-        if (timedOut) later(parts);
+        // The number the passive reply already gave is not sent again.
+        if (timedOut) later(urgent && sameText(parts[0], urgent) ? parts.slice(1) : parts);
         return parts;
       },
       (err: unknown) => {
@@ -168,7 +183,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
     );
     const first = await Promise.race([handled, budget]);
     clearTimeout(timer);
-    if (first === 'timeout') return NOTHING;
+    if (first === 'timeout') return urgent ? { part: urgent, createTime: Math.floor(Date.now() / 1000), maxArticles: 1 } : NOTHING;
     const [passive, ...rest] = first;
     if (rest.length > 0) later(rest);
     if (!passive) return NOTHING;
@@ -268,6 +283,10 @@ function storeFailed(log: Logger, err: unknown, op: 'read' | 'write' | 'claim'):
 
 function randomNonce(): string {
   return String(Math.floor(Math.random() * 1e10));
+}
+
+function sameText(a: BotReplyPart | undefined, b: BotReplyPart): boolean {
+  return a?.type === 'text' && b.type === 'text' && a.text === b.text && !a.notices;
 }
 
 function seconds(since: number): number {

@@ -72,7 +72,9 @@ export const cancelNothing: Intent = {
   name: 'cancel',
   match: (turn) => turn.record.flow === undefined && isWord(turn.text, ['取消', '退出']),
   handle(turn, ctx) {
+    const danger = turn.record.offer?.kept !== undefined;
     delete turn.record.offer;
+    if (danger) return [say(`好的，您刚才说的情况不登记了。如果还有危险，请马上拨打110。\n${ctx.content.shortMenu}`)];
     return [say(`好的。现在没有正在办的事需要取消。\n${ctx.content.shortMenu}`)];
   },
 };

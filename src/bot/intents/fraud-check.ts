@@ -107,7 +107,11 @@ export const fraudCheckAnswer: Intent = {
     }
     delete turn.record.flow;
     if (turn.text === '取消') return [say('好的。有可疑消息随时发「鉴诈」加内容给我。')];
-    return checked(turn, ctx, turn.text);
+    const verdict = await checked(turn, ctx, turn.text);
+    // Danger words are kept for the tip they may be (the danger offer), whatever the verdict: a
+    // pasted scam that cries 救命 is checked, and someone held against their will is heard.
+    if (!turn.emergency) return verdict;
+    return [...verdict, ...(await dangerOutsideFlow.handle(turn, ctx))];
   },
 };
 

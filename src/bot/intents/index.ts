@@ -5,7 +5,7 @@
 // words outside a flow are read last (understood), before the fallback for the rest.
 import type { BotContent } from '../content.js';
 import type { Intent } from '../intent.js';
-import { dangerOutsideFlow, fallback } from './fallback.js';
+import { dangerMore, dangerOutsideFlow, fallback } from './fallback.js';
 import { fraudCheck, fraudCheckAnswer, scamReport, scamReportAnswer } from './fraud-check.js';
 import { keywordReply } from './keyword-reply.js';
 import { myTips } from './my-tips.js';
@@ -48,6 +48,8 @@ export function buildIntents(content: BotContent, opts: IntentOptions = {}): Int
     fraudAlerts,
     articles,
     dangerOutsideFlow,
+    // Before the free words: what follows danger words joins them (TipOffer.kept).
+    dangerMore,
     keywordReply(content.keywordReplies),
     understood,
     fallback,
@@ -56,3 +58,6 @@ export function buildIntents(content: BotContent, opts: IntentOptions = {}): Int
 
 /** Intents that belong to the tip flow: other answers get a reminder that a draft is open. */
 export const TIP_FLOW_INTENTS: ReadonlySet<string> = new Set(['tip', 'tip_continue', 'resume']);
+
+/** Intents that answer a danger offer or add to it: other answers get a reminder that it stands. */
+export const DANGER_OFFER_INTENTS: ReadonlySet<string> = new Set(['danger', 'danger_more', 'tip_offer', 'tip', 'cancel']);

@@ -3,10 +3,11 @@
 // the citizen only confirms the guessed category.
 import type { TipFlow } from '../conversation.js';
 import { say, type Intent } from '../intent.js';
-import { recordBot, recordCitizen, startTipFlow } from '../tip-flow/draft.js';
+import { addDescription, recordBot, recordCitizen, startTipFlow } from '../tip-flow/draft.js';
 import { categoryPrompt, promptFor } from '../tip-flow/prompts.js';
 import { describeFirst } from '../tip-flow/steps.js';
 import { DAILY_LIMIT_TEXT, underDailyLimit } from '../tip-flow/submit.js';
+import { fileKept } from './understood.js';
 
 const START = /^(?:我们?)?(?:要|想|需要|想要)?(?:举报|提供线索|线索|信访|投诉|反映|报料)(?:一下|个|一件事|问题)?/;
 
@@ -26,6 +27,13 @@ export const tipStart: Intent = {
   async handle(turn, ctx) {
     const current = turn.record.flow;
     if (current?.name === 'tip') return [say(`您正在填写一条反映，接着填写就好。\n${promptFor(current)}`)];
+    // 「举报」 right after danger words: those words (and what followed them) are the tip.
+    const kept = turn.record.offer?.kept;
+    if (kept) {
+      const rest = startRemainder(turn.text);
+      if (rest) addDescription(kept, rest);
+      return fileKept(turn, ctx, kept);
+    }
     if (!(await underDailyLimit(turn, ctx))) return [say(DAILY_LIMIT_TEXT(ctx.config.bot.tipsPerDay))];
     const suspended = turn.record.suspended;
     if (suspended) {

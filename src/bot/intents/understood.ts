@@ -11,6 +11,7 @@ import { recordBot, recordCitizen, startTipFlow, transcriptEntry } from '../tip-
 import { categoryName, promptFor } from '../tip-flow/prompts.js';
 import { DAILY_LIMIT_TEXT, underDailyLimit } from '../tip-flow/submit.js';
 import { understand } from '../understanding.js';
+import type { TipDraft, TipFlow } from '../conversation.js';
 import type { TipCategoryKey } from '../ports.js';
 import type { BotReplyPart } from '../types.js';
 
@@ -75,8 +76,9 @@ export const offerAnswer: Intent = {
   async handle(turn, ctx) {
     const offered = turn.record.offer;
     delete turn.record.offer;
-    if (!offered || !isWord(turn.text, YES)) return [say(`好的，不登记。${ctx.content.shortMenu}`)];
-    if (!(await underDailyLimit(turn, ctx))) return [say(DAILY_LIMIT_TEXT(ctx.config.bot.tipsPerDay))];
+    if (!offered || !isWord(turn.text, YES)) return [say(`好的，不登记。${offered?.danger ? '如果还有危险，请马上拨打110。\n' : ''}${ctx.content.shortMenu}`)];
+    if (offered.kept) return fileKept(turn, ctx, offered.kept);
+    if (!(await underDailyLimit(turn, ctx, offered.danger))) return [say(DAILY_LIMIT_TEXT(ctx.config.bot.tipsPerDay))];
     const flow = startTipFlow(turn);
     const draft = flow.draft;
     draft.transcript.push(offered.said, { at: offered.said.at, from: 'bot', kind: 'text', text: offered.answered });
@@ -98,3 +100,32 @@ export const offerAnswer: Intent = {
     return parts;
   },
 };
+
+/**
+ * A danger offer taken up (「是」, or 「举报」 while it stands): its draft, with everything said
+ * and sent since the danger words, becomes the open tip, at the place (or, with one already
+ * known, the contact) question. Told in danger, it is never refused by the daily limit.
+ */
+export function fileKept(turn: Turn, ctx: EngineContext, draft: TipDraft): BotReplyPart[] {
+  const flow: TipFlow = { name: 'tip', step: 'place', draft };
+  turn.record.flow = flow;
+  delete turn.record.offer;
+  recordCitizen(draft, turn);
+  let heard = '';
+  if (!draft.place) {
+    const text = draft.description.find((d) => matchPlace(d, ctx.content.divisions));
+    const place = text ? matchPlace(text, ctx.content.divisions) : undefined;
+    if (text && place) {
+      draft.place = { text, countyCode: place.countyCode, label: place.label, ...(place.townshipCode ? { townshipCode: place.townshipCode } : {}) };
+      heard = `地点：${place.label}（不对可以回复「返回」修改）\n`;
+    }
+  } else {
+    heard = '位置已记下（不对可以回复「返回」修改）。\n';
+  }
+  flow.step = draft.place ? 'contact' : 'place';
+  const category = draft.category ?? 'other';
+  draft.category = category;
+  const parts = [say(`好的，现在按「${categoryName(category)}」帮您填写，您说的情况已记下。\n${heard}${promptFor(flow)}`)];
+  recordBot(draft, parts, turn.now);
+  return parts;
+}

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { emergencyReply } from '../../tips/rules/emergency.js';
 import { MAX_DESCRIPTION_CHARS } from '../../tips/rules/limits.js';
 import { findPersonalData, maskSpans } from '../../tips/rules/personal-data.js';
-import type { TipDraft, TipFlow } from '../conversation.js';
+import type { DraftPlace, TipDraft, TipFlow } from '../conversation.js';
+import { matchPlace, type Divisions } from '../places.js';
 import type { Turn } from '../intent.js';
 import type { TipSubmission, TranscriptEntry } from '../ports.js';
 import type { BotInput, BotReplyPart, CitizenRef } from '../types.js';
@@ -162,5 +163,18 @@ export function toSubmission(draft: TipDraft, citizen: CitizenRef): TipSubmissio
     contact,
     danger: draft.danger,
     submissionKey: draft.id,
+  };
+}
+
+/** A WeChat location as a draft's place (coordinates, its label, the county and township it names). */
+export function placeOfLocation(input: BotInput, divisions: Divisions): DraftPlace | undefined {
+  if (input.kind !== 'location') return undefined;
+  const { latitude, longitude, label } = input;
+  const match = label ? matchPlace(label, divisions) : undefined;
+  return {
+    latitude, longitude,
+    ...(label ? { text: label } : {}),
+    ...(match ? { countyCode: match.countyCode, label: label ?? match.label } : {}),
+    ...(match?.townshipCode ? { townshipCode: match.townshipCode } : {}),
   };
 }

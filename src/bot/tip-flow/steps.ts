@@ -10,7 +10,7 @@ import { isWord, parseMobile, parseSmallNumber } from '../text.js';
 import {
   CANCELLED, MORE_HINT, categoryName, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, placePrompt, promptFor,
 } from './prompts.js';
-import { absorbMedia, addDescription, DESCRIPTION_FULL, keepVoice, maskRefusedContact } from './draft.js';
+import { absorbMedia, addDescription, DESCRIPTION_FULL, keepVoice, maskRefusedContact, placeOfLocation } from './draft.js';
 import { confirmTip } from './submit.js';
 
 const CANCEL = ['取消', '退出', '不举报了', '不报了'];
@@ -21,12 +21,24 @@ const SKIP = ['跳过', '不知道', '不清楚', '不记得', '略过'];
 const ANONYMOUS = ['匿名', '不留', '不想留', '不方便', '不留了'];
 const CONFIRM = ['确认', '提交', '确定', '确认提交'];
 
+// Said inside a draft, these mean the draft itself, never an answer to the step's question
+// (「继续」 is not a place, 「重新开始」 not a phone number).
+const GO_ON = ['继续', '接着填', '继续填写', '继续举报', '继续反映'];
+const START_OVER = ['重新开始', '重来', '重新来', '重新填', '重新填写', '从头开始'];
+
 export async function tipStep(flow: TipFlow, turn: Turn, ctx: EngineContext): Promise<string[]> {
   if (isWord(turn.text, CANCEL)) {
     delete turn.record.flow;
-    return [CANCELLED];
+    return [flow.draft.danger ? `${CANCELLED}\n${DANGER_CANCELLED}` : CANCELLED];
   }
   if (isWord(turn.text, BACK)) return [goBack(flow)];
+  if (isWord(turn.text, GO_ON)) return [`好的，接着填写。\n${promptFor(flow)}`];
+  if (isWord(turn.text, START_OVER)) {
+    return [`要放弃这次填写、从头再来，请先回复「取消」，再回复「举报」。\n要接着填写，请回答下面的问题：\n${promptFor(flow)}`];
+  }
+  // Danger told at a step that asks for something else: the words are what staff must read first.
+  const danger = flow.step === 'place' || flow.step === 'contact' || flow.step === 'confirm' ? dangerAtStep(flow, turn, ctx) : undefined;
+  if (danger) return [danger];
   switch (flow.step) {
     case 'category': return [categoryStep(flow, turn)];
     case 'description': return [descriptionStep(flow, turn, ctx)];
@@ -74,6 +86,41 @@ export function describeFirst(flow: TipFlow, text: string): string {
   return `已记下您说的情况。\n${categoryPrompt()}`;
 }
 
+const DANGER_CANCELLED = '如果还有危险，请马上拨打110。';
+
+/**
+ * Words told in danger (or the danger itself) at the place, contact or confirm step. They join
+ * the description, which staff read first, rather than becoming the place 「他拿刀冲过来了」 or
+ * a phone number refused; the step's question is asked again. A place or a mobile number in
+ * the same words still answers the step.
+ */
+function dangerAtStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string | undefined {
+  if (!turn.emergency || !turn.text) return undefined;
+  const draft = flow.draft;
+  if (!addDescription(draft, turn.text)) return `${DESCRIPTION_FULL}\n${promptFor(flow)}`;
+  keepVoice(draft, turn.input);
+  const added = '您说的情况已补充进描述。';
+  if (flow.step === 'place') {
+    const match = matchPlace(turn.text, ctx.content.divisions);
+    if (match) {
+      draft.place = {
+        text: turn.text, countyCode: match.countyCode, label: match.label, ...(match.townshipCode ? { townshipCode: match.townshipCode } : {}),
+      };
+      moveTo(flow, 'contact');
+      return `${added}\n已记下地点：${match.label}。\n${contactPrompt()}`;
+    }
+  }
+  if (flow.step === 'contact') {
+    const phone = parseMobile(turn.text);
+    if (phone) {
+      draft.contact = { anonymous: false, phone };
+      moveTo(flow, 'confirm');
+      return `${added}\n${confirmPrompt(draft)}`;
+    }
+  }
+  return `${added}\n${promptFor(flow)}`;
+}
+
 function categoryStep(flow: TipFlow, turn: Turn): string {
   const media = absorbMedia(flow.draft, turn.input);
   if (media) return `${media}\n${promptFor(flow)}`;
@@ -81,7 +128,8 @@ function categoryStep(flow: TipFlow, turn: Turn): string {
   if (flow.draft.suggested && isWord(text, YES)) return chooseCategory(flow, flow.draft.suggested);
   const chosen = categoryFromAnswer(text);
   if (chosen) return chooseCategory(flow, chosen);
-  if (text.length >= 4) {
+  // Told in danger, short pieces count too (「厕所里」, 「门锁了」): none is dropped as no category.
+  if (text.length >= 4 || (flow.draft.danger && text !== '' && !isWord(text, YES))) {
     keepVoice(flow.draft, turn.input);
     return describeFirst(flow, text);
   }
@@ -113,15 +161,8 @@ function descriptionStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string 
 }
 
 function setLocation(flow: TipFlow, turn: Turn, ctx: EngineContext): void {
-  if (turn.input.kind !== 'location') return;
-  const { latitude, longitude, label } = turn.input;
-  const match = label ? matchPlace(label, ctx.content.divisions) : undefined;
-  flow.draft.place = {
-    latitude, longitude,
-    ...(label ? { text: label } : {}),
-    ...(match ? { countyCode: match.countyCode, label: label ?? match.label } : {}),
-    ...(match?.townshipCode ? { townshipCode: match.townshipCode } : {}),
-  };
+  const place = placeOfLocation(turn.input, ctx.content.divisions);
+  if (place) flow.draft.place = place;
 }
 
 function placeStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string {

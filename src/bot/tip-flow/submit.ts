@@ -22,8 +22,13 @@ export function receiptText(r: Pick<LastReceipt, 'code' | 'acknowledgeBy' | 'con
     + `请记好编号，回复「查询 ${r.code}」可以随时查看进度。`;
 }
 
-/** True when the citizen may submit one more tip today; a failing count does not block them. */
-export async function underDailyLimit(turn: Turn, ctx: EngineContext): Promise<boolean> {
+/**
+ * True when the citizen may submit one more tip today; a failing count does not block them. A
+ * tip told in danger (`danger`, or danger words in this very message) is never refused: the limit
+ * keeps the desk's work manageable, and a matter in which someone may be hurt must reach it.
+ */
+export async function underDailyLimit(turn: Turn, ctx: EngineContext, danger = false): Promise<boolean> {
+  if (danger || turn.emergency) return true;
   try {
     const since = new Date(turn.now.getTime() - DAY_MS);
     return (await ctx.desk.countSince(turn.citizen, since)) < ctx.config.bot.tipsPerDay;
@@ -86,7 +91,7 @@ export async function filedReceipt(flow: TipFlow, turn: Turn, ctx: EngineContext
 }
 
 export async function confirmTip(flow: TipFlow, turn: Turn, ctx: EngineContext): Promise<string[]> {
-  if (!(await underDailyLimit(turn, ctx))) {
+  if (!(await underDailyLimit(turn, ctx, flow.draft.danger))) {
     // The count may include this very draft (committed, record not saved): then it is filed, not
     // refused. Asked only here: below the limit the desk answers the same code by itself.
     const filed = await filedReceipt(flow, turn, ctx);
@@ -115,6 +120,7 @@ export async function confirmTip(flow: TipFlow, turn: Turn, ctx: EngineContext):
     }
     ctx.logger.error({ err, code }, 'bot: tip submit failed; draft kept');
     return ['抱歉，系统暂时出了点问题，您反映的内容【还没有提交成功】。\n'
-      + '填写的内容已为您保存，请过几分钟再回复「确认」提交。'];
+      + '填写的内容已为您保存，请过几分钟再回复「确认」提交。\n'
+      + (flow.draft.danger ? '情况紧急，请不要等，马上拨打110！' : '情况紧急请直接拨打110。')];
   }
 }
