@@ -32,6 +32,6 @@ export default tseslint.config(
   {
     files: ['src/web/assets/**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', DOMParser: 'readonly', HTMLFormElement: 'readonly', setInterval: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', EventSource: 'readonly' } },
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', DOMParser: 'readonly', HTMLFormElement: 'readonly', HTMLElement: 'readonly', setInterval: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', EventSource: 'readonly' } },
   },
 );

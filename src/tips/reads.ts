@@ -275,11 +275,13 @@ export async function duplicateHints(deps: ReadDeps, actor: StaffPrincipal, code
  * Logs that `actor` opened a citizen's voice or video (the `media_opened` event), before its bytes
  * leave the process: a voice, and often a video, tells who the citizen is as a name would.
  */
-export async function logMediaOpened(deps: ReadDeps, actor: StaffPrincipal, tip: TipRow, position: number, mediaType: 'voice' | 'video'): Promise<void> {
+export async function logMediaOpened(
+  deps: ReadDeps, actor: StaffPrincipal, tip: TipRow, position: number, mediaType: 'voice' | 'video', how: 'download' | 'listen' = 'download',
+): Promise<void> {
   await deps.db.transaction(async (t) => {
     await deps.repo.appendEvent({
       tipId: tip.id, type: 'media_opened', actor: staffActor(actor), fromState: tip.state, toState: tip.state,
-      note: `附件 ${position}（${mediaType === 'voice' ? '语音' : '视频'}）`, data: { position, mediaType },
+      note: `附件 ${position}（${mediaType === 'voice' ? '语音' : '视频'}，${how === 'listen' ? '在网页上收听' : '下载'}）`, data: { position, mediaType, how },
     }, t);
   });
 }

@@ -12,6 +12,8 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
+  // The tip page plays a citizen's voice from the bytes it fetched (a blob: URL, src/web/assets/app.js).
+  "media-src 'self' blob:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

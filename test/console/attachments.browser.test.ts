@@ -1,5 +1,6 @@
 // The evidence a citizen sent, as staff meet it on the tip page in Chromium: a photo shown, a voice
-// and a video to download (the download is the kept copy), and whether each is kept.
+// played in the page and downloadable, a video to download (the download is the kept copy), and
+// whether each is kept.
 import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
@@ -24,8 +25,8 @@ describe('console: a tip\'s photos, voice and video (Chromium)', function () {
   beforeEach(async () => { page = await officePage(browser); });
   afterEach(async () => { await page.context().close(); });
 
-  it('shows the photo, downloads the voice as the citizen sent it, and says what is kept', async () => {
-    const AMR = Buffer.from('#!AMR\n the citizen speaking about the dumping');
+  it('shows the photo, plays the voice in the page, downloads it as the citizen sent it, and says what is kept', async () => {
+    const AMR = await readFile('test/fixtures/media/voice-zh.amr');
     server.fakeWechat.setMedia('e-photo', { contentType: 'image/png', data: await readFile('content/articles/wechat-cover.png') });
     server.fakeWechat.setMedia('e-voice', { contentType: 'audio/amr', data: AMR });
     server.fakeWechat.setVideo('e-video', { contentType: 'video/mp4', data: Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42 filmed')]) });
@@ -42,19 +43,32 @@ describe('console: a tip\'s photos, voice and video (Chromium)', function () {
     const photo = items.nth(0).locator('img');
     expect(await photo.getAttribute('alt')).to.equal('群众发来的图片 1');
     expect(await photo.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth)), 'the photo is drawn').to.be.above(0);
-    expect((await items.nth(1).innerText()).replace(/\s+/g, ' ')).to.equal('下载语音 2（AMR格式，用电脑上的播放器打开） · 已保存');
+    expect((await items.nth(1).innerText()).replace(/\s+/g, ' ')).to.equal('收听语音 2 · 下载 · 已保存');
     expect((await items.nth(2).innerText()).replace(/\s+/g, ' ')).to.equal('下载视频 3 · 已保存');
     expect((await items.nth(3).innerText()).replace(/\s+/g, ' ')).to.equal('语音 4 · 未能保存：微信已不再提供，或文件太大');
     expect(await items.nth(3).locator('a').count(), 'no link to what is gone').to.equal(0);
+
+    // 收听: the voice plays in the page, from one fetch, with the player's controls.
+    await items.nth(1).getByRole('link', { name: '收听语音 2' }).click();
+    const player = items.nth(1).locator('audio');
+    await player.waitFor();
+    const seconds = await player.evaluate((a: HTMLAudioElement) => new Promise<number>((resolve) => {
+      if (a.readyState >= 1) resolve(a.duration);
+      else a.addEventListener('loadedmetadata', () => resolve(a.duration), { once: true });
+    }));
+    expect(seconds, 'the whole voice, 6.1 s').to.be.within(6.0, 6.2);
+    expect(await player.getAttribute('controls')).to.not.equal(null);
     await items.nth(0).scrollIntoViewIfNeeded();
     await screenshot(page, 'tip-attachments');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载语音 2' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), items.nth(1).getByRole('link', { name: '下载', exact: true }).click()]);
     expect(download.suggestedFilename()).to.equal(`${code}-2.amr`);
     expect((await readFile(await download.path())).equals(AMR)).to.equal(true);
 
     // The download is in the tip's history, under who opened it.
     await page.reload();
-    expect(await page.locator('body').innerText()).to.contain('下载群众的语音或视频');
+    const history = await page.locator('body').innerText();
+    expect(history).to.contain('打开群众的语音或视频');
+    expect(history).to.contain('附件 2（语音，在网页上收听）').and.contain('附件 2（语音，下载）');
   });
 });

@@ -1,6 +1,8 @@
 // A citizen's photos, voice and videos on the tip page: fetched from WeChat's temporary media (the
 // local fake API) or the copy kept of it, for staff who may see the tip, never cached. A photo is
-// served only as the image its bytes are; a voice or video is a download, logged on the tip.
+// served only as the image its bytes are; a voice or video is a download, a voice also plays in the
+// page as WAV, each opening logged on the tip; an anonymous reporter's only for identity-entitled staff.
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { TestContext } from '../support/harness.js';
 import { context, staffAgent, submission } from '../tips/helpers.js';
@@ -65,11 +67,12 @@ describe('console: attachments', () => {
     await ctx.services.tips.idle();
     const { agent } = await staffAgent(ctx, { username: 'clerk-d', role: 'triage' });
     const page = await agent.get(`/staff/tips/${code}`).expect(200);
-    expect(page.text).to.contain(`href="/staff/tips/${code}/attachments/1" download>下载语音 1</a>`);
+    expect(page.text).to.contain(`href="/staff/tips/${code}/attachments/1/listen" target="_blank" rel="noopener" data-listen>收听语音 1</a>`);
+    expect(page.text).to.contain(`href="/staff/tips/${code}/attachments/1" download>下载</a>`);
     expect(page.text).to.contain(`href="/staff/tips/${code}/attachments/2" download>下载视频 2</a>`);
     expect(page.text.match(/· 已保存/g)).to.have.length(2);
     expect(page.text).to.contain('· 未能保存');
-    expect(page.text).to.not.contain('下载群众的语音或视频');
+    expect(page.text).to.not.contain('打开群众的语音或视频');
 
     // WeChat has forgotten them: the kept copies are what is served.
     ctx.fakeWechat.setMedia('dl-voice', { contentType: 'audio/amr', data: Buffer.from('expired') });
@@ -93,9 +96,66 @@ describe('console: attachments', () => {
       "SELECT e.note, e.actor_name FROM tip_events e JOIN tips t ON t.id = e.tip_id WHERE t.code = ? AND e.type = 'media_opened' ORDER BY e.id",
       { replacements: [code] },
     ) as [Array<{ note: string; actor_name: string }>, unknown];
-    expect(events.map((e) => e.note)).to.deep.equal(['附件 1（语音）', '附件 2（视频）']);
+    expect(events.map((e) => e.note)).to.deep.equal(['附件 1（语音，下载）', '附件 2（视频，下载）']);
     const after = await agent.get(`/staff/tips/${code}`).expect(200);
-    expect(after.text.match(/下载群众的语音或视频/g)).to.have.length(2);
+    expect(after.text.match(/打开群众的语音或视频/g)).to.have.length(2);
+  });
+
+  it('plays a voice in the page as WAV, logged as listened to; one it cannot decode is refused plainly and not logged', async () => {
+    const VOICE = readFileSync(new URL('../fixtures/media/voice-zh.amr', import.meta.url));
+    ctx.fakeWechat.setMedia('ls-voice', { contentType: 'audio/amr', data: VOICE });
+    ctx.fakeWechat.setMedia('ls-broken', { contentType: 'audio/amr', data: Buffer.from('#!AMR\n not really a voice') });
+    ctx.fakeWechat.setVideo('ls-video', { contentType: 'video/mp4', data: Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42 x')]) });
+    const { code } = await ctx.services.tips.desk.submit(submission({
+      attachments: [{ type: 'voice', mediaId: 'ls-voice' }, { type: 'voice', mediaId: 'ls-broken' }, { type: 'video', mediaId: 'ls-video' }],
+    }));
+    await ctx.services.tips.idle();
+    const { agent } = await staffAgent(ctx, { username: 'clerk-l', role: 'triage' });
+    const wav = await agent.get(`/staff/tips/${code}/attachments/1/listen`).buffer(true).expect(200);
+    expect(wav.type).to.equal('audio/wav');
+    expect(wav.headers['content-disposition']).to.equal(`inline; filename="${code}-1.wav"`);
+    expect(wav.headers['cache-control']).to.equal('no-store');
+    const body = Buffer.from(wav.body as Buffer);
+    expect(body.toString('latin1', 0, 4)).to.equal('RIFF');
+    expect((body.length - 44) / 2 / body.readUInt32LE(24)).to.be.within(6.0, 6.2);
+    const broken = await agent.get(`/staff/tips/${code}/attachments/2/listen`).set('Accept', 'text/html').expect(415);
+    expect(broken.text).to.contain('请点「下载」后用电脑上的播放器打开');
+    await agent.get(`/staff/tips/${code}/attachments/3/listen`).expect(404);
+
+    const [events] = await ctx.services.db.sequelize.query(
+      "SELECT e.note FROM tip_events e JOIN tips t ON t.id = e.tip_id WHERE t.code = ? AND e.type = 'media_opened' ORDER BY e.id",
+      { replacements: [code] },
+    ) as [Array<{ note: string }>, unknown];
+    expect(events.map((e) => e.note)).to.deep.equal(['附件 1（语音，在网页上收听）']);
+  });
+
+  it('opens an anonymous reporter\'s voice and video only for staff entitled to identities, and says why to the others', async () => {
+    ctx.fakeWechat.setMedia('anon-voice-1', { contentType: 'audio/amr', data: readFileSync(new URL('../fixtures/media/voice-zh.amr', import.meta.url)) });
+    const { code } = await ctx.services.tips.desk.submit(submission({
+      contact: { anonymous: true }, place: { countyCode: '350404', text: '列东街道' },
+      attachments: [{ type: 'voice', mediaId: 'anon-voice-1' }, { type: 'image', mediaId: 'fake-media' }],
+    }));
+    await ctx.services.tips.idle();
+    const { agent: triage } = await staffAgent(ctx, { username: 'clerk-anon', role: 'triage' });
+    await triage.post(`/api/staff/tips/${code}/assign`).send({ countyCode: '350404' }).expect(200);
+    const { agent: county } = await staffAgent(ctx, { username: 'sanyuan-anon', role: 'county', countyCode: '350404' });
+
+    const page = await county.get(`/staff/tips/${code}`).expect(200);
+    expect(page.text).to.contain('只有市级受理员可以打开');
+    expect(page.text).to.not.contain(`/staff/tips/${code}/attachments/1`);
+    expect(page.text).to.contain(`src="/staff/tips/${code}/attachments/2"`);
+    for (const path of ['', '/listen']) {
+      const refused = await county.get(`/staff/tips/${code}/attachments/1${path}`).set('Accept', 'text/html').expect(403);
+      expect(refused.text).to.contain('只有市级受理员可以打开');
+    }
+    await county.get(`/staff/tips/${code}/attachments/2`).expect(200);
+    await triage.get(`/staff/tips/${code}/attachments/1/listen`).expect(200);
+
+    const [events] = await ctx.services.db.sequelize.query(
+      "SELECT e.actor_name FROM tip_events e JOIN tips t ON t.id = e.tip_id WHERE t.code = ? AND e.type = 'media_opened'",
+      { replacements: [code] },
+    ) as [Array<{ actor_name: string }>, unknown];
+    expect(events).to.have.length(1);
   });
 
   it('knows a recording by its bytes, and gives anything else as a plain file', () => {

@@ -21,7 +21,7 @@ import { MAX_EXTENSION_DAYS } from '../../tips/rules/limits.js';
 import type { UnitRow } from '../../tips/models.js';
 import { readForm, seeOther, type FormFields } from '../../web/index.js';
 import type { StaffPrincipal } from '../accounts.js';
-import { attachmentLabel, attachmentUrl } from './attachments.js';
+import { attachmentLabel, attachmentUrl, listenUrl, mayOpenRecording } from './attachments.js';
 import { requireStaffPage } from './guard.js';
 import type { StaffPageDeps } from './index.js';
 import { clockOf, placeName, unitNames } from './queue.js';
@@ -47,7 +47,7 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
   reopen: '复查',
   colour_changed: '调整颜色等级',
   identity_viewed: '查看举报人信息',
-  media_opened: '下载群众的语音或视频',
+  media_opened: '打开群众的语音或视频',
   delivered: '承办单位已查收',
   review_requested: '群众申请复查',
   rated: '群众评价',
@@ -182,12 +182,16 @@ export function tipPages(deps: StaffPageDeps): Router {
       })),
       attachments: attachments.map((a, i) => {
         const state = copyState.get(i + 1);
+        const recording = a.type === 'voice' || a.type === 'video';
+        const restricted = recording && !mayOpenRecording(staff, row);
         // One WeChat no longer gives is not offered as a link that would answer 404.
-        const url = state === 'failed' ? null : attachmentUrl(tip.code, i + 1);
+        const url = state === 'failed' || restricted ? null : attachmentUrl(tip.code, i + 1);
         return {
           n: i + 1, label: attachmentLabel(a.type),
           src: a.type === 'image' ? url : null,
-          download: a.type === 'voice' || a.type === 'video' ? url : null,
+          download: recording ? url : null,
+          listen: a.type === 'voice' && url ? listenUrl(tip.code, i + 1) : null,
+          restricted,
           kept: COPY_STATES[state ?? ''] ?? null,
         };
       }),

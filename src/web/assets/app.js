@@ -4,6 +4,8 @@
 //   id (the queue's table), so a page left open stays current without losing the filters.
 // - body[data-signed-in]: once the session has ended (the server ends one left unused for
 //   staff.idleMinutes), the page goes to sign-in, so what it showed does not stay on the screen.
+// - a[data-listen]: plays a citizen's voice in the page (one fetch, logged on the tip, then played
+//   from memory, so moving about in it fetches nothing more); without this file the link opens it.
 // Fetches the page makes by itself say so (X-Staff-Background): they do not keep a session alive.
 'use strict';
 const BACKGROUND = { 'X-Staff-Background': '1' };
@@ -45,3 +47,35 @@ if (document.body.hasAttribute('data-signed-in')) {
     }
   }, 60_000);
 }
+
+/** What a failed listen says, by the answer's status (the page's errors come as HTML pages). */
+const LISTEN_ERRORS = {
+  403: '群众匿名反映，原声可能让人认出反映人，只有市级受理员可以打开。',
+  404: '这段语音已无法从微信取得（微信临时素材只保存3天）。',
+  415: '这段语音无法在网页上播放，请点「下载」后用电脑上的播放器打开。',
+};
+
+document.addEventListener('click', async (event) => {
+  const link = event.target instanceof HTMLElement ? event.target.closest('a[data-listen]') : null;
+  if (!link) return;
+  event.preventDefault();
+  const shown = link.parentElement.querySelector('audio, .listen-error');
+  if (shown) shown.remove();
+  try {
+    const res = await fetch(link.href, { credentials: 'same-origin', cache: 'no-store' });
+    if (res.redirected) return toSignIn();
+    if (!res.ok) throw new Error(LISTEN_ERRORS[res.status] || '现在无法播放，请稍后再试，或点「下载」。');
+    const audio = document.createElement('audio');
+    audio.controls = true;
+    audio.src = URL.createObjectURL(await res.blob());
+    audio.setAttribute('aria-label', link.textContent);
+    link.parentElement.append(audio);
+    await audio.play().catch(() => undefined);
+  } catch (err) {
+    const note = document.createElement('p');
+    note.className = 'listen-error flash flash-error';
+    note.setAttribute('role', 'alert');
+    note.textContent = err instanceof Error ? err.message : String(err);
+    link.parentElement.append(note);
+  }
+});
