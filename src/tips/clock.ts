@@ -1,7 +1,7 @@
 // The tip's clock as stored columns: due_at is the deadline of the current state, kept in the
 // row so "overdue" and "due soon" are indexed comparisons instead of a scan of every tip.
 import type { HolidayTable } from './rules/working-days.js';
-import { deadlinesFor, dueDateOf } from './rules/deadlines.js';
+import { deadlinesFor, dueDateOf, reviewAnswerBy } from './rules/deadlines.js';
 import type { TipState } from './types.js';
 import type { TipRow } from './models.js';
 
@@ -26,7 +26,13 @@ export function dueAtOf(tip: ClockFields, holidays: HolidayTable): Date | null {
   return due;
 }
 
-export function concludeByOf(tip: Pick<TipRow, 'createdAt' | 'acceptedAt' | 'extensionDays'>, holidays: HolidayTable): Date {
+/**
+ * The conclusion deadline of the latest handling: 60 days from acceptance plus the extension,
+ * or, once a 复查/复核 was requested, 30 days from that request. The on-time and late counts
+ * compare the latest answer with it, so both sides always belong to the same handling.
+ */
+export function concludeByOf(tip: Pick<TipRow, 'createdAt' | 'acceptedAt' | 'extensionDays' | 'reopenedAt'>, holidays: HolidayTable): Date {
+  if (tip.reopenedAt) return reviewAnswerBy(tip.reopenedAt, holidays);
   return deadlinesFor({
     receivedAt: tip.createdAt, acceptedAt: tip.acceptedAt, extensionDays: tip.extensionDays, holidays,
   }).concludeBy;

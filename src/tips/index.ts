@@ -13,6 +13,10 @@ import { attentionLookup } from '../staff/pages/attention.js';
 import type { SessionStore } from '../staff/sessions.js';
 import type { TipConsole } from '../staff/index.js';
 import { createAnnouncer } from './announcer.js';
+import { holidayTableCovers } from './rules/working-days.js';
+import { dayKey, shanghaiDay } from '../platform/beijing-time.js';
+
+const beijingYear = (d: Date) => Number(dayKey(shanghaiDay(d)).slice(0, 4));
 import { createDesk } from './desk.js';
 import type { IdentityVault } from './identity.js';
 import type { SharedStore } from '../platform/shared-store.js';
@@ -73,6 +77,13 @@ export function createTipsModule(deps: TipsModuleDeps): TipsModule {
   const { config, logger, db } = deps;
   const log = logger.child({ module: 'tips' });
   const holidays = config.holidays;
+  // Working days past the holiday table's last year miss 春节, 清明, 端午, 中秋 and every 调休.
+  for (const ahead of [0, 120]) {
+    const day = new Date(Date.now() + ahead * 86_400_000);
+    if (!holidayTableCovers(holidays, day)) {
+      log.warn({ year: beijingYear(day) }, 'config/holidays.json lists no day of this year: add the State Council\'s holiday notice (docs/operations.md)');
+    }
+  }
   const { vault } = deps;
   const repo = createTipRepository(db);
   const notices = createNoticeCenter({

@@ -224,6 +224,8 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
     events: events.map((e) => eventView(e, shown ? (sealed) => deps.vault.openText(sealed) : undefined, { anonymous: tip.anonymous })),
     allowedActions: actionsFrom(tip.state as never).filter((a) => {
       const p = ACTION_POLICY[a];
+      // A 复查 is answered within its 30 days, never extended (rules/state-machine.ts).
+      if (a === 'extend' && tip.reopenedAt) return false;
       return p !== undefined && can(actor, p, scope);
     }),
     identityWithheld: wantIdentity && !reveal,

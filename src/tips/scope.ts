@@ -24,6 +24,7 @@ export function snapshotOf(tip: TipRow): TipSnapshot {
     state: tip.state as TipState,
     extendedOnce: tip.extensionDays > 0,
     answeredAt: tip.answeredAt,
+    answerPublicAt: tip.answerPublicAt,
     reviewCount: tip.reviewCount,
   };
 }

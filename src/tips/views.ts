@@ -15,9 +15,10 @@ import {
 
 const stateLabel = (s: string) => (isTipState(s) ? STATE_LABELS[s] : s);
 
+/** 复查 may be asked until the end of the 30th day after the answer reached the citizen (after its hold). */
 export function reviewWindowOpen(tip: TipRow, now: Date): boolean {
   if (!tip.answeredAt || tip.reviewCount >= MAX_REVIEWS) return false;
-  return now.getTime() <= endOfShanghaiDay(shanghaiDay(tip.answeredAt) + REVIEW_WINDOW_DAYS).getTime();
+  return now.getTime() <= endOfShanghaiDay(shanghaiDay(tip.answerPublicAt ?? tip.answeredAt) + REVIEW_WINDOW_DAYS).getTime();
 }
 
 /** An answer inside its correction hold has not reached the citizen yet (tips.answerHoldMinutes). */

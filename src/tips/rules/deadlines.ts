@@ -49,6 +49,11 @@ export function deadlinesFor(input: DeadlineInput): Deadlines {
   };
 }
 
+/** Art 35/36: a 复查 or 复核 is answered within 30 days of the request; no extension applies. */
+export function reviewAnswerBy(reopenedAt: Date, holidays?: HolidayTable): Date {
+  return calendarPeriodEnd(reopenedAt, REVIEW_ANSWER_DAYS, holidays);
+}
+
 /** Last moment a wrongly assigned body may object: 5 working days after assignment. */
 export function objectionWindowEnd(assignedAt: Date, holidays: HolidayTable): Date {
   return addWorkingDays(assignedAt, OBJECTION_WORKING_DAYS, holidays);
@@ -60,7 +65,11 @@ export interface ClockedTip {
   receivedAt: Date;
   acceptedAt?: Date | null;
   extensionDays?: number | null;
-  /** When the 复查/复核 request was taken; the review has its own 30-day clock. */
+  /**
+   * When the latest 复查/复核 request was taken. Only a reopen sets it, and a reopen comes after the
+   * first answer, so while it is set every handling state (a review reassigned, started) is part
+   * of that review and runs on the review's 30 days, never on the first handling's 60.
+   */
   reopenedAt?: Date | null;
 }
 
@@ -78,9 +87,9 @@ export function dueDateOf(tip: ClockedTip, holidays?: HolidayTable): Date | unde
     case 'assigned':
     case 'in_progress':
     case 'extended':
-      return deadlinesFor(withHolidays).concludeBy;
+      return tip.reopenedAt ? reviewAnswerBy(tip.reopenedAt, holidays) : deadlinesFor(withHolidays).concludeBy;
     case 'reopened':
-      return tip.reopenedAt ? calendarPeriodEnd(tip.reopenedAt, REVIEW_ANSWER_DAYS, holidays) : undefined;
+      return tip.reopenedAt ? reviewAnswerBy(tip.reopenedAt, holidays) : undefined;
     default:
       return undefined;
   }

@@ -3,7 +3,7 @@
 // policy module's job; when a notice goes out is the service's.
 import type { TipState } from '../types.js';
 import { TipRuleError } from './errors.js';
-import { MAX_EXTENSION_DAYS, MAX_REVIEWS, REVIEW_WINDOW_DAYS } from './limits.js';
+import { MAX_EXTENSION_DAYS, MAX_REVIEWS, REVIEW_ANSWER_DAYS, REVIEW_WINDOW_DAYS } from './limits.js';
 import { endOfShanghaiDay, shanghaiDay } from '../../platform/beijing-time.js';
 
 export { citizenNoticeFor, type NoticeContext } from './citizen-notice.js';
@@ -21,6 +21,11 @@ export interface TipSnapshot {
   /** The one extension of Art 34 has been used (stays true after a reassignment). */
   extendedOnce?: boolean;
   answeredAt?: Date | null;
+  /**
+   * When the answer reached the citizen (after the correction hold); the 30 days for 复查 run
+   * from that day. Absent: the answer went out when given (answeredAt).
+   */
+  answerPublicAt?: Date | null;
   /** 复查/复核 requests taken so far. */
   reviewCount?: number;
 }
@@ -98,6 +103,10 @@ function requireReason(input: TransitionInput, what: string): string {
 export function transition(tip: TipSnapshot, action: TipAction, input: TransitionInput, now: Date): TransitionResult {
   const move = MOVES[action];
   const legal = move.from.includes(tip.state);
+  // Art 34's one extension belongs to the first handling; a 复查/复核 is answered within its 30 days.
+  if (action === 'extend' && legal && (tip.reviewCount ?? 0) > 0) {
+    throw new TipRuleError('TIP_ILLEGAL_TRANSITION', `复查、复核应自收到申请之日起${REVIEW_ANSWER_DAYS}日内答复，不能延期`);
+  }
   // A second extension is a distinct, explainable refusal, not a generic illegal move.
   if (action === 'extend' && (tip.state === 'extended' || (legal && tip.extendedOnce))) {
     throw new TipRuleError('TIP_ALREADY_EXTENDED', '办理期限只能延长一次');
@@ -165,8 +174,9 @@ function reopen(tip: TipSnapshot, input: TransitionInput, now: Date, base: Omit<
   const reviews = tip.reviewCount ?? 0;
   if (reviews >= MAX_REVIEWS) throw new TipRuleError('TIP_REVIEWS_EXHAUSTED', '该事项已经复核，不再受理复查');
   if (!tip.answeredAt) throw new TipRuleError('TIP_ILLEGAL_TRANSITION', '该事项没有答复时间，无法复查');
-  // Day 30 after the answer still counts, to its last minute in Shanghai; day 31 does not.
-  const windowEnd = endOfShanghaiDay(shanghaiDay(tip.answeredAt) + REVIEW_WINDOW_DAYS);
+  // Day 30 after the day the answer reached the citizen still counts, to its last minute in
+  // Shanghai; day 31 does not.
+  const windowEnd = endOfShanghaiDay(shanghaiDay(tip.answerPublicAt ?? tip.answeredAt) + REVIEW_WINDOW_DAYS);
   if (now.getTime() > windowEnd.getTime()) {
     throw new TipRuleError('TIP_REVIEW_WINDOW_CLOSED', `复查须在收到答复之日起${REVIEW_WINDOW_DAYS}日内提出`);
   }
