@@ -1,7 +1,7 @@
 // How a citizen's tips are read back to them: short lines for the list, a few lines for one tip.
 import { categoryName } from './tip-flow/prompts.js';
 import type { CitizenRating, CitizenTipView } from './ports.js';
-import { clip, formatMonthDay } from './text.js';
+import { formatMonthDay } from './text.js';
 
 export const RATING_WORDS: Record<CitizenRating, string> = {
   satisfied: '满意',
@@ -32,7 +32,9 @@ export function tipDetail(v: CitizenTipView): string {
   if (steps.length > 1) lines.push(`进度：${steps.map((s) => `${s.label} ${formatMonthDay(s.at)}`).join(' → ')}`);
   else lines.push(`提交：${formatMonthDay(v.submittedAt)}`);
   if (v.concludeBy && !v.answer) lines.push(`预计办结：${formatMonthDay(v.concludeBy)}前`);
-  if (v.answer) lines.push(`答复${v.answeredAt ? `（${formatMonthDay(v.answeredAt)}）` : ''}：${clip(v.answer, 300)}`);
+  // The whole answer: 查询 is where the citizen reads it again (a template only announced it);
+  // the adapter cuts a reply over WeChat's 2048 bytes into several messages.
+  if (v.answer) lines.push(`答复${v.answeredAt ? `（${formatMonthDay(v.answeredAt)}）` : ''}：${v.answer}`);
   if (v.rating) lines.push(`您的评价：${ratingWord(v.rating)}`);
   if (v.canRate) lines.push(`回复「评价 ${v.code}」为这次办理打分。`);
   else if (v.canRequestReview) lines.push(`不满意可以回复「复查 ${v.code} 理由」申请复查。`);

@@ -107,6 +107,8 @@ export async function applyTransition(
 
   const mode = opts.notice ?? 'push';
   if (mode === 'none') return [];
+  // A duplicate of the citizen's own earlier tip names it; another citizen's is never named.
+  const original = result.action === 'mark_duplicate' && tip.duplicateOf ? await deps.repo.findByCode(tip.duplicateOf, t) : null;
   const text = citizenNoticeFor(result.to, {
     trackingCode: tip.code,
     reason: result.reason ?? null,
@@ -115,6 +117,9 @@ export async function applyTransition(
     extensionDays: result.action === 'extend' ? tip.extensionDays : null,
     newDeadline: result.action === 'extend' ? tip.concludeBy : null,
     at,
+    from: result.from,
+    reviewCount: tip.reviewCount,
+    duplicateOfOwn: original && original.reporterHash === tip.reporterHash ? original.code : null,
   });
   if (!text) return [];
   if (mode === 'reply') {

@@ -1,5 +1,6 @@
 // The citizen's own acts on an answered tip: rating (评价, Art 21) and asking for review (复查,
-// Art 35). Satisfied ratings conclude the tip; an unsatisfied one keeps the 30-day review door open.
+// Art 35). Satisfied ratings conclude an answered tip; an unsatisfied one keeps the 30-day review
+// door open. A tip closed before the citizen rated it takes the rating within that window.
 import type { IdentityVault } from './identity.js';
 import { maskReason } from './sealed-texts.js';
 import type { CitizenRating, CitizenTipView } from '../bot/ports.js';
@@ -13,6 +14,8 @@ import { applyTransition } from './apply.js';
 import { snapshotOf } from './scope.js';
 import { answerHeld, citizenView } from './views.js';
 import { isRating } from './types.js';
+import { REVIEW_WINDOW_DAYS } from './rules/limits.js';
+import { endOfShanghaiDay, shanghaiDay } from '../platform/beijing-time.js';
 import type { Transaction } from 'sequelize';
 
 export interface CitizenActionDeps {
@@ -22,6 +25,11 @@ export interface CitizenActionDeps {
   /** Seals the original of a citizen's text when its stored form is masked. */
   vault: IdentityVault;
   holidays: HolidayTable;
+}
+
+/** Day 30 after the answer still counts, to its last minute in Beijing time (as for 复查). */
+function withinReviewWindow(answeredAt: Date, now: Date): boolean {
+  return now.getTime() <= endOfShanghaiDay(shanghaiDay(answeredAt) + REVIEW_WINDOW_DAYS).getTime();
 }
 
 const notFound = () => new AppError('TIP_NOT_FOUND', 404, '没有找到该编号的事项');
@@ -39,14 +47,19 @@ export async function rateTip(deps: CitizenActionDeps, reporterHash: string, cod
     const tip = await ownTip(deps, reporterHash, code, t);
     const now = new Date();
     // An answer still in its correction hold has not reached the citizen: nothing to rate yet.
-    if (tip.state !== 'answered' || tip.rating !== null || answerHeld(tip, now)) throw new AppError('TIP_CANNOT_RATE', 409, '该事项当前不能评价');
+    // A tip staff closed before the citizen rated it may still be rated within the review window:
+    // the answer's notice asked them to (Art 21).
+    const rateable = tip.state === 'answered'
+      ? !answerHeld(tip, now)
+      : tip.state === 'closed' && tip.answeredAt !== null && withinReviewWindow(tip.answeredAt, now);
+    if (!rateable || tip.rating !== null) throw new AppError('TIP_CANNOT_RATE', 409, '该事项当前不能评价');
     tip.rating = rating;
     tip.ratedAt = now;
     await tip.save({ transaction: t });
     await deps.repo.appendEvent({
       tipId: tip.id, type: 'rated', actor: { type: 'citizen' }, fromState: tip.state, toState: tip.state, data: { rating }, at: now,
     }, t);
-    if (rating !== 'unsatisfied') {
+    if (rating !== 'unsatisfied' && tip.state === 'answered') {
       // The citizen's satisfaction concludes the matter (办结); the bot's reply tells them.
       await applyTransition(deps, tip, transition(snapshotOf(tip), 'close', {}, now), { type: 'citizen' }, t, { notice: 'reply' });
     }

@@ -21,12 +21,25 @@
 // Whoever sends or shows it reads its text after holding it, so a revision that won the row
 // lock is what goes out. Its dispatch takes off the "nothing waits" mark like any other; a mark
 // set during the hold runs out after NOTICE_HOLD_MS anyway.
+//
+// Order: the notices of one tip reach the citizen in the order they were written. A push first
+// sends the tip's earlier notices that still wait, oldest first, and stops at the first that
+// cannot go now (an answer inside its hold, one being sent or shown elsewhere, one that cannot
+// be pushed): the later one then waits behind it, for a timer or the citizen's next message,
+// which shows them oldest first.
+//
+// A customer-service text is cut into parts of at most MAX_TEXT_BYTES, sent in order. When the
+// 48-hour window is closed, or WeChat says it is (45015) or that its customer-service quota for
+// the citizen is used up (45047), a template message goes instead. A template carries only the
+// code, the state word, a short pointer and the date: the notice's full text (the answer, a
+// reason, a new date) is still shown at the citizen's next message (`sent` with channel
+// `template` waits for a reply like a pending notice, and is never pushed again).
 import type { Transaction } from 'sequelize';
 import { Op } from 'sequelize';
 import type { SharedStore } from '../platform/shared-store.js';
 import type { Logger } from '../platform/logger.js';
 import type { CustomMessage, TemplateMessage } from '../wechat/client/types.js';
-import { CUSTOM_WINDOW_MS } from '../wechat/index.js';
+import { CUSTOM_WINDOW_MS, MAX_TEXT_BYTES, WechatApiError, splitText } from '../wechat/index.js';
 import type { IdentityVault } from './identity.js';
 import type { TipModels, TipNoticeRow, TipRow, NoticeChannel } from './models.js';
 import { formatShanghaiDate } from '../platform/beijing-time.js';
@@ -42,7 +55,8 @@ export interface TextSender {
   sendText(citizenId: string, text: string): Promise<void>;
 }
 
-// After this many failed pushes the notice waits for the citizen's next message only.
+// After this many failed pushes the notice is `failed`: no timer or sweep pushes it again; the
+// citizen's next message shows it, or a push of a later notice of its tip tries it first.
 const MAX_ATTEMPTS = 3;
 /**
  * How long a held notice is kept from other messages: longer than any honest delivery (the 4 s
@@ -50,6 +64,10 @@ const MAX_ATTEMPTS = 3;
  */
 export const NOTICE_HOLD_MS = 2 * 60 * 1000;
 const SHOW_PAGE = 20;
+/** How soon a push waiting behind a notice held elsewhere (a reply carrying it) looks again. */
+const BEHIND_HELD_RETRY_MS = 10_000;
+/** Customer-service answers that say the message cannot go that way now: a template may. */
+const CUSTOM_CLOSED: ReadonlySet<number> = new Set([45015, 45047]);
 
 /** A waiting notice held for one reply. */
 export interface HeldNotice {
@@ -139,14 +157,21 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
   });
 
   /**
-   * Waiting for the citizen: never sent, or held so long ago that its holder is gone. The plain
-   * IN on state lets a citizen's look-up be answered from an index on (state, reporter_hash)
-   * (migration 005) or (reporter_hash, state).
+   * Waiting for the citizen: never sent, announced by a template only, or held so long ago that
+   * its holder is gone. The plain IN on state lets a citizen's look-up be answered from an index
+   * on (state, reporter_hash) (migration 005) or (reporter_hash, state).
    */
   const waiting = (at: Date) => ({
-    state: { [Op.in]: ['pending', 'failed', 'held'] },
+    state: { [Op.in]: ['pending', 'failed', 'held', 'sent'] },
     [Op.and]: [
-      { [Op.or]: [{ state: { [Op.in]: ['pending', 'failed'] } }, { updatedAt: { [Op.lt]: new Date(at.getTime() - NOTICE_HOLD_MS) } }] },
+      {
+        [Op.or]: [
+          { state: { [Op.in]: ['pending', 'failed'] } },
+          // Announced by a template: its full text is still to be shown.
+          { state: 'sent', channel: 'template' },
+          { state: 'held', updatedAt: { [Op.lt]: new Date(at.getTime() - NOTICE_HOLD_MS) } },
+        ],
+      },
       { [Op.or]: [{ notBefore: null }, { notBefore: { [Op.lte]: at } }] },
     ],
   });
@@ -177,6 +202,11 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
     await unmark(reporterHash);
   }
 
+  /**
+   * Sends the notice by the best way open now; undefined when there is none (it waits for the
+   * citizen's next message). A notice a template announced already goes only as a
+   * customer-service message: a second template would tell nothing new.
+   */
   async function push(n: TipNoticeRow, tip: TipRow, citizenId: string): Promise<NoticeChannel | undefined> {
     if (n.citizenChannel !== 'official_account') {
       const sender = senders.get(n.citizenChannel);
@@ -184,12 +214,20 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
       await sender.sendText(citizenId, n.text);
       return 'wechaty';
     }
+    const templateAllowed = deps.templateId !== '' && n.channel !== 'template';
     const contact = await CitizenContact.findByPk(n.reporterHash);
     if (contact && now().getTime() - contact.lastMessageAt.getTime() < CUSTOM_WINDOW_MS) {
-      await deps.wechat.messageCustomSend({ touser: citizenId, msgtype: 'text', text: { content: n.text } });
-      return 'custom';
+      try {
+        // WeChat cuts a text over MAX_TEXT_BYTES: the parts go one after the other.
+        for (const part of splitText(n.text, MAX_TEXT_BYTES)) {
+          await deps.wechat.messageCustomSend({ touser: citizenId, msgtype: 'text', text: { content: part } });
+        }
+        return 'custom';
+      } catch (err) {
+        if (!(templateAllowed && err instanceof WechatApiError && CUSTOM_CLOSED.has(err.errcode))) throw err;
+      }
     }
-    if (deps.templateId) {
+    if (templateAllowed) {
       await deps.wechat.messageTemplateSend(templateFor(n, tip, citizenId, deps.templateId, now()));
       return 'template';
     }
@@ -213,6 +251,18 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
     void p.finally(() => inFlight.delete(p));
   }
 
+  // One delivery at a time per tip in this process: the tip's notices leave in order without
+  // waiting on each other's holds. Across processes the holds keep them apart.
+  const chains = new Map<number, Promise<void>>();
+  function serial(tipId: number, run: () => Promise<void>): Promise<void> {
+    const before = chains.get(tipId) ?? Promise.resolve();
+    const mine = before.then(run, run);
+    const settled = mine.catch(() => undefined);
+    chains.set(tipId, settled);
+    void settled.then(() => { if (chains.get(tipId) === settled) chains.delete(tipId); });
+    return mine;
+  }
+
   async function deliver(id: number): Promise<void> {
     const first = await TipNotice.findByPk(id);
     if (!first || first.state !== 'pending') return;
@@ -222,17 +272,65 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
     }
     // Committed and waiting: the citizen's next message must ask for it.
     await unmark(first.reporterHash);
-    const tip = await Tip.findByPk(first.tipId);
+    await serial(first.tipId, () => pushInOrder(first.tipId, id));
+  }
+
+  /**
+   * Pushes the tip's waiting notices up to `upTo`, oldest first, and stops at the first that
+   * cannot go now: every later one waits behind it (a timer looks again, or the next message
+   * shows them in order).
+   */
+  async function pushInOrder(tipId: number, upTo: number): Promise<void> {
+    const at = now();
+    const tip = await Tip.findByPk(tipId);
     if (!tip) return;
+    const queue = await TipNotice.findAll({
+      where: { tipId, id: { [Op.lte]: upTo }, state: { [Op.in]: ['pending', 'failed', 'held'] } },
+      order: [['id', 'ASC']],
+      limit: SHOW_PAGE,
+    });
+    for (const n of queue) {
+      if (n.notBefore && n.notBefore.getTime() > at.getTime()) {
+        // An answer inside its correction hold: what was written after it goes after it.
+        if (n.id !== upTo) later(upTo, n.notBefore);
+        return;
+      }
+      if (n.state === 'held' && n.updatedAt.getTime() >= at.getTime() - NOTICE_HOLD_MS) {
+        later(upTo, new Date(at.getTime() + BEHIND_HELD_RETRY_MS));
+        return;
+      }
+      const outcome = await pushOne(n.id, tip, at);
+      if (outcome === 'busy') {
+        later(upTo, new Date(at.getTime() + BEHIND_HELD_RETRY_MS));
+        return;
+      }
+      if (outcome === 'waits') return;
+    }
+  }
+
+  /**
+   * Holds, pushes and records one notice: 'sent' (pushed), 'announced' (a template told of it
+   * before and no other way is open: it waits for the next message without holding back the
+   * later ones, which may be announced too), 'waits' (kept for the next message), 'busy'
+   * (someone else holds it).
+   */
+  async function pushOne(id: number, tip: TipRow, at: Date): Promise<'sent' | 'announced' | 'waits' | 'busy'> {
     // Held while it is pushed: a message arriving meanwhile does not show it as well.
-    if (!(await holdOne(id, now()))) return;
+    if (!(await holdOne(id, at))) return 'busy';
     // The text as it stands now that it is held: a correction committed before the hold counts.
-    const n = (await TipNotice.findByPk(id)) ?? first;
+    const n = await TipNotice.findByPk(id);
+    if (!n) return 'waits';
     try {
       const citizenId = deps.vault.decrypt(tip.reporterSealed).citizenId;
       const channel = await push(n, tip, citizenId);
-      if (channel) await markSent(n, channel);
-      else await unhold([id], n.reporterHash); // no way to push: it waits for the next message
+      if (!channel) {
+        await unhold([id], n.reporterHash); // no way to push: it waits for the next message
+        return n.channel === 'template' ? 'announced' : 'waits';
+      }
+      await markSent(n, channel);
+      // A template announced it only: its full text waits for the next message.
+      if (channel === 'template') await unmark(n.reporterHash);
+      return 'sent';
     } catch (err) {
       const attempts = n.attempts + 1;
       deps.logger.warn({ err, noticeId: id, attempts }, 'citizen notice not sent; kept for the next message');
@@ -242,6 +340,7 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
         // Still held: it waits again once the hold runs out (NOTICE_HOLD_MS).
         deps.logger.error({ err: e, noticeId: id }, 'notice state not recorded');
       });
+      return 'waits';
     }
   }
 
@@ -322,13 +421,30 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
   };
 }
 
+/** What a template says of each change, before the pointer to the full text (thing3). */
+const TEMPLATE_SUMMARY: Readonly<Record<string, string>> = {
+  received: '已收到您的反映',
+  assigned: '已交有关单位办理',
+  extended: '办理期限延长',
+  answered: '已有答复',
+  rejected: '不予受理',
+  duplicate: '属于重复反映',
+  transferred: '已转送有关机关',
+  closed: '已办结',
+  reopened: '已重新办理',
+};
+/** WeChat's cap on a `thing` value, in characters. */
+const THING_MAX = 20;
+
 /**
  * Template data keys follow the 办理进度通知 template the account registers (see CONTEXT.md):
- * character_string1 code, phrase2 state, thing3 short text (WeChat caps `thing` at 20 chars), time4.
+ * character_string1 code, phrase2 state, thing3 what changed and where the whole notice is
+ * (WeChat caps `thing` at 20 characters: the notice itself is shown at the next message), time4.
  */
 function templateFor(n: TipNoticeRow, tip: TipRow, openid: string, templateId: string, at: Date): TemplateMessage {
   const label = isTipState(n.kind) ? CITIZEN_STATE_LABELS[n.kind] : n.kind;
-  const short = Array.from(n.text.replace(/\s+/g, '')).slice(0, 20).join('');
+  const summary = TEMPLATE_SUMMARY[n.kind] ?? '办理进度有更新';
+  const short = Array.from(`${summary}，回复“查询”看详情`).slice(0, THING_MAX).join('');
   return {
     touser: openid,
     template_id: templateId,

@@ -73,6 +73,13 @@ export interface TipService {
   reopen(actor: StaffPrincipal, code: string, reason: string): Promise<TipRow>;
 }
 
+/**
+ * Texts the citizen reads word for word (an answer, the reason of an extension or a refusal) may
+ * not carry masks: staff without the reveal see the citizen's numbers as 139****5678, and a copy
+ * of them would send the citizen stars.
+ */
+const MASKED_TEXT = (what: string) => `${what}里有被隐藏的内容（***），请把号码等重新填写完整，或者删去后再保存`;
+
 export function createTipService(deps: ServiceDeps): TipService {
   /**
    * One state-machine step; `prepare` may check more and set fields before the row is saved (async
@@ -135,7 +142,7 @@ export function createTipService(deps: ServiceDeps): TipService {
       if (!text) throw new TipRuleError('TIP_ANSWER_REQUIRED', '请填写答复内容');
       // Staff without the identity reveal see the held answer masked (views.ts): a correction
       // started from it would send the citizen the stars.
-      if (carriesMask(text)) throw new TipRuleError('TIP_ANSWER_MASKED', '答复里有被隐藏的内容（***），请把号码等重新填写完整，或者删去后再保存');
+      if (carriesMask(text)) throw new TipRuleError('TIP_ANSWER_MASKED', MASKED_TEXT('答复'));
       const closed = () => new TipRuleError('TIP_ANSWER_NOT_EDITABLE', '答复已经发给群众，不能再更正；如需补充，请联系督办');
       return deps.db.transaction(async (t) => {
         const tip = await deps.repo.findByCode(code, t, true);
@@ -151,7 +158,7 @@ export function createTipService(deps: ServiceDeps): TipService {
           });
           if (!given || given.actorType !== 'staff' || given.actorId !== actor.id) throw new PolicyError('tip.answer');
         }
-        const notice = citizenNoticeFor('answered', { trackingCode: tip.code, answer: text, at: tip.answeredAt });
+        const notice = citizenNoticeFor('answered', { trackingCode: tip.code, answer: text, at: tip.answeredAt, reviewCount: tip.reviewCount });
         // The notice row decides: one already held or sent has left (or is leaving) for the citizen.
         if (!notice || !(await deps.notices.revisePending(tip.id, 'answered', notice, now, t))) throw closed();
         tip.answer = text;
@@ -163,9 +170,18 @@ export function createTipService(deps: ServiceDeps): TipService {
         return tip;
       });
     },
-    answer: (actor, code, answer) => step(actor, code, 'tip.answer', 'answer', { answer }),
-    extend: (actor, code, days, reason) => step(actor, code, 'tip.extend', 'extend', { extensionDays: days, reason }),
-    reject: (actor, code, reason) => step(actor, code, 'tip.reject', 'reject', { reason }),
+    answer: (actor, code, answer) => {
+      if (carriesMask(answer)) throw new TipRuleError('TIP_ANSWER_MASKED', MASKED_TEXT('答复'));
+      return step(actor, code, 'tip.answer', 'answer', { answer });
+    },
+    extend: (actor, code, days, reason) => {
+      if (carriesMask(reason)) throw new TipRuleError('TIP_REASON_MASKED', MASKED_TEXT('延期原因'));
+      return step(actor, code, 'tip.extend', 'extend', { extensionDays: days, reason });
+    },
+    reject: (actor, code, reason) => {
+      if (carriesMask(reason)) throw new TipRuleError('TIP_REASON_MASKED', MASKED_TEXT('不予受理的原因'));
+      return step(actor, code, 'tip.reject', 'reject', { reason });
+    },
     markDuplicate: (actor, code, of, reason) => step(actor, code, 'tip.mark_duplicate', 'mark_duplicate', { duplicateOf: of, reason: reason ?? null }, async (_tip, t) => {
       if (of === code) return;
       // The original must exist and be visible to the actor: a link into the unseen is a leak.

@@ -83,8 +83,10 @@ export function citizenView(tip: TipRow, now = new Date()): CitizenTipView {
     answer: held ? null : tip.answer,
     answeredAt: held ? null : tip.answeredAt,
     rating: tip.rating,
-    canRate: state === 'answered' && tip.rating === null,
-    canRequestReview: finished && tip.rating === 'unsatisfied' && reviewWindowOpen(tip, now),
+    // A tip staff closed before the citizen rated it is still rated within the review window (citizen-actions.ts).
+    canRate: tip.rating === null && (state === 'answered' || (state === 'closed' && reviewWindowOpen(tip, now))),
+    // Asking for 复查 is itself the unsatisfied verdict: no rating is needed first, only not a satisfied one.
+    canRequestReview: finished && (tip.rating === null || tip.rating === 'unsatisfied') && reviewWindowOpen(tip, now),
   };
 }
 

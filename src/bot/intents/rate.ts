@@ -29,7 +29,10 @@ export const rate: Intent = {
       const view = await ctx.desk.getMine(turn.citizen, code);
       if (!view) return [say(notFoundText(code))];
       if (!view.canRate) {
-        return [say(view.rating ? `这件事您已经评价过了（${RATING_WORDS[view.rating as CitizenRating] ?? view.rating}），谢谢您！` : '这件事还没有答复，收到答复后才能评价。')];
+        if (view.rating) return [say(`这件事您已经评价过了（${RATING_WORDS[view.rating as CitizenRating] ?? view.rating}），谢谢您！`)];
+        // Answered and closed, past the 30 days in which it could still be rated.
+        if (view.answer) return [say('这件事已经办结，评价的时间（收到答复后30日内）已经过了。如有新情况，可以回复「举报」重新反映。')];
+        return [say('这件事还没有答复，收到答复后才能评价。')];
       }
       turn.record.flow = { name: 'rate', code };
       return [say(`请为编号「${code}」的办理打分。\n${ASK}\n（回复「取消」可以退出）`)];
