@@ -27,6 +27,9 @@ const ORDER: readonly EmergencyKind[] = ['suicide', 'traffic', 'fire', 'police',
 
 const VEHICLE = '((?<!救护|消防|警|停)车|汽车|货车|大车|小车|轿车|面包车|渣土车|三轮车?|摩托车?|电动车|电瓶车|出租车|公交车?|大巴|卡车|拖拉机|自行车|单车)';
 
+// Not after someone shut the writer in (「他把我锁在房间里出不去了」): police's cues answer that.
+const NOT_SHUT_IN = '(?<!(把(我|她|他|我们|孩子)|被(人|他|她|他们))(反)?(锁|关|扣|囚禁)(在|着|起来)?.{0,8})';
+
 const CUES: Readonly<Record<EmergencyKind, readonly string[]>> = {
   suicide: [
     '攒够', '全部吃掉', '对不起大家', '下辈子', '(东西|钱|账号).{0,8}送给', '用不(到|上)了', '(如果|要是)我消失', '(刀|刀片).{0,4}(在手边|在枕头下|藏在)', '划下去',
@@ -53,7 +56,7 @@ const CUES: Readonly<Record<EmergencyKind, readonly string[]>> = {
     '撞飞', '被撞倒', '撞到人', '冲进.{0,6}(队伍|人群)', '连环撞', '夹在中间', '翻(到|进)(路边|沟|田)',
     '车祸', '交通事故', '撞人', '撞(了|到|倒|伤|飞){1,2}(一个|个|一位)?(人|行人|老人|小孩|孩子|阿姨|大爷|骑)', `${VEHICLE}.{0,12}(撞|刮倒|刮到|碾|压到|压住|翻|追尾|相撞|摔|顶倒|怼)`, '躺在(路|马路|公路)(中间|上)',
     `(撞|刮|碾|压)(了|到|倒)?.{0,4}${VEHICLE}`, `${VEHICLE}.{0,8}(冲下|冲出|掉下|滚下|坠)`, '对撞', '相撞', '追尾', '翻车', '侧翻', '肇事', '逃逸',
-    '车头(都)?(瘪|变形|撞烂|烂)', `${VEHICLE}.{0,6}(卡|困)`,
+    '车头(都)?(瘪|变形|撞烂|烂)', `${VEHICLE}.{0,6}(卡|困)`, '撞死(了)?(一个)?人',
   ],
   fire: [
     '着伙', '火火', '(罐|罐口|管道|管子|阀门).{0,2}着(了|火)', '火越来越(高|大)', '里面在烧', '引着', '烧到(了)?(山|林|杉木林|房子|隔壁)', '泄漏', '(氨气|毒气|有毒气体|液氯)',
@@ -64,8 +67,10 @@ const CUES: Readonly<Record<EmergencyKind, readonly string[]>> = {
     '(全是|都是|好多|很多|满屋|一屋子|满楼道)(的)?烟', '烟(很|好|太)大', '烟雾', '烧焦', '焦(糊)?味', '烟感', '(门|门把手|把手)(是|都)?(烫|热)的',
     '火(很|好|太)大', '火势', '火光', '大火', '明火', '火苗', '(房子|屋|楼|厨房|车|店|厂|山)(烧|着)(了|起来)', '放火', '纵火',
     '(煤气|燃气|天然气|液化气|煤气罐|液化气罐)[^费]{0,8}(漏|泄|味|臭|爆|嘶嘶)', '闻到(一股)?(煤气|燃气|天然气|液化气)', '漏气', '爆炸', '炸(了|开)',
-    '被困', '困(在|住)(了)?(电梯|楼|屋|房|车|水|山|井|洞|里|火|烟)', '困住了', '出不来', '锁在车(里|上)', '自燃', '火越来越大', '(好大|好多|很大|很多)的?烟', '(呲呲|嘶嘶)',
-    '全是(气味|煤气味|燃气味|气)',
+    '被困', '困(在|住)(了)?(电梯|楼|屋|房|车|水|山|井|洞|里|火|烟)', '困住了', `${NOT_SHUT_IN}出不来`, '锁在车(里|上)', '自燃', '火越来越大', '(好大|好多|很大|很多)的?烟', '(呲呲|嘶嘶)',
+    '全是(气味|煤气味|燃气味|气)', `${NOT_SHUT_IN}出不去`,
+    // Earthquakes and landslides are the fire and rescue service's (119), as floods and 泥石流 are.
+    '地震(了|啦|啊|呀)(?!吗|么|没|吧)', '地震.{0,2}(快跑|快逃)', '滑坡',
     '(燃气灶|煤气灶|燃气|煤气)(的)?(管子|软管|管道)(断|破|裂|掉)', '电梯.{0,10}(掉|坠|卡住)', '下水(了)?没(起来|上来)',
     '(掉|落|跌)(进|到)?(了)?(老井|井|粪池|粪坑|化粪池|深坑|坑)', '拉不上来', '下不来', '关在电梯', '电梯(里)?(卡|停|坠|掉)', '落水', '溺水',
     '(掉|摔|滑|冲|翻|栽|跌)(进|到|下|落)?(了)?(河|水|塘|池|井|江|湖|水库|海|沟)',
@@ -95,6 +100,15 @@ const CUES: Readonly<Record<EmergencyKind, readonly string[]>> = {
     '强奸', '猥亵', '性侵', '威胁要?(杀|砍|弄死|打死|报复|炸)', '扬言要?(杀|砍|弄死|打死|报复|炸|放火)', '报复社会', '同归于尽', '投毒',
     '掐(我|她|他|住|着)', '(报|抱)(警|jing)', '跟踪(我|我们)', '堵(着|在)(我|门口)', '(好|很|非常)害怕', '不敢(出声|下车|出去|回家|动)', '躲(在|到)', '(?<![0-9a-z])110(?![0-9a-z])', '报警',
     '抢(银行|金店|商店|超市|加油站)', '不.{0,10}就把.{0,8}(视频|照片|裸照)', '(警察|警车|民警)(呢|还没|怎么还|到哪|什么时候到)',
+    '(他|她|伊|佢|对方|那(个)?人|有人|男的|女的|他们|歹徒|劫匪|手上|手里|身上)(手上|手里|身上|还|都)?(有|带(着|了)?|藏(着|了)?)(一)?把?(刀|枪)(?![疤工法削鱼])',
+    '被(人|他|她|伊|佢|他们)?砍', '被(人|他|她|伊|佢|他们)?(威胁|恐吓)',
+    '(有人|两个人|一群人|几个人|一帮人|两伙人|两帮人|好多人|他们|两家人|外面|楼下|门口|路上|街上|店里|隔壁|对面)(在)?(打架|打起来)',
+    '有人(在)?(后面)?追(我|着我)', '(一直|在后面|后面有人)追(我|着我)', '追着?(我|人)(打|砍|杀)', '被(人)?追(着)?(打|砍|杀)', '被人追',
+    '出(了)?人命', '死人(了|啦|啊)', '有人死(了|啦)', '(骗|拉|带|关|困)(到|进|去|在)(了)?传销',
+    '要(放火)?烧(了|掉)?(我|你|他|她|我们)?(家)?(的)?(房子|屋|厝|店)',
+    '(有人|有个人|有贼|小偷|贼|几个人|两个人|一伙人|有个男的|有个女的|那个人|他们)(在|正在|又在|还在)?偷(东西|车|电动车|电瓶车?|电缆|摩托车?|牛|猪|鸡|鸭|钱|手机|包|钱包|我|隔壁)',
+    // Pinyin typed in a hurry: 我被(人)打了, 有人打我, 报警.
+    '(?<![a-z])wobei(ren)?da(le)?(?![a-z])', '(?<![a-z])youren(zai)?da(wo|ren)', '(?<![a-z])baojing',
   ],
   medical: [
     '(叫|喊)(唔|不|无)(醒|应)', '叫伊无应', '呼吸(好|很)?(弱|慢)', '说话(含糊|不利索)', '讲不出话', '不会讲话', '(手|脚)(抬不起来|发麻)', '楼梯(上)?(滚|摔)下来',
@@ -121,26 +135,66 @@ const CUES: Readonly<Record<EmergencyKind, readonly string[]>> = {
     '(高烧|发烧|烧到)[^好]{0,8}抽', '(?<![0-9a-z])120(?![0-9a-z])', '救护车', '快不行了', '生孩子', '要生了', '羊水', '见红', '怀孕.{0,10}(痛|疼|出血|流血)',
     '(吞|吃)(了|下|进)?.{0,6}(磁力珠|磁珠|硬币|纽扣)', '(不认识|认不出)(我|人)', '糊里糊涂',
     '(讲|说)(袂|唔)(清楚|出)', '(唔|袂)会讲', '(碗|饭碗|筷子|杯子)(也|都|就)?(拿不住|拿唔住|拿袂住|掉|落)', '(喙|嘴角|喙角)歪',
-    '(蘑菇|菌子|野菌).{0,12}(吐|拉|晕|不舒服)', '哮喘(发作|犯)', '(喷雾|药).{0,8}(不管用|没用)',
+    '(蘑菇|菌子|野菌).{0,12}(吐|拉|晕|不舒服)', '哮喘(发作|犯)', '(喷雾|药).{0,8}(不管用|没用)', '人(快|已经)?不行了',
   ],
 };
 
-// Calls for help that say no more: police, unless another kind's cue says what is wrong.
-const DISTRESS = wordUnion(['救命', '救救', '快来人', '来人啊', '来人阿', '呼救', '求救', '快救', '快派人', '快叫人', '帮帮我']);
+// Cries that say no more than that the writer is in danger or dying, tried after every kind's
+// cue (another kind's cue says what is wrong): 「我要死了」 gets the suicide line (110, 120 and
+// 12356: it may be either), 「我快死了」 120, a call for help or 「我很危险」 110. Unlike a cue of
+// suicide, a cry is weighed like any other cue (the model may overrule it; asking, over, a story
+// silence it), and beside a chore or a treat it is a figure of speech (FIGURE).
+const CRIES: ReadonlyArray<{ kind: EmergencyKind; re: RegExp }> = [
+  { kind: 'suicide', re: wordUnion(['我(真的)?要死了']) },
+  { kind: 'medical', re: wordUnion(['我(真的)?快(要)?死了']) },
+  {
+    kind: 'police',
+    re: wordUnion([
+      '救命', '救救', '救我', '快来人', '来人啊', '来人阿', '呼救', '求救', '快救', '快派人', '快叫人', '帮帮我', '(?<![a-z])jiu(wo|ming)(a|ya)?(?![a-z])',
+      '(我|我们|孩子|小孩|她|他|家人|有人)(现在)?(很|好|非常|特别|真的)?(有)?(生命)?危险(?![吗吧品性区驾])', '^有(生命)?危险(?![吗吧品性区驾])', '(?<![没无])有生命危险(?![吗吧])',
+    ]),
+  },
+];
+
+// An English cry, read with its spaces and case: 「help」 or 「sos」 with no other English than
+// me, us, please, now… (「help me please 我在沙县」), or shouted (「HELP!!! someone is…」, 「help!」).
+// Never help asked for in a sentence (「can you help me find…」, 「thanks for your help」): a
+// foreigner asking how to use the account writes that.
+const LATIN_CRY = /(?<![a-z])(help|sos)(?![a-z])/iu;
+const LATIN_SHOUT = /(?<![A-Za-z])(HELP|SOS)(?![A-Za-z])|(?<![A-Za-z])(help|sos)\s*[!！]/u;
+const LATIN_CRY_WORDS = /(?<![a-z])(help|sos|me|us|please|pls|plz|now|quick|quickly|someone|somebody|anyone|police)(?![a-z])/giu;
+
+function latinCry(text: string): string | undefined {
+  const m = LATIN_CRY.exec(text);
+  if (!m) return undefined;
+  // 「help」 written alone, unshouted, is how a foreigner asks for the account's menu (the
+  // intents table's foreign speaker): the bilingual menu answers it, with 110 in it.
+  if (/^\s*help\s*[.。]?\s*$/iu.test(text) && !/HELP/u.test(text)) return undefined;
+  const alone = !/[a-z]/iu.test(text.replace(LATIN_CRY_WORDS, ''));
+  return alone || LATIN_SHOUT.test(text) ? m[0].toLowerCase() : undefined;
+}
+
+// 🆘 is a symbol, which the compact text drops: read as the word.
+const SOS_SIGN = /\u{1F198}/gu;
 
 // Everyday uses of the same words: removed before matching.
 const HARMLESS = wordUnion([
   '火锅', '火爆', '火车', '火腿', '火柴', '上火', '发火', '火气', '恼火', '火速', '炸鸡', '炸串', '炸酱', '油炸', '炸薯条',
   '爆炸(新闻|性|头|式|款)', '信息爆炸', '(气|急)(得|的)?(我)?(要)?(爆炸|炸)(了)?', '(笑|累|气|热|冷|困|饿|烦|吓|羡慕|馋|忙|丑|尴尬|无聊|难受|美|帅|高兴|开心)(得|的|到)?(要)?(死|我)了',
-  '(笑|累|气|热|冷|困|饿|烦|吓|忙|馋|多|难|难吃|难看)(得|的|到)(想|要)(死|报警)', '(烦|累|无聊|热)死(人|我)', '想死你', '死机', '死循环', '该死的', '要死要活', '谁来杀了我',
-  '杀价', '砍价', '杀毒', '秒杀', '杀青', '跳楼价', '跳楼甩卖', '抢购', '抢红包', '抢票', '抢单', '抢答', '抢位', '抢镜', '抢先', '抢手', '抢着', '救救我的', '救命稻草',
+  '(笑|累|气|热|冷|困|饿|烦|吓|忙|馋|多|难|难吃|难看)(得|的|到)(想|要)(死|报警)', '(烦|累|无聊|热|冷|冻|吓|笑|气|困|饿|忙|吵|挤|晒|闷|急|愁|贵|馋|臭|丑|难吃|难受|羡慕|麻烦|折腾|尴尬)死(人|我)', '想死你', '死机', '死循环', '该死的', '要死要活', '谁来杀了我',
+  '杀价', '(被)?砍价', '杀毒', '秒杀', '杀青', '跳楼价', '跳楼甩卖', '抢购', '抢红包', '抢票', '抢单', '抢答', '抢位', '抢镜', '抢先', '抢手', '抢着', '救救我的', '救命稻草',
   '急救(知识|培训|课|包|箱|常识|技能)', '(消防|应急|逃生|地震|防火|疏散)(演习|演练|培训|知识|宣传|检查|通道|栓|设施|器材|站)', '110(周年|宣传|警察节)', '119(消防日|宣传|周年)',
   '120(周年|宣传)',
   '打.{0,2}电话', '打(球|牌|麻将|游戏|针|疫苗|卡|车|印|折|包|扫|工|字|听|招呼|呼噜|哈欠|喷嚏|酱油|官司|赌|扰)', '跳(舞|广场舞|槽|绳|远|高)', '晕车', '晕船', '晕机',
   '(电影|电视剧|游戏|小说|新闻|视频|短视频|动画)里', '剧里', '撞衫', '撞脸', '撞色', '撞单', '困意', '困了', '好困',
   '(太|好|超|真)炸', '心态炸', '(到|得)(我|人)?(要)?(快)?(爆炸|想死|要死|报警|中暑|喘不过气|吐血)', '像.{0,4}一样', '(价格|简直是?)抢钱', '(再|敢).{0,10}就(打死|弄死|杀了)我',
-  '(掐死|打死)(我家)?(那|这)只', '躲猫猫', '玩具车', '(猫|狗|猫咪|狗狗|二哈|宠物|仓鼠|兔子|鸟|羊|牛|猪|鸡|鸭)[^人]{0,6}(下不来|困住|卡住|跳下去|被车撞|撞了|一动不动|走丢|不见了|走唔见|掉进|掉到)', '车里没人', '(烤红薯|烤过头|烤地瓜)',
+  '(掐死|打死)(我家)?(那|这)只', '躲猫猫', '玩具车', '(猫|狗|猫咪|狗狗|二哈|宠物|仓鼠|兔子|鸟|羊|牛|猪|鸡|鸭)[^人]{0,6}(下不来|困住|卡住|卡在|跳下去|被车撞|撞了|一动不动|走丢|不见了|走唔见|掉进|掉到)', '车里没人', '(烤红薯|烤过头|烤地瓜)',
   '(烧烤|烤串|烤地瓜|炉子|熏腊肉|烧垃圾|油烟)[^,，。]{0,8}(烟|味)(好|很|太)?(大|呛|臭)?', '炸毛', '炸裂',
+  '救(救)?我(的)?(狗|老|小)命', '砍一刀', '眼皮(在|一直|直)?打架', '架子鼓', '追(求)?我的(人|男生|女生)',
+  '有人(在)?追(求)?我.{0,10}(喜欢|表白|恋爱|答应|拒绝|开心|心动|约会)', '(迟早|早晚|会|再不|再这样|总有一天|非得)[\\p{Script=Han}]{0,10}?出人命',
+  '(树|竹子|竹|木头|林子|森林|杉木|毛竹|松树|树木|预算|经费|项目|工资|奖金|福利|补贴|功能|需求|戏份)[\\p{Script=Han}]{0,6}?被(人)?砍',
+  '(成绩|业绩|经济|质量|销量|收入|股价|断崖式|口碑|人气|颜值|状态|信誉)滑坡', '(山体)?(滑坡|泥石流|塌方|地质灾害|山洪)(预警|隐患|风险|监测|易发|多发|治理|工程|防治)',
+  '(是不是|有没有|哪里|哪儿|好像是)(又)?地震', '(门禁|道闸|封控|隔离|下雪)[\\p{Script=Han}]{0,6}?出不去', '(车|车子|车位)[\\p{Script=Han}]{0,3}?(被)?(人|车)?(堵|挡)(住|着|了)[\\p{Script=Han}]{0,3}?出不去', '出不去(玩|逛|旅游)',
   '烟雾报警器', '烟感报警器', '跳楼机', '跳闸', '(车|摩托|电瓶).{0,6}打不着(火)?', '跳(下去|下水|进水里|水|河|江)(去)?救', '(防|预防|干预)自杀', '自杀(干预|预防)', '(气|饿|累|热|困|晒)晕', '(手机|钥匙|东西|钱包|鞋|帽子|眼镜)[^,，]{0,2}(掉|落)(进|到)?(了)?(河|水|井|沟|塘)',
 ]);
 
@@ -155,13 +209,13 @@ const ASKING = wordUnion([
   '怎么(检查|查询|起诉|办理|报案)', '能不能(涂|用|报警)', '先干嘛', '(理赔|赔偿|鉴定|下来)(要|需要)?多久', '签什么', '回执', '不是紧急', '不用管', '原来是', '(出去|下去|过去|跑去|一)看(了)?(一下)?(是|原来)', '就没了', '要是真',
   '万一', '理赔', '真的假的', '是真的吗', '是假的', '假的吧', '会不会', '会唔会', '还能用吗',
   '建议', '提个', '电话(是)?多少', '号码(是)?多少', '(?<!不知道(该)?)(可以|能|应该|该)?找(谁|哪)', '咨询', '请问', '问问', '了解一下', '不急',
-  '表彰', '英雄', '点赞', '感谢', '致敬', '周年', '提醒大家', '注意安全', '的时候(要不要|应该|该|能不能|可以)', '(应该|这样)(可以|没事|没问题|安全)吧',
+  '表彰', '英雄', '点赞', '感谢', '致敬', '周年', '提醒大家', '注意安全', '的时候(要不要|应该|该|能不能|可以)', '(应该|这样)(可以|没事|没问题|安全)吧', '危险(吗|不)', '有没有(生命)?危险', '会(有)?危险',
 ]);
 
 // A story, a show or a joke: never someone in danger now, thoughts of suicide included.
 const STORY = wordUnion([
   '这部剧', '女主(?!播|人|持)', '男主(?!播|人|持)', '剧情', '这局', '我的世界', '吃鸡', '王者', '排位', '狼人杀', '密室逃脱', '剧本杀', '开黑', '朋友圈说', '(?<!不是|不像|没|没有)开玩笑', '新闻', '报道', '听说', '据说', '电影', '电视剧', '小说', '游戏里',
-  '梦见', '做梦', '噩梦', '表情包', '广播里', '摆拍', '好可爱', '好好听', '太好笑', '哈哈', 'hhh', '笑死', '救人的', '(?<![得的])好厉害',
+  '梦见', '梦到', '做梦', '噩梦', '表情包', '广播里', '摆拍', '好可爱', '好好听', '太好笑', '哈哈', 'hhh', '笑死', '救人的', '(?<![得的])好厉害',
 ]);
 
 // The message tells of an emergency that is over, or of something habitual.
@@ -179,10 +233,29 @@ const RESOLVED = wordUnion(['好多了', '(现在|已经)(都)?好了', '没事�
 const NOW = wordUnion(['正在', '还在', '马上', '赶紧', '快来', '快点', '来不及', '求求', '怎么办怎么办', '(我|我们)(现在)?(该|要)怎么办']);
 
 // A bare call for help about these is a figure of speech (救命 这道题怎么做).
-const FIGURE = wordUnion(['题', '作业', '考试', '成绩', '论文', '学习', '天气', '难吃', '饭', '加班', '上班', '老板', 'ppt', '追剧', '减肥', '游戏', '头发', '秃', '穷', '月底', '工资']);
+// So is a cry beside a chore or a treat (明天体测 我要死了), a charity appeal (救救孩子 求转发 水滴筹),
+// or a question about the account (help 怎么用).
+const FIGURE = wordUnion([
+  '题', '作业', '考试', '考研', '期末', '科目[一二三四]', '成绩', '论文', '学习', '天气', '难吃', '饭', '加班', '上班', '老板', 'ppt', '追剧', '减肥', '游戏', '头发', '秃', '穷', '月底', '工资',
+  '体测', '八百米', '800米', '甲方', '熬夜', '开会', '开学', '上学', '周一', '跑步', '花呗', '还款', '辣', '好吃', '好看', '可爱', '帅',
+  '筹', '捐', '转发', '爱心', '手术费', '医药费', '白血病', '怎么用', '菜单', '功能',
+]);
+
+// Only where or who (我家在三楼, 是个男的 穿黑衣服, 三十多岁): a detail, sent alone or after the
+// danger was told, says no danger by itself; the model does not raise it where no cue matched.
+// A run of digits is read whole (never split between parts): a long one would otherwise take
+// the parts exponentially many ways to fail.
+const DIGITS = '[0-9]+(?![0-9])';
+const DETAIL_PARTS = [
+  `(我|我们|我家|家|人)?(住)?(在|是)?[\\p{Script=Han}a-z]{0,10}?((${DIGITS}|[一二三四五六七八九十两]+)(楼|层|号楼?|栋|幢|单元|室)|小区|花园|新村|公寓|大厦|村|镇|乡|街|路|巷)`,
+  DIGITS, '(是)?(一)?(个)?(男|女)(的|人|生)?', `(大概|大约)?(${DIGITS}|[一二三四五六七八九十]+)多?岁(左右)?`, '(个子|个头|身材)?(很|挺|比较|有点|不太)?(高|矮|胖|瘦|壮)',
+  '(他|她)?(穿|戴|背)(着|了)?(一)?(件|顶|个|副)?[\\p{Script=Han}]{0,4}?(衣服|衣|裤子|裤|外套|帽子|帽|口罩|眼镜|鞋|包|卫衣|夹克|裙子)',
+];
+const DETAIL_ONLY = new RegExp(`^(?:${DETAIL_PARTS.join('|')})+$`, 'u');
+const DETAIL_MAX_CHARS = 24;
 
 const COMPILED = ORDER.map((kind) => ({ kind, re: wordUnion(CUES[kind]) }));
-const INJURED = wordUnion(['受伤', '伤(了|到|者|得)', '流血', '出血', '血', '昏迷', '不省人事', '没反应', '没有反应', '起不来', '动不了', '骨折', '叫不醒', '没气', '没声音', '倒在', '倒地', '晕']);
+const INJURED = wordUnion(['被(人)?(砍|捅)', '人命', '死人', '有人死', '受伤', '伤(了|到|者|得)', '流血', '出血', '血', '昏迷', '不省人事', '没反应', '没有反应', '起不来', '动不了', '骨折', '叫不醒', '没气', '没声音', '倒在', '倒地', '晕']);
 
 function numbersFor(kind: EmergencyKind, injured: boolean): string[] {
   switch (kind) {
@@ -226,7 +299,8 @@ export interface EmergencyClassifier {
    * From this share of `probability`, the model's kind replaces a cue's: kinds are tried in a
    * fixed order and a cue of one often comes with another's emergency (「守着」 beside someone
    * collapsed, 「一瓶」 of pesticide to end a life). Never a cue of suicide. A model that names
-   * medical keeps the cue's kind and adds 120: the cue's number is still needed.
+   * medical keeps the cue's kind and adds 120: the cue's number is still needed. A cry of
+   * suicide (「我要死了」) is not a cue of suicide: its kind may be replaced.
    */
   readonly kindOverride?: number;
   /**
@@ -242,10 +316,11 @@ const VETO_MIN_CHARS = 7;
 
 /** What someone in danger must be told first, or undefined when the text is not an emergency. */
 export function detectEmergency(text: string, classifier?: EmergencyClassifier): Emergency | undefined {
-  const compact = compactText(text);
+  const read = text.replace(SOS_SIGN, ' sos ');
+  const compact = compactText(read);
   const t = withoutHarmlessUses(compact);
   if (!t) return undefined;
-  let found: { kind: EmergencyKind; cue: string } | undefined;
+  let found: { kind: EmergencyKind; cue: string; cry?: true } | undefined;
   for (const { kind, re } of COMPILED) {
     const m = re.exec(t);
     if (m) {
@@ -253,10 +328,19 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
       break;
     }
   }
-  if (!found) {
-    const m = DISTRESS.exec(t);
-    if (m && !FIGURE.test(compact)) found = { kind: 'police', cue: m[0] };
+  if (!found && !FIGURE.test(compact)) {
+    for (const { kind, re } of CRIES) {
+      const m = re.exec(t);
+      if (m) {
+        found = { kind, cue: m[0], cry: true };
+        break;
+      }
+    }
+    const latin = found ? undefined : latinCry(read.normalize('NFKC'));
+    if (latin) found = { kind: 'police', cue: latin, cry: true };
   }
+  // A cue of suicide is never overruled, asked about or over; a cry of any kind may be.
+  const firm = found?.kind === 'suicide' && !found.cry;
   // The kind answered when the model names it in place of the cue's.
   let named: EmergencyKind | undefined;
   // How sure the model is that the text is an emergency, when asked.
@@ -267,10 +351,11 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
     sure = guess.probability;
     // Never against thoughts of suicide: one missed costs more than any number of false alarms.
     // Nor against a cue in a short cry (「老公家暴 快」): too few words to tell it is not one.
-    if (found && found.kind !== 'suicide' && t.length >= VETO_MIN_CHARS && 1 - guess.probability >= classifier.veto) return undefined;
+    if (found && !firm && t.length >= VETO_MIN_CHARS && 1 - guess.probability >= classifier.veto) return undefined;
     if (!found) {
-      if (guess.probability >= classifier.threshold) found = { kind: guess.kind, cue: '（按整句判断）' };
-    } else if (found.kind !== 'suicide' && guess.kind !== found.kind && guess.kinds
+      const detailOnly = t.length <= DETAIL_MAX_CHARS && DETAIL_ONLY.test(t);
+      if (guess.probability >= classifier.threshold && !detailOnly) found = { kind: guess.kind, cue: '（按整句判断）' };
+    } else if (!firm && guess.kind !== found.kind && guess.kinds
       && guess.kinds[guess.kind] >= (classifier.kindOverride ?? Infinity) * guess.probability) {
       named = guess.kind;
     }
@@ -282,7 +367,7 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
   // names: that a past overdose reads like thoughts of suicide does not make it one happening now.
   // Someone in danger often asks or explains while telling it (「请问 我儿子刚从二楼掉下来…」):
   // a model sure enough that it is an emergency overrules these words.
-  const notNow = STORY.test(compact) || RESOLVED.test(compact) || (found.kind !== 'suicide' && (ASKING.test(compact) || OVER.test(compact)));
+  const notNow = STORY.test(compact) || RESOLVED.test(compact) || (!firm && (ASKING.test(compact) || OVER.test(compact)));
   const overruled = sure !== undefined && sure >= (classifier?.overrule ?? Infinity);
   if (notNow && !NOW.test(t) && !overruled) return undefined;
   // The model hearing someone hurt beside another kind's cue adds 120 and keeps the cue's number

@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { defaultEmergencyModel } from '../../../src/bot/emergency-model.js';
+import { detectEmergency, type EmergencyClassifier } from '../../../src/tips/rules/emergency.js';
+
+// The audit's messages through detectEmergency as the bot calls it (with the shipped second
+// opinion), and the everyday uses of the same words, which must get no number.
+describe('tips/rules/emergency: short cries and their everyday look-alikes', function () {
+  // The shipped model trains from content/emergencies on first use.
+  this.timeout(60_000);
+  let model: EmergencyClassifier;
+  before(() => { model = defaultEmergencyModel(); });
+
+  const caught: Array<[string, string, string[]]> = [
+    ['救我', 'police', ['110']],
+    ['快来救我', 'police', ['110']],
+    ['他有刀', 'police', ['110']],
+    ['我很危险', 'police', ['110']],
+    ['有危险', 'police', ['110']],
+    ['SOS', 'police', ['110']],
+    ['HELP', 'police', ['110']],
+    ['help!', 'police', ['110']],
+    ['🆘', 'police', ['110']],
+    ['被砍了', 'police', ['110', '120']],
+    ['有人打架', 'police', ['110']],
+    ['我被威胁了', 'police', ['110']],
+    ['有人追我', 'police', ['110']],
+    ['出人命了', 'police', ['110', '120']],
+    ['死人了', 'police', ['110', '120']],
+    ['我要死了', 'suicide', ['110', '120', '12356']],
+    ['我快死了', 'medical', ['120']],
+    ['人不行了', 'medical', ['120']],
+    ['出不去了', 'fire', ['119']],
+    ['我被骗到传销窝点了', 'police', ['110']],
+    ['要烧房子', 'police', ['110']],
+    ['地震了', 'fire', ['119']],
+    ['山体滑坡', 'fire', ['119']],
+    ['有人偷东西', 'police', ['110']],
+    ['wo bei da le', 'police', ['110']],
+    ['jiu wo', 'police', ['110']],
+    ['救救孩子', 'police', ['110']],
+    ['help me please 我在沙县', 'police', ['110']],
+    ['🆘🆘🆘 在三元区 快', 'police', ['110']],
+  ];
+  for (const [text, kind, numbers] of caught) {
+    it(`「${text}」 → ${kind} ${numbers.join(', ')}`, () => {
+      const e = detectEmergency(text, model);
+      expect(e?.kind, text).to.equal(kind);
+      expect(e?.numbers, text).to.deep.equal(numbers);
+    });
+  }
+
+  const harmless = [
+    '我家在三楼', '是个男的 穿黑衣服', '救我狗命', '救我狗命 这周作业太多了', '今晚吃火锅', '气死了', '帮助', 'help 怎么用',
+    // 「help」 alone: a foreigner asking for the menu (the bilingual menu names 110).
+    'help', 'Help',
+    '我要死了 笑死', '累死了', '热死了', '饿死了', '困死了', '笑死我了', '烦死了', '热死人了 空调坏了', '吓死人了 这个月电费三百多',
+    '今天作业好多 我要死了', 'sos 这道题谁会', '救救孩子吧 白血病 求转发 水滴筹', '他有刀疤 很好认', '电动车放楼道有危险吗',
+    '医生说已经没有生命危险了', '地震了吗', '是不是地震了 桌子抖了一下', '这学期成绩滑坡得厉害', '我们村后山有滑坡隐患 能不能派人看看',
+    '我家门口的树被人砍了 谁来管', '帮我砍一刀', '上课眼皮一直打架', '周末去打架子鼓', '最近有个男生在追我 好烦',
+    '这个路口再不装红绿灯迟早要出人命', '同事偷偷把我的酸奶喝了', '电动车上个月被偷了 有进展吗', '去年在夜市被砍了一刀 现在还有疤',
+  ];
+  for (const text of harmless) {
+    it(`「${text}」 gets no number`, () => expect(detectEmergency(text, model), text).to.equal(undefined));
+  }
+
+  it('does not let the model raise a message that only says where or who, however sure it is', () => {
+    const sure: EmergencyClassifier = { classify: () => ({ kind: 'police', probability: 0.99 }), threshold: 0.375, veto: 0.75 };
+    for (const text of ['我家在三楼', '是个男的 穿黑衣服', '在列东街28号3栋502', '一个女的 戴着口罩 个子很高']) {
+      expect(detectEmergency(text, sure), text).to.equal(undefined);
+    }
+    expect(detectEmergency('我家在三楼 快来', sure)?.kind).to.equal('police');
+  });
+
+  it('answers a bare cry by its cue alone, and treats it as a figure of speech beside a chore', () => {
+    expect(detectEmergency('我要死了')?.kind).to.equal('suicide');
+    expect(detectEmergency('救我')?.kind).to.equal('police');
+    expect(detectEmergency('明天考试 我要死了')).to.equal(undefined);
+    expect(detectEmergency('救我 作业写不完')).to.equal(undefined);
+  });
+
+  it('lets another kind\'s cue decide over a bare cry', () => {
+    expect(detectEmergency('我要死了 胸口好痛 喘不上气', model)?.kind).to.equal('medical');
+    expect(detectEmergency('救我 着火了', model)?.kind).to.equal('fire');
+  });
+});
