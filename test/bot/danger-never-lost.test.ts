@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { createTestContext } from '../support/harness.js';
 import { customMessagesTo, supertestTransport } from '../support/webhook-app.js';
 import { ChatClient, type DecodedReply } from '../../src/cli/chat-client.js';
+import { sqlDate } from '../../src/db/index.js';
 import type { ConfigOverrides } from '../../src/config/index.js';
 
 interface TipRow {
@@ -129,7 +130,7 @@ describe('someone in danger never loses what they tell', function () {
       await w.run(c, ['举报', '1', '村口有人赌博', '好了', '跳过', '匿名']);
       const code = w.codeIn(await w.say(c, '确认'));
       await w.t.services.db.sequelize.query("UPDATE tips SET state = 'answered', answer = '已处理', answered_at = ?, answer_public_at = ? WHERE code = ?", {
-        replacements: [new Date(Date.now() - 60_000).toISOString(), new Date(Date.now() - 60_000).toISOString(), code],
+        replacements: [sqlDate(w.t.services.db.dialect, new Date(Date.now() - 60_000)), sqlDate(w.t.services.db.dialect, new Date(Date.now() - 60_000)), code],
       });
       expect(await w.say(c, `评价 ${code}`)).to.contain('打分');
       expect(await w.say(c, '他们又来了 拿着刀 救命')).to.match(NUMBER_FIRST);
@@ -181,7 +182,9 @@ describe('someone in danger never loses what they tell', function () {
     it('a submit the database refuses tells someone in danger to call 110, keeps the draft, and files it at the next 确认', async () => {
       const c = w.client('o_db_refuses');
       await w.run(c, ['举报', '1', '有人拿刀堵在我家门口说要杀了我', '好了', '跳过', '匿名']);
-      await w.t.services.db.sequelize.query("CREATE TRIGGER danger_test_block BEFORE INSERT ON tips BEGIN SELECT RAISE(ABORT, 'blocked'); END;");
+      await w.t.services.db.sequelize.query(w.t.services.db.dialect === 'sqlite'
+        ? "CREATE TRIGGER danger_test_block BEFORE INSERT ON tips BEGIN SELECT RAISE(ABORT, 'blocked'); END;"
+        : "CREATE TRIGGER danger_test_block BEFORE INSERT ON tips FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'blocked'");
       let failed: string;
       try {
         failed = await w.say(c, '确认');
