@@ -42,7 +42,7 @@ export function createStaffModule(deps: StaffModuleDeps): StaffModule {
   const { config, db } = deps;
   const log = deps.logger.child({ module: 'staff' });
   const models = defineStaffModels(db);
-  const sessions = createSessionStore(models, { sessionHours: config.staff.sessionHours, idleMinutes: config.staff.idleMinutes });
+  const sessions = createSessionStore(models, { sessionHours: config.staff.sessionHours, idleMinutes: config.staff.idleMinutes, cookieSecure: config.staff.cookieSecure });
   const throttle = new LoginThrottle({ maxFailures: config.staff.loginMaxFailures, lockMinutes: config.staff.loginLockMinutes, store: deps.state });
   const cookieSecure = config.staff.cookieSecure;
   return {

@@ -4,7 +4,6 @@ import type { Context } from 'koa';
 import { jsonBody } from '../http/body.js';
 import { loginSchema, parseInput } from '../tips/validation.js';
 import { login, requireStaff, currentStaff, type AuthDeps } from './auth.js';
-import { SESSION_COOKIE } from './sessions.js';
 import { ROLE_LABELS } from '../tips/types.js';
 import { assertCookieTransport, setSessionCookie } from './session-cookie.js';
 
@@ -28,7 +27,7 @@ export function staffRouter(deps: StaffRouteDeps): Router {
 
   router.post('/logout', jsonBody(1024), async (ctx) => {
     assertTransport(ctx);
-    const token = ctx.cookies.get(SESSION_COOKIE);
+    const token = ctx.cookies.get(deps.sessions.cookieName);
     if (token) await deps.sessions.revoke(token);
     cookie(ctx, null);
     ctx.status = 204;

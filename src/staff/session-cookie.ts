@@ -1,10 +1,10 @@
 import type { Context } from 'koa';
 import { AppError } from '../platform/errors.js';
-import { SESSION_COOKIE } from './sessions.js';
+import { sessionCookieName } from './sessions.js';
 
-/** The session cookie, as the API and the pages set it: HttpOnly, SameSite=Strict, Secure when configured. */
+/** The session cookie, as the API and the pages set it: HttpOnly, SameSite=Strict, Secure (and `__Host-`) when configured. */
 export function setSessionCookie(ctx: Context, value: string | null, secure: boolean, expires?: Date): void {
-  ctx.cookies.set(SESSION_COOKIE, value, {
+  ctx.cookies.set(sessionCookieName(secure), value, {
     httpOnly: true, sameSite: 'strict', secure, path: '/', overwrite: true,
     ...(expires ? { expires } : {}),
   });

@@ -10,12 +10,21 @@ import { principalOf } from './accounts.js';
 
 export const SESSION_COOKIE = 'pasm_staff';
 
+/**
+ * The session cookie's name. Over HTTPS (STAFF_COOKIE_SECURE) it carries the `__Host-` prefix:
+ * browsers then take it only Secure, for the whole site and from this very host, so no other host
+ * under the same domain can plant a session of its own choosing in a member's browser.
+ */
+export const sessionCookieName = (secure: boolean): string => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
+
 /** The header a page's own periodic fetch sends (src/web/assets/app.js): not the member's doing. */
 export const BACKGROUND_HEADER = 'x-staff-background';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface SessionStore {
+  /** The cookie that carries this store's sessions (sessionCookieName). */
+  readonly cookieName: string;
   create(staffId: number): Promise<{ token: string; expiresAt: Date }>;
   /** The member of a live session; `background`: a page's own fetch, which does not count as use. */
   lookup(token: string, opts?: { background?: boolean }): Promise<StaffPrincipal | undefined>;
@@ -31,6 +40,8 @@ export interface SessionTimes {
   sessionHours: number;
   /** 0: no idle limit. */
   idleMinutes: number;
+  /** Whether the cookie is Secure (STAFF_COOKIE_SECURE): it names it (sessionCookieName). */
+  cookieSecure?: boolean;
   now?: () => Date;
 }
 
@@ -40,6 +51,7 @@ export function createSessionStore(models: StaffModels, times: SessionTimes): Se
   const idleMs = times.idleMinutes * 60_000;
   const clock = times.now ?? (() => new Date());
   return {
+    cookieName: sessionCookieName(times.cookieSecure === true),
     async create(staffId) {
       const token = randomBytes(32).toString('base64url');
       const now = clock();

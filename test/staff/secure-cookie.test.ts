@@ -40,7 +40,14 @@ describe('staff login with a Secure cookie (staff.cookieSecure)', () => {
     const before = await sessionRows(ctx);
     const res = await request(ctx.callback).post('/api/staff/login').set('X-Forwarded-Proto', 'https')
       .send({ username: 'triage1', password: PASSWORD }).expect(200);
-    expect(String(res.headers['set-cookie'])).to.match(/pasm_staff=[^;]+;.*secure/i);
+    // __Host-: only this host sets it, Secure and for the whole site, so no sibling host can plant one.
+    const setCookie = String(res.headers['set-cookie']);
+    expect(setCookie).to.match(/^__Host-pasm_staff=[^;]+;/).and.match(/path=\//i).and.match(/secure/i).and.not.match(/domain=/i);
     expect(await sessionRows(ctx)).to.equal(before + 1);
+    const token = /__Host-pasm_staff=([^;]+)/.exec(setCookie)![1]!;
+    const me = (cookie: string) => request(ctx.callback).get('/api/staff/me').set('X-Forwarded-Proto', 'https').set('Cookie', cookie);
+    await me(`__Host-pasm_staff=${token}`).expect(200);
+    // The unprefixed name, as another host of the domain could set it, opens nothing.
+    await me(`pasm_staff=${token}`).expect(401);
   });
 });
