@@ -18,6 +18,7 @@ import { say, type EngineContext, type Turn } from './intent.js';
 import { DANGER_OFFER_INTENTS, TIP_FLOW_INTENTS, buildIntents } from './intents/index.js';
 import { DANGER_KEPT_NOTE } from './intents/fallback.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { MAX_DESCRIPTION_CHARS } from '../tips/rules/limits.js';
 import type { AlertBoard, ArticleShelf, CitizenCounty, FollowerRegistry, ScamReportDesk, TipDesk, WaitingNotice } from './ports.js';
 import { askCountyConsent, askCountyOnce } from './intents/county.js';
 import { isConfirmWord } from './tip-flow/steps.js';
@@ -257,9 +258,12 @@ export function createEngine(deps: EngineDeps): Bot {
       await save(key, record);
       return [rateLimited()];
     }
-    if (raw.length > config.bot.maxTextLength) {
+    // What someone in danger wrote at length is kept, up to a whole description: asked to split
+    // it, they might not write again.
+    const longest = emergency ? Math.max(config.bot.maxTextLength, MAX_DESCRIPTION_CHARS) : config.bot.maxTextLength;
+    if (raw.length > longest) {
       await save(key, record);
-      return numberFirst([tooLong(config.bot.maxTextLength)]);
+      return numberFirst([tooLong(longest)]);
     }
 
     // Danger told again right after an idle draft told in danger was put aside: the same story

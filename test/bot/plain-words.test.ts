@@ -127,10 +127,15 @@ describe('bot: an emergency stands before every limit', () => {
     expect((await send(h, '救命 有人拿刀砍人')).split('\n')[0]).to.match(/^请马上拨打110/);
   });
 
-  it('gives the number before saying a long message is too long', async () => {
+  it('keeps a long message told in danger, up to a whole description, and gives the number before saying one longer is too long', async () => {
     const h = await harness({ maxTextLength: 20 });
-    const reply = await send(h, `着火了 ${'快来人救火'.repeat(10)}`);
-    expect(reply.split('\n')[0]).to.match(/^请马上拨打119/);
-    expect(reply).to.contain('太长');
+    const kept = await send(h, `着火了 ${'快来人救火'.repeat(10)}`);
+    expect(kept.split('\n')[0]).to.match(/^请马上拨打119/);
+    expect(kept).to.not.contain('太长');
+    expect(kept).to.contain('回复「是」');
+    expect(await send(h, `今天天气不错 ${'出去走走'.repeat(10)}`)).to.contain('太长');
+    const endless = await send(h, `着火了 ${'快来人救火'.repeat(2100)}`);
+    expect(endless.split('\n')[0]).to.match(/^请马上拨打119/);
+    expect(endless).to.contain('太长');
   });
 });
