@@ -116,8 +116,9 @@ export const configSchema = z.object({
   staff: z.object({
     adminPassword: z.string(),
     sessionHours: z.number().positive(),
-    // A session unused this long ends (sign in again); 0: only sessionHours ends it.
-    idleMinutes: z.number().min(0),
+    // A session unused this long ends (sign in again); 0: only sessionHours ends it. At least a
+    // minute: a session's last use is written at most once a minute (src/staff/sessions.ts).
+    idleMinutes: z.union([z.literal(0), z.number().min(1)]),
     loginMaxFailures: z.number().int().positive(),
     loginLockMinutes: z.number().positive(),
     cookieSecure: z.coerce.boolean(),

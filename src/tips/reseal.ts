@@ -81,7 +81,7 @@ async function resealTip(vault: IdentityVault, row: TipRow, transaction: import(
     description: masked.description,
     transcript: masked.transcript,
     placeText: masked.placeText,
-    colourReason: row.colourReason === null ? null : storedColourReason(row.colourReason, row.anonymous),
+    colourReason: row.colourReason === null ? null : storedColourReason(row.colourReason, row.anonymous).slice(0, 255),
     reporterSealed: vault.encrypt(seal),
     identityKeyId: vault.currentKeyId,
     textsVersion: PERSONAL_DATA_RULE_VERSION,

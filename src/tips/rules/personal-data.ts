@@ -6,7 +6,8 @@
 // What is found, after folding the notations (full-width, circled and Chinese digits 一三九 /
 // 壹叁玖 / 幺 / 两 / 〇零, spaces, dashes, dots and brackets between digits, +86 / 0086; commas,
 // 、, ~, bullets, a single * and line breaks too, but only inside a number recognised whole, see
-// LIST_MARKS; characters that show nothing, such as a zero-width joiner, are read through):
+// LIST_MARKS; characters that show nothing, such as a zero-width joiner or a variation selector,
+// and the keycap mark of 1️⃣ are read through):
 // - mobile numbers (1[3-9] + 9 digits)                     → 139****5678
 // - landlines with an area code (0598-8xxxxxx, 010, 02x)   → 0598-****1234
 // - resident ID numbers (18 characters, or the old 15)     → 350402********123X
@@ -19,7 +20,7 @@
 // is idempotent.
 
 /** Bumped whenever the rule finds more: the reseal (tips/reseal.ts) then passes every older row again. */
-export const PERSONAL_DATA_RULE_VERSION = 3;
+export const PERSONAL_DATA_RULE_VERSION = 4;
 
 export type PersonalDataKind = 'mobile' | 'landline' | 'id_card' | 'bank_card' | 'number' | 'email' | 'contact';
 
@@ -53,8 +54,17 @@ const SEPARATORS = new Set([
 ]);
 // Characters that show nothing: a number written with them reads as the number alone, so they
 // neither part digits nor count as a gap (zero-width space and joiners, direction marks and
-// embeddings, word joiner, soft hyphen, BOM; the input edge keeps ZWJ and ZWNJ for emoji).
-const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+// embeddings, word joiner, soft hyphen, BOM; the input edge keeps ZWJ and ZWNJ for emoji). So do
+// variation selectors and the combining grapheme joiner, which the input edge keeps, and the
+// keycap mark, which only frames the digit before it: 1️⃣3️⃣8️⃣ (1 + U+FE0F + U+20E3 …) is 138.
+// Code units, as the digit runs are read (a set: selectors and marks in a regex class would join
+// their neighbours).
+const INVISIBLE_RANGES: ReadonlyArray<[number, number]> = [
+  [0x00ad, 0x00ad], [0x034f, 0x034f], [0x180b, 0x180e], [0x200b, 0x200f], [0x202a, 0x202e], [0x2060, 0x2064],
+  [0x2066, 0x2069], [0x20e3, 0x20e3], [0xfe00, 0xfe0f], [0xfeff, 0xfeff],
+];
+const INVISIBLE: ReadonlySet<string> = new Set(INVISIBLE_RANGES.flatMap(([from, to]) =>
+  Array.from({ length: to - from + 1 }, (_, k) => String.fromCharCode(from + k))));
 // Marks that also list or span ordinary numbers (「2023、2024、2025年」, 「100000~200000元」,
 // 「3*4*5」, bullets). Across them digits join only into a number recognised whole (a mobile, ID or
 // landline: 「138，1234，5678」), never into a leftover long or contact number. A comma of an amount
@@ -127,7 +137,7 @@ function digitRuns(text: string, skip: (i: number) => boolean): Group[][] {
   };
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i] ?? '';
-    if (INVISIBLE.test(c)) continue;
+    if (INVISIBLE.has(c)) continue;
     const d = skip(i) ? undefined : DIGITS.get(c);
     if (d !== undefined) {
       // Where Chinese and Arabic digits meet, a new group starts: 「李四15900001111」 is 四 and
