@@ -3,6 +3,8 @@
 // are ISO strings or epoch milliseconds, never Date objects.
 import type { ScamIdentifier, TipCategoryKey, TranscriptEntry } from './ports.js';
 import type { BotInput, CitizenRef } from './types.js';
+import { MAX_DESCRIPTION_CHARS } from '../tips/rules/limits.js';
+import { MAX_ATTACHMENTS } from './tip-flow/draft.js';
 
 export type TipStep = 'category' | 'description' | 'place' | 'contact' | 'confirm';
 export const TIP_STEPS: readonly TipStep[] = ['category', 'description', 'place', 'contact', 'confirm'];
@@ -196,9 +198,16 @@ export function applyExpiry(record: ConversationRecord, now: Date, limits: Conve
     // What was said in danger and not yet answered is put aside as a draft, never dropped: the
     // citizen is told of it at this message and gets it back with 「继续」 (or 「是」).
     const kept = out.offer.kept;
-    if (kept && idleMs <= (limits.idleTimeoutSeconds + draftKeepSeconds(kept, limits)) * 1000 && !out.suspended?.flow.draft.danger) {
-      // At the step 「是」 would have opened it at (intents/understood.ts, fileKept).
-      out.suspended = { flow: { name: 'tip', step: kept.place ? 'contact' : 'place', draft: kept }, suspendedAt: out.updatedAt };
+    if (kept && idleMs <= (limits.idleTimeoutSeconds + draftKeepSeconds(kept, limits)) * 1000) {
+      const aside = out.suspended?.flow;
+      if (aside?.draft.danger) {
+        // A draft told in danger is already put aside: the same story goes on in it (as danger
+        // told again right after it was put aside does, engine.ts), kept as long as these words.
+        out.suspended = { flow: { ...aside, draft: joinKept(aside.draft, kept) }, suspendedAt: out.updatedAt };
+      } else {
+        // At the step 「是」 would have opened it at (intents/understood.ts, fileKept).
+        out.suspended = { flow: { name: 'tip', step: kept.place ? 'contact' : 'place', draft: kept }, suspendedAt: out.updatedAt };
+      }
       justSuspended = true;
     }
     delete out.offer;
@@ -208,6 +217,27 @@ export function applyExpiry(record: ConversationRecord, now: Date, limits: Conve
     delete out.lastReceipt;
   }
   return { record: out, justSuspended };
+}
+
+/**
+ * A draft told in danger (put aside) with the danger words told after it (TipOffer.kept) added:
+ * their description pieces while the description's limit allows, their attachments within the
+ * draft's, the place if the draft has none, and the whole exchange in the transcript, which
+ * keeps every piece the description had no room for. Neither draft is changed.
+ */
+function joinKept(draft: TipDraft, kept: TipDraft): TipDraft {
+  const out: TipDraft = {
+    ...draft, description: [...draft.description], attachments: [...draft.attachments], transcript: [...draft.transcript, ...kept.transcript],
+  };
+  let length = out.description.reduce((n, piece) => n + piece.length + 1, 0);
+  for (const piece of kept.description) {
+    if (length + piece.length > MAX_DESCRIPTION_CHARS) continue;
+    out.description.push(piece);
+    length += piece.length + 1;
+  }
+  for (const a of kept.attachments) if (out.attachments.length < MAX_ATTACHMENTS) out.attachments.push(a);
+  if ((!out.place || out.place.skipped) && kept.place) out.place = kept.place;
+  return out;
 }
 
 /** A draft worth keeping: the citizen told us something beyond pressing 举报. */

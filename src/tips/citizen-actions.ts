@@ -12,10 +12,8 @@ import type { HolidayTable } from './rules/working-days.js';
 import { transition } from './rules/state-machine.js';
 import { applyTransition } from './apply.js';
 import { snapshotOf } from './scope.js';
-import { answerHeld, citizenView } from './views.js';
+import { answerHeld, answerWindowOpen, citizenView } from './views.js';
 import { isRating } from './types.js';
-import { REVIEW_WINDOW_DAYS } from './rules/limits.js';
-import { endOfShanghaiDay, shanghaiDay } from '../platform/beijing-time.js';
 import type { Transaction } from 'sequelize';
 
 export interface CitizenActionDeps {
@@ -25,11 +23,6 @@ export interface CitizenActionDeps {
   /** Seals the original of a citizen's text when its stored form is masked. */
   vault: IdentityVault;
   holidays: HolidayTable;
-}
-
-/** Day 30 after the answer still counts, to its last minute in Beijing time (as for 复查). */
-function withinReviewWindow(answeredAt: Date, now: Date): boolean {
-  return now.getTime() <= endOfShanghaiDay(shanghaiDay(answeredAt) + REVIEW_WINDOW_DAYS).getTime();
 }
 
 const notFound = () => new AppError('TIP_NOT_FOUND', 404, '没有找到该编号的事项');
@@ -51,7 +44,8 @@ export async function rateTip(deps: CitizenActionDeps, reporterHash: string, cod
     // the answer's notice asked them to (Art 21).
     const rateable = tip.state === 'answered'
       ? !answerHeld(tip, now)
-      : tip.state === 'closed' && tip.answeredAt !== null && withinReviewWindow(tip.answeredAt, now);
+      // The window the citizen's view offers the rating in (views.ts): from when the answer reached them.
+      : tip.state === 'closed' && answerWindowOpen(tip, now);
     if (!rateable || tip.rating !== null) throw new AppError('TIP_CANNOT_RATE', 409, '该事项当前不能评价');
     tip.rating = rating;
     tip.ratedAt = now;

@@ -304,8 +304,18 @@ export function createNoticeCenter(deps: NoticeDeps): NoticeCenter {
         later(upTo, new Date(at.getTime() + BEHIND_HELD_RETRY_MS));
         return;
       }
-      if (outcome === 'waits') return;
+      if (outcome === 'waits') {
+        // Waiting behind it for the citizen's next message: no longer the sweep's (sendDue), which
+        // would otherwise pick a due answer up every minute, try the one before it again and stop.
+        if (n.id !== upTo) await leaveToNextMessage(upTo, at);
+        return;
+      }
     }
+  }
+
+  /** A due notice that waits for the citizen's next message: its `notBefore` has done its work. */
+  async function leaveToNextMessage(id: number, at: Date): Promise<void> {
+    await TipNotice.update({ notBefore: null }, { where: { id, state: 'pending', notBefore: { [Op.lte]: at } }, silent: true });
   }
 
   /**

@@ -15,10 +15,18 @@ import {
 
 const stateLabel = (s: string) => (isTipState(s) ? STATE_LABELS[s] : s);
 
-/** 复查 may be asked until the end of the 30th day after the answer reached the citizen (after its hold). */
-export function reviewWindowOpen(tip: TipRow, now: Date): boolean {
-  if (!tip.answeredAt || tip.reviewCount >= MAX_REVIEWS) return false;
+/**
+ * Until the end of the 30th day after the answer reached the citizen (after its hold): the time in
+ * which 复查 may be asked, and a tip staff closed before the citizen rated it may still be rated.
+ */
+export function answerWindowOpen(tip: TipRow, now: Date): boolean {
+  if (!tip.answeredAt) return false;
   return now.getTime() <= endOfShanghaiDay(shanghaiDay(tip.answerPublicAt ?? tip.answeredAt) + REVIEW_WINDOW_DAYS).getTime();
+}
+
+/** 复查 may be asked within the answer's window, unless 复核 was the last (MAX_REVIEWS). */
+export function reviewWindowOpen(tip: TipRow, now: Date): boolean {
+  return tip.reviewCount < MAX_REVIEWS && answerWindowOpen(tip, now);
 }
 
 /** An answer inside its correction hold has not reached the citizen yet (tips.answerHoldMinutes). */
@@ -84,7 +92,8 @@ export function citizenView(tip: TipRow, now = new Date()): CitizenTipView {
     answeredAt: held ? null : tip.answeredAt,
     rating: tip.rating,
     // A tip staff closed before the citizen rated it is still rated within the review window (citizen-actions.ts).
-    canRate: tip.rating === null && (state === 'answered' || (state === 'closed' && reviewWindowOpen(tip, now))),
+    // After 复核 too: no review is offered then, but the answer still asked for a rating.
+    canRate: tip.rating === null && (state === 'answered' || (state === 'closed' && answerWindowOpen(tip, now))),
     // Asking for 复查 is itself the unsatisfied verdict: no rating is needed first, only not a satisfied one.
     canRequestReview: finished && (tip.rating === null || tip.rating === 'unsatisfied') && reviewWindowOpen(tip, now),
   };

@@ -46,9 +46,12 @@ describe(`rating a tip staff closed before the citizen rated it (${usingMysql() 
     await agent.post(`/api/staff/tips/${code}/answer`).send({ answer: '已处理。' }).expect(200);
     await ctx.services.tips.sweep(new Date(Date.now() + 40 * 86_400_000));
     // The sweep closed it 40 days on; move the answer back as far, as the clock would have.
-    await ctx.services.db.sequelize.query('UPDATE tips SET answered_at = ? WHERE code = ?', {
-      replacements: [sqlDate(ctx.services.db.dialect, new Date(Date.now() - 40 * 86_400_000)), code],
+    // (answer_public_at too: the window counts from when the answer reached the citizen.)
+    const answeredAt = sqlDate(ctx.services.db.dialect, new Date(Date.now() - 40 * 86_400_000));
+    await ctx.services.db.sequelize.query('UPDATE tips SET answered_at = ?, answer_public_at = ? WHERE code = ?', {
+      replacements: [answeredAt, answeredAt, code],
     });
+    expect(await desk.getMine(sub.citizen, code)).to.include({ canRate: false });
     let refused: unknown;
     try { await desk.rate(sub.citizen, code, 'satisfied'); } catch (err) { refused = err; }
     expect(refused).to.have.property('code', 'TIP_CANNOT_RATE');

@@ -60,18 +60,44 @@ export function transcriptEntry(input: BotInput, at: Date): TranscriptEntry {
   }
 }
 
+/**
+ * How much a draft's transcript holds (characters of text, each entry counted
+ * `TRANSCRIPT_ENTRY_WEIGHT` more): ten whole descriptions. A flood of messages (danger words are
+ * never rate limited, and each may be a description long) would otherwise grow the conversation
+ * record, and the tip, without bound until neither can be stored. Past it the transcript says it
+ * was cut, once; the description and attachments still take what their own limits allow.
+ */
+export const MAX_TRANSCRIPT_CHARS = 10 * MAX_DESCRIPTION_CHARS;
+const TRANSCRIPT_ENTRY_WEIGHT = 40;
+export const TRANSCRIPT_CUT = '（此后的对话过长，没有再逐条记入对话记录；描述、地点和附件照常记下。）';
+
+function transcriptWeight(entries: readonly TranscriptEntry[]): number {
+  return entries.reduce((n, e) => n + (e.text?.length ?? 0) + (e.mediaId?.length ?? 0) + TRANSCRIPT_ENTRY_WEIGHT, 0);
+}
+
+/** Appends to the transcript while it has room; the first entry past it is the note that it was cut. */
+function addTranscript(draft: TipDraft, entry: TranscriptEntry): void {
+  const last = draft.transcript.at(-1);
+  if (last?.from === 'bot' && last.text === TRANSCRIPT_CUT) return;
+  if (transcriptWeight(draft.transcript) + transcriptWeight([entry]) > MAX_TRANSCRIPT_CHARS) {
+    draft.transcript.push({ at: entry.at, from: 'bot', kind: 'text', text: TRANSCRIPT_CUT });
+    return;
+  }
+  draft.transcript.push(entry);
+}
+
 /** Records the citizen's message, and flags the draft red (with the number given) in an emergency. */
 export function recordCitizen(draft: TipDraft, turn: Turn): void {
-  draft.transcript.push(transcriptEntry(turn.input, turn.now));
+  addTranscript(draft, transcriptEntry(turn.input, turn.now));
   if (turn.emergency) {
     draft.danger = true;
-    draft.transcript.push({ at: turn.now.toISOString(), from: 'bot', kind: 'text', text: emergencyReply(turn.emergency) });
+    addTranscript(draft, { at: turn.now.toISOString(), from: 'bot', kind: 'text', text: emergencyReply(turn.emergency) });
   }
 }
 
 export function recordBot(draft: TipDraft, parts: BotReplyPart[], at: Date): void {
   for (const p of parts) {
-    if (p.type === 'text') draft.transcript.push({ at: at.toISOString(), from: 'bot', kind: 'text', text: p.text });
+    if (p.type === 'text') addTranscript(draft, { at: at.toISOString(), from: 'bot', kind: 'text', text: p.text });
   }
 }
 
@@ -115,6 +141,8 @@ const ATTACHMENTS_FULL = `这个没有保存：附件已经够多了（最多${M
  * was in the bot's question), and any digit left over is starred too. The original is not kept.
  */
 export function maskRefusedContact(draft: TipDraft): void {
+  // A transcript cut before this answer does not hold it (and an earlier message is not it).
+  if (draft.transcript.at(-1)?.text === TRANSCRIPT_CUT) return;
   const entry = draft.transcript.filter((e) => e.from === 'citizen').at(-1);
   if (!entry?.text) return;
   const spans = findPersonalData(`${ASKED_FOR_CONTACT}${entry.text}`)
