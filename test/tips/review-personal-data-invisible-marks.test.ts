@@ -27,6 +27,13 @@ describe('tips/rules/personal-data: numbers written with invisible or keycap mar
     expect(masked('电话1\u034F3812345678')).to.equal('电话138****5678');
   });
 
+  it('masks a mobile written with pipes between its groups, and leaves a table of small numbers alone', () => {
+    expect(masked('电话138|1234|5678')).to.equal('电话138****5678');
+    expect(masked('电话138｜1234｜5678')).to.equal('电话138****5678');
+    expect(masked('| 1 | 2 | 30 |')).to.equal('| 1 | 2 | 30 |');
+    expect(masked('2023|2024|2025年')).to.equal('2023|2024|2025年');
+  });
+
   it('leaves ordinary keycap numbers alone (a short count, a list item)', () => {
     expect(masked(`第${keycaps('3')}条，共${keycaps('12')}人`)).to.equal(`第${keycaps('3')}条，共${keycaps('12')}人`);
   });

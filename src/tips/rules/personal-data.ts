@@ -20,7 +20,7 @@
 // is idempotent.
 
 /** Bumped whenever the rule finds more: the reseal (tips/reseal.ts) then passes every older row again. */
-export const PERSONAL_DATA_RULE_VERSION = 4;
+export const PERSONAL_DATA_RULE_VERSION = 5;
 
 export type PersonalDataKind = 'mobile' | 'landline' | 'id_card' | 'bank_card' | 'number' | 'email' | 'contact';
 
@@ -66,14 +66,14 @@ const INVISIBLE_RANGES: ReadonlyArray<[number, number]> = [
 const INVISIBLE: ReadonlySet<string> = new Set(INVISIBLE_RANGES.flatMap(([from, to]) =>
   Array.from({ length: to - from + 1 }, (_, k) => String.fromCharCode(from + k))));
 // Marks that also list or span ordinary numbers (「2023、2024、2025年」, 「100000~200000元」,
-// 「3*4*5」, bullets). Across them digits join only into a number recognised whole (a mobile, ID or
+// 「3*4*5」, bullets, a table's pipes). Across them digits join only into a number recognised whole (a mobile, ID or
 // landline: 「138，1234，5678」), never into a leftover long or contact number. A comma of an amount
 // (1,000 / 38，000，000) ends the number instead, and a * beside another * is a mask's. A list
 // mark joins a group of 3 digits or more to one of 4 or more after it, as a number split 3-4-4
 // is written: small numbers, decimals (0.5，0.8), rooms (1801、1802、302) and a digit in a word
 // after a comma (「，三明」) stay apart. A line break is one too: a number typed over two lines (or
 // in two messages, whose texts the description joins by line) is still the number.
-const LIST_MARKS = new Set(['，', ',', '、', '~', '～', '〜', '∼', '*', '＊', '•', '∙', '‧', '\n', '\r']);
+const LIST_MARKS = new Set(['，', ',', '、', '~', '～', '〜', '∼', '*', '＊', '•', '∙', '‧', '|', '｜', '\n', '\r']);
 // Sticky: tried at the comma itself (lastIndex), without copying the rest of the text. Three
 // digits and an ID number's check character (「，123X」) are the end of an ID number, not an amount.
 const THOUSANDS = /[,，][0-9０-９]{3}(?:[,，][0-9０-９]{3})*(?![0-9０-９XxＸｘ]|[,，][0-9０-９])/y;
