@@ -7,7 +7,8 @@ import { throttleAddressKey } from '../http/client-address.js';
 import { AppError, unauthorized } from '../platform/errors.js';
 import { findStaffByUsername, principalOf, type StaffModels, type StaffPrincipal } from './accounts.js';
 import { dummyHash, verifyPassword } from './passwords.js';
-import { BACKGROUND_HEADER, type SessionStore } from './sessions.js';
+import type { SessionStore } from './sessions.js';
+import { sessionOf } from './session-cookie.js';
 import type { LoginThrottle } from './throttle.js';
 import { canonicalUsername } from './usernames.js';
 
@@ -83,8 +84,7 @@ export async function login(deps: AuthDeps, username: string, password: string, 
  */
 export function requireStaff(sessions: SessionStore, opts: { allowPendingPasswordChange?: boolean } = {}) {
   return async (ctx: Context, next: Next) => {
-    const token = ctx.cookies.get(sessions.cookieName);
-    const staff = token ? await sessions.lookup(token, { background: ctx.get(BACKGROUND_HEADER) === '1' }) : undefined;
+    const { staff } = await sessionOf(ctx, sessions);
     if (!staff) throw unauthorized();
     if (staff.mustChangePassword && opts.allowPendingPasswordChange !== true) {
       throw new AppError('PASSWORD_CHANGE_REQUIRED', 403, '请先在工作台“修改密码”页面设置自己的密码，再使用本接口');

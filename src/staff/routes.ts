@@ -5,7 +5,7 @@ import { jsonBody } from '../http/body.js';
 import { loginSchema, parseInput } from '../tips/validation.js';
 import { login, requireStaff, currentStaff, type AuthDeps } from './auth.js';
 import { ROLE_LABELS } from '../tips/types.js';
-import { assertCookieTransport, setSessionCookie } from './session-cookie.js';
+import { assertCookieTransport, sessionToken, setSessionCookie } from './session-cookie.js';
 
 export interface StaffRouteDeps extends AuthDeps {
   cookieSecure: boolean;
@@ -27,7 +27,7 @@ export function staffRouter(deps: StaffRouteDeps): Router {
 
   router.post('/logout', jsonBody(1024), async (ctx) => {
     assertTransport(ctx);
-    const token = ctx.cookies.get(deps.sessions.cookieName);
+    const token = sessionToken(ctx, deps.sessions);
     if (token) await deps.sessions.revoke(token);
     cookie(ctx, null);
     ctx.status = 204;

@@ -1,6 +1,21 @@
 import type { Context } from 'koa';
 import { AppError } from '../platform/errors.js';
-import { sessionCookieName } from './sessions.js';
+import type { StaffPrincipal } from './accounts.js';
+import { BACKGROUND_HEADER, sessionCookieName, type SessionStore } from './sessions.js';
+
+/** The session token this browser sent, in the cookie this store's sessions use. */
+export const sessionToken = (ctx: Context, sessions: SessionStore): string | undefined => ctx.cookies.get(sessions.cookieName);
+
+/**
+ * The request's session token and its live member, for the API and the pages alike. A page's own
+ * periodic fetch (BACKGROUND_HEADER) finds the member without counting as use of the session.
+ */
+export async function sessionOf(ctx: Context, sessions: SessionStore): Promise<{ token?: string; staff?: StaffPrincipal }> {
+  const token = sessionToken(ctx, sessions);
+  if (!token) return {};
+  const staff = await sessions.lookup(token, { background: ctx.get(BACKGROUND_HEADER) === '1' });
+  return staff ? { token, staff } : { token };
+}
 
 /** The session cookie, as the API and the pages set it: HttpOnly, SameSite=Strict, Secure (and `__Host-`) when configured. */
 export function setSessionCookie(ctx: Context, value: string | null, secure: boolean, expires?: Date): void {

@@ -1,7 +1,8 @@
 // Who is signed in, for pages: like requireStaff for the API, but a page without a valid session
 // sends the browser to the sign-in page, which brings it back where it was.
 import type { Context, Next } from 'koa';
-import { BACKGROUND_HEADER, type SessionStore } from '../sessions.js';
+import type { SessionStore } from '../sessions.js';
+import { sessionOf } from '../session-cookie.js';
 import type { AttentionLookup } from './attention.js';
 import { clearFlash, FLASHES, FLASH_COOKIE, isFlashKey, type Flash } from './flash.js';
 import { seeOther } from '../../web/index.js';
@@ -60,8 +61,7 @@ export function requireStaffPage(deps: { sessions: SessionStore; attention?: Att
   const { sessions } = deps;
   return async (ctx: Context, next: Next) => {
     ctx.state.htmlPage = true;
-    const token = ctx.cookies.get(sessions.cookieName);
-    const staff = token ? await sessions.lookup(token, { background: ctx.get(BACKGROUND_HEADER) === '1' }) : undefined;
+    const { token, staff } = await sessionOf(ctx, sessions);
     if (!staff) {
       seeOther(ctx, loginUrl(returnPathOf(ctx), Boolean(token)));
       return;

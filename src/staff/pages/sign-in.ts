@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import { AppError } from '../../platform/errors.js';
 import { readForm, seeOther, type WebBase } from '../../web/index.js';
 import { login, type AuthDeps } from '../auth.js';
-import { assertCookieTransport, setSessionCookie } from '../session-cookie.js';
+import { assertCookieTransport, sessionToken, setSessionCookie } from '../session-cookie.js';
 import { HOME_PATH, LOGIN_PATH, requireStaffPage, safeReturnPath } from './guard.js';
 import { menuFor } from './menu.js';
 
@@ -41,7 +41,7 @@ export function signInPages(deps: SignInDeps): Router {
     }
     assertCookieTransport(ctx, deps.cookieSecure);
     try {
-      const previous = ctx.cookies.get(deps.sessions.cookieName);
+      const previous = sessionToken(ctx, deps.sessions);
       const { staff, token, expiresAt } = await login(deps, username, password, ctx.ip);
       // A new session id at every sign-in; the one this browser had before is ended.
       if (previous) await deps.sessions.revoke(previous);
@@ -59,7 +59,7 @@ export function signInPages(deps: SignInDeps): Router {
     ctx.state.htmlPage = true;
     await readForm(ctx, web.csrf, 4 * 1024);
     assertCookieTransport(ctx, deps.cookieSecure);
-    const token = ctx.cookies.get(deps.sessions.cookieName);
+    const token = sessionToken(ctx, deps.sessions);
     if (token) await deps.sessions.revoke(token);
     setSessionCookie(ctx, null, deps.cookieSecure);
     seeOther(ctx, `${LOGIN_PATH}?out=1`);
