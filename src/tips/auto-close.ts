@@ -13,17 +13,17 @@ import { applyTransition } from './apply.js';
 import { snapshotOf } from './scope.js';
 import type { TipRow } from './models.js';
 import { transition } from './rules/state-machine.js';
+import { reviewWindowEnd } from './rules/deadlines.js';
 import { REVIEW_WINDOW_DAYS } from './rules/limits.js';
 
 export const AUTO_CLOSE_REASON = `答复后${REVIEW_WINDOW_DAYS}日内未申请复查，自动办结`;
 
 export async function closeUnratedAnswers(deps: ServiceDeps & { logger: Logger }, now: Date, batch = 100): Promise<string[]> {
-  // Answers that reached the citizen before this instant have had their 30th day end before today.
+  // Answers that reached the citizen before this instant have had their 30th day end before today
+  // (the rows to read; each is checked again under its lock).
   const cutoff = startOfShanghaiDay(shanghaiDay(now) - REVIEW_WINDOW_DAYS);
-  const windowOver = (tip: Pick<TipRow, 'answeredAt' | 'answerPublicAt'>) => {
-    const reached = tip.answerPublicAt ?? tip.answeredAt;
-    return !!reached && reached.getTime() < cutoff.getTime();
-  };
+  const windowOver = (tip: Pick<TipRow, 'answeredAt' | 'answerPublicAt'>) =>
+    tip.answeredAt !== null && now.getTime() > reviewWindowEnd({ answeredAt: tip.answeredAt, answerPublicAt: tip.answerPublicAt }).getTime();
   const { Tip } = deps.repo.models;
   const due = await Tip.findAll({
     attributes: ['id'],

@@ -4,8 +4,8 @@
 import type { CitizenTipStep, CitizenTipView, TipCategoryKey } from '../bot/ports.js';
 import type { ReporterIdentity } from './identity.js';
 import type { TipEventRow, TipRow } from './models.js';
-import { REVIEW_WINDOW_DAYS, MAX_REVIEWS } from './rules/limits.js';
-import { endOfShanghaiDay, shanghaiDay } from '../platform/beijing-time.js';
+import { MAX_REVIEWS } from './rules/limits.js';
+import { reviewWindowEnd } from './rules/deadlines.js';
 import { maskFully, maskPersonalData } from './rules/personal-data.js';
 import { sealedReasonOf } from './sealed-texts.js';
 import {
@@ -20,8 +20,7 @@ const stateLabel = (s: string) => (isTipState(s) ? STATE_LABELS[s] : s);
  * which 复查 may be asked, and a tip staff closed before the citizen rated it may still be rated.
  */
 export function answerWindowOpen(tip: TipRow, now: Date): boolean {
-  if (!tip.answeredAt) return false;
-  return now.getTime() <= endOfShanghaiDay(shanghaiDay(tip.answerPublicAt ?? tip.answeredAt) + REVIEW_WINDOW_DAYS).getTime();
+  return tip.answeredAt !== null && now.getTime() <= reviewWindowEnd({ answeredAt: tip.answeredAt, answerPublicAt: tip.answerPublicAt }).getTime();
 }
 
 /** 复查 may be asked within the answer's window, unless 复核 was the last (MAX_REVIEWS). */

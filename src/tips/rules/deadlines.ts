@@ -2,7 +2,7 @@
 // N-th calendar day after the day of X: the day of X itself is not counted (民法典 Art 201).
 import type { TipState } from '../types.js';
 import {
-  ASSIGN_WITHIN_DAYS, CONCLUDE_WITHIN_DAYS, MAX_EXTENSION_DAYS, OBJECTION_WORKING_DAYS, REVIEW_ANSWER_DAYS,
+  ASSIGN_WITHIN_DAYS, CONCLUDE_WITHIN_DAYS, MAX_EXTENSION_DAYS, OBJECTION_WORKING_DAYS, REVIEW_ANSWER_DAYS, REVIEW_WINDOW_DAYS,
 } from './limits.js';
 import { DAY_MS, endOfShanghaiDay, shanghaiDay } from '../../platform/beijing-time.js';
 import { addWorkingDays, firstWorkingDayFrom, type HolidayTable } from './working-days.js';
@@ -47,6 +47,15 @@ export function deadlinesFor(input: DeadlineInput): Deadlines {
     assignBy: calendarPeriodEnd(input.receivedAt, ASSIGN_WITHIN_DAYS, input.holidays),
     concludeBy: calendarPeriodEnd(accepted, CONCLUDE_WITHIN_DAYS + extension, input.holidays),
   };
+}
+
+/**
+ * The end of the window for 复查 (Art 35), and for rating a tip closed before the citizen rated
+ * it: the last minute (Beijing) of the 30th day after the day the answer reached the citizen,
+ * after its correction hold (`answerPublicAt`; `answeredAt` for an answer that went out at once).
+ */
+export function reviewWindowEnd(answer: { answeredAt: Date; answerPublicAt?: Date | null }): Date {
+  return endOfShanghaiDay(shanghaiDay(answer.answerPublicAt ?? answer.answeredAt) + REVIEW_WINDOW_DAYS);
 }
 
 /** Art 35/36: a 复查 or 复核 is answered within 30 days of the request; no extension applies. */

@@ -4,7 +4,7 @@
 import type { TipState } from '../types.js';
 import { TipRuleError } from './errors.js';
 import { MAX_EXTENSION_DAYS, MAX_REVIEWS, REVIEW_ANSWER_DAYS, REVIEW_WINDOW_DAYS } from './limits.js';
-import { endOfShanghaiDay, shanghaiDay } from '../../platform/beijing-time.js';
+import { reviewWindowEnd } from './deadlines.js';
 
 export { citizenNoticeFor, type NoticeContext } from './citizen-notice.js';
 
@@ -174,10 +174,8 @@ function reopen(tip: TipSnapshot, input: TransitionInput, now: Date, base: Omit<
   const reviews = tip.reviewCount ?? 0;
   if (reviews >= MAX_REVIEWS) throw new TipRuleError('TIP_REVIEWS_EXHAUSTED', '该事项已经复核，不再受理复查');
   if (!tip.answeredAt) throw new TipRuleError('TIP_ILLEGAL_TRANSITION', '该事项没有答复时间，无法复查');
-  // Day 30 after the day the answer reached the citizen still counts, to its last minute in
-  // Shanghai; day 31 does not.
-  const windowEnd = endOfShanghaiDay(shanghaiDay(tip.answerPublicAt ?? tip.answeredAt) + REVIEW_WINDOW_DAYS);
-  if (now.getTime() > windowEnd.getTime()) {
+  // Day 30 after the day the answer reached the citizen still counts; day 31 does not.
+  if (now.getTime() > reviewWindowEnd({ answeredAt: tip.answeredAt, answerPublicAt: tip.answerPublicAt ?? null }).getTime()) {
     throw new TipRuleError('TIP_REVIEW_WINDOW_CLOSED', `复查须在收到答复之日起${REVIEW_WINDOW_DAYS}日内提出`);
   }
   const reason = requireReason(input, '复查');
