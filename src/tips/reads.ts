@@ -19,7 +19,8 @@ import { loadFor, staffActor, type ServiceDeps } from './service.js';
 import { eventView, staffView, type StaffEventView, type StaffTipView } from './views.js';
 import type { ActionFilter, ListQuery, QueueFilter } from './validation.js';
 import { COLOURS, type Category } from './types.js';
-import { hideMaskDigits, maskJoined, maskPersonalData } from './rules/personal-data.js';
+import { hideMaskDigits } from './rules/personal-data.js';
+import { maskTranscript, type TranscriptTexts } from './sealed-texts.js';
 
 export interface ReadDeps extends ServiceDeps {
   vault: IdentityVault;
@@ -217,7 +218,7 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
   const events = await deps.repo.events(tip.id);
   // An anonymous tip's seal holds no texts and staffView shows no identity: nothing to open.
   const shown = identity && !tip.anonymous ? identity : undefined;
-  const transcript = JSON.parse(shown?.texts?.transcript ?? tip.transcript) as TranscriptEntry[];
+  const transcript = JSON.parse(shown?.texts?.transcript ?? tip.transcript) as TranscriptTexts[];
   return {
     tip: staffView(tip, shown),
     transcript: shown ? transcript : maskTranscript(transcript, tip.anonymous),
@@ -234,22 +235,6 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
     answerEditableUntil: tip.state === 'answered' && tip.answerPublicAt && tip.answerPublicAt.getTime() > Date.now()
       ? tip.answerPublicAt.toISOString() : null,
   };
-}
-
-interface TranscriptEntry { from?: string; text?: string }
-
-/**
- * The transcript without a reveal: every text masked, the citizen's messages read as one text
- * (maskJoined), so a number split over two messages is masked in both. An anonymous reporter's
- * transcript keeps no digit of a mask (the bot's lines echo what they wrote).
- */
-function maskTranscript(entries: readonly TranscriptEntry[], anonymous: boolean): TranscriptEntry[] {
-  const citizen = entries.flatMap((e, i) => (e.from === 'citizen' && typeof e.text === 'string' ? [i] : []));
-  const masked = new Map(maskJoined(citizen.map((i) => entries[i]?.text ?? '')).map((text, k) => [citizen[k], text]));
-  return entries.map((e, i) => {
-    const text = masked.get(i) ?? (typeof e.text === 'string' ? maskPersonalData(e.text) : undefined);
-    return text === undefined ? e : { ...e, text: anonymous ? hideMaskDigits(text) : text };
-  });
 }
 
 export interface DuplicateHint extends Omit<DuplicateSuggestion, 'id'> { code: string; state: string; createdAt: string }

@@ -18,19 +18,33 @@ export interface TipTexts {
  * them; and their originals are never kept (identityToSeal).
  */
 export function maskTexts(texts: TipTexts, opts: { anonymous?: boolean } = {}): TipTexts & { originals: SealedTexts } {
-  const hide = opts.anonymous === true ? hideMaskDigits : (s: string) => s;
+  const anonymous = opts.anonymous === true;
+  const hide = anonymous ? hideMaskDigits : (s: string) => s;
   const originals: SealedTexts = {};
   const description = hide(maskPersonalData(texts.description));
   if (description !== texts.description) originals.description = texts.description;
-  const entries = JSON.parse(texts.transcript) as Array<{ from?: unknown; text?: unknown }>;
-  const citizen = entries.flatMap((e, i) => (e.from === 'citizen' && typeof e.text === 'string' ? [i] : []));
-  const joined = new Map(maskJoined(citizen.map((i) => entries[i]!.text as string)).map((text, k) => [citizen[k]!, text]));
-  const transcript = JSON.stringify(entries.map((e, i) => (typeof e.text === 'string' ? { ...e, text: hide(joined.get(i) ?? maskPersonalData(e.text)) } : e)));
+  const entries = JSON.parse(texts.transcript) as TranscriptTexts[];
+  const transcript = JSON.stringify(maskTranscript(entries, anonymous));
   // Compared with the same serialisation, so an unchanged transcript is never kept twice.
   if (transcript !== JSON.stringify(entries)) originals.transcript = texts.transcript;
   const placeText = texts.placeText === null ? null : hide(maskPersonalData(texts.placeText)).slice(0, 255);
   if (texts.placeText !== null && placeText !== texts.placeText) originals.placeText = texts.placeText;
   return { description, transcript, placeText, originals };
+}
+
+/** A transcript entry as far as masking reads it. */
+export interface TranscriptTexts { from?: unknown; text?: unknown }
+
+/**
+ * A transcript's texts masked, as stored and as staff see it without a reveal: the citizen's
+ * messages read as one text (maskJoined: a number split over two messages is found in both), the
+ * bot's each on its own; an anonymous reporter's masks keep no digit (the bot's lines echo them).
+ */
+export function maskTranscript<T extends TranscriptTexts>(entries: readonly T[], anonymous: boolean): T[] {
+  const hide = anonymous ? hideMaskDigits : (s: string) => s;
+  const citizen = entries.flatMap((e, i) => (e.from === 'citizen' && typeof e.text === 'string' ? [i] : []));
+  const joined = new Map(maskJoined(citizen.map((i) => entries[i]!.text as string)).map((text, k) => [citizen[k]!, text]));
+  return entries.map((e, i) => (typeof e.text === 'string' ? { ...e, text: hide(joined.get(i) ?? maskPersonalData(e.text)) } : e));
 }
 
 /** A colour reason as stored (its emergency cue quotes the citizen): masked; an anonymous reporter's keeps no digit of a mask. */

@@ -4,7 +4,6 @@
 // (rules/emergency.ts) is always red; the groups below also catch what is past or threatened.
 import type { Category, Colour } from '../types.js';
 import { detectEmergency, withoutHarmlessUses } from './emergency.js';
-import { maskPersonalData } from './personal-data.js';
 import { compactText } from './plain-text.js';
 import { ASSIGN_WITHIN_DAYS, YELLOW_ACK_DAYS } from './limits.js';
 import { calendarPeriodEnd } from './deadlines.js';
@@ -68,20 +67,12 @@ export interface ColourGrade {
   reasons: string[];
 }
 
-/**
- * An emergency cue quotes the citizen's words around its trigger, and is shown to every staff
- * member who sees the tip: masked, and with no run of digits kept (a number cut at the quote's
- * edge is not recognised whole).
- */
-export function quotedCue(cue: string): string {
-  return maskPersonalData(cue).replace(/[0-9\uFF10-\uFF19]{5,}/g, (m) => '*'.repeat(m.length));
-}
-
 export function gradeColour(input: ColourInput): ColourGrade {
   const text = normalise(input.text);
   const red = hits(text, RED_GROUPS);
   const emergency = detectEmergency(input.text);
-  if (emergency) red.push(`紧急情况：${quotedCue(emergency.cue)}`);
+  // The cue quotes the citizen's words: a reason is masked where it is stored (sealed-texts.ts storedColourReason).
+  if (emergency) red.push(`紧急情况：${emergency.cue}`);
   const yellow = hits(text, YELLOW_GROUPS);
   if (input.vulnerable) yellow.unshift('涉及弱势群体');
   const repeats = input.repeatCount ?? 0;
