@@ -7,7 +7,7 @@ import { checked } from './fraud-check.js';
 import { say, type EngineContext, type Intent, type Turn } from '../intent.js';
 import { matchPlace } from '../places.js';
 import { isWord } from '../text.js';
-import { recordBot, recordCitizen, startTipFlow, transcriptEntry } from '../tip-flow/draft.js';
+import { placeOfText, recordBot, recordCitizen, startTipFlow, transcriptEntry } from '../tip-flow/draft.js';
 import { categoryName, promptFor } from '../tip-flow/prompts.js';
 import { DAILY_LIMIT_TEXT, underDailyLimit } from '../tip-flow/submit.js';
 import { understand } from '../understanding.js';
@@ -87,12 +87,7 @@ export const offerAnswer: Intent = {
     if (offered.danger) draft.danger = true;
     draft.description.push(offered.text);
     const place = matchPlace(offered.text, ctx.content.divisions);
-    if (place) {
-      draft.place = {
-        text: offered.text, countyCode: place.countyCode, label: place.label,
-        ...(place.townshipCode ? { townshipCode: place.townshipCode } : {}),
-      };
-    }
+    if (place) draft.place = placeOfText(offered.text, place);
     flow.step = place ? 'contact' : 'place';
     const heard = place ? `地点：${place.label}（不对可以回复「返回」修改）\n` : '';
     const parts = [say(`好的，现在按「${categoryName(offered.category)}」帮您填写，您说的情况已记下。\n${heard}${promptFor(flow)}`)];
@@ -113,11 +108,13 @@ export function fileKept(turn: Turn, ctx: EngineContext, draft: TipDraft): BotRe
   recordCitizen(draft, turn);
   let heard = '';
   if (!draft.place) {
-    const text = draft.description.find((d) => matchPlace(d, ctx.content.divisions));
-    const place = text ? matchPlace(text, ctx.content.divisions) : undefined;
-    if (text && place) {
-      draft.place = { text, countyCode: place.countyCode, label: place.label, ...(place.townshipCode ? { townshipCode: place.townshipCode } : {}) };
+    // The first piece of what they told that names a place.
+    for (const text of draft.description) {
+      const place = matchPlace(text, ctx.content.divisions);
+      if (!place) continue;
+      draft.place = placeOfText(text, place);
       heard = `地点：${place.label}（不对可以回复「返回」修改）\n`;
+      break;
     }
   } else {
     heard = '位置已记下（不对可以回复「返回」修改）。\n';

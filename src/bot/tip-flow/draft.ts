@@ -6,7 +6,7 @@ import { emergencyReply } from '../../tips/rules/emergency.js';
 import { MAX_DESCRIPTION_CHARS } from '../../tips/rules/limits.js';
 import { findPersonalData, maskSpans } from '../../tips/rules/personal-data.js';
 import type { DraftPlace, TipDraft, TipFlow } from '../conversation.js';
-import { matchPlace, type Divisions } from '../places.js';
+import { matchPlace, type Divisions, type PlaceMatch } from '../places.js';
 import type { Turn } from '../intent.js';
 import type { TipSubmission, TranscriptEntry } from '../ports.js';
 import type { BotInput, BotReplyPart, CitizenRef } from '../types.js';
@@ -191,6 +191,15 @@ export function toSubmission(draft: TipDraft, citizen: CitizenRef): TipSubmissio
     contact,
     danger: draft.danger,
     submissionKey: draft.id,
+  };
+}
+
+/** A place as the citizen wrote it, with the county and township the matcher read in it, if any. */
+export function placeOfText(text: string, match: PlaceMatch | undefined): DraftPlace {
+  return {
+    text,
+    ...(match ? { countyCode: match.countyCode, label: match.label } : {}),
+    ...(match?.townshipCode ? { townshipCode: match.townshipCode } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { isWord, parseMobile, parseSmallNumber } from '../text.js';
 import {
   CANCELLED, MORE_HINT, categoryName, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, placePrompt, promptFor,
 } from './prompts.js';
-import { absorbMedia, addDescription, DESCRIPTION_FULL, keepVoice, maskRefusedContact, placeOfLocation } from './draft.js';
+import { absorbMedia, addDescription, DESCRIPTION_FULL, keepVoice, maskRefusedContact, placeOfLocation, placeOfText } from './draft.js';
 import { confirmTip } from './submit.js';
 
 const CANCEL = ['取消', '退出', '不举报了', '不报了'];
@@ -103,9 +103,7 @@ function dangerAtStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string | u
   if (flow.step === 'place') {
     const match = matchPlace(turn.text, ctx.content.divisions);
     if (match) {
-      draft.place = {
-        text: turn.text, countyCode: match.countyCode, label: match.label, ...(match.townshipCode ? { townshipCode: match.townshipCode } : {}),
-      };
+      draft.place = placeOfText(turn.text, match);
       moveTo(flow, 'contact');
       return `${added}\n已记下地点：${match.label}。\n${contactPrompt()}`;
     }
@@ -181,11 +179,7 @@ function placeStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string {
     return `好的，地点先不填。\n${contactPrompt()}`;
   }
   const match = matchPlace(turn.text, ctx.content.divisions);
-  flow.draft.place = {
-    text: turn.text,
-    ...(match ? { countyCode: match.countyCode, label: match.label } : {}),
-    ...(match?.townshipCode ? { townshipCode: match.townshipCode } : {}),
-  };
+  flow.draft.place = placeOfText(turn.text, match);
   moveTo(flow, 'contact');
   const heard = match
     ? `已记下地点：${match.label}${match.townshipName ? '' : '（具体乡镇工作人员会和您核实）'}。`
