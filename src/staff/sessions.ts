@@ -36,25 +36,23 @@ export interface SessionStore {
 /** How stale `last_seen_at` may be before a lookup writes it: the idle limit's precision. */
 const SEEN_EVERY_MS = 60_000;
 
-export interface SessionTimes {
+export interface SessionOptions {
   sessionHours: number;
   /** 0: no idle limit. */
   idleMinutes: number;
   /** Whether the cookie is Secure (STAFF_COOKIE_SECURE): it names it (sessionCookieName). */
   cookieSecure?: boolean;
-  now?: () => Date;
 }
 
-export function createSessionStore(models: StaffModels, times: SessionTimes): SessionStore {
+export function createSessionStore(models: StaffModels, options: SessionOptions): SessionStore {
   const { Session, Staff } = models;
-  const { sessionHours } = times;
-  const idleMs = times.idleMinutes * 60_000;
-  const clock = times.now ?? (() => new Date());
+  const { sessionHours } = options;
+  const idleMs = options.idleMinutes * 60_000;
   return {
-    cookieName: sessionCookieName(times.cookieSecure === true),
+    cookieName: sessionCookieName(options.cookieSecure === true),
     async create(staffId) {
       const token = randomBytes(32).toString('base64url');
-      const now = clock();
+      const now = new Date();
       const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
       // Housekeeping on the login path keeps the table small without a timer.
       await Session.destroy({ where: { staffId, expiresAt: { [Op.lt]: now } } });
@@ -65,7 +63,7 @@ export function createSessionStore(models: StaffModels, times: SessionTimes): Se
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
       const tokenHash = sha256(token);
       const session = await Session.findByPk(tokenHash);
-      const now = clock();
+      const now = new Date();
       if (!session || session.expiresAt.getTime() <= now.getTime()) return undefined;
       if (idleMs > 0) {
         const seen = (session.lastSeenAt ?? session.createdAt).getTime();
