@@ -93,6 +93,13 @@ describe('someone in danger never loses what they tell', function () {
       expect(row?.colour).to.equal('red');
     });
 
+    it('a draft told in danger and put aside comes back with every yes the offer took (「嗯」 too)', async () => {
+      const c = w.client('o_away_hm');
+      await w.say(c, '有人跟踪我到楼下 我很害怕');
+      w.advance(40);
+      expect(await w.say(c, '嗯')).to.contain('接着上次');
+    });
+
     it('danger told again after a draft told in danger was put aside goes on in that draft', async () => {
       const c = w.client('o_same_story');
       await w.run(c, ['举报', '1', '前夫拿着刀在楼下堵我']);

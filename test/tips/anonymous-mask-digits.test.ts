@@ -86,5 +86,8 @@ describe(`anonymous tips: masks keep no digit (${usingMysql() ? 'MariaDB' : 'SQL
     expect(eventView(row('citizen', `不满意，请打${PHONE}`), undefined, { anonymous: true }).reason).to.equal('不满意，请打***********');
     expect(eventView(row('citizen', `不满意，请打${PHONE}`), undefined, { anonymous: false }).reason).to.equal('不满意，请打138****5678');
     expect(eventView(row('staff', `民警电话${PHONE}`), undefined, { anonymous: true }).reason).to.equal('民警电话138****5678');
+    // A landline's area code goes too: outside 0598 it names the reporter's city.
+    expect(eventView(row('citizen', '打我座机0591-87654321'), undefined, { anonymous: true }).reason).to.equal('打我座机*************');
+    expect(eventView(row('citizen', '打我座机0591-87654321'), undefined, { anonymous: false }).reason).to.equal('打我座机0591-****4321');
   });
 });

@@ -5,17 +5,16 @@ import { say, type Intent } from '../intent.js';
 import { recordBot, recordCitizen } from '../tip-flow/draft.js';
 import { promptFor } from '../tip-flow/prompts.js';
 import { receiptText } from '../tip-flow/submit.js';
-import { fileKept } from './understood.js';
+import { fileKept, YES_TO_FILE } from './understood.js';
 
 const RESUME = ['继续', '接着填', '继续填写', '继续举报', '继续反映'];
 // A draft told in danger and put aside (a danger offer the citizen had not answered yet, see
-// applyExpiry) also comes back with the answer that offer asked for.
-const YES = ['是', '是的', '好', '好的', '要', '登记', '帮我登记', '可以'];
+// applyExpiry) also comes back with any answer that offer took (YES_TO_FILE).
 
 export const resume: Intent = {
   name: 'resume',
   match: (turn) => !turn.record.flow && (isWord(turn.text, RESUME)
-    || (turn.record.suspended?.flow.draft.danger === true && !turn.record.offer && isWord(turn.text, YES))),
+    || (turn.record.suspended?.flow.draft.danger === true && !turn.record.offer && isWord(turn.text, YES_TO_FILE))),
   handle(turn, ctx) {
     const suspended = turn.record.suspended;
     // 「继续」 right after danger words: the citizen means those words, not an older draft.

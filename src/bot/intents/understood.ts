@@ -66,17 +66,18 @@ export const understood: Intent = {
   },
 };
 
-const YES = ['是', '是的', '对', '对的', '好', '好的', '可以', '要', '要的', '需要', '登记', '帮我登记', '嗯', '嗯嗯', '行', '确定'];
+/** Yes to 「要登记吗？」, wherever it was asked: at the offer, and for a danger draft put aside (resume.ts). */
+export const YES_TO_FILE = ['是', '是的', '对', '对的', '好', '好的', '可以', '要', '要的', '需要', '登记', '帮我登记', '嗯', '嗯嗯', '行', '确定'];
 const NO = ['不用', '不用了', '不要', '不需要', '不', '不了', '算了', '否', '不登记'];
 
 /** The answer to a tip offered at the last message: 「是」 files it, 「不用」 drops it. */
 export const offerAnswer: Intent = {
   name: 'tip_offer',
-  match: (turn) => turn.record.flow === undefined && turn.record.offer !== undefined && isWord(turn.text, [...YES, ...NO]),
+  match: (turn) => turn.record.flow === undefined && turn.record.offer !== undefined && isWord(turn.text, [...YES_TO_FILE, ...NO]),
   async handle(turn, ctx) {
     const offered = turn.record.offer;
     delete turn.record.offer;
-    if (!offered || !isWord(turn.text, YES)) return [say(`好的，不登记。${offered?.danger ? '如果还有危险，请马上拨打110。\n' : ''}${ctx.content.shortMenu}`)];
+    if (!offered || !isWord(turn.text, YES_TO_FILE)) return [say(`好的，不登记。${offered?.danger ? '如果还有危险，请马上拨打110。\n' : ''}${ctx.content.shortMenu}`)];
     if (offered.kept) return fileKept(turn, ctx, offered.kept);
     if (!(await underDailyLimit(turn, ctx, offered.danger))) return [say(DAILY_LIMIT_TEXT(ctx.config.bot.tipsPerDay))];
     const flow = startTipFlow(turn);
