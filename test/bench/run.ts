@@ -1,4 +1,4 @@
-// `npm run bench [-- --handler keyword|engine --seconds 5 --rounds 5 --connections 32 --loadgen wrk|autocannon --only webhook|intake|fraud|instructions|pages|push --servers ceiling,co-wechat,ours,base --modes plain,aes] [--tips 1000 --warmup 300 --concurrency 64 --claimers 20 --direct no] [--requests 3000] [--followers 200000 --rate 2000 --workers 1 --batch 50]`
+// `npm run bench [-- --handler keyword|engine --seconds 5 --rounds 5 --connections 32 --loadgen wrk|autocannon --only webhook|intake|fraud|instructions|pages|push --servers ceiling,co-wechat,ours,no-dedupe,bare-hook,base --modes plain,aes] [--tips 1000 --warmup 300 --concurrency 64 --claimers 20 --direct no] [--requests 3000] [--followers 200000 --rate 2000 --workers 1 --batch 50]`
 // Runs the peers and the ceiling in the same run and prints ratios. Set BENCH_DATABASE_URL to
 // bench on MariaDB (default: a fresh SQLite file).
 import { mkdtempSync } from 'node:fs';

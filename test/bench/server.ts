@@ -1,4 +1,4 @@
-// One benchmark server per process: `tsx test/bench/server.ts <ceiling|co-wechat|ours|page-ceiling> <dbUrl>`.
+// One benchmark server per process: `tsx test/bench/server.ts <ceiling|co-wechat|ours|no-dedupe|bare-hook|page-ceiling> <dbUrl>`.
 // Prints `ready <port>` when listening. `ours` is the real service (compose: logging at info to
 // a file, metrics, dedupe in the shared store — REDIS_URL or the database — the real engine); `co-wechat` runs co-wechat 2.4 on Koa in front of the
 // SAME engine; `ceiling` is bare Koa that reads the body and returns a fixed reply;
@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
 import type { Bot, BotInput } from '../../src/bot/types.js';
+import type { StoredReply } from '../../src/bot/adapters/official-account.js';
+import type { SharedStore } from '../../src/platform/shared-store.js';
 
 /**
  * BENCH_FROM_DIST=1: the service as deployed, the plain JavaScript `npm run build` wrote to dist/
@@ -20,6 +22,7 @@ const { createLogger, logDestination } = await import(`${SERVICE}/platform/logge
 const { compose, replyStore } = await import(`${SERVICE}/compose.js`) as typeof import('../../src/compose.js');
 const { createApp } = await import(`${SERVICE}/app.js`) as typeof import('../../src/app.js');
 const { webhookRouter, WEBHOOK_PATH } = await import(`${SERVICE}/bot/adapters/official-account.js`) as typeof import('../../src/bot/adapters/official-account.js');
+const { JsonView } = await import(`${SERVICE}/platform/shared-store.js`) as typeof import('../../src/platform/shared-store.js');
 
 const KEYWORDS: Record<string, string> = {
   帮助: '回复「举报」反映问题，「查询」看进度，「反诈」了解防骗知识。紧急情况请拨打110。',
@@ -83,6 +86,32 @@ async function main(): Promise<void> {
     }
     const webhook = webhookRouter({ config, logger, metrics: services.metrics, bot, client: services.wechat, replies: replyStore(services.state, services.vault) });
     listen(createApp({ logger, metrics: services.metrics, csrfExempt: [WEBHOOK_PATH], routers: [webhook] }).callback());
+    return;
+  }
+  // Two cut-down copies of ours, for what its layers cost; neither keeps a message's claim or
+  // reply anywhere (a retry is answered again), so neither could be deployed:
+  //  - `no-dedupe`: the app and its middleware as in `ours`, without the dedupe;
+  //  - `bare-hook`: the webhook router alone on bare Koa (no request id, access line, metrics,
+  //    or the app's other middleware), the protocol path by itself.
+  if (kind === 'no-dedupe' || kind === 'bare-hook') {
+    const forgetful: SharedStore = {
+      get: () => Promise.resolve(undefined), set: () => Promise.resolve(), add: () => Promise.resolve(true),
+      delete: () => Promise.resolve(false), increment: () => Promise.resolve(1), decrement: () => Promise.resolve(0), close: () => Promise.resolve(),
+    };
+    const replies = new JsonView<StoredReply>(forgetful, 'reply');
+    const webhook = webhookRouter({ config, logger, metrics: services.metrics, bot, client: services.wechat, replies });
+    if (kind === 'no-dedupe') {
+      listen(createApp({ logger, metrics: services.metrics, csrfExempt: [WEBHOOK_PATH], routers: [webhook] }).callback());
+      return;
+    }
+    const app = new Koa();
+    // The router logs a failure on the request's logger; there is no request id to carry.
+    app.use(async (ctx, next) => {
+      ctx.state.log = logger;
+      await next();
+    });
+    app.use(webhook.routes());
+    listen(app.callback());
     return;
   }
   // co-wechat 2.4 with the same engine behind it (no dedupe, no metrics: its usual set-up).
