@@ -2,6 +2,7 @@
 // AMR (narrow band, 8 kHz), which no browser plays. Decoded with opencore-amr (WebAssembly, the
 // @audio/decode-amr package) into 16-bit PCM, mono, at the file's own rate.
 import decodeAmr from '@audio/decode-amr';
+import { runInWorker } from '../platform/worker-thread.js';
 
 /**
  * The largest AMR decoded: WeChat's voice messages last at most 60 s, about 92 KB at AMR's
@@ -29,6 +30,16 @@ export async function amrToWav(data: Buffer): Promise<Buffer> {
   const samples = decoded.channelData[0];
   if (!samples || samples.length === 0 || !(decoded.sampleRate > 0)) throw new VoiceDecodeError('AMR file holds no audio');
   return pcmWav(samples, decoded.sampleRate);
+}
+
+/**
+ * amrToWav in a worker thread: a minute of voice takes tens of milliseconds to decode, which on
+ * the main thread would hold up every citizen's message meanwhile.
+ */
+export async function amrToWavInWorker(data: Buffer): Promise<Buffer> {
+  const answer = await runInWorker('./voice-wav-worker.js', import.meta.url, data) as { wav?: unknown; undecodable?: unknown };
+  if (answer.wav instanceof Uint8Array) return Buffer.from(answer.wav.buffer, answer.wav.byteOffset, answer.wav.length);
+  throw new VoiceDecodeError(typeof answer.undecodable === 'string' ? answer.undecodable : 'AMR decoding failed');
 }
 
 /** A mono 16-bit PCM WAV file of float samples in [-1, 1] (clipped beyond). */

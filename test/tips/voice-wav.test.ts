@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { amrToWav, pcmWav, VoiceDecodeError } from '../../src/tips/voice-wav.js';
+import { amrToWav, amrToWavInWorker, pcmWav, VoiceDecodeError } from '../../src/tips/voice-wav.js';
 
 // A spoken sentence (espeak-ng, Mandarin), encoded to AMR-NB at 12.2 kbit/s by opencore-amr, as
 // WeChat records voice: 9,830 bytes, 6.14 s.
@@ -37,6 +37,15 @@ describe('tips/voice-wav: a citizen\'s AMR voice as WAV for the browser', () => 
   it('refuses what is not AMR, a broken file and one far larger than a voice message, with one error type', async () => {
     for (const bad of [Buffer.from('not a voice'), Buffer.from('#!AMR\n'), Buffer.concat([Buffer.from('#!AMR\n'), Buffer.alloc(2 * 1024 * 1024, 0x3c)])]) {
       const err = await rejects(amrToWav(bad));
+      expect(err).to.be.instanceOf(VoiceDecodeError);
+      expect((err as VoiceDecodeError).code).to.equal('VOICE_NOT_PLAYABLE');
+    }
+  });
+
+  it('decodes in a worker thread to the same bytes, and refuses there with the same error', async () => {
+    expect((await amrToWavInWorker(VOICE)).equals(await amrToWav(VOICE))).to.equal(true);
+    for (const bad of [Buffer.from('not a voice'), Buffer.from('#!AMR\n')]) {
+      const err = await rejects(amrToWavInWorker(bad));
       expect(err).to.be.instanceOf(VoiceDecodeError);
       expect((err as VoiceDecodeError).code).to.equal('VOICE_NOT_PLAYABLE');
     }

@@ -16,7 +16,7 @@ import { can } from '../../tips/policy.js';
 import { scopeOf } from '../../tips/scope.js';
 import type { TipRow } from '../../tips/models.js';
 import type { StaffPrincipal } from '../accounts.js';
-import { amrToWav, VoiceDecodeError } from '../../tips/voice-wav.js';
+import { amrToWavInWorker, VoiceDecodeError } from '../../tips/voice-wav.js';
 import { requireStaffPage } from './guard.js';
 import type { StaffPageDeps } from './index.js';
 
@@ -103,7 +103,7 @@ export function attachmentPages(deps: StaffPageDeps): Router {
   router.get('/staff/tips/:code/attachments/:n/listen', requireStaffPage(deps), async (ctx: Context) => {
     const { tip, kind, position, data } = await attachmentOf(ctx);
     if (kind !== 'voice') throw new AppError('NOT_FOUND', 404, '这个附件不是语音');
-    const wav = await amrToWav(data).catch((err: unknown) => {
+    const wav = await amrToWavInWorker(data).catch((err: unknown) => {
       if (!(err instanceof VoiceDecodeError)) throw err;
       ctx.state.log.info({ code: tip.code, position }, 'voice not playable in the page');
       throw new AppError('VOICE_NOT_PLAYABLE', 415, '这段语音无法在网页上播放，请点「下载」后用电脑上的播放器打开');
