@@ -9,6 +9,7 @@ import { SqlStore } from './db/sql-store.js';
 import { createIdentityVault, type IdentityVault } from './tips/identity.js';
 import { openDatabase, type Database } from './db/index.js';
 import { migrateUp } from './db/migrate.js';
+import { underMigrationLock } from './db/migration-lock.js';
 import { createApp, type App } from './app.js';
 import { healthRouter } from './http/health.js';
 import { WechatClient } from './wechat/index.js';
@@ -74,10 +75,6 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
   // the training's garbage (src/bot/text-models.ts).
   const textModels = loadTextModels();
   const db = await openDatabase(config.databaseUrl, logger);
-  if (opts.migrate ?? true) {
-    const applied = await migrateUp(db, logger);
-    if (applied.length) logger.info({ applied }, 'migrations applied');
-  }
 
   const state: SharedStore = config.redis.url ? new RedisStore({ url: config.redis.url, prefix: config.redis.prefix, logger }) : new SqlStore(db);
   const vault = createIdentityVault(config.tips.identityKeys, config.tips.identityHashKey);
@@ -92,17 +89,23 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
   const staff = createStaffModule({ config, logger, db, state });
   const { sessions } = staff;
   const tips = createTipsModule({ config, logger, metrics, db, wechat, state, vault, sessions });
-  if (opts.migrate ?? true) {
-    const { generatedAdminPassword } = await staff.seed();
-    if (generatedAdminPassword) opts.onAdminPassword?.(generatedAdminPassword);
-    // Part of migrating: rows from before the current personal-data rule are masked and sealed.
-    await tips.reseal();
-  }
   const articles = createArticlesModule({
     config, logger, db, web, sessions, store: state, wechat, ...(opts.now ? { now: opts.now } : {}),
   });
-  // Part of migrating too: the starter articles of content/articles (idempotent by slug and hash).
-  if (opts.migrate ?? true) await articles.importContent();
+  // Building the modules touches no table; migrating is everything written at start, one
+  // instance at a time (underMigrationLock).
+  if (opts.migrate ?? true) {
+    await underMigrationLock(db, logger, async () => {
+      const applied = await migrateUp(db, logger);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+      const { generatedAdminPassword } = await staff.seed();
+      if (generatedAdminPassword) opts.onAdminPassword?.(generatedAdminPassword);
+      // Rows from before the current personal-data rule are masked and sealed.
+      await tips.reseal();
+      // The starter articles of content/articles (idempotent by slug and hash).
+      await articles.importContent();
+    });
+  }
   const followers = createFollowersModule({ db, logger, client: wechat, store: state, hashId: (openid) => vault.citizenHash('follower', openid) });
   // The push keeps real time (its send slots and the 48-hour window); staff's view of the quota
   // and of a region's reach is judged on the same clock.

@@ -5,6 +5,7 @@
 import { loadConfigOrExit } from '../config/index.js';
 import { openDatabase } from '../db/index.js';
 import { migrateUp } from '../db/migrate.js';
+import { underMigrationLock } from '../db/migration-lock.js';
 import { SqlStore } from '../db/sql-store.js';
 import { createFollowerImport } from '../alerts/followers/import.js';
 import { defineFollowerModels } from '../alerts/followers/models.js';
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
   const db = await openDatabase(config.databaseUrl, logger);
   let store: SharedStore | undefined;
   try {
-    await migrateUp(db, logger);
+    await underMigrationLock(db, logger, () => migrateUp(db, logger));
     store = config.redis.url ? new RedisStore({ url: config.redis.url, prefix: config.redis.prefix, logger }) : new SqlStore(db);
     // The server's token store: this process uses the token the server has, never retires it.
     const client = new WechatClient({ appId: config.wechat.appId, appSecret: config.wechat.appSecret, apiBase: config.wechat.apiBase, tokenStore: store });

@@ -5,6 +5,7 @@
 import { loadConfig } from '../config/index.js';
 import { ensureMysqlDatabase, openDatabase } from '../db/index.js';
 import { createMigrator, migrateUp } from '../db/migrate.js';
+import { underMigrationLock } from '../db/migration-lock.js';
 import { createLogger } from '../platform/logger.js';
 import { createIdentityVault } from '../tips/identity.js';
 import { defineTipModels } from '../tips/models.js';
@@ -20,13 +21,16 @@ async function main(): Promise<void> {
       const reverted = await createMigrator(db, logger).down();
       process.stdout.write(`reverted: ${reverted.map((m) => m.name).join(', ') || 'nothing'}\n`);
     } else {
-      const applied = await migrateUp(db, logger);
-      process.stdout.write(`applied: ${applied.join(', ') || 'nothing (up to date)'}\n`);
-      const vault = createIdentityVault(config.tips.identityKeys, config.tips.identityHashKey);
-      const resealed = await resealStoredTexts(
-        { db, models: defineTipModels(db.sequelize), vault, logger }, { rotate: process.argv.includes('--rotate-keys') },
-      );
-      process.stdout.write(`resealed: ${String(resealed.tips)} tips, ${String(resealed.events)} events (key ${vault.currentKeyId})\n`);
+      // Not beside a starting instance's own migration (src/db/migration-lock.ts).
+      await underMigrationLock(db, logger, async () => {
+        const applied = await migrateUp(db, logger);
+        process.stdout.write(`applied: ${applied.join(', ') || 'nothing (up to date)'}\n`);
+        const vault = createIdentityVault(config.tips.identityKeys, config.tips.identityHashKey);
+        const resealed = await resealStoredTexts(
+          { db, models: defineTipModels(db.sequelize), vault, logger }, { rotate: process.argv.includes('--rotate-keys') },
+        );
+        process.stdout.write(`resealed: ${String(resealed.tips)} tips, ${String(resealed.events)} events (key ${vault.currentKeyId})\n`);
+      });
     }
   } finally {
     await db.close();

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../config/index.js';
 import { openDatabase } from '../db/index.js';
 import { migrateUp } from '../db/migrate.js';
+import { underMigrationLock } from '../db/migration-lock.js';
 import { createStaff, defineStaffModels } from '../staff/accounts.js';
 import { isCoded } from '../platform/errors.js';
 
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
   const config = await loadConfig();
   const db = await openDatabase(config.databaseUrl);
   try {
-    await migrateUp(db);
+    await underMigrationLock(db, undefined, () => migrateUp(db));
     const staff = await createStaff(db, defineStaffModels(db), {
       username, password, role,
       unitKey: arg('unit') ?? null, countyCode: arg('county') ?? null, townshipCode: arg('township') ?? null,
