@@ -13,9 +13,8 @@ const tooLarge = () => new AppError('BODY_TOO_LARGE', 413, '请求体过大');
  * the client goes away before the end. Node's parser has already refused a malformed or
  * duplicated Content-Length, and ends the stream after exactly that many bytes.
  *
- * The webhook reads one small body per citizen message; raw-body, which this replaces, set up
- * five listeners, a nextTick and its option handling for each, a tenth of the webhook's own
- * allocation. Here: three listeners, and no copy when the body came in one chunk (it usually does).
+ * The webhook reads one small body per citizen message: three listeners, and no copy when the
+ * body came in one chunk (it usually does).
  */
 export function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return readBody(req, limit, asBuffer);

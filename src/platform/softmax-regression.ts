@@ -1,6 +1,6 @@
 // Multinomial logistic regression (softmax) over character n-grams, which suit Chinese where
-// words have no spaces. Trained by stochastic gradient descent with L2 regularisation, in a
-// second or two. Discriminative, unlike naive Bayes (measured worse on the corpus):
+// words have no spaces. Trained by stochastic gradient descent with L2 regularisation.
+// Discriminative, unlike naive Bayes (worse on the corpus, docs/understanding.md):
 // it learns that 「安全账户」 in 「公安机关没有安全账户」 is a warning, from the words around it.
 // Deterministic: the training order comes from a fixed-seed shuffle. Training (`trainSoftmax`,
 // plain data out) is apart from predicting (`SoftmaxRegression`) so that a worker thread can

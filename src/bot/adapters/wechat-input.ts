@@ -3,7 +3,7 @@
 import type { WechatMessage } from '../../wechat/index.js';
 import type { BotInput } from '../types.js';
 
-// Built without object spread: this runs for every message and spread is measurably slower.
+// Built without object spread, which copies property by property: this runs for every message.
 export function toBotInput(m: WechatMessage): BotInput | undefined {
   const citizen = { channel: 'official_account' as const, id: m.fromUser };
   const receivedAt = new Date((m.createTime || Math.floor(Date.now() / 1000)) * 1000);
