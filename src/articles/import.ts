@@ -153,7 +153,9 @@ export async function importArticles(deps: ImportDeps, dir: string): Promise<Imp
     if (outcome === 'kept') deps.logger.warn({ file: article.file, slug: article.slug }, 'article edited by staff since its import: the changed file was not imported');
   }
   const { created, updated, kept, invalid } = report;
-  for (const slug of updated) {
+  // A new or changed article changes the public pages: the cache drops them here and, through the
+  // page cache's generation, on every other instance.
+  for (const slug of [...created, ...updated]) {
     const row = await deps.repo.bySlug(slug);
     if (row) deps.cache.invalidate(row.id);
   }

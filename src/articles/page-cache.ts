@@ -9,6 +9,8 @@
 //    a change; the instance that made the change drops its own entries at once.
 //  - An answer rendered while a change landed is never kept: `fill` stores only under the epoch
 //    the miss was seen in.
+//  - A generation this instance's own write replaced, read before that write landed, is not taken
+//    for a change: it would drop the entries a second time.
 //  - Entries also expire after `ttlSeconds`, which bounds the harm of a generation write that
 //    failed (the change itself is committed either way). A hit does not extend that.
 //  - At most `maxEntries` are kept: a new one pushes out the entry least recently served, never
@@ -91,11 +93,18 @@ export function createPageCache(opts: PageCacheOptions): PageCache {
     return entry.answer;
   };
 
+  // The generations this instance's own writes replaced. Read while such a write is on its way,
+  // one is old news: believing it would drop the entries kept since, and again once the write is
+  // read back. Forgotten once the store holds what this instance wrote.
+  const replaced = new Set<string | undefined>();
+
   // One read of the shared generation at a time; a failed read keeps the entries (they expire).
   const check = async () => {
     try {
       const current = await opts.store.get(GENERATION_KEY);
-      if (current !== seen) {
+      if (current === seen) {
+        if (writing.size === 0) replaced.clear();
+      } else if (!replaced.has(current)) {
         seen = current;
         flush();
       }
@@ -125,6 +134,7 @@ export function createPageCache(opts: PageCacheOptions): PageCache {
     async invalidate() {
       flush();
       const next = randomBytes(9).toString('base64url');
+      replaced.add(seen);
       seen = next;
       const write = opts.store.set(GENERATION_KEY, next, GENERATION_TTL_SECONDS).catch((err: unknown) => {
         opts.logger.error({ err }, 'article page cache: the new generation could not be written; other instances keep old pages until they expire');

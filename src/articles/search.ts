@@ -37,7 +37,8 @@ export interface SearchPlan {
   tokens: Array<{ token: string; prefix: boolean }>;
 }
 
-const MAX_QUERY_CHARS = 100;
+/** Characters of a query that are read; the public list cuts longer words to these (validation.ts). */
+export const MAX_QUERY_CHARS = 100;
 const MAX_TERMS = 8;
 const MAX_ASCII_WORD = 40;
 const MAX_HEX_WORD = 12;

@@ -1,6 +1,7 @@
 // Input of the article APIs, strict like the rest of the staff API (an unknown field is refused).
 import { z } from 'zod';
 import { isSlug } from './rules.js';
+import { MAX_QUERY_CHARS } from './search.js';
 import { ARTICLE_STATES } from './types.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -27,10 +28,15 @@ export const emptySchema = z.object({}).strict();
 export const idParam = z.coerce.number().int().positive();
 export const staffListQuery = z.object({ state: z.enum(ARTICLE_STATES).optional(), limit: z.coerce.number().int().min(1).max(500).default(200) }).strict();
 
+/**
+ * The public list's query. Other parameters are dropped, not refused: WeChat adds its own
+ * (`?from=singlemessage`) to the links citizens share. Search words past what the search reads
+ * (MAX_QUERY_CHARS) are cut, not refused, so the chat's link to more results always opens.
+ */
 export const publicListQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   tag: z.string().trim().min(1).max(30).optional(),
   /** Search words (see search.ts); blank means no search. */
-  q: z.string().trim().max(100).optional().transform((v) => (v ? v : undefined)),
-}).strict();
+  q: z.string().optional().transform((v) => Array.from(v?.trim() ?? '').slice(0, MAX_QUERY_CHARS).join('').trim() || undefined),
+});
 export const slugParam = z.string().refine(isSlug);

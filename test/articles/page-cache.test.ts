@@ -4,7 +4,7 @@ import { createPageCache, isMiss, type CachedAnswer, type Miss } from '../../src
 import { publicAnswerKey } from '../../src/articles/public-routes.js';
 import { compose, type Services } from '../../src/compose.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { MemoryStore } from '../../src/platform/shared-store.js';
+import { MemoryStore, type SharedStore } from '../../src/platform/shared-store.js';
 import { usingMysql } from '../support/database.js';
 import type { TestContext } from '../support/harness.js';
 import { staffAgent, type Agent } from '../tips/helpers.js';
@@ -60,6 +60,24 @@ describe('articles: the whole-page cache', () => {
     await cache.close();
   });
 
+  it('a read of the generation made while this instance\'s own write is on its way does not drop the entries again', async () => {
+    let land!: () => void;
+    const landed = new Promise<void>((r) => { land = r; });
+    const slow: SharedStore = Object.assign(Object.create(store) as SharedStore, {
+      get: (key: string) => store.get(key),
+      set: async (key: string, value: string, ttl: number) => { await landed; await store.set(key, value, ttl); },
+    });
+    const cache = createPageCache({ store: slow, logger: silent, now });
+    const writing = cache.invalidate();
+    // The first lookup reads the store before the new generation is there: not believed.
+    cache.fill('page:a', await miss(cache, 'page:a'), answer('v1'));
+    land();
+    await writing;
+    clock += 1000;
+    expect(await cache.lookup('page:a'), 'the write read back is this instance\'s own').to.deep.equal(answer('v1'));
+    await cache.close();
+  });
+
   it('entries expire after their TTL even when no change is heard, however often they are served', async () => {
     const cache = createPageCache({ store, logger: silent, now, ttlSeconds: 1 });
     cache.fill('page:a', await miss(cache, 'page:a'), answer('v1'));
@@ -110,6 +128,11 @@ describe(`articles: public pages from the page cache, two instances (${usingMysq
     const shared = await request(ctx.callback).get('/articles/kept-page?from=singlemessage&isappinstalled=0').expect(200);
     expect(shared.text).to.include('第一版正文');
     expect(shared.headers.etag).to.equal(first.headers.etag);
+    // The list too, shared from WeChat: the parameters WeChat appends are dropped, not refused.
+    const list = await request(ctx.callback).get('/articles').expect(200);
+    const sharedList = await request(ctx.callback).get('/articles?from=timeline&isappinstalled=0').expect(200);
+    expect(sharedList.headers.etag).to.equal(list.headers.etag);
+    await request(ctx.callback).get('/api/articles?from=singlemessage').expect(200);
   });
 
   it('a change through the service shows at once here, and on a second instance within a second', async () => {
@@ -124,6 +147,20 @@ describe(`articles: public pages from the page cache, two instances (${usingMysq
     await new Promise((r) => setTimeout(r, 1100));
     await request(other).get('/articles/kept-page').expect(404);
     expect((await request(other).get('/api/articles').expect(200)).body).to.include({ total: 0 });
+  });
+
+  it('an article a starting instance imports shows on the running ones within a second', async () => {
+    expect((await request(ctx.callback).get('/api/articles').expect(200)).body).to.include({ total: 0 });
+    folder.write({ slug: 'imported-later', title: '防范冒充公检法', body: '新导入的正文' });
+    const third = await compose(ctx.config, silent, { migrate: true });
+    try {
+      expect((await request(third.app.callback()).get('/api/articles').expect(200)).body).to.include({ total: 1 });
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await request(ctx.callback).get('/api/articles').expect(200)).body).to.include({ total: 1 });
+      await request(ctx.callback).get('/articles/imported-later').expect(200);
+    } finally {
+      await third.close();
+    }
   });
 });
 
@@ -202,6 +239,7 @@ describe(`articles: kept answers keep their headers (${usingMysql() ? 'MariaDB' 
     expect(publicAnswerKey('/articles/with-headers', q({ from: 'singlemessage', isappinstalled: '0' }))).to.equal('page:with-headers');
     expect(publicAnswerKey('/api/articles/with-headers', q({}))).to.equal('api:with-headers');
     expect(publicAnswerKey('/articles', q({ page: '2', tag: '反诈' }))).to.equal('list:2:反诈');
+    expect(publicAnswerKey('/articles', q({ from: 'singlemessage' }))).to.equal('list:1:');
     expect(publicAnswerKey('/api/articles', q({}))).to.equal('api-list:1:');
     expect(publicAnswerKey('/articles', q({ q: '刷单' }))).to.equal(undefined);
     expect(publicAnswerKey('/articles', q({ page: 'x' }))).to.equal(undefined);

@@ -151,6 +151,18 @@ describe(`articles: Chinese search (${usingMysql() ? 'MariaDB' : 'SQLite'})`, fu
     expect(none.text).to.contain('没有找到').and.not.contain('<script>');
     await request(ctx.callback).get('/articles').expect(200).expect((res) => { expect(res.text).to.contain('name="q"'); });
   });
+
+  it('the chat\'s link to more results opens, however long the words: the list reads the first 100 characters as the search does', async () => {
+    const shelf = ctx.services.articles.shelf;
+    const words = '刷单 '.repeat(40);
+    const found = await shelf.search(words, 1);
+    expect(found.total).to.equal(2);
+    const url = new URL(shelf.listUrl(words));
+    const page = await request(ctx.callback).get(`${url.pathname}${url.search}`).expect(200);
+    expect(page.text).to.contain('/articles/brushing').and.contain('/articles/body-only');
+    const api = await request(ctx.callback).get(`/api${url.pathname}${url.search}`).expect(200);
+    expect((api.body as { total: number }).total).to.equal(2);
+  });
 });
 
 describe(`articles: search follows the import (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
