@@ -14,6 +14,7 @@ import { toArticle, type ArticleRepository } from './repository.js';
 import { contentHash, isSlug, normaliseTags } from './rules.js';
 import type { ArticleService } from './service.js';
 import type { ArticleContent } from './types.js';
+import { coverUrl } from './validation.js';
 
 export interface ArticleFile extends ArticleContent {
   file: string;
@@ -48,7 +49,7 @@ const frontMatter = z.object({
   tags: z.array(z.string().max(30)).max(20).default([]),
   author: z.string().trim().min(1).max(100),
   date: isoDay,
-  cover: z.string().trim().max(1000).optional(),
+  cover: coverUrl.optional(),
 }).passthrough();
 
 // Only YAML front matter: gray-matter would otherwise evaluate a `---js` block as JavaScript.

@@ -14,6 +14,7 @@ import { parseInput } from '../tips/validation.js';
 import type { Views } from '../web/index.js';
 import type { ArticleHtmlCache } from './cache.js';
 import { articleUrl, atomFeed, sitemap } from './feed.js';
+import { isSiteAddress } from './render.js';
 import { sendAnswer, type AnswerKey, type CachedAnswer } from './page-cache.js';
 import type { Article, ArticleRepository } from './repository.js';
 import { publicListQuery, slugParam } from './validation.js';
@@ -81,10 +82,9 @@ function listHref(page: number, tag: string | undefined, words?: string): string
   return s ? `/articles?${s}` : '/articles';
 }
 
-/** An absolute address for a cover (covers may be paths of this site). */
+/** The absolute address of a cover, a path of this site; one of another site (saved before they were refused) is left out. */
 function absolute(origin: string, url: string | null): string | null {
-  if (!url) return null;
-  return url.startsWith('/') && !url.startsWith('//') ? `${origin}${url}` : url;
+  return url && url.startsWith('/') && isSiteAddress(url) ? `${origin}${url}` : null;
 }
 
 /** The public JSON of an article (no body source, no staff ids). */

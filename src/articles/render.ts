@@ -1,15 +1,14 @@
 // The one Markdown renderer of articles (public page, JSON API, and the editor's preview): raw
 // HTML off, links only to http(s), mailto and relative addresses, external links opened apart
-// and without referrer, headings with Chinese-safe ids and anchors, lazy images from http(s) or
-// relative addresses only, sized when the caller knows their size (the uploads'). Pure: no I/O,
-// one markdown-it instance for the process.
+// and without referrer, headings with Chinese-safe ids and anchors, lazy images from this site's
+// own addresses only (another site's show as their words), sized when the caller knows their size
+// (the uploads'). Pure: no I/O, one markdown-it instance for the process.
 import MarkdownIt, { type Options } from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
 import type Renderer from 'markdown-it/lib/renderer.mjs';
 
 /** Address schemes a link may use; anything else is dropped and its text stays as text. */
 const LINK_SCHEMES = new Set(['http', 'https', 'mailto']);
-const IMAGE_SCHEMES = new Set(['http', 'https']);
 
 /**
  * The scheme a browser would read from `url`, '' for a relative address, or undefined when it
@@ -30,9 +29,25 @@ export function isSafeLink(url: string): boolean {
   return s !== undefined && (s === '' || LINK_SCHEMES.has(s));
 }
 
+/** A base no address of ours can leave: only an address of this site resolves within it. */
+const SITE = 'https://site.invalid';
+
+/**
+ * An address of this site (`/articles/images/…`): resolved as a browser would (`//host`, `/\host`
+ * and `\\host` name another site). Images come from this site only: one from another site would
+ * tell that site which citizen read which article, the pages' Content-Security-Policy blocks it,
+ * and publishing to WeChat would fetch whatever address an editor typed.
+ */
+export function isSiteAddress(url: string): boolean {
+  try {
+    return new URL(url.trim(), `${SITE}/articles/x`).origin === SITE && !/^\s*[a-z][a-z0-9+.-]*:/i.test(url);
+  } catch {
+    return false;
+  }
+}
+
 export function isSafeImage(url: string): boolean {
-  const s = schemeOf(url);
-  return s !== undefined && (s === '' || IMAGE_SCHEMES.has(s));
+  return schemeOf(url) === '' && isSiteAddress(url);
 }
 
 /** http(s) or protocol-relative: a page of another site. */

@@ -1,9 +1,10 @@
-// Image bytes for WeChat publishing: an article's images and its cover, fetched over HTTP (our
-// own images by their public address, other sites' as they are) with a timeout and a size limit,
+// Image bytes for WeChat publishing: an article's images and its cover, fetched over HTTP by their
+// public address on this site (never another site's) with a timeout and a size limit,
 // or the configured default cover read from disk. The format is read from the bytes.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { UploadFile } from '../wechat/index.js';
+import { isSiteAddress } from './render.js';
 
 export type ImageKind = 'jpeg' | 'png' | 'gif' | 'bmp';
 
@@ -64,6 +65,9 @@ export function resolveImage(src: string, origin: string): URL {
     throw new ImageFetchError(src, `图片地址 ${src} 无效`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ImageFetchError(src, `图片地址 ${src} 不是 http(s) 地址`);
+  // Only this site's images are fetched: an address an editor typed never makes the server reach
+  // into another host (the renderer shows no other site's image anyway).
+  if (!isSiteAddress(src)) throw new ImageFetchError(src, `图片 ${src} 不是本站的图片，请先上传到本站`);
   return url;
 }
 

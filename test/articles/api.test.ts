@@ -73,6 +73,13 @@ describe(`articles: staff API, roles and public pages (${usingMysql() ? 'MariaDB
 
     expect(errorOf(await writer.post('/api/staff/articles').send(draft('refund-scam')).expect(409)).code).to.equal('ARTICLE_SLUG_TAKEN');
     expect(errorOf(await writer.post('/api/staff/articles').send(draft('Bad Slug')).expect(400)).code).to.equal('VALIDATION_FAILED');
+    // A cover comes from this site only (uploaded first): another site's would be fetched when
+    // publishing to WeChat, and shown from that site to every reader.
+    for (const cover of ['https://example.org/c.png', '//example.org/c.png', '/\\example.org/c.png']) {
+      const refused = errorOf(await writer.post('/api/staff/articles').send({ ...draft('with-cover'), cover }).expect(400));
+      expect(refused.code, cover).to.equal('VALIDATION_FAILED');
+    }
+    await writer.post('/api/staff/articles').send({ ...draft('with-cover'), cover: '/articles/images/c.png' }).expect(201);
   });
 
   it('a live article is corrected only by a publisher, and the public page shows the new text at once', async () => {

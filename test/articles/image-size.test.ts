@@ -25,10 +25,22 @@ describe(`articles: uploaded images are sized on the page (${usingMysql() ? 'Mar
     folder.remove();
   });
 
-  it('gives an upload its width and height, lazily loaded; an image of another site has no size', async () => {
+  it('gives an upload its width and height, lazily loaded; an image of another site shows as its words', async () => {
     const page = (await request(ctx.callback).get('/articles/with-image').expect(200)).text;
     expect(page).to.match(new RegExp(`<img src="/articles/images/${name}" alt="流程图" width="640" height="360" loading="lazy" decoding="async">`));
-    expect(page).to.include('<img src="https://example.org/a.png" alt="外站图" loading="lazy" decoding="async">');
+    expect(page).to.include('外站图').and.not.include('example.org');
+  });
+
+  it('shows only images of this site, however another site is written', () => {
+    // Whatever markdown-it makes of the address, a browser must read it as this site's.
+    const site = 'https://site.example';
+    for (const src of ['https://example.org/a.png', '//example.org/a.png', '/\\example.org/a.png', '\\\\example.org\\a.png', 'data:image/png;base64,AAAA', 'javascript:alert(1)', ' //example.org/a.png']) {
+      for (const [, shown] of renderMarkdown(`![外站](${src})`).matchAll(/<img src="([^"]*)"/g)) {
+        expect(new URL(shown!.replace(/&amp;/g, '&'), `${site}/articles/x`).origin, `${src} → ${shown}`).to.equal(site);
+      }
+    }
+    for (const src of ['https://example.org/a.png', '//example.org/a.png', 'data:image/png;base64,AAAA']) expect(renderMarkdown(`![外站](${src})`), src).to.not.include('<img');
+    for (const src of ['/articles/images/a.png', 'a.png', '../img/a.png']) expect(renderMarkdown(`![本站](${src})`), src).to.include('<img');
   });
 
   it('renders without sizes when none is known (the renderer alone is pure)', () => {

@@ -84,7 +84,10 @@ describe(`articles: publishing to WeChat (${usingMysql() ? 'MariaDB' : 'SQLite'}
     '',
     `真正的退款不需要你[提供验证码](https://www.gov.cn)，详见[报警指南](/articles/how-to-report)。`,
     '',
-    `![宣传海报](${'__ORIGIN__'}/elsewhere/photo.jpg)`,
+    '![宣传海报](/elsewhere/photo.jpg)',
+    '',
+    // Another site's image shows as its words and is never fetched.
+    '![外站图片](http://127.0.0.1:9/other.png)',
     '',
     '再看一次：![接警现场](/articles/images/a1.png)',
   ].join('\n');
@@ -124,6 +127,7 @@ describe(`articles: publishing to WeChat (${usingMysql() ? 'MariaDB' : 'SQLite'}
       expect(ctx.fakeWechat.uploadedImage(src)).to.not.equal(undefined);
     }
     expect(article!.content.match(/<img /g)).to.have.length(3);
+    expect(article!.content).to.include('外站图片').and.not.include('127.0.0.1:9');
     expect(article!.content).to.not.include('/articles/images/').and.not.include('class="anchor"').and.not.include('<a ');
     expect(article!.content).to.include('提供验证码（https://www.gov.cn/）').and.include(`报警指南（${images.origin}/articles/how-to-report）`);
     expect(article).to.include({ title: '冒充客服退款诈骗', author: '市反诈中心', content_source_url: `${images.origin}/articles/refund-scam` });
