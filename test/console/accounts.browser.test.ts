@@ -111,6 +111,12 @@ describe('console: accounts and passwords (Chromium)', function () {
       expect(await admin.locator('h1').textContent()).to.equal('密码已重置');
       const oneTime = (await admin.locator('#one-time-password').textContent()) ?? '';
       expect(oneTime).to.have.length(14);
+      // The page has the POST's address; opened by GET (a sign-in returning there after the session
+      // ended) it is the account list, not the router's "Method Not Allowed", and resets nothing.
+      expect(path(admin)).to.match(/^\/staff\/accounts\/\d+\/reset-password$/);
+      await admin.goto(admin.url());
+      expect(path(admin)).to.equal('/staff/accounts');
+      expect(await admin.locator('h1').textContent()).to.equal('账号管理');
 
       await member.goto(`${server.baseUrl}/staff`);
       expect(path(member)).to.equal('/staff/login');

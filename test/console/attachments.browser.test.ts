@@ -30,13 +30,27 @@ describe('console: a tip\'s photos, voice and video (Chromium)', function () {
     server.fakeWechat.setMedia('e-photo', { contentType: 'image/png', data: await readFile('content/articles/wechat-cover.png') });
     server.fakeWechat.setMedia('e-voice', { contentType: 'audio/amr', data: AMR });
     server.fakeWechat.setVideo('e-video', { contentType: 'video/mp4', data: Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42 filmed')]) });
+    const at = new Date().toISOString();
     const { code } = await server.services.tips.desk.submit(submission({
       description: '河边有人半夜倒建筑垃圾',
       attachments: [{ type: 'image', mediaId: 'e-photo' }, { type: 'voice', mediaId: 'e-voice' }, { type: 'video', mediaId: 'e-video' }, { type: 'voice', mediaId: 'e-lost' }],
+      // The transcript as the bot records it: WeChat's message types and a menu click's key.
+      transcript: [
+        { at, from: 'citizen', kind: 'menu', text: 'TIP' },
+        { at, from: 'citizen', kind: 'text', text: '河边有人倒垃圾' },
+        { at, from: 'citizen', kind: 'image', mediaId: 'e-photo', text: 'http://mmbiz.qpic.cn/e-photo' },
+        { at, from: 'citizen', kind: 'voice', mediaId: 'e-voice' },
+        { at, from: 'citizen', kind: 'video', mediaId: 'e-video' },
+      ],
     }));
     await server.services.tips.idle();
     await signIn(page, server.baseUrl, 'triage-e');
     await page.goto(`${server.baseUrl}/staff/tips/${code}`);
+
+    // The transcript says what each message was in words, never WeChat's type names or keys.
+    const transcript = await page.locator('#transcript').innerText();
+    expect(transcript).to.contain('（点了菜单「举报线索」）').and.contain('（图片）').and.contain('（语音）').and.contain('（视频）');
+    expect(transcript).not.to.match(/[A-Za-z]{3,}/);
 
     const items = page.locator('h2:has-text("附件") + ul > li');
     expect(await items.count()).to.equal(4);

@@ -144,8 +144,22 @@ describe(`console: dashboard (Chromium, ${usingMysql() ? 'MariaDB' : 'SQLite'})`
     expect(await redBar.locator('title').textContent()).to.contain(`红色：${await dbCount("colour = 'red'")}件`);
     expect(await redBar.locator('text').textContent()).to.equal(String(await dbCount("colour = 'red'")));
 
+    // The four current figures' cards line up: cards side by side share their top and bottom, on
+    // both screens (bottom-aligned, a short card hung below its neighbour on a phone).
+    const misaligned = () => page.$$eval('#figures > .card', (cards) => {
+      const boxes = cards.map((c) => c.getBoundingClientRect());
+      const bad: string[] = [];
+      boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b, k) => {
+        const beside = a.top < b.bottom && b.top < a.bottom;
+        if (beside && (Math.round(a.top) !== Math.round(b.top) || Math.round(a.bottom) !== Math.round(b.bottom))) bad.push(`${i}/${i + k + 1}`);
+      }));
+      return bad;
+    });
+    expect(await page.locator('#figures > .card').count()).to.equal(4);
+    expect(await misaligned(), 'figures side by side, office').to.deep.equal([]);
     await screenshot(page, 'dashboard-office');
     await page.setViewportSize({ width: 390, height: 844 });
+    expect(await misaligned(), 'figures side by side, phone').to.deep.equal([]);
     await screenshot(page, 'dashboard-phone');
     await page.setViewportSize({ width: 1366, height: 768 });
 

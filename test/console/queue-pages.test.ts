@@ -86,12 +86,20 @@ describe('console: queue and tip pages', () => {
     const res = await agent.post(`/staff/tips/${code}/assign`).set('Origin', ctx.config.publicOrigin).type('form')
       .send({ _csrf: token, unit: '火星区', reason: '试一下' }).expect(400);
     expect(res.text).to.contain('没有这个单位').and.contain('value="火星区"').and.contain('value="试一下"');
+    // The message at the top of a long page links down to the refused form.
+    expect(res.text).to.match(/id="form-error">[^<]*<a href="#assign">查看出错的地方<\/a>/).and.contain('id="assign"');
     const ok = await agent.post(`/staff/tips/${code}/assign`).set('Origin', ctx.config.publicOrigin).type('form')
       .send({ _csrf: token, unit: '三元区 列东街道' }).expect(303);
     expect(ok.headers.location).to.equal(`/staff/tips/${code}`);
     expect((await agent.get(`/staff/tips/${code}`).expect(200)).text).to.contain('已交办');
     const tip = (await detailOf(code)).tip;
     expect(tip.unitKey).to.equal('350404001');
+  });
+
+  it('names a 检举控告 tip\'s category once, not 检举控告（检举控告）', async () => {
+    const code = await submit({ category: 'report', description: '举报某单位工作人员吃拿卡要' });
+    const page = (await triage.get(`/staff/tips/${code}`).set('Accept', 'text/html').expect(200)).text;
+    expect(page).to.contain('<dt>类别</dt><dd>检举控告</dd>').and.not.contain('检举控告（检举控告）');
   });
 
   it('lets county staff answer only after 开始办理', async () => {

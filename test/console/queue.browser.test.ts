@@ -85,6 +85,8 @@ describe('console: queue and tip page (Chromium)', function () {
     await page.getByRole('button', { name: '开始办理' }).click();
     await page.waitForSelector('text=已开始办理。');
     expect(await page.locator('#tip-state').textContent()).to.equal('办理中');
+    // The unit has it and is working on it: not 尚未查收 (deliveryState 'accepted').
+    expect(await page.locator('#tip-unit').textContent()).to.contain('已查收').and.not.contain('尚未查收');
 
     const answer = '经核实，派出所已上门处置，相关人员已被依法控制。\n如再遇危险请立即拨打110。';
     await page.getByLabel('答复内容').fill(answer);
@@ -102,6 +104,11 @@ describe('console: queue and tip page (Chromium)', function () {
     await page.waitForSelector('text=答复已保存。');
     expect(await page.locator('#tip-state').textContent()).to.equal('已答复');
     expect(await page.locator('#tip-answer').innerText()).to.contain('派出所已上门处置');
+    // The preview's address opened by GET (a sign-in returning to it after the session ended, a
+    // new tab) is the tip's page, not the router's bare "Method Not Allowed"; so is the queue's.
+    await page.goto(`${server.baseUrl}/staff/tips/${redCode}/answer/preview`);
+    expect(new URL(page.url()).pathname).to.equal(`/staff/tips/${redCode}`);
+    expect(await page.locator('#tip-state').textContent()).to.equal('已答复');
 
     // The citizen: the answer arrives through the (fake) WeChat API, and 查询 in the chat shows it.
     const pushed = await customMessagesTo(server.fakeWechat, redCitizen);
@@ -113,10 +120,37 @@ describe('console: queue and tip page (Chromium)', function () {
 
   it("another county's staff get the not-found page for the tip's URL", async () => {
     await signIn(page, server.baseUrl, 'shaxian1');
+    // Nothing in their county: the empty list says so, not "no tip matches the filters".
+    await page.goto(`${server.baseUrl}/staff/queue`);
+    expect(await page.locator('#queue-empty').textContent()).to.contain('目前没有您可以查看的事项');
+    expect(await page.locator('#queue-total').textContent()).not.to.contain('红色事项排在最前');
+    await page.goto(`${server.baseUrl}/staff/queue?colour=red`);
+    expect(await page.locator('#queue-empty').textContent()).to.contain('没有符合筛选条件的事项');
     const response = await page.goto(`${server.baseUrl}/staff/tips/${redCode}`);
     expect(response?.status()).to.equal(404);
     expect(await page.locator('h1').textContent()).to.equal('没有找到');
     expect(await page.content()).not.to.contain('邻居拿着刀');
+    // Plain words only: no error code (TIP_NOT_FOUND) for a member to puzzle over.
+    expect(await page.locator('main').innerText()).not.to.match(/[A-Za-z_]{3,}/);
+    // Nor for an address that is no page at all (the router's own 404 names the API too).
+    await page.goto(`${server.baseUrl}/staff/no-such-page`);
+    expect(await page.locator('main').innerText()).not.to.match(/[A-Za-z_]{3,}|接口/);
+  });
+
+  it('asks before revealing the reporter; a "no" reveals and records nothing', async () => {
+    await signIn(page, server.baseUrl, 'triage1');
+    await page.goto(`${server.baseUrl}/staff/tips/${xssCode}`);
+    await page.getByLabel('查看原因').fill('需要电话联系核实');
+    await page.getByRole('button', { name: '查看举报人信息' }).click();
+    // The dialog was answered "no" (officePageWithDialogs 'dismiss'): nothing was sent.
+    expect(dialogs.splice(0)).to.deep.equal(['确定查看举报人的姓名和电话吗？您的姓名和查看原因会记入办理记录。']);
+    expect(new URL(page.url()).pathname).to.equal(`/staff/tips/${xssCode}`);
+    expect(await page.locator('#reporter').innerText()).not.to.contain('张三');
+    expect(await page.locator('#timeline').innerText()).not.to.contain('查看举报人信息');
+    // Marking as duplicate asks first too (the citizen is told), as 不予受理 does.
+    for (const form of ['#duplicate', '#reject']) {
+      expect(await page.locator(form).getAttribute('data-confirm'), form).to.contain('群众会收到通知');
+    }
   });
 
   it('shows a stored script in a description as text, on the queue and on the tip page', async () => {
@@ -136,6 +170,11 @@ describe('console: queue and tip page (Chromium)', function () {
     await signIn(p, server.baseUrl, 'triage1');
     await p.goto(`${server.baseUrl}/staff/queue`);
     await screenshot(p, 'queue-phone');
+    // 按编号领取: the field beside its button, wide enough for the example code, not under the button.
+    const field = (await p.locator('#claim-code').boundingBox())!;
+    const button = (await p.locator('#claim-by-code button').boundingBox())!;
+    expect(field.x + field.width, 'the field ends before its button').to.be.at.most(button.x);
+    expect(field.width, 'room for 例如 SM260101AB2C3D').to.be.at.least(220);
     await p.goto(`${server.baseUrl}/staff/tips/${xssCode}`);
     await screenshot(p, 'tip-phone');
     // The colour form starts at the tip's own colour.

@@ -29,6 +29,10 @@ describe('console: sign-in (Chromium)', function () {
     await signIn(page, server.baseUrl, 'editor1', 'not-the-password');
     expect(await page.locator('#login-error').textContent()).to.contain('用户名或密码错误');
     expect(await page.getByLabel('用户名').inputValue()).to.equal('editor1');
+    // The form's card stands clear of the top bar (main's padding is not lost to .wrap's).
+    const gap = await page.evaluate(() => document.querySelector('main .card')!.getBoundingClientRect().top
+      - document.querySelector('header.top')!.getBoundingClientRect().bottom);
+    expect(gap, 'space between the top bar and the card').to.be.at.least(12);
     await screenshot(page, 'sign-in-wrong-password');
   });
 

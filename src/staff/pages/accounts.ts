@@ -178,5 +178,12 @@ export function accountPages(deps: AccountPageDeps): Router {
     showIssued(ctx, staff, password, false);
   });
 
+  // POSTs only. The reset password's one-time page has the POST's address: a sign-in after the
+  // session ended returns there by GET. The list, not the router's bare "Method Not Allowed"
+  // (and never a new password: only the POST resets).
+  for (const p of ['disable', 'enable', 'reset-password']) {
+    router.get(`/:id/${p}`, guard, requireManage, (ctx) => { seeOther(ctx, ACCOUNTS_PATH); });
+  }
+
   return router;
 }

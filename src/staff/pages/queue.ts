@@ -17,7 +17,7 @@ import {
   codeParam, listQuerySchema, parseInput, type ActionFilter, type DateField, type ListQuery,
 } from '../../tips/validation.js';
 import type { StaffTipView } from '../../tips/views.js';
-import { readForm } from '../../web/index.js';
+import { readForm, seeOther } from '../../web/index.js';
 import { requireStaffPage } from './guard.js';
 import { FLASHES, redirectWith, type Flash } from './flash.js';
 import type { StaffPageDeps } from './index.js';
@@ -193,6 +193,12 @@ export function queuePages(deps: StaffPageDeps): Router {
     }
     redirectWith(ctx, `/staff/tips/${code}`, 'claimed');
   });
+
+  // Both answer POSTs only; opened by GET (the address bar, a sign-in returning here), the queue
+  // itself rather than the router's bare English "Method Not Allowed".
+  for (const p of ['claim-next', 'claim']) {
+    router.get(`${QUEUE_PATH}/${p}`, guard, (ctx) => { seeOther(ctx, QUEUE_PATH); });
+  }
 
   return router;
 }

@@ -19,6 +19,7 @@ import {
 } from '../../tips/validation.js';
 import { MAX_EXTENSION_DAYS } from '../../tips/rules/limits.js';
 import type { UnitRow } from '../../tips/models.js';
+import type { MenuButton } from '../../config/index.js';
 import { readForm, seeOther, type FormFields } from '../../web/index.js';
 import type { StaffPrincipal } from '../accounts.js';
 import { attachmentLabel, attachmentUrl, listenUrl, mayOpenRecording } from './attachments.js';
@@ -67,6 +68,47 @@ const NOTICE_STATES: Readonly<Record<string, { label: string; delivered: boolean
   sent: { label: '已送达', delivered: true },
   shown: { label: '已在回复中显示', delivered: true },
 };
+
+const linesOf = (s: string | null | undefined) => (s ?? '').split(/\r?\n/);
+
+/**
+ * What a transcript entry was, in words staff read: the bot records WeChat's message types
+ * (image, voice, location, a menu click's key), which are not words for the page.
+ */
+const TRANSCRIPT_KINDS: Readonly<Record<string, string>> = {
+  voice: '语音', image: '图片', video: '视频', location: '位置', link: '链接',
+};
+
+/** Menu keys (TIP, MY_TIPS) by the name the citizen clicked (举报线索), from the configured menu. */
+function menuNames(buttons: readonly MenuButton[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (list: readonly MenuButton[]) => {
+    for (const b of list) {
+      if (b.key) out.set(b.key, b.name);
+      if (b.sub_button) walk(b.sub_button);
+    }
+  };
+  walk(buttons);
+  return out;
+}
+
+/**
+ * One transcript entry for the page: `kind` is said in words (null for plain text); a menu
+ * click shows the menu's name, never its key; an image's text (WeChat's picture URL) is not shown.
+ */
+function transcriptLine(e: Record<string, unknown>, menus: ReadonlyMap<string, string>) {
+  const kind = typeof e.kind === 'string' ? e.kind : '';
+  const text = typeof e.text === 'string' && e.text !== '' ? e.text : null;
+  const base = { at: typeof e.at === 'string' ? e.at : null, from: e.from === 'bot' ? '公众号' : '群众' };
+  if (kind === 'text') return { ...base, kindLabel: null, lines: linesOf(text) };
+  if (kind === 'menu') return { ...base, kindLabel: `点了菜单「${(text && menus.get(text)) ?? '公众号菜单'}」`, lines: null };
+  if (kind === 'image') return { ...base, kindLabel: '图片', lines: null };
+  if (kind === 'voice' && text) return { ...base, kindLabel: '语音，已转成文字', lines: linesOf(text) };
+  const label = TRANSCRIPT_KINDS[kind];
+  if (label) return { ...base, kindLabel: label, lines: text ? linesOf(text) : null };
+  // Subscribe, scan and the like: nothing the citizen said.
+  return { ...base, kindLabel: '其他消息', lines: null };
+}
 
 const HINT_REASONS: Readonly<Record<string, string>> = {
   same_reporter_similar: '同一群众反映的相近内容',
@@ -121,8 +163,6 @@ interface FormState {
   values: FormFields;
 }
 
-const linesOf = (s: string | null | undefined) => (s ?? '').split(/\r?\n/);
-
 function codeOf(ctx: Context): string {
   try {
     return parseInput(codeParam, (ctx.params as Record<string, string>).code);
@@ -143,6 +183,7 @@ export function tipPages(deps: StaffPageDeps): Router {
   const { web } = deps;
   const guard = requireStaffPage(deps);
   const reads = deps.reads;
+  const menus = menuNames(deps.config.menu.button);
 
   async function render(ctx: Context, code: string, opts: { identity?: boolean; identityReason?: string; form?: FormState; flash?: Flash } = {}) {
     const staff = ctx.state.staff!;
@@ -174,12 +215,7 @@ export function tipPages(deps: StaffPageDeps): Router {
       unitName: tip.unitKey ? names.get(tip.unitKey) ?? tip.unitKey : null,
       objectionUntil: detail.objectionUntil,
       answerEditableUntil: detail.answerEditableUntil,
-      transcript: transcript.map((e) => ({
-        at: typeof e.at === 'string' ? e.at : null,
-        from: e.from === 'bot' ? '公众号' : '群众',
-        kind: typeof e.kind === 'string' ? e.kind : '',
-        lines: typeof e.text === 'string' ? linesOf(e.text) : null,
-      })),
+      transcript: transcript.map((e) => transcriptLine(e, menus)),
       attachments: attachments.map((a, i) => {
         const state = copyState.get(i + 1);
         const recording = a.type === 'voice' || a.type === 'video';
@@ -381,6 +417,16 @@ export function tipPages(deps: StaffPageDeps): Router {
     // Never cached or kept: the identity is on this response alone.
     await render(ctx, code, { identity: true, identityReason: reason, flash: { kind: 'info', text: '本次查看已记录。请勿向无关人员透露举报人信息。' } });
   });
+
+  // These addresses answer POSTs only, yet a browser can come to one by GET: the sign-in after a
+  // session ended returns to the page's own address (an answer preview, a revealed reporter, a
+  // refused form), or the address is opened in a new tab. The router's bare English "Method Not
+  // Allowed" would be the answer; the tip's page is what the member was looking at.
+  for (const p of [...Object.keys(DONE), 'answer/preview', 'answer/edit', 'answer/correct', 'identity']) {
+    router.get(`${TIP_PATH}/${p}`, guard, (ctx) => {
+      seeOther(ctx, `/staff/tips/${codeOf(ctx)}`);
+    });
+  }
 
   return router;
 }
