@@ -33,6 +33,17 @@ describe('console: queue and tip pages', () => {
   const detailOf = async (code: string) => bodyOf<TipDetail>(await triage.get(`/api/staff/tips/${code}`).expect(200));
   const submit = async (over = {}) => (await ctx.services.tips.desk.submit(submission(over))).code;
 
+  it('names the place once: the citizen\'s words only when they say more than the township', async () => {
+    const { agent } = await consoleAgent(ctx, 'clerk');
+    const placeRow = async (text: string) => {
+      const code = await submit({ place: { countyCode: '350404', townshipCode: '350404001', text } });
+      const page = (await agent.get(`/staff/tips/${code}`).expect(200)).text;
+      return /<dt>地点<\/dt><dd>([^<]*)<\/dd>/.exec(page)?.[1];
+    };
+    expect(await placeRow('列东街道')).to.equal('三元区 · 列东街道');
+    expect(await placeRow('东安新村3栋楼下')).to.equal('三元区 · 列东街道：东安新村3栋楼下');
+  });
+
   it('claims a received tip by its code through the API, once', async () => {
     const code = await submit();
     const res = bodyOf<TipBody>(await triage.post(`/api/staff/tips/${code}/claim`).send({}).expect(200));

@@ -204,13 +204,16 @@ export function tipPages(deps: StaffPageDeps): Router {
     const attachments = Array.isArray(tip.attachments) ? (tip.attachments as Array<Record<string, unknown>>) : [];
     const allowed = new Set(detail.allowedActions);
     const now = new Date();
+    const place = placeName(tip, names);
     web.render(ctx, 'tip.njk', {
       title: `事项 ${tip.code}`,
       flash: opts.flash,
       form: opts.form ?? null,
       tip,
       descriptionLines: linesOf(tip.description),
-      place: placeName(tip, names),
+      place,
+      // The citizen's words for the place, unless they only repeat the township's name.
+      placeText: tip.place.text && !place.endsWith(tip.place.text) ? tip.place.text : null,
       clock: clockOf(tip, now),
       unitName: tip.unitKey ? names.get(tip.unitKey) ?? tip.unitKey : null,
       objectionUntil: detail.objectionUntil,
