@@ -168,11 +168,12 @@ export async function createStaff(db: Database, models: StaffModels, input: NewS
 }
 
 /**
- * A password for someone else to type once: 14 characters from an alphabet without look-alikes
- * (no 0/O, 1/l/I), about 80 bits from crypto.randomBytes. Shown once, never stored or logged.
+ * A password for someone else to type once, often read out over the telephone: 16 lower-case
+ * letters and digits without look-alikes (no 0/o, 1/l/i) and no capitals to spell, about 79 bits
+ * from crypto.randomBytes. Shown once, never stored or logged.
  */
-const ONE_TIME_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789';
-export const ONE_TIME_PASSWORD_LENGTH = 14;
+const ONE_TIME_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+export const ONE_TIME_PASSWORD_LENGTH = 16;
 export function generateOneTimePassword(): string {
   // Bytes at or above the largest multiple of the alphabet's size are skipped: no bias.
   const limit = 256 - (256 % ONE_TIME_ALPHABET.length);
