@@ -110,7 +110,7 @@ describe('console: accounts and passwords (Chromium)', function () {
       await admin.waitForLoadState();
       expect(await admin.locator('h1').textContent()).to.equal('密码已重置');
       const oneTime = (await admin.locator('#one-time-password').textContent()) ?? '';
-      expect(oneTime).to.have.length(14);
+      expect(oneTime).to.have.length(16);
       // The page has the POST's address; opened by GET (a sign-in returning there after the session
       // ended) it is the account list, not the router's "Method Not Allowed", and resets nothing.
       expect(path(admin)).to.match(/^\/staff\/accounts\/\d+\/reset-password$/);
