@@ -70,9 +70,12 @@ describe('console: queue and tip pages', () => {
       return (await agent.get(location).expect(200)).text;
     };
     expect(await said({ _csrf: token, code: code.toLowerCase() }, `/staff/tips/${code}`)).to.contain('已领取该事项');
-    expect(await said({ _csrf: token, code }, '/staff/queue')).to.contain('该事项已被领取或已在办理');
-    expect(await said({ _csrf: token, code: 'xyz' }, '/staff/queue')).to.contain('编号格式不正确');
-    expect(await said({ _csrf: token, code: 'SM260101AAAAAA' }, '/staff/queue')).to.contain('没有找到该编号的事项');
+    // A refusal gives the typed code back in its field, to correct rather than type again.
+    expect(await said({ _csrf: token, code }, `/staff/queue?claim=${code}`)).to.contain('该事项已被领取或已在办理').and.contain(`value="${code}"`);
+    expect(await said({ _csrf: token, code: 'xyz' }, '/staff/queue?claim=xyz')).to.contain('编号格式不正确').and.contain('value="xyz"');
+    expect(await said({ _csrf: token, code: 'SM260101AAAAA0' }, '/staff/queue?claim=SM260101AAAAA0')).to.contain('没有找到该编号的事项');
+    // What is given back is text in a field, never markup.
+    expect(await said({ _csrf: token, code: '"><b>x' }, `/staff/queue?claim=${encodeURIComponent('"><b>x').replace(/%20/g, '+')}`)).to.contain('value="&quot;&gt;&lt;b&gt;x"');
     // Shown once: a reload says nothing more.
     expect((await agent.get('/staff/queue').expect(200)).text).not.to.contain('没有找到该编号的事项');
     // The cookie carries a key of a fixed table: anything else is no message at all.
@@ -127,6 +130,8 @@ describe('console: queue and tip pages', () => {
     await post('/start', {}).expect(303);
     const preview = await post('/answer/preview', { answer: '已处理<b>完毕</b>' }).expect(200);
     expect(preview.text).to.contain('已处理&lt;b&gt;完毕&lt;/b&gt;');
+    // The way back that keeps the answer is the form's 「返回修改」; the plain link says it drops it.
+    expect(preview.text).to.contain('formaction="/staff/tips/' + code + '/answer/edit"').and.match(/id="answer-abandon">[^<]*不保留/);
     await post('/answer', { answer: '已处理完毕' }).expect(303);
     expect((await detailOf(code)).tip.state).to.equal('answered');
   });

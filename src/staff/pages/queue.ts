@@ -49,10 +49,13 @@ export function clockOf(tip: StaffTipView, now: Date): Clock {
 }
 
 /** The query string without empty fields (a GET form sends every field). */
+/** The query parameter that gives a refused claim-by-code back to its field: not a filter. */
+const CLAIM_TYPED = 'claim';
+
 function filtersOf(ctx: Context): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.query)) {
-    if (typeof v !== 'string' || v.trim() === '') continue;
+    if (k === CLAIM_TYPED || typeof v !== 'string' || v.trim() === '') continue;
     out[k] = v;
   }
   return out;
@@ -148,6 +151,7 @@ export function queuePages(deps: StaffPageDeps): Router {
       prevHref: list.page > 1 ? pageHref(withoutPage, list.page - 1) : null,
       nextHref: list.page < pages ? pageHref(withoutPage, list.page + 1) : null,
       filters,
+      claimTyped: typeof ctx.query[CLAIM_TYPED] === 'string' ? ctx.query[CLAIM_TYPED].slice(0, 40) : '',
       filtered: active.length > 0,
       filterWords: active,
       hidden: HIDDEN_FILTERS.flatMap((name) => (filters[name] !== undefined ? [{ name, value: filters[name] }] : [])),
@@ -175,11 +179,13 @@ export function queuePages(deps: StaffPageDeps): Router {
   router.post(`${QUEUE_PATH}/claim`, guard, async (ctx) => {
     const fields = await readForm(ctx, web.csrf, 4 * 1024);
     const typed = normaliseTrackingCode(fields.code ?? '');
+    // A refusal gives back what was typed, to correct rather than type again.
+    const back = `${QUEUE_PATH}?${new URLSearchParams({ [CLAIM_TYPED]: (fields.code ?? '').trim().slice(0, 40) }).toString()}`;
     let code: string;
     try {
       code = parseInput(codeParam, typed);
     } catch {
-      redirectWith(ctx, QUEUE_PATH, 'code-invalid');
+      redirectWith(ctx, back, 'code-invalid');
       return;
     }
     try {
@@ -187,8 +193,8 @@ export function queuePages(deps: StaffPageDeps): Router {
     } catch (err) {
       const e = toAppError(err);
       // Unknown and unseen tips read the same, so the message reveals nothing the API would not.
-      if (e.status === 404) return redirectWith(ctx, QUEUE_PATH, 'code-not-found');
-      if (e.status === 409) return redirectWith(ctx, QUEUE_PATH, 'not-claimable');
+      if (e.status === 404) return redirectWith(ctx, back, 'code-not-found');
+      if (e.status === 409) return redirectWith(ctx, back, 'not-claimable');
       throw err;
     }
     redirectWith(ctx, `/staff/tips/${code}`, 'claimed');
