@@ -186,6 +186,7 @@ export async function compose(config: AppConfig, logger: Logger, opts: ComposeOp
     routers: [
       webhook, healthRouter({ db, metrics, metricsToken: config.metricsToken }),
       ...core.staff.routers({ web, tips: tips.console, media: wechat }), ...tips.routers, ...articles.routers, ...alerts.routers,
+      core.staff.fallbackRouter(),
     ] });
   return {
     ...core,

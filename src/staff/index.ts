@@ -2,15 +2,17 @@
 // around them. Built once by compose.ts; the tips, articles and alerts modules take its sessions,
 // and the console's tip pages take the tips module's parts (`TipConsole`).
 import { randomBytes } from 'node:crypto';
-import type Router from '@koa/router';
+import Router from '@koa/router';
 import type { AppConfig } from '../config/index.js';
 import type { Database } from '../db/index.js';
+import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { SharedStore } from '../platform/shared-store.js';
 import type { WechatClient } from '../wechat/index.js';
 import type { WebBase } from '../web/index.js';
 import { createStaff, defineStaffModels, type StaffModels } from './accounts.js';
 import { LoginThrottle } from './auth.js';
+import { requireStaffPage } from './pages/guard.js';
 import { staffPages, type StaffPageDeps } from './pages/index.js';
 import { staffRouter } from './routes.js';
 import { createSessionStore, type SessionStore } from './sessions.js';
@@ -36,6 +38,12 @@ export interface StaffModule {
   seed(): Promise<{ generatedAdminPassword?: string }>;
   /** The console's pages (sign-in, tips, accounts, password) and the staff API's login routes. */
   routers(deps: { web: WebBase; tips: TipConsole; media: Pick<WechatClient, 'mediaGet' | 'mediaDownload'> }): Router[];
+  /**
+   * Mounted after every other router: an address under /staff/ that nothing answered is the
+   * console's 404 for a signed-in member (with the menu and 退出, so they do not look signed
+   * out), and the sign-in page for anyone else.
+   */
+  fallbackRouter(): Router;
 }
 
 export function createStaffModule(deps: StaffModuleDeps): StaffModule {
@@ -74,6 +82,13 @@ export function createStaffModule(deps: StaffModuleDeps): StaffModule {
         ...staffPages({ web, config, models, sessions, throttle, cookieSecure, media, ...tips }),
         staffRouter({ models, sessions, throttle, cookieSecure }),
       ];
+    },
+    fallbackRouter() {
+      const router = new Router();
+      router.get('/staff/*rest', requireStaffPage({ sessions }), () => {
+        throw new AppError('NOT_FOUND', 404, '没有这个页面');
+      });
+      return router;
     },
   };
 }

@@ -44,6 +44,19 @@ describe('console: queue and tip pages', () => {
     expect(await placeRow('东安新村3栋楼下')).to.equal('三元区 · 列东街道：东安新村3栋楼下');
   });
 
+  it('an unknown console address is a 404 with the menu for a member, and the sign-in for anyone else', async () => {
+    const { agent } = await consoleAgent(ctx, 'clerk');
+    const page = await agent.get('/staff/no-such-page').set('Accept', 'text/html').expect(404);
+    expect(page.type).to.equal('text/html');
+    expect(page.text).to.contain('没有这个页面').and.contain('退出').and.contain('受理员甲');
+    const stranger = await request(ctx.callback).get('/staff/no-such-page').set('Accept', 'text/html');
+    expect(stranger.status).to.be.oneOf([302, 303]);
+    expect(stranger.headers.location).to.match(/^\/staff\/login/);
+    // The console's other sections, mounted after the staff pages, still answer themselves (the
+    // articles section refuses a triage member with its own 403, not this 404).
+    await agent.get('/staff/articles').expect(403);
+  });
+
   it('claims a received tip by its code through the API, once', async () => {
     const code = await submit();
     const res = bodyOf<TipBody>(await triage.post(`/api/staff/tips/${code}/claim`).send({}).expect(200));

@@ -71,9 +71,11 @@ describe('web base', () => {
     const api = await request(ctx.callback).get('/api/staff/no-such-thing').expect(404);
     expect(api.type).to.equal('application/json');
     expect(errorOf(api).code).to.equal('NOT_FOUND');
-    const page = await request(ctx.callback).get('/staff/no-such-page').set('Accept', 'text/html').expect(404);
+    const page = await request(ctx.callback).get('/no-such-page').set('Accept', 'text/html').expect(404);
     expect(page.type).to.equal('text/html');
-    expect(page.text).to.contain('没有找到');
+    expect(page.text).to.contain('没有这个页面');
+    // Under /staff/ a stranger cannot tell a page that exists from one that does not: both ask to sign in.
+    expect((await request(ctx.callback).get('/staff/no-such-page').set('Accept', 'text/html').expect(303)).headers.location).to.match(/^\/staff\/login/);
   });
 
   it('a page without a session redirects to sign-in with the way back', async () => {
