@@ -85,7 +85,7 @@ export function createStaffModule(deps: StaffModuleDeps): StaffModule {
     },
     fallbackRouter() {
       const router = new Router();
-      router.get('/staff/*rest', requireStaffPage({ sessions }), () => {
+      router.all('/staff/*rest', requireStaffPage({ sessions }), () => {
         throw new AppError('NOT_FOUND', 404, '没有这个页面');
       });
       return router;
