@@ -1,6 +1,6 @@
 // Reads of the alerts tables, and the row → Alert shape every reader gets.
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
-import { parseStringArray, toEvent } from '../articles/repository.js';
+import { parseStringArray, toEvent, writersSince, type HistoryTables } from '../articles/repository.js';
 import { ARTICLE_STATES, type ArticleState } from '../articles/types.js';
 import { FRAUD_TYPE_KEYS, type FraudTypeKey } from './fraud/index.js';
 import type { AlertModels, AlertRevisionRow, AlertRow } from './models.js';
@@ -51,6 +51,8 @@ export function currentOrder(county: string | undefined) {
     || b.id - a.id;
 }
 
+const ALERT_HISTORY: HistoryTables = { revisions: 'alert_revisions', events: 'alert_events', key: 'alert_id' };
+
 export function createAlertRepository(models: AlertModels) {
   const { Alert, AlertRevision, AlertEvent } = models;
   return {
@@ -89,6 +91,12 @@ export function createAlertRepository(models: AlertModels) {
         order: [['validUntil', 'DESC'], ['id', 'DESC']], limit: opts.limit, offset: opts.offset,
       });
       return { items: rows.map(toAlert), total: count };
+    },
+
+    /** Who wrote the text under review: the writers of the revisions since the last publication (articles' `writersSince`). */
+    writers(alertId: number, t?: Transaction): Promise<number[]> {
+      if (!Alert.sequelize) throw new Error('the Alert model is not defined on a Sequelize instance');
+      return writersSince(Alert.sequelize, ALERT_HISTORY, alertId, t);
     },
 
     async revisions(alertId: number): Promise<AlertRevision[]> {

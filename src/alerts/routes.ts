@@ -41,8 +41,11 @@ const jobId = (ctx: Context) => parseInput(idParam, (ctx.params as Record<string
 
 export const KIND_LABELS = { phone: '电话', url: '网址', account: '账号' } as const;
 
-/** An alert for staff: its fields with their names, the HTML the public sees, and what this staff member may do now. */
-export async function staffAlertView(alert: Alert, actor: ArticleActor, deps: Pick<AlertRouteDeps, 'options' | 'cache' | 'names'>, now: Date) {
+/**
+ * An alert for staff: its fields with their names, the HTML the public sees, and what this staff
+ * member may do now (`writers`: who wrote its text under review; without them only the creator counts).
+ */
+export async function staffAlertView(alert: Alert, actor: ArticleActor, deps: Pick<AlertRouteDeps, 'options' | 'cache' | 'names'>, now: Date, writers?: readonly number[]) {
   return {
     ...alert,
     fraudTypeName: deps.names.fraudType(alert.fraudType),
@@ -50,7 +53,7 @@ export async function staffAlertView(alert: Alert, actor: ArticleActor, deps: Pi
     region: regionLabel(alert.counties, deps.names),
     current: isCurrent(alert, now),
     html: await deps.cache.html(alert),
-    allowedActions: alertActions(actor, alert, deps.options),
+    allowedActions: alertActions(actor, { ...alert, writers }, deps.options),
   };
 }
 
@@ -59,13 +62,15 @@ export function alertsStaffRouter(deps: AlertRouteDeps): Router {
   const auth = requireStaff(deps.sessions);
   const json = jsonBody(256 * 1024);
   const schema = alertContentSchema(deps.counties);
-  const view = (ctx: Context, alert: Alert) => staffAlertView(alert, actorOf(ctx), deps, deps.now());
   const s = deps.service;
+  // One alert's buttons match what the service allows: with the writers of its text under review.
+  const view = async (ctx: Context, alert: Alert) => staffAlertView(alert, actorOf(ctx), deps, deps.now(), (await s.publisherFacts(alert)).writers);
 
   router.get('/', auth, async (ctx) => {
     const actor = actorOf(ctx);
     const q = parseInput(staffListQuery, ctx.query);
     const items = await s.list(actor, { state: q.state, limit: q.limit });
+    // The list judges by the creator only (no query per row); the service asks again with the writers.
     ctx.body = { items: items.map(({ body: _body, ...rest }) => ({ ...rest, region: regionLabel(rest.counties, deps.names), allowedActions: alertActions(actor, { ...rest, body: '' }, deps.options) })) };
   });
 

@@ -11,7 +11,7 @@ import {
   allowedActions as articleActions, ArticleRuleError, assertCanArticle, canArticle, transition, type ArticleRight, type ArticleRuleOptions,
 } from '../articles/rules.js';
 import { lockedChange } from '../articles/service.js';
-import type { ArticleActor, ArticleState } from '../articles/types.js';
+import type { ArticleActor, ArticleFacts, ArticleState } from '../articles/types.js';
 import type { Database } from '../db/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { AlertRow } from './models.js';
@@ -69,8 +69,11 @@ export function alertContentHash(c: AlertContent): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** The actions `actor` may take on `alert` now (the article rules' answer, without scheduling). */
-export function alertActions(actor: ArticleActor, alert: Alert, options: ArticleRuleOptions): AlertAction[] {
+/**
+ * The actions `actor` may take on `alert` now (the article rules' answer, without scheduling);
+ * with `writers` (AlertService.publisherFacts) the publisher rights as the service judges them.
+ */
+export function alertActions(actor: ArticleActor, alert: Alert & Pick<ArticleFacts, 'writers'>, options: ArticleRuleOptions): AlertAction[] {
   const allowed = new Set<string>(articleActions(actor, alert, options));
   return ALERT_ACTIONS.filter((a) => allowed.has(a));
 }
@@ -80,7 +83,16 @@ export function createAlertService(deps: AlertServiceDeps) {
   const { Alert: AlertModel, AlertRevision, AlertEvent } = repo.models;
   const clock = deps.now ?? (() => new Date());
   const logger = deps.logger;
-  const can = (actor: ArticleActor, right: ArticleRight, alert: Alert | undefined) => assertCanArticle(actor, right, alert, options, ALERT_SUBJECT);
+  const can = (actor: ArticleActor, right: ArticleRight, alert: (Alert & Pick<ArticleFacts, 'writers'>) | undefined) =>
+    assertCanArticle(actor, right, alert, options, ALERT_SUBJECT);
+
+  /**
+   * `alert` with the writers of its text under review (`ArticleFacts.writers`: revisions since
+   * its last publication), for the publisher rights; in `t` when given, under the row's lock.
+   */
+  async function withWriters(alert: Alert, t?: Transaction): Promise<Alert & Required<Pick<ArticleFacts, 'writers'>>> {
+    return { ...alert, writers: await repo.writers(alert.id, t) };
+  }
 
   async function event(t: Transaction, row: AlertRow, type: AlertEventType, actorId: number | null, from: ArticleState | null, at: Date) {
     await AlertEvent.create({
@@ -111,7 +123,7 @@ export function createAlertService(deps: AlertServiceDeps) {
   const onAlert = lockedChange({ db, byId: (id, t) => repo.byId(id, t), toShape: toAlert, notFound, cache, clock });
 
   /** The rights, state and date a publication needs, as the step checks them again under the row lock. */
-  function assertPublishable(actor: ArticleActor, facts: Alert, now: Date): void {
+  function assertPublishable(actor: ArticleActor, facts: Alert & Pick<ArticleFacts, 'writers'>, now: Date): void {
     can(actor, 'article.publish', facts);
     transition(facts.state, 'publish', ALERT_SUBJECT);
     // A publication reaches followers at once: an alert past its date must be given a new one first.
@@ -122,7 +134,7 @@ export function createAlertService(deps: AlertServiceDeps) {
   function step(action: 'submit' | 'publish' | 'unpublish', right: 'article.submit' | 'article.publish' | 'article.unpublish') {
     return (actor: ArticleActor, id: number, within?: (alert: Alert, t: Transaction) => Promise<void>): Promise<Alert> => onAlert(id, async (row, t, now) => {
       const facts = toAlert(row);
-      if (action === 'publish') assertPublishable(actor, facts, now);
+      if (action === 'publish') assertPublishable(actor, await withWriters(facts, t), now);
       else can(actor, right, facts);
       const tr = transition(facts.state, action, ALERT_SUBJECT);
       row.state = tr.to;
@@ -204,7 +216,7 @@ export function createAlertService(deps: AlertServiceDeps) {
         const row = await repo.byId(id);
         if (!row) throw notFound();
         const facts = toAlert(row);
-        assertPublishable(actor, facts, clock());
+        assertPublishable(actor, await withWriters(facts), clock());
         await deps.checkChannels(facts, channels);
       }
       const start = deps.startPush;
@@ -229,6 +241,12 @@ export function createAlertService(deps: AlertServiceDeps) {
       can(actor, 'article.read', alert);
       return { alert, revisions: await repo.revisions(id), events: await repo.events(id) };
     },
+
+    /**
+     * `alert` as the publisher rights judge it (with `writers`): for one alert's buttons
+     * (`alertActions`), so that they offer what the actions above allow.
+     */
+    publisherFacts: (alert: Alert) => withWriters(alert),
 
     /** Every alert (optionally in one state), for staff. */
     async list(actor: ArticleActor, opts: { state?: ArticleState | undefined; limit: number }): Promise<Alert[]> {

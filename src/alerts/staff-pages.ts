@@ -272,7 +272,8 @@ export function alertStaffPages(deps: AlertStaffPageDeps): Router {
   async function renderEditor(ctx: Context, alert: Alert | undefined, state: PageState): Promise<void> {
     const actor = actorOf(ctx);
     const now = deps.now();
-    const allowed = alert ? alertActions(actor, alert, deps.options) : [];
+    // The buttons offer what the service allows: judged with the writers of the text under review.
+    const allowed = alert ? alertActions(actor, await service.publisherFacts(alert), deps.options) : [];
     const can = alert ? actionsFor(allowed, alert) : { edit: true, submit: false, publish: false, unpublish: false, draft: false };
     const staffNames = alert ? await deps.staffNames([alert.updatedBy, alert.createdBy]) : new Map<number, string>();
     const doneKey = pick(DONE_MESSAGES, ctx.query.done);

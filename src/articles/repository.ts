@@ -1,5 +1,5 @@
 // Reads of the articles tables, and the row → Article shape every reader gets.
-import { literal, Op, type InferAttributes, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
+import { literal, Op, QueryTypes, type InferAttributes, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import type { ArticleModels, ArticleRevisionRow, ArticleRow, EventColumns } from './models.js';
 import { dropSearchRow, planSearch, searchIds, snippet, syncSearchRow } from './search.js';
 import { ARTICLE_STATES, type ArticleEvent, type ArticleState } from './types.js';
@@ -56,6 +56,33 @@ export function toEvent(row: EventColumns): ArticleEvent {
     }
   }
   return { type: row.type, actorId: row.actorId, fromState: row.fromState, toState: row.toState, revision: row.revision, data, at: row.createdAt };
+}
+
+/** Where a record's text history lies: the articles' tables, or the alerts' (src/alerts). Constants, never input. */
+export interface HistoryTables {
+  revisions: 'article_revisions' | 'alert_revisions';
+  events: 'article_events' | 'alert_events';
+  /** The owner's column in both. */
+  key: 'article_id' | 'alert_id';
+}
+
+export const ARTICLE_HISTORY: HistoryTables = { revisions: 'article_revisions', events: 'article_events', key: 'article_id' };
+
+/**
+ * The staff who wrote the text under review of record `id` (ArticleFacts.writers): the writers of
+ * its revisions after the one last published (the latest `published` event's revision; every
+ * revision if never published), the import's (null) left out. One query with bound values; in
+ * `t`, under the record's lock, so no revision comes in between.
+ */
+export async function writersSince(sequelize: Sequelize, tables: HistoryTables, id: number, t?: Transaction): Promise<number[]> {
+  const { revisions, events, key } = tables;
+  const rows = await sequelize.query<{ writer: number | string }>(
+    `SELECT DISTINCT r.created_by AS writer FROM ${revisions} r
+      WHERE r.${key} = :id AND r.created_by IS NOT NULL
+        AND r.revision > COALESCE((SELECT MAX(e.revision) FROM ${events} e WHERE e.${key} = :id AND e.type = :published), 0)`,
+    { replacements: { id, published: 'published' }, type: QueryTypes.SELECT, ...(t ? { transaction: t } : {}) },
+  );
+  return rows.map((r) => Number(r.writer));
 }
 
 /** A LIKE pattern for the quoted tag inside the JSON text, with `!` as the escape character. */
@@ -155,6 +182,11 @@ export function createArticleRepository(models: ArticleModels) {
     async events(articleId: number): Promise<ArticleEvent[]> {
       const rows = await ArticleEvent.findAll({ where: { articleId }, order: [['id', 'ASC']] });
       return rows.map(toEvent);
+    },
+
+    /** Who wrote the text under review (see `writersSince`). */
+    writers(articleId: number, t?: Transaction): Promise<number[]> {
+      return writersSince(sequelizeOf(Article), ARTICLE_HISTORY, articleId, t);
     },
 
     /** The latest revision, or the latest one the import wrote (`createdBy` null). */

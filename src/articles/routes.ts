@@ -28,24 +28,30 @@ const actorOf = (ctx: Context): ArticleActor => {
 };
 const id = (ctx: Context) => parseInput(idParam, (ctx.params as Record<string, string>).id);
 
-/** An article for staff: its fields, the HTML the public sees, and what this staff member may do now. */
-export async function staffArticleView(article: Article, actor: ArticleActor, opts: ArticleRuleOptions, cache: ArticleHtmlCache) {
+/**
+ * An article for staff: its fields, the HTML the public sees, and what this staff member may do
+ * now (`writers`: who wrote its text under review, see ArticleFacts; without them only the creator counts).
+ */
+export async function staffArticleView(article: Article, actor: ArticleActor, opts: ArticleRuleOptions, cache: ArticleHtmlCache, writers?: readonly number[]) {
   const { body, ...rest } = article;
-  return { ...rest, body, html: await cache.html(article), allowedActions: allowedActions(actor, article, opts) };
+  return { ...rest, body, html: await cache.html(article), allowedActions: allowedActions(actor, { ...article, writers }, opts) };
 }
 
 export function articlesStaffRouter(deps: ArticleRouteDeps): Router {
   const router = new Router({ prefix: '/api/staff/articles' });
   const auth = requireStaff(deps.sessions);
   const json = jsonBody(512 * 1024);
-  const view = (ctx: Context, article: Article) => staffArticleView(article, actorOf(ctx), deps.options, deps.cache);
   const s = deps.service;
+  // One article's buttons match what the service allows: with the writers of its text under review.
+  const view = async (ctx: Context, article: Article) => staffArticleView(
+    article, actorOf(ctx), deps.options, deps.cache, (await s.publisherFacts(article)).writers);
 
   router.get('/', auth, async (ctx) => {
     const actor = actorOf(ctx);
     assertCanArticle(actor, 'article.read', undefined, deps.options);
     const q = parseInput(staffListQuery, ctx.query);
     const items = await deps.repo.listAll({ state: q.state, limit: q.limit });
+    // The list judges by the creator only (no query per row); the service asks again with the writers.
     ctx.body = { items: items.map(({ body: _body, ...rest }) => ({ ...rest, allowedActions: allowedActions(actor, rest, deps.options) })) };
   });
 

@@ -23,9 +23,10 @@ export class ArticleRuleError extends Error {
 const ARTICLE_ROLES = new Set(['editor', 'admin']);
 
 /**
- * May `actor` exercise `right` on `article` (absent for list and create)? Publishing, scheduling
- * and editing a published article need a publisher: the admin, or an editor who is not the
- * author, unless `selfPublish` lets the author publish too.
+ * May `actor` exercise `right` on `article` (absent for list and create)? Publishing and
+ * scheduling need a publisher: the admin, or an editor who neither created the article nor wrote
+ * any of the text under review (`writers`); correcting a published article needs one who did not
+ * create it. `selfPublish` lifts both.
  */
 export function canArticle(actor: ArticleActor, right: ArticleRight, article: ArticleFacts | undefined, opts: ArticleRuleOptions): boolean {
   if (!ARTICLE_ROLES.has(actor.role)) return false;
@@ -36,15 +37,20 @@ export function canArticle(actor: ArticleActor, right: ArticleRight, article: Ar
     case 'article.unpublish':
       return true;
     case 'article.write':
-      return article?.state === 'published' ? isPublisherOf(actor, article, opts) : true;
+      // A correction of live text is a publisher's, as it always was: its writers are not asked,
+      // so one publisher may correct twice. Publishing that text again needs another (below).
+      return article?.state === 'published' ? isPublisherOf(actor, { state: article.state, createdBy: article.createdBy }, opts) : true;
     case 'article.publish':
     case 'article.schedule':
       return article !== undefined && isPublisherOf(actor, article, opts);
   }
 }
 
+/** Four eyes: nobody publishes text they wrote (created, or revised since the last publication) alone. */
 function isPublisherOf(actor: ArticleActor, article: ArticleFacts, opts: ArticleRuleOptions): boolean {
-  return opts.selfPublish || article.createdBy === null || article.createdBy !== actor.id;
+  if (opts.selfPublish) return true;
+  if (article.createdBy !== null && article.createdBy === actor.id) return false;
+  return !(article.writers ?? []).includes(actor.id);
 }
 
 /**
@@ -64,7 +70,7 @@ export function assertCanArticle(actor: ArticleActor, right: ArticleRight, artic
   if (canArticle(actor, right, article, opts)) return;
   const selfPublish = (right === 'article.publish' || right === 'article.schedule' || right === 'article.write') && ARTICLE_ROLES.has(actor.role);
   throw new ArticleRuleError(selfPublish ? `${subject.code}_NEEDS_PUBLISHER` : 'FORBIDDEN', 403,
-    selfPublish ? `自己写的${subject.noun}需要另一位编辑或管理员审核发布` : '无权执行此操作');
+    selfPublish ? `自己写过或改过的${subject.noun}需要另一位编辑或管理员审核发布` : '无权执行此操作');
 }
 
 export type ArticleAction = 'submit' | 'publish' | 'unpublish' | 'schedule' | 'unschedule' | 'edit';

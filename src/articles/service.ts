@@ -11,7 +11,7 @@ import {
   ArticleRuleError, assertCanArticle, assertScheduleTime, contentHash, isDue, normaliseTags, transition,
   type ArticleAction, type ArticleRuleOptions,
 } from './rules.js';
-import type { ArticleActor, ArticleContent, ArticleEventType, ArticleState } from './types.js';
+import type { ArticleActor, ArticleContent, ArticleEventType, ArticleFacts, ArticleState } from './types.js';
 
 export interface ArticleServiceDeps {
   db: Database;
@@ -83,12 +83,20 @@ export function createArticleService(deps: ArticleServiceDeps) {
     }, { transaction: t });
   }
 
+  /**
+   * `article` with the writers of its text under review (`ArticleFacts.writers`), for the
+   * publisher rights; in `t` when given, under the row's lock.
+   */
+  async function withWriters(article: Article, t?: Transaction): Promise<Article & Required<Pick<ArticleFacts, 'writers'>>> {
+    return { ...article, writers: await repo.writers(article.id, t) };
+  }
+
   const onArticle = lockedChange({ db, byId: (id, t) => repo.byId(id, t), toShape: toArticle, notFound, cache, clock });
 
   /** A state change without new text: submit, publish, unpublish. */
   function step(action: ArticleAction, right: 'article.submit' | 'article.publish' | 'article.unpublish') {
     return (actor: ArticleActor, id: number) => onArticle(id, async (row, t, now) => {
-      const facts = toArticle(row);
+      const facts = right === 'article.publish' ? await withWriters(toArticle(row), t) : toArticle(row);
       assertCanArticle(actor, right, facts, options);
       const tr = transition(facts.state, action);
       row.state = tr.to;
@@ -165,7 +173,7 @@ export function createArticleService(deps: ArticleServiceDeps) {
     /** Publishes an article in review at `at` (sweep), or with null, cancels the schedule. */
     schedule(actor: ArticleActor, id: number, at: Date | null): Promise<Article> {
       return onArticle(id, async (row, t, now) => {
-        const facts = toArticle(row);
+        const facts = await withWriters(toArticle(row), t);
         assertCanArticle(actor, 'article.schedule', facts, options);
         const tr = transition(facts.state, at ? 'schedule' : 'unschedule');
         if (at) assertScheduleTime(at, now);
@@ -211,6 +219,12 @@ export function createArticleService(deps: ArticleServiceDeps) {
       assertCanArticle(actor, 'article.read', article, options);
       return { article, revisions: await repo.revisions(id), events: await repo.events(id) };
     },
+
+    /**
+     * `article` as the publisher rights judge it (with `writers`): for one article's buttons
+     * (`allowedActions`), so that they offer what the actions above allow.
+     */
+    publisherFacts: (article: Article) => withWriters(article),
 
     /** Writes used by the import (import.ts): the system as actor, no rights asked. */
     system: { revision, event, applyContent, contentOf },

@@ -45,4 +45,10 @@ export interface ArticleActor {
 export interface ArticleFacts {
   state: ArticleState;
   createdBy: number | null;
+  /**
+   * Staff who wrote the text under review: the writers of the revisions made since the last
+   * publication (all of them if never published). A publisher may be none of them. Absent where
+   * only the creator is known (lists): the service asks again with them before it acts.
+   */
+  writers?: readonly number[];
 }

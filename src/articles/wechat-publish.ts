@@ -7,7 +7,7 @@
 // (never a second send), and a recorded publish_id / msg_id is never submitted again.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Op, UniqueConstraintError } from 'sequelize';
+import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { Logger } from '../platform/logger.js';
 import { WechatApiError, type UploadFile, type WechatClient } from '../wechat/index.js';
@@ -313,8 +313,12 @@ export function createWechatPublisher(deps: WechatPublishDeps) {
     }
   }
 
-  /** The rules' publisher check: the admin, or an editor other than the author (or selfPublish). */
-  const assertPublisher = (actor: ArticleActor, article: Article) => assertCanArticle(actor, 'article.publish', article, options);
+  /**
+   * The rules' publisher check: the admin, or an editor who neither created the article nor wrote
+   * a revision since its publication (or selfPublish); the writers read in `t` when given.
+   */
+  const assertPublisher = async (actor: ArticleActor, article: Article, t?: Transaction) =>
+    assertCanArticle(actor, 'article.publish', { ...article, writers: await repo.writers(article.id, t) }, options);
 
   async function view(id: number): Promise<WechatPublication> {
     const row = await Requests.findByPk(id);
@@ -330,7 +334,7 @@ export function createWechatPublisher(deps: WechatPublishDeps) {
           const locked = await repo.byId(articleId, t);
           if (!locked) throw notFound();
           const article = toArticle(locked);
-          assertPublisher(actor, article);
+          await assertPublisher(actor, article, t);
           if (article.state !== 'published') throw notPublished();
           if (!article.coverUrl && !deps.defaultCover) throw noCover();
           const open = await Requests.findOne({
@@ -381,7 +385,7 @@ export function createWechatPublisher(deps: WechatPublishDeps) {
     async retry(actor: ArticleActor, articleId: number, requestId: number): Promise<WechatPublication> {
       const row = await Requests.findOne({ where: { id: requestId, articleId } });
       if (!row) throw requestNotFound();
-      assertPublisher(actor, await articleOf(articleId));
+      await assertPublisher(actor, await articleOf(articleId));
       if (!UNFINISHED.includes(row.state as WechatRequestState) || row.state === 'submitted') throw notRetryable();
       const now = clock();
       const [claimed] = await Requests.update(

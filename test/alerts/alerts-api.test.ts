@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createAlertsModule, type Alert, type AlertPushStarter } from '../../src/alerts/index.js';
+import { alertContentHash } from '../../src/alerts/service.js';
 import { AppError } from '../../src/platform/errors.js';
 import { createSessionStore } from '../../src/staff/sessions.js';
 import { defineStaffModels } from '../../src/staff/accounts.js';
@@ -112,6 +113,98 @@ describe(`alerts: staff API, states and roles (${usingMysql() ? 'MariaDB' : 'SQL
     const a = await create(solo);
     await solo.post(`/api/staff/alerts/${a.id}/submit`).expect(200);
     await solo.post(`/api/staff/alerts/${a.id}/publish`).expect(200);
+  });
+
+  describe('four eyes: nobody publishes an alert they wrote or changed alone', () => {
+    let third: Agent;
+    beforeEach(async () => {
+      third = (await staffAgent(ctx, { username: 'third', role: 'editor' })).agent;
+    });
+    const put = (agent: Agent, id: number, over: Record<string, unknown>) => agent.put(`/api/staff/alerts/${id}`).send(alertInput(over));
+    const detail = async (agent: Agent, id: number) => bodyOf<DetailBody>(await agent.get(`/api/staff/alerts/${id}`).expect(200)).alert;
+
+    it('an editor who rewrote another\'s alert may not publish it; a third editor publishes', async () => {
+      const a = await create(writer);
+      await put(reviewer, a.id, { body: '审核人自己改写的预警正文。' }).expect(200);
+      await writer.post(`/api/staff/alerts/${a.id}/submit`).expect(200);
+
+      const refused = errorOf(await reviewer.post(`/api/staff/alerts/${a.id}/publish`).expect(403));
+      expect(refused).to.include({ code: 'ALERT_NEEDS_PUBLISHER', message: '自己写过或改过的预警需要另一位编辑或管理员审核发布' });
+      expect((await detail(reviewer, a.id)).allowedActions).to.deep.equal(['edit']);
+      expect((await detail(third, a.id)).allowedActions).to.include('publish');
+
+      const published = bodyOf<AlertBody>(await third.post(`/api/staff/alerts/${a.id}/publish`).expect(200)).alert;
+      expect(published).to.include({ state: 'published', revision: 2 });
+      expect((await request(ctx.callback).get(`/alerts/${a.id}`).expect(200)).text).to.include('审核人自己改写的预警正文。');
+    });
+
+    it('a writer of any revision since the last publication stays refused after the author edits again', async () => {
+      const a = await create(writer);
+      await put(reviewer, a.id, { summary: '第二版：审核人改的。' }).expect(200);
+      await put(writer, a.id, { summary: '第三版：作者又改回来。' }).expect(200);
+      await writer.post(`/api/staff/alerts/${a.id}/submit`).expect(200);
+      expect(errorOf(await reviewer.post(`/api/staff/alerts/${a.id}/publish`).expect(403)).code).to.equal('ALERT_NEEDS_PUBLISHER');
+      expect(errorOf(await writer.post(`/api/staff/alerts/${a.id}/publish`).expect(403)).code).to.equal('ALERT_NEEDS_PUBLISHER');
+      await third.post(`/api/staff/alerts/${a.id}/publish`).expect(200);
+    });
+
+    it('after publication: a publisher corrects as before; a correction\'s writer may not publish it again alone', async () => {
+      const a = await create(writer);
+      await writer.post(`/api/staff/alerts/${a.id}/submit`).expect(200);
+      await third.post(`/api/staff/alerts/${a.id}/publish`).expect(200);
+      expect(errorOf(await put(writer, a.id, { summary: '作者想改' }).expect(403)).code).to.equal('ALERT_NEEDS_PUBLISHER');
+      const fixed = bodyOf<AlertBody>(await put(reviewer, a.id, { summary: '更正：骗子还会冒充检察官。' }).expect(200)).alert;
+      expect(fixed).to.include({ state: 'published', revision: 2 });
+      // A publisher may correct the live text again: a correction is theirs alone, as before.
+      await put(reviewer, a.id, { summary: '再更正：骗子还会冒充法官。' }).expect(200);
+
+      // Withdrawn and published again: the correction's writer is a writer of the text under review.
+      await writer.post(`/api/staff/alerts/${a.id}/unpublish`).expect(200);
+      expect((await detail(reviewer, a.id)).allowedActions).to.not.include('publish');
+      expect(errorOf(await reviewer.post(`/api/staff/alerts/${a.id}/publish`).expect(403)).code).to.equal('ALERT_NEEDS_PUBLISHER');
+      await third.post(`/api/staff/alerts/${a.id}/publish`).expect(200);
+      // A new publication starts a new window: the reviewer may correct again.
+      await put(reviewer, a.id, { summary: '第二次更正。' }).expect(200);
+    });
+
+    it('with articles.selfPublish the rule is off: the editor who rewrote an alert publishes it', async () => {
+      const first = await create(writer);
+      await put(reviewer, first.id, { body: '改写' }).expect(200);
+      await reviewer.post(`/api/staff/alerts/${first.id}/submit`).expect(200);
+      expect(errorOf(await reviewer.post(`/api/staff/alerts/${first.id}/publish`).expect(403)).code).to.equal('ALERT_NEEDS_PUBLISHER');
+
+      await ctx.close();
+      ctx = await alertsContext(clock, { articles: { selfPublish: true } });
+      const a1 = (await staffAgent(ctx, { username: 'a1', role: 'editor' })).agent;
+      const b1 = (await staffAgent(ctx, { username: 'b1', role: 'editor' })).agent;
+      const a = await create(a1);
+      await put(b1, a.id, { body: '改写' }).expect(200);
+      await b1.post(`/api/staff/alerts/${a.id}/submit`).expect(200);
+      expect((await detail(b1, a.id)).allowedActions).to.include('publish');
+      await b1.post(`/api/staff/alerts/${a.id}/publish`).expect(200);
+    });
+
+    it('an alert with no human author stays publishable by any editor, except by one who changed it since', async () => {
+      const { Alert: AlertModel, AlertRevision } = ctx.services.alerts.repo.models;
+      const content = alertContent();
+      const now = clock.t;
+      const row = await AlertModel.create({
+        title: content.title, summary: content.summary, fraudType: content.fraudType, severity: content.severity, counties: '[]',
+        body: content.body, validUntil: content.validUntil, author: content.author, contentHash: alertContentHash(content), state: 'in_review',
+        revision: 1, publishedAt: null, createdBy: null, updatedBy: null, createdAt: now, updatedAt: now,
+      });
+      await AlertRevision.create({
+        alertId: row.id, revision: 1, title: row.title, summary: row.summary, fraudType: row.fraudType, severity: row.severity, counties: row.counties,
+        body: row.body, validUntil: row.validUntil, author: row.author, contentHash: row.contentHash, createdBy: null, createdAt: now,
+      });
+      expect((await detail(writer, row.id)).allowedActions).to.include('publish');
+      await writer.post(`/api/staff/alerts/${row.id}/publish`).expect(200);
+      // A correction by the writer, withdrawn: the writer wrote the text under review now, the reviewer did not.
+      await put(writer, row.id, { summary: '编辑更正的摘要。' }).expect(200);
+      await writer.post(`/api/staff/alerts/${row.id}/unpublish`).expect(200);
+      expect(errorOf(await writer.post(`/api/staff/alerts/${row.id}/publish`).expect(403)).code).to.equal('ALERT_NEEDS_PUBLISHER');
+      await reviewer.post(`/api/staff/alerts/${row.id}/publish`).expect(200);
+    });
   });
 
   it('refuses unknown counties and fraud types, bad dates and unknown fields; an expired alert is not published', async () => {

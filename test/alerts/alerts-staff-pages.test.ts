@@ -130,7 +130,7 @@ describe(`alerts: staff pages over HTTP (${usingMysql() ? 'MariaDB' : 'SQLite'})
     const mine = await writer.agent.get(`/staff/alerts/${id}`).expect(200);
     expect(mine.text).to.contain('id="needs-publisher"').and.not.contain(`/staff/alerts/${id}/publish`);
     const refused = await post(writer, `/staff/alerts/${id}/publish`, { 'channel-custom': '1' }).expect(403);
-    expect(refused.text).to.contain('自己写的预警需要另一位编辑或管理员审核发布');
+    expect(refused.text).to.contain('自己写过或改过的预警需要另一位编辑或管理员审核发布');
     expect((await ctx.services.alerts.repo.byId(id))!.state).to.equal('in_review');
 
     const theirs = await reviewer.agent.get(`/staff/alerts/${id}`).expect(200);

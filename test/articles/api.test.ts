@@ -105,6 +105,106 @@ describe(`articles: staff API, roles and public pages (${usingMysql() ? 'MariaDB
     await solo.post(`/api/staff/articles/${a.id}/publish`).expect(200);
   });
 
+  describe('four eyes: nobody publishes text they wrote or changed alone', () => {
+    let third: Agent;
+    beforeEach(async () => {
+      third = (await staffAgent(ctx, { username: 'third', role: 'editor' })).agent;
+    });
+    const put = (agent: Agent, id: number, body: string) => agent.put(`/api/staff/articles/${id}`).send({ ...draft('x'), slug: undefined, body });
+    const detail = async (agent: Agent, id: number) => bodyOf<ArticleBody>(await agent.get(`/api/staff/articles/${id}`).expect(200)).article;
+
+    it('an editor who rewrote another\'s draft may not publish or schedule it; a third editor publishes', async () => {
+      const a = await create(writer, 'rewritten');
+      await put(reviewer, a.id, '审核人自己改写的正文。').expect(200);
+      await writer.post(`/api/staff/articles/${a.id}/submit`).expect(200);
+
+      const refused = errorOf(await reviewer.post(`/api/staff/articles/${a.id}/publish`).expect(403));
+      expect(refused).to.include({ code: 'ARTICLE_NEEDS_PUBLISHER', message: '自己写过或改过的文章需要另一位编辑或管理员审核发布' });
+      expect(errorOf(await reviewer.post(`/api/staff/articles/${a.id}/schedule`).send({ at: '2026-05-02T00:00:00Z' }).expect(403)).code).to.equal('ARTICLE_NEEDS_PUBLISHER');
+      // The buttons say the same: the detail view judges with the writers.
+      expect((await detail(reviewer, a.id)).allowedActions).to.not.include('publish').and.not.include('schedule');
+      expect((await detail(third, a.id)).allowedActions).to.include('publish').and.include('schedule');
+
+      const published = bodyOf<ArticleBody>(await third.post(`/api/staff/articles/${a.id}/publish`).expect(200)).article;
+      expect(published).to.include({ state: 'published', revision: 2 });
+      expect((await request(ctx.callback).get('/articles/rewritten').expect(200)).text).to.include('审核人自己改写的正文。');
+    });
+
+    it('a writer of any revision since the last publication stays refused after the author edits again', async () => {
+      const a = await create(writer, 'three-hands');
+      await put(reviewer, a.id, '第二版：审核人改的。').expect(200);
+      await put(writer, a.id, '第三版：作者又改回来。').expect(200);
+      await writer.post(`/api/staff/articles/${a.id}/submit`).expect(200);
+      expect(errorOf(await reviewer.post(`/api/staff/articles/${a.id}/publish`).expect(403)).code).to.equal('ARTICLE_NEEDS_PUBLISHER');
+      expect(errorOf(await writer.post(`/api/staff/articles/${a.id}/publish`).expect(403)).code).to.equal('ARTICLE_NEEDS_PUBLISHER');
+      await third.post(`/api/staff/articles/${a.id}/publish`).expect(200);
+      // The admin may always publish.
+      await reviewer.post(`/api/staff/articles/${a.id}/unpublish`).expect(200);
+      await admin.post(`/api/staff/articles/${a.id}/publish`).expect(200);
+    });
+
+    it('after publication: a publisher corrects as before; a correction\'s writer may not publish it again alone', async () => {
+      const a = await create(writer, 'corrected');
+      await writer.post(`/api/staff/articles/${a.id}/submit`).expect(200);
+      await third.post(`/api/staff/articles/${a.id}/publish`).expect(200);
+      // The revisions before the publication were reviewed by it: the publisher corrects the live text.
+      expect(errorOf(await put(writer, a.id, '作者想改').expect(403)).code).to.equal('ARTICLE_NEEDS_PUBLISHER');
+      expect(bodyOf<ArticleBody>(await put(reviewer, a.id, '更正后的正文。').expect(200)).article).to.include({ state: 'published', revision: 2 });
+      expect((await request(ctx.callback).get('/articles/corrected').expect(200)).text).to.include('更正后的正文。');
+      // A publisher may correct the live text again: a correction is theirs alone, as before.
+      await put(reviewer, a.id, '再次更正后的正文。').expect(200);
+
+      // Withdrawn and published again: the correction's writer is a writer of the text under review.
+      await writer.post(`/api/staff/articles/${a.id}/unpublish`).expect(200);
+      expect((await detail(reviewer, a.id)).allowedActions).to.not.include('publish');
+      expect(errorOf(await reviewer.post(`/api/staff/articles/${a.id}/publish`).expect(403)).code).to.equal('ARTICLE_NEEDS_PUBLISHER');
+      await third.post(`/api/staff/articles/${a.id}/publish`).expect(200);
+      // A new publication starts a new window: the reviewer may correct again.
+      await put(reviewer, a.id, '第二次更正。').expect(200);
+    });
+
+    it('with articles.selfPublish the rule is off: the editor who rewrote a draft publishes it', async () => {
+      const refusedFirst = await create(writer, 'self-rewritten');
+      await put(reviewer, refusedFirst.id, '改写').expect(200);
+      await reviewer.post(`/api/staff/articles/${refusedFirst.id}/submit`).expect(200);
+      expect(errorOf(await reviewer.post(`/api/staff/articles/${refusedFirst.id}/publish`).expect(403)).code).to.equal('ARTICLE_NEEDS_PUBLISHER');
+
+      await ctx.close();
+      ctx = await articlesContext(undefined, { articles: { selfPublish: true } });
+      const a1 = (await staffAgent(ctx, { username: 'a1', role: 'editor' })).agent;
+      const b1 = (await staffAgent(ctx, { username: 'b1', role: 'editor' })).agent;
+      const a = await create(a1, 'self-rewritten');
+      await put(b1, a.id, '改写').expect(200);
+      await b1.post(`/api/staff/articles/${a.id}/submit`).expect(200);
+      expect((await detail(b1, a.id)).allowedActions).to.include('publish');
+      await b1.post(`/api/staff/articles/${a.id}/publish`).expect(200);
+    });
+
+    it('an imported article (no human author) stays publishable by any editor, except by one who changed it since', async () => {
+      await ctx.close();
+      const folder = new ContentFolder();
+      folder.write({ slug: 'imported-one', title: '导入的文章', body: '导入的正文。' });
+      try {
+        ctx = await articlesContext(folder);
+        const e1 = (await staffAgent(ctx, { username: 'e1', role: 'editor' })).agent;
+        const e2 = (await staffAgent(ctx, { username: 'e2', role: 'editor' })).agent;
+        const imported = await ctx.services.articles.repo.publishedBySlug('imported-one');
+        expect(imported).to.include({ createdBy: null });
+        const id = imported!.id;
+        await e1.post(`/api/staff/articles/${id}/unpublish`).expect(200);
+        expect((await detail(e1, id)).allowedActions).to.include('publish');
+        await e1.post(`/api/staff/articles/${id}/publish`).expect(200);
+        // A correction by e1, withdrawn: e1 wrote the text under review now, e2 did not.
+        await put(e1, id, '编辑更正的正文。').expect(200);
+        await e1.post(`/api/staff/articles/${id}/unpublish`).expect(200);
+        expect(errorOf(await e1.post(`/api/staff/articles/${id}/publish`).expect(403)).code).to.equal('ARTICLE_NEEDS_PUBLISHER');
+        await e2.post(`/api/staff/articles/${id}/publish`).expect(200);
+      } finally {
+        folder.remove();
+      }
+    });
+  });
+
   it('schedules a publication: the sweep publishes it when due, not before', async () => {
     const a = await create(writer, 'scheduled-piece');
     await writer.post(`/api/staff/articles/${a.id}/submit`).expect(200);

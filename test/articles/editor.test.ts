@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { usingMysql } from '../support/database.js';
 import type { TestContext } from '../support/harness.js';
-import type { Agent } from '../tips/helpers.js';
+import { addStaff, type Agent } from '../tips/helpers.js';
 import { renderMarkdown } from '../../src/articles/render.js';
 import { consoleAgent, editorialStaff, tinyPng } from './editor-helpers.js';
 import { articlesContext } from './helpers.js';
@@ -26,6 +26,7 @@ describe(`articles: editor pages over HTTP (${usingMysql() ? 'MariaDB' : 'SQLite
   let now: Date;
   let writer: { agent: Agent; token: string };
   let reviewer: { agent: Agent; token: string };
+  let third: { agent: Agent; token: string };
   const origin = () => ctx.config.publicOrigin;
   const post = (who: { agent: Agent; token: string }, path: string, body: Record<string, string>) =>
     who.agent.post(path).set('Origin', origin()).type('form').send({ _csrf: who.token, ...body });
@@ -34,6 +35,8 @@ describe(`articles: editor pages over HTTP (${usingMysql() ? 'MariaDB' : 'SQLite
     now = new Date('2026-04-30T02:00:00.000Z');
     ctx = await articlesContext(undefined, {}, { now: () => now });
     ({ writer, reviewer } = await editorialStaff(ctx));
+    await addStaff(ctx, { username: 'third', role: 'editor', displayName: '张编辑' });
+    third = await consoleAgent(ctx, 'third');
   });
   after(async () => { await ctx.close(); });
 
@@ -97,12 +100,17 @@ describe(`articles: editor pages over HTTP (${usingMysql() ? 'MariaDB' : 'SQLite
     expect(page.text).to.contain('id="needs-publisher"');
 
     const refused = await post(writer, `/staff/articles/${id}/publish`, {}).expect(403);
-    expect(refused.text).to.contain('自己写的文章需要另一位编辑或管理员审核发布');
+    expect(refused.text).to.contain('自己写过或改过的文章需要另一位编辑或管理员审核发布');
     expect((await ctx.services.articles.repo.byId(id))!.state).to.equal('in_review');
 
-    const theirs = await reviewer.agent.get(`/staff/articles/${id}/edit`).expect(200);
+    // The reviewer saved revision 2 above: a writer of the text under review, not its publisher either.
+    const reviewers = await reviewer.agent.get(`/staff/articles/${id}/edit`).expect(200);
+    expect(reviewers.text).to.contain('id="needs-publisher"').and.not.contain(`/staff/articles/${id}/publish`).and.not.contain('id="schedule-form"');
+    expect((await post(reviewer, `/staff/articles/${id}/publish`, {}).expect(403)).text).to.contain('自己写过或改过的文章需要另一位编辑或管理员审核发布');
+
+    const theirs = await third.agent.get(`/staff/articles/${id}/edit`).expect(200);
     expect(theirs.text).to.contain(`/staff/articles/${id}/publish`).and.contain('id="schedule-form"');
-    expect((await post(reviewer, `/staff/articles/${id}/publish`, {}).expect(303)).headers.location).to.equal(`/staff/articles/${id}/edit?done=published`);
+    expect((await post(third, `/staff/articles/${id}/publish`, {}).expect(303)).headers.location).to.equal(`/staff/articles/${id}/edit?done=published`);
     await request(ctx.callback).get('/articles/refund-scam').expect(200);
 
     // Roles without article rights: no page, no menu entry.

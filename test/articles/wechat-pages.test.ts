@@ -97,9 +97,9 @@ describe(`articles: the editor's WeChat section over HTTP (${usingMysql() ? 'Mar
     // Posting anyway is refused as the API refuses it, said on the page; nothing reaches WeChat.
     const before = apiCalls();
     const retried = await post(writer, `/staff/articles/${id}/wechat/${shown!.id}/retry`, {}).expect(403);
-    expect(messageOf(retried.text)).to.equal('自己写的文章需要另一位编辑或管理员审核发布');
+    expect(messageOf(retried.text)).to.equal('自己写过或改过的文章需要另一位编辑或管理员审核发布');
     const asked = await post(writer, `/staff/articles/${id}/wechat`, { channel: 'mass', target: 'all' }).expect(403);
-    expect(messageOf(asked.text)).to.equal('自己写的文章需要另一位编辑或管理员审核发布');
+    expect(messageOf(asked.text)).to.equal('自己写过或改过的文章需要另一位编辑或管理员审核发布');
     expect(apiCalls()).to.equal(before);
 
     // Roles without article rights get the error page; a post without the page's token is refused.

@@ -294,7 +294,10 @@ describe(`articles: publishing to WeChat (${usingMysql() ? 'MariaDB' : 'SQLite'}
     ctx.fakeWechat.failNext('/cgi-bin/material/add_material', -1);
     const { request: failed } = await ask(reviewer, a.id, { channel: 'freepublish' });
     expect(failed.error).to.deep.include({ step: 'cover', errcode: -1 });
-    await reviewer.put(`/api/staff/articles/${a.id}`).send({ title: '更正', summary: '摘要', tags: [], author: '市反诈中心', body: '更正后的正文' }).expect(200);
+    // Corrected by another publisher: the reviewer wrote none of it and may still retry; the corrector may not send it alone.
+    const corrector = (await staffAgent(ctx, { username: 'corrector', role: 'editor' })).agent;
+    await corrector.put(`/api/staff/articles/${a.id}`).send({ title: '更正', summary: '摘要', tags: [], author: '市反诈中心', body: '更正后的正文' }).expect(200);
+    expect(errorOf(await corrector.post(`/api/staff/articles/${a.id}/wechat`).send({ channel: 'freepublish' }).expect(403)).code).to.equal('ARTICLE_NEEDS_PUBLISHER');
     const stale = await retry(a.id, failed.id);
     expect(stale).to.include({ state: 'failed' });
     expect(stale.error!.errmsg).to.include('又修改过');

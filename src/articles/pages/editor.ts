@@ -136,14 +136,16 @@ export function editorPages(deps: ArticlePageDeps): { router: Router; showWithWe
 
   async function renderEditor(ctx: Context, article: Article | undefined, state: EditorState): Promise<void> {
     const actor = actorOf(ctx);
-    const allowed = article ? allowedActions(actor, article, options) : [];
+    // The buttons offer what the service allows: judged with the writers of the text under review.
+    const facts = article ? await service.publisherFacts(article) : undefined;
+    const allowed = facts ? allowedActions(actor, facts, options) : [];
     const names = article ? await deps.staffNames([article.updatedBy, article.createdBy]) : new Map<number, string>();
     const q = ctx.query;
     const imageName = typeof q.image === 'string' && IMAGE_NAME.test(q.image) ? q.image : undefined;
     const now = deps.now();
     const doneKey = pick(DONE_MESSAGES, q.done);
     const done = doneKey ? (DONE_MESSAGES as Readonly<Record<string, string>>)[doneKey] : undefined;
-    const wechat = article ? await wechatSection(deps, ctx, actor, article, state.wechat) : null;
+    const wechat = facts ? await wechatSection(deps, ctx, actor, facts, state.wechat) : null;
     web.render(ctx, 'editor.njk', {
       title: article ? `编辑：${article.title}` : '写新文章',
       article: article ? {

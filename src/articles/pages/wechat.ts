@@ -13,7 +13,7 @@ import { parseInput } from '../../tips/validation.js';
 import { readForm } from '../../web/index.js';
 import type { Article } from '../repository.js';
 import { ArticleRuleError, canArticle } from '../rules.js';
-import type { ArticleActor } from '../types.js';
+import type { ArticleActor, ArticleFacts } from '../types.js';
 import type { WechatStep } from '../wechat-models.js';
 import type { WechatPublication } from '../wechat-publish.js';
 import { wechatRequestSchema } from '../wechat-routes.js';
@@ -142,7 +142,7 @@ function requestView(r: WechatPublication, article: Article, names: Map<number, 
  * each kind only when the publisher would accept it now (no like request unfinished for this
  * version; for 群发, quota left today).
  */
-export async function wechatSection(deps: ArticlePageDeps, ctx: Context, actor: ArticleActor, article: Article, state?: WechatSectionState) {
+export async function wechatSection(deps: ArticlePageDeps, ctx: Context, actor: ArticleActor, article: Article & Pick<ArticleFacts, 'writers'>, state?: WechatSectionState) {
   const { requests, quota } = await deps.wechatPublish.list(actor, article.id);
   const published = article.state === 'published';
   if (!published && requests.length === 0) return null;
