@@ -48,7 +48,11 @@ describe('console: queue and tip pages', () => {
     const { agent } = await consoleAgent(ctx, 'clerk');
     const page = await agent.get('/staff/no-such-page').set('Accept', 'text/html').expect(404);
     expect(page.type).to.equal('text/html');
-    expect(page.text).to.contain('没有这个页面').and.contain('退出').and.contain('受理员甲');
+    expect(page.text).to.contain('没有这个页面').and.contain('退出').and.contain('受理员甲（受理员）');
+    // A member named as their role (the first admin, 系统管理员) is named once.
+    await staffAgent(ctx, { username: 'first-admin', role: 'admin', displayName: '系统管理员' });
+    const adminPage = (await (await consoleAgent(ctx, 'first-admin')).agent.get('/staff/queue').expect(200)).text;
+    expect(adminPage).to.contain('<span>系统管理员</span>').and.not.contain('系统管理员（系统管理员）');
     const stranger = await request(ctx.callback).get('/staff/no-such-page').set('Accept', 'text/html');
     expect(stranger.status).to.be.oneOf([302, 303]);
     expect(stranger.headers.location).to.match(/^\/staff\/login/);
