@@ -14,7 +14,7 @@ import { parseInput } from '../tips/validation.js';
 import type { Views } from '../web/index.js';
 import type { ArticleHtmlCache } from './cache.js';
 import { articleUrl, atomFeed, sitemap } from './feed.js';
-import { isSiteAddress } from './render.js';
+import { isSitePath } from './render.js';
 import { sendAnswer, type AnswerKey, type CachedAnswer } from './page-cache.js';
 import type { Article, ArticleRepository } from './repository.js';
 import { publicListQuery, slugParam } from './validation.js';
@@ -84,7 +84,7 @@ function listHref(page: number, tag: string | undefined, words?: string): string
 
 /** The absolute address of a cover, a path of this site; one of another site (saved before they were refused) is left out. */
 function absolute(origin: string, url: string | null): string | null {
-  return url && url.startsWith('/') && isSiteAddress(url) ? `${origin}${url}` : null;
+  return url && isSitePath(url) ? `${origin}${url}` : null;
 }
 
 /** The public JSON of an article (no body source, no staff ids). */

@@ -46,6 +46,11 @@ export function isSiteAddress(url: string): boolean {
   }
 }
 
+/** A path of this site (`/articles/images/…`): what a cover must be. */
+export function isSitePath(url: string): boolean {
+  return url.startsWith('/') && isSiteAddress(url);
+}
+
 export function isSafeImage(url: string): boolean {
   return schemeOf(url) === '' && isSiteAddress(url);
 }

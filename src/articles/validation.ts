@@ -1,13 +1,13 @@
 // Input of the article APIs, strict like the rest of the staff API (an unknown field is refused).
 import { z } from 'zod';
-import { isSiteAddress } from './render.js';
+import { isSitePath } from './render.js';
 import { isSlug } from './rules.js';
 import { MAX_QUERY_CHARS } from './search.js';
 import { ARTICLE_STATES } from './types.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** A cover address: a path of this site (an uploaded image, isSiteAddress); anything else is refused. */
-export const coverUrl = z.string().trim().max(1000).refine((v) => v.startsWith('/') && isSiteAddress(v), '封面图片请先上传到本站，再填它在本站的地址（以 / 开头）');
+export const coverUrl = z.string().trim().max(1000).refine(isSitePath, '封面图片请先上传到本站，再填它在本站的地址（以 / 开头）');
 
 export const articleContentSchema = z.object({
   title: text(200),

@@ -28,8 +28,7 @@ export function imagePages(deps: ArticlePageDeps): Router {
   router.post(`${ARTICLES_PATH}/:id/images`, guard, async (ctx) => {
     const actor = actorOf(ctx);
     const { article } = await deps.service.get(actor, articleIdOf(ctx));
-    // A published article's images are a correction's: a publisher's, judged with the text's writers.
-    assertCanArticle(actor, 'article.write', article.state === 'published' ? await deps.service.publisherFacts(article) : article, deps.options);
+    assertCanArticle(actor, 'article.write', article, deps.options);
     const json = wantsJson(ctx);
     try {
       const form = await readMultipart(ctx, MAX_IMAGE_BYTES);
