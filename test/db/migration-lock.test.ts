@@ -24,8 +24,15 @@ describe(`db: migration lock (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function
     await tdb.drop();
   });
 
-  it('two instances migrating a fresh database at once: one applies everything, the other nothing, neither fails', async function () {
-    if (!usingMysql()) this.skip();
+  // Each database has its own cases: defined for it alone, so none is left pending on the other.
+  if (!usingMysql()) {
+    it('on SQLite it simply runs', async () => {
+      expect(await underMigrationLock(one, undefined, () => Promise.resolve(7))).to.equal(7);
+    });
+    return;
+  }
+
+  it('two instances migrating a fresh database at once: one applies everything, the other nothing, neither fails', async () => {
     const [a, b] = await Promise.all([
       underMigrationLock(one, undefined, () => migrateUp(one)),
       underMigrationLock(two, undefined, () => migrateUp(two)),
@@ -34,8 +41,7 @@ describe(`db: migration lock (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function
     expect(Math.max(a.length, b.length)).to.be.greaterThan(20);
   });
 
-  it('the second waits for the first to finish, and gives up with a clear error past its wait', async function () {
-    if (!usingMysql()) this.skip();
+  it('the second waits for the first to finish, and gives up with a clear error past its wait', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => { release = r; });
     const order: string[] = [];
@@ -52,8 +58,7 @@ describe(`db: migration lock (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function
     expect(order).to.deep.equal(['first in', 'first out', 'second']);
   });
 
-  it('an instance killed while it holds the lock blocks no one', async function () {
-    if (!usingMysql()) this.skip();
+  it('an instance killed while it holds the lock blocks no one', async () => {
     const { host, port, username, database } = one.sequelize.config;
     const holder = spawn(process.execPath, ['--input-type=module', '-e', `
       import { createConnection } from 'mysql2/promise';
@@ -66,10 +71,5 @@ describe(`db: migration lock (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function
     expect(await underMigrationLock(two, undefined, () => Promise.resolve('mine'), 1).catch((e: unknown) => e)).to.be.instanceOf(MigrationLockTimeout);
     holder.kill('SIGKILL');
     expect(await underMigrationLock(two, undefined, () => Promise.resolve('mine'), 10)).to.equal('mine');
-  });
-
-  it('on SQLite it simply runs', async function () {
-    if (usingMysql()) this.skip();
-    expect(await underMigrationLock(one, undefined, () => Promise.resolve(7))).to.equal(7);
   });
 });
