@@ -49,8 +49,9 @@ export function clockOf(tip: StaffTipView, now: Date): Clock {
 }
 
 /** The query string without empty fields (a GET form sends every field). */
-/** The query parameter that gives a refused claim-by-code back to its field: not a filter. */
+/** The query parameter that gives a refused claim-by-code back to its field (at most CLAIM_TYPED_MAX characters): not a filter. */
 const CLAIM_TYPED = 'claim';
+const CLAIM_TYPED_MAX = 40;
 
 function filtersOf(ctx: Context): Record<string, string> {
   const out: Record<string, string> = {};
@@ -151,7 +152,7 @@ export function queuePages(deps: StaffPageDeps): Router {
       prevHref: list.page > 1 ? pageHref(withoutPage, list.page - 1) : null,
       nextHref: list.page < pages ? pageHref(withoutPage, list.page + 1) : null,
       filters,
-      claimTyped: typeof ctx.query[CLAIM_TYPED] === 'string' ? ctx.query[CLAIM_TYPED].slice(0, 40) : '',
+      claimTyped: typeof ctx.query[CLAIM_TYPED] === 'string' ? ctx.query[CLAIM_TYPED].slice(0, CLAIM_TYPED_MAX) : '',
       filtered: active.length > 0,
       filterWords: active,
       hidden: HIDDEN_FILTERS.flatMap((name) => (filters[name] !== undefined ? [{ name, value: filters[name] }] : [])),
@@ -180,7 +181,7 @@ export function queuePages(deps: StaffPageDeps): Router {
     const fields = await readForm(ctx, web.csrf, 4 * 1024);
     const typed = normaliseTrackingCode(fields.code ?? '');
     // A refusal gives back what was typed, to correct rather than type again.
-    const back = `${QUEUE_PATH}?${new URLSearchParams({ [CLAIM_TYPED]: (fields.code ?? '').trim().slice(0, 40) }).toString()}`;
+    const back = `${QUEUE_PATH}?${new URLSearchParams({ [CLAIM_TYPED]: (fields.code ?? '').trim().slice(0, CLAIM_TYPED_MAX) }).toString()}`;
     let code: string;
     try {
       code = parseInput(codeParam, typed);
