@@ -1,11 +1,12 @@
 // Test databases: a fresh SQLite file per context by default, or a fresh MariaDB database when
 // TEST_DATABASE_URL=mysql://... is set (the same suite runs on both in CI).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Sequelize } from 'sequelize';
+import { QueryTypes, Sequelize } from 'sequelize';
 import { openDatabase, sequelizeOptions, type Database } from '../../src/db/index.js';
+import { migrateUp } from '../../src/db/migrate.js';
 
 export interface TestDatabase {
   url: string;
@@ -15,14 +16,14 @@ export interface TestDatabase {
 
 export const usingMysql = (): boolean => /^(mysql|mariadb):/.test(process.env.TEST_DATABASE_URL ?? '');
 
+/** An empty database: nothing migrated (the tests of migrations and of a first start). */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const base = process.env.TEST_DATABASE_URL;
   if (base && usingMysql()) {
     const name = `pst_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
     const u = new URL(base.replace(/^mariadb:/, 'mysql:'));
     u.pathname = `/${name}`;
-    const adminOpts = sequelizeOptions(base);
-    const admin = new Sequelize({ ...adminOpts, database: undefined, logging: false });
+    const admin = adminConnection(base);
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     return {
       url: u.toString(),
@@ -42,6 +43,114 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       return Promise.resolve();
     },
   };
+}
+
+function adminConnection(base: string): Sequelize {
+  return new Sequelize({ ...sequelizeOptions(base), database: undefined, logging: false });
+}
+
+/**
+ * A database with every migration applied, as compose() would leave it before seeding. Migrating
+ * is most of a test context's start (hundreds of contexts a run), so the migrations run once per
+ * process into a template, and each context gets a copy: on SQLite the template's file, on
+ * MariaDB its tables' and triggers' own `SHOW CREATE` statements and its rows. The tests of
+ * migrations and of a first start use createTestDatabase; test/db/test-template.test.ts checks
+ * that a copy has the migrated schema.
+ */
+export async function createMigratedTestDatabase(): Promise<TestDatabase> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (base && usingMysql()) {
+    const template = await (mysqlTemplate ??= makeMysqlTemplate(base));
+    const tdb = await createTestDatabase();
+    const copy = new Sequelize({ ...sequelizeOptions(tdb.url), logging: false, pool: { max: 1, min: 0 } });
+    try {
+      // One pooled connection: the session's FOREIGN_KEY_CHECKS holds for every statement.
+      await copy.query('SET FOREIGN_KEY_CHECKS = 0');
+      for (const statement of template.statements) await copy.query(statement);
+      for (const table of template.tablesWithRows) {
+        await copy.query(`INSERT INTO \`${table}\` SELECT * FROM \`${template.name}\`.\`${table}\``);
+      }
+      await copy.query('SET FOREIGN_KEY_CHECKS = 1');
+    } catch (err) {
+      await tdb.drop();
+      throw err;
+    } finally {
+      await copy.close();
+    }
+    return tdb;
+  }
+  const file = await (sqliteTemplate ??= makeSqliteTemplate());
+  const tdb = await createTestDatabase();
+  copyFileSync(file, tdb.url.slice('sqlite:'.length));
+  return tdb;
+}
+
+interface MysqlTemplate {
+  name: string;
+  /** CREATE TABLE (in any order: copied with foreign-key checks off), then CREATE TRIGGER. */
+  statements: string[];
+  tablesWithRows: string[];
+}
+
+let sqliteTemplate: Promise<string> | undefined;
+let mysqlTemplate: Promise<MysqlTemplate> | undefined;
+
+/**
+ * How test/setup.ts drops this process's MariaDB template after the last test (SQLite's is a
+ * temporary file). On globalThis: setup.ts is loaded by mocha's require, and the module it
+ * imports is not the instance the tests import.
+ */
+const DROP_TEMPLATE = Symbol.for('pingan-sanming.test.dropTemplate');
+type WithDrop = { [DROP_TEMPLATE]?: () => Promise<void> };
+
+async function migrated(tdb: TestDatabase): Promise<void> {
+  const db = await openDatabase(tdb.url);
+  try {
+    await migrateUp(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function makeSqliteTemplate(): Promise<string> {
+  const tdb = await createTestDatabase();
+  await migrated(tdb);
+  // Closed, so the write-ahead log is folded into the file that is copied.
+  process.once('exit', () => void tdb.drop());
+  return tdb.url.slice('sqlite:'.length);
+}
+
+async function makeMysqlTemplate(base: string): Promise<MysqlTemplate> {
+  const tdb = await createTestDatabase();
+  await migrated(tdb);
+  const name = new URL(tdb.url).pathname.slice(1);
+  (globalThis as WithDrop)[DROP_TEMPLATE] = () => tdb.drop();
+  const admin = adminConnection(base);
+  try {
+    const objects = await admin.query<{ TABLE_NAME: string; TABLE_TYPE: string }>(
+      'SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
+      { replacements: [name], type: QueryTypes.SELECT },
+    );
+    const other = objects.filter((o) => o.TABLE_TYPE !== 'BASE TABLE');
+    if (other.length > 0) throw new Error(`the test template cannot copy ${other.map((o) => o.TABLE_NAME).join(', ')}`);
+    const statements: string[] = [];
+    const tablesWithRows: string[] = [];
+    for (const { TABLE_NAME: table } of objects) {
+      const [created] = await admin.query<Record<string, string>>(`SHOW CREATE TABLE \`${name}\`.\`${table}\``, { type: QueryTypes.SELECT });
+      // The template's counters are where its seed rows left them: the copy starts there too.
+      statements.push(String(created?.['Create Table']));
+      const [row] = await admin.query(`SELECT 1 FROM \`${name}\`.\`${table}\` LIMIT 1`, { type: QueryTypes.SELECT });
+      if (row) tablesWithRows.push(table);
+    }
+    const triggers = await admin.query<{ Trigger: string }>(`SHOW TRIGGERS FROM \`${name}\``, { type: QueryTypes.SELECT });
+    for (const { Trigger: trigger } of triggers) {
+      const [created] = await admin.query<Record<string, string>>(`SHOW CREATE TRIGGER \`${name}\`.\`${trigger}\``, { type: QueryTypes.SELECT });
+      statements.push(String(created?.['SQL Original Statement']));
+    }
+    return { name, statements, tablesWithRows };
+  } finally {
+    await admin.close();
+  }
 }
 
 /** The SQL statements a Sequelize instance runs while `fn` runs (an afterQuery hook). */

@@ -3,7 +3,7 @@
 import type { AppConfig, ConfigOverrides } from '../../src/config/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { compose, type Services } from '../../src/compose.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
+import { createMigratedTestDatabase, type TestDatabase } from './database.js';
 import type { FakeWechatApi } from './fake-wechat-api.js';
 import { configWithFakeWechat } from './test-config.js';
 
@@ -21,7 +21,7 @@ export async function createTestContext(
   overrides: ConfigOverrides = {},
   opts: { now?: () => Date; logLevel?: string; logSink?: { write(line: string): void } } = {},
 ): Promise<TestContext> {
-  const database = await createTestDatabase();
+  const database = await createMigratedTestDatabase();
   const { config, fakeWechat } = await configWithFakeWechat({ databaseUrl: database.url, ...overrides });
   const logger = createLogger(opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? config.logLevel, opts.logSink);
   const services = await compose(config, logger, opts.now ? { now: opts.now } : {});
