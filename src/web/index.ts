@@ -62,7 +62,10 @@ export function createWebBase(opts: WebBaseOptions): WebBase {
     errorPage(ctx, err) {
       const status = err.status;
       const message = err.expose ? err.message : '系统出了点问题，请稍后再试。如情况紧急，请电话联系值班人员。';
-      render(ctx, 'error.njk', { status, code: err.code, message, title: status === 404 ? '没有找到' : status === 403 ? '无法操作' : '出错了' });
+      // What was wrong, as the fields' own messages (an address typed or edited by hand): never
+      // the field names, which are the code's words.
+      const details = err.expose ? [...new Set((err.fields ?? []).map((f) => f.message))].filter((d) => d !== message) : [];
+      render(ctx, 'error.njk', { status, code: err.code, message, details, title: status === 404 ? '没有找到' : status === 403 ? '无法操作' : '出错了' });
       ctx.status = status;
     },
   };

@@ -249,6 +249,11 @@ describe(`console: dashboard (Chromium, ${usingMysql() ? 'MariaDB' : 'SQLite'})`
     expect(await page.locator(`a[href="/staff/dashboard/export.csv?year=2024"]`).count()).to.equal(1);
     const bad = await page.goto(`${server.baseUrl}/staff/dashboard?year=20x6`);
     expect(bad?.status()).to.equal(400);
+    expect(await page.locator('#error-details li').allTextContents()).to.deep.equal(['年份应为4位数字']);
+    const early = await page.goto(`${server.baseUrl}/staff/dashboard?year=2019`);
+    expect(early?.status()).to.equal(400);
+    expect(await page.locator('#error-details li').allTextContents()).to.deep.equal(['年份应在2020年到今年之间']);
+    await screenshot(page, 'dashboard-bad-year');
   });
 
   it('shows staff without the statistics right the 403 page', async () => {
