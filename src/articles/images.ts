@@ -1,4 +1,4 @@
-// Images of articles (migration 015): JPEG and PNG up to 2 MB, kept in the database so every
+// Images of articles (migrations 015, 028): JPEG and PNG up to 2 MB, kept in the database so every
 // instance serves every upload. An image is addressed by the SHA-256 of its bytes, so its public
 // URL (/articles/images/<sha256>.<ext>) names one exact image forever and may be cached a year;
 // the same bytes uploaded twice are stored once. Only bytes that parse as a JPEG or PNG with a
@@ -80,6 +80,13 @@ export interface ArticleImageRow extends Model<InferAttributes<ArticleImageRow>,
   createdAt: Date;
 }
 
+/** One article an image was uploaded for (migration 028): the bytes are stored once, used by many. */
+export interface ArticleImageUseRow extends Model<InferAttributes<ArticleImageUseRow>, InferCreationAttributes<ArticleImageUseRow>> {
+  articleId: number;
+  imageId: number;
+  createdAt: Date;
+}
+
 export interface StoredImage { name: string; url: string; width: number; height: number; size: number }
 
 export interface ImageFile { mime: string; data: Buffer; sha256: string }
@@ -102,6 +109,11 @@ export function createImageStore(sequelize: Sequelize) {
     createdBy: { type: DataTypes.INTEGER, allowNull: true },
     createdAt: { type: DataTypes.DATE(3), allowNull: false },
   }, { underscored: true, timestamps: false, tableName: 'article_images' });
+  const ArticleImageUse: ModelStatic<ArticleImageUseRow> = sequelize.define<ArticleImageUseRow>('ArticleImageUse', {
+    articleId: { type: DataTypes.INTEGER, primaryKey: true },
+    imageId: { type: DataTypes.INTEGER, primaryKey: true },
+    createdAt: { type: DataTypes.DATE(3), allowNull: false },
+  }, { underscored: true, timestamps: false, tableName: 'article_image_uses' });
 
   const stored = (row: { sha256: string; mime: string; width: number; height: number; size: number }): StoredImage => {
     const name = `${row.sha256}.${row.mime === 'image/png' ? 'png' : 'jpg'}`;
@@ -119,16 +131,21 @@ export function createImageStore(sequelize: Sequelize) {
       const facts = sniffImage(bytes);
       if (!facts) throw notAnImage();
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const existing = await ArticleImage.findOne({ where: { sha256 }, attributes: [...meta] });
-      if (existing) return stored(existing);
-      const row = { sha256, articleId, mime: facts.mime, width: facts.width, height: facts.height, size: bytes.length, data: bytes, createdBy: actorId, createdAt: now };
-      try {
-        await ArticleImage.create(row);
-      } catch (err) {
-        // The same bytes stored at the same moment by another request: one row, the same URL.
-        if (!(err instanceof UniqueConstraintError)) throw err;
+      let image = await ArticleImage.findOne({ where: { sha256 }, attributes: ['id', ...meta] });
+      if (!image) {
+        const row = { sha256, articleId, mime: facts.mime, width: facts.width, height: facts.height, size: bytes.length, data: bytes, createdBy: actorId, createdAt: now };
+        try {
+          image = await ArticleImage.create(row);
+        } catch (err) {
+          // The same bytes stored at the same moment by another request: one row, the same URL.
+          if (!(err instanceof UniqueConstraintError)) throw err;
+          image = await ArticleImage.findOne({ where: { sha256 }, attributes: ['id', ...meta] });
+          if (!image) throw err;
+        }
       }
-      return stored(row);
+      // Listed under this article too, newest first: an image uploaded again comes to the top.
+      await ArticleImageUse.upsert({ articleId, imageId: image.id, createdAt: now });
+      return stored(image);
     },
 
     /** The image a public URL names, or undefined. */
@@ -155,10 +172,15 @@ export function createImageStore(sequelize: Sequelize) {
       };
     },
 
-    /** The images uploaded for an article, newest first (the editor lists them to copy). */
+    /** The images uploaded for an article, the latest upload first (the editor lists them to copy). */
     async forArticle(articleId: number): Promise<StoredImage[]> {
-      const rows = await ArticleImage.findAll({ where: { articleId }, attributes: [...meta], order: [['id', 'DESC']], limit: 50 });
-      return rows.map(stored);
+      const uses = await ArticleImageUse.findAll({ where: { articleId }, order: [['createdAt', 'DESC'], ['imageId', 'DESC']], limit: 50 });
+      const rows = await ArticleImage.findAll({ where: { id: uses.map((u) => u.imageId) }, attributes: ['id', ...meta] });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return uses.flatMap((u) => {
+        const row = byId.get(u.imageId);
+        return row ? [stored(row)] : [];
+      });
     },
   };
 }

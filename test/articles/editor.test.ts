@@ -208,4 +208,22 @@ describe(`articles: editor pages over HTTP (${usingMysql() ? 'MariaDB' : 'SQLite
     const page = await writer.agent.get(again.headers.location!.replace('#images', '')).expect(200);
     expect(page.text).to.contain(`value="![](${url})"`);
   });
+
+  it('lists an image under every article it was uploaded for, the latest upload first', async () => {
+    const upload = (articleId: number, file: Buffer) => writer.agent.post(`/staff/articles/${articleId}/images`).set('Origin', origin())
+      .field('_csrf', writer.token).attach('image', file, { filename: 'p.png', contentType: 'image/png' }).set('Accept', 'application/json').expect(200);
+    const listed = async (articleId: number) => Array.from(
+      (await writer.agent.get(`/staff/articles/${articleId}/edit`).expect(200)).text.matchAll(/<li><img src="(\/articles\/images\/[0-9a-f]{64}\.png)"/g), (m) => m[1]!,
+    );
+    const made = await post(writer, '/staff/articles/new', { ...fields({ slug: 'second-with-image', title: '第二篇' }), intent: 'save' }).expect(303);
+    const second = Number(/^\/staff\/articles\/(\d+)\/edit/.exec(made.headers.location ?? '')![1]);
+    const small = ((await upload(second, tinyPng(3, 2))).body as { url: string }).url;
+    const fresh = ((await upload(second, tinyPng(5, 5))).body as { url: string }).url;
+    // The first picture was uploaded for the first article before: stored once, listed here too.
+    expect(await listed(second)).to.deep.equal([fresh, small]);
+    expect(await listed(id)).to.include(small).and.not.include(fresh);
+    now = new Date(now.getTime() + 60_000);
+    await upload(second, tinyPng(3, 2));
+    expect(await listed(second)).to.deep.equal([small, fresh]);
+  });
 });

@@ -26,6 +26,7 @@ import { tipMediaMigration } from './024-tip-media.js';
 import { scamReportsCardsMigration } from './025-scam-reports-cards.js';
 import { pushMassMaybeSentMigration } from './026-push-mass-maybe-sent.js';
 import { staffSessionIdleMigration } from './027-staff-session-idle.js';
+import { articleImageUsesMigration } from './028-article-image-uses.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -56,4 +57,5 @@ export const migrations: Migration[] = [
   scamReportsCardsMigration,
   pushMassMaybeSentMigration,
   staffSessionIdleMigration,
+  articleImageUsesMigration,
 ];
