@@ -56,7 +56,10 @@ export const fraudAlerts: Intent = {
 
 export const human: Intent = {
   name: 'human',
-  match: (turn) => isCommand(turn, 'human', ['人工', '人工服务', '转人工', '客服', '人工客服']),
+  match: (turn) => isCommand(turn, 'human', [
+    '人工', '人工服务', '转人工', '客服', '人工客服', '要人工', '找人工', '我要人工', '我要找人工', '找客服', '我要找客服',
+    '真人', '找真人', '我要找真人', '找工作人员', '我要找工作人员', '我要和工作人员说',
+  ]),
   handle() {
     // The transfer goes first: on the official account it can only be the passive reply.
     return [

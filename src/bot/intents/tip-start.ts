@@ -18,6 +18,8 @@ export function startRemainder(text: string): string | undefined {
   const rest = text.slice(m[0].length).replace(/^[\s,，:：。!！、]+/, '').trim();
   // 「信访条例」 asks about the regulation (a keyword reply), not to file something.
   if (/^(工作)?条例/.test(rest)) return undefined;
+  // 「我举报的那个有结果没有」 asks about a matter sent before (my-tips.ts), not to file one.
+  if (/^(过|了)?的(?!是)/.test(rest)) return undefined;
   return rest.length >= 4 ? rest : '';
 }
 

@@ -16,6 +16,8 @@ import type { TipCategoryKey } from '../ports.js';
 import type { BotReplyPart } from '../types.js';
 
 const FRAUD_VICTIM = '先别慌，也别再给对方转钱：请尽快拨打110报警，也可以拨打反诈专线96110。\n'
+  // Many write while the caller is still on the line.
+  + '对方还在电话里的，马上挂断；验证码、密码不要告诉任何人。\n'
   + '如果已经转了账，马上打您银行卡背面的客服电话，或到银行柜台，说明被骗，申请止付、冻结对方账户：越快越有希望追回。\n'
   + '不要相信说能「帮您追回损失」的人。';
 

@@ -14,9 +14,17 @@ import { absorbMedia, addDescription, DESCRIPTION_FULL, keepVoice, maskRefusedCo
 import { confirmTip } from './submit.js';
 
 const CANCEL = ['取消', '退出', '不举报了', '不报了'];
+// Said as a sigh as often as to stop: asked back, so a draft is never dropped on a guess.
+const MAYBE_CANCEL = ['算了', '不要了', '不用了', '不弄了', '不填了', '不想填了', '不想弄了', '不搞了'];
+// The citizen does not follow the question: explained, never taken as its answer.
+const LOST = [
+  '啥意思', '什么意思', '啥', '什么', '不懂', '看不懂', '听不懂', '不明白', '不会', '我不会', '不会弄', '我不会弄', '不会填', '我不会填',
+  '怎么弄', '咋弄', '怎么填', '咋填', '怎么搞', '不知道怎么弄', '不知道怎么填',
+];
 const BACK = ['返回', '上一步', '修改'];
 const DONE = ['好了', '好', '说完了', '完了', '没有了', '没了', '就这些', '完成', '没有'];
 const YES = ['是', '对', '是的', '对的', '确认', '嗯', '好的', '没错'];
+const TOLD = ['好了', '好', '行', '可以', '说完了', '就这些'];
 const SKIP = ['跳过', '不知道', '不清楚', '不记得', '略过'];
 const ANONYMOUS = ['匿名', '不留', '不想留', '不方便', '不留了'];
 const CONFIRM = ['确认', '提交', '确定', '确认提交'];
@@ -30,6 +38,9 @@ export async function tipStep(flow: TipFlow, turn: Turn, ctx: EngineContext): Pr
   if (isWord(turn.text, CANCEL)) {
     delete turn.record.flow;
     return [flow.draft.danger ? `${CANCELLED}\n${DANGER_CANCELLED}` : CANCELLED];
+  }
+  if (isWord(turn.text, MAYBE_CANCEL)) {
+    return [`要放弃这次填写吗？确定不提交了，请回复「取消」。\n要接着填写，请回答下面的问题：\n${promptFor(flow)}`];
   }
   if (isWord(turn.text, BACK)) return [goBack(flow)];
   if (isWord(turn.text, GO_ON)) return [`好的，接着填写。\n${promptFor(flow)}`];
@@ -124,6 +135,14 @@ function categoryStep(flow: TipFlow, turn: Turn): string {
   if (media) return `${media}\n${promptFor(flow)}`;
   const text = turn.text;
   if (flow.draft.suggested && isWord(text, YES)) return chooseCategory(flow, flow.draft.suggested);
+  // 「好了」 after telling the matter: the category heard, and on to the place. Else the place
+  // and the phone number that follow are taken for more of the story.
+  if (flow.draft.suggested && isWord(text, TOLD)) {
+    const key = flow.draft.suggested;
+    chooseCategory(flow, key);
+    moveTo(flow, 'place');
+    return `好的，类别：「${categoryName(key)}」，您说的情况已记下。\n${placePrompt()}`;
+  }
   const chosen = categoryFromAnswer(text);
   if (chosen) return chooseCategory(flow, chosen);
   // Told in danger, short pieces count too (「厕所里」, 「门锁了」): none is dropped as no category.
@@ -173,6 +192,7 @@ function placeStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string {
   }
   // 「好了」 sent twice is not a place: ask again rather than record it as one.
   if (!turn.text || isWord(turn.text, DONE)) return placePrompt();
+  if (isWord(turn.text, LOST)) return `没关系，我说清楚一点：这一步要填的是地点。\n${placePrompt()}`;
   if (isWord(turn.text, SKIP)) {
     flow.draft.place = { skipped: true };
     moveTo(flow, 'contact');
@@ -190,7 +210,7 @@ function placeStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string {
 function contactStep(flow: TipFlow, turn: Turn): string {
   const media = absorbMedia(flow.draft, turn.input);
   if (media) return `${media}\n${contactPrompt()}`;
-  if (isWord(turn.text, ANONYMOUS)) {
+  if (isWord(turn.text, ANONYMOUS) || isWord(turn.text, SKIP)) {
     flow.draft.contact = { anonymous: true };
     moveTo(flow, 'confirm');
     return `好的，匿名反映。凭受理编号同样可以查询进度。\n${confirmPrompt(flow.draft)}`;
@@ -198,6 +218,10 @@ function contactStep(flow: TipFlow, turn: Turn): string {
   const phone = parseMobile(turn.text);
   if (!phone) {
     maskRefusedContact(flow.draft);
+    // No digit at all (「好了」, 「啥意思」, a place): not a wrong number, the question was missed.
+    if (!/[0-9]|[零〇幺一二三四五六七八九]{3}/u.test(turn.text)) {
+      return `这一步是请您留个手机号，方便工作人员联系您，比如「13812345678」。\n不想留请回复「匿名」。`;
+    }
     return '手机号好像不对，请输入11位手机号，比如「13812345678」；不想留请回复「匿名」。这是为了方便联系您。';
   }
   flow.draft.contact = { anonymous: false, phone };

@@ -247,10 +247,14 @@ const FIGURE = wordUnion([
 // the parts exponentially many ways to fail.
 const DIGITS = '[0-9]+(?![0-9])';
 const DETAIL_PARTS = [
-  `(我|我们|我家|家|人)?(住)?(在|是)?[\\p{Script=Han}a-z]{0,10}?((${DIGITS}|[一二三四五六七八九十两]+)(楼|层|号楼?|栋|幢|单元|室)|小区|花园|新村|公寓|大厦|村|镇|乡|街|路|巷)`,
+  `(我|我们|我家|家|人)?(住)?(在|是)?[\\p{Script=Han}a-z]{0,10}?((${DIGITS}|[一二三四五六七八九十两]+)(楼|层|号楼?|栋|幢|单元|室)|小区|花园|新村|公寓|大厦|村|镇|乡|街道|社区|街|路|巷)(那边|这边|那里|这里|附近|一带)?`,
   DIGITS, '(是)?(一)?(个)?(男|女)(的|人|生)?', `(大概|大约)?(${DIGITS}|[一二三四五六七八九十]+)多?岁(左右)?`, '(个子|个头|身材)?(很|挺|比较|有点|不太)?(高|矮|胖|瘦|壮)',
   '(他|她)?(穿|戴|背)(着|了)?(一)?(件|顶|个|副)?[\\p{Script=Han}]{0,4}?(衣服|衣|裤子|裤|外套|帽子|帽|口罩|眼镜|鞋|包|卫衣|夹克|裙子)',
 ];
+// Someone says they are to be killed: the model, which has seen few such threats beside many
+// jokes about killing, never overrules these words (it may still hear them as over or asked).
+const THREAT_TO_LIFE = wordUnion(['(要|想|来|说要|喊着?要|扬言要?)(杀|砍|砍死|弄死)(了)?(我|我们|我家|我全家|全家)']);
+
 const DETAIL_ONLY = new RegExp(`^(?:${DETAIL_PARTS.join('|')})+$`, 'u');
 const DETAIL_MAX_CHARS = 24;
 
@@ -351,7 +355,10 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
     sure = guess.probability;
     // Never against thoughts of suicide: one missed costs more than any number of false alarms.
     // Nor against a cue in a short cry (「老公家暴 快」): too few words to tell it is not one.
-    if (found && !firm && t.length >= VETO_MIN_CHARS && 1 - guess.probability >= classifier.veto) return undefined;
+    // Nor against someone told they are to be killed (「救命啊有人要杀我」), unless beside a
+    // chore (这道题要杀了我).
+    const threat = THREAT_TO_LIFE.test(t) && !FIGURE.test(compact);
+    if (found && !firm && !threat && t.length >= VETO_MIN_CHARS && 1 - guess.probability >= classifier.veto) return undefined;
     if (!found) {
       const detailOnly = t.length <= DETAIL_MAX_CHARS && DETAIL_ONLY.test(t);
       if (guess.probability >= classifier.threshold && !detailOnly) found = { kind: guess.kind, cue: '（按整句判断）' };
