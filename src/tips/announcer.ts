@@ -1,8 +1,8 @@
 // Staff-room announcements (Wechaty): red tips (new, or raised to red), tips handed to a unit,
 // and tips whose deadline is near. Only code, colour, category, county and unit: never the
 // reporter. Read from the event log, so the bot process hears of tips every process takes in
-// (the official-account webhook runs in the web server's). A 检举控告 tip (isSensitiveTip) is never
-// announced: a staff room may hold members of the unit it accuses.
+// (the official-account webhook runs in the web server's). A 检举控告 tip (isSensitiveTip), or any
+// tip naming an accused unit, is never announced: a staff room may hold members of that unit.
 import { Op } from 'sequelize';
 import type { AnnouncementBatch, TipAnnouncement, TipAnnouncer, TipCategoryKey } from '../bot/ports.js';
 import type { TipRepository } from './repository.js';
@@ -25,7 +25,9 @@ function parseData(data: string | null): Record<string, unknown> {
   }
 }
 
-const sensitive = (tip: TipRow) => isSensitiveTip({ legalType: tip.legalType as LegalType, category: tip.category as Category });
+// A 检举控告, or any tip naming the unit it is about (the policy hides either from that unit).
+const sensitive = (tip: TipRow) =>
+  isSensitiveTip({ legalType: tip.legalType as LegalType, category: tip.category as Category }) || tip.accusedUnitKey !== null;
 
 export function createAnnouncer(repo: TipRepository): TipAnnouncer {
   const { Tip, TipEvent } = repo.models;

@@ -107,8 +107,10 @@ export async function applyTransition(
 
   const mode = opts.notice ?? 'push';
   if (mode === 'none') return [];
-  // A duplicate of the citizen's own earlier tip names it; another citizen's is never named.
-  const original = result.action === 'mark_duplicate' && tip.duplicateOf ? await deps.repo.findByCode(tip.duplicateOf, t) : null;
+  // A duplicate of the citizen's own earlier tip names it; another citizen's is never named. Nor
+  // is the citizen's own when either tip is 匿名: staff read the notices on the tip page, and the
+  // name would link the anonymous tip to a named one, whose reveal names its reporter.
+  const original = result.action === 'mark_duplicate' && tip.duplicateOf && !tip.anonymous ? await deps.repo.findByCode(tip.duplicateOf, t) : null;
   const text = citizenNoticeFor(result.to, {
     trackingCode: tip.code,
     reason: result.reason ?? null,
@@ -119,7 +121,7 @@ export async function applyTransition(
     at,
     from: result.from,
     reviewCount: tip.reviewCount,
-    duplicateOfOwn: original && original.reporterHash === tip.reporterHash ? original.code : null,
+    duplicateOfOwn: original && !original.anonymous && original.reporterHash === tip.reporterHash ? original.code : null,
   });
   if (!text) return [];
   if (mode === 'reply') {

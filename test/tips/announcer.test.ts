@@ -49,4 +49,21 @@ describe('tips: the staff-room announcement feed', () => {
     const due = (await announcer.listDueSoon(24)).map((a) => a.code);
     expect(due).to.include(red.code).and.not.include(accusation.code);
   });
+
+  it('never announces a tip that names an accused unit, whatever its type: the policy hides it from that unit', async () => {
+    const announcer = createAnnouncer(createTipRepository(ctx.services.db));
+    const desk = ctx.services.tips.desk;
+    const { agent } = await staffAgent(ctx, { username: 'boss-accused', role: 'supervisor' });
+    const start = await announcer.listSince(null);
+    // 涉法涉诉 about how the police handled a matter: not 检举控告, yet it names the police.
+    const named = await desk.submit(submission({ category: 'legal', description: '派出所办案拖了半年没有结果' }));
+    const plain = await desk.submit(submission({ description: '小区路灯坏了很久没人修' }));
+    await agent.post(`/api/staff/tips/${named.code}/assign`).send({ countyCode: '350404', accusedUnitKey: 'police' }).expect(200);
+    await agent.post(`/api/staff/tips/${plain.code}/assign`).send({ countyCode: '350404' }).expect(200);
+    const batch = await announcer.listSince(start.cursor);
+    expect(batch.items.map((i) => i.announcement.code)).to.deep.equal([plain.code]);
+    await ctx.services.db.sequelize.query('UPDATE tips SET due_at = ?', { replacements: [new Date(Date.now() + 3_600_000)] });
+    const due = (await announcer.listDueSoon(24)).map((a) => a.code);
+    expect(due).to.include(plain.code).and.not.include(named.code);
+  });
 });

@@ -9,7 +9,7 @@ import { supertestTransport } from '../support/webhook-app.js';
 import { ChatClient, type DecodedReply } from '../../src/cli/chat-client.js';
 import { createIdentityVault } from '../../src/tips/identity.js';
 import { bodyOf, REVEAL_REASON, type DuplicatesBody, type TipDetail } from '../support/api.js';
-import { context, staffAgent, submission, type Agent } from './helpers.js';
+import { context, showNotices, staffAgent, submission, type Agent } from './helpers.js';
 
 const textOf = (r: DecodedReply): string => (r.type === 'text' ? r.text : `<${r.type}>`);
 
@@ -120,6 +120,25 @@ describe(`anonymous tips: no reporter identity for any staff member (${usingMysq
     expect(fromAnon.map((s) => s.code)).not.to.include(named.code);
     const fromNamed = bodyOf<DuplicatesBody>(await admin.get(`/api/staff/tips/${named.code}/duplicates`).expect(200)).suggestions;
     expect(fromNamed.map((s) => s.code)).not.to.include(anon.code);
+  });
+
+  it('a duplicate notice never names the same citizen\'s other tip when either is anonymous (staff read the notices on the tip page)', async () => {
+    const desk = ctx.services.tips.desk;
+    const citizen = { channel: 'official_account' as const, id: `o-dup-${Date.now()}` };
+    const named = await desk.submit(submission({ citizen, description: '村口有人聚众赌博' }));
+    const anon = await desk.submit(submission({ citizen, description: '村口赌博又开始了', contact: { anonymous: true } }));
+    const namedLater = await desk.submit(submission({ citizen, description: '村口赌博还在继续' }));
+    // Anonymous tip as the duplicate of the named one; a named one as the duplicate of the anonymous one.
+    for (const [dup, of] of [[anon.code, named.code], [namedLater.code, anon.code]] as const) {
+      await triage.post(`/api/staff/tips/${dup}/claim`).send({}).expect(200);
+      await triage.post(`/api/staff/tips/${dup}/duplicate`).send({ of }).expect(200);
+      const page = (await triage.get(`/staff/tips/${dup}`).set('Accept', 'text/html').expect(200)).text;
+      const notices = page.slice(page.indexOf('id="notices"'));
+      expect(notices, `the notice on ${dup}'s page names ${of}`).to.include('重复反映').and.not.include(of);
+    }
+    const texts = await showNotices(desk, citizen);
+    expect(texts.filter((t) => t.includes('重复'))).to.have.length(2);
+    for (const t of texts) expect(t).not.to.include('与您之前反映的事项');
   });
 
   it('the colour reason counts no repeat across an anonymous tip, in either order; a named tip counts only named ones', async () => {

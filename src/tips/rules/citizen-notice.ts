@@ -28,7 +28,7 @@ export interface NoticeContext {
   from?: TipState | null;
   /** 复查/复核 taken before this answer: after the last one (MAX_REVIEWS) no review is offered. */
   reviewCount?: number | null;
-  /** The original of a duplicate, given only when it is the same citizen's own tip. */
+  /** The original of a duplicate, given only when it is the same citizen's own tip and neither is 匿名. */
   duplicateOfOwn?: string | null;
 }
 
