@@ -9,7 +9,13 @@
 // Fetches the page makes by itself say so (X-Staff-Background): they do not keep a session alive.
 'use strict';
 const BACKGROUND = { 'X-Staff-Background': '1' };
+// Once: two checks that both find the session ended (the minute's check and a table's refresh,
+// or a check still answering when the next starts) would start a second navigation, which aborts
+// the first.
+let leaving = false;
 const toSignIn = () => {
+  if (leaving) return;
+  leaving = true;
   const next = window.location.pathname + window.location.search;
   window.location.assign(`/staff/login?expired=1&next=${encodeURIComponent(next)}`);
 };
