@@ -14,7 +14,7 @@ import {
 } from '../accounts.js';
 import type { SessionStore } from '../sessions.js';
 import type { AttentionLookup } from './attention.js';
-import { requireStaffPage, setFlash } from './guard.js';
+import { getOpensPage, requireStaffPage, setFlash } from './guard.js';
 
 export interface AccountPageDeps {
   web: WebBase;
@@ -178,12 +178,8 @@ export function accountPages(deps: AccountPageDeps): Router {
     showIssued(ctx, staff, password, false);
   });
 
-  // POSTs only. The reset password's one-time page has the POST's address: a sign-in after the
-  // session ended returns there by GET. The list, not the router's bare "Method Not Allowed"
-  // (and never a new password: only the POST resets).
-  for (const p of ['disable', 'enable', 'reset-password']) {
-    router.get(`/:id/${p}`, guard, requireManage, (ctx) => { seeOther(ctx, ACCOUNTS_PATH); });
-  }
+  // The reset password's one-time page has the POST's address: opened again, the list.
+  getOpensPage(router, ['disable', 'enable', 'reset-password'].map((p) => `/:id/${p}`), [guard, requireManage], () => ACCOUNTS_PATH);
 
   return router;
 }

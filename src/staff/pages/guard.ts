@@ -1,5 +1,6 @@
 // Who is signed in, for pages: like requireStaff for the API, but a page without a valid session
 // sends the browser to the sign-in page, which brings it back where it was.
+import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { SessionStore } from '../sessions.js';
 import { sessionOf } from '../session-cookie.js';
@@ -80,4 +81,17 @@ export function requireStaffPage(deps: { sessions: SessionStore; attention?: Att
       clearFlash(ctx);
     }
   };
+}
+
+type PageMiddleware = (ctx: Context, next: Next) => Promise<void> | void;
+
+/**
+ * Addresses that answer POSTs only can still be opened by GET: the sign-in after a session ended
+ * returns to the address it was on (an answer preview, a one-time password, a refused form), or
+ * the address is opened in a new tab. They answer with the page `to` names, behind the same
+ * `guards` as their POSTs, not with the router's bare English "Method Not Allowed" (and never by
+ * doing what the POST does).
+ */
+export function getOpensPage(router: Router, paths: readonly string[], guards: readonly PageMiddleware[], to: (ctx: Context) => string): void {
+  for (const path of paths) router.get(path, ...guards, (ctx: Context) => { seeOther(ctx, to(ctx)); });
 }

@@ -17,8 +17,8 @@ import {
   codeParam, listQuerySchema, parseInput, type ActionFilter, type DateField, type ListQuery,
 } from '../../tips/validation.js';
 import type { StaffTipView } from '../../tips/views.js';
-import { readForm, seeOther } from '../../web/index.js';
-import { requireStaffPage } from './guard.js';
+import { readForm } from '../../web/index.js';
+import { getOpensPage, requireStaffPage } from './guard.js';
 import { FLASHES, redirectWith, type Flash } from './flash.js';
 import type { StaffPageDeps } from './index.js';
 
@@ -48,11 +48,11 @@ export function clockOf(tip: StaffTipView, now: Date): Clock {
   };
 }
 
-/** The query string without empty fields (a GET form sends every field). */
 /** The query parameter that gives a refused claim-by-code back to its field (at most CLAIM_TYPED_MAX characters): not a filter. */
 const CLAIM_TYPED = 'claim';
 const CLAIM_TYPED_MAX = 40;
 
+/** The query string without empty fields (a GET form sends every field). */
 function filtersOf(ctx: Context): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.query)) {
@@ -201,11 +201,7 @@ export function queuePages(deps: StaffPageDeps): Router {
     redirectWith(ctx, `/staff/tips/${code}`, 'claimed');
   });
 
-  // Both answer POSTs only; opened by GET (the address bar, a sign-in returning here), the queue
-  // itself rather than the router's bare English "Method Not Allowed".
-  for (const p of ['claim-next', 'claim']) {
-    router.get(`${QUEUE_PATH}/${p}`, guard, (ctx) => { seeOther(ctx, QUEUE_PATH); });
-  }
+  getOpensPage(router, [`${QUEUE_PATH}/claim-next`, `${QUEUE_PATH}/claim`], [guard], () => QUEUE_PATH);
 
   return router;
 }

@@ -23,7 +23,7 @@ import type { MenuButton } from '../../config/index.js';
 import { readForm, seeOther, type FormFields } from '../../web/index.js';
 import type { StaffPrincipal } from '../accounts.js';
 import { attachmentLabel, attachmentUrl, listenUrl, mayOpenRecording } from './attachments.js';
-import { requireStaffPage } from './guard.js';
+import { getOpensPage, requireStaffPage } from './guard.js';
 import type { StaffPageDeps } from './index.js';
 import { clockOf, placeName, unitNames } from './queue.js';
 import { redirectWith, type Flash, type FlashKey } from './flash.js';
@@ -421,15 +421,9 @@ export function tipPages(deps: StaffPageDeps): Router {
     await render(ctx, code, { identity: true, identityReason: reason, flash: { kind: 'info', text: '本次查看已记录。请勿向无关人员透露举报人信息。' } });
   });
 
-  // These addresses answer POSTs only, yet a browser can come to one by GET: the sign-in after a
-  // session ended returns to the page's own address (an answer preview, a revealed reporter, a
-  // refused form), or the address is opened in a new tab. The router's bare English "Method Not
-  // Allowed" would be the answer; the tip's page is what the member was looking at.
-  for (const p of [...Object.keys(DONE), 'answer/preview', 'answer/edit', 'answer/correct', 'identity']) {
-    router.get(`${TIP_PATH}/${p}`, guard, (ctx) => {
-      seeOther(ctx, `/staff/tips/${codeOf(ctx)}`);
-    });
-  }
+  // Opened by GET, these show the tip's page: what the member was looking at.
+  getOpensPage(router, [...Object.keys(DONE), 'answer/preview', 'answer/edit', 'answer/correct', 'identity'].map((p) => `${TIP_PATH}/${p}`),
+    [guard], (ctx) => `/staff/tips/${codeOf(ctx)}`);
 
   return router;
 }
