@@ -1,6 +1,6 @@
 // Reads of the alerts tables, and the row → Alert shape every reader gets.
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
-import { parseStringArray, toEvent, writersSince, type HistoryTables } from '../articles/repository.js';
+import { parseStringArray, sequelizeOf, toEvent, writersSince, type HistoryTables } from '../articles/repository.js';
 import { ARTICLE_STATES, type ArticleState } from '../articles/types.js';
 import { FRAUD_TYPE_KEYS, type FraudTypeKey } from './fraud/index.js';
 import type { AlertModels, AlertRevisionRow, AlertRow } from './models.js';
@@ -95,8 +95,7 @@ export function createAlertRepository(models: AlertModels) {
 
     /** Who wrote the text under review: the writers of the revisions since the last publication (articles' `writersSince`). */
     writers(alertId: number, t?: Transaction): Promise<number[]> {
-      if (!Alert.sequelize) throw new Error('the Alert model is not defined on a Sequelize instance');
-      return writersSince(Alert.sequelize, ALERT_HISTORY, alertId, t);
+      return writersSince(sequelizeOf(Alert), ALERT_HISTORY, alertId, t);
     },
 
     async revisions(alertId: number): Promise<AlertRevision[]> {

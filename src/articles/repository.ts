@@ -99,9 +99,10 @@ export interface ArticleSearchResult {
 const SEARCHED_FIELDS = ['state', 'title', 'summary', 'tags', 'body'] as const;
 const indexedModels = new WeakSet<object>();
 
-function sequelizeOf(Article: ArticleModels['Article']): Sequelize {
-  if (!Article.sequelize) throw new Error('the Article model is not defined on a Sequelize instance');
-  return Article.sequelize;
+/** The Sequelize instance a model was defined on (the articles' and the alerts' hand-written queries). */
+export function sequelizeOf(model: { name: string; sequelize?: Sequelize | undefined }): Sequelize {
+  if (!model.sequelize) throw new Error(`the ${model.name} model is not defined on a Sequelize instance`);
+  return model.sequelize;
 }
 
 /**
