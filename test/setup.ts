@@ -4,7 +4,7 @@ process.env.NODE_ENV = 'test';
 /** Mocha's root hooks (a root hook plugin): after the last test, the migrated template goes (test/support/database.ts). */
 export const mochaHooks = {
   async afterAll(): Promise<void> {
-    const drop = (globalThis as { [key: symbol]: (() => Promise<void>) | undefined })[Symbol.for('pingan-sanming.test.dropTemplate')];
-    await drop?.();
+    const { dropTestTemplates } = await import('./support/database.js');
+    await dropTestTemplates();
   },
 };

@@ -96,12 +96,20 @@ let sqliteTemplate: Promise<string> | undefined;
 let mysqlTemplate: Promise<MysqlTemplate> | undefined;
 
 /**
- * How test/setup.ts drops this process's MariaDB template after the last test (SQLite's is a
- * temporary file). On globalThis: setup.ts is loaded by mocha's require, and the module it
- * imports is not the instance the tests import.
+ * How this process's MariaDB template is dropped after the last test (SQLite's is a temporary
+ * file). On globalThis: test/setup.ts is loaded by mocha's require, and the instance of this
+ * module it imports is not the one the tests import.
  */
 const DROP_TEMPLATE = Symbol.for('pingan-sanming.test.dropTemplate');
 type WithDrop = { [DROP_TEMPLATE]?: () => Promise<void> };
+
+/** Drops the template the tests of this process made, if any (test/setup.ts, after the last test). */
+export async function dropTestTemplates(): Promise<void> {
+  const holder = globalThis as WithDrop;
+  const drop = holder[DROP_TEMPLATE];
+  delete holder[DROP_TEMPLATE];
+  await drop?.();
+}
 
 async function migrated(tdb: TestDatabase): Promise<void> {
   const db = await openDatabase(tdb.url);
