@@ -3,11 +3,13 @@
 import type { FraudChecker } from '../alerts/fraud/index.js';
 import type { AppConfig } from '../config/index.js';
 import type { Emergency } from '../tips/rules/emergency.js';
+import { foldToSimplified } from '../tips/rules/plain-text.js';
 import type { Logger } from '../platform/logger.js';
 import type { BotContent } from './content.js';
 import type { IntentModel } from './intent-model.js';
 import type { ConversationRecord } from './conversation.js';
 import type { AlertBoard, ArticleShelf, CitizenCounty, FollowerRegistry, ScamReportDesk, TipDesk } from './ports.js';
+import { isWord } from './text.js';
 import type { BotInput, BotReplyPart, CitizenRef } from './types.js';
 
 export interface EngineContext {
@@ -53,10 +55,10 @@ export interface Intent {
 
 export const say = (text: string): BotReplyPart => ({ type: 'text', text });
 
-/** A menu click mapped to this intent, or one of the command words typed exactly. */
+/** A menu click mapped to this intent, or one of the command words typed exactly (`isWord`). */
 export function isCommand(turn: Turn, name: string, words: readonly string[]): boolean {
   if (turn.menuIntent !== undefined) return turn.menuIntent === name;
-  return words.includes(turn.text.replace(/\s+/g, ''));
+  return isWord(turn.text, words);
 }
 
 // Sent as a whole message these always do what they say, even inside 鉴诈, a rating or a tip
@@ -64,6 +66,13 @@ export function isCommand(turn: Turn, name: string, words: readonly string[]): b
 // 取消 is left to each flow, which cancels itself.
 const WHOLE_COMMANDS = /^(举报|我要举报|查询|查进度|我的举报|帮助|菜单|人工|转人工|人工服务|评价|(查询|评价|复查)[a-z0-9]{4,20})$/i;
 
+// In UTF-16 units: 查询 and a code of 20.
+const LONGEST_WHOLE_COMMAND = 22;
+
+/** Typed in traditional characters (「舉報」, 「查詢 SM…」) a command reads the same. */
 export function isWholeCommand(text: string): boolean {
-  return WHOLE_COMMANDS.test(text.replace(/\s+/g, ''));
+  const t = text.replace(/\s+/g, '');
+  if (WHOLE_COMMANDS.test(t)) return true;
+  // The fold keeps code points in place, each one or two units: a longer text is no command.
+  return t.length <= 2 * LONGEST_WHOLE_COMMAND && WHOLE_COMMANDS.test(foldToSimplified(t));
 }

@@ -1,7 +1,9 @@
 // Pure matcher from a place typed as text to Sanming's county and township codes. Elderly
 // citizens write 「永安」, 「沙县凤岗」 or a whole address; short names are tried only where they
 // cannot be mistaken for ordinary words (after a county, or as the whole answer), because many
-// township names are common words (建设, 光明, 联合).
+// township names are common words (建设, 光明, 联合). Traditional characters are read as the
+// simplified names (「沙縣」, 「三元區城關街道」); the citizen's words are kept as typed by the caller.
+import { foldToSimplified } from '../tips/rules/plain-text.js';
 
 export interface Township { code: string; name: string }
 export interface County { code: string; name: string; townships: Township[] }
@@ -24,7 +26,7 @@ const shortCounty = (name: string) => name.replace(COUNTY_SUFFIX, '');
 const shortTownship = (name: string) => name.replace(TOWNSHIP_SUFFIX, '');
 
 function normalise(text: string): string {
-  return text.replace(/[\s，,。.、；;：:（）()“”"'‘’]/g, '').replace(/^(福建省|福建)/, '').replace(/^三明市/, '');
+  return foldToSimplified(text).replace(/[\s，,。.、；;：:（）()“”"'‘’]/g, '').replace(/^(福建省|福建)/, '').replace(/^三明市/, '');
 }
 
 function blank(text: string, part: string): string {

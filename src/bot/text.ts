@@ -1,5 +1,6 @@
 // Small text helpers shared by the intents: how citizens type on a phone (trailing 。 from
 // voice recognition) and how dates are said back to them.
+import { foldToSimplified } from '../tips/rules/plain-text.js';
 import { findPersonalData } from '../tips/rules/personal-data.js';
 import { normaliseTrackingCode } from '../tips/rules/tracking-code.js';
 
@@ -15,13 +16,24 @@ export function normaliseText(raw: string): string {
   return raw.trim().replace(/[。！？!?.，,～~]+$/u, '').trim();
 }
 
-/** True when the message is exactly one of the words (a command), ignoring spaces. */
+/**
+ * Whether the text may read as this word once folded: the fold keeps code points in place, and a
+ * code point is one or two UTF-16 units, so the two lengths are within a factor of two. A text
+ * no word is that close to in length is never folded.
+ */
+const mayFoldTo = (text: string, word: string): boolean => 2 * text.length >= word.length && text.length <= 2 * word.length;
+
+/** True when the message is exactly one of the words (a command), ignoring spaces; 「確認」 is 确认. */
 export function isWord(text: string, words: readonly string[]): boolean {
   const t = text.replace(/\s+/g, '');
-  return words.includes(t);
+  if (words.includes(t)) return true;
+  return words.some((w) => mayFoldTo(t, w)) && words.includes(foldToSimplified(t));
 }
 
-/** 「查询 SM2511...」 → the argument after the command word, or undefined if it is not this command. */
+/**
+ * 「查询 SM2511...」 → the argument after the command word, or undefined if it is not this command.
+ * The word may be typed in traditional characters (「查詢」); the argument is returned as typed.
+ */
 export function commandArgs(text: string, command: string | readonly string[]): string | undefined {
   // Several spellings of one command: the first that the text starts with wins.
   if (typeof command !== 'string') {
@@ -31,8 +43,22 @@ export function commandArgs(text: string, command: string | readonly string[]): 
     }
     return undefined;
   }
-  if (!text.startsWith(command)) return undefined;
-  return text.slice(command.length).replace(/^[\s:：，,]+/, '').trim();
+  const end = text.startsWith(command) ? command.length : foldedPrefixEnd(text, command);
+  if (end === undefined) return undefined;
+  return text.slice(end).replace(/^[\s:：，,]+/, '').trim();
+}
+
+/**
+ * Where the command ends in a text that starts with it typed in traditional characters: the fold
+ * keeps code points in place, so the typed word has as many code points as the command.
+ */
+function foldedPrefixEnd(text: string, command: string): number | undefined {
+  let end = 0;
+  for (let i = Array.from(command).length; i > 0; i--) {
+    if (end >= text.length) return undefined;
+    end += (text.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
+  }
+  return foldToSimplified(text.slice(0, end)) === command ? end : undefined;
 }
 
 /**

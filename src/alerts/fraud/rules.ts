@@ -1,6 +1,7 @@
 // The fraud rules as data (content/fraud/rules.json): validated when loaded, compiled into one
 // phrase matcher, evaluated from the set of phrases a text contains.
 import { z } from 'zod';
+import { foldToSimplified } from '../../tips/rules/plain-text.js';
 import { onlyDenied } from './denial.js';
 import { PhraseMatcher } from './phrase-matcher.js';
 
@@ -42,9 +43,12 @@ export type FraudRulesFile = z.infer<typeof fraudRulesSchema>;
 
 export interface FiredRule { id: string; type: FraudTypeKey; weight: number; reason: string; decisive: boolean }
 
-/** The form rules and the model read a text in: NFKC, lower case, no whitespace. Punctuation stays (「.cn」). */
+/**
+ * The form rules and the model read a text in: NFKC, traditional characters read as simplified
+ * (tips' `foldToSimplified`: 安全帳戶 is 安全帐户), lower case, no whitespace. Punctuation stays (「.cn」).
+ */
 export function fraudTextForm(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, '');
+  return foldToSimplified(text.normalize('NFKC')).toLowerCase().replace(/\s+/gu, '');
 }
 
 export class CompiledRules {

@@ -8,18 +8,21 @@ import { categoryPrompt, promptFor } from '../tip-flow/prompts.js';
 import { describeFirst } from '../tip-flow/steps.js';
 import { DAILY_LIMIT_TEXT, underDailyLimit } from '../tip-flow/submit.js';
 import { fileKept } from './understood.js';
+import { foldToSimplified } from '../../tips/rules/plain-text.js';
 
 const START = /^(?:我们?)?(?:要|想|需要|想要)?(?:举报|提供线索|线索|信访|投诉|反映|报料)(?:一下|个|一件事|问题)?/;
 
-/** The words after the trigger, when they say enough to be a description. */
+/** The words after the trigger, when they say enough to be a description; read folded (「我要舉報」), kept as typed. */
 export function startRemainder(text: string): string | undefined {
-  const m = START.exec(text);
+  const m = START.exec(foldToSimplified(text));
   if (!m) return undefined;
-  const rest = text.slice(m[0].length).replace(/^[\s,，:：。!！、]+/, '').trim();
+  // The fold keeps code points in place: the trigger typed is as many of them as the one read.
+  const rest = Array.from(text).slice(Array.from(m[0]).length).join('').replace(/^[\s,，:：。!！、]+/, '').trim();
+  const read = foldToSimplified(rest);
   // 「信访条例」 asks about the regulation (a keyword reply), not to file something.
-  if (/^(工作)?条例/.test(rest)) return undefined;
+  if (/^(工作)?条例/.test(read)) return undefined;
   // 「我举报的那个有结果没有」 asks about a matter sent before (my-tips.ts), not to file one.
-  if (/^(过|了)?的(?!是)/.test(rest)) return undefined;
+  if (/^(过|了)?的(?!是)/.test(read)) return undefined;
   return rest.length >= 4 ? rest : '';
 }
 

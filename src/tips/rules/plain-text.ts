@@ -1,11 +1,58 @@
 // The form free text is matched in by the word rules (emergencies, categories, intents): NFKC
-// (full-width letters and digits fold to ASCII), lower case, and no spaces or punctuation, so
-// 「有人 砍 人！！」 and 「有人砍人」 read the same. Never stored or shown: only matched.
+// (full-width letters and digits fold to ASCII), traditional characters folded to simplified
+// ones, lower case, and no spaces or punctuation, so 「有人 砍 人！！」 and 「有人砍人」 read the same,
+// and so do 「有人要殺我」 and 「有人要杀我」. Never stored or shown: only matched.
+import { Converter } from 'opencc-js/t2cn';
 
 const NOT_WORD = /[\s\p{P}\p{S}]+/gu;
 
+// OpenCC's Taiwan → mainland conversion (phrases first, then characters): it also reads the
+// standard traditional forms other phones type, and Taiwan's 著 as the mainland 着 (著火, 拿著刀)
+// but in the words Taiwan keeps it in (著名, 顯著). Built once: the dictionaries become tries at
+// construction.
+const taiwanToMainland = Converter({ from: 'tw', to: 'cn' });
+
+// Taiwan writes 幺 (the youngest, 1 read aloud) as 么; on the mainland 么 is the particle
+// (什么, 在么), so a 么 the citizen typed stays 么.
+const PARTICLE = '么';
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * The text with traditional characters read as the mainland simplified ones (殺 → 杀, 舉報 → 举报,
+ * 村裡 → 村里), for matching only: what is stored or shown keeps what was typed. Simplified text
+ * comes back as it is, but for 著 in a few words the conversion knows only in traditional
+ * characters (显著, 土著 read 显着, 土着); so no rule or keyword is written with 著 (the words the
+ * rules are written in fold to themselves: test/bot/traditional-chinese.test.ts). Code point for
+ * code point: the n-th code point of the result is the fold of the n-th of the text, so a prefix
+ * matched in the fold has the length of the typed prefix it reads, in code points.
+ */
+export function foldToSimplified(text: string): string {
+  const folded = taiwanToMainland(text);
+  if (folded === text) return text;
+  // Without surrogates a UTF-16 unit is a code point: the usual case needs no splitting.
+  if (folded.length === text.length && !SURROGATE.test(text) && !SURROGATE.test(folded)) {
+    return text.includes(PARTICLE) ? keepParticles(Array.from(text), Array.from(folded)) : folded;
+  }
+  const typed = Array.from(text);
+  const out = Array.from(folded);
+  // Every dictionary of the conversion maps a phrase to one of as many characters; should one
+  // ever not, each character is read alone, so the invariant above holds whatever the data.
+  return keepParticles(typed, out.length === typed.length ? out : typed.map(foldCharacter));
+}
+
+/** The fold, code point for code point, with each 么 typed kept. */
+function keepParticles(typed: readonly string[], folded: readonly string[]): string {
+  return typed.map((c, i) => (c === PARTICLE ? c : folded[i] ?? c)).join('');
+}
+
+function foldCharacter(c: string): string {
+  const folded = taiwanToMainland(c);
+  return Array.from(folded).length === 1 ? folded : c;
+}
+
 export function compactText(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(NOT_WORD, '');
+  return foldToSimplified(text.normalize('NFKC')).toLowerCase().replace(NOT_WORD, '');
 }
 
 /** A union of literal words and short patterns, compiled once: one scan answers "any of these?". */
