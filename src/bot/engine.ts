@@ -7,7 +7,8 @@ import type { AppConfig } from '../config/index.js';
 import { errorFields, type Logger } from '../platform/logger.js';
 import { cleanInput, InvalidTextError } from '../platform/input-text.js';
 import type { KeyValueStore } from '../platform/shared-store.js';
-import { detectEmergency, emergencyReply, type EmergencyClassifier } from '../tips/rules/emergency.js';
+import { emergencyReply, type EmergencyClassifier } from '../tips/rules/emergency.js';
+import { detectDanger } from '../tips/rules/domestic-violence.js';
 import { defaultEmergencyModel } from './emergency-model.js';
 import { defaultIntentModel, type IntentModel } from './intent-model.js';
 import { loadBotContent, type BotContent } from './content.js';
@@ -248,8 +249,9 @@ export function createEngine(deps: EngineDeps): Bot {
     const record = expiry.record;
     const raw = inputText(input);
     const text = normaliseText(raw);
-    // Someone in danger gets the number whatever else: no limit stands before it.
-    const emergency = text ? detectEmergency(text, emergencyModel) : undefined;
+    // Someone in danger gets the number whatever else: no limit stands before it. Domestic
+    // violence told as going on is danger too (detectDanger).
+    const emergency = text ? detectDanger(text, emergencyModel) : undefined;
     const numberFirst = (parts: BotReplyPart[]) => (emergency ? [say(emergencyReply(emergency)), ...parts] : parts);
     // Photos and other evidence for an open tip are not messages to limit (isTipEvidence); someone
     // telling of danger has a higher limit (isTellingDanger).
@@ -377,7 +379,7 @@ export function createEngine(deps: EngineDeps): Bot {
   function urgent(raw: BotInput): BotReplyPart | undefined {
     try {
       const text = normaliseText(inputText(cleanBotInput(raw)));
-      const emergency = text ? detectEmergency(text, emergencyModel) : undefined;
+      const emergency = text ? detectDanger(text, emergencyModel) : undefined;
       return emergency ? say(emergencyReply(emergency)) : undefined;
     } catch {
       // Unreadable text: the turn itself answers it (UNREADABLE, with 110).

@@ -14,9 +14,11 @@
 // Reads nothing under test/fixtures.
 //
 // Why detectEmergency stands for the engine here: the engine (src/bot/engine.ts, converse) calls
-// detectEmergency(normaliseText(text after cleanInput), model) before anything else and, when it
-// answers, puts emergencyReply first (also on the too-long and failed-turn paths); no other reply
-// starts with 「请马上拨打」, and notices go after the parts. So the first line of the engine's
+// detectDanger(normaliseText(text after cleanInput), model) before anything else, which is
+// detectEmergency and, where that does not answer, domestic violence told as going on (whose
+// answer starts 「家暴不是家务事」); when it answers, it puts emergencyReply first (also on the
+// too-long and failed-turn paths); no other reply starts with 「请马上拨打」, and notices go after
+// the parts. So the first line of the engine's
 // answer is emergencyReply's first line exactly when detectEmergency answers, which is what
 // test/eval/tables.ts tests. `--engine` checks it message by message.
 import { readdirSync, readFileSync } from 'node:fs';

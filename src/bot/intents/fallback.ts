@@ -28,7 +28,8 @@ export const dangerOutsideFlow: Intent = {
     const pending = turn.record.offer?.kept;
     if (pending) return keepMore(turn, ctx, pending);
     const kept: TipDraft = newDraft(turn.now);
-    kept.category = classifyCategory(turn.text) ?? 'other';
+    // Violence at home is a 婚姻家庭 matter (矛盾纠纷) unless the words name another category.
+    kept.category = classifyCategory(turn.text) ?? (turn.emergency?.domesticViolence ? 'dispute' : 'other');
     recordCitizen(kept, turn);
     // Within the engine's length cap, far below the description's.
     addDescription(kept, turn.text);

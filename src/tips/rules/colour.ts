@@ -1,9 +1,11 @@
 // 分级分类分色: a first risk grade computed from the tip's words, which staff may override
 // (with a logged reason). Keyword matching errs towards red: a false red costs a look, a
 // false green can cost a life. Negations ("没有打人") are not parsed on purpose. An emergency
-// (rules/emergency.ts) is always red; the groups below also catch what is past or threatened.
+// (rules/emergency.ts) and domestic violence told as going on (rules/domestic-violence.ts) are
+// always red; the groups below also catch what is past or threatened.
 import type { Category, Colour } from '../types.js';
-import { detectEmergency, withoutHarmlessUses } from './emergency.js';
+import { withoutHarmlessUses } from './emergency.js';
+import { detectDanger } from './domestic-violence.js';
 import { compactText } from './plain-text.js';
 import { ASSIGN_WITHIN_DAYS, YELLOW_ACK_DAYS } from './limits.js';
 import { calendarPeriodEnd } from './deadlines.js';
@@ -70,9 +72,11 @@ export interface ColourGrade {
 export function gradeColour(input: ColourInput): ColourGrade {
   const text = normalise(input.text);
   const red = hits(text, RED_GROUPS);
-  const emergency = detectEmergency(input.text);
-  // The cue quotes the citizen's words: a reason is masked where it is stored (sealed-texts.ts storedColourReason).
-  if (emergency) red.push(`紧急情况：${emergency.cue}`);
+  // Someone in danger now, or domestic violence told as going on (habitual: 「儿媳妇天天打我」),
+  // which the words above do not name. The cue quotes the citizen's words: a reason is masked
+  // where it is stored (sealed-texts.ts storedColourReason).
+  const danger = detectDanger(input.text);
+  if (danger) red.push(`${danger.domesticViolence === 'ongoing' ? '家庭暴力' : '紧急情况'}：${danger.cue}`);
   const yellow = hits(text, YELLOW_GROUPS);
   if (input.vulnerable) yellow.unshift('涉及弱势群体');
   const repeats = input.repeatCount ?? 0;

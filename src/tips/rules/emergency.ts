@@ -19,6 +19,12 @@ export interface Emergency {
   injured: boolean;
   /** The words that decided it, for the staff page's colour reason. */
   cue: string;
+  /**
+   * Domestic violence is told (domestic-violence.ts, detectDanger). `now`: danger now, answered as
+   * any, with what the law offers after. `ongoing`: told as going on, not as happening now
+   * (「我老公经常打我」): answered with the domestic-violence lines, 110 for danger in the first.
+   */
+  domesticViolence?: 'now' | 'ongoing';
 }
 
 // Kinds are tried in this order and the first with a cue decides: a crash with blood is
@@ -401,7 +407,16 @@ const NOW_WHAT: Readonly<Record<EmergencyKind, string>> = {
   suicide: '如果是身边的人，请陪着他，不要让他一个人待着，把刀具、药品拿开。',
 };
 
-/** The reply's first lines: the number, then one thing to do now. */
+// Domestic violence: plain words for an older reader, no legal terms but the two to ask for.
+const ABUSE_FIRST = '家暴不是家务事，是违法的。正在挨打或有危险，请马上拨打110。';
+const ABUSE_REMEDIES = '警察可以出警，还可以给对方开告诫书；您也可以向法院申请人身安全保护令，不准对方再动手、再靠近。不懂怎么办，可以打12348问法律援助。';
+
+/**
+ * The reply's first lines: the number, then one thing to do now; for domestic violence, what the
+ * law offers after them. Domestic violence told as going on: 110 for danger, then the law.
+ */
 export function emergencyReply(e: Emergency): string {
-  return `${FIRST_LINE[e.kind](e.injured)}\n${NOW_WHAT[e.kind]}`;
+  if (e.domesticViolence === 'ongoing') return `${ABUSE_FIRST}\n${ABUSE_REMEDIES}`;
+  const lines = `${FIRST_LINE[e.kind](e.injured)}\n${NOW_WHAT[e.kind]}`;
+  return e.domesticViolence === 'now' ? `${lines}\n家暴不是家务事。${ABUSE_REMEDIES}` : lines;
 }
