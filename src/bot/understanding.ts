@@ -8,6 +8,8 @@ import { compactText, wordUnion } from '../tips/rules/plain-text.js';
 import type { Category } from '../tips/types.js';
 import type { FaqEntry } from './content.js';
 import type { IntentModel } from './intent-model.js';
+import { bareMessage, type BareMessage, type EmojiFeeling } from './bare-messages.js';
+import { fraudQuestion, PREVENTION, type FraudTopic } from './fraud-questions.js';
 
 export type Understood =
   | { intent: 'problem'; category: Category }
@@ -16,6 +18,13 @@ export type Understood =
   | { intent: 'greeting'; thanks: boolean }
   | { intent: 'other_agency'; faq: FaqEntry }
   | { intent: 'foreign' }
+  /** A question about scams themselves (what there are, how to tell them), and the scam it names. */
+  | { intent: 'fraud_knowledge'; topic?: FraudTopic }
+  /** A phone number alone (a public line the FAQ knows, such as 12345, is `other_agency`). */
+  | { intent: 'phone_number'; abroad: boolean }
+  /** An ID or bank card number alone: never kept, and the citizen is told not to send it around. */
+  | { intent: 'private_number'; what: 'id_card' | 'bank_card' }
+  | { intent: 'emoji'; feeling: EmojiFeeling }
   | { intent: 'unknown' };
 
 const HAS_CJK = /\p{Script=Han}/u;
@@ -67,12 +76,16 @@ const AGENCY_QUESTION = wordUnion([
   '怎么', '如何', '去哪', '在哪', '哪里', '哪个', '什么材料', '要带', '多久', '能不能', '可不可以', '可以', '吗', '么', '咋', '流程', '手续', '预约', '多少',
 ]);
 
+// Each entry's keywords in the compact form, made once per entry rather than at every message.
+const compactKeywords = new WeakMap<FaqEntry, string[]>();
+
 /** The FAQ entry whose longest keyword the text contains. */
 function findFaq(compact: string, faq: readonly FaqEntry[]): FaqEntry | undefined {
   let best: { entry: FaqEntry; length: number } | undefined;
   for (const entry of faq) {
-    for (const k of entry.keywords) {
-      const kw = compactText(k);
+    let keywords = compactKeywords.get(entry);
+    if (!keywords) compactKeywords.set(entry, (keywords = entry.keywords.map(compactText)));
+    for (const kw of keywords) {
       if (kw && compact.includes(kw) && (!best || kw.length > best.length)) best = { entry, length: kw.length };
     }
   }
@@ -81,6 +94,26 @@ function findFaq(compact: string, faq: readonly FaqEntry[]): FaqEntry | undefine
 
 const LONG_ENOUGH = 12;
 const SHORT = 6;
+
+// A question about scams is short; a longer message about them tells a story.
+const KNOWLEDGE_MAX = 36;
+// Something that happened to the writer, or a matter to take somewhere: not a question about scams.
+const STORY_OR_REPORT = wordUnion([
+  '收到', '接到', '刚才', '刚刚', '加了我', '加我', '给我打', '打给我', '给我发', '发给我', '这条', '这是', '这个人', '那个人', '有人',
+  '部门', '管', '举报', '报警', '立案',
+]);
+
+/** A number or emoji alone: what it most likely is (a public line the FAQ knows gets its answer). */
+function understandBare(bare: BareMessage, deps: UnderstandingDeps): Understood {
+  switch (bare.kind) {
+    case 'emoji': return { intent: 'emoji', feeling: bare.feeling };
+    case 'private_number': return { intent: 'private_number', what: bare.what };
+    case 'phone': {
+      const line = deps.faq.find((e) => e.keywords.includes(bare.digits));
+      return line ? { intent: 'other_agency', faq: line } : { intent: 'phone_number', abroad: bare.abroad };
+    }
+  }
+}
 
 export interface UnderstandingDeps {
   faq: readonly FaqEntry[];
@@ -98,6 +131,10 @@ const CATEGORY_SURE = 0.4;
  * that name no keyword; then the rules again for what the model is unsure of.
  */
 export function understand(text: string, deps: UnderstandingDeps): Understood {
+  // A number or emoji alone has no words to read: a Chinese citizen sends them far more often than
+  // a foreigner does.
+  const bare = bareMessage(text);
+  if (bare) return understandBare(bare, deps);
   const t = compactText(text);
   if (!HAS_CJK.test(text)) return HAS_LETTER_OR_SYMBOL.test(text) || t === '' ? { intent: 'foreign' } : { intent: 'unknown' };
   if (!t) return { intent: 'unknown' };
@@ -105,13 +142,18 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
   const category = classifyCategory(text);
   const verdict = deps.fraud.check(text);
   const fraudish = verdict.risk !== 'low' || category === 'fraud';
-  if (LOSS.test(t) && (fraudish || DECEIVED.test(t))) return { intent: 'fraud_victim' };
+  // 「怎样才能不被骗」 names being cheated without telling of it.
+  if (LOSS.test(t.replace(PREVENTION, '')) && (fraudish || DECEIVED.test(t))) return { intent: 'fraud_victim' };
   if (ASK_IF_FRAUD.test(t) || (verdict.risk !== 'low' && PASTED.test(text))) return { intent: 'fraud_check', verdict };
   // Told as happening to them (「有人打电话说是公安局的，让我转钱到安全账户」): a victim now, who
   // needs 110 and 96110 before a verdict.
   if (verdict.risk === 'high' && TOLD_TO_ME.test(t)) return { intent: 'fraud_victim' };
 
   const problem = PROBLEM.test(t);
+  // A short question about scams themselves, not about something that happened or is to be reported.
+  const knowledge = t.length <= KNOWLEDGE_MAX && !problem && !TOLD_TO_ME.test(t) && !STORY_OR_REPORT.test(t) && !THANKS.test(t)
+    && !PASTED.test(text) ? fraudQuestion(t) : undefined;
+  if (knowledge) return { intent: 'fraud_knowledge', ...knowledge };
   const greeting = GREETING.test(t) || THANKS.test(t);
   if (t.length <= 24 && !problem && (!category || PRAISE.test(t)) && greeting) {
     return { intent: 'greeting', thanks: THANKS.test(t) && !GREETING.test(t) };

@@ -68,10 +68,10 @@ describe('bot: plain words', () => {
     expect(await send(h, '公积金怎么提取')).to.contain('12329');
   });
 
-  it('answers English or emoji with the bilingual menu', async () => {
+  it('answers English with the bilingual menu, and emoji alone in Chinese', async () => {
     const h = await harness();
     expect(await send(h, 'hello')).to.contain('Hello').and.to.contain('举报');
-    expect(await send(h, '👍🙏')).to.contain('110');
+    expect(await send(h, '👍🙏')).to.contain('110').and.not.contain('Hello');
   });
 
   it('puts the number first for an emergency inside a tip draft and marks the draft red', async () => {

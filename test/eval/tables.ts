@@ -119,7 +119,9 @@ const ANSWERS: Readonly<Record<string, readonly string[]>> = {
   fraud_check: ['fraud_check'],
   greeting: ['greeting'],
   other_agency: ['other_agency', 'keyword_reply'],
-  foreign: ['foreign'],
+  // The tables' `foreign` is a message without Chinese characters: English (the bilingual menu) or
+  // emoji alone (answered in Chinese, `emoji`).
+  foreign: ['foreign', 'emoji'],
   command: ['tip', 'my_tips', 'rate', 'review', 'help', 'human', 'fraud_alerts', 'fraud_check', 'articles', 'cancel'],
 };
 

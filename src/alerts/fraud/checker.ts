@@ -141,6 +141,11 @@ export class FraudChecker {
     };
   }
 
+  /** A type's name and advice as rules.json words them: also what a question about that scam is told. */
+  typeInfo(type: FraudTypeKey): { name: string; advice: string } | undefined {
+    return this.rules.file.types[type];
+  }
+
   private likelyType(features: Features, fired: readonly FiredRule[]): FraudTypeKey {
     const probabilities = this.fraudType.probabilities(features);
     let best: FraudTypeKey = 'other';

@@ -36,6 +36,15 @@ function newsItem(a: ShelfArticle): NewsItem {
   return { title: a.title, description: a.summary, url: a.url, ...(a.coverUrl ? { picUrl: a.coverUrl } : {}) };
 }
 
+/**
+ * The best article for these words as one news part (what a typed message may carry), for answers
+ * that add reading to their own words; undefined with nothing found or no shelf. A failing shelf throws.
+ */
+export async function bestArticle(words: string, ctx: EngineContext): Promise<BotReplyPart | undefined> {
+  const best = (await ctx.articles?.search(words, NEWS_FOR_MESSAGE))?.items[0];
+  return best ? { type: 'news', articles: [newsItem(best)] } : undefined;
+}
+
 async function latest(turn: Turn, ctx: EngineContext): Promise<BotReplyPart[]> {
   const shelf = ctx.articles;
   if (!shelf) return [say(NOT_READY)];

@@ -1,9 +1,14 @@
 // Free words outside any flow, read by understanding.ts: a problem is offered as a tip, a fraud
 // victim gets 110 and 96110 first, a greeting is answered in kind, another agency's question
-// gets the FAQ's answer, English or emoji get the bilingual menu. Only what is still not
-// understood reaches the fallback.
+// gets the FAQ's answer, a question about scams gets the anti-fraud guide, a phone number alone
+// how to tell a scammer, an ID or card number alone a warning (it is kept nowhere), emoji alone
+// a Chinese answer, English the bilingual menu. Only what is still not understood reaches the
+// fallback.
+import { bestArticle } from './articles.js';
 import { fallback } from './fallback.js';
 import { checked } from './fraud-check.js';
+import type { FraudTopic } from '../fraud-questions.js';
+import type { EmojiFeeling } from '../bare-messages.js';
 import { say, type EngineContext, type Intent, type Turn } from '../intent.js';
 import { matchPlace } from '../places.js';
 import { isWord } from '../text.js';
@@ -36,6 +41,52 @@ const offerLine = (category: TipCategoryKey) =>
  */
 export const fraudVictimAnswer = (turn: Turn): BotReplyPart[] => offer(turn, 'fraud', `${FRAUD_VICTIM}\n\n${offerLine('fraud')}`);
 
+/**
+ * A question about scams: the named scam's advice (鉴诈's words for that type) before the guide
+ * 「反诈」 shows, then the shelf's best article on it. The guide comes first and alone when the
+ * shelf has nothing or fails: the words never wait on the articles.
+ */
+async function fraudKnowledge(ctx: EngineContext, topic: FraudTopic | undefined): Promise<BotReplyPart[]> {
+  const info = topic ? ctx.fraud.typeInfo(topic.type) : undefined;
+  const guide = say(`${info ? `【${info.name}】\n${info.advice}\n\n` : ''}${ctx.content.fraudGuide}`);
+  if (!topic) return [guide];
+  try {
+    const article = await bestArticle(topic.search, ctx);
+    return article ? [guide, article] : [guide];
+  } catch (err) {
+    ctx.logger.warn({ err }, 'bot: articles for a fraud question failed');
+    return [guide];
+  }
+}
+
+/** A phone number alone: most likely one that called them, asked about. Nobody can say whose it is. */
+const phoneAnswer = (abroad: boolean) => [
+  '我们查不到这个号码是谁的。',
+  ...(abroad ? ['这是境外的号码，骗子常从境外打来，要特别小心。'] : []),
+  '只要对方让您转账、交钱、说验证码，或者把钱转到「安全账户」，就是诈骗，请马上挂断。',
+  '拿不准可以拨打反诈专线96110问一问，也可以用「国家反诈中心」App查一查。',
+  '想让我看看对方说的话，请发「鉴诈」加上对方的原话；想留下您的号码反映问题，请先回复「举报」。',
+].join('\n');
+
+const PRIVATE_NUMBER = { id_card: '身份证号', bank_card: '银行卡号' } as const;
+
+/** An ID or card number alone. Nothing of the message is kept anywhere: the words say so, and it is true. */
+const privateNumberAnswer = (what: keyof typeof PRIVATE_NUMBER) => [
+  `${PRIVATE_NUMBER[what]}很要紧，请不要在聊天里发给任何人。在这里反映问题也不用填${PRIVATE_NUMBER[what]}。`,
+  '您刚才发的号码，我们这边没有保存。',
+  `有人在电话、微信里向您要${PRIVATE_NUMBER[what]}${what === 'bank_card' ? '、密码或验证码' : ''}的，要当心是骗子；拿不准请拨打反诈专线96110。`,
+].join('\n');
+
+const DISTRESS = '您好，遇到什么事了吗？可以直接打字或发语音告诉我。紧急情况请马上拨打110。';
+const THANKS = '不客气，这是我们应该做的！';
+const HELLO = '您好！我是「平安三明」小助手。';
+
+/** Emoji alone, in Chinese: someone who may be upset is asked what happened; thanks and hello in kind. */
+function emojiAnswer(feeling: EmojiFeeling, ctx: EngineContext): string {
+  if (feeling === 'distress') return DISTRESS;
+  return `${feeling === 'thanks' ? THANKS : HELLO}\n${ctx.content.shortMenu}`;
+}
+
 async function answerFreeText(turn: Turn, ctx: EngineContext): Promise<BotReplyPart[] | undefined> {
   const u = understand(turn.text, { faq: ctx.content.faq, fraud: ctx.fraud, model: ctx.intentModel });
   ctx.logger.debug({ understood: u.intent }, 'bot: understood');
@@ -49,11 +100,19 @@ async function answerFreeText(turn: Turn, ctx: EngineContext): Promise<BotReplyP
       // Checked again with citizens' reports: a number several citizens reported is 高风险.
       return checked(turn, ctx, turn.text, '您发来的内容我帮您看了一下：\n');
     case 'greeting':
-      return [say(`${u.thanks ? '不客气，这是我们应该做的！' : '您好！我是「平安三明」小助手。'}\n${ctx.content.shortMenu}`)];
+      return [say(`${u.thanks ? THANKS : HELLO}\n${ctx.content.shortMenu}`)];
     case 'other_agency':
       return [say(u.faq.answer)];
     case 'foreign':
       return [say(ctx.content.bilingualMenu)];
+    case 'fraud_knowledge':
+      return fraudKnowledge(ctx, u.topic);
+    case 'phone_number':
+      return [say(phoneAnswer(u.abroad))];
+    case 'private_number':
+      return [say(privateNumberAnswer(u.what))];
+    case 'emoji':
+      return [say(emojiAnswer(u.feeling, ctx))];
     case 'unknown':
       return undefined;
   }

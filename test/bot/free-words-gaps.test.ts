@@ -1,0 +1,221 @@
+// Free messages the words rules used to miss: a question about what scams there are, a phone
+// number alone, an ID or bank card number alone (answered, and never kept), and emoji alone.
+// Each case sits beside the near misses that must keep their old answer.
+import { expect } from 'chai';
+import { conversationKey, type ConversationRecord } from '../../src/bot/conversation.js';
+import { createEngine } from '../../src/bot/engine.js';
+import type { ArticleShelf, ShelfArticle } from '../../src/bot/ports.js';
+import type { Bot } from '../../src/bot/types.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { Clock, FakeDesk, JsonStore, citizen, harness, input, send, testConfig, texts, type Harness } from './engine-harness.js';
+
+const GUIDE = '【防骗提醒】';
+const NOT_UNDERSTOOD = '没能明白';
+const OFFER = '要我帮您登记';
+const BILINGUAL = 'Hello, this is';
+const DISTRESS = '您好，遇到什么事了吗？可以直接打字或发语音告诉我。紧急情况请马上拨打110。';
+
+/** Each message from a citizen of its own, so no offer or flow of one message reaches the next. */
+async function fresh(h: Harness, text: string, n: number): Promise<string> {
+  return send(h, text, citizen(`gaps-${n}`));
+}
+
+/** Sends every message and checks each reply; the message is named when one fails. */
+async function each(h: Harness, messages: readonly string[], check: (reply: string, text: string) => void, from = 0) {
+  for (const [i, text] of messages.entries()) check(await fresh(h, text, from + i), text);
+}
+
+class Shelf implements ArticleShelf {
+  searched: string[] = [];
+  failing = false;
+  constructor(private readonly articles: ShelfArticle[]) {}
+  latest(limit: number) { return Promise.resolve(this.articles.slice(0, limit)); }
+  search(words: string, limit: number) {
+    this.searched.push(words);
+    if (this.failing) return Promise.reject(new Error('database down'));
+    const all = this.articles.filter((a) => `${a.title}${a.summary}`.includes(words));
+    return Promise.resolve({ items: all.slice(0, limit), total: all.length });
+  }
+  listUrl(words?: string) { return words ? `https://example.test/articles?q=${encodeURIComponent(words)}` : 'https://example.test/articles'; }
+}
+
+async function engineWith(opts: { articles?: ArticleShelf; lines?: string[]; store?: JsonStore<ConversationRecord> }): Promise<Bot> {
+  const config = await testConfig({ messagesPerMinute: 1000 });
+  const lines = opts.lines;
+  const logger = lines ? createLogger('debug', { write: (line: string) => { lines.push(line); } }) : createLogger('silent');
+  return createEngine({
+    config, logger, desk: new FakeDesk(), conversations: opts.store ?? new JsonStore<ConversationRecord>(), now: new Clock().now,
+    ...(opts.articles ? { articles: opts.articles } : {}),
+  });
+}
+
+describe('bot: free words the rules used to miss', () => {
+  describe('a question about what scams there are', () => {
+    it('gets the anti-fraud guide, with the named scam\'s advice first, never a tip offer', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      const questions = [
+        '养老诈骗有哪些', '常见的诈骗手段都有哪些？', '电信诈骗都有什么套路', '刷单诈骗是什么', '怎么识别杀猪盘',
+        '老年人怎么防骗', '怎样才能不被骗', '如何防范冒充公检法的骗子', '网络贷款诈骗怎么识别啊', '什么是电信网络诈骗',
+      ];
+      await each(h, questions, (reply, text) => {
+        expect(reply, text).to.contain(GUIDE).and.not.contain(OFFER).and.not.contain(NOT_UNDERSTOOD).and.not.contain('止付');
+      });
+      // The scam the question names comes first, in the words of 鉴诈's advice for it.
+      expect(await fresh(h, '养老诈骗有哪些', 20)).to.match(/^【养老诈骗】\n.*保健品/);
+      expect(await fresh(h, '怎么识别杀猪盘', 21)).to.match(/^【网络婚恋交友（杀猪盘）】/);
+      expect(await fresh(h, '刷单诈骗是什么', 22)).to.match(/^【刷单返利】/);
+      expect(await fresh(h, '常见的诈骗手段都有哪些？', 23)).to.match(new RegExp(`^${GUIDE}`));
+      // Nothing to file: a 「是」 after it starts no tip.
+      await send(h, '养老诈骗有哪些', citizen('gaps-yes'));
+      expect(await send(h, '是', citizen('gaps-yes'))).to.not.contain('地点');
+      expect(h.desk.submitCalls).to.have.length(0);
+    });
+
+    it('adds the article on the scam the question names, and the guide alone when the shelf fails', async () => {
+      const shelf = new Shelf([
+        { title: '警惕养老诈骗的五种套路', summary: '保健品、以房养老', url: 'https://example.test/articles/a1', coverUrl: null },
+        { title: '刷单返利都是骗局', summary: '先垫钱的都是诈骗', url: 'https://example.test/articles/a2', coverUrl: null },
+      ]);
+      const bot = await engineWith({ articles: shelf });
+      const reply = await bot.handle(input({ kind: 'text', text: '针对老人的养老骗局有哪些' }, citizen('shelf-1')));
+      expect(reply.parts[0]?.type === 'text' && reply.parts[0].text).to.contain('【养老诈骗】').and.contain(GUIDE);
+      expect(reply.parts[1]).to.deep.equal({
+        type: 'news', articles: [{ title: '警惕养老诈骗的五种套路', description: '保健品、以房养老', url: 'https://example.test/articles/a1' }],
+      });
+      expect(reply.parts).to.have.length(2);
+      expect(shelf.searched).to.deep.equal(['养老']);
+      // A general question names no scam: the guide alone, nothing searched.
+      const general = await bot.handle(input({ kind: 'text', text: '常见的骗局有哪些' }, citizen('shelf-2')));
+      expect(general.parts.map((p) => p.type)).to.deep.equal(['text']);
+      expect(shelf.searched).to.have.length(1);
+      shelf.failing = true;
+      const failing = await bot.handle(input({ kind: 'text', text: '刷单诈骗有哪些套路' }, citizen('shelf-3')));
+      expect(failing.parts.map((p) => p.type)).to.deep.equal(['text']);
+      expect(texts(failing)).to.contain('【刷单返利】').and.contain(GUIDE);
+    });
+
+    it('still answers a victim, a message to check and a scam to report as before', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      // The question is answered now; the stories beside it keep their answers.
+      expect(await fresh(h, '怎么防止被骗', 30)).to.contain(GUIDE).and.not.contain('止付');
+      for (const [i, story] of ['我妈被养老诈骗骗了三万', '被骗了怎么防止再被骗，我昨天转了五千块', '我爸买保健品被骗了两万多 这种养老诈骗有哪些'].entries()) {
+        const reply = await fresh(h, story, 31 + i);
+        expect(reply.split('\n')[0], story).to.contain('110').and.contain('96110');
+        expect(reply, story).to.contain('止付').and.not.contain(GUIDE);
+      }
+      // 「是不是骗子」 asks for a verdict on what they were told.
+      expect(await fresh(h, '有人让我交两万块买保健品说能治病，这是不是养老诈骗', 35)).to.match(/【(高风险|要小心|暂未发现明显风险)】/).and.not.contain(GUIDE);
+      // A scam seen in the village, asked where to take it: a problem to file.
+      expect(await fresh(h, '村里有人开讲座卖保健品骗老人，哪些部门管', 36)).to.contain(OFFER).and.not.contain(GUIDE);
+    });
+  });
+
+  describe('a phone number alone', () => {
+    it('says plainly how to tell whether the caller is a scammer, in any notation', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      const numbers = ['13859812345', '0598-8221234', '+86 138 5981 2345', '95188', '(0598)8221234', '400-812-3123', '138 5981 2345？', '这个号码13859812345是谁的', '10690123456789'];
+      await each(h, numbers, (reply, text) => {
+        expect(reply, text).to.contain('查不到这个号码是谁的').and.contain('安全账户').and.contain('96110').and.contain('国家反诈中心')
+          .and.contain('「鉴诈」').and.contain('「举报」').and.not.contain(NOT_UNDERSTOOD).and.not.contain('境外');
+      });
+      expect(await fresh(h, '+852 6123 4567', 40)).to.contain('境外').and.contain('查不到');
+      expect(await fresh(h, '0044 20 7946 0958', 41)).to.contain('境外');
+      // A public line the FAQ knows is named.
+      expect(await fresh(h, '12345', 42)).to.contain('政务服务便民热线').and.not.contain(NOT_UNDERSTOOD);
+      // Nothing is kept: the next 「是」 files nothing.
+      await send(h, '13859812345', citizen('gaps-phone-yes'));
+      expect(await send(h, '是', citizen('gaps-phone-yes'))).to.not.contain('地点');
+      expect(h.desk.submitCalls).to.have.length(0);
+    });
+
+    it('leaves a number told with a story, a report or a tip\'s contact step as it was', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      const victim = await fresh(h, '我被骗了 对方电话13859812345', 50);
+      expect(victim.split('\n')[0]).to.contain('110').and.contain('96110');
+      expect(victim).to.not.contain('查不到');
+      expect(await fresh(h, '举报 13859812345 天天打骚扰电话', 51)).to.contain('好的，我来帮您').and.not.contain('查不到');
+      expect(await fresh(h, '这个号码13859812345是不是骗子', 52)).to.match(/【(高风险|要小心|暂未发现明显风险)】/).and.not.contain('查不到');
+      // In a tip at the contact step the number is the citizen's contact.
+      const who = citizen('gaps-contact');
+      await send(h, '举报', who);
+      await send(h, '1', who);
+      await send(h, '村口有人聚众赌博', who);
+      await send(h, '好了', who);
+      expect(await send(h, '跳过', who)).to.contain('手机号');
+      const contact = await send(h, '13859812345', who);
+      expect(contact).to.contain('138****2345').and.contain('确认').and.not.contain('查不到');
+      // And the bare number itself is answered so only outside a flow.
+      expect(await fresh(h, '13859812345', 53)).to.contain('查不到这个号码是谁的');
+    });
+  });
+
+  describe('an ID or bank card number alone', () => {
+    it('warns not to send it to anyone, says it was not kept, and keeps none of it', async () => {
+      const lines: string[] = [];
+      const store = new JsonStore<ConversationRecord>();
+      const bot = await engineWith({ lines, store });
+      const ids = ['35040219800101123X', '350427195503124019', '3504 2719 5503 1240 19', '35048119620718002x', '身份证号：350481196207180027', '350403194910012035。'];
+      for (const [i, text] of ids.entries()) {
+        const who = citizen(`gaps-id-${i}`);
+        const reply = texts(await bot.handle(input({ kind: 'text', text }, who)));
+        expect(reply, text).to.contain('身份证号').and.contain('不要在聊天里发给').and.contain('没有保存').and.not.contain(NOT_UNDERSTOOD)
+          .and.not.contain(BILINGUAL);
+        const digits = text.replace(/\D/g, '');
+        // Never said back, never in the conversation record, never in a log line (at debug).
+        expect(reply.replace(/\D/g, ''), text).to.not.contain(digits.slice(6, 14));
+        const record = JSON.stringify(await store.get(conversationKey(who)));
+        expect(record, text).to.not.contain(digits.slice(0, 6)).and.not.contain(digits.slice(6, 14));
+        expect(Object.keys(JSON.parse(record) as object), text).to.have.members(['version', 'updatedAt', 'rate']);
+        expect(lines.join('').replace(/\D/g, ''), text).to.not.contain(digits.slice(6, 14));
+      }
+      const card = texts(await bot.handle(input({ kind: 'text', text: '6222 0212 3456 7890 123' }, citizen('gaps-card'))));
+      expect(card).to.contain('银行卡号').and.contain('没有保存').and.not.contain(NOT_UNDERSTOOD);
+      expect(JSON.stringify(await store.get(conversationKey(citizen('gaps-card'))))).to.not.contain('7890');
+    });
+
+    it('leaves an ID number told with a story, or written in a tip, as it was', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      const story = await fresh(h, '我的身份证号35040219800101123X被人冒用办了网贷', 60);
+      expect(story).to.not.contain('没有保存').and.not.contain(NOT_UNDERSTOOD);
+      // Inside a tip the citizen chose to write it: it is part of the description (masked by the desk).
+      const who = citizen('gaps-id-tip');
+      await send(h, '举报', who);
+      await send(h, '1', who);
+      expect(await send(h, '35040219800101123X', who)).to.contain('还有要补充').and.not.contain('没有保存');
+      // Alone and outside a flow, it is answered.
+      expect(await fresh(h, '35040219800101123X', 61)).to.contain('没有保存');
+    });
+  });
+
+  describe('emoji alone', () => {
+    it('answers a sad or praying emoji in Chinese, as someone who may be in trouble', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      await each(h, ['😭😭', '🙏', '😢', '💔', '😱😱😱', '🙏🏻🙏🏻', '😭 😭', '[流泪]', '[大哭][大哭]', '/::<', '👍🙏'], (reply, text) => {
+        expect(reply, text).to.equal(DISTRESS);
+      }, 70);
+    });
+
+    it('answers a thumbs-up, a rose or a smile as thanks, and any other emoji with a Chinese greeting', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      const thanks = await fresh(h, '谢谢', 80);
+      await each(h, ['👍', '🌹🌹', '😊', '👍👍👍', '👍🏻', '[强]', '[玫瑰][抱拳]', '/:strong'], (reply, text) => {
+        expect(reply, text).to.equal(thanks);
+      }, 81);
+      await each(h, ['😂', '🐶', '🌞🌞'], (reply, text) => {
+        expect(reply, text).to.match(/^您好！我是「平安三明」小助手。/).and.not.contain(BILINGUAL);
+      }, 90);
+    });
+
+    it('keeps a greeting with an emoji, English, and an emergency as they were', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      expect(await fresh(h, '你好👋', 100)).to.match(/^您好/).and.not.contain(BILINGUAL);
+      for (const [i, english] of ['hello', 'thanks 👍', 'How do I report a crime?'].entries()) {
+        expect(await fresh(h, english, 101 + i), english).to.contain(BILINGUAL);
+      }
+      expect((await fresh(h, '🆘', 105)).split('\n')[0]).to.contain('110');
+      expect(await fresh(h, '😭😭 我家被偷了', 106)).to.not.equal(DISTRESS);
+      // Alone, the same emoji is answered in Chinese.
+      expect(await fresh(h, '😭😭', 107)).to.equal(DISTRESS);
+    });
+  });
+});
