@@ -8,7 +8,9 @@
 // drops words under 3 characters and English stopwords; the prefixes make every token at least
 // 3 ASCII characters that is no stopword, so 诈骗 is indexed there as on SQLite.
 //
-// A query is cut the same way into terms (a run of Chinese characters, or a word). The index
+// A query is read with its traditional characters folded to simplified ones (tips'
+// `foldToSimplified`: 「養老詐騙」 finds what 「养老诈骗」 does), then cut the same way into terms
+// (a run of Chinese characters, or a word); the articles' own text is indexed as written. The index
 // narrows (every term's tokens present), a LIKE on the stored normalised text makes it exact
 // (each term present as written), and a portable score ranks: a term in the title counts 10,
 // in the summary or tags 4, in the body once per occurrence up to 5; then the newest first.
@@ -19,6 +21,7 @@
 // The repository registers hooks on the Article model (every save, and destroy) that rewrite
 // or drop the row in the same transaction; writes to `articles` must go through model saves.
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { foldToSimplified } from '../tips/rules/plain-text.js';
 
 /** What the index keeps of one article. */
 export interface SearchSource {
@@ -31,7 +34,7 @@ export interface SearchSource {
 }
 
 export interface SearchPlan {
-  /** The query as terms, normalised (NFKC, lower case): each must appear in the article. */
+  /** The query as terms, normalised (NFKC, lower case, traditional characters folded): each must appear in the article. */
   terms: string[];
   /** Token expressions for the full-text index (may be empty: single characters only). */
   tokens: Array<{ token: string; prefix: boolean }>;
@@ -48,6 +51,20 @@ const WORD = /[\p{L}\p{N}]/u;
 /** NFKC (full-width letters and digits become plain ones) and lower case. */
 export function normaliseForSearch(text: string): string {
   return text.normalize('NFKC').toLowerCase();
+}
+
+// Articles are written in simplified characters, where 著 is a character of its own (显著, 土著)
+// that the fold reads as 着 in a few words: a 著 typed is searched as typed. Written as an escape
+// because no word the bot matches may hold it (test/bot/traditional-chinese.test.ts).
+const KEPT_AS_TYPED = '\u8457';
+
+/** A query as the simplified characters it reads as; each 著 typed stays. */
+function foldQuery(q: string): string {
+  const folded = foldToSimplified(q);
+  if (!q.includes(KEPT_AS_TYPED)) return folded;
+  // The fold keeps code points in place.
+  const typed = Array.from(q);
+  return Array.from(folded, (c, i) => (typed[i] === KEPT_AS_TYPED ? KEPT_AS_TYPED : c)).join('');
 }
 
 /** Runs of Chinese (Japanese, Korean) characters and runs of other letters/digits; the rest separates. */
@@ -97,9 +114,9 @@ export function indexTokens(normalised: string): string {
   return [...tokens].join(' ');
 }
 
-/** What a citizen typed, as terms and index tokens. No terms: nothing to look for. */
+/** What a citizen typed, as terms and index tokens (traditional characters read as simplified). No terms: nothing to look for. */
 export function planSearch(q: string): SearchPlan {
-  const normalised = normaliseForSearch(Array.from(q).slice(0, MAX_QUERY_CHARS).join(''));
+  const normalised = foldQuery(normaliseForSearch(Array.from(q).slice(0, MAX_QUERY_CHARS).join('')));
   const terms: string[] = [];
   const tokens: SearchPlan['tokens'] = [];
   for (const r of runs(normalised)) {

@@ -30,6 +30,14 @@ const ABROAD = /^(?:\+|00)(?!86)\d{7,15}$/;
 // A local number written without its area code (822-1234, 88221234); not a date (2024-01-05).
 const LOCAL_LINE = /^[2-8]\d{2,3}[-\s]?\d{4}$/;
 
+// A number as written in a sentence (after NFKC): digits with the separators of any notation.
+const NUMBER_IN_TEXT = /\+?\d[\d\s\-.()]*/g;
+
+/** Whether the text holds a number from abroad (a plus or 00 before a country code other than 86). */
+export function hasNumberFromAbroad(text: string): boolean {
+  return (text.normalize('NFKC').match(NUMBER_IN_TEXT) ?? []).some((n) => ABROAD.test(n.replace(/[^\d+]/g, '')));
+}
+
 /** A number alone (with at most a few words naming it), or undefined. */
 function bareNumber(text: string): BareMessage | undefined {
   const trimmed = text.trim().replace(END_PUNCTUATION, '');

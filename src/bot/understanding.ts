@@ -79,6 +79,15 @@ const AGENCY_QUESTION = wordUnion([
 // Each entry's keywords in the compact form, made once per entry rather than at every message.
 const compactKeywords = new WeakMap<FaqEntry, string[]>();
 
+/** Whether the keyword is in the text; a number (12345) only whole, never inside a longer one (13859812345). */
+function holds(compact: string, kw: string): boolean {
+  if (!/^\d|\d$/.test(kw)) return compact.includes(kw);
+  for (let at = compact.indexOf(kw); at !== -1; at = compact.indexOf(kw, at + 1)) {
+    if (!/\d/.test(compact[at - 1] ?? '') && !/\d/.test(compact[at + kw.length] ?? '')) return true;
+  }
+  return false;
+}
+
 /** The FAQ entry whose longest keyword the text contains. */
 function findFaq(compact: string, faq: readonly FaqEntry[]): FaqEntry | undefined {
   let best: { entry: FaqEntry; length: number } | undefined;
@@ -86,7 +95,7 @@ function findFaq(compact: string, faq: readonly FaqEntry[]): FaqEntry | undefine
     let keywords = compactKeywords.get(entry);
     if (!keywords) compactKeywords.set(entry, (keywords = entry.keywords.map(compactText)));
     for (const kw of keywords) {
-      if (kw && compact.includes(kw) && (!best || kw.length > best.length)) best = { entry, length: kw.length };
+      if (kw && holds(compact, kw) && (!best || kw.length > best.length)) best = { entry, length: kw.length };
     }
   }
   return best?.entry;
@@ -141,10 +150,17 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
 
   const category = classifyCategory(text);
   const verdict = deps.fraud.check(text);
-  const fraudish = verdict.risk !== 'low' || category === 'fraud';
+  // Nothing to judge but a number asked about (「13859812345是骗子吗」): 鉴诈 answers it with the
+  // answer to a phone number (a number staff confirmed is high), unless it is a public line the FAQ names.
+  if (verdict.risk === 'unknown') {
+    const line = deps.faq.find((e) => e.keywords.some((k) => /^\d+$/.test(k) && holds(t, k)));
+    return line ? { intent: 'other_agency', faq: line } : { intent: 'fraud_check', verdict };
+  }
+  const flagged = verdict.risk === 'high' || verdict.risk === 'medium';
+  const fraudish = flagged || category === 'fraud';
   // 「怎样才能不被骗」 names being cheated without telling of it.
   if (LOSS.test(t.replace(PREVENTION, '')) && (fraudish || DECEIVED.test(t))) return { intent: 'fraud_victim' };
-  if (ASK_IF_FRAUD.test(t) || (verdict.risk !== 'low' && PASTED.test(text))) return { intent: 'fraud_check', verdict };
+  if (ASK_IF_FRAUD.test(t) || (flagged && PASTED.test(text))) return { intent: 'fraud_check', verdict };
   // Told as happening to them (「有人打电话说是公安局的，让我转钱到安全账户」): a victim now, who
   // needs 110 and 96110 before a verdict.
   if (verdict.risk === 'high' && TOLD_TO_ME.test(t)) return { intent: 'fraud_victim' };

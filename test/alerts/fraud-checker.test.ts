@@ -28,6 +28,27 @@ describe('alerts/fraud: the checker', () => {
   it('finds nothing in a family message', () => {
     expect(checker.check('妈，我今天晚上回家吃饭，帮我留点菜').risk).to.equal('low');
   });
+
+  it('never calls a number alone, or one asked about, low risk: it says a number alone cannot tell', () => {
+    const asked = [
+      '13859812345', '这个号码13859812345是不是骗子', '13859812345 是骗子吗', '这个电话靠谱吗 0598-8221234',
+      '帮我查查这个号 +86 138 5981 2345', '17012345678给我打电话，这个是不是骗子', '這個號碼13859812345是騙子嗎', '95588', '+852 6123 4567？',
+    ];
+    for (const text of asked) {
+      const v = checker.check(text);
+      expect(v.risk, text).to.equal('unknown');
+      expect(v.types, text).to.deep.equal([]);
+      expect(v.advice, text).to.contain('光凭一个号码');
+    }
+    // Words beside the number are judged as before, whatever the verdict.
+    expect(checker.check('晚上一起吃饭，有事打我电话17012345678').risk).to.equal('low');
+    expect(checker.check('您的账户涉嫌洗钱，请立即联系17012345678，把钱转到安全账户').risk).to.equal('high');
+    expect(checker.check('【XX银行】您的账户异常请拨打95588转人工处理').risk).to.not.equal('unknown');
+    expect(checker.check('我是你领导，这是我的新号码 17012345678').risk).to.not.equal('unknown');
+    // Without a phone number there is no caller to speak of: judged as before.
+    expect(checker.check('妈妈').risk).to.equal('low');
+    expect(checker.check('6222021234567890123').risk).to.not.equal('unknown');
+  });
 });
 
 // A warning phrase is free for a scammer to copy: it must never clear a text that asks for the

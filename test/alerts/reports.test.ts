@@ -64,6 +64,15 @@ describe('scam reports: normal forms', () => {
     expect(checker.check('晚上一起吃饭，有事打我电话17012345678')).to.deep.equal(low);
     expect(raisedByReports(low, [])).to.equal(low);
   });
+
+  it('raises a number alone, which the checker cannot judge, to high once staff confirmed it', () => {
+    const alone = defaultFraudChecker().check('17012345678是骗子吗');
+    expect(alone.risk).to.equal('unknown');
+    const raised = raisedByReports(alone, [{ kind: 'phone', value: '17012345678' }]);
+    expect(raised.risk).to.equal('high');
+    expect(raised.reasons).to.deep.equal(['这个号码经工作人员核实，是诈骗号码']);
+    expect(raised.advice).to.include('这很可能是诈骗').and.not.include('光凭一个号码');
+  });
 });
 
 describe(`scam reports: from the chat to staff's review and the verdict (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {

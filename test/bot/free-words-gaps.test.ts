@@ -134,7 +134,6 @@ describe('bot: free words the rules used to miss', () => {
       expect(victim.split('\n')[0]).to.contain('110').and.contain('96110');
       expect(victim).to.not.contain('查不到');
       expect(await fresh(h, '举报 13859812345 天天打骚扰电话', 51)).to.contain('好的，我来帮您').and.not.contain('查不到');
-      expect(await fresh(h, '这个号码13859812345是不是骗子', 52)).to.match(/【(高风险|要小心|暂未发现明显风险)】/).and.not.contain('查不到');
       // In a tip at the contact step the number is the citizen's contact.
       const who = citizen('gaps-contact');
       await send(h, '举报', who);
@@ -146,6 +145,47 @@ describe('bot: free words the rules used to miss', () => {
       expect(contact).to.contain('138****2345').and.contain('确认').and.not.contain('查不到');
       // And the bare number itself is answered so only outside a flow.
       expect(await fresh(h, '13859812345', 53)).to.contain('查不到这个号码是谁的');
+    });
+  });
+
+  describe('a phone number asked about, or sent to 鉴诈 alone', () => {
+    const PHONE_ANSWER = ['查不到这个号码是谁的', '安全账户', '96110', '国家反诈中心', '「鉴诈」'];
+
+    it('says a number alone cannot tell, and how to tell a scammer; never 「暂未发现明显风险」', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      const asked = [
+        '这个号码13859812345是不是骗子', '13859812345 是骗子吗', '这个电话靠谱吗 0598-8221234', '帮我查查这个号 +86 138 5981 2345',
+        '17012345678给我打电话，这个是不是骗子', '鉴诈 13859812345', '鑒詐 13859812345', '鉴诈 这个号码 0598-8221234 是骗子吗',
+      ];
+      await each(h, asked, (reply, text) => {
+        for (const words of PHONE_ANSWER) expect(reply, text).to.contain(words);
+        expect(reply, text).to.contain('光凭一个号码').and.not.contain('暂未发现明显风险').and.not.contain('政务服务便民热线')
+          .and.not.contain('境外').and.not.contain(OFFER);
+      }, 60);
+      // 鉴诈, then a number alone as the message to check.
+      for (const [i, number] of ['13859812345', '13859812345是骗子吗'].entries()) {
+        const who = citizen(`gaps-check-next-${i}`);
+        await send(h, '鉴诈', who);
+        const reply = await send(h, number, who);
+        for (const words of PHONE_ANSWER) expect(reply, number).to.contain(words);
+        expect(reply, number).to.not.contain('暂未发现明显风险');
+      }
+      expect(await fresh(h, '鉴诈 +852 6123 4567', 70)).to.contain('境外').and.contain('查不到这个号码是谁的');
+      expect(await fresh(h, '+852 6123 4567 是骗子吗', 71)).to.contain('境外').and.not.contain('政务服务便民热线');
+    });
+
+    it('judges a text with words beside its number as before', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      const judged: Array<[string, RegExp]> = [
+        ['鉴诈 【XX银行】您的账户异常请拨打95588转人工处理', /^【(高风险|要小心|暂未发现明显风险)】/],
+        ['鉴诈 您的账户涉嫌洗钱，请立即联系17012345678，把钱转到安全账户', /^【高风险】/],
+        ['鉴诈 晚上一起吃饭，有事打我电话17012345678', /^【暂未发现明显风险】/],
+      ];
+      for (const [i, [text, verdict]] of judged.entries()) {
+        expect(await fresh(h, text, 80 + i), text).to.match(verdict).and.not.contain('查不到这个号码是谁的');
+      }
+      // A public line the FAQ knows, alone, is still named; inside a longer number it is not that line.
+      expect(await fresh(h, '12345', 85)).to.contain('政务服务便民热线');
     });
   });
 

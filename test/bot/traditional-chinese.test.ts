@@ -5,9 +5,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { defaultFraudChecker } from '../../src/alerts/fraud/index.js';
+import { reportableIdentifiers } from '../../src/alerts/reports/identifiers.js';
+import { planSearch } from '../../src/articles/search.js';
+import { loadBotContent } from '../../src/bot/content.js';
+import { countyOfAnswer } from '../../src/bot/intents/county.js';
+import type { CitizenRating } from '../../src/bot/ports.js';
+import { reportedInMessage } from '../../src/bot/intents/fraud-check.js';
 import { commandArgs, isWord } from '../../src/bot/text.js';
 import { compactText, foldToSimplified } from '../../src/tips/rules/plain-text.js';
-import { citizen, harness, send } from './engine-harness.js';
+import { citizen, harness, send, type Harness } from './engine-harness.js';
 
 const firstLine = (reply: string) => reply.split('\n')[0] ?? '';
 
@@ -92,6 +98,83 @@ describe('bot: traditional characters', () => {
   });
 });
 
+/** A tip filed and answered by staff, so it can be rated: its code. */
+async function answeredTip(h: Harness, who = citizen()): Promise<string> {
+  for (const text of ['举报', '1', '有人赌博', '好了', '跳过', '匿名']) await send(h, text, who);
+  const code = /受理编号：(\w+)/.exec(await send(h, '确认', who))?.[1] ?? '';
+  h.desk.answer(code, '已处理。');
+  return code;
+}
+
+describe('bot: traditional characters in the intents\' own words', () => {
+  it('answers a keyword reply typed in traditional characters as the simplified one', async () => {
+    const h = await harness();
+    const pairs: Array<[string, string]> = [['反詐熱線', '反诈热线'], ['上班時間是幾點', '上班时间是几点'], ['信訪條例', '信访条例']];
+    for (const [i, [typed, simplified]] of pairs.entries()) {
+      const expected = await send(h, simplified, citizen(`keyword-s-${i}`));
+      expect(await send(h, typed, citizen(`keyword-t-${i}`)), typed).to.equal(expected);
+    }
+  });
+
+  it('takes 滿意, 不滿意 and 第三個 as ratings', async () => {
+    const h = await harness();
+    const answers: Array<[string, CitizenRating]> = [
+      ['滿意', 'satisfied'], ['非常滿意', 'satisfied'], ['基本滿意', 'basically_satisfied'], ['不滿意', 'unsatisfied'], ['第三個', 'unsatisfied'],
+    ];
+    for (const [i, [word, rating]] of answers.entries()) {
+      const who = citizen(`rater-${i}`);
+      const code = await answeredTip(h, who);
+      expect(await send(h, `評價 ${code}`, who)).to.contain('1 满意');
+      expect(await send(h, word, who), word).to.match(rating === 'unsatisfied' ? /复查/ : /谢谢您的评价/);
+      expect(h.desk.ratings.at(-1), word).to.deep.equal({ code, rating });
+    }
+  });
+
+  it('hears a question about a matter sent before, and asks for progress, in traditional characters', async () => {
+    const h = await harness();
+    const who = citizen('asker');
+    const code = await answeredTip(h, who);
+    for (const text of ['我舉報的那個有結果沒有', '我上次反映的事怎麼樣了', '查詢進度', '查看進度']) {
+      expect(await send(h, text, who), text).to.contain('您反映的问题').and.contain(code);
+    }
+    expect(await send(h, `${code} 進度怎麼樣了`, who)).to.contain(code).and.contain('已答复');
+  });
+
+  it('picks a category named in traditional characters at the category step', async () => {
+    const h = await harness();
+    await send(h, '舉報');
+    expect(await send(h, '矛盾糾紛')).to.contain('类别：「矛盾纠纷」');
+  });
+
+  it('reads a scam report and the victim\'s own number in traditional characters', () => {
+    expect(reportedInMessage('舉報詐騙電話 17012345678')).to.deep.equal([{ kind: 'phone', value: '17012345678' }]);
+    expect(reportedInMessage('這個號碼是騙子 17012345678')).to.deep.equal([{ kind: 'phone', value: '17012345678' }]);
+    // A question is for 鉴诈, not a report.
+    expect(reportedInMessage('這個號碼是騙子嗎 17012345678')).to.equal(undefined);
+    // The writer's own number, or the one a scam text addresses to its reader, is never reported.
+    expect(reportableIdentifiers('本人手機 13905981234，騙子電話 17012345678')).to.deep.equal([{ kind: 'phone', value: '17012345678' }]);
+    expect(reportableIdentifiers('您的手機號 13905981234 已開通會員，取消請撥打 0755-88886666')).to.deep.equal([{ kind: 'phone', value: '075588886666' }]);
+  });
+
+  it('searches articles for words typed in traditional characters, and keeps a 著 typed', async () => {
+    expect(planSearch('養老詐騙')).to.deep.equal(planSearch('养老诈骗'));
+    expect(planSearch('防範 電信詐騙')).to.deep.equal(planSearch('防范 电信诈骗'));
+    // Simplified text keeps its 著 (显著, 土著), which articles are written with.
+    expect(planSearch('效果显著').terms).to.deep.equal(['效果显著']);
+    const h = await harness();
+    for (const [i, typed] of ['資訊', '平安資訊'].entries()) {
+      expect(await send(h, typed, citizen(`latest-${i}`)), typed).to.equal(await send(h, '最新资讯', citizen('latest')));
+    }
+  });
+
+  it('takes a county answer written in traditional characters', () => {
+    const { divisions } = loadBotContent();
+    expect(countyOfAnswer('我住在三元區城關街道', divisions)).to.equal('350404');
+    expect(countyOfAnswer('三明市沙縣區這邊', divisions)).to.equal('350405');
+    expect(countyOfAnswer('我在沙縣被人騙了五千塊', divisions)).to.equal(undefined);
+  });
+});
+
 describe('foldToSimplified', () => {
   it('reads traditional characters as the mainland simplified ones', () => {
     expect(foldToSimplified('有人要殺我')).to.equal('有人要杀我');
@@ -120,6 +203,14 @@ describe('foldToSimplified', () => {
     for (const c of divisions.counties) collect([c.name, ...c.townships.map((t) => t.name)].join(' '));
     expect(words.size).to.be.greaterThan(1000);
     expect([...words].filter((w) => foldToSimplified(w) !== w)).to.deep.equal([]);
+  });
+
+  it('answers the same however many texts are read, and in whatever order (the last results are kept)', () => {
+    const texts = Array.from({ length: 40 }, (_, i) => `${i % 2 ? '有人要殺我' : '村裡開賭場'} ${i}`);
+    const first = texts.map((t) => [foldToSimplified(t), compactText(t)]);
+    const again = [...texts].reverse().map((t) => [foldToSimplified(t), compactText(t)]).reverse();
+    expect(again).to.deep.equal(first);
+    expect(first[1]).to.deep.equal(['有人要杀我 1', '有人要杀我1']);
   });
 
   it('keeps code points in place, so a command typed in traditional characters leaves its argument as typed', () => {

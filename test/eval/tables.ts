@@ -170,7 +170,8 @@ export function fraudFigures(split: CorpusSplit, checker: FraudChecker): FraudFi
   const f: FraudFigures = { recall: rate(), falsePositive: rate(), rightType: rate(), byType: {}, confusion: {}, misses: [] };
   for (const e of readCorpus(path.join(CONTENT, 'fraud/corpus'), split)) {
     const v = checker.check(e.text);
-    const flagged = v.risk !== 'low';
+    // `unknown` (a number alone, nothing to judge) flags nothing, as `low` does.
+    const flagged = v.risk === 'high' || v.risk === 'medium';
     if (e.label === 'ordinary') {
       count(f.falsePositive, flagged);
       if (flagged) f.misses.push(`false positive (${v.type ?? '?'}): ${e.text}`);
@@ -183,7 +184,7 @@ export function fraudFigures(split: CorpusSplit, checker: FraudChecker): FraudFi
     count(f.rightType, typed);
     count(t.type, typed);
     const byExpected = (f.confusion[e.type] ??= {});
-    const got = flagged ? v.type ?? '?' : 'low';
+    const got = flagged ? v.type ?? '?' : v.risk;
     byExpected[got] = (byExpected[got] ?? 0) + 1;
     if (!typed) f.misses.push(`${e.type} → ${got}: ${e.text}`);
   }

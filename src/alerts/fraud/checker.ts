@@ -8,13 +8,19 @@
 // rules of thumb: each fired rule adds its weight (a genuine-message rule subtracts, but only in a
 // text that asks for nothing a rule flags), and the reasons of the positive ones are what the
 // citizen is shown.
+//
+// A text that holds nothing to judge but a phone number (alone, or asked about: 「这个号码138…
+// 是不是骗子」) gets no risk either way: `unknown`, never `low`. Nobody can tell from a number who
+// calls from it, and 「暂未发现明显风险」 would have a citizen trust the caller.
 import type { CorpusEntry } from './corpus.js';
+import { numberAlone } from './number-alone.js';
 import {
   isSoftmaxWeights, ngramFeatures, softmaxTransferList, SoftmaxRegression, trainSoftmax, type Features, type LogisticOptions, type SoftmaxWeights,
 } from '../../platform/softmax-regression.js';
 import { CompiledRules, fraudTextForm, type FiredRule, type FraudRulesFile, type FraudTypeKey } from './rules.js';
 
-export type FraudRisk = 'high' | 'medium' | 'low';
+/** `unknown`: nothing to judge but a phone number (`numberAlone`). */
+export type FraudRisk = 'high' | 'medium' | 'low' | 'unknown';
 
 export interface FraudVerdict {
   risk: FraudRisk;
@@ -24,7 +30,7 @@ export interface FraudVerdict {
   types: string[];
   reasons: string[];
   advice: string;
-  /** The model's log-odds plus the rules' weights: what the risk thresholds apply to. */
+  /** The model's log-odds plus the rules' weights: what the risk thresholds apply to; 0 when unknown (nothing weighed). */
   score: number;
 }
 
@@ -51,6 +57,8 @@ export const COMMON_ADVICE: Readonly<Record<FraudRisk, string>> = {
   high: '这很可能是诈骗！请不要转账，不要点链接，不要说出验证码。已经转了钱，请马上拨打110报警；拿不准可以拨打反诈专线96110。',
   medium: '这条消息有诈骗的可能，请多加小心：不要急着转账或提供个人信息，先和家人商量，或拨打反诈专线96110咨询。',
   low: '没有发现明显的诈骗特征。但仍要记住：凡是要您转账、要验证码的，都先停一停，问问家人或拨打96110。',
+  // The bot adds what a scam asks for and where to ask (its answer to a phone number).
+  unknown: '光凭一个号码，看不出对方是不是骗子，要看对方让您做什么。',
 };
 
 /** The checker's two models as plain data: fraud against ordinary, and the type among fraud texts. */
@@ -102,6 +110,7 @@ export class FraudChecker {
 
   check(text: string): FraudVerdict {
     const form = fraudTextForm(text);
+    if (numberAlone(form)) return { risk: 'unknown', types: [], reasons: [], advice: COMMON_ADVICE.unknown, score: 0 };
     const fired = this.rules.fired(form);
     // A rule asks for its act unless the text only denies it where it names it (「公安机关没有安全
     // 账户」, 「…的，都是诈骗」; `denial.ts`).

@@ -18,6 +18,7 @@
 // In doubt, an identifier is left out rather than kept: the victim's data is never published.
 import type { ScamIdentifier, ScamIdentifierKind } from '../../bot/ports.js';
 import { findPersonalData } from '../../tips/rules/personal-data.js';
+import { foldToSimplified } from '../../tips/rules/plain-text.js';
 
 export const SCAM_IDENTIFIER_KINDS: readonly ScamIdentifierKind[] = ['phone', 'url', 'account'];
 
@@ -122,10 +123,10 @@ interface Span {
 const overlaps = (spans: readonly { start: number; end: number }[], start: number, end: number) =>
   spans.some((s) => start < s.end && s.start < end);
 
-/** Whether the words around [start, end) make the identifier the victim's own. */
+/** Whether the words around [start, end) make the identifier the victim's own; read folded (本人手機 is 本人手机). */
 function victimsOwn(text: string, start: number, end: number): boolean {
-  const before = text.slice(Math.max(0, start - LOOK_BEHIND), start).replace(BEFORE_TAIL, '');
-  return OWNER_BEFORE.test(before) || OWNER_AFTER.test(text.slice(end, end + 12));
+  const before = foldToSimplified(text.slice(Math.max(0, start - LOOK_BEHIND), start)).replace(BEFORE_TAIL, '');
+  return OWNER_BEFORE.test(before) || OWNER_AFTER.test(foldToSimplified(text.slice(end, end + 12)));
 }
 
 function findSpans(text: string): Span[] {

@@ -3,7 +3,9 @@
 // A news reply carries at most what WeChat takes: 8 articles answering an event (the menu click),
 // 1 answering a message (the adapter's maxArticles), so a typed request gets one article and
 // the list's address in a second part. Without an article shelf (an engine built without the
-// articles module) the section is said to be in preparation.
+// articles module) the section is said to be in preparation. The words are read folded to
+// simplified characters (「平安資訊」); the search words go to the shelf as typed.
+import { foldToSimplified } from '../../tips/rules/plain-text.js';
 import type { ShelfArticle } from '../ports.js';
 import { say, type EngineContext, type Intent, type Turn } from '../intent.js';
 import type { BotReplyPart, NewsItem } from '../types.js';
@@ -26,10 +28,14 @@ const notFound = (words: string) =>
 const moreFound = (n: number, url: string) => `还有${n}篇相关文章，点这里都能看到：\n${url}`;
 const moreLatest = (url: string) => `更多文章，点这里看：\n${url}`;
 
-/** The words after 搜索 / 查找, or undefined when the message is not a search. */
+/** The words after 搜索 / 查找 as typed, or undefined when the message is not a search. */
 export function searchWords(text: string): string | undefined {
-  const m = SEARCH.exec(text) ?? FIND.exec(text);
-  return m ? (m[1] ?? '').trim() : undefined;
+  const read = foldToSimplified(text);
+  const m = SEARCH.exec(read) ?? FIND.exec(read);
+  if (!m) return undefined;
+  // The fold keeps code points in place: the words typed start after as many as the command read.
+  const command = Array.from(read.slice(0, read.length - (m[1] ?? '').length)).length;
+  return Array.from(text).slice(command).join('').trim();
 }
 
 function newsItem(a: ShelfArticle): NewsItem {
@@ -72,7 +78,7 @@ export const articles: Intent = {
   name: 'articles',
   match: (turn) => (turn.menuIntent !== undefined
     ? turn.menuIntent === 'articles'
-    : searchWords(turn.text) !== undefined || LATEST_WORDS.test(turn.text)),
+    : searchWords(turn.text) !== undefined || LATEST_WORDS.test(foldToSimplified(turn.text))),
   async handle(turn, ctx) {
     try {
       const words = turn.menuIntent === undefined ? searchWords(turn.text) : undefined;

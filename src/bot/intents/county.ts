@@ -7,6 +7,7 @@
 // the flow) and is handled as usual.
 import type { Divisions } from '../places.js';
 import { matchPlace } from '../places.js';
+import { foldToSimplified } from '../../tips/rules/plain-text.js';
 import { isWholeCommand, say, type EngineContext, type Intent, type Turn } from '../intent.js';
 import type { BotReplyPart } from '../types.js';
 import { errorFields } from '../../platform/logger.js';
@@ -17,8 +18,8 @@ export const countyConsentQuestion = (countyName: string) => `以后${countyName
 const YES = ['要', '要的', '好', '好的', '可以', '行', '是', '是的', '需要', '愿意'];
 const NO = ['不用', '不用了', '不要', '不要了', '不需要', '算了', '不', '否', '取消', '不愿意'];
 
-/** The answer as a word: spaces and closing punctuation do not count. */
-const word = (text: string) => text.replace(/\s+/g, '').replace(/[。！!，,.？?~～]+$/u, '');
+/** The answer as a word, read folded (「願意」): spaces and closing punctuation do not count. */
+const word = (text: string) => foldToSimplified(text).replace(/\s+/g, '').replace(/[。！!，,.？?~～]+$/u, '');
 const isOneOf = (text: string, words: readonly string[]) => words.includes(word(text));
 
 
@@ -71,7 +72,8 @@ const SUFFIX = /(区|县|市|街道|畲族乡|镇|乡)$/;
 export function countyOfAnswer(text: string, divisions: Divisions): string | undefined {
   const place = matchPlace(text, divisions);
   if (!place) return undefined;
-  let rest = text;
+  // The place's names and the filler are simplified words, so the rest is read folded.
+  let rest = foldToSimplified(text);
   for (const name of [place.townshipName, place.countyName]) {
     if (!name) continue;
     rest = rest.replace(name, '').replace(name.replace(SUFFIX, ''), '');

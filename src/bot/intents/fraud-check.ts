@@ -12,21 +12,26 @@
 // writer's own (本人手机 …). A report that also tells a loss (or a high-risk scam told to the
 // writer) is a victim's: the identifiers are still recorded, but the answer is the victim's one
 // (110, 96110, 止付 and the offer of a tip), or the danger offer when the engine found an emergency.
+//
+// A text with nothing to judge but a phone number (「鉴诈 138…」, 「这个号码138…是不是骗子」) gets
+// the checker's 「光凭一个号码，看不出…」 and the answer to a phone number (understood.ts), never
+// 「暂未发现明显风险」; once staff confirmed the number, it is high like any other text.
 import { COMMON_ADVICE } from '../../alerts/fraud/checker.js';
 import type { FraudVerdict } from '../../alerts/fraud/index.js';
 import { IDENTIFIER_NOUNS, MAX_PER_REPORT, reportableIdentifiers } from '../../alerts/reports/identifiers.js';
-import { compactText } from '../../tips/rules/plain-text.js';
+import { compactText, foldToSimplified } from '../../tips/rules/plain-text.js';
 import { isCommand, say, type EngineContext, type Intent, isWholeCommand, type Turn } from '../intent.js';
 import type { ScamIdentifier, ScamReportResult } from '../ports.js';
 import { commandArgs, isWord } from '../text.js';
 import type { BotReplyPart } from '../types.js';
 import { LOSS, TOLD_TO_ME } from '../understanding.js';
+import { hasNumberFromAbroad } from '../bare-messages.js';
 import { dangerOutsideFlow } from './fallback.js';
 // A cycle (understood.ts imports `checked`): both only call each other's functions in a turn.
-import { fraudVictimAnswer } from './understood.js';
+import { fraudVictimAnswer, phoneAnswer } from './understood.js';
 
 const WORDS = ['鉴诈', '鉴别诈骗', '验诈', '查诈骗'];
-const LABEL = { high: '【高风险】', medium: '【要小心】', low: '【暂未发现明显风险】' } as const;
+const LABEL = { high: '【高风险】', medium: '【要小心】', low: '【暂未发现明显风险】', unknown: '【只有号码，判断不了】' } as const;
 
 export function verdictText(v: FraudVerdict): string {
   const lines: string[] = [LABEL[v.risk]];
@@ -63,23 +68,27 @@ const lineOf = (i: ScamIdentifier): string => `· ${IDENTIFIER_NOUNS[i.kind]} ${
 
 /**
  * The checked text's verdict (after `lead`), raised by confirmed identifiers; after a high one, the
- * offer to report what the text contains (kept in the record for the next message).
+ * offer to report what the text contains (kept in the record for the next message). A number the
+ * checker cannot judge (`unknown`) gets the answer to a phone number after the verdict.
  */
 export async function checked(turn: Turn, ctx: EngineContext, text: string, lead = ''): Promise<BotReplyPart[]> {
   let verdict = ctx.fraud.check(text);
   const reports = ctx.scamReports;
-  if (!reports) return [say(`${lead}${verdictText(verdict)}`)];
-  try {
-    verdict = raisedByReports(verdict, await reports.confirmedIn(text));
-  } catch (err) {
-    // The checker's verdict stands alone: a citizen is never left without an answer.
-    ctx.logger.warn({ err }, 'bot: scam reports could not be read');
+  if (reports) {
+    try {
+      verdict = raisedByReports(verdict, await reports.confirmedIn(text));
+    } catch (err) {
+      // The checker's verdict stands alone: a citizen is never left without an answer.
+      ctx.logger.warn({ err }, 'bot: scam reports could not be read');
+    }
   }
+  const said = `${lead}${verdictText(verdict)}`;
+  if (verdict.risk === 'unknown') return [say(`${said}\n${phoneAnswer(hasNumberFromAbroad(text))}`)];
   // The citizen sees exactly what one 「举报」 would report.
-  const found = verdict.risk === 'high' ? reportableIdentifiers(text).slice(0, MAX_PER_REPORT) : [];
-  if (found.length === 0) return [say(`${lead}${verdictText(verdict)}`)];
+  const found = reports && verdict.risk === 'high' ? reportableIdentifiers(text).slice(0, MAX_PER_REPORT) : [];
+  if (found.length === 0) return [say(said)];
   turn.record.reportOffer = { identifiers: found };
-  return [say(`${lead}${verdictText(verdict)}\n\n回复「举报」把${whatOf(found)}报给我们，好提醒更多的人：\n${found.map(lineOf).join('\n')}`)];
+  return [say(`${said}\n\n回复「举报」把${whatOf(found)}报给我们，好提醒更多的人：\n${found.map(lineOf).join('\n')}`)];
 }
 
 const ASK = '请把可疑的短信、聊天内容复制后粘贴发给我（或者打字说说对方让您做什么），我帮您看看是不是诈骗。';
@@ -106,7 +115,7 @@ export const fraudCheckAnswer: Intent = {
       return [say('我暂时只能看文字。请把内容复制粘贴过来，或者打字告诉我对方说了什么。回复「取消」可以退出。')];
     }
     delete turn.record.flow;
-    if (turn.text === '取消') return [say('好的。有可疑消息随时发「鉴诈」加内容给我。')];
+    if (isWord(turn.text, ['取消'])) return [say('好的。有可疑消息随时发「鉴诈」加内容给我。')];
     const verdict = await checked(turn, ctx, turn.text);
     // Danger words are kept for the tip they may be (the danger offer), whatever the verdict: a
     // pasted scam that cries 救命 is checked, and someone held against their will is heard.
@@ -122,10 +131,14 @@ const CALLED_SCAM = /(?:电话|号码|手机号?|网址|链接|网站|账号|帐
 // A question is for 鉴诈 (「这个号码是骗子吗」), not a report.
 const QUESTION = /[吗么嘛？?]|是不是|是否|会不会|怎么/;
 
-/** The identifiers a message reports, or undefined when it does not read as a report of one. */
+/**
+ * The identifiers a message reports, or undefined when it does not read as a report of one. The
+ * words are read folded (「舉報詐騙電話 …」); the identifiers are taken from the text as typed.
+ */
 export function reportedInMessage(text: string): ScamIdentifier[] | undefined {
-  if (!text || QUESTION.test(text) || commandArgs(text, WORDS) !== undefined) return undefined;
-  if (!REPORT_LEAD.test(text) && !CALLED_SCAM.test(text)) return undefined;
+  const read = foldToSimplified(text);
+  if (!text || QUESTION.test(read) || commandArgs(text, WORDS) !== undefined) return undefined;
+  if (!REPORT_LEAD.test(read) && !CALLED_SCAM.test(read)) return undefined;
   const found = reportableIdentifiers(text).slice(0, MAX_PER_REPORT);
   return found.length ? found : undefined;
 }

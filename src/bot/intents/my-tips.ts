@@ -4,7 +4,9 @@
 // A tracking code is recognised however the citizen asks with it: alone, before or after words
 // that only ask for progress (「查询编号：SM…」, 「查一下SM…」, 「SM… 进度」, in quotes), with
 // spaces, dashes, lower case or full-width letters. A message with anything else in it (「评价
-// SM…」, a story that quotes a code) is left to the other intents.
+// SM…」, a story that quotes a code) is left to the other intents. The words are read folded to
+// simplified characters (「查詢進度」, 「我舉報的那個有結果沒有」).
+import { foldToSimplified } from '../../tips/rules/plain-text.js';
 import { isCommand, say, type Intent } from '../intent.js';
 import { commandArgs, isCodeOrNothing, parseCode } from '../text.js';
 import { DESK_TROUBLE, notFoundText, tipDetail, tipLine } from '../tip-views.js';
@@ -39,7 +41,7 @@ function onlyAsking(text: string): boolean {
 /** The tracking code of a message that asks for one tip's progress, in canonical form. */
 export function askedCode(text: string): string | undefined {
   if (text.length > ASKING_MAX_CHARS) return undefined;
-  const t = text.normalize('NFKC').toUpperCase();
+  const t = foldToSimplified(text.normalize('NFKC')).toUpperCase();
   const m = CODE_IN_TEXT.exec(t);
   if (!m) return undefined;
   const code = normaliseTrackingCode(m[0]);
@@ -52,8 +54,9 @@ export function askedCode(text: string): string | undefined {
 const EARLIER = /^(?:我|俺)?(?:上次|上回|之前|以前|前几天|前些天|前段时间|昨天|前天|上个月|上周|那天|刚才)?(?:反映|举报|投诉|报|提交|提|说)(?:过|了)?的(?!是).{0,12}(?:怎么样|咋样|怎样|如何|进度|结果|处理|人管|回复|答复|下文|消息|动静|到哪)/u;
 
 /** A message that asks for the list of the citizen's tips in other words (「查询进度」, 「我的反映」). */
-function asksList(text: string): boolean {
-  if (text.length > ASKING_MAX_CHARS) return false;
+function asksList(typed: string): boolean {
+  if (typed.length > ASKING_MAX_CHARS) return false;
+  const text = foldToSimplified(typed);
   return (PROGRESS_WORDS.some((w) => text.includes(w)) && onlyAsking(text)) || EARLIER.test(text.replace(PUNCTUATION, ''));
 }
 

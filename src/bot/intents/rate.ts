@@ -2,12 +2,15 @@
 // unsatisfied rating offers 复查 at once, as the next step of the same conversation.
 import type { CitizenRating } from '../ports.js';
 import { say, type Intent, isWholeCommand } from '../intent.js';
+import { foldToSimplified } from '../../tips/rules/plain-text.js';
 import { commandArgs, isCodeOrNothing, isWord, parseCode, parseSmallNumber } from '../text.js';
 import { DESK_TROUBLE, RATING_WORDS, notFoundText } from '../tip-views.js';
 
 const ASK = '请回复数字打分：\n1 满意\n2 基本满意\n3 不满意';
 
-function ratingOf(text: string): CitizenRating | undefined {
+/** The rating the answer gives, read folded (「不滿意」, 「第三個」). */
+function ratingOf(typed: string): CitizenRating | undefined {
+  const text = foldToSimplified(typed);
   const n = parseSmallNumber(text);
   if (n === 1 || text === '满意' || text === '非常满意') return 'satisfied';
   if (n === 2 || text === '基本满意') return 'basically_satisfied';

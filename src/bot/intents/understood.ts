@@ -59,8 +59,11 @@ async function fraudKnowledge(ctx: EngineContext, topic: FraudTopic | undefined)
   }
 }
 
-/** A phone number alone: most likely one that called them, asked about. Nobody can say whose it is. */
-const phoneAnswer = (abroad: boolean) => [
+/**
+ * A phone number alone, or asked about in 鉴诈 (fraud-check.ts): most likely one that called them.
+ * Nobody can say whose it is.
+ */
+export const phoneAnswer = (abroad: boolean): string => [
   '我们查不到这个号码是谁的。',
   ...(abroad ? ['这是境外的号码，骗子常从境外打来，要特别小心。'] : []),
   '只要对方让您转账、交钱、说验证码，或者把钱转到「安全账户」，就是诈骗，请马上挂断。',

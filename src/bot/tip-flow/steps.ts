@@ -6,6 +6,7 @@ import { TIP_STEPS, type TipFlow, type TipStep } from '../conversation.js';
 import type { EngineContext, Turn } from '../intent.js';
 import { matchPlace } from '../places.js';
 import type { TipCategoryKey } from '../ports.js';
+import { foldToSimplified } from '../../tips/rules/plain-text.js';
 import { isWord, parseMobile, parseSmallNumber } from '../text.js';
 import {
   CANCELLED, MORE_HINT, categoryName, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, placePrompt, promptFor,
@@ -71,7 +72,9 @@ function goBack(flow: TipFlow): string {
   return `好的，回到上一步。\n${promptFor(flow)}`;
 }
 
-function categoryFromAnswer(text: string): TipCategoryKey | undefined {
+/** The category a reply names: its number, or a piece of its name, read folded (「矛盾糾紛」). */
+function categoryFromAnswer(typed: string): TipCategoryKey | undefined {
+  const text = foldToSimplified(typed);
   const n = parseSmallNumber(text);
   if (n !== undefined) return CATEGORIES[n - 1]?.key;
   if (text.length < 2) return undefined;

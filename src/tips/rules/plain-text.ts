@@ -18,6 +18,24 @@ const PARTICLE = '么';
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+// One message is read by many rules in a turn (danger, category, free words, 鉴诈, commands), each
+// folding and compacting the same text. Both are pure functions of their input, so the last few
+// results are kept, keyed by the input text itself: any interleaving of citizens' messages gets
+// the same answers as without the memo. The oldest entry goes first.
+const REMEMBERED = 16;
+
+function lastFew(compute: (text: string) => string): (text: string) => string {
+  const recent = new Map<string, string>();
+  return (text) => {
+    const known = recent.get(text);
+    if (known !== undefined) return known;
+    const result = compute(text);
+    if (recent.size >= REMEMBERED) recent.delete(recent.keys().next().value as string);
+    recent.set(text, result);
+    return result;
+  };
+}
+
 /**
  * The text with traditional characters read as the mainland simplified ones (殺 → 杀, 舉報 → 举报,
  * 村裡 → 村里), for matching only: what is stored or shown keeps what was typed. Simplified text
@@ -27,7 +45,9 @@ const SURROGATE = /[\uD800-\uDFFF]/;
  * code point: the n-th code point of the result is the fold of the n-th of the text, so a prefix
  * matched in the fold has the length of the typed prefix it reads, in code points.
  */
-export function foldToSimplified(text: string): string {
+export const foldToSimplified = lastFew(foldNow);
+
+function foldNow(text: string): string {
   const folded = taiwanToMainland(text);
   if (folded === text) return text;
   // Without surrogates a UTF-16 unit is a code point: the usual case needs no splitting.
@@ -51,9 +71,8 @@ function foldCharacter(c: string): string {
   return Array.from(folded).length === 1 ? folded : c;
 }
 
-export function compactText(text: string): string {
-  return foldToSimplified(text.normalize('NFKC')).toLowerCase().replace(NOT_WORD, '');
-}
+/** The form the word rules match (see the top of this file). */
+export const compactText = lastFew((text) => foldToSimplified(text.normalize('NFKC')).toLowerCase().replace(NOT_WORD, ''));
 
 /** A union of literal words and short patterns, compiled once: one scan answers "any of these?". */
 export function wordUnion(patterns: readonly string[]): RegExp {
