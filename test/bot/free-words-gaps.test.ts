@@ -187,6 +187,20 @@ describe('bot: free words the rules used to miss', () => {
       // A public line the FAQ knows, alone, is still named; inside a longer number it is not that line.
       expect(await fresh(h, '12345', 85)).to.contain('政务服务便民热线');
     });
+
+    it('asks for what they were sent when a question gives nothing to judge, and checks the next message', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      const asked = ['这个号码是骗子吗', '这个电话是不是骗子？', '是真的吗', '鉴诈 这是不是诈骗', '這個號碼是騙子嗎'];
+      for (const [i, text] of asked.entries()) {
+        const who = citizen(`gaps-only-asking-${i}`);
+        const reply = await send(h, text, who);
+        expect(reply, text).to.contain('复制后粘贴发给我').and.not.contain('暂未发现明显风险');
+        // The next message is the one checked.
+        expect(await send(h, '您的账户涉嫌洗钱，请把钱转到安全账户配合调查', who), text).to.match(/^【高风险】/);
+      }
+      // Words to judge beside the question: judged at once, as before.
+      expect(await fresh(h, '这是骗子吗 【公安局】您涉嫌洗钱，请把资金转入安全账户配合调查', 90)).to.contain('【高风险】').and.not.contain('复制后粘贴发给我');
+    });
   });
 
   describe('an ID or bank card number alone', () => {

@@ -35,3 +35,12 @@ export function numberAlone(form: string): boolean {
   if (!digits.some((d) => d >= PHONE_DIGITS) || digits.some((d) => d > LONGEST_PHONE)) return false;
   return form.replace(NUMBER, '').replace(ASKING_WORDS, '').replace(PUNCTUATION_OR_SYMBOL, '') === '';
 }
+
+/**
+ * Whether the text (in the checker's text form) only asks, with nothing to judge at all: no number
+ * and no word but the asking ones (「这个号码是骗子吗」, 「是真的吗」). Such a text is no message
+ * to check: the citizen is asked for what they were sent or told.
+ */
+export function onlyAsking(form: string): boolean {
+  return !/\d/.test(form) && form.replace(ASKING_WORDS, '').replace(PUNCTUATION_OR_SYMBOL, '') === '';
+}

@@ -16,7 +16,11 @@
 // A text with nothing to judge but a phone number (「鉴诈 138…」, 「这个号码138…是不是骗子」) gets
 // the checker's 「光凭一个号码，看不出…」 and the answer to a phone number (understood.ts), never
 // 「暂未发现明显风险」; once staff confirmed the number, it is high like any other text.
+// A question with nothing to judge at all (「这个号码是骗子吗」, no number) is asked for the message,
+// as 「鉴诈」 alone is, and the next message is checked.
 import { COMMON_ADVICE } from '../../alerts/fraud/checker.js';
+import { onlyAsking } from '../../alerts/fraud/number-alone.js';
+import { fraudTextForm } from '../../alerts/fraud/rules.js';
 import type { FraudVerdict } from '../../alerts/fraud/index.js';
 import { IDENTIFIER_NOUNS, MAX_PER_REPORT, reportableIdentifiers } from '../../alerts/reports/identifiers.js';
 import { compactText, foldToSimplified } from '../../tips/rules/plain-text.js';
@@ -31,6 +35,7 @@ import { dangerOutsideFlow } from './fallback.js';
 import { fraudVictimAnswer, phoneAnswer } from './understood.js';
 
 const WORDS = ['鉴诈', '鉴别诈骗', '验诈', '查诈骗'];
+const ASK = '请把可疑的短信、聊天内容复制后粘贴发给我（或者打字说说对方让您做什么），我帮您看看是不是诈骗。';
 const LABEL = { high: '【高风险】', medium: '【要小心】', low: '【暂未发现明显风险】', unknown: '【只有号码，判断不了】' } as const;
 
 export function verdictText(v: FraudVerdict): string {
@@ -72,6 +77,12 @@ const lineOf = (i: ScamIdentifier): string => `· ${IDENTIFIER_NOUNS[i.kind]} ${
  * checker cannot judge (`unknown`) gets the answer to a phone number after the verdict.
  */
 export async function checked(turn: Turn, ctx: EngineContext, text: string, lead = ''): Promise<BotReplyPart[]> {
+  // A question with nothing to judge (「这个号码是骗子吗」) is no message found harmless: the
+  // citizen is asked for what they were sent, and the next message is checked.
+  if (onlyAsking(fraudTextForm(text))) {
+    turn.record.flow = { name: 'fraud_check' };
+    return [say(ASK)];
+  }
   let verdict = ctx.fraud.check(text);
   const reports = ctx.scamReports;
   if (reports) {
@@ -90,8 +101,6 @@ export async function checked(turn: Turn, ctx: EngineContext, text: string, lead
   turn.record.reportOffer = { identifiers: found };
   return [say(`${said}\n\n回复「举报」把${whatOf(found)}报给我们，好提醒更多的人：\n${found.map(lineOf).join('\n')}`)];
 }
-
-const ASK = '请把可疑的短信、聊天内容复制后粘贴发给我（或者打字说说对方让您做什么），我帮您看看是不是诈骗。';
 
 export const fraudCheck: Intent = {
   name: 'fraud_check',
