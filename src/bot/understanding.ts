@@ -88,6 +88,11 @@ function holds(compact: string, kw: string): boolean {
   return false;
 }
 
+/** The FAQ entry of a public line (12345, 12315) whose number stands alone in the compact text. */
+function faqLineIn(compact: string, faq: readonly FaqEntry[]): FaqEntry | undefined {
+  return faq.find((e) => e.keywords.some((k) => /^\d+$/.test(k) && holds(compact, k)));
+}
+
 /** The FAQ entry whose longest keyword the text contains. */
 function findFaq(compact: string, faq: readonly FaqEntry[]): FaqEntry | undefined {
   let best: { entry: FaqEntry; length: number } | undefined;
@@ -118,7 +123,7 @@ function understandBare(bare: BareMessage, deps: UnderstandingDeps): Understood 
     case 'emoji': return { intent: 'emoji', feeling: bare.feeling };
     case 'private_number': return { intent: 'private_number', what: bare.what };
     case 'phone': {
-      const line = deps.faq.find((e) => e.keywords.includes(bare.digits));
+      const line = faqLineIn(bare.digits, deps.faq);
       return line ? { intent: 'other_agency', faq: line } : { intent: 'phone_number', abroad: bare.abroad };
     }
   }
@@ -153,7 +158,7 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
   // Nothing to judge but a number asked about (「13859812345是骗子吗」): 鉴诈 answers it with the
   // answer to a phone number (a number staff confirmed is high), unless it is a public line the FAQ names.
   if (verdict.risk === 'unknown') {
-    const line = deps.faq.find((e) => e.keywords.some((k) => /^\d+$/.test(k) && holds(t, k)));
+    const line = faqLineIn(t, deps.faq);
     return line ? { intent: 'other_agency', faq: line } : { intent: 'fraud_check', verdict };
   }
   const flagged = verdict.risk === 'high' || verdict.risk === 'medium';
