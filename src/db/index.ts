@@ -14,6 +14,12 @@ export interface Database {
    * busy timeout; on MySQL/MariaDB they run concurrently with row locks.
    */
   transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn's statements outside a transaction, each committing alone: on SQLite queued with the
+   * process's transactions (one writer per file), on MySQL/MariaDB at once. For a write that is
+   * one statement: on SQLite a transaction costs a connection of its own.
+   */
+  autocommit<T>(fn: () => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -126,16 +132,20 @@ export async function openDatabase(url: string, logger?: Logger): Promise<Databa
     await sequelize.query('PRAGMA foreign_keys = ON');
   }
   let chain: Promise<unknown> = Promise.resolve();
-  const transaction = <T>(fn: (t: Transaction) => Promise<T>): Promise<T> => {
-    if (dialect === 'mysql') return sequelize.transaction((t) => fn(t));
-    const run = chain.then(() => sequelize.transaction((t) => fn(t)));
+  const queued = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn);
     chain = run.catch(() => undefined);
     return run;
+  };
+  const transaction = <T>(fn: (t: Transaction) => Promise<T>): Promise<T> => {
+    if (dialect === 'mysql') return sequelize.transaction((t) => fn(t));
+    return queued(() => sequelize.transaction((t) => fn(t)));
   };
   return {
     sequelize,
     dialect,
     transaction,
+    autocommit: (fn) => (dialect === 'mysql' ? fn() : queued(fn)),
     async ping() {
       await sequelize.query('SELECT 1');
     },

@@ -10,13 +10,19 @@ import { sqlOf } from './sql.js';
 const TABLE = 'shared_state';
 
 /**
- * Every write runs in `db.transaction`: on SQLite that queues it behind the process's other writes
- * (one writer per file); add and increment also read in it before they write.
+ * A write of one statement runs by `db.autocommit`, one of several by `db.transaction`; on SQLite
+ * both queue behind the process's other writes (one writer per file), and a transaction there
+ * costs a connection of its own. So on SQLite `add` is one conditional upsert; on MariaDB it
+ * drops the expired row and inserts under the transaction's row lock. The counters read what
+ * they wrote, in their transaction.
  */
 export class SqlStore implements SharedStore {
   private readonly timer: NodeJS.Timeout;
   private readonly upsert: string;
+  /** MariaDB: inserts unless the key is taken (its expired row dropped first, in the transaction). */
   private readonly insertIfAbsent: string;
+  /** SQLite: inserts, or replaces a row whose time is up; changes no row when a live one holds the key. */
+  private readonly upsertIfExpired: string;
   private readonly incrementSql: string;
   private readonly decrementSql: string;
 
@@ -26,6 +32,7 @@ export class SqlStore implements SharedStore {
     const row = `${TABLE} (state_key, state_value, expires_at) VALUES (?, ?, ?)`;
     this.upsert = `INSERT INTO ${row} ${sql.upsertSet('state_key', ['state_value', 'expires_at'])}`;
     this.insertIfAbsent = `${sql.insertIgnore} ${row}`;
+    this.upsertIfExpired = mysql ? '' : `${this.upsert} WHERE ${TABLE}.expires_at <= ?`;
     this.incrementSql = mysql
       ? `INSERT INTO ${row} ON DUPLICATE KEY UPDATE state_value = CAST(state_value AS UNSIGNED) + 1`
       : `INSERT INTO ${row} ON CONFLICT(state_key) DO UPDATE SET state_value = CAST(state_value AS INTEGER) + 1`;
@@ -46,12 +53,18 @@ export class SqlStore implements SharedStore {
   }
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    await this.db.transaction((transaction) => this.db.sequelize.query(this.upsert, {
-      replacements: [key, value, this.expiry(ttlSeconds)], type: QueryTypes.INSERT, transaction,
+    await this.db.autocommit(() => this.db.sequelize.query(this.upsert, {
+      replacements: [key, value, this.expiry(ttlSeconds)], type: QueryTypes.INSERT,
     }));
   }
 
   async add(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    if (this.db.dialect === 'sqlite') {
+      const [, changed] = await this.db.autocommit(() => this.db.sequelize.query(this.upsertIfExpired, {
+        replacements: [key, value, this.expiry(ttlSeconds), this.now()], type: QueryTypes.INSERT,
+      }));
+      return changed > 0;
+    }
     return this.db.transaction(async (transaction) => {
       await this.dropExpired(key, transaction);
       const [, inserted] = await this.db.sequelize.query(this.insertIfAbsent, {
@@ -66,7 +79,7 @@ export class SqlStore implements SharedStore {
     const [sql, replacements] = expected === undefined
       ? [`DELETE FROM ${TABLE} WHERE ${live}`, [key, this.now()]]
       : [`DELETE FROM ${TABLE} WHERE ${live} AND state_value = ?`, [key, this.now(), expected]];
-    const deleted = await this.db.transaction((transaction) => this.db.sequelize.query(sql, { replacements, type: QueryTypes.BULKDELETE, transaction }));
+    const deleted = await this.db.autocommit(() => this.db.sequelize.query(sql, { replacements, type: QueryTypes.BULKDELETE }));
     return Number(deleted) > 0;
   }
 
@@ -97,8 +110,8 @@ export class SqlStore implements SharedStore {
 
   /** Deletes every expired row; returns how many. */
   async sweep(): Promise<number> {
-    return Number(await this.db.transaction((transaction) => this.db.sequelize.query(
-      `DELETE FROM ${TABLE} WHERE expires_at <= ?`, { replacements: [this.now()], type: QueryTypes.BULKDELETE, transaction },
+    return Number(await this.db.autocommit(() => this.db.sequelize.query(
+      `DELETE FROM ${TABLE} WHERE expires_at <= ?`, { replacements: [this.now()], type: QueryTypes.BULKDELETE },
     )));
   }
 

@@ -191,3 +191,44 @@ for (const subject of subjects) {
     });
   });
 }
+
+describe('SqlStore beside the service\'s own transactions', function () {
+  this.timeout(20_000);
+  let tdb: TestDatabase;
+  let db: Database;
+  let store: SqlStore;
+  before(async () => {
+    tdb = await createTestDatabase();
+    db = await openDatabase(tdb.url);
+    await migrateUp(db);
+    store = new SqlStore(db);
+  });
+  after(async () => {
+    await store.close();
+    await db.close();
+    await tdb.drop();
+  });
+
+  // On SQLite a transaction holds the file's one write lock on a connection of its own, and the
+  // store's one-statement writes run outside transactions: they wait their turn, never fail busy.
+  it('writes while a transaction holds the write lock, and every write lands', async () => {
+    const k = `k:${randomBytes(6).toString('hex')}`;
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    const transaction = db.transaction(async (t) => {
+      await db.sequelize.query('INSERT INTO shared_state (state_key, state_value, expires_at) VALUES (?, ?, ?)', { replacements: [`${k}:tx`, 'tx', Date.now() + 60_000], transaction: t });
+      await held;
+    });
+    const writes = Promise.all([store.set(`${k}:set`, 'a', 60), store.add(`${k}:add`, 'b', 60), store.delete(`${k}:tx`), store.sweep()]);
+    await sleep(200);
+    release();
+    await transaction;
+    const [, added, deleted] = await writes;
+    expect(added).to.equal(true);
+    // The delete came after the transaction had committed its row.
+    expect(deleted).to.equal(true);
+    expect(await store.get(`${k}:set`)).to.equal('a');
+    expect(await store.get(`${k}:add`)).to.equal('b');
+    expect(await store.get(`${k}:tx`)).to.equal(undefined);
+  });
+});
