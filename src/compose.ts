@@ -73,7 +73,7 @@ export async function composeCore(config: AppConfig, logger: Logger, opts: Compo
   const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
   // The engine's text models train in a worker thread meanwhile, so the serving heap never holds
   // the training's garbage (src/bot/text-models.ts).
-  const textModels = loadTextModels();
+  const textModels = loadTextModels({ dir: config.bot.modelCacheDir, logger });
   const db = await openDatabase(config.databaseUrl, logger);
 
   const state: SharedStore = config.redis.url ? new RedisStore({ url: config.redis.url, prefix: config.redis.prefix, logger }) : new SqlStore(db);

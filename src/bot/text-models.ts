@@ -9,7 +9,9 @@ import { readFraudRules, readFraudTraining } from '../alerts/fraud/index.js';
 import { FraudChecker, fraudModelsTransferList, isFraudModelWeights, trainFraudModels, type FraudModelWeights } from '../alerts/fraud/checker.js';
 import { isSoftmaxWeights, softmaxTransferList, type SoftmaxWeights } from '../platform/softmax-regression.js';
 import { runInWorker } from '../platform/worker-thread.js';
+import type { Logger } from '../platform/logger.js';
 import { CONTENT_DIR } from './content.js';
+import { keepWeights, readKeptWeights, trainingKey } from './model-cache.js';
 import {
   EMERGENCY_MODEL_POINTS, EmergencyModel, emergencyTrainingSet, readEmergencyExamples, trainEmergencyWeights,
 } from './emergency-model.js';
@@ -42,7 +44,7 @@ export function textModelsTransferList(w: TextModelWeights): ArrayBuffer[] {
   return [...fraudModelsTransferList(w.fraud), ...intentModelsTransferList(w.intent), ...softmaxTransferList(w.emergency)];
 }
 
-function isTextModelWeights(x: unknown): x is TextModelWeights {
+export function isTextModelWeights(x: unknown): x is TextModelWeights {
   if (typeof x !== 'object' || x === null) return false;
   const w = x as Partial<Record<keyof TextModelWeights, unknown>>;
   return isFraudModelWeights(w.fraud) && isIntentModelWeights(w.intent) && isSoftmaxWeights(w.emergency);
@@ -64,12 +66,36 @@ export async function trainTextModelWeightsInWorker(): Promise<TextModelWeights>
   return answer;
 }
 
+/** Where trained weights are kept between starts (src/bot/model-cache.ts); no dir, none kept. */
+export interface TextModelCache {
+  dir: string;
+  logger: Logger;
+}
+
+/** The weights of the shipped content: kept ones of the same code and texts, else trained in a worker (and kept). */
+async function weightsOf(cache: TextModelCache | undefined): Promise<TextModelWeights> {
+  if (!cache?.dir) return trainTextModelWeightsInWorker();
+  const key = trainingKey([CONTENT_DIR]);
+  const kept = readKeptWeights(cache.dir, key, isTextModelWeights);
+  if (kept) return kept;
+  const trained = await trainTextModelWeightsInWorker();
+  try {
+    keepWeights(cache.dir, key, trained);
+  } catch (err) {
+    cache.logger.warn({ dir: cache.dir, err: err instanceof Error ? err.message : String(err) }, 'text models: trained weights not kept; the next start trains again');
+  }
+  return trained;
+}
+
 let loading: Promise<TextModels> | undefined;
 
-/** The models of the shipped content, trained in a worker thread at first call and kept for the process. */
-export function loadTextModels(): Promise<TextModels> {
+/**
+ * The models of the shipped content, kept for the process: read from the cache when it holds
+ * this code's and these texts' weights, else trained in a worker thread at first call.
+ */
+export function loadTextModels(cache?: TextModelCache): Promise<TextModels> {
   if (!loading) {
-    const models = trainTextModelWeightsInWorker().then(textModelsFrom);
+    const models = weightsOf(cache).then(textModelsFrom);
     loading = models;
     // A failed training is tried again at the next call; and a caller that gave up before it
     // settled (compose failing first) leaves no unhandled rejection behind.

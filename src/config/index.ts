@@ -99,6 +99,9 @@ export const configSchema = z.object({
     messagesPerMinute: z.number().int().positive(),
     tipsPerDay: z.number().int().positive(),
     maxTextLength: z.number().int().positive(),
+    // MODEL_CACHE_DIR: where the text models' trained weights are kept between starts (resolved
+    // from the working directory); empty = train at every start.
+    modelCacheDir: z.string().transform((v) => (v === '' ? '' : path.resolve(v))),
   }).strict(),
   tips: z.object({
     // "keyId:base64key,keyId2:base64key2" — the first key encrypts, all keys decrypt (rotation).

@@ -1,7 +1,12 @@
 import { expect } from 'chai';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
-  loadTextModels, textModelsFrom, trainTextModelWeights, trainTextModelWeightsInWorker, type TextModelWeights,
+  isTextModelWeights, loadTextModels, textModelsFrom, trainTextModelWeights, trainTextModelWeightsInWorker, type TextModelWeights,
 } from '../../src/bot/text-models.js';
+import { keepWeights, readKeptWeights, trainingKey } from '../../src/bot/model-cache.js';
+import { CONTENT_DIR } from '../../src/bot/content.js';
 import type { SoftmaxWeights } from '../../src/platform/softmax-regression.js';
 
 /** Bit for bit: the bytes of the arrays, not their values within a tolerance. */
@@ -55,5 +60,58 @@ describe('bot: the text models trained in a worker thread', function () {
 
   it('trains once per process', async () => {
     expect(await loadTextModels()).to.equal(await loadTextModels());
+  });
+
+  describe('kept between starts (src/bot/model-cache.ts)', () => {
+    let dir: string;
+    beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'pst-models-')); });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('reads back the weights it kept, bit for bit, and only under their key', () => {
+      keepWeights(dir, 'k1', inWorker);
+      const kept = readKeptWeights(dir, 'k1', isTextModelWeights);
+      expect(kept).to.not.equal(undefined);
+      expectSameWeights(kept!.fraud.isFraud, inWorker.fraud.isFraud);
+      expectSameWeights(kept!.fraud.fraudType, inWorker.fraud.fraudType);
+      expectSameWeights(kept!.intent.intents, inWorker.intent.intents);
+      expectSameWeights(kept!.intent.categories, inWorker.intent.categories);
+      expectSameWeights(kept!.emergency, inWorker.emergency);
+      expect(readKeptWeights(dir, 'k2', isTextModelWeights)).to.equal(undefined);
+      // A new key's file replaces the old one.
+      keepWeights(dir, 'k2', inWorker);
+      expect(readdirSync(dir)).to.deep.equal(['text-models-k2.v8']);
+    });
+
+    it('trains over a file that is not weights: cut short, garbage, or other data', () => {
+      keepWeights(dir, 'k', { fraud: 1 });
+      expect(readKeptWeights(dir, 'k', isTextModelWeights)).to.equal(undefined);
+      writeFileSync(path.join(dir, 'text-models-k.v8'), 'not serialized at all');
+      expect(readKeptWeights(dir, 'k', isTextModelWeights)).to.equal(undefined);
+      keepWeights(dir, 'k', inWorker);
+      const file = path.join(dir, 'text-models-k.v8');
+      const whole = readFileSync(file);
+      writeFileSync(file, whole.subarray(0, whole.length >> 1));
+      expect(readKeptWeights(dir, 'k', isTextModelWeights)).to.equal(undefined);
+    });
+
+    it('names the weights by the code and every training text: a change of either is a new key', () => {
+      const content = path.join(dir, 'content');
+      const code = path.join(dir, 'code');
+      cpSync(CONTENT_DIR, content, { recursive: true });
+      cpSync(path.join(CONTENT_DIR, '..', 'src', 'bot'), code, { recursive: true });
+      const first = trainingKey([content], code);
+      expect(trainingKey([content], code)).to.equal(first);
+      appendFileSync(path.join(content, 'emergencies', 'train.json'), ' ');
+      const afterText = trainingKey([content], code);
+      expect(afterText).to.not.equal(first);
+      appendFileSync(path.join(code, 'intent-model.ts'), '\n');
+      expect(trainingKey([content], code)).to.not.equal(afterText);
+    });
+
+    it('throws when the directory cannot be written (the start warns, and the next one trains again)', () => {
+      const blocked = path.join(dir, 'a-file');
+      writeFileSync(blocked, '');
+      expect(() => keepWeights(blocked, 'k', inWorker)).to.throw();
+    });
   });
 });
