@@ -52,7 +52,7 @@ async function main(): Promise<number> {
       username, password, role,
       unitKey: arg('unit') ?? null, countyCode: arg('county') ?? null, townshipCode: arg('township') ?? null,
       ...(arg('name') ? { displayName: arg('name') } : {}),
-    });
+    }, { passwordCost: config.staff.passwordCost });
     process.stdout.write(`created ${staff.username} (${staff.role}, unit ${staff.unitKey ?? '-'}, county ${staff.countyCode ?? '-'}, township ${staff.townshipCode ?? '-'})\n`);
     return 0;
   } catch (err) {

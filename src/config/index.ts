@@ -5,6 +5,9 @@ import path from 'node:path';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
+/** scrypt's lowest cost for staff's passwords (src/staff/passwords.ts); config/test.json goes below it. */
+const PASSWORD_COST_FLOOR = 16384;
+
 export const CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../config');
 
 const menuButton: z.ZodType<MenuButton> = z.lazy(() =>
@@ -125,6 +128,8 @@ export const configSchema = z.object({
     loginMaxFailures: z.number().int().positive(),
     loginLockMinutes: z.number().positive(),
     cookieSecure: z.coerce.boolean(),
+    // scrypt's cost (N) for new password hashes: a power of two, 16384 or more outside tests.
+    passwordCost: z.number().int().refine((n) => n >= 1024 && n <= 1_048_576 && (n & (n - 1)) === 0, 'staff.passwordCost must be a power of two from 1024 to 1048576'),
   }).strict(),
   articles: z.object({
     // Folder of the starter articles (`*.md` with front matter), relative to the project root;
@@ -218,7 +223,12 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<AppCo
   const raw = JSON.parse(JSON.stringify(config.util.toObject())) as Record<string, unknown>;
   raw.env = process.env.NODE_ENV ?? 'development';
   raw.holidays = JSON.parse(readFileSync(path.join(CONFIG_DIR, 'holidays.json'), 'utf8')) as unknown;
-  return parseConfig(merge(raw, overrides));
+  const parsed = parseConfig(merge(raw, overrides));
+  // A cheap hash is for the tests' hundreds of accounts (config/test.json), never for staff's passwords.
+  if (process.env.NODE_ENV !== 'test' && parsed.staff.passwordCost < PASSWORD_COST_FLOOR) {
+    throw new ConfigError(`Invalid configuration:\n  staff.passwordCost: at least ${PASSWORD_COST_FLOOR} outside NODE_ENV=test`);
+  }
+  return parsed;
 }
 
 /** For process entry points: a bad configuration prints the named keys and exits with EX_CONFIG. */

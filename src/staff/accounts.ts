@@ -115,7 +115,12 @@ export interface NewStaff {
  * Validates scope against the role (a county officer without a county would see nothing, a
  * township officer's county follows from the township) and the units table.
  */
-export async function createStaff(db: Database, models: StaffModels, input: NewStaff): Promise<StaffPrincipal> {
+/** How a new password is hashed: scrypt's cost (config staff.passwordCost; default PASSWORD_COST). */
+export interface PasswordOptions {
+  passwordCost?: number;
+}
+
+export async function createStaff(db: Database, models: StaffModels, input: NewStaff, opts: PasswordOptions = {}): Promise<StaffPrincipal> {
   const bad = (message: string) => new AppError('STAFF_INVALID', 400, message);
   // Stored canonical (NFKC, lower case): login canonicalises what is typed the same way.
   const username = canonicalUsername(input.username);
@@ -150,7 +155,7 @@ export async function createStaff(db: Database, models: StaffModels, input: NewS
   if (await models.Staff.findOne({ where: { username } })) throw taken();
   const row = await models.Staff.create({
     username,
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await hashPassword(input.password, opts.passwordCost),
     displayName: input.displayName ?? username,
     role: input.role,
     unitKey,
@@ -187,23 +192,23 @@ export function generateOneTimePassword(): string {
 }
 
 /** A member replacing their own password; refusals carry codes the password form shows. */
-export async function changeOwnPassword(models: StaffModels, staffId: number, current: string, next: string): Promise<void> {
+export async function changeOwnPassword(models: StaffModels, staffId: number, current: string, next: string, opts: PasswordOptions = {}): Promise<void> {
   const row = await models.Staff.findByPk(staffId);
   if (!row || !row.active) throw new AppError('UNAUTHENTICATED', 401, '请先登录');
   if (passwordLength(next) < MIN_PASSWORD_LENGTH) throw new AppError('PASSWORD_TOO_SHORT', 400, `新密码至少要${MIN_PASSWORD_LENGTH}位`);
   if (!(await verifyPassword(current, row.passwordHash))) throw new AppError('PASSWORD_WRONG', 400, '当前密码不对，请重新输入');
   if (await verifyPassword(next, row.passwordHash)) throw new AppError('PASSWORD_REUSED', 400, '新密码不能和当前密码一样');
-  row.passwordHash = await hashPassword(next);
+  row.passwordHash = await hashPassword(next, opts.passwordCost);
   row.mustChangePassword = false;
   await row.save();
 }
 
 /** An admin's reset: a new one-time password, to be replaced at the next sign-in. */
-export async function resetPassword(models: StaffModels, staffId: number): Promise<{ staff: StaffRow; password: string }> {
+export async function resetPassword(models: StaffModels, staffId: number, opts: PasswordOptions = {}): Promise<{ staff: StaffRow; password: string }> {
   const row = await models.Staff.findByPk(staffId);
   if (!row) throw new AppError('STAFF_NOT_FOUND', 404, '没有这个账号');
   const password = generateOneTimePassword();
-  row.passwordHash = await hashPassword(password);
+  row.passwordHash = await hashPassword(password, opts.passwordCost);
   row.mustChangePassword = true;
   await row.save();
   return { staff: row, password };

@@ -24,6 +24,8 @@ export interface AuthDeps {
   models: StaffModels;
   sessions: SessionStore;
   throttle: LoginThrottle;
+  /** scrypt's cost for new hashes (config staff.passwordCost); the unknown user's dummy hash has it too. */
+  passwordCost: number;
 }
 
 const throttled = () => new AppError('LOGIN_THROTTLED', 429, '登录失败次数过多，请稍后再试');
@@ -51,7 +53,7 @@ export async function login(deps: AuthDeps, username: string, password: string, 
     // Only the exact stored name: a name the collation merely equates is an unknown user. The
     // dummy hash is awaited whoever signs in, so its one-time making (the process's first
     // sign-in) costs a known name as much as an unknown one.
-    const [found, dummy] = await Promise.all([findStaffByUsername(deps.models, canonical), dummyHash()]);
+    const [found, dummy] = await Promise.all([findStaffByUsername(deps.models, canonical), dummyHash(deps.passwordCost)]);
     row = found;
     ok = await verifyPassword(password, row?.passwordHash ?? dummy);
   } catch (err) {

@@ -53,13 +53,14 @@ export function createStaffModule(deps: StaffModuleDeps): StaffModule {
   const sessions = createSessionStore(models, { sessionHours: config.staff.sessionHours, idleMinutes: config.staff.idleMinutes, cookieSecure: config.staff.cookieSecure });
   const throttle = new LoginThrottle({ maxFailures: config.staff.loginMaxFailures, lockMinutes: config.staff.loginLockMinutes, store: deps.state });
   const cookieSecure = config.staff.cookieSecure;
+  const passwordCost = config.staff.passwordCost;
   return {
     models,
     sessions,
     async seed() {
       if (await models.Staff.findOne({ where: { username: 'admin' } })) return {};
       if (config.staff.adminPassword) {
-        await createStaff(db, models, { username: 'admin', password: config.staff.adminPassword, role: 'admin', displayName: '系统管理员' });
+        await createStaff(db, models, { username: 'admin', password: config.staff.adminPassword, role: 'admin', displayName: '系统管理员' }, { passwordCost });
         log.info('admin account created from ADMIN_PASSWORD');
         return {};
       }
@@ -73,14 +74,14 @@ export function createStaffModule(deps: StaffModuleDeps): StaffModule {
       if ((await models.Staff.count()) > 0) return {};
       // A newcomer's first start: an admin to sign in with, its password shown once (never logged).
       const password = randomBytes(12).toString('base64url');
-      await createStaff(db, models, { username: 'admin', password, role: 'admin', displayName: '系统管理员', mustChangePassword: true });
+      await createStaff(db, models, { username: 'admin', password, role: 'admin', displayName: '系统管理员', mustChangePassword: true }, { passwordCost });
       log.info('development admin account created; its password was printed once');
       return { generatedAdminPassword: password };
     },
     routers({ web, tips, media }) {
       return [
-        ...staffPages({ web, config, models, sessions, throttle, cookieSecure, media, ...tips }),
-        staffRouter({ models, sessions, throttle, cookieSecure }),
+        ...staffPages({ web, config, models, sessions, throttle, cookieSecure, passwordCost, media, ...tips }),
+        staffRouter({ models, sessions, throttle, cookieSecure, passwordCost }),
       ];
     },
     fallbackRouter() {

@@ -8,7 +8,12 @@ const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOpti
     scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)));
   });
 
-const N = 16384;
+/**
+ * scrypt's cost (N) for new hashes, a power of two (config staff.passwordCost): OWASP's floor for
+ * scrypt. Lower only in config/test.json, where hundreds of accounts are made; verifying reads the
+ * cost each hash was made with.
+ */
+export const PASSWORD_COST = 16384;
 const R = 8;
 const P = 1;
 const KEYLEN = 32;
@@ -24,10 +29,10 @@ export function passwordLength(password: string): number {
   return [...cleanInput(password)].length;
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost: number = PASSWORD_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(cleanInput(password), salt, KEYLEN, { N, r: R, p: P, maxmem: 64 * 1024 * 1024 });
-  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+  const key = await scrypt(cleanInput(password), salt, KEYLEN, { N: cost, r: R, p: P, maxmem: 64 * 1024 * 1024 });
+  return `scrypt$${cost}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -44,9 +49,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A hash of a random password: verifying against it costs the same as a real check. */
-let dummy: Promise<string> | undefined;
-export function dummyHash(): Promise<string> {
-  dummy ??= hashPassword(randomBytes(16).toString('hex'));
+/** A hash of a random password at this cost: verifying against it costs the same as a real check. */
+const dummies = new Map<number, Promise<string>>();
+export function dummyHash(cost: number = PASSWORD_COST): Promise<string> {
+  let dummy = dummies.get(cost);
+  if (!dummy) {
+    dummy = hashPassword(randomBytes(16).toString('hex'), cost);
+    dummies.set(cost, dummy);
+  }
   return dummy;
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { loadConfig, ConfigError } from '../../src/config/index.js';
+import { hashPassword, PASSWORD_COST, verifyPassword } from '../../src/staff/passwords.js';
 
 describe('config', () => {
   it('loads config/test.json with the holiday table', async () => {
@@ -47,6 +48,30 @@ describe('config', () => {
       expect.fail('should refuse');
     } catch (err) {
       expect((err as Error).message).to.contain('alerts.reportThreshold');
+    }
+  });
+
+  it('hashes staff passwords at scrypt cost 16384, lowered only under NODE_ENV=test', async () => {
+    expect(PASSWORD_COST).to.equal(16384);
+    expect(await hashPassword('a-long-enough-password')).to.match(/^scrypt\$16384\$/);
+    // config/test.json lowers it for the tests' hundreds of accounts; a hash records its cost.
+    const config = await loadConfig();
+    expect(config.staff.passwordCost).to.equal(1024);
+    const cheap = await hashPassword('a-long-enough-password', config.staff.passwordCost);
+    expect(cheap).to.match(/^scrypt\$1024\$/);
+    expect(await verifyPassword('a-long-enough-password', cheap)).to.equal(true);
+    await loadConfig({ staff: { passwordCost: 3000 } }).then(() => expect.fail('should refuse'), (err: unknown) => {
+      expect((err as Error).message).to.contain('staff.passwordCost');
+    });
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await loadConfig({ staff: { passwordCost: 1024 } }).then(() => expect.fail('should refuse'), (err: unknown) => {
+        expect(err).to.be.instanceOf(ConfigError);
+        expect((err as Error).message).to.contain('staff.passwordCost: at least 16384 outside NODE_ENV=test');
+      });
+    } finally {
+      process.env.NODE_ENV = env;
     }
   });
 });

@@ -34,7 +34,7 @@ export async function context(overrides: ConfigOverrides = {}): Promise<TestCont
 
 export async function addStaff(ctx: TestContext, input: Partial<NewStaff> & { username: string; role: string }): Promise<StaffPrincipal> {
   const models = defineStaffModels(ctx.services.db);
-  return createStaff(ctx.services.db, models, { password: PASSWORD, ...input });
+  return createStaff(ctx.services.db, models, { password: PASSWORD, ...input }, { passwordCost: ctx.config.staff.passwordCost });
 }
 
 /**

@@ -22,6 +22,8 @@ export interface AccountPageDeps {
   models: StaffModels;
   sessions: SessionStore;
   attention?: AttentionLookup | undefined;
+  /** scrypt's cost for the one-time passwords' hashes (config staff.passwordCost). */
+  passwordCost: number;
 }
 
 export const ACCOUNTS_PATH = '/staff/accounts';
@@ -138,7 +140,7 @@ export function accountPages(deps: AccountPageDeps): Router {
         unitKey: form.unitKey || null,
         password,
         mustChangePassword: true,
-      });
+      }, { passwordCost: deps.passwordCost });
       log(ctx, staff.id, 'staff.create');
       showIssued(ctx, staff, password, true);
     } catch (err) {
@@ -172,7 +174,7 @@ export function accountPages(deps: AccountPageDeps): Router {
     const id = idParam(ctx);
     // Resetting one's own would end this very session: the password page is the way for that.
     if (id === admin(ctx).id) throw new AppError('STAFF_SELF', 400, '自己的密码请在“修改密码”页面修改');
-    const { staff, password } = await resetPassword(models, id);
+    const { staff, password } = await resetPassword(models, id, { passwordCost: deps.passwordCost });
     await sessions.revokeAll(id);
     log(ctx, id, 'staff.reset-password');
     showIssued(ctx, staff, password, false);

@@ -47,7 +47,7 @@ export function staffPages(deps: StaffPageDeps): Router[] {
     tipPages(deps),
     attachmentPages(deps),
     passwordPages(deps),
-    accountPages({ web: deps.web, db: deps.queue.db, models: deps.models, sessions: deps.sessions, attention: deps.attention }),
+    accountPages({ web: deps.web, db: deps.queue.db, models: deps.models, sessions: deps.sessions, attention: deps.attention, passwordCost: deps.passwordCost }),
   ];
 }
 

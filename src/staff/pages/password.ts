@@ -51,7 +51,7 @@ export function passwordPages(deps: PasswordPageDeps): Router {
     try {
       if (!(await deps.throttle.take(userKey))) throw new AppError('PASSWORD_THROTTLED', 429, '输错次数过多，请稍后再试');
       try {
-        await changeOwnPassword(deps.models, staff.id, current, next);
+        await changeOwnPassword(deps.models, staff.id, current, next, { passwordCost: deps.passwordCost });
       } catch (err) {
         if (!(err instanceof AppError && err.code === 'PASSWORD_WRONG')) await deps.throttle.giveBack(userKey);
         throw err;
