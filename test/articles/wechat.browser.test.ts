@@ -3,10 +3,9 @@
 // answer and is retried from the keyboard. The unsaved-changes warning: typing in the body shows
 // 「有修改还没保存」 and leaving asks first (the browser's beforeunload dialog); saving, or a
 // publishing action, does not ask. Screenshots at 1366×768 and on a phone.
-import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Dialog, Page } from 'playwright-core';
-import { SCREENSHOTS, launchBrowser, officePage, phoneContext, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
+import { launchBrowser, officePage, phoneContext, screenshot, signIn, startConsole, unlabelledControls, type ConsoleServer } from '../support/browser.js';
 import { addStaff } from '../tips/helpers.js';
 import type { ArticleActor } from '../../src/articles/types.js';
 import { tinyPng } from './editor-helpers.js';
@@ -119,7 +118,7 @@ describe('articles: the editor\'s WeChat section and unsaved warning (Chromium)'
     // The quota stays held by the unfinished send.
     expect(await page.locator('#wechat-mass-open').isVisible()).to.equal(true);
     await screenshot(page, 'article-wechat-failed');
-    await page.locator('#wechat').screenshot({ path: path.join(SCREENSHOTS, 'article-wechat-failed-section.png') });
+    await screenshot(page.locator('#wechat'), 'article-wechat-failed-section');
 
     const retry = item.getByRole('button', { name: '重试' });
     await retry.focus();
@@ -136,7 +135,7 @@ describe('articles: the editor\'s WeChat section and unsaved warning (Chromium)'
     await signIn(p, server.baseUrl, 'publisher');
     await p.goto(`${server.baseUrl}/staff/articles/${articleId}/edit#wechat`);
     await screenshot(p, 'article-wechat-phone');
-    await p.locator('#wechat').screenshot({ path: path.join(SCREENSHOTS, 'article-wechat-phone-section.png') });
+    await screenshot(p.locator('#wechat'), 'article-wechat-phone-section');
     expect(await p.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(390);
     await phone.close();
   });

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { ConfigOverrides } from '../../src/config/index.js';
 import { createTestContext, type TestContext } from './harness.js';
 import { freePort } from './ports.js';
@@ -71,10 +71,17 @@ export function phoneContext(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({ viewport: PHONE, ...SANMING, isMobile: true });
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
+/**
+ * Saves a full-page screenshot for people to look at (no test reads it back). TEST_SCREENSHOTS=off
+ * skips it: .ci/run sets it for the MariaDB run, whose pages are the SQLite run's and would be
+ * written to the same files at the same time.
+ */
+export async function screenshot(page: Page | Locator, name: string): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  if (process.env.TEST_SCREENSHOTS === 'off') return file;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // A page whole; a locator (one section of it) as it shows.
+  await ('goto' in page ? page.screenshot({ path: file, fullPage: true }) : page.screenshot({ path: file }));
   return file;
 }
 
