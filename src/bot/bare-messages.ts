@@ -8,8 +8,11 @@ import { findPersonalData } from '../tips/rules/personal-data.js';
 export type EmojiFeeling = 'distress' | 'thanks' | 'plain';
 
 export type BareMessage =
-  /** `digits`: the number as dialled (digits, a leading plus), for a public line the FAQ may know (12345). */
-  | { kind: 'phone'; digits: string; abroad: boolean }
+  /**
+   * `digits`: the number as dialled (digits, a leading plus), for a public line the FAQ may know
+   * (12345). `personal`: a mobile or a landline with its area code, as a citizen gives their own.
+   */
+  | { kind: 'phone'; digits: string; abroad: boolean; personal: boolean }
   | { kind: 'private_number'; what: 'id_card' | 'bank_card' }
   | { kind: 'emoji'; feeling: EmojiFeeling };
 
@@ -54,12 +57,12 @@ function bareNumber(text: string): BareMessage | undefined {
   if (alone && spans.some((s) => s.kind === 'bank_card')) return { kind: 'private_number', what: 'bank_card' };
   if (namedId) return undefined;
   if (alone && spans.every((s) => s.kind === 'mobile' || s.kind === 'landline')) {
-    return { kind: 'phone', digits: spans.length === 1 ? (spans[0]?.value ?? '') : '', abroad: false };
+    return { kind: 'phone', digits: spans.length === 1 ? (spans[0]?.value ?? '') : '', abroad: false, personal: true };
   }
   if (spans.some((s) => s.kind !== 'number')) return undefined;
   const digits = core.replace(/[^\d+]/g, '');
-  if (ABROAD.test(digits)) return { kind: 'phone', digits, abroad: true };
-  if (SERVICE_LINE.test(digits) || LOCAL_LINE.test(core)) return { kind: 'phone', digits, abroad: false };
+  if (ABROAD.test(digits)) return { kind: 'phone', digits, abroad: true, personal: false };
+  if (SERVICE_LINE.test(digits) || LOCAL_LINE.test(core)) return { kind: 'phone', digits, abroad: false, personal: false };
   return undefined;
 }
 

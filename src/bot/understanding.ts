@@ -21,7 +21,7 @@ export type Understood =
   /** A question about scams themselves (what there are, how to tell them), and the scam it names. */
   | { intent: 'fraud_knowledge'; topic?: FraudTopic }
   /** A phone number alone (a public line the FAQ knows, such as 12345, is `other_agency`). */
-  | { intent: 'phone_number'; abroad: boolean }
+  | { intent: 'phone_number'; abroad: boolean; personal: boolean }
   /** An ID or bank card number alone: never kept, and the citizen is told not to send it around. */
   | { intent: 'private_number'; what: 'id_card' | 'bank_card' }
   | { intent: 'emoji'; feeling: EmojiFeeling }
@@ -124,7 +124,7 @@ function understandBare(bare: BareMessage, deps: UnderstandingDeps): Understood 
     case 'private_number': return { intent: 'private_number', what: bare.what };
     case 'phone': {
       const line = faqLineIn(bare.digits, deps.faq);
-      return line ? { intent: 'other_agency', faq: line } : { intent: 'phone_number', abroad: bare.abroad };
+      return line ? { intent: 'other_agency', faq: line } : { intent: 'phone_number', abroad: bare.abroad, personal: bare.personal };
     }
   }
 }

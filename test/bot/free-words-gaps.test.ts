@@ -146,6 +146,32 @@ describe('bot: free words the rules used to miss', () => {
       // And the bare number itself is answered so only outside a flow.
       expect(await fresh(h, '13859812345', 53)).to.contain('查不到这个号码是谁的');
     });
+
+    it('right after 「要登记吗？」 takes the number for the citizen\'s own: the offer stands, and the number is kept nowhere', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      for (const [i, number] of ['13859812345', '0598-8221234', '138 5981 2345。'].entries()) {
+        const who = citizen(`gaps-offer-number-${i}`);
+        expect(await send(h, '我家门口天天有人打牌赌钱，吵得睡不着', who)).to.contain(OFFER);
+        const reply = await send(h, number, who);
+        expect(reply, number).to.contain('现在先不用发').and.contain('请回复「是」').and.not.contain('查不到');
+        const stored = JSON.stringify(await h.store.get(conversationKey(who)));
+        expect(stored, number).to.contain('打牌赌钱');
+        expect(stored, number).to.not.contain('5981').and.not.contain('8221234');
+        // 「是」 still files what they said before the number.
+        const yes = await send(h, '是', who);
+        expect(yes, number).to.contain('您说的情况已记下');
+      }
+      // Only once: a second message that is not 「是」 lets the offer lapse as any other.
+      const who = citizen('gaps-offer-number-twice');
+      await send(h, '我家门口天天有人打牌赌钱，吵得睡不着', who);
+      await send(h, '13859812345', who);
+      await send(h, '今天天气真好', who);
+      expect(await send(h, '是', who)).to.not.contain('您说的情况已记下');
+      // A service line or a number from abroad is asked about, offer or not.
+      const other = citizen('gaps-offer-service');
+      await send(h, '我家门口天天有人打牌赌钱，吵得睡不着', other);
+      expect(await send(h, '95188', other)).to.contain('查不到这个号码是谁的');
+    });
   });
 
   describe('a phone number asked about, or sent to 鉴诈 alone', () => {

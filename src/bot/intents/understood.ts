@@ -71,6 +71,22 @@ export const phoneAnswer = (abroad: boolean): string => [
   '想让我看看对方说的话，请发「鉴诈」加上对方的原话；想留下您的号码反映问题，请先回复「举报」。',
 ].join('\n');
 
+/** A number sent right after a tip offer: the contact comes later, and the offer still stands. */
+export const NUMBER_AT_OFFER = [
+  '您发的是您的电话号码吗？登记的时候我会再问联系电话，现在先不用发。',
+  '要登记您刚才说的情况，请回复「是」；不需要请回复「不用」。',
+  '如果是想问这个号码是不是骗子，请发「鉴诈」加上对方说的话。',
+].join('\n');
+
+/**
+ * The offer is kept for one more message: a fresh copy, since the engine lets the offer it read
+ * at the start of the turn lapse. The number itself is kept nowhere (the offer holds the story only).
+ */
+function offerStandsForNumber(turn: Turn): BotReplyPart[] {
+  if (turn.record.offer) turn.record.offer = { ...turn.record.offer };
+  return [say(NUMBER_AT_OFFER)];
+}
+
 const PRIVATE_NUMBER = { id_card: '身份证号', bank_card: '银行卡号' } as const;
 
 /** An ID or card number alone. Nothing of the message is kept anywhere: the words say so, and it is true. */
@@ -111,6 +127,8 @@ async function answerFreeText(turn: Turn, ctx: EngineContext): Promise<BotReplyP
     case 'fraud_knowledge':
       return fraudKnowledge(ctx, u.topic);
     case 'phone_number':
+      // Right after 「要登记吗？」 a number of their own is most likely their contact, given early.
+      if (u.personal && turn.record.offer) return offerStandsForNumber(turn);
       return [say(phoneAnswer(u.abroad))];
     case 'private_number':
       return [say(privateNumberAnswer(u.what))];
