@@ -136,6 +136,8 @@ describe(`anonymous tips: no reporter identity for any staff member (${usingMysq
       const notices = page.slice(page.indexOf('id="notices"'));
       expect(notices, `the notice on ${dup}'s page names ${of}`).to.include('重复反映').and.not.include(of);
     }
+    // A notice being pushed is held by its dispatch: the citizen's next message shows it once that is done.
+    await ctx.services.tips.idle();
     const texts = await showNotices(desk, citizen);
     expect(texts.filter((t) => t.includes('重复'))).to.have.length(2);
     for (const t of texts) expect(t).not.to.include('与您之前反映的事项');
