@@ -73,7 +73,7 @@ export interface TextModelCache {
 }
 
 /** The weights of the shipped content: kept ones of the same code and texts, else trained in a worker (and kept). */
-async function weightsOf(cache: TextModelCache | undefined): Promise<TextModelWeights> {
+export async function textModelWeights(cache: TextModelCache | undefined): Promise<TextModelWeights> {
   if (!cache?.dir) return trainTextModelWeightsInWorker();
   const key = trainingKey([CONTENT_DIR]);
   const kept = readKeptWeights(cache.dir, key, isTextModelWeights);
@@ -95,7 +95,7 @@ let loading: Promise<TextModels> | undefined;
  */
 export function loadTextModels(cache?: TextModelCache): Promise<TextModels> {
   if (!loading) {
-    const models = weightsOf(cache).then(textModelsFrom);
+    const models = textModelWeights(cache).then(textModelsFrom);
     loading = models;
     // A failed training is tried again at the next call; and a caller that gave up before it
     // settled (compose failing first) leaves no unhandled rejection behind.

@@ -3,10 +3,11 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  isTextModelWeights, loadTextModels, textModelsFrom, trainTextModelWeights, trainTextModelWeightsInWorker, type TextModelWeights,
+  isTextModelWeights, loadTextModels, textModelsFrom, textModelWeights, trainTextModelWeights, trainTextModelWeightsInWorker, type TextModelWeights,
 } from '../../src/bot/text-models.js';
 import { keepWeights, readKeptWeights, trainingKey } from '../../src/bot/model-cache.js';
 import { CONTENT_DIR } from '../../src/bot/content.js';
+import { createLogger } from '../../src/platform/logger.js';
 import type { SoftmaxWeights } from '../../src/platform/softmax-regression.js';
 
 /** Bit for bit: the bytes of the arrays, not their values within a tolerance. */
@@ -112,6 +113,23 @@ describe('bot: the text models trained in a worker thread', function () {
       const blocked = path.join(dir, 'a-file');
       writeFileSync(blocked, '');
       expect(() => keepWeights(blocked, 'k', inWorker)).to.throw();
+    });
+
+    it('a start reads the weights kept under its key, and trains (and says so) where it cannot keep them', async () => {
+      const lines: Array<Record<string, unknown>> = [];
+      const logger = createLogger('info', { write: (l: string) => { lines.push(JSON.parse(l) as Record<string, unknown>); } });
+      // Kept weights with one bias changed: only a start that read the file answers with it.
+      const marked = structuredClone(inWorker);
+      marked.emergency.bias[0] = 42;
+      keepWeights(dir, trainingKey([CONTENT_DIR]), marked);
+      expect((await textModelWeights({ dir, logger })).emergency.bias[0]).to.equal(42);
+      expect(lines).to.deep.equal([]);
+      // A directory under a file: trained in the worker, served, and a warning names the directory.
+      const blocked = path.join(dir, 'a-file');
+      writeFileSync(blocked, '');
+      const trained = await textModelWeights({ dir: path.join(blocked, 'cache'), logger });
+      expectSameWeights(trained.emergency, inWorker.emergency);
+      expect(lines.map((l) => [l.level, l.msg, l.dir])).to.deep.equal([[40, 'text models: trained weights not kept; the next start trains again', path.join(blocked, 'cache')]]);
     });
   });
 });
