@@ -21,7 +21,7 @@
 // The repository registers hooks on the Article model (every save, and destroy) that rewrite
 // or drop the row in the same transaction; writes to `articles` must go through model saves.
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { foldToSimplified } from '../tips/rules/plain-text.js';
+import { foldToSimplified, keepTyped } from '../tips/rules/plain-text.js';
 
 /** What the index keeps of one article. */
 export interface SearchSource {
@@ -59,13 +59,7 @@ export function normaliseForSearch(text: string): string {
 const KEPT_AS_TYPED = '\u8457';
 
 /** A query as the simplified characters it reads as; each 著 typed stays. */
-function foldQuery(q: string): string {
-  const folded = foldToSimplified(q);
-  if (!q.includes(KEPT_AS_TYPED)) return folded;
-  // The fold keeps code points in place.
-  const typed = Array.from(q);
-  return Array.from(folded, (c, i) => (typed[i] === KEPT_AS_TYPED ? KEPT_AS_TYPED : c)).join('');
-}
+const foldQuery = (q: string): string => keepTyped(q, foldToSimplified(q), KEPT_AS_TYPED);
 
 /** Runs of Chinese (Japanese, Korean) characters and runs of other letters/digits; the rest separates. */
 function runs(normalised: string): Array<{ cjk: boolean; text: string }> {

@@ -51,19 +51,22 @@ function foldNow(text: string): string {
   const folded = taiwanToMainland(text);
   if (folded === text) return text;
   // Without surrogates a UTF-16 unit is a code point: the usual case needs no splitting.
-  if (folded.length === text.length && !SURROGATE.test(text) && !SURROGATE.test(folded)) {
-    return text.includes(PARTICLE) ? keepParticles(Array.from(text), Array.from(folded)) : folded;
-  }
+  if (folded.length === text.length && !SURROGATE.test(text) && !SURROGATE.test(folded)) return keepTyped(text, folded, PARTICLE);
   const typed = Array.from(text);
-  const out = Array.from(folded);
   // Every dictionary of the conversion maps a phrase to one of as many characters; should one
   // ever not, each character is read alone, so the invariant above holds whatever the data.
-  return keepParticles(typed, out.length === typed.length ? out : typed.map(foldCharacter));
+  const aligned = Array.from(folded).length === typed.length ? folded : typed.map(foldCharacter).join('');
+  return keepTyped(text, aligned, PARTICLE);
 }
 
-/** The fold, code point for code point, with each 么 typed kept. */
-function keepParticles(typed: readonly string[], folded: readonly string[]): string {
-  return typed.map((c, i) => (c === PARTICLE ? c : folded[i] ?? c)).join('');
+/**
+ * A fold of the text (code point for code point, as `foldToSimplified` gives) with each `kept`
+ * character the citizen typed put back where it was typed.
+ */
+export function keepTyped(text: string, folded: string, kept: string): string {
+  if (!text.includes(kept)) return folded;
+  const typed = Array.from(text);
+  return Array.from(folded, (c, i) => (typed[i] === kept ? kept : c)).join('');
 }
 
 function foldCharacter(c: string): string {
