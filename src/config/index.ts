@@ -4,9 +4,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-
-/** scrypt's lowest cost for staff's passwords (src/staff/passwords.ts); config/test.json goes below it. */
-const PASSWORD_COST_FLOOR = 16384;
+import { PASSWORD_COST } from '../staff/passwords.js';
 
 export const CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../config');
 
@@ -224,9 +222,10 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<AppCo
   raw.env = process.env.NODE_ENV ?? 'development';
   raw.holidays = JSON.parse(readFileSync(path.join(CONFIG_DIR, 'holidays.json'), 'utf8')) as unknown;
   const parsed = parseConfig(merge(raw, overrides));
-  // A cheap hash is for the tests' hundreds of accounts (config/test.json), never for staff's passwords.
-  if (process.env.NODE_ENV !== 'test' && parsed.staff.passwordCost < PASSWORD_COST_FLOOR) {
-    throw new ConfigError(`Invalid configuration:\n  staff.passwordCost: at least ${PASSWORD_COST_FLOOR} outside NODE_ENV=test`);
+  // A cheap hash is for the tests' hundreds of accounts (config/test.json), never for staff's
+  // passwords: below the default (PASSWORD_COST) only under NODE_ENV=test.
+  if (process.env.NODE_ENV !== 'test' && parsed.staff.passwordCost < PASSWORD_COST) {
+    throw new ConfigError(`Invalid configuration:\n  staff.passwordCost: at least ${PASSWORD_COST} outside NODE_ENV=test`);
   }
   return parsed;
 }
