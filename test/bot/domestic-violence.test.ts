@@ -69,6 +69,26 @@ describe('bot: domestic violence told as ongoing', () => {
     expect(reply).to.match(REMEDIES).and.match(OFFER);
   });
 
+  it('adds what the law offers to a relation\'s threat to kill, but not to one said over a chore', async () => {
+    for (const text of ['我老公说要打死我', '我儿子说今晚回来就杀了我', '我男人喝醉了说要砍死我']) {
+      const reply = await send(h, text, someone());
+      expect(reply.split('\n')[0], text).to.equal('请马上拨打110报警！');
+      expect(reply, text).to.match(REMEDIES);
+    }
+    for (const text of ['有个陌生人说要打死我', '老婆说要打死我 因为我把她的口红弄断了']) {
+      expect(await send(h, text, someone()), text).to.not.match(REMEDIES);
+    }
+  });
+
+  it('says no number to a blow denied, and still does to a plea', async () => {
+    for (const text of ['我老公从来不打我 就是爱喝酒', '我老公没有家暴 就是脾气急', '他不曾打过我 只是吵架']) {
+      expect(await send(h, text, someone()), text).to.not.contain('110');
+    }
+    for (const text of ['别打我了 救命', '不要打我 老公']) {
+      expect((await send(h, text, someone())).split('\n')[0], text).to.contain('110');
+    }
+  });
+
   it('files it with 「是」 as a 矛盾纠纷 tip, told in danger (red)', async () => {
     const who = someone();
     expectUnderstood(await send(h, '我儿媳妇天天打我', who), '我儿媳妇天天打我');

@@ -178,14 +178,27 @@ export function detectOngoingAbuse(text: string): string | undefined {
 }
 
 /**
+ * A relation's threat to kill (「我老公说要打死我」), however it is told. Alone it is not a telling
+ * (it is said in jest too); beside danger heard now it is violence at home.
+ */
+function threatAtHome(text: string): boolean {
+  const t = compactText(text);
+  return !!t && !NOT_TOLD.test(t) && !CHORE.test(t) && THREAT_RE.test(t);
+}
+
+/**
  * What the bot answers first, and what grades a tip red: someone in danger now (detectEmergency),
- * else domestic violence told as going on. Danger now at home keeps its number first and adds
- * what the law offers (`domesticViolence: 'now'`); told as going on it is answered with 110 for
- * danger and the law's remedies (`'ongoing'`): the police, who answer it, are 110.
+ * else domestic violence told as going on. Danger now at home (violence told as going on, or a
+ * relation's threat to kill) keeps its number first and adds what the law offers
+ * (`domesticViolence: 'now'`); told as going on it is answered with 110 for danger and the law's
+ * remedies (`'ongoing'`): the police, who answer it, are 110.
  */
 export function detectDanger(text: string, classifier?: EmergencyClassifier): Emergency | undefined {
   const now = detectEmergency(text, classifier);
-  if (now) return now.kind === 'police' && detectOngoingAbuse(text) ? { ...now, domesticViolence: 'now' } : now;
+  if (now) {
+    const atHome = now.kind === 'police' && (detectOngoingAbuse(text) !== undefined || threatAtHome(text));
+    return atHome ? { ...now, domesticViolence: 'now' } : now;
+  }
   const cue = detectOngoingAbuse(text);
   return cue ? { kind: 'police', numbers: ['110'], injured: false, cue, domesticViolence: 'ongoing' } : undefined;
 }

@@ -92,6 +92,26 @@ describe('tips/rules/emergency with a second opinion', () => {
     expect(e?.numbers).to.deep.equal(['119', '120']);
   });
 
+  it('hears no blow where one is denied, and wants the model sure (overrule) to raise it', () => {
+    const denied = '我老公从来不打我 就是爱喝酒';
+    expect(detectEmergency(denied)).to.equal(undefined);
+    expect(detectEmergency(denied, { ...sure(0.7), overrule: 0.8 })).to.equal(undefined);
+    expect(detectEmergency(denied, { ...sure(0.9), overrule: 0.8 })?.kind).to.equal('medical');
+    expect(detectEmergency('他没有家暴 只是吵架')).to.equal(undefined);
+    // A plea is no denial.
+    expect(detectEmergency('别打我')?.kind).to.equal('police');
+    expect(detectEmergency('不要打我孩子')?.kind).to.equal('police');
+  });
+
+  it('keeps a threat to kill the writer the police\'s, whatever other kind the model names', () => {
+    const suicide = {
+      classify: () => ({ kind: 'suicide' as const, probability: 0.9, kinds: { police: 0.1, fire: 0, medical: 0, traffic: 0, suicide: 0.8 } }),
+      threshold: 0.5, veto: 0.7, kindOverride: 0.5,
+    };
+    expect(detectEmergency('我儿子说今晚回来就杀了我', suicide)?.kind).to.equal('police');
+    expect(detectEmergency('他喝醉了说要砍死我们全家', suicide)?.kind).to.equal('police');
+  });
+
   it('does not ask the model about a few characters', () => {
     let asked = 0;
     const counting = { classify: () => { asked += 1; return { kind: 'fire' as const, probability: 1 }; }, threshold: 0.5, veto: 0.7 };
