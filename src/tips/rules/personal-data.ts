@@ -15,14 +15,16 @@
 // - e-mail addresses                                       → z***@qq.com
 // - after a contact word (电话, 手机, 座机, 联系, QQ, 微信…): a number of 7+ digits (5+ for QQ),
 //   or a WeChat id                                         → *****78 / w***
+// - the writer's own name after the words that introduce it (我叫, 本人, 举报人：, 姓名：, 落款,
+//   我是退休教师…): a surname, one or two more characters, then a pause → *** (see SELF_NAMES)
 // Digit runs are read across separators and cut where a number is recognised; whatever is left
 // of 12 digits or more (not across a list mark) is masked too. Masks never match again: masking
 // is idempotent.
 
 /** Bumped whenever the rule finds more: the reseal (tips/reseal.ts) then passes every older row again. */
-export const PERSONAL_DATA_RULE_VERSION = 6;
+export const PERSONAL_DATA_RULE_VERSION = 7;
 
-export type PersonalDataKind = 'mobile' | 'landline' | 'id_card' | 'bank_card' | 'number' | 'email' | 'contact';
+export type PersonalDataKind = 'mobile' | 'landline' | 'id_card' | 'bank_card' | 'number' | 'email' | 'contact' | 'name';
 
 export interface PersonalDataSpan {
   kind: PersonalDataKind;
@@ -30,7 +32,7 @@ export interface PersonalDataSpan {
   /** Exclusive. */
   end: number;
   mask: string;
-  /** What was found, in plain form: ASCII digits (no +86) or the e-mail / id as written. Never stored or logged. */
+  /** What was found, in plain form: ASCII digits (no +86) or the e-mail / id / name as written. Never stored or logged. */
   value: string;
 }
 
@@ -223,6 +225,54 @@ function contactNumber(text: string, start: number, digits: string): Found | und
   return { kind: 'number', mask: `${stars(digits.length - 2)}${digits.slice(-2)}`, value: digits };
 }
 
+// The writer's own name. A tip is about others, whose names staff need (村主任王大海); the one who
+// writes is named by the words before: 我叫, 我的名字是, 本人(系), 我是, a form's 姓名： or
+// 举报人： (never 被举报人), a letter's 落款, or a role the writer gives themselves (我是退休教师…,
+// 本人系…居民).
+// The name is a surname (the common ones, and the compound 欧阳, 司马…) and one or two more
+// characters, then a pause: the end, a stop, a space or a digit, or words that start what the
+// writer says next (今年, 家住, 电话…; after the plainer cues also 在, 想, 反映…). So 「我叫他别」,
+// 「我叫王师傅来修」, 「我是李四的妈妈」 name no writer. 我是 and 本人 alone are followed by so much
+// else (我是江西人, 我是高中生, 本人平时…) that a name there wants a stop or those first words,
+// and none of a few endings of what a person is rather than who (人, 村, 生 of 学生…).
+const COMPOUND_SURNAMES = ['欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '慕容', '令狐', '司徒', '夏侯', '尉迟', '公孙', '长孙', '宇文', '轩辕', '端木', '独孤', '南宫', '西门', '呼延', '申屠', '澹台', '公冶', '宗政', '濮阳', '淳于', '单于', '太叔', '仲孙', '钟离'];
+const SURNAMES = [
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱丘江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢',
+  '安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊乌母裘修邰赫杭况宿鲜印逯隆茹诸战慕危玉银亢嵩寿揭练赖',
+].join('');
+const HAN = '\\p{Script=Han}';
+const NAME = `((?:${COMPOUND_SURNAMES.join('|')}|[${SURNAMES}])${HAN}{1,2}?)`;
+// What may follow a name: a pause, or the first words of what the writer says next.
+const PAUSE = '(?=$|[^\\p{Script=Han}]|今年|现年|家住|住在|身份证|电话|手机|男|女)';
+const PAUSE_OR_NEXT = '(?=$|[^\\p{Script=Han}]|今年|现年|家住|住在|住|身份证|电话|手机|联系|男|女|是|在|来自|想|要|反映|举报|投诉|实名)';
+const PLAIN_CUES = [
+  '我叫', '我名叫', '我的?名字(?:是|叫)', '名字叫', '我的?姓名(?:是|叫)', '本人姓名(?:是|叫)?', '本人名叫', '本人叫',
+  '(?:^|[\\s，,。.；;！!？?：:])(?:姓名|署名|落款)', '(?<!被)(?:举报人|反映人|投诉人|控告人|检举人|联系人)(?:姓名)?',
+];
+const ROLES = ['村民', '居民', '市民', '群众', '职工', '员工', '教师', '老师', '医生', '家长', '业主', '党员', '农民', '退休职工', '退休干部', '志愿者', '工人', '村干部', '网格员'];
+const SPACER = '[\\s:：是为叫]*';
+const PLAIN_NAME = new RegExp(`(?:${PLAIN_CUES.join('|')})${SPACER}${NAME}${PAUSE_OR_NEXT}`, 'gu');
+const ROLE_NAME = new RegExp(`(?:我|本人)(?:是|系)[^，,。.；;！!？?\\n]{0,12}?(?:${ROLES.join('|')})${NAME}${PAUSE}`, 'gu');
+const BARE_NAME = new RegExp(`(?:我是|本人(?:是|系)?)\\s*${NAME}${PAUSE}`, 'gu');
+// What a person is rather than who: 我是江西人, 本人是村民, 我是高中生.
+const NOT_A_NAME = new RegExp(`(?:[人村镇乡县市省区师员工民户长者们党业司店厂队组院校局所办的了]|[中大小研留学业新]生)$|^(?:平时|和他|和她|和我|明白|同意|保证|承诺|江西|安徽|湖南|湖北|广东|广西|福建|浙江|江苏|山东|河南|河北|四川|贵州|云南)`, 'u');
+
+/** The writer's own name wherever the words before introduce it, as spans. */
+function selfNames(text: string, taken: (start: number, end: number) => boolean): PersonalDataSpan[] {
+  const spans: PersonalDataSpan[] = [];
+  const add = (m: RegExpMatchArray, strict: boolean) => {
+    const name = m[1] ?? '';
+    const start = (m.index ?? 0) + m[0].length - name.length;
+    const end = start + name.length;
+    if (!name || (strict && NOT_A_NAME.test(name)) || taken(start, end) || spans.some((s) => start < s.end && s.start < end)) return;
+    spans.push({ kind: 'name', start, end, mask: '*'.repeat(Array.from(name).length), value: name });
+  };
+  for (const m of text.matchAll(PLAIN_NAME)) add(m, false);
+  for (const m of text.matchAll(ROLE_NAME)) add(m, false);
+  for (const m of text.matchAll(BARE_NAME)) add(m, true);
+  return spans;
+}
+
 /**
  * Where a recognised number begins: a "+" of "+86" and an opening bracket whose closing one is
  * inside the number ("(0598)8234567", "(+86)138…") belong to it, so the mask leaves no half of either.
@@ -250,6 +300,7 @@ export function findPersonalData(text: string): PersonalDataSpan[] {
     }
   }
   const taken = (i: number) => spans.some((s) => i >= s.start && i < s.end);
+  spans.push(...selfNames(text, (start, end) => spans.some((s) => start < s.end && s.start < end)));
 
   for (const groups of digitRuns(text, taken)) {
     const used = new Array<boolean>(groups.length).fill(false);

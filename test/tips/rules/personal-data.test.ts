@@ -93,6 +93,37 @@ describe('tips/rules/personal-data', () => {
       .to.deep.equal(['mobile', 'id_card', 'bank_card', 'email']);
   });
 
+  describe('the writer\'s own name', () => {
+    const own: Array<[string, string]> = [
+      ['我叫王建国，家住列东', '我叫***，家住列东'],
+      ['本人林秀英 今年六十八', '本人*** 今年六十八'],
+      ['我是张丽华。楼上扔垃圾', '我是***。楼上扔垃圾'],
+      ['我叫李明想反映个事', '我叫**想反映个事'],
+      ['我叫欧阳明在沙县开店', '我叫***在沙县开店'],
+      ['举报人：陈志强', '举报人：***'],
+      ['姓名:黄德福\n地址:梅列区', '姓名:***\n地址:梅列区'],
+      ['事情就是这样。落款 邱桂花', '事情就是这样。落款 ***'],
+      ['我是退休教师罗淑芬，', '我是退休教师***，'],
+      ['本人系永安市燕西街道居民郑国平，', '本人系永安市燕西街道居民***，'],
+      ['联系人 蔡小燕 13905981234', '联系人 *** 139****1234'],
+    ];
+    for (const [input, output] of own) it(`${JSON.stringify(input)} → ${JSON.stringify(output)}`, () => expect(maskPersonalData(input)).to.equal(output));
+
+    it('leaves the names of others, and words that only look like a name after 我是 or 我叫', () => {
+      for (const s of [
+        '村主任王大海把低保名额给了他小舅子', '被举报人王大海收受贿赂', '我叫他别在楼道堆东西', '我叫王师傅来修水管', '我是李四的妈妈',
+        '我是江西人，在三明打工', '我是高中生，', '我是王家村的', '本人平时，在家', '我们村民张三，', '我家邻居是老师王某，', '本人于2024年搬来',
+      ]) {
+        expect(maskPersonalData(s), s).to.equal(s);
+      }
+    });
+
+    it('names it a name, whole: no character of it is kept', () => {
+      expect(findPersonalData('我叫王建国，').map((f) => [f.kind, f.value, f.mask])).to.deep.equal([['name', '王建国', '***']]);
+      expect(maskPersonalData(maskPersonalData('我叫王建国，'))).to.equal('我叫***，');
+    });
+  });
+
   describe('maskName', () => {
     const names: Array<[string, string]> = [['张三', '张*'], ['张三丰', '张**'], ['欧阳娜娜', '欧***'], [' 王 ', '*'], ['', '']];
     for (const [input, output] of names) it(`"${input}" → "${output}"`, () => expect(maskName(input)).to.equal(output));
