@@ -209,6 +209,22 @@ describe('bot: engine around the intents', () => {
     expect(s.danger).to.equal(true);
   });
 
+  it('tells an anonymous citizen who wrote their name or number that staff will not see it, and nobody else', async () => {
+    const h = await harness();
+    for (const m of ['举报', '1', '我叫王建国，电话13859812345，菜市场门口有人收保护费', '好了', '跳过']) await send(h, m);
+    const anonymous = await send(h, '匿名');
+    expect(anonymous).to.contain('您选了匿名：您写的姓名、电话等个人信息会隐去，工作人员看不到');
+    expect(anonymous.indexOf('隐去')).to.be.lessThan(anonymous.indexOf('回复「确认」'));
+
+    const named = await harness();
+    for (const m of ['举报', '1', '我叫王建国，菜市场门口有人收保护费', '好了', '跳过']) await send(named, m);
+    expect(await send(named, '13859812345')).to.contain('确认').and.not.contain('隐去');
+
+    const plain = await harness();
+    for (const m of ['举报', '1', '菜市场门口有人收保护费', '好了', '跳过']) await send(plain, m);
+    expect(await send(plain, '匿名')).to.contain('确认').and.not.contain('隐去');
+  });
+
   it('caps the length of a message', async () => {
     const h = await harness({ maxTextLength: 50 });
     expect(await send(h, '啊'.repeat(51))).to.contain('太长了');

@@ -3,6 +3,7 @@
 import { CATEGORIES, categoryInfo } from '../../tips/types.js';
 import type { TipDraft, TipFlow } from '../conversation.js';
 import type { TipCategoryKey } from '../ports.js';
+import { findPersonalData } from '../../tips/rules/personal-data.js';
 import { clip, maskPhone } from '../text.js';
 import { ATTACHMENTS_ONLY } from './draft.js';
 
@@ -54,15 +55,22 @@ function placeLine(draft: TipDraft): string {
   return p.label ?? p.text ?? (p.latitude !== undefined ? `位置（${p.latitude},${p.longitude}）` : '未填写');
 }
 
+// An anonymous tip keeps no original of what was masked in it (identityToSeal): the citizen who
+// wrote their name or number into it, perhaps hoping to be called, should know nobody will see it.
+const ANONYMOUS_MASKED = '您选了匿名：您写的姓名、电话等个人信息会隐去，工作人员看不到，也没法联系您。';
+
 export function confirmPrompt(draft: TipDraft): string {
   const media = draft.attachments.length > 0 ? `\n附件：${draft.attachments.length}个（照片、语音等）` : '';
   const contact = draft.contact?.phone ? maskPhone(draft.contact.phone) : '匿名';
   const description = draft.description.length > 0 ? clip(draft.description.join(' '), 120) : ATTACHMENTS_ONLY;
+  const written = [...draft.description, draft.place?.text ?? ''].join('\n');
+  const masked = !draft.contact?.phone && findPersonalData(written).length > 0 ? `${ANONYMOUS_MASKED}\n` : '';
   return '请核对您要反映的内容：\n'
     + `类别：${categoryName(draft.category ?? 'other')}\n`
     + `描述：${description}${media}\n`
     + `地点：${placeLine(draft)}\n`
     + `联系方式：${contact}\n`
+    + masked
     + '没问题请回复「确认」提交；要改请回复「修改」；不提交请回复「取消」。';
 }
 
