@@ -49,7 +49,12 @@ function draftKeepSeconds(draft: TipDraft, limits: ConversationLimits): number {
   return limits.draftKeepSeconds + (draft.heldByLimit ? LIMIT_HOLD_SECONDS : 0);
 }
 
-export interface TipFlow { name: 'tip'; step: TipStep; draft: TipDraft }
+/**
+ * A tip being written. `edit`: at 确认 the citizen asked to change something (修改): `choose`
+ * while they pick which part, `step` while that part is answered again; the answer leads back
+ * to 确认, not on through the steps after it.
+ */
+export interface TipFlow { name: 'tip'; step: TipStep; draft: TipDraft; edit?: 'choose' | 'step' }
 export interface RateFlow { name: 'rate'; code: string }
 export interface ReviewFlow { name: 'review'; code: string }
 export interface FraudCheckFlow { name: 'fraud_check' }

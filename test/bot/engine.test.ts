@@ -89,7 +89,7 @@ describe('bot: engine around the intents', () => {
       const h = await harness();
       await committedNotSaved(h);
       h.desk.failFindReceipt = true;
-      expect(await send(h, '修改')).to.contain('回到上一步');
+      expect(await send(h, '修改')).to.contain('要改哪一项');
     });
   });
 

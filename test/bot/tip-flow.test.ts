@@ -111,20 +111,55 @@ describe('bot: tip flow', () => {
     expect(h.desk.submitCalls).to.have.length(0);
   });
 
-  it('goes back with 返回 and 修改', async () => {
+  it('goes back with 返回, and with 修改 at 确认 asks which part', async () => {
     const h = await harness();
     await toPlaceStep(h);
     await send(h, '跳过');
     expect(await send(h, '返回')).to.match(/地点|位置/);
     await send(h, '沙县区凤岗街道');
     await send(h, '13912345678');
-    expect(await send(h, '修改')).to.contain('联系');
+    expect(await send(h, '修改')).to.contain('要改哪一项').and.contain('4. 联系方式');
+    expect(await send(h, '4')).to.contain('手机号');
     expect(await send(h, '12345')).to.contain('手机号好像不对');
     expect(await send(h, '15912345678')).to.contain('159****5678');
     await send(h, '确认');
     const s = h.desk.submitCalls[0]!;
     expect(s.place).to.deep.include({ countyCode: '350405', townshipCode: '350405001' });
     expect(s.contact.phone).to.equal('15912345678');
+  });
+
+  it('after 修改 at 确认, the part answered again leads back to 确认, the rest kept', async () => {
+    const h = await harness();
+    await toPlaceStep(h);
+    await send(h, '沙县区凤岗街道');
+    expect(await send(h, '13912345678')).to.contain('确认');
+
+    await send(h, '修改');
+    expect(await send(h, '5')).to.contain('没认出来').and.contain('要改哪一项');
+    const place = await send(h, '3');
+    expect(place).to.contain('地点');
+    const back = await send(h, '三元区列东街道');
+    expect(back).to.contain('请核对').and.contain('列东街道').and.contain('139****5678');
+
+    await send(h, '修改');
+    expect(await send(h, '改一下描述')).to.contain('重新说');
+    await send(h, '楼下的烧烤摊每天开到凌晨两点');
+    expect(await send(h, '好了')).to.contain('请核对').and.contain('描述：楼下的烧烤摊每天开到凌晨两点');
+
+    await send(h, '修改');
+    expect(await send(h, '1')).to.contain('类别');
+    expect(await send(h, '3')).to.contain('请核对').and.contain('类别：矛盾纠纷');
+
+    await send(h, '修改');
+    expect(await send(h, '15912345678')).to.contain('请核对').and.contain('159****5678');
+    expect(await send(h, '确认')).to.contain('受理编号');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.description).to.equal('楼下的烧烤摊每天开到凌晨两点');
+    expect(s.category).to.equal('dispute');
+    expect(s.place).to.deep.include({ countyCode: '350404' });
+    expect(s.contact.phone).to.equal('15912345678');
+    // What was said first is not lost: staff read it in the transcript.
+    expect(s.transcript.map((e) => e.text).join('\n')).to.contain('村口小卖部每天晚上有人聚众赌博');
   });
 
   it('says 110 at once on danger words and flags the draft', async () => {

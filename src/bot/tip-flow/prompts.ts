@@ -74,6 +74,11 @@ export function confirmPrompt(draft: TipDraft): string {
     + '没问题请回复「确认」提交；要改请回复「修改」；不提交请回复「取消」。';
 }
 
+/** 修改 at 确认: which part to answer again. */
+export function editMenu(): string {
+  return '要改哪一项？请回复前面的数字：\n1. 类别\n2. 描述（重新说一遍）\n3. 地点\n4. 联系方式\n不用改了，请回复「确认」提交。';
+}
+
 export function promptFor(flow: TipFlow): string {
   switch (flow.step) {
     case 'category': return flow.draft.suggested ? suggestPrompt(flow.draft.suggested) : categoryPrompt();

@@ -9,7 +9,7 @@ import type { TipCategoryKey } from '../ports.js';
 import { foldToSimplified } from '../../tips/rules/plain-text.js';
 import { isWord, parseMobile, parseSmallNumber } from '../text.js';
 import {
-  CANCELLED, MORE_HINT, categoryName, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, placePrompt, promptFor,
+  CANCELLED, MORE_HINT, categoryName, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, editMenu, placePrompt, promptFor,
 } from './prompts.js';
 import { absorbMedia, addDescription, DESCRIPTION_FULL, keepVoice, maskRefusedContact, placeOfLocation, placeOfText } from './draft.js';
 import { confirmTip } from './submit.js';
@@ -23,6 +23,14 @@ const LOST = [
   '怎么弄', '咋弄', '怎么填', '咋填', '怎么搞', '不知道怎么弄', '不知道怎么填',
 ];
 const BACK = ['返回', '上一步', '修改'];
+// At 确认, which part to change is asked (editMenu); elsewhere 修改 goes back a step.
+const EDIT = ['修改', '改', '要改', '我要改', '改一下', '修改一下', '要修改', '我要修改'];
+const EDIT_PARTS: ReadonlyArray<readonly [TipStep, readonly string[]]> = [
+  ['category', ['类别', '改类别', '分类']],
+  ['description', ['描述', '改描述', '情况', '内容', '事情']],
+  ['place', ['地点', '改地点', '地址', '位置']],
+  ['contact', ['联系方式', '改联系方式', '电话', '手机', '手机号', '联系电话', '号码']],
+];
 const DONE = ['好了', '好', '说完了', '完了', '没有了', '没了', '就这些', '完成', '没有'];
 const YES = ['是', '对', '是的', '对的', '确认', '嗯', '好的', '没错'];
 const TOLD = ['好了', '好', '行', '可以', '说完了', '就这些'];
@@ -43,6 +51,10 @@ export async function tipStep(flow: TipFlow, turn: Turn, ctx: EngineContext): Pr
   if (isWord(turn.text, MAYBE_CANCEL)) {
     return [`要放弃这次填写吗？确定不提交了，请回复「取消」。\n要接着填写，请回答下面的问题：\n${promptFor(flow)}`];
   }
+  if (flow.step === 'confirm' && isWord(turn.text, EDIT)) {
+    flow.edit = 'choose';
+    return [editMenu()];
+  }
   if (isWord(turn.text, BACK)) return [goBack(flow)];
   if (isWord(turn.text, GO_ON)) return [`好的，接着填写。\n${promptFor(flow)}`];
   if (isWord(turn.text, START_OVER)) {
@@ -62,6 +74,16 @@ export async function tipStep(flow: TipFlow, turn: Turn, ctx: EngineContext): Pr
 
 function moveTo(flow: TipFlow, step: TipStep): void {
   flow.step = step;
+  if (step === 'confirm') delete flow.edit;
+}
+
+/**
+ * On from an answered step to `next`, and what to ask there; a part answered again after 修改
+ * leads back to 确认 instead.
+ */
+function advance(flow: TipFlow, next: TipStep): string {
+  moveTo(flow, flow.edit === 'step' ? 'confirm' : next);
+  return promptFor(flow);
 }
 
 function goBack(flow: TipFlow): string {
@@ -85,8 +107,7 @@ function categoryFromAnswer(typed: string): TipCategoryKey | undefined {
 export function chooseCategory(flow: TipFlow, key: TipCategoryKey): string {
   flow.draft.category = key;
   delete flow.draft.suggested;
-  moveTo(flow, 'description');
-  return `好的，类别：「${categoryName(key)}」。\n${descriptionPrompt(flow.draft)}`;
+  return `好的，类别：「${categoryName(key)}」。\n${advance(flow, 'description')}`;
 }
 
 /** Free words at the category step are the start of the description, and a hint for the category. */
@@ -118,8 +139,7 @@ function dangerAtStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string | u
     const match = matchPlace(turn.text, ctx.content.divisions);
     if (match) {
       draft.place = placeOfText(turn.text, match);
-      moveTo(flow, 'contact');
-      return `${added}\n已记下地点：${match.label}。\n${contactPrompt()}`;
+      return `${added}\n已记下地点：${match.label}。\n${advance(flow, 'contact')}`;
     }
   }
   if (flow.step === 'contact') {
@@ -164,15 +184,13 @@ function descriptionStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string 
     // Sending a location means the citizen has moved on to the place.
     setLocation(flow, turn, ctx);
     if (draft.description.length === 0) return `位置已记下。${descriptionPrompt(draft)}`;
-    moveTo(flow, 'contact');
-    return `位置已记下。\n${contactPrompt()}`;
+    return `位置已记下。\n${advance(flow, 'contact')}`;
   }
   if (isWord(turn.text, DONE)) {
     if (draft.description.length === 0 && draft.attachments.length === 0) {
       return '还没有收到您的描述，请简单说说发生了什么事。';
     }
-    moveTo(flow, 'place');
-    return placePrompt();
+    return advance(flow, 'place');
   }
   if (!turn.text) return descriptionPrompt(draft);
   if (!addDescription(draft, turn.text)) return DESCRIPTION_FULL;
@@ -190,24 +208,21 @@ function placeStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string {
   if (media) return `${media}\n${placePrompt()}`;
   if (turn.input.kind === 'location') {
     setLocation(flow, turn, ctx);
-    moveTo(flow, 'contact');
-    return `位置已记下。\n${contactPrompt()}`;
+    return `位置已记下。\n${advance(flow, 'contact')}`;
   }
   // 「好了」 sent twice is not a place: ask again rather than record it as one.
   if (!turn.text || isWord(turn.text, DONE)) return placePrompt();
   if (isWord(turn.text, LOST)) return `没关系，我说清楚一点：这一步要填的是地点。\n${placePrompt()}`;
   if (isWord(turn.text, SKIP)) {
     flow.draft.place = { skipped: true };
-    moveTo(flow, 'contact');
-    return `好的，地点先不填。\n${contactPrompt()}`;
+    return `好的，地点先不填。\n${advance(flow, 'contact')}`;
   }
   const match = matchPlace(turn.text, ctx.content.divisions);
   flow.draft.place = placeOfText(turn.text, match);
-  moveTo(flow, 'contact');
   const heard = match
     ? `已记下地点：${match.label}${match.townshipName ? '' : '（具体乡镇工作人员会和您核实）'}。`
     : `已记下地点：「${turn.text}」。`;
-  return `${heard}\n${contactPrompt()}`;
+  return `${heard}\n${advance(flow, 'contact')}`;
 }
 
 function contactStep(flow: TipFlow, turn: Turn): string {
@@ -239,5 +254,32 @@ async function confirmStep(flow: TipFlow, turn: Turn, ctx: EngineContext): Promi
   if (isConfirmWord(turn.text)) return confirmTip(flow, turn, ctx);
   const media = absorbMedia(flow.draft, turn.input);
   if (media) return [`${media}\n${confirmPrompt(flow.draft)}`];
+  if (flow.edit === 'choose') return [chooseEdit(flow, turn.text)];
   return ['请回复「确认」提交；要改请回复「修改」；不提交请回复「取消」。'];
+}
+
+/**
+ * The part named after 修改 (its number in editMenu, or its name), asked again; a mobile number
+ * is the new contact at once. Else the menu again.
+ */
+function chooseEdit(flow: TipFlow, text: string): string {
+  const phone = parseMobile(text);
+  if (phone) {
+    flow.draft.contact = { anonymous: false, phone };
+    moveTo(flow, 'confirm');
+    return confirmPrompt(flow.draft);
+  }
+  const n = parseSmallNumber(text);
+  // 「改一下描述」, 「地址写错了」: the part named anywhere in a short answer.
+  const named = (words: readonly string[]) => isWord(text, words) || (Array.from(text).length <= 12 && words.some((w) => text.includes(w)));
+  const part = n !== undefined ? EDIT_PARTS[n - 1]?.[0] : EDIT_PARTS.find(([, words]) => named(words))?.[0];
+  if (!part) return `没认出来。${editMenu()}`;
+  flow.step = part;
+  flow.edit = 'step';
+  if (part === 'description') {
+    // Said again from the start; what was said before stays in the transcript staff read.
+    flow.draft.description = [];
+    return '好的，请重新说一下发生了什么事，说完回复「好了」。';
+  }
+  return promptFor(flow);
 }
