@@ -25,8 +25,13 @@ const TOWNSHIP_SUFFIX = /(街道|畲族乡|镇|乡)$/;
 const shortCounty = (name: string) => name.replace(COUNTY_SUFFIX, '');
 const shortTownship = (name: string) => name.replace(TOWNSHIP_SUFFIX, '');
 
+// 梅列区 was merged into 三元区 in 2021; people still call it by its old name.
+const FORMER_COUNTIES: ReadonlyArray<readonly [RegExp, string]> = [[/梅列区?/g, '三元区']];
+
 function normalise(text: string): string {
-  return foldToSimplified(text).replace(/[\s，,。.、；;：:（）()“”"'‘’]/g, '').replace(/^(福建省|福建)/, '').replace(/^三明市/, '');
+  let t = foldToSimplified(text).replace(/[\s，,。.、；;：:（）()“”"'‘’]/g, '').replace(/^(福建省|福建)/, '').replace(/^三明市/, '');
+  for (const [former, now] of FORMER_COUNTIES) t = t.replace(former, now);
+  return t;
 }
 
 function blank(text: string, part: string): string {

@@ -18,6 +18,12 @@ describe('bot: place matcher', () => {
     expect(m('大田县')).to.include({ countyCode: '350425' }).and.not.have.property('townshipCode');
   });
 
+  it('reads 梅列区, merged into 三元区 in 2021, as 三元区', () => {
+    expect(m('梅列区')).to.deep.equal({ countyCode: '350404', countyName: '三元区', label: '三元区' });
+    expect(m('梅列 列东街道')).to.include({ countyCode: '350404', townshipCode: '350404001' });
+    expect(m('梅列區徐碧')).to.include({ countyCode: '350404', townshipName: '徐碧街道' });
+  });
+
   it('reads a township short name after its county', () => {
     expect(m('沙县凤岗')).to.include({ countyCode: '350405', townshipCode: '350405001' });
     expect(m('永安 燕东')).to.include({ countyCode: '350481', townshipCode: '350481001' });
