@@ -298,4 +298,18 @@ describe('bot: free words the rules used to miss', () => {
       expect(await fresh(h, '😭😭', 107)).to.equal(DISTRESS);
     });
   });
+
+  describe('a dispute asked about', () => {
+    it('gets the legal service line before the offer; a dispute told, or another matter asked, gets the offer alone', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      const LAW = '12348公共法律服务热线';
+      await each(h, ['我想咨询一下离婚财产怎么分', '老板欠我工资不给 能不能要回来', '邻居占了我家的宅基地该怎么办', '法院判了对方不执行怎么办？'], (reply, text) => {
+        expect(reply, text).to.contain(LAW).and.contain(OFFER);
+        expect(reply.indexOf(LAW), text).to.be.lessThan(reply.indexOf(OFFER));
+      }, 200);
+      await each(h, ['我家隔壁养了好多鸡 臭得要命 找村里也不管', '村口小卖部天天有人聚众赌博怎么办'], (reply, text) => {
+        expect(reply, text).to.contain(OFFER).and.not.contain(LAW);
+      }, 210);
+    });
+  });
 });

@@ -96,6 +96,13 @@ const privateNumberAnswer = (what: keyof typeof PRIVATE_NUMBER) => [
   `有人在电话、微信里向您要${PRIVATE_NUMBER[what]}${what === 'bank_card' ? '、密码或验证码' : ''}的，要当心是骗子；拿不准请拨打反诈专线96110。`,
 ].join('\n');
 
+// A dispute or a case asked about (「离婚财产怎么分」, 「欠的工资能不能要回来」) wants the law's
+// answer as much as a tip: the public legal service line gives it, free, before anything is filed.
+const ASKS_THE_LAW = /咨询|请问|问一下|问问|想问|怎么(?:分|办|处理|判|算|赔|要回|要)|能不能|可不可以|该不该|合法吗|违法吗|犯法吗|[吗么呢？?]$/u;
+const LEGAL_ADVICE = '想问法律上怎么规定，可以拨打12348公共法律服务热线，免费咨询。';
+const legalAdvice = (category: TipCategoryKey, text: string) =>
+  (category === 'dispute' || category === 'legal') && ASKS_THE_LAW.test(text) ? `${LEGAL_ADVICE}\n` : '';
+
 const DISTRESS = '您好，遇到什么事了吗？可以直接打字或发语音告诉我。紧急情况请马上拨打110。';
 const THANKS = '不客气，这是我们应该做的！';
 const HELLO = '您好！我是「平安三明」小助手。';
@@ -112,7 +119,7 @@ async function answerFreeText(turn: Turn, ctx: EngineContext): Promise<BotReplyP
   switch (u.intent) {
     case 'problem':
       // Nothing is filed until the citizen says yes: the words must not suggest otherwise.
-      return offer(turn, u.category, `您说的情况，听起来是「${categoryName(u.category)}」方面的问题。\n${offerLine(u.category)}`);
+      return offer(turn, u.category, `${legalAdvice(u.category, turn.text)}您说的情况，听起来是「${categoryName(u.category)}」方面的问题。\n${offerLine(u.category)}`);
     case 'fraud_victim':
       return fraudVictimAnswer(turn);
     case 'fraud_check':
