@@ -16,7 +16,7 @@
 // - after a contact word (电话, 手机, 座机, 联系, QQ, 微信…): a number of 7+ digits (5+ for QQ),
 //   or a WeChat id                                         → *****78 / w***
 // - the writer's own name after the words that introduce it (我叫, 本人, 举报人：, 姓名：, 落款,
-//   我是退休教师…): a surname, one or two more characters, then a pause → *** (see SELF_NAMES)
+//   我是退休教师…): a surname, one or two more characters, then a pause → *** (selfNames)
 // Digit runs are read across separators and cut where a number is recognised; whatever is left
 // of 12 digits or more (not across a list mark) is masked too. Masks never match again: masking
 // is idempotent.
@@ -238,7 +238,7 @@ function contactNumber(text: string, start: number, digits: string): Found | und
 const COMPOUND_SURNAMES = ['欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '慕容', '令狐', '司徒', '夏侯', '尉迟', '公孙', '长孙', '宇文', '轩辕', '端木', '独孤', '南宫', '西门', '呼延', '申屠', '澹台', '公冶', '宗政', '濮阳', '淳于', '单于', '太叔', '仲孙', '钟离'];
 const SURNAMES = [
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱丘江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢',
-  '安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊乌母裘修邰赫杭况宿鲜印逯隆茹诸战慕危玉银亢嵩寿揭练赖',
+  '安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊乌母裘修邰赫杭况宿鲜印逯隆茹诸战慕危玉银亢嵩寿揭赖',
 ].join('');
 const HAN = '\\p{Script=Han}';
 const NAME = `((?:${COMPOUND_SURNAMES.join('|')}|[${SURNAMES}])${HAN}{1,2}?)`;
@@ -255,7 +255,7 @@ const PLAIN_NAME = new RegExp(`(?:${PLAIN_CUES.join('|')})${SPACER}${NAME}${PAUS
 const ROLE_NAME = new RegExp(`(?:我|本人)(?:是|系)[^，,。.；;！!？?\\n]{0,12}?(?:${ROLES.join('|')})${NAME}${PAUSE}`, 'gu');
 const BARE_NAME = new RegExp(`(?:我是|本人(?:是|系)?)\\s*${NAME}${PAUSE}`, 'gu');
 // What a person is rather than who: 我是江西人, 本人是村民, 我是高中生.
-const NOT_A_NAME = new RegExp(`(?:[人村镇乡县市省区师员工民户长者们党业司店厂队组院校局所办的了]|[中大小研留学业新]生)$|^(?:平时|和他|和她|和我|明白|同意|保证|承诺|江西|安徽|湖南|湖北|广东|广西|福建|浙江|江苏|山东|河南|河北|四川|贵州|云南)`, 'u');
+const NOT_A_NAME = new RegExp(`(?:[人村镇乡县市省区师员工民户长者们党业司店厂队组院校局所办的了]|[中大小研留学业新]生)$|^(?:平时|和他|和她|和我|明白|同意|保证|承诺)`, 'u');
 
 /** The writer's own name wherever the words before introduce it, as spans. */
 function selfNames(text: string, taken: (start: number, end: number) => boolean): PersonalDataSpan[] {
