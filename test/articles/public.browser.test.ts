@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot, startConsole, type ConsoleServer } from '../support/browser.js';
 import { ContentFolder } from './helpers.js';
-import { XSS_ATTEMPTS } from './xss.test.js';
+import { XSS_ATTEMPTS } from './xss-attempts.js';
 
 describe('articles in Chromium: well-formed feed and sitemap, inert XSS, phone layout', () => {
   let server: ConsoleServer;

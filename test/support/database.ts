@@ -1,6 +1,6 @@
 // Test databases: a fresh SQLite file per context by default, or a fresh MariaDB database when
 // TEST_DATABASE_URL=mysql://... is set (the same suite runs on both in CI).
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,11 +16,25 @@ export interface TestDatabase {
 
 export const usingMysql = (): boolean => /^(mysql|mariadb):/.test(process.env.TEST_DATABASE_URL ?? '');
 
+/**
+ * The run the templates belong to: set once by mocha's global setup (test/setup.ts) before any
+ * worker starts, so the global teardown finds every worker's template by it.
+ */
+const RUN_ENV = 'PINGAN_TEST_RUN';
+const run = (): string => process.env[RUN_ENV] ?? String(process.pid);
+const TEMPLATE_DB = (r: string) => `pst_tpl_${r}_`;
+const TEMPLATE_DIR = (r: string) => `pst-tpl-${r}-`;
+
+/** Names this run (test/setup.ts's global setup). */
+export function startTestRun(): void {
+  process.env[RUN_ENV] ??= `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+}
+
 /** An empty database: nothing migrated (the tests of migrations and of a first start). */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(opts: { template?: boolean } = {}): Promise<TestDatabase> {
   const base = process.env.TEST_DATABASE_URL;
   if (base && usingMysql()) {
-    const name = `pst_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+    const name = `${opts.template ? TEMPLATE_DB(run()) : 'pst_'}${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
     const u = new URL(base.replace(/^mariadb:/, 'mysql:'));
     u.pathname = `/${name}`;
     const admin = adminConnection(base);
@@ -34,7 +48,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  const dir = mkdtempSync(path.join(tmpdir(), 'pst-'));
+  const dir = mkdtempSync(path.join(tmpdir(), opts.template ? TEMPLATE_DIR(run()) : 'pst-'));
   return {
     url: `sqlite:${path.join(dir, 'test.sqlite')}`,
     dialect: 'sqlite',
@@ -96,19 +110,26 @@ let sqliteTemplate: Promise<string> | undefined;
 let mysqlTemplate: Promise<MysqlTemplate> | undefined;
 
 /**
- * How this process's MariaDB template is dropped after the last test (SQLite's is a temporary
- * file). On globalThis: test/setup.ts is loaded by mocha's require, and the instance of this
- * module it imports is not the one the tests import.
+ * Drops the templates every process of this run made (mocha's global teardown, test/setup.ts,
+ * after the last test of every worker): a worker ends without a hook of its own.
  */
-const DROP_TEMPLATE = Symbol.for('pingan-sanming.test.dropTemplate');
-type WithDrop = { [DROP_TEMPLATE]?: () => Promise<void> };
-
-/** Drops the template the tests of this process made, if any (test/setup.ts, after the last test). */
 export async function dropTestTemplates(): Promise<void> {
-  const holder = globalThis as WithDrop;
-  const drop = holder[DROP_TEMPLATE];
-  delete holder[DROP_TEMPLATE];
-  await drop?.();
+  const r = run();
+  for (const entry of readdirSync(tmpdir())) {
+    if (entry.startsWith(TEMPLATE_DIR(r))) rmSync(path.join(tmpdir(), entry), { recursive: true, force: true });
+  }
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base || !usingMysql()) return;
+  const admin = adminConnection(base);
+  try {
+    const names = await admin.query<{ name: string }>(
+      'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?',
+      { replacements: [`${TEMPLATE_DB(r).replace(/_/g, '\\_')}%`], type: QueryTypes.SELECT },
+    );
+    for (const { name } of names) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await admin.close();
+  }
 }
 
 async function migrated(tdb: TestDatabase): Promise<void> {
@@ -121,18 +142,16 @@ async function migrated(tdb: TestDatabase): Promise<void> {
 }
 
 async function makeSqliteTemplate(): Promise<string> {
-  const tdb = await createTestDatabase();
-  await migrated(tdb);
+  const tdb = await createTestDatabase({ template: true });
   // Closed, so the write-ahead log is folded into the file that is copied.
-  process.once('exit', () => void tdb.drop());
+  await migrated(tdb);
   return tdb.url.slice('sqlite:'.length);
 }
 
 async function makeMysqlTemplate(base: string): Promise<MysqlTemplate> {
-  const tdb = await createTestDatabase();
+  const tdb = await createTestDatabase({ template: true });
   await migrated(tdb);
   const name = new URL(tdb.url).pathname.slice(1);
-  (globalThis as WithDrop)[DROP_TEMPLATE] = () => tdb.drop();
   const admin = adminConnection(base);
   try {
     const objects = await admin.query<{ TABLE_NAME: string; TABLE_TYPE: string }>(
