@@ -310,12 +310,14 @@ describe(`alerts: push (${usingMysql() ? 'MariaDB' : 'SQLite'})`, function () {
     }
     expect(pace.heldUntil).to.not.equal(null);
     // The batch stopped at the first timeout: the sends already out are unknown, the rest wait.
+    // How many were out (about 3 at 10 a second in 300 ms) grows when a loaded machine fires the
+    // timeout late; that most wait does not.
     const during = await module.service.progress(started.jobId);
-    expect(during.failed).to.be.within(1, 5);
+    expect(during.failed).to.be.within(1, 9);
     expect(during.queued).to.be.greaterThan(10);
     t.fakeWechat.setDelay(CUSTOM, 0);
     const done = await untilDone(started.jobId, module);
-    expect(done.failed).to.be.within(1, 6);
+    expect(done.failed).to.be.within(1, 10);
     expect(done.sent + done.failed).to.equal(20);
     expect(done.reasons).to.deep.equal([{ state: 'failed', reason: 'unknown_after_error', count: done.failed }]);
     // The unknown ones did arrive, late; nobody got it twice.
