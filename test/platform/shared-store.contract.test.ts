@@ -13,11 +13,13 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { testRedisUrl } from '../support/redis.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-// A counter's window in the tests that see it end: long enough for a dozen writes on a loaded
-// machine (SQLite's counters are transactions, queued), waited out from the first increment's
-// answer (the window opened before it).
+// Lifetimes the tests see end, waited out from the answer of the write that set them (they began
+// before it): long enough for the reads between on a loaded machine, a dozen writes for a
+// counter's window (SQLite's counters are transactions, queued).
+const SHORT_TTL_SECONDS = 0.5;
 const WINDOW_SECONDS = 1.5;
-const untilWindowEnds = (answered: number) => sleep(Math.max(0, answered + WINDOW_SECONDS * 1000 + 150 - Date.now()));
+const untilExpired = (answered: number, seconds: number) => sleep(Math.max(0, answered + seconds * 1000 + 150 - Date.now()));
+const untilWindowEnds = (answered: number) => untilExpired(answered, WINDOW_SECONDS);
 
 interface Subject {
   name: string;
@@ -75,18 +77,20 @@ for (const subject of subjects) {
 
     it('forgets a value once its TTL has passed', async () => {
       const k = key();
-      await store.set(k, 'v', 0.2);
+      await store.set(k, 'v', SHORT_TTL_SECONDS);
+      const answered = Date.now();
       expect(await store.get(k)).to.equal('v');
-      await sleep(350);
+      await untilExpired(answered, SHORT_TTL_SECONDS);
       expect(await store.get(k)).to.equal(undefined);
     });
 
     it('add sets only when absent or expired, and says whether it did', async () => {
       const k = key();
-      expect(await store.add(k, 'first', 0.2)).to.equal(true);
+      expect(await store.add(k, 'first', SHORT_TTL_SECONDS)).to.equal(true);
+      const answered = Date.now();
       expect(await store.add(k, 'second', 60)).to.equal(false);
       expect(await store.get(k)).to.equal('first');
-      await sleep(350);
+      await untilExpired(answered, SHORT_TTL_SECONDS);
       expect(await store.add(k, 'third', 60)).to.equal(true);
       expect(await store.get(k)).to.equal('third');
     });
@@ -191,8 +195,9 @@ for (const subject of subjects) {
       expect(second).to.be.a('function');
       // A holder that never releases (a killed instance) blocks others only for the TTL.
       await second!();
-      await view.lock('c', { ttlSeconds: 0.3, waitMs: 0 });
+      // Timed from before the holder's lock, which begins its TTL: the wait is at least that.
       const started = Date.now();
+      await view.lock('c', { ttlSeconds: 0.3, waitMs: 0 });
       expect(await view.lock('c', { waitMs: 2000 })).to.be.a('function');
       expect(Date.now() - started).to.be.within(100, 1500);
     });
