@@ -129,7 +129,7 @@ describe('bot: tip flow', () => {
   });
 
   it('after 修改 at 确认, the part answered again leads back to 确认, the rest kept', async () => {
-    const h = await harness();
+    const h = await harness({ messagesPerMinute: 1000 });
     await toPlaceStep(h);
     await send(h, '沙县区凤岗街道');
     expect(await send(h, '13912345678')).to.contain('确认');
@@ -151,12 +151,16 @@ describe('bot: tip flow', () => {
     expect(await send(h, '3')).to.contain('请核对').and.contain('类别：矛盾纠纷');
 
     await send(h, '修改');
+    const located = await send(h, { kind: 'location', latitude: 26.26, longitude: 117.63, label: '三明市沙县区凤岗街道府西路' });
+    expect(located).to.contain('位置已记下').and.contain('请核对').and.contain('府西路');
+
+    await send(h, '修改');
     expect(await send(h, '15912345678')).to.contain('请核对').and.contain('159****5678');
     expect(await send(h, '确认')).to.contain('受理编号');
     const s = h.desk.submitCalls[0]!;
     expect(s.description).to.equal('楼下的烧烤摊每天开到凌晨两点');
     expect(s.category).to.equal('dispute');
-    expect(s.place).to.deep.include({ countyCode: '350404' });
+    expect(s.place).to.deep.include({ countyCode: '350405', latitude: 26.26 });
     expect(s.contact.phone).to.equal('15912345678');
     // What was said first is not lost: staff read it in the transcript.
     expect(s.transcript.map((e) => e.text).join('\n')).to.contain('村口小卖部每天晚上有人聚众赌博');

@@ -254,6 +254,12 @@ async function confirmStep(flow: TipFlow, turn: Turn, ctx: EngineContext): Promi
   if (isConfirmWord(turn.text)) return confirmTip(flow, turn, ctx);
   const media = absorbMedia(flow.draft, turn.input);
   if (media) return [`${media}\n${confirmPrompt(flow.draft)}`];
+  if (flow.edit === 'choose' && turn.input.kind === 'location') {
+    // A location sent at the menu is the place to change.
+    setLocation(flow, turn, ctx);
+    moveTo(flow, 'confirm');
+    return [`位置已记下。\n${confirmPrompt(flow.draft)}`];
+  }
   if (flow.edit === 'choose') return [chooseEdit(flow, turn.text)];
   return ['请回复「确认」提交；要改请回复「修改」；不提交请回复「取消」。'];
 }
