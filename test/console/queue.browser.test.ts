@@ -31,7 +31,7 @@ describe('console: queue and tip page (Chromium)', function () {
     await desk.submit(submission({ description: '小区门口路灯坏了一个月，晚上出行不方便' }));
     xssCode = (await desk.submit(submission({ description: XSS }))).code;
     const red = submission({
-      description: '邻居拿着刀威胁要杀人，扬言今晚动手', danger: true, place: { countyCode: '350404', townshipCode: '350404001', text: '列东街道' },
+      description: '我叫林秀英，邻居拿着刀威胁要杀人，扬言今晚动手', danger: true, place: { countyCode: '350404', townshipCode: '350404001', text: '列东街道' },
     });
     redCitizen = red.citizen.id;
     redCode = (await desk.submit(red)).code;
@@ -73,6 +73,9 @@ describe('console: queue and tip page (Chromium)', function () {
     expect(await page.locator('dl.facts').first().textContent()).to.contain('三元区');
     // The citizen was told; the notice is listed with its delivery state.
     expect(await page.locator('#notices').textContent()).to.contain('交由三元区办理');
+    // The writer's own name is masked on the page: only the logged reveal shows it.
+    const body = await page.locator('main').textContent();
+    expect(body).to.contain('我叫***，邻居拿着刀').and.not.contain('林秀英');
     await screenshot(page, 'tip-office');
   });
 
