@@ -166,6 +166,16 @@ describe('bot: tip flow', () => {
     expect(s.transcript.map((e) => e.text).join('\n')).to.contain('村口小卖部每天晚上有人聚众赌博');
   });
 
+  it('reads a location without a label back as 「您发送的位置」, never as coordinates, and keeps them', async () => {
+    const h = await harness();
+    await toPlaceStep(h);
+    await send(h, { kind: 'location', latitude: 26.26, longitude: 117.63 });
+    const summary = await send(h, '匿名');
+    expect(summary).to.contain('地点：您发送的位置').and.not.contain('117.63');
+    await send(h, '确认');
+    expect(h.desk.submitCalls[0]?.place).to.deep.include({ latitude: 26.26, longitude: 117.63 });
+  });
+
   it('says 110 at once on danger words and flags the draft', async () => {
     const h = await harness();
     await send(h, '举报');

@@ -52,7 +52,8 @@ export function contactPrompt(): string {
 function placeLine(draft: TipDraft): string {
   const p = draft.place;
   if (!p || p.skipped) return '未填写';
-  return p.label ?? p.text ?? (p.latitude !== undefined ? `位置（${p.latitude},${p.longitude}）` : '未填写');
+  // A location without a label: the citizen is not read its coordinates; staff see them.
+  return p.label ?? p.text ?? (p.latitude !== undefined ? '您发送的位置' : '未填写');
 }
 
 // An anonymous tip keeps no original of what was masked in it (identityToSeal): the citizen who
