@@ -51,10 +51,11 @@ function draftKeepSeconds(draft: TipDraft, limits: ConversationLimits): number {
 
 /**
  * A tip being written. `edit`: at 确认 the citizen asked to change something (修改): `choose`
- * while they pick which part, `step` while that part is answered again; the answer leads back
- * to 确认, not on through the steps after it.
+ * while they pick which part, `step` while that part is answered again, `retell` while the
+ * description is said again (the first words replace it; until then it stands). The answer leads
+ * back to 确认, not on through the steps after it; 返回 ends the edit.
  */
-export interface TipFlow { name: 'tip'; step: TipStep; draft: TipDraft; edit?: 'choose' | 'step' }
+export interface TipFlow { name: 'tip'; step: TipStep; draft: TipDraft; edit?: 'choose' | 'step' | 'retell' }
 export interface RateFlow { name: 'rate'; code: string }
 export interface ReviewFlow { name: 'review'; code: string }
 export interface FraudCheckFlow { name: 'fraud_check' }

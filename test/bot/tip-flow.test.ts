@@ -141,6 +141,11 @@ describe('bot: tip flow', () => {
     const back = await send(h, '三元区列东街道');
     expect(back).to.contain('请核对').and.contain('列东街道').and.contain('139****5678');
 
+    // Asked to say it again, then nothing new: what was said stands.
+    await send(h, '修改');
+    expect(await send(h, '2')).to.contain('重新说');
+    expect(await send(h, '好了')).to.contain('请核对').and.contain('描述：村口小卖部每天晚上有人聚众赌博');
+
     await send(h, '修改');
     expect(await send(h, '改一下描述')).to.contain('重新说');
     await send(h, '楼下的烧烤摊每天开到凌晨两点');
@@ -164,6 +169,18 @@ describe('bot: tip flow', () => {
     expect(s.contact.phone).to.equal('15912345678');
     // What was said first is not lost: staff read it in the transcript.
     expect(s.transcript.map((e) => e.text).join('\n')).to.contain('村口小卖部每天晚上有人聚众赌博');
+  });
+
+  it('ends an edit with 返回: the steps are walked again from there', async () => {
+    const h = await harness({ messagesPerMinute: 1000 });
+    await toPlaceStep(h);
+    await send(h, '跳过');
+    await send(h, '匿名');
+    await send(h, '修改');
+    expect(await send(h, '3')).to.contain('地点');
+    expect(await send(h, '返回')).to.contain('描述');
+    await send(h, '好了');
+    expect(await send(h, '沙县区凤岗街道')).to.contain('手机号');
   });
 
   it('reads a location without a label back as 「您发送的位置」, never as coordinates, and keeps them', async () => {

@@ -82,11 +82,13 @@ function moveTo(flow: TipFlow, step: TipStep): void {
  * leads back to 确认 instead.
  */
 function advance(flow: TipFlow, next: TipStep): string {
-  moveTo(flow, flow.edit === 'step' ? 'confirm' : next);
+  moveTo(flow, flow.edit === 'step' || flow.edit === 'retell' ? 'confirm' : next);
   return promptFor(flow);
 }
 
 function goBack(flow: TipFlow): string {
+  // Going back is walking the steps again: an edit's way back to 确认 ends.
+  delete flow.edit;
   const at = TIP_STEPS.indexOf(flow.step);
   if (at <= 0) return `已经是第一步了。\n${categoryPrompt()}`;
   moveTo(flow, TIP_STEPS[at - 1] ?? 'category');
@@ -193,7 +195,18 @@ function descriptionStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string 
     return advance(flow, 'place');
   }
   if (!turn.text) return descriptionPrompt(draft);
-  if (!addDescription(draft, turn.text)) return DESCRIPTION_FULL;
+  if (flow.edit === 'retell') {
+    // Said again after 修改: the first words replace what was said (which the transcript keeps).
+    const before = draft.description;
+    draft.description = [];
+    if (!addDescription(draft, turn.text)) {
+      draft.description = before;
+      return DESCRIPTION_FULL;
+    }
+    flow.edit = 'step';
+  } else if (!addDescription(draft, turn.text)) {
+    return DESCRIPTION_FULL;
+  }
   keepVoice(draft, turn.input);
   return turn.input.kind === 'voice' ? `收到语音：「${turn.text}」。${MORE_HINT}` : `收到。${MORE_HINT}`;
 }
@@ -281,11 +294,10 @@ function chooseEdit(flow: TipFlow, text: string): string {
   const part = n !== undefined ? EDIT_PARTS[n - 1]?.[0] : EDIT_PARTS.find(([, words]) => named(words))?.[0];
   if (!part) return `没认出来。${editMenu()}`;
   flow.step = part;
-  flow.edit = 'step';
   if (part === 'description') {
-    // Said again from the start; what was said before stays in the transcript staff read.
-    flow.draft.description = [];
-    return '好的，请重新说一下发生了什么事，说完回复「好了」。';
+    flow.edit = 'retell';
+    return '好的，请重新说一下发生了什么事，说完回复「好了」。不改了也请回复「好了」。';
   }
+  flow.edit = 'step';
   return promptFor(flow);
 }
