@@ -183,6 +183,13 @@ describe('bot: tip flow', () => {
     expect(await send(h, '沙县区凤岗街道')).to.contain('手机号');
   });
 
+  it('answers 「好了」 at the place step with where the citizen is, and takes it for no place', async () => {
+    const h = await harness();
+    await toPlaceStep(h);
+    expect(await send(h, '好了')).to.match(/^您说的情况已记下，现在要填的是地点。\n事情发生在什么地点？/);
+    expect(await send(h, '跳过')).to.contain('手机号');
+  });
+
   it('reads a location without a label back as 「您发送的位置」, never as coordinates, and keeps them', async () => {
     const h = await harness();
     await toPlaceStep(h);

@@ -223,8 +223,9 @@ function placeStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string {
     setLocation(flow, turn, ctx);
     return `位置已记下。\n${advance(flow, 'contact')}`;
   }
-  // 「好了」 sent twice is not a place: ask again rather than record it as one.
-  if (!turn.text || isWord(turn.text, DONE)) return placePrompt();
+  // 「好了」 sent twice, or after 「是」 took the story, is not a place: say where the citizen is.
+  if (isWord(turn.text, DONE)) return `您说的情况已记下，现在要填的是地点。\n${placePrompt()}`;
+  if (!turn.text) return placePrompt();
   if (isWord(turn.text, LOST)) return `没关系，我说清楚一点：这一步要填的是地点。\n${placePrompt()}`;
   if (isWord(turn.text, SKIP)) {
     flow.draft.place = { skipped: true };
