@@ -37,7 +37,10 @@ const VEHICLE = '((?<!救护|消防|警|停)车|汽车|货车|大车|小车|轿�
 const NOT_SHUT_IN = '(?<!(把(我|她|他|我们|孩子)|被(人|他|她|他们))(反)?(锁|关|扣|囚禁)(在|着|起来)?.{0,8})';
 
 // A blow denied (「我老公从来不打我」, 「他没打我」); never a plea (别打我, 不要打我).
-const NOT_DENIED = '(?<!不|没|没有|不曾|不会|不敢|舍不得)';
+const DENIAL = '不|没|没有|不曾|不会|不敢|舍不得';
+const NOT_DENIED = `(?<!${DENIAL})`;
+// The one struck right after 打: the writer or their family.
+const STRUCK = '(我|我妈|我爸|我们|老婆|媳妇|妻子|孩子|小孩|老人)';
 
 const CUES: Readonly<Record<EmergencyKind, readonly string[]>> = {
   suicide: [
@@ -97,7 +100,7 @@ const CUES: Readonly<Record<EmergencyKind, readonly string[]>> = {
     '杀人', '杀了(我|你|他|她)', '要杀', '砍人', '砍(我|他|她|伤|死)', '(拿|持|举|提|动|掏|拔|抽|挥)(着)?(一把|把)?(刀|菜刀|砍刀|斧头|棍子|铁棍|钢管|枪)',
     '刀架', '捅(人|了|伤|我|他|她)', '行凶', '持械', '开枪', '有枪', '(打|弄|掐|勒|捅|砍)死', '往死里打', '打得(好|很|太)?(凶|狠|厉害)',
     '(在|又在|正在)打(人|我|她|他|伊|架|老婆|孩子|小孩)', '打起来了', '打群架', '群殴', '斗殴', '围殴', '围着.{0,6}打', '(被|挨)(人)?打',
-    `${NOT_DENIED}打(我|我妈|我爸|我们|老婆|媳妇|妻子|孩子|小孩|老人)`, '(?<!不|没|没有|不是|不算)家暴', `(老公|丈夫|男人|老婆|儿子|前夫|男朋友|伊哥|他爸)[^好]{0,6}${NOT_DENIED}打`,
+    `${NOT_DENIED}打${STRUCK}`, '(?<!不|没|没有|不是|不算)家暴', `(老公|丈夫|男人|老婆|儿子|前夫|男朋友|伊哥|他爸)[^好]{0,6}${NOT_DENIED}打`,
     '绑架', '劫持', '绑走', '拐(走|卖|骗)', '被拐', '抱走', '(拉|拖|拽|抱|推|塞)(上|进)(了)?(一辆)?.{0,6}车', '(强行|硬|强)(带走|拉走|拖走|拉)',
     '(孩子|小孩|宝宝|女儿|儿子|娃|闺女)(不见|丢|找不到|走丢)', '撕票', '绑(在|着|了)', '(往|到)(车|面包车)(上|里)(拖|塞|拉)', '(扯|拽|揪)(着)?(她|我|他)?(的)?头发', '拉走', '动手动脚',
     '(一直|一路)(在)?(我)?(后面)?(慢慢)?跟', '跟(着|在)(我)?(后面|身后)', '守着', '刀子', '匕首', '(掏|拿|拔)出(了)?(刀|刀子|匕首|枪)', '砸(啤酒瓶|东西|车窗|玻璃|电视|店)',
@@ -266,8 +269,7 @@ const THREAT_TO_LIFE = wordUnion(['(要|想|来|就|会|说要|喊着?要|扬言
 
 // A blow or 家暴 denied and nothing else heard: the model's n-grams hear 老公…打我 whatever stands
 // between, so it must be sure (overrule), not only past its threshold, to make it an emergency.
-const DENIED = '(不|没|没有|不曾|不会|不敢|舍不得)';
-const BLOW_DENIED = wordUnion([`${DENIED}打(过)?(我|我妈|我爸|我们|老婆|媳妇|妻子|孩子|小孩|老人)`, `${DENIED}(动手|家暴)`, '(不是|不算)家暴']);
+const BLOW_DENIED = wordUnion([`(${DENIAL})打(过)?${STRUCK}`, `(${DENIAL})(动手|家暴)`, '(不是|不算)家暴']);
 
 const DETAIL_ONLY = new RegExp(`^(?:${DETAIL_PARTS.join('|')})+$`, 'u');
 const DETAIL_MAX_CHARS = 24;
