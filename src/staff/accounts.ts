@@ -111,15 +111,15 @@ export interface NewStaff {
   mustChangePassword?: boolean;
 }
 
-/**
- * Validates scope against the role (a county officer without a county would see nothing, a
- * township officer's county follows from the township) and the units table.
- */
 /** How a new password is hashed: scrypt's cost (config staff.passwordCost; default PASSWORD_COST). */
 export interface PasswordOptions {
   passwordCost?: number;
 }
 
+/**
+ * Validates scope against the role (a county officer without a county would see nothing, a
+ * township officer's county follows from the township) and the units table.
+ */
 export async function createStaff(db: Database, models: StaffModels, input: NewStaff, opts: PasswordOptions = {}): Promise<StaffPrincipal> {
   const bad = (message: string) => new AppError('STAFF_INVALID', 400, message);
   // Stored canonical (NFKC, lower case): login canonicalises what is typed the same way.
