@@ -31,7 +31,8 @@ export interface TipDraft {
   description: string[];
   attachments: Array<{ type: 'image' | 'voice' | 'video'; mediaId: string }>;
   place?: DraftPlace;
-  contact?: { anonymous: boolean; phone?: string };
+  /** The reporter's number, and the name they wrote beside it (both sealed with the identity). */
+  contact?: { anonymous: boolean; phone?: string; name?: string };
   danger: boolean;
   transcript: TranscriptEntry[];
   /**

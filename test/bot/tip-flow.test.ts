@@ -36,6 +36,31 @@ describe('bot: tip flow', () => {
     expect(s.transcript[0]).to.include({ from: 'citizen', kind: 'text', text: '举报' });
   });
 
+  it('takes the name written beside the number as the reporter\'s, sealed with the number, masked in the transcript', async () => {
+    const h = await harness();
+    await toPlaceStep(h);
+    await send(h, '跳过');
+    expect(await send(h, '王建国 13912345678')).to.contain('联系方式：139****5678').and.not.contain('王建国');
+    await send(h, '确认');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.contact).to.deep.equal({ anonymous: false, phone: '13912345678', name: '王建国' });
+    const said = s.transcript.map((e) => e.text ?? '').join('\n');
+    expect(said).to.contain('*** 139****5678').and.not.contain('王建国');
+  });
+
+  it('masks a name in a contact answer it could not take, and keeps no name for 匿名', async () => {
+    const h = await harness();
+    await toPlaceStep(h);
+    await send(h, '跳过');
+    expect(await send(h, '王先生 0598-8234567')).to.contain('手机号');
+    await send(h, '匿名');
+    await send(h, '确认');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.contact).to.deep.equal({ anonymous: true });
+    const said = s.transcript.map((e) => e.text ?? '').join('\n');
+    expect(said).to.not.contain('王先生').and.not.match(/8234567/);
+  });
+
   it('takes a county and township typed as text, and 匿名', async () => {
     const h = await harness();
     await toPlaceStep(h);

@@ -4,9 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { emergencyReply } from '../../tips/rules/emergency.js';
 import { MAX_DESCRIPTION_CHARS } from '../../tips/rules/limits.js';
-import { findPersonalData, maskSpans } from '../../tips/rules/personal-data.js';
+import { contactNames, findPersonalData, maskSpans, type PersonalDataSpan } from '../../tips/rules/personal-data.js';
 import type { DraftPlace, TipDraft, TipFlow } from '../conversation.js';
 import { matchPlace, type Divisions, type PlaceMatch } from '../places.js';
+import { parseMobile } from '../text.js';
 import type { Turn } from '../intent.js';
 import type { TipSubmission, TranscriptEntry } from '../ports.js';
 import type { BotInput, BotReplyPart, CitizenRef } from '../types.js';
@@ -148,23 +149,44 @@ export function maskRefusedContact(draft: TipDraft): void {
   const spans = findPersonalData(`${ASKED_FOR_CONTACT}${entry.text}`)
     .filter((s) => s.start >= ASKED_FOR_CONTACT.length)
     .map((s) => ({ ...s, start: s.start - ASKED_FOR_CONTACT.length, end: s.end - ASKED_FOR_CONTACT.length }));
-  entry.text = maskSpans(entry.text, spans).replace(/[0-9]/g, '*');
+  entry.text = maskSpans(entry.text, withNames(spans, contactNames(entry.text))).replace(/[0-9]/g, '*');
+}
+
+/** Spans with the names added where they overlap none of them, in order. */
+function withNames(spans: readonly PersonalDataSpan[], names: readonly PersonalDataSpan[]): PersonalDataSpan[] {
+  const free = names.filter((n) => !spans.some((s) => n.start < s.end && s.start < n.end));
+  return [...spans, ...free].sort((a, b) => a.start - b.start);
+}
+
+/**
+ * An answer to the contact question as the reporter's contact: its one mobile number, and the
+ * name written beside it (「王建国 13912345678」, 「139… 王先生」), if any.
+ */
+export function contactIn(text: string): { anonymous: false; phone: string; name?: string } | undefined {
+  const phone = parseMobile(text);
+  if (!phone) return undefined;
+  const name = contactNames(text)[0]?.value;
+  return { anonymous: false, phone, ...(name ? { name } : {}) };
 }
 
 /** What the contact question says before the citizen's bare answer, for the personal-data rule. */
 const ASKED_FOR_CONTACT = '联系电话：';
 
 /**
- * The reporter's own number goes to the sealed identity only, and the transcript the bot hands
- * over carries it masked, in whatever notation it was typed (the rule parseMobile read it with).
- * The desk masks every other piece of personal data when it stores the tip, sealing the originals.
+ * The reporter's own number and name go to the sealed identity only, and the transcript the bot
+ * hands over carries them masked, the number in whatever notation it was typed (the rule
+ * parseMobile read it with). The desk masks every other piece of personal data when it stores
+ * the tip, sealing the originals.
  */
-function maskOwnPhone(transcript: TranscriptEntry[], phone: string | undefined): TranscriptEntry[] {
+function maskOwnContact(transcript: TranscriptEntry[], contact: TipDraft['contact']): TranscriptEntry[] {
+  const { phone, name } = contact ?? {};
   if (!phone) return transcript;
   return transcript.map((e) => {
     if (!e.text || e.from !== 'citizen') return e;
     const own = findPersonalData(e.text).filter((s) => s.kind === 'mobile' && s.value === phone);
-    return own.length ? { ...e, text: maskSpans(e.text, own) } : e;
+    let text = own.length ? maskSpans(e.text, own) : e.text;
+    if (name) text = text.split(name).join('*'.repeat(Array.from(name).length));
+    return text === e.text ? e : { ...e, text };
   });
 }
 
@@ -179,13 +201,13 @@ export function toSubmission(draft: TipDraft, citizen: CitizenRef): TipSubmissio
     if (p.longitude !== undefined) place.longitude = p.longitude;
   }
   const contact = draft.contact?.phone
-    ? { anonymous: false, phone: draft.contact.phone }
+    ? { anonymous: false, phone: draft.contact.phone, ...(draft.contact.name ? { name: draft.contact.name } : {}) }
     : { anonymous: true };
   return {
     citizen,
     category: draft.category ?? 'other',
     description: draft.description.length > 0 ? draft.description.join('\n') : ATTACHMENTS_ONLY,
-    transcript: maskOwnPhone(draft.transcript, draft.contact?.phone),
+    transcript: maskOwnContact(draft.transcript, draft.contact),
     attachments: draft.attachments,
     place,
     contact,

@@ -11,7 +11,7 @@ import { isWord, parseMobile, parseSmallNumber } from '../text.js';
 import {
   CANCELLED, MORE_HINT, categoryName, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, editMenu, placePrompt, promptFor,
 } from './prompts.js';
-import { absorbMedia, addDescription, DESCRIPTION_FULL, keepVoice, maskRefusedContact, placeOfLocation, placeOfText } from './draft.js';
+import { absorbMedia, addDescription, contactIn, DESCRIPTION_FULL, keepVoice, maskRefusedContact, placeOfLocation, placeOfText } from './draft.js';
 import { confirmTip } from './submit.js';
 
 const CANCEL = ['取消', '退出', '不举报了', '不报了'];
@@ -247,8 +247,8 @@ function contactStep(flow: TipFlow, turn: Turn): string {
     moveTo(flow, 'confirm');
     return `好的，匿名反映。凭受理编号同样可以查询进度。\n${confirmPrompt(flow.draft)}`;
   }
-  const phone = parseMobile(turn.text);
-  if (!phone) {
+  const contact = contactIn(turn.text);
+  if (!contact) {
     maskRefusedContact(flow.draft);
     // No digit at all (「好了」, 「啥意思」, a place): not a wrong number, the question was missed.
     if (!/[0-9]|[零〇幺一二三四五六七八九]{3}/u.test(turn.text)) {
@@ -256,7 +256,7 @@ function contactStep(flow: TipFlow, turn: Turn): string {
     }
     return '手机号好像不对，请输入11位手机号，比如「13812345678」；不想留请回复「匿名」。这是为了方便联系您。';
   }
-  flow.draft.contact = { anonymous: false, phone };
+  flow.draft.contact = contact;
   moveTo(flow, 'confirm');
   return confirmPrompt(flow.draft);
 }
@@ -283,9 +283,9 @@ async function confirmStep(flow: TipFlow, turn: Turn, ctx: EngineContext): Promi
  * is the new contact at once. Else the menu again.
  */
 function chooseEdit(flow: TipFlow, text: string): string {
-  const phone = parseMobile(text);
-  if (phone) {
-    flow.draft.contact = { anonymous: false, phone };
+  const contact = contactIn(text);
+  if (contact) {
+    flow.draft.contact = contact;
     moveTo(flow, 'confirm');
     return confirmPrompt(flow.draft);
   }

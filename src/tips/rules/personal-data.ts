@@ -273,6 +273,31 @@ function selfNames(text: string, taken: (start: number, end: number) => boolean)
   return spans;
 }
 
+// In an answer to the contact question (请留下您的手机号) the words beside the number are the
+// writer's own: a Han word standing alone that starts with a surname (王建国, 王先生, 林阿姨,
+// 欧阳娜娜) is their name, unless it says when or how to call (白天打, 周末, 随时联系…).
+const STANDING_NAME = new RegExp(`(?<!${HAN})(?:${COMPOUND_SURNAMES.join('|')}|[${SURNAMES}])${HAN}{1,2}(?!${HAN})`, 'gu');
+const NOT_A_CONTACT_NAME = /[今明后每全天]天|天天|周[末一二三四五六日天]|[时早晚午点打号我您他她的了吗呢吧]|联系|电话|手机|微信|短信|方便|可以/u;
+
+/**
+ * The writer's name in their answer to the contact question: introduced (我叫王建国) or standing
+ * alone beside the number (「王建国 13912345678」, 「139… 王先生」). Elsewhere such a word is as
+ * likely someone else's name, so findPersonalData reads only introduced ones.
+ */
+export function contactNames(text: string): PersonalDataSpan[] {
+  const found = findPersonalData(text);
+  const introduced = found.filter((s) => s.kind === 'name');
+  if (introduced.length > 0) return introduced;
+  const spans: PersonalDataSpan[] = [];
+  for (const m of text.matchAll(STANDING_NAME)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (NOT_A_CONTACT_NAME.test(m[0]) || found.some((s) => start < s.end && s.start < end)) continue;
+    spans.push({ kind: 'name', start, end, mask: '*'.repeat(Array.from(m[0]).length), value: m[0] });
+  }
+  return spans;
+}
+
 /**
  * Where a recognised number begins: a "+" of "+86" and an opening bracket whose closing one is
  * inside the number ("(0598)8234567", "(+86)138…") belong to it, so the mask leaves no half of either.

@@ -1,7 +1,7 @@
 // Unit cases of the personal-data rule; the privacy table (test/tips/privacy-table.test.ts) runs
 // the independently written table through every staff read, the database and the logs.
 import { expect } from 'chai';
-import { findPersonalData, maskName, maskPersonalData } from '../../../src/tips/rules/personal-data.js';
+import { contactNames, findPersonalData, maskName, maskPersonalData } from '../../../src/tips/rules/personal-data.js';
 
 const fw = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
 
@@ -121,6 +121,33 @@ describe('tips/rules/personal-data', () => {
     it('names it a name, whole: no character of it is kept', () => {
       expect(findPersonalData('我叫王建国，').map((f) => [f.kind, f.value, f.mask])).to.deep.equal([['name', '王建国', '***']]);
       expect(maskPersonalData(maskPersonalData('我叫王建国，'))).to.equal('我叫***，');
+    });
+  });
+
+  describe('contactNames: the name in an answer to the contact question', () => {
+    const answers: Array<[string, string[]]> = [
+      ['王建国 13912345678', ['王建国']],
+      ['13912345678 王先生', ['王先生']],
+      ['林阿姨，13905981234', ['林阿姨']],
+      ['欧阳娜娜13812345678', ['欧阳娜娜']],
+      ['我叫陈志强，电话13912345678', ['陈志强']],
+      ['联系人：黄德福 13912345678', ['黄德福']],
+      ['13912345678', []],
+      ['电话13912345678', []],
+      ['13912345678 白天打', []],
+      ['13912345678 周末也可以', []],
+      ['手机 13912345678 随时联系', []],
+      ['方便的话打13912345678', []],
+      ['13912345678 晚上别打', []],
+      ['13912345678（本人）', []],
+    ];
+    for (const [answer, names] of answers) {
+      it(`${JSON.stringify(answer)} → ${JSON.stringify(names)}`, () => expect(contactNames(answer).map((s) => s.value)).to.deep.equal(names));
+    }
+
+    it('gives spans that mask the name whole', () => {
+      const [span] = contactNames('13912345678 王先生');
+      expect(span).to.deep.include({ kind: 'name', start: 12, end: 15, mask: '***' });
     });
   });
 
