@@ -205,9 +205,9 @@ export function createEngine(deps: EngineDeps): Bot {
    * The citizen's record. A store that cannot be read fails the turn (the citizen is told nothing
    * was kept): starting afresh would overwrite their draft at the save.
    */
-  async function load(key: string, at: Date): Promise<ConversationRecord> {
+  async function load(key: string): Promise<ConversationRecord | undefined> {
     const stored = await conversations.get(key);
-    return isRecord(stored) ? detachRecord(stored) : newRecord(at);
+    return isRecord(stored) ? detachRecord(stored) : undefined;
   }
 
   /**
@@ -245,7 +245,9 @@ export function createEngine(deps: EngineDeps): Bot {
   }
 
   async function converse(input: BotInput, key: string, at: Date): Promise<BotReplyPart[]> {
-    const expiry = applyExpiry(await load(key, at), at, limits);
+    const stored = await load(key);
+    const lastMessageAt = stored ? new Date(stored.updatedAt) : undefined;
+    const expiry = applyExpiry(stored ?? newRecord(at), at, limits);
     const record = expiry.record;
     const raw = inputText(input);
     const text = normaliseText(raw);
@@ -279,7 +281,7 @@ export function createEngine(deps: EngineDeps): Bot {
     // A rating waits for 1, 2 or 3: danger words are no answer to it, and are heard as outside a
     // flow (the danger offer) rather than asked for a number again.
     if (emergency && record.flow?.name === 'rate') delete record.flow;
-    const turn: Turn = { input, citizen: input.citizen, text, now: at, record, ...(emergency ? { emergency } : {}) };
+    const turn: Turn = { input, citizen: input.citizen, text, now: at, record, ...(lastMessageAt ? { lastMessageAt } : {}), ...(emergency ? { emergency } : {}) };
     if (input.kind === 'menu') {
       // An unknown key still gets an answer: the fallback intent shows the commands.
       turn.menuIntent = config.menuKeys[input.key] ?? 'unknown_menu';

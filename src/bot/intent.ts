@@ -40,6 +40,8 @@ export interface Turn {
   /** The intent a menu click maps to (config.menuKeys), when the input is a menu click. */
   menuIntent?: string;
   now: Date;
+  /** The citizen's previous message, when their record was kept (absent for a first message). */
+  lastMessageAt?: Date;
   /** The citizen's conversation record, changed in place; the engine saves it after the turn. */
   record: ConversationRecord;
   /** Someone may be in danger now: the engine puts the number first in the reply, whatever the intent. */

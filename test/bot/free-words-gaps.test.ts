@@ -275,12 +275,19 @@ describe('bot: free words the rules used to miss', () => {
       }, 70);
     });
 
-    it('answers a thumbs-up, a rose or a smile as thanks, and any other emoji with a Chinese greeting', async () => {
+    it('answers a thumbs-up, a rose or a smile after an answer as thanks, and any other emoji with a Chinese greeting', async () => {
       const h = await harness({ messagesPerMinute: 1000 });
       const thanks = await fresh(h, '谢谢', 80);
-      await each(h, ['👍', '🌹🌹', '😊', '👍👍👍', '👍🏻', '[强]', '[玫瑰][抱拳]', '/:strong'], (reply, text) => {
-        expect(reply, text).to.equal(thanks);
-      }, 81);
+      expect(thanks).to.match(/^不客气/);
+      for (const [i, text] of ['👍', '🌹🌹', '😊', '👍👍👍', '👍🏻', '[强]', '[玫瑰][抱拳]', '/:strong', '[微笑]'].entries()) {
+        const who = citizen(`gaps-thanks-${i}`);
+        await send(h, '帮助', who);
+        expect(await send(h, text, who), text).to.equal(thanks);
+        // Nothing to thank for: a first message, or one after the idle timeout, is a hello.
+        expect(await fresh(h, text, 120 + i), text).to.match(/^您好！我是「平安三明」小助手。/);
+        h.clock.advance(h.config.bot.idleTimeoutSeconds / 60 + 1);
+        expect(await send(h, text, who), text).to.match(/^您好！我是「平安三明」小助手。/);
+      }
       await each(h, ['😂', '🐶', '🌞🌞'], (reply, text) => {
         expect(reply, text).to.match(/^您好！我是「平安三明」小助手。/).and.not.contain(BILINGUAL);
       }, 90);

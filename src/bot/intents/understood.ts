@@ -107,10 +107,15 @@ const DISTRESS = '您好，遇到什么事了吗？可以直接打字或发语�
 const THANKS = '不客气，这是我们应该做的！';
 const HELLO = '您好！我是「平安三明」小助手。';
 
-/** Emoji alone, in Chinese: someone who may be upset is asked what happened; thanks and hello in kind. */
-function emojiAnswer(feeling: EmojiFeeling, ctx: EngineContext): string {
+/**
+ * Emoji alone, in Chinese: someone who may be upset is asked what happened; thanks and hello in
+ * kind. A smile or a thumbs-up thanks only for something said: as a first message, or after the
+ * idle timeout, it is a hello.
+ */
+function emojiAnswer(feeling: EmojiFeeling, turn: Turn, ctx: EngineContext): string {
   if (feeling === 'distress') return DISTRESS;
-  return `${feeling === 'thanks' ? THANKS : HELLO}\n${ctx.content.shortMenu}`;
+  const answered = turn.lastMessageAt !== undefined && turn.now.getTime() - turn.lastMessageAt.getTime() <= ctx.config.bot.idleTimeoutSeconds * 1000;
+  return `${feeling === 'thanks' && answered ? THANKS : HELLO}\n${ctx.content.shortMenu}`;
 }
 
 async function answerFreeText(turn: Turn, ctx: EngineContext): Promise<BotReplyPart[] | undefined> {
@@ -140,7 +145,7 @@ async function answerFreeText(turn: Turn, ctx: EngineContext): Promise<BotReplyP
     case 'private_number':
       return [say(privateNumberAnswer(u.what))];
     case 'emoji':
-      return [say(emojiAnswer(u.feeling, ctx))];
+      return [say(emojiAnswer(u.feeling, turn, ctx))];
     case 'unknown':
       return undefined;
   }
