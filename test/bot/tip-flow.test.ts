@@ -196,16 +196,25 @@ describe('bot: tip flow', () => {
     expect(s.transcript.map((e) => e.text).join('\n')).to.contain('村口小卖部每天晚上有人聚众赌博');
   });
 
-  it('ends an edit with 返回: the steps are walked again from there', async () => {
+  it('goes back to 确认 with 返回 inside an edit, from any part and from the menu, the rest kept', async () => {
     const h = await harness({ messagesPerMinute: 1000 });
     await toPlaceStep(h);
-    await send(h, '跳过');
-    await send(h, '匿名');
+    await send(h, '沙县区凤岗街道');
+    await send(h, '13912345678');
+    for (const part of ['1', '2', '3', '4']) {
+      await send(h, '修改');
+      await send(h, part);
+      const back = await send(h, '返回');
+      expect(back, part).to.match(/^好的，回到核对。\n请核对/).and.contain('类别：治安线索').and.contain('凤岗街道').and.contain('139****5678')
+        .and.contain('描述：村口小卖部每天晚上有人聚众赌博');
+    }
     await send(h, '修改');
-    expect(await send(h, '3')).to.contain('地点');
-    expect(await send(h, '返回')).to.contain('描述');
-    await send(h, '好了');
-    expect(await send(h, '沙县区凤岗街道')).to.contain('手机号');
+    expect(await send(h, '返回')).to.contain('请核对');
+    // Out of the edit, 返回 goes back a step as anywhere else.
+    expect(await send(h, '返回')).to.contain('回到上一步').and.contain('手机号');
+    expect(await send(h, '13912345678')).to.contain('请核对');
+    expect(await send(h, '确认')).to.contain('受理编号');
+    expect(h.desk.submitCalls[0]!.category).to.equal('security');
   });
 
   it('answers 「好了」 at the place step with where the citizen is, and takes it for no place', async () => {

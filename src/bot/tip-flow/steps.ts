@@ -87,8 +87,11 @@ function advance(flow: TipFlow, next: TipStep): string {
 }
 
 function goBack(flow: TipFlow): string {
-  // Going back is walking the steps again: an edit's way back to 确认 ends.
-  delete flow.edit;
+  // Inside a change asked for at 确认 (修改), back is where it was asked: 确认, the rest kept.
+  if (flow.edit) {
+    moveTo(flow, 'confirm');
+    return `好的，回到核对。\n${confirmPrompt(flow.draft)}`;
+  }
   const at = TIP_STEPS.indexOf(flow.step);
   if (at <= 0) return `已经是第一步了。\n${categoryPrompt()}`;
   moveTo(flow, TIP_STEPS[at - 1] ?? 'category');
