@@ -79,6 +79,8 @@ export interface TipOffer {
   said: TranscriptEntry;
   /** What the bot answered, for the transcript. */
   answered: string;
+  /** Messages before `said` that told more of the same matter (their words are in `text`), with their answers. */
+  earlier?: Array<{ said: TranscriptEntry; answered: string }>;
   /** The words were an emergency: the tip is graded red. */
   danger?: boolean;
   /**

@@ -47,6 +47,39 @@ describe('bot: plain words', () => {
     expect((await send(h, '跳过'))).to.contain('手机号');
   });
 
+  it('takes more of the same matter told instead of 「是」 into the offer, with a short answer', async () => {
+    const h = await harness();
+    const first = await send(h, '我被骗了');
+    expect(first).to.contain('止付');
+    const more = await send(h, '对方说是京东客服 让我注销校园贷 我转了3万');
+    expect(more).to.match(/^收到，和您刚才说的记在一起。/).and.contain('回复「是」').and.not.contain('止付');
+    // Another matter is offered afresh, alone.
+    const other = await send(h, '邻居家的狗不拴绳，已经咬了两个小孩了', citizen('offer-other'));
+    expect(other).to.contain('矛盾纠纷');
+    await send(h, '是');
+    await send(h, '跳过');
+    await send(h, '匿名');
+    expect(await send(h, '确认')).to.contain('受理编号');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.category).to.equal('fraud');
+    expect(s.description).to.equal('我被骗了\n对方说是京东客服 让我注销校园贷 我转了3万');
+    // Both messages and both answers, in order, before the flow's own.
+    expect(s.transcript.slice(0, 4).map((e) => [e.from, e.text?.slice(0, 8)])).to.deep.equal([
+      ['citizen', '我被骗了'], ['bot', '先别慌，也别再给'], ['citizen', '对方说是京东客服'], ['bot', '收到，和您刚才说'],
+    ]);
+  });
+
+  it('offers a matter of another category told after an offer on its own', async () => {
+    const h = await harness();
+    await send(h, '我被骗了，昨天在网上刷单被骗了5000块钱');
+    expect(await send(h, '邻居家的狗不拴绳，已经咬了两个小孩了')).to.contain('「矛盾纠纷」');
+    await send(h, '是');
+    await send(h, '跳过');
+    await send(h, '匿名');
+    await send(h, '确认');
+    expect(h.desk.submitCalls[0]!.description).to.equal('邻居家的狗不拴绳，已经咬了两个小孩了');
+  });
+
   it('gives 110 and 96110 first to someone told to move money to a 安全账户', async () => {
     const h = await harness();
     const reply = await send(h, '有人打电话说是公安局的，让我转钱到安全账户');

@@ -12,6 +12,7 @@ import type { EmojiFeeling } from '../bare-messages.js';
 import { say, type EngineContext, type Intent, type Turn } from '../intent.js';
 import { matchPlace } from '../places.js';
 import { isWord } from '../text.js';
+import { MAX_DESCRIPTION_CHARS } from '../../tips/rules/limits.js';
 import { placeOfText, recordBot, recordCitizen, startTipFlow, transcriptEntry } from '../tip-flow/draft.js';
 import { categoryName, promptFor } from '../tip-flow/prompts.js';
 import { DAILY_LIMIT_TEXT, underDailyLimit } from '../tip-flow/submit.js';
@@ -27,7 +28,30 @@ const FRAUD_VICTIM = '先别慌，也别再给对方转钱：请尽快拨打110�
   + '不要相信说能「帮您追回损失」的人。';
 
 function offer(turn: Turn, category: TipCategoryKey, answered: string): BotReplyPart[] {
+  const more = moreToOffer(turn, category);
+  if (more) return more;
   turn.record.offer = { category, text: turn.text, said: transcriptEntry(turn.input, turn.now), answered };
+  return [say(answered)];
+}
+
+const MAX_OFFER_MESSAGES = 20;
+
+/**
+ * More of the matter just offered as a tip, told instead of 「是」: it joins the offer's words (the
+ * description 「是」 files) with a short answer, rather than the whole answer again and an offer
+ * of the new words alone. Not across categories (another matter), not past a description's length
+ * or MAX_OFFER_MESSAGES messages (the record holds them all until the answer).
+ */
+function moreToOffer(turn: Turn, category: TipCategoryKey): BotReplyPart[] | undefined {
+  const before = turn.record.offer;
+  if (!before || before.kept || category !== before.category) return undefined;
+  const text = `${before.text}\n${turn.text}`;
+  if (text.length > MAX_DESCRIPTION_CHARS || (before.earlier?.length ?? 0) >= MAX_OFFER_MESSAGES - 1) return undefined;
+  const answered = `收到，和您刚才说的记在一起。\n${offerLine(before.category)}`;
+  turn.record.offer = {
+    ...before, text, said: transcriptEntry(turn.input, turn.now), answered,
+    earlier: [...(before.earlier ?? []), { said: before.said, answered: before.answered }],
+  };
   return [say(answered)];
 }
 
@@ -176,7 +200,9 @@ export const offerAnswer: Intent = {
     if (!(await underDailyLimit(turn, ctx, offered.danger))) return [say(DAILY_LIMIT_TEXT(ctx.config.bot.tipsPerDay))];
     const flow = startTipFlow(turn);
     const draft = flow.draft;
-    draft.transcript.push(offered.said, { at: offered.said.at, from: 'bot', kind: 'text', text: offered.answered });
+    for (const { said, answered } of [...(offered.earlier ?? []), offered]) {
+      draft.transcript.push(said, { at: said.at, from: 'bot', kind: 'text', text: answered });
+    }
     recordCitizen(draft, turn);
     draft.category = offered.category;
     if (offered.danger) draft.danger = true;
