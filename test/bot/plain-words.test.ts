@@ -69,6 +69,19 @@ describe('bot: plain words', () => {
     ]);
   });
 
+  it('takes a place told right after the offer as the matter\'s place', async () => {
+    const h = await harness();
+    await send(h, '我家旁边工地晚上12点还在施工 吵得睡不着');
+    expect(await send(h, '在永安市燕西街道')).to.match(/^收到，地点：永安市燕西街道。/).and.contain('回复「是」');
+    // The place is known: 「是」 goes on to the contact question.
+    expect(await send(h, '是')).to.contain('永安市燕西街道').and.contain('手机号');
+    await send(h, '匿名');
+    expect(await send(h, '确认')).to.contain('受理编号');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.description).to.equal('我家旁边工地晚上12点还在施工 吵得睡不着\n在永安市燕西街道');
+    expect(s.place).to.deep.include({ countyCode: '350481' });
+  });
+
   it('offers a matter of another category told after an offer on its own', async () => {
     const h = await harness();
     await send(h, '我被骗了，昨天在网上刷单被骗了5000块钱');

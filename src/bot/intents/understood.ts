@@ -39,20 +39,28 @@ const MAX_OFFER_MESSAGES = 20;
 /**
  * More of the matter just offered as a tip, told instead of 「是」: it joins the offer's words (the
  * description 「是」 files) with a short answer, rather than the whole answer again and an offer
- * of the new words alone. Not across categories (another matter), not past a description's length
- * or MAX_OFFER_MESSAGES messages (the record holds them all until the answer).
+ * of the new words alone. Not across categories (another matter; 'same' for words of no category,
+ * such as a place), not past a description's length or MAX_OFFER_MESSAGES messages (the record
+ * holds them all until the answer).
  */
-function moreToOffer(turn: Turn, category: TipCategoryKey): BotReplyPart[] | undefined {
+function moreToOffer(turn: Turn, category: TipCategoryKey | 'same', heard = '收到，和您刚才说的记在一起。'): BotReplyPart[] | undefined {
   const before = turn.record.offer;
-  if (!before || before.kept || category !== before.category) return undefined;
+  if (!before || before.kept || (category !== 'same' && category !== before.category)) return undefined;
   const text = `${before.text}\n${turn.text}`;
   if (text.length > MAX_DESCRIPTION_CHARS || (before.earlier?.length ?? 0) >= MAX_OFFER_MESSAGES - 1) return undefined;
-  const answered = `收到，和您刚才说的记在一起。\n${offerLine(before.category)}`;
+  const answered = `${heard}\n${offerLine(before.category)}`;
   turn.record.offer = {
     ...before, text, said: transcriptEntry(turn.input, turn.now), answered,
     earlier: [...(before.earlier ?? []), { said: before.said, answered: before.answered }],
   };
   return [say(answered)];
+}
+
+/** Where it happened, told right after the offer (「在永安市燕西街道」): the place of the matter offered. */
+function placeForOffer(turn: Turn, ctx: EngineContext): BotReplyPart[] | undefined {
+  if (!turn.record.offer) return undefined;
+  const place = matchPlace(turn.text, ctx.content.divisions);
+  return place ? moreToOffer(turn, 'same', `收到，地点：${place.label}。`) : undefined;
 }
 
 const offerLine = (category: TipCategoryKey) =>
@@ -180,7 +188,7 @@ export const understood: Intent = {
   name: 'understood',
   match: (turn) => turn.record.flow === undefined && turn.menuIntent === undefined && turn.text !== '',
   async handle(turn, ctx) {
-    return (await answerFreeText(turn, ctx)) ?? fallback.handle(turn, ctx);
+    return (await answerFreeText(turn, ctx)) ?? placeForOffer(turn, ctx) ?? fallback.handle(turn, ctx);
   },
 };
 
