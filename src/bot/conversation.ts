@@ -79,7 +79,10 @@ export interface TipOffer {
   said: TranscriptEntry;
   /** What the bot answered, for the transcript. */
   answered: string;
-  /** Messages before `said` that told more of the same matter (their words are in `text`), with their answers. */
+  /**
+   * Messages before `said` while the offer stood, with their answers, for the transcript: more of
+   * the matter (its words joined in `text`), or 「怎么办」 asked of it.
+   */
   earlier?: Array<{ said: TranscriptEntry; answered: string }>;
   /** The words were an emergency: the tip is graded red. */
   danger?: boolean;

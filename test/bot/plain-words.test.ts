@@ -82,6 +82,26 @@ describe('bot: plain words', () => {
     expect(s.place).to.deep.include({ countyCode: '350481' });
   });
 
+  it('answers 「怎么办」 after an offer with what to do for that matter, and keeps the offer', async () => {
+    const h = await harness();
+    await send(h, '有人冒充我儿子借钱');
+    const advice = await send(h, '怎么办');
+    expect(advice).to.contain('96110').and.contain('止付').and.contain('回复「是」').and.not.contain('没能明白');
+    const dispute = await send(h, '邻居家的狗不拴绳，已经咬了两个小孩了', citizen('what-to-do-dispute'));
+    expect(dispute).to.contain('矛盾纠纷');
+    expect(await send(h, '那该怎么办呢？', citizen('what-to-do-dispute'))).to.contain('调解委员会').and.contain('回复「是」');
+    // Not after an offer: read as ever.
+    expect(await send(h, '怎么办', citizen('what-to-do-none'))).to.not.contain('调解委员会').and.not.contain('止付');
+    await send(h, '是');
+    await send(h, '跳过');
+    await send(h, '匿名');
+    expect(await send(h, '确认')).to.contain('受理编号');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.description).to.equal('有人冒充我儿子借钱');
+    expect(s.transcript.slice(0, 4).map((e) => e.from)).to.deep.equal(['citizen', 'bot', 'citizen', 'bot']);
+    expect(s.transcript[2]?.text).to.equal('怎么办');
+  });
+
   it('offers a matter of another category told after an offer on its own', async () => {
     const h = await harness();
     await send(h, '我被骗了，昨天在网上刷单被骗了5000块钱');

@@ -135,6 +135,32 @@ const LEGAL_ADVICE = '想问法律上怎么规定，可以拨打12348公共法�
 const legalAdvice = (category: TipCategoryKey, text: string) =>
   (category === 'dispute' || category === 'legal') && ASKS_THE_LAW.test(text) ? `${LEGAL_ADVICE}\n` : '';
 
+// 「怎么办」 asked of the matter just offered, as many ask before they say yes to anything.
+const ASKS_WHAT_TO_DO = /^(?:那|那我|我)?(?:该|应该|要|现在)?(?:怎么办|咋办|怎么弄|怎么处理|怎么做|咋整|如何处理|怎么搞)[啊呀呢吗？?！!。.]*$/u;
+const NEXT_STEP = '您回复「是」，我帮您登记，会给您一个受理编号，工作人员按规定时间处理，进度可以随时查。';
+const WHAT_TO_DO: Partial<Record<TipCategoryKey, string>> = {
+  fraud: FRAUD_VICTIM,
+  security: '正在发生、有危险的，请马上拨打110。',
+  dispute: '邻里、家庭这类纠纷，可以先找村（社区）的调解委员会调解，不收费。想问法律上怎么规定，可以拨打12348。',
+  legal: LEGAL_ADVICE,
+};
+
+/**
+ * 「怎么办」 while a tip offer stands: what can be done now for that kind of matter, and the offer
+ * again; the question and its answer go into the transcript (`TipOffer.earlier`), not the words filed.
+ */
+function whatToDo(turn: Turn): BotReplyPart[] | undefined {
+  const before = turn.record.offer;
+  if (!before || before.kept || !ASKS_WHAT_TO_DO.test(turn.text)) return undefined;
+  const advice = WHAT_TO_DO[before.category];
+  const answered = `${advice ? `${advice}\n` : ''}${NEXT_STEP}\n${offerLine(before.category)}`;
+  turn.record.offer = {
+    ...before, said: transcriptEntry(turn.input, turn.now), answered,
+    earlier: [...(before.earlier ?? []), { said: before.said, answered: before.answered }],
+  };
+  return [say(answered)];
+}
+
 const DISTRESS = '您好，遇到什么事了吗？可以直接打字或发语音告诉我。紧急情况请马上拨打110。';
 const THANKS = '不客气，这是我们应该做的！';
 const HELLO = '您好！我是「平安三明」小助手。';
@@ -188,7 +214,7 @@ export const understood: Intent = {
   name: 'understood',
   match: (turn) => turn.record.flow === undefined && turn.menuIntent === undefined && turn.text !== '',
   async handle(turn, ctx) {
-    return (await answerFreeText(turn, ctx)) ?? placeForOffer(turn, ctx) ?? fallback.handle(turn, ctx);
+    return whatToDo(turn) ?? (await answerFreeText(turn, ctx)) ?? placeForOffer(turn, ctx) ?? fallback.handle(turn, ctx);
   },
 };
 
