@@ -120,6 +120,19 @@ describe('bot: plain words', () => {
     expect(reply).to.contain('回复「是」');
   });
 
+  it('warns a parent told by a stranger that their child is hurt and money is wanted now', async () => {
+    const h = await harness();
+    for (const [i, text] of [
+      '我女儿在外地读书 今天有人打电话说她出车祸了要马上打钱做手术',
+      '有人打电话说我儿子在学校打架受伤了 要我转5000块医药费',
+      '刚才有个人说是我孙子 说在派出所 要我打钱',
+    ].entries()) {
+      const reply = await send(h, text, citizen(`family-emergency-${i}`));
+      expect(reply.split('\n')[0], text).to.contain('110').and.contain('96110');
+      expect(reply, text).to.contain('「电信网络诈骗、养老诈骗」');
+    }
+  });
+
   it('answers greetings in kind with the short menu', async () => {
     const h = await harness();
     expect(await send(h, '你好')).to.match(/^您好/).and.to.contain('「举报」');
