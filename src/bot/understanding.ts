@@ -13,7 +13,8 @@ import { fraudQuestion, PREVENTION, type FraudTopic } from './fraud-questions.js
 
 export type Understood =
   | { intent: 'problem'; category: Category }
-  | { intent: 'fraud_victim' }
+  /** `warning`: the checker's first reason, for a scam told as going on now. */
+  | { intent: 'fraud_victim'; warning?: string }
   | { intent: 'fraud_check'; verdict: FraudVerdict }
   | { intent: 'greeting'; thanks: boolean }
   | { intent: 'other_agency'; faq: FaqEntry }
@@ -168,7 +169,7 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
   if (ASK_IF_FRAUD.test(t) || (flagged && PASTED.test(text))) return { intent: 'fraud_check', verdict };
   // Told as happening to them (「有人打电话说是公安局的，让我转钱到安全账户」): a victim now, who
   // needs 110 and 96110 before a verdict.
-  if (verdict.risk === 'high' && TOLD_TO_ME.test(t)) return { intent: 'fraud_victim' };
+  if (verdict.risk === 'high' && TOLD_TO_ME.test(t)) return { intent: 'fraud_victim', ...(verdict.reasons[0] ? { warning: verdict.reasons[0] } : {}) };
 
   const problem = PROBLEM.test(t);
   // A short question about scams themselves, not about something that happened or is to be reported.

@@ -129,6 +129,8 @@ describe('bot: plain words', () => {
     ].entries()) {
       const reply = await send(h, text, citizen(`family-emergency-${i}`));
       expect(reply.split('\n')[0], text).to.contain('110').and.contain('96110');
+      // The scam's own rule of thumb right after the numbers.
+      expect(reply.split('\n')[1], text).to.contain('直接给家人本人打电话核实');
       expect(reply, text).to.contain('「电信网络诈骗、养老诈骗」');
     }
   });

@@ -71,7 +71,12 @@ const offerLine = (category: TipCategoryKey) =>
  * A fraud victim's answer (110 and 96110, stop-payment advice) and the offer of a fraud tip
  * (`record.offer`): for free words and for a scam report that tells a loss (fraud-check.ts).
  */
-export const fraudVictimAnswer = (turn: Turn): BotReplyPart[] => offer(turn, 'fraud', `${FRAUD_VICTIM}\n\n${offerLine('fraud')}`);
+export function fraudVictimAnswer(turn: Turn, warning?: string): BotReplyPart[] {
+  // The scam's own rule of thumb (「…直接给家人本人打电话核实」) right after the numbers.
+  const [first, ...rest] = FRAUD_VICTIM.split('\n');
+  const answer = warning ? [first, warning, ...rest].join('\n') : FRAUD_VICTIM;
+  return offer(turn, 'fraud', `${answer}\n\n${offerLine('fraud')}`);
+}
 
 /**
  * A question about scams: the named scam's advice (鉴诈's words for that type) before the guide
@@ -184,7 +189,7 @@ async function answerFreeText(turn: Turn, ctx: EngineContext): Promise<BotReplyP
       // Nothing is filed until the citizen says yes: the words must not suggest otherwise.
       return offer(turn, u.category, `${legalAdvice(u.category, turn.text)}您说的情况，听起来是「${categoryName(u.category)}」方面的问题。\n${offerLine(u.category)}`);
     case 'fraud_victim':
-      return fraudVictimAnswer(turn);
+      return fraudVictimAnswer(turn, u.warning);
     case 'fraud_check':
       // Checked again with citizens' reports: a number several citizens reported is 高风险.
       return checked(turn, ctx, turn.text, '您发来的内容我帮您看了一下：\n');
