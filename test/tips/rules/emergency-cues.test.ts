@@ -40,6 +40,8 @@ describe('tips/rules/emergency: short cries and their everyday look-alikes', fun
     ['救救孩子', 'police', ['110']],
     ['help me please 我在沙县', 'police', ['110']],
     ['🆘🆘🆘 在三元区 快', 'police', ['110']],
+    ['我死了也没人管', 'suicide', ['110', '120', '12356']],
+    ['活着没意思 死了好了', 'suicide', ['110', '120', '12356']],
   ];
   for (const [text, kind, numbers] of caught) {
     it(`「${text}」 → ${kind} ${numbers.join(', ')}`, () => {
@@ -58,6 +60,8 @@ describe('tips/rules/emergency: short cries and their everyday look-alikes', fun
     '医生说已经没有生命危险了', '地震了吗', '是不是地震了 桌子抖了一下', '这学期成绩滑坡得厉害', '我们村后山有滑坡隐患 能不能派人看看',
     '我家门口的树被人砍了 谁来管', '帮我砍一刀', '上课眼皮一直打架', '周末去打架子鼓', '最近有个男生在追我 好烦',
     '这个路口再不装红绿灯迟早要出人命', '同事偷偷把我的酸奶喝了', '电动车上个月被偷了 有进展吗', '去年在夜市被砍了一刀 现在还有疤',
+    // Animals and crops that died are a complaint (the suicide cues 「死了…没人」, 「死了好」).
+    '工厂偷偷往河里排污水 鱼都死了 没人管', '我家的鸡都死了 没人管', '养的鸭子死了好多 怀疑有人投毒',
   ];
   for (const text of harmless) {
     it(`「${text}」 gets no number`, () => expect(detectEmergency(text, model), text).to.equal(undefined));
