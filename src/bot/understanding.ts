@@ -12,7 +12,8 @@ import { bareMessage, type BareMessage, type EmojiFeeling } from './bare-message
 import { fraudQuestion, PREVENTION, type FraudTopic } from './fraud-questions.js';
 
 export type Understood =
-  | { intent: 'problem'; category: Category }
+  /** `faq`: another agency's line for such a matter, told before the offer (「拖欠工资」: 12333). */
+  | { intent: 'problem'; category: Category; faq?: FaqEntry }
   /** `warning`: the checker's first reason, for a scam told as going on now. */
   | { intent: 'fraud_victim'; warning?: string }
   | { intent: 'fraud_check'; verdict: FraudVerdict }
@@ -130,6 +131,11 @@ function understandBare(bare: BareMessage, deps: UnderstandingDeps): Understood 
   }
 }
 
+/** A problem to offer as a tip, with the line of the agency the FAQ names for it, if any. */
+function problemOf(category: Category, faq: FaqEntry | undefined): Understood {
+  return { intent: 'problem', category, ...(faq ? { faq } : {}) };
+}
+
 export interface UnderstandingDeps {
   faq: readonly FaqEntry[];
   fraud: FraudChecker;
@@ -187,7 +193,7 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
   // A few words give the sentence models too little to go on: 「匿名」 is not a scam.
   if (guess.probability >= MODEL_SURE && t.length >= SHORT) {
     switch (guess.intent) {
-      case 'problem': return { intent: 'problem', category: heard };
+      case 'problem': return problemOf(heard, faq);
       case 'fraud_victim': return { intent: 'fraud_victim' };
       case 'fraud_check': return { intent: 'fraud_check', verdict };
       case 'greeting': if (greeting) return { intent: 'greeting', thanks: THANKS.test(t) && !GREETING.test(t) }; break;
@@ -196,10 +202,10 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
     }
   }
   if (t.length >= LONG_ENOUGH && (verdict.risk === 'high' || (verdict.risk === 'medium' && !problem && !category))) return { intent: 'fraud_check', verdict };
-  if (category) return { intent: 'problem', category };
+  if (category) return problemOf(category, faq);
   if (faq) return { intent: 'other_agency', faq };
   // Someone who writes a whole sentence to this account is telling of a matter: offering to
   // file it (they can say no) serves them better than 「没能明白」.
-  if ((problem && t.length >= 6) || t.length >= LONG_ENOUGH) return { intent: 'problem', category: heard };
+  if ((problem && t.length >= 6) || t.length >= LONG_ENOUGH) return problemOf(heard, faq);
   return { intent: 'unknown' };
 }

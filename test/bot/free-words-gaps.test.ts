@@ -306,11 +306,27 @@ describe('bot: free words the rules used to miss', () => {
     });
   });
 
+  describe('a problem another agency handles', () => {
+    it('gets that agency\'s line before the offer, without the FAQ\'s own 「回复「举报」」', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      for (const [i, [text, line]] of ([
+        ['老板欠了我们十几个人三个月工资不给 怎么办', '12333'],
+        ['老板欠我工资不给 能不能要回来', '12333'],
+        ['你们管不管啊 我家门口的路灯坏了半个月了', '12345'],
+        ['工厂偷偷往河里排污水 鱼都死了 没人管', '12369'],
+      ] as const).entries()) {
+        const reply = await fresh(h, text, 220 + i);
+        expect(reply, text).to.contain(line).and.contain(OFFER).and.not.contain('回复「举报」');
+        expect(reply.indexOf(line), text).to.be.lessThan(reply.indexOf(OFFER));
+      }
+    });
+  });
+
   describe('a dispute asked about', () => {
     it('gets the legal service line before the offer; a dispute told, or another matter asked, gets the offer alone', async () => {
       const h = await harness({ messagesPerMinute: 1000 });
       const LAW = '12348公共法律服务热线';
-      await each(h, ['我想咨询一下离婚财产怎么分', '老板欠我工资不给 能不能要回来', '邻居占了我家的宅基地该怎么办', '法院判了对方不执行怎么办？'], (reply, text) => {
+      await each(h, ['我想咨询一下离婚财产怎么分', '邻居占了我家的宅基地该怎么办', '法院判了对方不执行怎么办？'], (reply, text) => {
         expect(reply, text).to.contain(LAW).and.contain(OFFER);
         expect(reply.indexOf(LAW), text).to.be.lessThan(reply.indexOf(OFFER));
       }, 200);

@@ -166,6 +166,9 @@ function whatToDo(turn: Turn): BotReplyPart[] | undefined {
   return [say(answered)];
 }
 
+/** An FAQ answer before the offer: without its own 「回复「举报」…」, which the offer says instead. */
+const agencyLine = (answer: string) => answer.split(/(?<=。)/u).filter((sentence) => !sentence.includes('回复「举报」')).join('');
+
 const DISTRESS = '您好，遇到什么事了吗？可以直接打字或发语音告诉我。紧急情况请马上拨打110。';
 const THANKS = '不客气，这是我们应该做的！';
 const HELLO = '您好！我是「平安三明」小助手。';
@@ -187,7 +190,8 @@ async function answerFreeText(turn: Turn, ctx: EngineContext): Promise<BotReplyP
   switch (u.intent) {
     case 'problem':
       // Nothing is filed until the citizen says yes: the words must not suggest otherwise.
-      return offer(turn, u.category, `${legalAdvice(u.category, turn.text)}您说的情况，听起来是「${categoryName(u.category)}」方面的问题。\n${offerLine(u.category)}`);
+      // Another agency's line for such a matter (the FAQ's), or the legal service line, first.
+      return offer(turn, u.category, `${u.faq ? `${agencyLine(u.faq.answer)}\n` : legalAdvice(u.category, turn.text)}您说的情况，听起来是「${categoryName(u.category)}」方面的问题。\n${offerLine(u.category)}`);
     case 'fraud_victim':
       return fraudVictimAnswer(turn, u.warning);
     case 'fraud_check':
