@@ -96,6 +96,16 @@ describe('bot: tip flow', () => {
     expect(s.place).to.deep.equal({ countyCode: '350481', text: '永安' });
   });
 
+  it('starts the flow for a question about how to report, with no words taken for the matter', async () => {
+    const h = await harness({ messagesPerMinute: 1000 });
+    for (const [i, text] of ['怎么举报', '举报怎么弄', '请问在哪里投诉', '举报电话是多少', '可以反映吗？', '线索怎么提供'].entries()) {
+      const reply = await send(h, text, citizen(`how-${i}`));
+      expect(reply, text).to.match(/^好的，我来帮您一步一步填写/).and.contain('请选择您要反映的问题类别');
+    }
+    // Asked with the matter: the matter is the start of the description.
+    expect(await send(h, '怎么举报村干部贪污低保款', citizen('how-told'))).to.contain('已记下您说的情况').and.contain('检举控告');
+  });
+
   it('lets the citizen pick another category than the guess', async () => {
     const h = await harness();
     await send(h, '我要投诉，隔壁邻居天天吵架');
