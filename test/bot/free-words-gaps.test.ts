@@ -322,6 +322,17 @@ describe('bot: free words the rules used to miss', () => {
     });
   });
 
+  describe('a question about the account itself', () => {
+    it('says what the account is and what to reply, for 「你们是干什么的」 and the like', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      await each(h, ['你们是干什么的', '你是谁', '你是机器人吗？', '这个公众号是干什么的', '你们能做什么'], (reply, text) => {
+        expect(reply, text).to.contain('三明市委政法委').and.contain('回复「举报」').and.not.contain(NOT_UNDERSTOOD);
+      }, 240);
+      // Someone else's doings are a matter told, not a question about the account.
+      expect(await fresh(h, '不知道他们是干什么的 每天半夜都有货车进出村里的仓库', 250)).to.not.contain('三明市委政法委');
+    });
+  });
+
   describe('a dispute asked about', () => {
     it('gets the legal service line before the offer; a dispute told, or another matter asked, gets the offer alone', async () => {
       const h = await harness({ messagesPerMinute: 1000 });

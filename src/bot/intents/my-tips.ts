@@ -51,7 +51,7 @@ export function askedCode(text: string): string | undefined {
 
 // A matter sent before, asked after in the citizen's own words: 「我上次反映的事怎么样了」,
 // 「我举报的那个有结果没有」, 「前几天投诉的有人管没有」. Not 「我要反映的是…」 (a new matter).
-const EARLIER = /^(?:我|俺)?(?:上次|上回|之前|以前|前几天|前些天|前段时间|昨天|前天|上个月|上周|那天|刚才)?(?:反映|举报|投诉|报|提交|提|说)(?:过|了)?的(?!是).{0,12}(?:怎么样|咋样|怎样|如何|进度|结果|处理|人管|回复|答复|下文|消息|动静|到哪)/u;
+const EARLIER = /^(?:我|俺)?(?:上次|上回|之前|以前|前几天|前些天|前段时间|昨天|前天|上个月|上周|上个?星期|那天|刚才|去年|前年|年初|[一两半几][个年]多?月?前|好久以前|很久以前|早就)?(?:反映|举报|投诉|报|提交|提|说)(?:过|了)?的(?!是).{0,12}(?:怎么样|咋样|怎样|如何|进度|结果|处理|人管|回复|答复|下文|消息|动静|到哪)/u;
 
 /** A message that asks for the list of the citizen's tips in other words (「查询进度」, 「我的反映」). */
 function asksList(typed: string): boolean {
