@@ -11,7 +11,7 @@ export const CONTENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 export interface KeywordReply { keywords: string[]; reply: string }
 
-/** A question for another agency (户口, 社保 …) and where to go: content/bot/faq.json. */
+/** A question for another agency (户口, 社保 …) and where to go, or about this account itself: content/bot/faq.json. */
 export interface FaqEntry { topic: string; name: string; keywords: string[]; answer: string }
 
 export interface BotContent {
