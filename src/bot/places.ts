@@ -58,6 +58,22 @@ function result(county: County, township?: Township): PlaceMatch {
   };
 }
 
+// Words around a place that say nothing else: 「就在…附近」, 「地址是…」.
+const PLACE_FILLER = /^(?:事情|地点|地址|位置)?(?:就|是|在|就在|发生在|是在)*|(?:这里|那里|这边|那边|附近|一带|那块|这块)?(?:的事|发生的)?$/gu;
+
+/**
+ * Whether the text is the place and little else: what is left once the county and township
+ * (full or short names, and 三明市/福建省) and the words around a place are taken out is at most
+ * a village's name (「大田县均溪镇许思坑村」).
+ */
+export function isPlaceOnly(input: string, match: PlaceMatch): boolean {
+  let rest = normalise(input).replace(/(?:福建省?|三明市?)/g, '');
+  for (const name of [match.townshipName, match.townshipName && shortTownship(match.townshipName), match.countyName, shortCounty(match.countyName)]) {
+    if (name) rest = rest.replace(name, '');
+  }
+  return rest.replace(PLACE_FILLER, '').length <= 4;
+}
+
 export function matchPlace(input: string, divisions: Divisions): PlaceMatch | undefined {
   let text = normalise(input);
   if (!text) return undefined;

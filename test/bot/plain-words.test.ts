@@ -80,6 +80,10 @@ describe('bot: plain words', () => {
     const s = h.desk.submitCalls[0]!;
     expect(s.description).to.equal('我家旁边工地晚上12点还在施工 吵得睡不着\n在永安市燕西街道');
     expect(s.place).to.deep.include({ countyCode: '350481' });
+    // A place the words alone would read as another matter (the model took this one for 生态环境).
+    const other = citizen('offer-place-2');
+    await send(h, '邻居装修把我家墙弄裂了 不肯赔', other);
+    expect(await send(h, '在大田县均溪镇', other)).to.match(/^收到，地点：大田县均溪镇。/).and.contain('「矛盾纠纷」');
   });
 
   it('answers 「怎么办」 after an offer with what to do for that matter, and keeps the offer', async () => {

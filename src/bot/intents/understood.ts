@@ -10,7 +10,7 @@ import { checked } from './fraud-check.js';
 import type { FraudTopic } from '../fraud-questions.js';
 import type { EmojiFeeling } from '../bare-messages.js';
 import { say, type EngineContext, type Intent, type Turn } from '../intent.js';
-import { matchPlace } from '../places.js';
+import { isPlaceOnly, matchPlace } from '../places.js';
 import { isWord } from '../text.js';
 import { MAX_DESCRIPTION_CHARS } from '../../tips/rules/limits.js';
 import { placeOfText, recordBot, recordCitizen, startTipFlow, transcriptEntry } from '../tip-flow/draft.js';
@@ -56,11 +56,17 @@ function moreToOffer(turn: Turn, category: TipCategoryKey | 'same', heard = '收
   return [say(answered)];
 }
 
-/** Where it happened, told right after the offer (「在永安市燕西街道」): the place of the matter offered. */
-function placeForOffer(turn: Turn, ctx: EngineContext): BotReplyPart[] | undefined {
+/**
+ * Where it happened, told right after the offer (「在永安市燕西街道」): the place of the matter
+ * offered. `alone`: only a message that is the place and little else (read before the words are
+ * understood, which might take it for another matter); else any message naming one that was
+ * understood as nothing else.
+ */
+function placeForOffer(turn: Turn, ctx: EngineContext, alone: boolean): BotReplyPart[] | undefined {
   if (!turn.record.offer) return undefined;
   const place = matchPlace(turn.text, ctx.content.divisions);
-  return place ? moreToOffer(turn, 'same', `收到，地点：${place.label}。`) : undefined;
+  if (!place || (alone && !isPlaceOnly(turn.text, place))) return undefined;
+  return moreToOffer(turn, 'same', `收到，地点：${place.label}。`);
 }
 
 const offerLine = (category: TipCategoryKey) =>
@@ -223,7 +229,8 @@ export const understood: Intent = {
   name: 'understood',
   match: (turn) => turn.record.flow === undefined && turn.menuIntent === undefined && turn.text !== '',
   async handle(turn, ctx) {
-    return whatToDo(turn) ?? (await answerFreeText(turn, ctx)) ?? placeForOffer(turn, ctx) ?? fallback.handle(turn, ctx);
+    return whatToDo(turn) ?? placeForOffer(turn, ctx, true) ?? (await answerFreeText(turn, ctx)) ?? placeForOffer(turn, ctx, false)
+      ?? fallback.handle(turn, ctx);
   },
 };
 
