@@ -25,6 +25,9 @@ export interface IntentGuess {
   categoryProbability: number;
 }
 
+/** From this probability the model's category of a problem counts. */
+export const CATEGORY_SURE = 0.4;
+
 const argmax = (p: Float64Array): number => p.indexOf(Math.max(...p));
 
 /** What the bot's sentence models (free words, emergencies) read: character 1–3-grams of the compact text. */

@@ -7,7 +7,7 @@ import { classifyCategory } from '../tips/rules/category.js';
 import { compactText, wordUnion } from '../tips/rules/plain-text.js';
 import type { Category } from '../tips/types.js';
 import type { FaqEntry } from './content.js';
-import type { IntentModel } from './intent-model.js';
+import { CATEGORY_SURE, type IntentModel } from './intent-model.js';
 import { bareMessage, type BareMessage, type EmojiFeeling } from './bare-messages.js';
 import { fraudQuestion, PREVENTION, type FraudTopic } from './fraud-questions.js';
 
@@ -142,9 +142,8 @@ export interface UnderstandingDeps {
   model: IntentModel;
 }
 
-// From these probabilities the sentence model's intent, and its category of a problem, count.
+// From this probability the sentence model's intent counts (its category: CATEGORY_SURE).
 const MODEL_SURE = 0.5;
-const CATEGORY_SURE = 0.4;
 
 /**
  * Word rules first where they name the case outright (a loss to a deceit, 「是不是骗子」, a pasted

@@ -106,6 +106,18 @@ describe('bot: tip flow', () => {
     expect(await send(h, '怎么举报村干部贪污低保款', citizen('how-told'))).to.contain('已记下您说的情况').and.contain('检举控告');
   });
 
+  it('guesses the category from the sentence model where no rule names it, and answers 「是」 with no guess with the list', async () => {
+    const h = await harness({ messagesPerMinute: 1000 });
+    await send(h, '举报');
+    const guessed = await send(h, '我们小区门口有人摆摊卖假药 专门骗老人');
+    expect(guessed).to.contain('对吗').and.contain('回复「是」');
+    const other = citizen('no-guess');
+    await send(h, '举报', other);
+    for (const word of ['是', '好了']) {
+      expect(await send(h, word, other), word).to.match(/^请从下面选一个类别，回复前面的数字；不知道选哪个，回复「10」也可以/);
+    }
+  });
+
   it('lets the citizen pick another category than the guess', async () => {
     const h = await harness();
     await send(h, '我要投诉，隔壁邻居天天吵架');

@@ -59,7 +59,7 @@ export const tipStart: Intent = {
     recordCitizen(flow.draft, turn);
     const rest = startRemainder(turn.text);
     const intro = '好的，我来帮您一步一步填写，所有信息严格保密。';
-    const body = rest ? describeFirst(flow, rest) : categoryPrompt();
+    const body = rest ? describeFirst(flow, rest, ctx.intentModel) : categoryPrompt();
     const parts = [say(`${intro}\n${body}`)];
     recordBot(flow.draft, parts, turn.now);
     return parts;

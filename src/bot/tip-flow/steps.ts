@@ -4,6 +4,7 @@ import { classifyCategory } from '../../tips/rules/category.js';
 import { CATEGORIES } from '../../tips/types.js';
 import { TIP_STEPS, type TipFlow, type TipStep } from '../conversation.js';
 import type { EngineContext, Turn } from '../intent.js';
+import { CATEGORY_SURE, type IntentModel } from '../intent-model.js';
 import { matchPlace } from '../places.js';
 import type { TipCategoryKey } from '../ports.js';
 import { foldToSimplified } from '../../tips/rules/plain-text.js';
@@ -64,7 +65,7 @@ export async function tipStep(flow: TipFlow, turn: Turn, ctx: EngineContext): Pr
   const danger = flow.step === 'place' || flow.step === 'contact' || flow.step === 'confirm' ? dangerAtStep(flow, turn, ctx) : undefined;
   if (danger) return [danger];
   switch (flow.step) {
-    case 'category': return [categoryStep(flow, turn)];
+    case 'category': return [categoryStep(flow, turn, ctx)];
     case 'description': return [descriptionStep(flow, turn, ctx)];
     case 'place': return [placeStep(flow, turn, ctx)];
     case 'contact': return [contactStep(flow, turn)];
@@ -115,10 +116,15 @@ export function chooseCategory(flow: TipFlow, key: TipCategoryKey): string {
   return `好的，类别：「${categoryName(key)}」。\n${advance(flow, 'description')}`;
 }
 
-/** Free words at the category step are the start of the description, and a hint for the category. */
-export function describeFirst(flow: TipFlow, text: string): string {
+/**
+ * Free words at the category step are the start of the description, and a hint for the category:
+ * the rules' (classifyCategory), else the sentence model's when it is sure enough (「小区门口有人
+ * 摆摊卖假药 专门骗老人」 names no rule's word).
+ */
+export function describeFirst(flow: TipFlow, text: string, model: IntentModel): string {
   if (!addDescription(flow.draft, text)) return `${DESCRIPTION_FULL}\n${categoryPrompt()}`;
-  const guess = classifyCategory(text);
+  const heard = model.classify(text);
+  const guess = classifyCategory(text) ?? (heard.categoryProbability >= CATEGORY_SURE ? heard.category : undefined);
   if (guess && guess !== 'other') {
     flow.draft.suggested = guess;
     return promptFor(flow);
@@ -158,7 +164,7 @@ function dangerAtStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string | u
   return `${added}\n${promptFor(flow)}`;
 }
 
-function categoryStep(flow: TipFlow, turn: Turn): string {
+function categoryStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string {
   const media = absorbMedia(flow.draft, turn.input);
   if (media) return `${media}\n${promptFor(flow)}`;
   const text = turn.text;
@@ -176,8 +182,10 @@ function categoryStep(flow: TipFlow, turn: Turn): string {
   // Told in danger, short pieces count too (「厕所里」, 「门锁了」): none is dropped as no category.
   if (text.length >= 4 || (flow.draft.danger && text !== '' && !isWord(text, YES))) {
     keepVoice(flow.draft, turn.input);
-    return describeFirst(flow, text);
+    return describeFirst(flow, text, ctx.intentModel);
   }
+  // 「是」 or 「好了」 with no category guessed: the list is the question.
+  if (isWord(text, YES) || isWord(text, TOLD)) return `请从下面选一个类别，回复前面的数字；不知道选哪个，回复「10」也可以，工作人员会帮您分类。\n${categoryPrompt()}`;
   return `没认出来，请回复类别前面的数字，比如「1」。\n${categoryPrompt()}`;
 }
 
