@@ -9,9 +9,11 @@ export interface Database {
   sequelize: Sequelize;
   dialect: Dialect;
   /**
-   * Runs fn in a transaction. On SQLite (one embedded file, one process) write transactions are
-   * serialised in-process, because SQLite allows one writer and Sequelize's sqlite driver has no
-   * busy timeout; on MySQL/MariaDB they run concurrently with row locks.
+   * Runs fn in a transaction. On SQLite (one embedded file) write transactions are serialised
+   * in-process, because SQLite allows one writer and Sequelize opens a connection for each
+   * transaction; on MySQL/MariaDB they run concurrently with row locks. Another process's writer
+   * on the same file (the bot beside the web service) is waited for: node-sqlite3 waits 1 s for
+   * the lock, and Sequelize tries a statement that found the file busy 5 times.
    */
   transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T>;
   /**

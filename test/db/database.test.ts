@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { Writable } from 'node:stream';
-import { sequelizeOptions, sqlDate, statementShape } from '../../src/db/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDatabase, sequelizeOptions, sqlDate, statementShape } from '../../src/db/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { freshDatabasePerTest, recordStatements, usingMysql } from '../support/database.js';
 
@@ -37,6 +40,37 @@ describe(`database connections (${usingMysql() ? 'MariaDB' : 'SQLite'})`, () => 
     });
     expect(level).to.equal('READ-COMMITTED');
     expect(seen.filter((s) => /ISOLATION LEVEL/i.test(s))).to.deep.equal([]);
+  });
+
+  // Two handles on one file write as the web service and the bot do from two processes: the
+  // second waits out the first's lock, held past node-sqlite3's own 1 s wait.
+  if (!usingMysql()) it('waits for another connection\'s write lock on the same SQLite file rather than failing SQLITE_BUSY', async function () {
+    this.timeout(20_000);
+    const dir = mkdtempSync(path.join(tmpdir(), 'pingan-busy-'));
+    const url = `sqlite:${path.join(dir, 'shared.sqlite')}`;
+    const web = await openDatabase(url);
+    const bot = await openDatabase(url);
+    try {
+      await web.sequelize.query('CREATE TABLE t_busy (who TEXT NOT NULL)');
+      let held!: () => void;
+      const holding = new Promise<void>((resolve) => { held = resolve; });
+      const long = web.transaction(async (t) => {
+        await web.sequelize.query("INSERT INTO t_busy (who) VALUES ('web')", { transaction: t });
+        held();
+        await new Promise((r) => setTimeout(r, 1_500));
+      });
+      await holding;
+      await bot.transaction(async (t) => {
+        await bot.sequelize.query("INSERT INTO t_busy (who) VALUES ('bot')", { transaction: t });
+      });
+      await long;
+      const rows = await bot.sequelize.query<{ who: string }>('SELECT who FROM t_busy ORDER BY rowid', { type: QueryTypes.SELECT });
+      expect(rows.map((r) => r.who)).to.deep.equal(['web', 'bot']);
+    } finally {
+      await web.close();
+      await bot.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sqlDate keeps milliseconds through a raw INSERT and reads back as the same instant', async () => {
