@@ -72,6 +72,24 @@ describe('bot: tip flow', () => {
     expect(s.contact).to.deep.equal({ anonymous: true });
   });
 
+  it('tells an anonymous reporter that staff see a sent location exactly, and how to give the township instead', async () => {
+    const h = await harness({ messagesPerMinute: 1000 });
+    await toPlaceStep(h);
+    await send(h, { kind: 'location', latitude: 26.39, longitude: 117.78, label: '福建省三明市沙县区凤岗街道府西路' });
+    const summary = await send(h, '匿名');
+    expect(summary).to.contain('您选了匿名：您发送的位置，工作人员能看到具体在哪').and.contain('回复「修改」');
+    await send(h, '修改');
+    await send(h, '3');
+    expect(await send(h, '沙县区凤岗街道')).to.contain('请核对').and.not.contain('您发送的位置');
+    expect(await send(h, '确认')).to.contain('受理编号');
+    expect(h.desk.submitCalls[0]!.place).to.deep.equal({ countyCode: '350405', townshipCode: '350405001', text: '沙县区凤岗街道' });
+    // A named reporter is not told: staff may call them about it.
+    const named = citizen('located-named');
+    await toPlaceStep(h, named);
+    await send(h, { kind: 'location', latitude: 26.39, longitude: 117.78, label: '福建省三明市沙县区凤岗街道府西路' }, named);
+    expect(await send(h, '13912345678', named)).to.not.contain('您发送的位置');
+  });
+
   it('lets the place be skipped', async () => {
     const h = await harness();
     await toPlaceStep(h);

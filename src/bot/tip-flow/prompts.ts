@@ -60,6 +60,10 @@ function placeLine(draft: TipDraft): string {
 // wrote their name or number into it, perhaps hoping to be called, should know nobody will see it.
 const ANONYMOUS_MASKED = '您选了匿名：您写的姓名、电话等个人信息会隐去，工作人员看不到，也没法联系您。';
 
+// An anonymous tip keeps a location's exact point for staff: sent from home, it would show where
+// the reporter lives. They are told, and how to give the township instead.
+const ANONYMOUS_LOCATION = '您选了匿名：您发送的位置，工作人员能看到具体在哪。如果是您家的位置，可以回复「修改」，改成写县和乡镇。';
+
 export function confirmPrompt(draft: TipDraft): string {
   const media = draft.attachments.length > 0 ? `\n附件：${draft.attachments.length}个（照片、语音等）` : '';
   const contact = draft.contact?.phone ? maskPhone(draft.contact.phone) : '匿名';
@@ -72,6 +76,7 @@ export function confirmPrompt(draft: TipDraft): string {
     + `地点：${placeLine(draft)}\n`
     + `联系方式：${contact}\n`
     + masked
+    + (!draft.contact?.phone && draft.place?.latitude !== undefined ? `${ANONYMOUS_LOCATION}\n` : '')
     + '没问题请回复「确认」提交；要改请回复「修改」；不提交请回复「取消」。';
 }
 
