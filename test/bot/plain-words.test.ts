@@ -1,6 +1,7 @@
 // Citizens who never read the menu: plain complaints, fraud stories, greetings, other agencies'
 // questions, English and emoji, emergencies inside a draft, and command words inside flows.
 import { expect } from 'chai';
+import { conversationKey } from '../../src/bot/conversation.js';
 import { citizen, harness, input, send, texts } from './engine-harness.js';
 
 describe('bot: plain words', () => {
@@ -104,6 +105,23 @@ describe('bot: plain words', () => {
     expect(s.description).to.equal('有人冒充我儿子借钱');
     expect(s.transcript.slice(0, 4).map((e) => e.from)).to.deep.equal(['citizen', 'bot', 'citizen', 'bot']);
     expect(s.transcript[2]?.text).to.equal('怎么办');
+  });
+
+  it('keeps at most 20 messages in an offer, however often more is said or 「怎么办」 asked', async () => {
+    const h = await harness({ messagesPerMinute: 1000 });
+    const who = citizen('offer-cap');
+    await send(h, '我被骗了', who);
+    const longest = async () => (await h.store.get(conversationKey(who)))?.offer?.earlier?.length ?? 0;
+    let most = 0;
+    for (let i = 0; i < 25; i += 1) {
+      await send(h, '怎么办', who);
+      most = Math.max(most, await longest());
+    }
+    for (let i = 0; i < 25; i += 1) {
+      await send(h, `对方又打来电话让我转钱 第${i}次`, who);
+      most = Math.max(most, await longest());
+    }
+    expect(most).to.equal(19);
   });
 
   it('offers a matter of another category told after an offer on its own', async () => {

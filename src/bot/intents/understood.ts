@@ -158,11 +158,12 @@ const WHAT_TO_DO: Partial<Record<TipCategoryKey, string>> = {
 
 /**
  * 「怎么办」 while a tip offer stands: what can be done now for that kind of matter, and the offer
- * again; the question and its answer go into the transcript (`TipOffer.earlier`), not the words filed.
+ * again; the question and its answer go into the transcript (`TipOffer.earlier`, MAX_OFFER_MESSAGES
+ * in all), not the words filed.
  */
 function whatToDo(turn: Turn): BotReplyPart[] | undefined {
   const before = turn.record.offer;
-  if (!before || before.kept || !ASKS_WHAT_TO_DO.test(turn.text)) return undefined;
+  if (!before || before.kept || !ASKS_WHAT_TO_DO.test(turn.text) || (before.earlier?.length ?? 0) >= MAX_OFFER_MESSAGES - 1) return undefined;
   const advice = WHAT_TO_DO[before.category];
   const answered = `${advice ? `${advice}\n` : ''}${NEXT_STEP}\n${offerLine(before.category)}`;
   turn.record.offer = {
