@@ -333,6 +333,17 @@ describe('bot: free words the rules used to miss', () => {
     });
   });
 
+  describe('a tip to take back', () => {
+    it('says a sent tip is taken back through staff (人工, with its code), not 「没能明白」 or a new offer', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      await each(h, ['撤回', '我想撤回刚才的举报', '能撤销吗', '我不想举报了'], (reply, text) => {
+        expect(reply, text).to.contain('没法自己撤回').and.contain('回复「人工」').and.not.contain(NOT_UNDERSTOOD).and.not.contain(OFFER);
+      }, 260);
+      // Recalling a transfer is a fraud victim's question, not this.
+      expect(await fresh(h, '转账转错了怎么撤回转账', 270)).to.not.contain('没法自己撤回');
+    });
+  });
+
   describe('a dispute asked about', () => {
     it('gets the legal service line before the offer; a dispute told, or another matter asked, gets the offer alone', async () => {
       const h = await harness({ messagesPerMinute: 1000 });

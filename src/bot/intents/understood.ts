@@ -173,6 +173,11 @@ function whatToDo(turn: Turn): BotReplyPart[] | undefined {
   return [say(answered)];
 }
 
+// A tip sent, to be taken back (「撤回」, 「我想撤回刚才的举报」, 「我不想举报了」): not a transfer to recall.
+const WITHDRAW = /(?:撤回|撤销|收回)(?!.{0,8}(?:款|钱|转账|汇款|消息))|(?:不想|不要|不)再?(?:举报|反映|投诉)了/u;
+// There is no state for a tip its reporter takes back: staff close it (不予受理, 办结) with the reason.
+const WITHDRAW_ANSWER = '已经提交的反映，在这里没法自己撤回。想撤回或者改内容，请回复「人工」联系工作人员，告诉他们受理编号（回复「查询」可以看编号），他们会帮您处理。';
+
 /** An FAQ answer before the offer: without its own 「回复「举报」…」, which the offer says instead. */
 const agencyLine = (answer: string) => answer.split(/(?<=。)/u).filter((sentence) => !sentence.includes('回复「举报」')).join('');
 
@@ -230,6 +235,7 @@ export const understood: Intent = {
   name: 'understood',
   match: (turn) => turn.record.flow === undefined && turn.menuIntent === undefined && turn.text !== '',
   async handle(turn, ctx) {
+    if (WITHDRAW.test(turn.text)) return [say(WITHDRAW_ANSWER)];
     return whatToDo(turn) ?? placeForOffer(turn, ctx, true) ?? (await answerFreeText(turn, ctx)) ?? placeForOffer(turn, ctx, false)
       ?? fallback.handle(turn, ctx);
   },
