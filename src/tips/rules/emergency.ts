@@ -273,6 +273,9 @@ const THREAT_TO_LIFE = wordUnion(['(要|想|来|就|会|说要|喊着?要|扬言
 // A blow or 家暴 denied and nothing else heard: the model's n-grams hear 老公…打我 whatever stands
 // between, so it must be sure (overrule), not only past its threshold, to make it an emergency.
 const BLOW_DENIED = wordUnion([`(${DENIAL})打(过)?${STRUCK}`, `(${DENIAL})(动手|家暴)`, '(不是|不算)家暴']);
+// A spouse who left (「我老婆跟人跑了」, 「老公跑了」) with nothing else heard: the same n-grams
+// (老婆, 老公…) that tell of abuse, so the model must be as sure as for a denied blow.
+const SPOUSE_LEFT = wordUnion(['(老婆|媳妇|老公|丈夫|妻子)(跟(人|别人|别的男人|别的女人|野男人|野女人))?跑了']);
 
 const DETAIL_ONLY = new RegExp(`^(?:${DETAIL_PARTS.join('|')})+$`, 'u');
 const DETAIL_MAX_CHARS = 24;
@@ -382,7 +385,7 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
     if (found && !firm && !threat && t.length >= VETO_MIN_CHARS && 1 - guess.probability >= classifier.veto) return undefined;
     if (!found) {
       const detailOnly = t.length <= DETAIL_MAX_CHARS && DETAIL_ONLY.test(t);
-      const needed = BLOW_DENIED.test(t) ? classifier.overrule ?? Infinity : classifier.threshold;
+      const needed = BLOW_DENIED.test(t) || SPOUSE_LEFT.test(t) ? classifier.overrule ?? Infinity : classifier.threshold;
       if (guess.probability >= needed && !detailOnly) found = { kind: guess.kind, cue: '（按整句判断）' };
     } else if (!firm && guess.kind !== found.kind && (!threat || guess.kind === 'medical') && guess.kinds
       && guess.kinds[guess.kind] >= (classifier.kindOverride ?? Infinity) * guess.probability) {

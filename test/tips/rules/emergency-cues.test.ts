@@ -41,6 +41,7 @@ describe('tips/rules/emergency: short cries and their everyday look-alikes', fun
     ['help me please 我在沙县', 'police', ['110']],
     ['🆘🆘🆘 在三元区 快', 'police', ['110']],
     ['我死了也没人管', 'suicide', ['110', '120', '12356']],
+    ['我老公跑了 他刚才拿刀砍我', 'police', ['110']],
     ['活着没意思 死了好了', 'suicide', ['110', '120', '12356']],
   ];
   for (const [text, kind, numbers] of caught) {
@@ -62,6 +63,8 @@ describe('tips/rules/emergency: short cries and their everyday look-alikes', fun
     '这个路口再不装红绿灯迟早要出人命', '同事偷偷把我的酸奶喝了', '电动车上个月被偷了 有进展吗', '去年在夜市被砍了一刀 现在还有疤',
     // Animals and crops that died are a complaint (the suicide cues 「死了…没人」, 「死了好」).
     '工厂偷偷往河里排污水 鱼都死了 没人管', '我家的鸡都死了 没人管', '养的鸭子死了好多 怀疑有人投毒',
+    // A spouse who left is a family matter; the model's spouse n-grams alone do not make it danger.
+    '我老婆跟人跑了 还把家里的钱都卷走了', '我老婆跑了',
   ];
   for (const text of harmless) {
     it(`「${text}」 gets no number`, () => expect(detectEmergency(text, model), text).to.equal(undefined));
