@@ -333,6 +333,15 @@ describe('bot: free words the rules used to miss', () => {
     });
   });
 
+  describe('a report on officials', () => {
+    it('names the lines outside this committee (12337, 12388) beside the offer', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      const reply = await fresh(h, '派出所的警察收了人家的钱 就把案子压着不办', 280);
+      expect(reply).to.contain('「检举控告」').and.contain('12337').and.contain('12388').and.contain(OFFER);
+      expect(reply.indexOf('12337')).to.be.lessThan(reply.indexOf(OFFER));
+    });
+  });
+
   describe('a tip to take back', () => {
     it('says a sent tip is taken back through staff (人工, with its code), not 「没能明白」 or a new offer', async () => {
       const h = await harness({ messagesPerMinute: 1000 });

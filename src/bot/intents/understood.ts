@@ -143,8 +143,12 @@ const privateNumberAnswer = (what: keyof typeof PRIVATE_NUMBER) => [
 // answer as much as a tip: the public legal service line gives it, free, before anything is filed.
 const ASKS_THE_LAW = /咨询|请问|问一下|问问|想问|怎么(?:分|办|处理|判|算|赔|要回|要)|能不能|可不可以|该不该|合法吗|违法吗|犯法吗|[吗么呢？?]$/u;
 const LEGAL_ADVICE = '想问法律上怎么规定，可以拨打12348公共法律服务热线，免费咨询。';
+// A report on officials may be made here or to the lines outside this committee, which someone
+// wary of its own staff may prefer.
+const OTHER_REPORT_LINES = '在这里反映，您的身份严格保密；也可以拨打12337（反映政法干警）或12388（反映党员、公职人员）。';
 const legalAdvice = (category: TipCategoryKey, text: string) =>
-  (category === 'dispute' || category === 'legal') && ASKS_THE_LAW.test(text) ? `${LEGAL_ADVICE}\n` : '';
+  category === 'report' ? `${OTHER_REPORT_LINES}\n`
+    : (category === 'dispute' || category === 'legal') && ASKS_THE_LAW.test(text) ? `${LEGAL_ADVICE}\n` : '';
 
 // 「怎么办」 asked of the matter just offered, as many ask before they say yes to anything.
 const ASKS_WHAT_TO_DO = /^(?:那|那我|我)?(?:该|应该|要|现在)?(?:怎么办|咋办|怎么弄|怎么处理|怎么做|咋整|如何处理|怎么搞)[啊呀呢吗？?！!。.]*$/u;
