@@ -116,6 +116,11 @@ export function chooseCategory(flow: TipFlow, key: TipCategoryKey): string {
   return `好的，类别：「${categoryName(key)}」。\n${advance(flow, 'description')}`;
 }
 
+function modelCategory(text: string, model: IntentModel): TipCategoryKey | undefined {
+  const heard = model.classify(text);
+  return heard.categoryProbability >= CATEGORY_SURE ? heard.category : undefined;
+}
+
 /**
  * Free words at the category step are the start of the description, and a hint for the category:
  * the rules' (classifyCategory), else the sentence model's when it is sure enough (「小区门口有人
@@ -123,8 +128,7 @@ export function chooseCategory(flow: TipFlow, key: TipCategoryKey): string {
  */
 export function describeFirst(flow: TipFlow, text: string, model: IntentModel): string {
   if (!addDescription(flow.draft, text)) return `${DESCRIPTION_FULL}\n${categoryPrompt()}`;
-  const heard = model.classify(text);
-  const guess = classifyCategory(text) ?? (heard.categoryProbability >= CATEGORY_SURE ? heard.category : undefined);
+  const guess = classifyCategory(text) ?? modelCategory(text, model);
   if (guess && guess !== 'other') {
     flow.draft.suggested = guess;
     return promptFor(flow);
