@@ -40,6 +40,9 @@ describe('tips/types (vocabulary)', () => {
     const cases: Array<[string, string | undefined]> = [
       ['村里有人聚众赌博', 'security'],
       ['有人吸毒', 'security'],
+      ['有人在微信群里卖枪', 'security'],
+      ['村里有人种罂粟', 'security'],
+      ['有人拐卖小孩', 'security'],
       ['对方让我把钱转到安全账户', 'fraud'],
       ['做刷单被骗了', 'fraud'],
       ['邻居占了我家的地，土地纠纷', 'dispute'],
