@@ -209,6 +209,15 @@ describe('bot: engine around the intents', () => {
     expect(s.danger).to.equal(true);
   });
 
+  it('files danger for the police that names no category (a break-in, a child missing) as 治安线索, not 其他', async () => {
+    const h = await harness();
+    for (const [i, words] of ['有人在撬我家门 我一个人在家', '孩子放学到现在还没回家 找遍了'].entries()) {
+      const who = citizen(`police-danger-${i}`);
+      expect(await send(h, words, who)).to.match(/^请马上拨打110/);
+      expect(await send(h, '是', who), words).to.contain('现在按「治安线索、扫黑除恶」帮您填写');
+    }
+  });
+
   it('tells an anonymous citizen who wrote their name or number that staff will not see it, and nobody else', async () => {
     const h = await harness();
     for (const m of ['举报', '1', '我叫王建国，电话13859812345，菜市场门口有人收保护费', '好了', '跳过']) await send(h, m);

@@ -28,8 +28,10 @@ export const dangerOutsideFlow: Intent = {
     const pending = turn.record.offer?.kept;
     if (pending) return keepMore(turn, ctx, pending);
     const kept: TipDraft = newDraft(turn.now);
-    // Violence at home is a 婚姻家庭 matter (矛盾纠纷) unless the words name another category.
-    kept.category = classifyCategory(turn.text) ?? (turn.emergency?.domesticViolence ? 'dispute' : 'other');
+    // Violence at home is a 婚姻家庭 matter (矛盾纠纷), other danger for the police (a break-in,
+    // someone missing) 治安, unless the words name another category.
+    kept.category = classifyCategory(turn.text)
+      ?? (turn.emergency?.domesticViolence ? 'dispute' : turn.emergency?.kind === 'police' ? 'security' : 'other');
     recordCitizen(kept, turn);
     // Within the engine's length cap, far below the description's.
     addDescription(kept, turn.text);

@@ -25,6 +25,8 @@ export interface Emergency {
    * (「我老公经常打我」): answered with the domestic-violence lines, 110 for danger in the first.
    */
   domesticViolence?: 'now' | 'ongoing';
+  /** A child, an old person or another of the family missing now: 110, with what to tell the police. */
+  missing?: true;
 }
 
 // Kinds are tried in this order and the first with a cue decides: a crash with blood is
@@ -281,6 +283,17 @@ const DETAIL_ONLY = new RegExp(`^(?:${DETAIL_PARTS.join('|')})+$`, 'u');
 const DETAIL_MAX_CHARS = 24;
 
 const COMPILED = ORDER.map((kind) => ({ kind, re: wordUnion(CUES[kind]) }));
+
+// Someone of the family missing now (「孩子放学到现在还没回家」, 「我爸有老年痴呆 早上出门到现在没回来」,
+// 「我女儿三天没回家了」): police take it at once, no 24-hour wait. Gone for a while (「过年都没回家」) or
+// a thing lost (「女儿的手机不见了」) is not this.
+// A spouse out all night (「我老公昨晚没回家 肯定又去打牌了」) is not missing by those words alone.
+const KIN = '(孩子|小孩|儿子|女儿|孙子|孙女|外孙女?|老人|老爸|老妈|我爸|我妈|父亲|母亲|爷爷|奶奶|外公|外婆|弟弟|妹妹|哥哥|姐姐)';
+const SPOUSE = '(老伴|老公|老婆|丈夫|妻子|媳妇)';
+const MISSING = wordUnion([
+  `(${KIN}|${SPOUSE})(突然|又|就)?(走丢|走失|失踪|不见了|找不到了)`,
+  `${KIN}.{0,16}(到现在|至今|一直|一晚上|一夜|整晚|昨晚|昨天|今天|早上|中午|下午|晚上|放学|出门|[一两二三四五几]天)(都|还|也)?(没|没有)(回家|回来)`,
+]);
 const INJURED = wordUnion(['被(人)?(砍|捅)', '人命', '死人', '有人死', '受伤', '伤(了|到|者|得)', '流血', '出血', '血', '昏迷', '不省人事', '没反应', '没有反应', '起不来', '动不了', '骨折', '叫不醒', '没气', '没声音', '倒在', '倒地', '晕']);
 
 function numbersFor(kind: EmergencyKind, injured: boolean): string[] {
@@ -366,6 +379,8 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
     const latin = found ? undefined : latinCry(read.normalize('NFKC'));
     if (latin) found = { kind: 'police', cue: latin, cry: true };
   }
+  const missing = MISSING.exec(t)?.[0];
+  if (missing && !found) found = { kind: 'police', cue: missing };
   // A cue of suicide is never overruled, asked about or over; a cry of any kind may be.
   const firm = found?.kind === 'suicide' && !found.cry;
   // The kind answered when the model names it in place of the cue's.
@@ -381,13 +396,15 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
     // Nor against someone told they are to be killed (「救命啊有人要杀我」), unless beside a
     // chore (这道题要杀了我); nor is that made another kind than the cue's, but for adding 120
     // (「我儿子说今晚回来就杀了我」 is not thoughts of suicide).
+    // Nor against someone missing; and that is not made thoughts of suicide (the model hears
+    // 没回家, 打不通 in farewells), though a search in the hills may be 119's.
     const threat = THREAT_TO_LIFE.test(t) && !FIGURE.test(compact);
-    if (found && !firm && !threat && t.length >= VETO_MIN_CHARS && 1 - guess.probability >= classifier.veto) return undefined;
+    if (found && !firm && !threat && !missing && t.length >= VETO_MIN_CHARS && 1 - guess.probability >= classifier.veto) return undefined;
     if (!found) {
       const detailOnly = t.length <= DETAIL_MAX_CHARS && DETAIL_ONLY.test(t);
       const needed = BLOW_DENIED.test(t) || SPOUSE_LEFT.test(t) ? classifier.overrule ?? Infinity : classifier.threshold;
       if (guess.probability >= needed && !detailOnly) found = { kind: guess.kind, cue: '（按整句判断）' };
-    } else if (!firm && guess.kind !== found.kind && (!threat || guess.kind === 'medical') && guess.kinds
+    } else if (!firm && guess.kind !== found.kind && (!threat || guess.kind === 'medical') && !(missing && guess.kind === 'suicide') && guess.kinds
       && guess.kinds[guess.kind] >= (classifier.kindOverride ?? Infinity) * guess.probability) {
       named = guess.kind;
     }
@@ -407,7 +424,7 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
   const kind = named === 'medical' ? found.kind : named ?? found.kind;
   // A cue of medical kind says someone needs 120, whichever kind answers.
   const injured = kind === 'medical' || found.kind === 'medical' || named === 'medical' || INJURED.test(t);
-  return { kind, numbers: numbersFor(kind, injured), injured, cue: found.cue };
+  return { kind, numbers: numbersFor(kind, injured), injured, cue: found.cue, ...(missing && kind === 'police' ? { missing: true as const } : {}) };
 }
 
 const FIRST_LINE: Readonly<Record<EmergencyKind, (injured: boolean) => string>> = {
@@ -426,6 +443,8 @@ const NOW_WHAT: Readonly<Record<EmergencyKind, string>> = {
   suicide: '如果是身边的人，请陪着他，不要让他一个人待着，把刀具、药品拿开。',
 };
 
+const MISSING_WHAT = '人走失或联系不上，报警不用等24小时。告诉警察他长什么样、穿什么衣服、最后在哪里出现。';
+
 // Domestic violence: plain words for an older reader, no legal terms but the two to ask for.
 const ABUSE_FIRST = '家暴不是家务事，是违法的。正在挨打或有危险，请马上拨打110。';
 const ABUSE_REMEDIES = '警察可以出警，还可以给对方开告诫书；您也可以向法院申请人身安全保护令，不准对方再动手、再靠近。不懂怎么办，可以打12348问法律援助。';
@@ -436,6 +455,6 @@ const ABUSE_REMEDIES = '警察可以出警，还可以给对方开告诫书；�
  */
 export function emergencyReply(e: Emergency): string {
   if (e.domesticViolence === 'ongoing') return `${ABUSE_FIRST}\n${ABUSE_REMEDIES}`;
-  const lines = `${FIRST_LINE[e.kind](e.injured)}\n${NOW_WHAT[e.kind]}`;
+  const lines = `${FIRST_LINE[e.kind](e.injured)}\n${e.missing ? MISSING_WHAT : NOW_WHAT[e.kind]}`;
   return e.domesticViolence === 'now' ? `${lines}\n家暴不是家务事。${ABUSE_REMEDIES}` : lines;
 }

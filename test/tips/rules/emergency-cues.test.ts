@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { defaultEmergencyModel } from '../../../src/bot/emergency-model.js';
-import { detectEmergency, type EmergencyClassifier } from '../../../src/tips/rules/emergency.js';
+import { detectEmergency, emergencyReply, type EmergencyClassifier } from '../../../src/tips/rules/emergency.js';
 
 // The audit's messages through detectEmergency as the bot calls it (with the shipped second
 // opinion), and the everyday uses of the same words, which must get no number.
@@ -42,6 +42,9 @@ describe('tips/rules/emergency: short cries and their everyday look-alikes', fun
     ['🆘🆘🆘 在三元区 快', 'police', ['110']],
     ['我死了也没人管', 'suicide', ['110', '120', '12356']],
     ['我老公跑了 他刚才拿刀砍我', 'police', ['110']],
+    ['孩子放学到现在还没回家 找遍了', 'police', ['110']],
+    ['我爸有老年痴呆 早上出门到现在没回来', 'police', ['110']],
+    ['我女儿三天没回家了 电话也打不通', 'police', ['110']],
     ['活着没意思 死了好了', 'suicide', ['110', '120', '12356']],
   ];
   for (const [text, kind, numbers] of caught) {
@@ -65,10 +68,22 @@ describe('tips/rules/emergency: short cries and their everyday look-alikes', fun
     '工厂偷偷往河里排污水 鱼都死了 没人管', '我家的鸡都死了 没人管', '养的鸭子死了好多 怀疑有人投毒',
     // A spouse who left is a family matter; the model's spouse n-grams alone do not make it danger.
     '我老婆跟人跑了 还把家里的钱都卷走了', '我老婆跑了',
+    // Someone away for a while, a spouse out all night, or found again is not a missing person.
+    '我儿子在外地打工 过年都没回家', '我老公昨晚没回家 肯定又去打牌了', '昨天孩子没回家 还好后来找到了',
   ];
   for (const text of harmless) {
     it(`「${text}」 gets no number`, () => expect(detectEmergency(text, model), text).to.equal(undefined));
   }
+
+  it('tells the family of someone missing that the police take it at once, and what to tell them', () => {
+    for (const text of ['孩子放学到现在还没回家 找遍了', '我家老人走丢了', '孩子不见了 快帮帮我']) {
+      const e = detectEmergency(text, model);
+      expect(e?.missing, text).to.equal(true);
+      expect(emergencyReply(e!), text).to.equal('请马上拨打110报警！\n人走失或联系不上，报警不用等24小时。告诉警察他长什么样、穿什么衣服、最后在哪里出现。');
+    }
+    // A search in the hills stays 119's, as the model hears it.
+    expect(detectEmergency('老人晚上出去放牛 到现在没回来 山上下雨了 全村人在找', model)?.kind).to.equal('fire');
+  });
 
   it('does not let the model raise a message that only says where or who, however sure it is', () => {
     const sure: EmergencyClassifier = { classify: () => ({ kind: 'police', probability: 0.99 }), threshold: 0.375, veto: 0.75 };
