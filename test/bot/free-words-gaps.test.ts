@@ -342,6 +342,15 @@ describe('bot: free words the rules used to miss', () => {
     });
   });
 
+  describe('the 24-hour myth', () => {
+    it('answers that a missing person is reported at once, without waiting 24 hours', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      await each(h, ['请问孩子走失了要等24小时才能报警吗', '人失踪多久才能报警？', '老人走丢是不是要满24小时才能报案'], (reply, text) => {
+        expect(reply, text).to.contain('不用等24小时').and.contain('110').and.not.contain(NOT_UNDERSTOOD);
+      }, 290);
+    });
+  });
+
   describe('a tip to take back', () => {
     it('says a sent tip is taken back through staff (人工, with its code), not 「没能明白」 or a new offer', async () => {
       const h = await harness({ messagesPerMinute: 1000 });
