@@ -17,7 +17,7 @@ import { placeOfText, recordBot, recordCitizen, startTipFlow, transcriptEntry } 
 import { categoryName, promptFor } from '../tip-flow/prompts.js';
 import { DAILY_LIMIT_TEXT, underDailyLimit } from '../tip-flow/submit.js';
 import { understand } from '../understanding.js';
-import type { TipDraft, TipFlow } from '../conversation.js';
+import type { TipDraft, TipFlow, TipOffer } from '../conversation.js';
 import type { TipCategoryKey } from '../ports.js';
 import type { BotReplyPart } from '../types.js';
 
@@ -47,8 +47,16 @@ function moreToOffer(turn: Turn, category: TipCategoryKey | 'same', heard = '收
   const before = turn.record.offer;
   if (!before || before.kept || (category !== 'same' && category !== before.category)) return undefined;
   const text = `${before.text}\n${turn.text}`;
-  if (text.length > MAX_DESCRIPTION_CHARS || (before.earlier?.length ?? 0) >= MAX_OFFER_MESSAGES - 1) return undefined;
-  const answered = `${heard}\n${offerLine(before.category)}`;
+  if (text.length > MAX_DESCRIPTION_CHARS) return undefined;
+  return offerAgain(turn, before, `${heard}\n${offerLine(before.category)}`, text);
+}
+
+/**
+ * The offer standing on with this message and its answer after the earlier ones (`TipOffer.earlier`)
+ * and these words to file; undefined once it holds MAX_OFFER_MESSAGES.
+ */
+function offerAgain(turn: Turn, before: TipOffer, answered: string, text: string): BotReplyPart[] | undefined {
+  if ((before.earlier?.length ?? 0) >= MAX_OFFER_MESSAGES - 1) return undefined;
   turn.record.offer = {
     ...before, text, said: transcriptEntry(turn.input, turn.now), answered,
     earlier: [...(before.earlier ?? []), { said: before.said, answered: before.answered }],
@@ -167,14 +175,9 @@ const WHAT_TO_DO: Partial<Record<TipCategoryKey, string>> = {
  */
 function whatToDo(turn: Turn): BotReplyPart[] | undefined {
   const before = turn.record.offer;
-  if (!before || before.kept || !ASKS_WHAT_TO_DO.test(turn.text) || (before.earlier?.length ?? 0) >= MAX_OFFER_MESSAGES - 1) return undefined;
+  if (!before || before.kept || !ASKS_WHAT_TO_DO.test(turn.text)) return undefined;
   const advice = WHAT_TO_DO[before.category];
-  const answered = `${advice ? `${advice}\n` : ''}${NEXT_STEP}\n${offerLine(before.category)}`;
-  turn.record.offer = {
-    ...before, said: transcriptEntry(turn.input, turn.now), answered,
-    earlier: [...(before.earlier ?? []), { said: before.said, answered: before.answered }],
-  };
-  return [say(answered)];
+  return offerAgain(turn, before, `${advice ? `${advice}\n` : ''}${NEXT_STEP}\n${offerLine(before.category)}`, before.text);
 }
 
 // A tip sent, to be taken back (「撤回」, 「我想撤回刚才的举报」, 「我不想举报了」): not a transfer to recall.
