@@ -257,6 +257,11 @@ const BARE_NAME = new RegExp(`(?:我是|本人(?:是|系)?)\\s*${NAME}${PAUSE}`,
 // What a person is rather than who: 我是江西人, 本人是村民, 我是高中生.
 const NOT_A_NAME = new RegExp(`(?:[人村镇乡县市省区师员工民户长者们党业司店厂队组院校局所办的了]|[中大小研留学业新]生)$|^(?:平时|和他|和她|和我|明白|同意|保证|承诺)`, 'u');
 
+/** A name found at `start`, masked whole: no character of it is kept. */
+function nameSpan(name: string, start: number): PersonalDataSpan {
+  return { kind: 'name', start, end: start + name.length, mask: '*'.repeat(Array.from(name).length), value: name };
+}
+
 /** The writer's own name wherever the words before introduce it, as spans. */
 function selfNames(text: string, taken: (start: number, end: number) => boolean): PersonalDataSpan[] {
   const spans: PersonalDataSpan[] = [];
@@ -265,7 +270,7 @@ function selfNames(text: string, taken: (start: number, end: number) => boolean)
     const start = (m.index ?? 0) + m[0].length - name.length;
     const end = start + name.length;
     if (!name || (strict && NOT_A_NAME.test(name)) || taken(start, end) || spans.some((s) => start < s.end && s.start < end)) return;
-    spans.push({ kind: 'name', start, end, mask: '*'.repeat(Array.from(name).length), value: name });
+    spans.push(nameSpan(name, start));
   };
   for (const m of text.matchAll(PLAIN_NAME)) add(m, false);
   for (const m of text.matchAll(ROLE_NAME)) add(m, false);
@@ -293,7 +298,7 @@ export function contactNames(text: string): PersonalDataSpan[] {
     const start = m.index;
     const end = start + m[0].length;
     if (NOT_A_CONTACT_NAME.test(m[0]) || found.some((s) => start < s.end && s.start < end)) continue;
-    spans.push({ kind: 'name', start, end, mask: '*'.repeat(Array.from(m[0]).length), value: m[0] });
+    spans.push(nameSpan(m[0], start));
   }
   return spans;
 }
