@@ -2,7 +2,13 @@
 // questions, English and emoji, emergencies inside a draft, and command words inside flows.
 import { expect } from 'chai';
 import { conversationKey } from '../../src/bot/conversation.js';
-import { citizen, harness, input, send, texts } from './engine-harness.js';
+import { citizen, harness, input, send, texts, type Harness } from './engine-harness.js';
+
+/** 「是」 to the offer standing, no place, 匿名, 确认: the answer to 确认. */
+async function fileOfferAnonymously(h: Harness): Promise<string> {
+  for (const answer of ['是', '跳过', '匿名']) await send(h, answer);
+  return send(h, '确认');
+}
 
 describe('bot: plain words', () => {
   it('offers a plain complaint as a tip; one 「是」 files it without retyping', async () => {
@@ -57,10 +63,7 @@ describe('bot: plain words', () => {
     // Another matter is offered afresh, alone.
     const other = await send(h, '邻居家的狗不拴绳，已经咬了两个小孩了', citizen('offer-other'));
     expect(other).to.contain('矛盾纠纷');
-    await send(h, '是');
-    await send(h, '跳过');
-    await send(h, '匿名');
-    expect(await send(h, '确认')).to.contain('受理编号');
+    expect(await fileOfferAnonymously(h)).to.contain('受理编号');
     const s = h.desk.submitCalls[0]!;
     expect(s.category).to.equal('fraud');
     expect(s.description).to.equal('我被骗了\n对方说是京东客服 让我注销校园贷 我转了3万');
@@ -97,10 +100,7 @@ describe('bot: plain words', () => {
     expect(await send(h, '那该怎么办呢？', citizen('what-to-do-dispute'))).to.contain('调解委员会').and.contain('回复「是」');
     // Not after an offer: read as ever.
     expect(await send(h, '怎么办', citizen('what-to-do-none'))).to.not.contain('调解委员会').and.not.contain('止付');
-    await send(h, '是');
-    await send(h, '跳过');
-    await send(h, '匿名');
-    expect(await send(h, '确认')).to.contain('受理编号');
+    expect(await fileOfferAnonymously(h)).to.contain('受理编号');
     const s = h.desk.submitCalls[0]!;
     expect(s.description).to.equal('有人冒充我儿子借钱');
     expect(s.transcript.slice(0, 4).map((e) => e.from)).to.deep.equal(['citizen', 'bot', 'citizen', 'bot']);
@@ -128,10 +128,7 @@ describe('bot: plain words', () => {
     const h = await harness();
     await send(h, '我被骗了，昨天在网上刷单被骗了5000块钱');
     expect(await send(h, '邻居家的狗不拴绳，已经咬了两个小孩了')).to.contain('「矛盾纠纷」');
-    await send(h, '是');
-    await send(h, '跳过');
-    await send(h, '匿名');
-    await send(h, '确认');
+    await fileOfferAnonymously(h);
     expect(h.desk.submitCalls[0]!.description).to.equal('邻居家的狗不拴绳，已经咬了两个小孩了');
   });
 
