@@ -60,7 +60,8 @@ export function createStaffModule(deps: StaffModuleDeps): StaffModule {
     async seed() {
       if (await models.Staff.findOne({ where: { username: 'admin' } })) return {};
       if (config.staff.adminPassword) {
-        await createStaff(db, models, { username: 'admin', password: config.staff.adminPassword, role: 'admin', displayName: '系统管理员' }, { passwordCost });
+        // The password sat in an environment file: it opens the console once, to set one nobody else has read.
+        await createStaff(db, models, { username: 'admin', password: config.staff.adminPassword, role: 'admin', displayName: '系统管理员', mustChangePassword: true }, { passwordCost });
         log.info('admin account created from ADMIN_PASSWORD');
         return {};
       }

@@ -74,13 +74,18 @@ describe('staff login and sessions', () => {
 });
 
 describe('admin seed', () => {
-  it('creates admin from staff.adminPassword on first start, once', async () => {
+  it('creates admin from staff.adminPassword on first start, once, to set its own password at first sign-in', async () => {
     const ctx = await context({ staff: { adminPassword: 'first-start-password' } });
     try {
       await ctx.services.staff.seed();
       const rows = await ctx.services.db.sequelize.query("SELECT role FROM staff WHERE username = 'admin'", { type: 'SELECT' }) as Array<{ role: string }>;
       expect(rows).to.deep.equal([{ role: 'admin' }]);
-      await request(ctx.callback).post('/api/staff/login').send({ username: 'admin', password: 'first-start-password' }).expect(200);
+      // It signs in, and must set a password of its own before anything else: the one it has sat in
+      // an environment file.
+      const agent = request.agent(ctx.callback);
+      const login = await agent.post('/api/staff/login').send({ username: 'admin', password: 'first-start-password' }).expect(200);
+      expect(bodyOf<StaffBody>(login).staff.mustChangePassword).to.equal(true);
+      expect(errorOf(await agent.get('/api/staff/tips').expect(403)).code).to.equal('PASSWORD_CHANGE_REQUIRED');
     } finally {
       await ctx.close();
     }
