@@ -27,6 +27,8 @@ export interface Emergency {
   domesticViolence?: 'now' | 'ongoing';
   /** A child, an old person or another of the family missing now: 110, with what to tell the police. */
   missing?: true;
+  /** A bomb or a suspicious object told: 110, and keep away from it (not 「躲起来，锁好门」). */
+  object?: true;
 }
 
 // Kinds are tried in this order and the first with a cue decides: a crash with blood is
@@ -46,6 +48,12 @@ const NOT_DENIED = `(?<!${DENIAL})`;
 const NOT_ANIMAL = '(?<!(?:鱼|鸡|鸭|鸭子|鹅|猪|牛|羊|狗|猫|兔|鸟|蜂|虾|蟹|蚕|苗|菜|树|花|草|庄稼|秧)[都全也]?)';
 // The one struck right after 打: the writer or their family.
 const STRUCK = '(我|我妈|我爸|我们|老婆|媳妇|妻子|孩子|小孩|老人)';
+
+// A bomb, or an object left that may be one: police's cues, answered with 110 and to keep away.
+const OBJECT_WORDS = [
+  '炸弹', '炸药', '爆炸物', '雷管', '(可疑|不明)(的)?(包裹|包|箱子|物品|东西|袋子|快递|物体|盒子)',
+  '(包|包裹|箱子|袋子|盒子|东西)[^,，。]{0,10}(滴答|嘀嗒|冒烟|露(出)?(着)?电线)',
+];
 
 const CUES: Readonly<Record<EmergencyKind, readonly string[]>> = {
   suicide: [
@@ -126,6 +134,7 @@ const CUES: Readonly<Record<EmergencyKind, readonly string[]>> = {
     '(有人|有个人|有贼|小偷|贼|几个人|两个人|一伙人|有个男的|有个女的|那个人|他们)(在|正在|又在|还在)?偷(东西|车|电动车|电瓶车?|电缆|摩托车?|牛|猪|鸡|鸭|钱|手机|包|钱包|我|隔壁)',
     // Pinyin typed in a hurry: 我被(人)打了, 有人打我, 报警.
     '(?<![a-z])wobei(ren)?da(le)?(?![a-z])', '(?<![a-z])youren(zai)?da(wo|ren)', '(?<![a-z])baojing',
+    ...OBJECT_WORDS,
   ],
   medical: [
     '(叫|喊)(唔|不|无)(醒|应)', '叫伊无应', '呼吸(好|很)?(弱|慢)', '说话(含糊|不利索)', '讲不出话', '不会讲话', '(手|脚)(抬不起来|发麻)', '楼梯(上)?(滚|摔)下来',
@@ -196,7 +205,7 @@ const SOS_SIGN = /\u{1F198}/gu;
 
 // Everyday uses of the same words: removed before matching.
 const HARMLESS = wordUnion([
-  '火锅', '火爆', '火车', '火腿', '火柴', '上火', '发火', '火气', '恼火', '火速', '炸鸡', '炸串', '炸酱', '油炸', '炸薯条',
+  '(短信|电话|信息|消息|邮件|微信|深水|糖衣|烟雾)炸弹', '炸弹(人|鱼|面包|糖|头|酒)', '(历史|课本|课文|抗战|打仗|董存瑞)[^,，。]{0,12}炸(药|弹|碉堡)', '火锅', '火爆', '火车', '火腿', '火柴', '上火', '发火', '火气', '恼火', '火速', '炸鸡', '炸串', '炸酱', '油炸', '炸薯条',
   '爆炸(新闻|性|头|式|款)', '信息爆炸', '(气|急)(得|的)?(我)?(要)?(爆炸|炸)(了)?', '(笑|累|气|热|冷|困|饿|烦|吓|羡慕|馋|忙|丑|尴尬|无聊|难受|美|帅|高兴|开心)(得|的|到)?(要)?(死|我)了',
   '(笑|累|气|热|冷|困|饿|烦|吓|忙|馋|多|难|难吃|难看)(得|的|到)(想|要)(死|报警)', '(烦|累|无聊|热|冷|冻|吓|笑|气|困|饿|忙|吵|挤|晒|闷|急|愁|贵|馋|臭|丑|难吃|难受|羡慕|麻烦|折腾|尴尬)死(人|我)', '想死你', '死机', '死循环', '该死的', '要死要活', '谁来杀了我',
   '杀价', '(被)?砍价', '杀毒', '秒杀', '杀青', '跳楼价', '跳楼甩卖', '抢购', '抢红包', '抢票', '抢单', '抢答', '抢位', '抢镜', '抢先', '抢手', '抢着', '救救我的', '救命稻草',
@@ -294,6 +303,10 @@ const MISSING = wordUnion([
   `(${KIN}|${SPOUSE})(突然|又|就)?(走丢|走失|失踪|不见了|找不到了)`,
   `${KIN}.{0,16}(到现在|至今|一直|一晚上|一夜|整晚|昨晚|昨天|今天|早上|中午|下午|晚上|放学|出门|[一两二三四五几]天)(都|还|也)?(没|没有)(回家|回来)`,
 ]);
+const OBJECT = wordUnion(OBJECT_WORDS);
+// An object whose contents nobody knows: not a cue by itself (an unordered parcel is more often a
+// scam), but when the police's help is needed anyway, the advice is to keep away from it.
+const UNKNOWN_CONTENTS = /(包|包裹|箱子|袋子|盒子)[^,，。]{0,10}不知道(里面)?(装(的|了)?)?(是)?(什么|啥)/u;
 const INJURED = wordUnion(['被(人)?(砍|捅)', '人命', '死人', '有人死', '受伤', '伤(了|到|者|得)', '流血', '出血', '血', '昏迷', '不省人事', '没反应', '没有反应', '起不来', '动不了', '骨折', '叫不醒', '没气', '没声音', '倒在', '倒地', '晕']);
 
 function numbersFor(kind: EmergencyKind, injured: boolean): string[] {
@@ -381,6 +394,7 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
   }
   const missing = MISSING.exec(t)?.[0];
   if (missing && !found) found = { kind: 'police', cue: missing };
+  const object = found?.kind === 'police' && OBJECT.test(t);
   // A cue of suicide is never overruled, asked about or over; a cry of any kind may be.
   const firm = found?.kind === 'suicide' && !found.cry;
   // The kind answered when the model names it in place of the cue's.
@@ -397,14 +411,16 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
     // chore (这道题要杀了我); nor is that made another kind than the cue's, but for adding 120
     // (「我儿子说今晚回来就杀了我」 is not thoughts of suicide).
     // Nor against someone missing; and that is not made thoughts of suicide (the model hears
-    // 没回家, 打不通 in farewells), though a search in the hills may be 119's.
+    // 没回家, 打不通 in farewells), though a search in the hills may be 119's. Nor against a bomb
+    // or a suspicious object (the model has learnt none), which stays the police's (the model
+    // hears 炸 as a fire's).
     const threat = THREAT_TO_LIFE.test(t) && !FIGURE.test(compact);
-    if (found && !firm && !threat && !missing && t.length >= VETO_MIN_CHARS && 1 - guess.probability >= classifier.veto) return undefined;
+    if (found && !firm && !threat && !missing && !object && t.length >= VETO_MIN_CHARS && 1 - guess.probability >= classifier.veto) return undefined;
     if (!found) {
       const detailOnly = t.length <= DETAIL_MAX_CHARS && DETAIL_ONLY.test(t);
       const needed = BLOW_DENIED.test(t) || SPOUSE_LEFT.test(t) ? classifier.overrule ?? Infinity : classifier.threshold;
       if (guess.probability >= needed && !detailOnly) found = { kind: guess.kind, cue: '（按整句判断）' };
-    } else if (!firm && guess.kind !== found.kind && (!threat || guess.kind === 'medical') && !(missing && guess.kind === 'suicide') && guess.kinds
+    } else if (!firm && !object && guess.kind !== found.kind && (!threat || guess.kind === 'medical') && !(missing && guess.kind === 'suicide') && guess.kinds
       && guess.kinds[guess.kind] >= (classifier.kindOverride ?? Infinity) * guess.probability) {
       named = guess.kind;
     }
@@ -424,7 +440,11 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
   const kind = named === 'medical' ? found.kind : named ?? found.kind;
   // A cue of medical kind says someone needs 120, whichever kind answers.
   const injured = kind === 'medical' || found.kind === 'medical' || named === 'medical' || INJURED.test(t);
-  return { kind, numbers: numbersFor(kind, injured), injured, cue: found.cue, ...(missing && kind === 'police' ? { missing: true as const } : {}) };
+  return {
+    kind, numbers: numbersFor(kind, injured), injured, cue: found.cue,
+    ...(missing && kind === 'police' ? { missing: true as const } : {}),
+    ...(kind === 'police' && (object || UNKNOWN_CONTENTS.test(t)) ? { object: true as const } : {}),
+  };
 }
 
 const FIRST_LINE: Readonly<Record<EmergencyKind, (injured: boolean) => string>> = {
@@ -444,6 +464,7 @@ const NOW_WHAT: Readonly<Record<EmergencyKind, string>> = {
 };
 
 const MISSING_WHAT = '人走失或联系不上，报警不用等24小时。告诉警察他长什么样、穿什么衣服、最后在哪里出现。';
+const OBJECT_WHAT = '不要碰、不要打开、不要挪动它，人走远一点，也叫旁边的人走开；报警时说清楚在哪里。';
 
 // Domestic violence: plain words for an older reader, no legal terms but the two to ask for.
 const ABUSE_FIRST = '家暴不是家务事，是违法的。正在挨打或有危险，请马上拨打110。';
@@ -455,6 +476,6 @@ const ABUSE_REMEDIES = '警察可以出警，还可以给对方开告诫书；�
  */
 export function emergencyReply(e: Emergency): string {
   if (e.domesticViolence === 'ongoing') return `${ABUSE_FIRST}\n${ABUSE_REMEDIES}`;
-  const lines = `${FIRST_LINE[e.kind](e.injured)}\n${e.missing ? MISSING_WHAT : NOW_WHAT[e.kind]}`;
+  const lines = `${FIRST_LINE[e.kind](e.injured)}\n${e.missing ? MISSING_WHAT : e.object ? OBJECT_WHAT : NOW_WHAT[e.kind]}`;
   return e.domesticViolence === 'now' ? `${lines}\n家暴不是家务事。${ABUSE_REMEDIES}` : lines;
 }

@@ -70,6 +70,9 @@ describe('tips/rules/emergency: short cries and their everyday look-alikes', fun
     '我老婆跟人跑了 还把家里的钱都卷走了', '我老婆跑了',
     // Someone away for a while, a spouse out all night, or found again is not a missing person.
     '我儿子在外地打工 过年都没回家', '我老公昨晚没回家 肯定又去打牌了', '昨天孩子没回家 还好后来找到了',
+    // Bombs in games, food, spam and history lessons.
+    '老是收到短信炸弹 一天几百条验证码', '小孩玩游戏 炸弹人 玩了一下午', '面包店新出的炸弹面包好吃吗', '过年放的鞭炮里有个像炸弹一样大的',
+    '孩子历史课学到董存瑞炸碉堡 问我炸药包是什么样的',
   ];
   for (const text of harmless) {
     it(`「${text}」 gets no number`, () => expect(detectEmergency(text, model), text).to.equal(undefined));
@@ -83,6 +86,19 @@ describe('tips/rules/emergency: short cries and their everyday look-alikes', fun
     }
     // A search in the hills stays 119's, as the model hears it.
     expect(detectEmergency('老人晚上出去放牛 到现在没回来 山上下雨了 全村人在找', model)?.kind).to.equal('fire');
+  });
+
+  it('tells someone who found a bomb or a suspicious object to call 110 and keep away from it', () => {
+    const KEEP_AWAY = '请马上拨打110报警！\n不要碰、不要打开、不要挪动它，人走远一点，也叫旁边的人走开；报警时说清楚在哪里。';
+    for (const text of ['我家门口有个可疑的包裹', '商场里有人说放了炸弹', '路边有个箱子一直在滴答响 好吓人', '学校门口发现一个不明物品 还有电线露出来',
+      '有人打电话说在车站放了炸药', '小区垃圾桶旁边有个可疑的袋子']) {
+      const e = detectEmergency(text, model);
+      expect(e?.kind, text).to.equal('police');
+      expect(e?.object, text).to.equal(true);
+      expect(emergencyReply(e!), text).to.equal(KEEP_AWAY);
+    }
+    // Someone at the door is still told to lock it.
+    expect(emergencyReply(detectEmergency('有人在撬我家门 我一个人在家', model)!)).to.contain('锁好门');
   });
 
   it('does not let the model raise a message that only says where or who, however sure it is', () => {
