@@ -6,13 +6,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Divisions } from './places.js';
+import { CATEGORY_KEYS, type Category } from '../tips/types.js';
 
 export const CONTENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../content');
 
 export interface KeywordReply { keywords: string[]; reply: string }
 
-/** A question for another agency (户口, 社保 …) and where to go, or about this account itself: content/bot/faq.json. */
-export interface FaqEntry { topic: string; name: string; keywords: string[]; answer: string }
+/**
+ * A question for another agency (户口, 社保 …) and where to go, or about this account itself:
+ * content/bot/faq.json. `category`: a matter this account also takes (a relative detained, a
+ * judgment not enforced: 涉法涉诉), answered and then offered as a tip of that category.
+ */
+export interface FaqEntry { topic: string; name: string; keywords: string[]; answer: string; category?: Category }
 
 export interface BotContent {
   welcome: string;
@@ -32,6 +37,7 @@ const faqSchema = z.array(z.object({
   name: z.string().min(1),
   keywords: z.array(z.string().min(2)).min(1),
   answer: z.string().min(1).max(300),
+  category: z.enum(CATEGORY_KEYS).optional(),
 }).strict());
 
 const keywordsSchema = z.array(z.object({

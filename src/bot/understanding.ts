@@ -136,6 +136,11 @@ function problemOf(category: Category, faq: FaqEntry | undefined): Understood {
   return { intent: 'problem', category, ...(faq ? { faq } : {}) };
 }
 
+/** The FAQ's answer; for a matter this account also takes (its `category`), the answer and the offer. */
+function answerOf(faq: FaqEntry): Understood {
+  return faq.category ? problemOf(faq.category, faq) : { intent: 'other_agency', faq };
+}
+
 export interface UnderstandingDeps {
   faq: readonly FaqEntry[];
   fraud: FraudChecker;
@@ -186,7 +191,7 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
     return { intent: 'greeting', thanks: THANKS.test(t) && !GREETING.test(t) };
   }
   const faq = findFaq(t, deps.faq);
-  if (faq && !problem && (AGENCY_QUESTION.test(t) || t.length < LONG_ENOUGH)) return { intent: 'other_agency', faq };
+  if (faq && !problem && (AGENCY_QUESTION.test(t) || t.length < LONG_ENOUGH)) return answerOf(faq);
   const guess = deps.model.classify(text);
   const heard = guess.categoryProbability >= CATEGORY_SURE ? guess.category : category ?? guess.category;
   // A few words give the sentence models too little to go on: 「匿名」 is not a scam.
@@ -197,12 +202,12 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
       case 'fraud_check': return { intent: 'fraud_check', verdict };
       case 'greeting': if (greeting) return { intent: 'greeting', thanks: THANKS.test(t) && !GREETING.test(t) }; break;
       // Only with a topic the FAQ knows: 「今天天气怎么样」 is not a question for an agency.
-      case 'other_agency': if (faq) return { intent: 'other_agency', faq }; break;
+      case 'other_agency': if (faq) return answerOf(faq); break;
     }
   }
   if (t.length >= LONG_ENOUGH && (verdict.risk === 'high' || (verdict.risk === 'medium' && !problem && !category))) return { intent: 'fraud_check', verdict };
   if (category) return problemOf(category, faq);
-  if (faq) return { intent: 'other_agency', faq };
+  if (faq) return answerOf(faq);
   // Someone who writes a whole sentence to this account is telling of a matter: offering to
   // file it (they can say no) serves them better than 「没能明白」.
   if ((problem && t.length >= 6) || t.length >= LONG_ENOUGH) return problemOf(heard, faq);

@@ -29,6 +29,11 @@ describe('alerts/fraud: the checker', () => {
     expect(checker.check('妈，我今天晚上回家吃饭，帮我留点菜').risk).to.equal('low');
   });
 
+  it('finds nothing in a citizen asking how to sue, while a fake lawsuit notice stays flagged', () => {
+    for (const text of ['对方欠钱不还 我想起诉该怎么办？', '我要去法院告他', '朋友借钱不还 能起诉吗']) expect(checker.check(text).risk, text).to.equal('low');
+    expect(checker.check('你的网贷逾期，我们将对你提起诉讼，请马上还款到指定账户').risk).to.equal('high');
+  });
+
   it('never calls a number alone, or one asked about, low risk: it says a number alone cannot tell', () => {
     const asked = [
       '13859812345', '这个号码13859812345是不是骗子', '13859812345 是骗子吗', '这个电话靠谱吗 0598-8221234',

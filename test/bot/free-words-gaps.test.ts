@@ -362,11 +362,41 @@ describe('bot: free words the rules used to miss', () => {
     });
   });
 
+  describe('a change to a tip already sent', () => {
+    it('says how to add to it or correct it (人工, with its code), not a new offer', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      await each(h, ['我刚才举报的 地址说错了 不是城关是列东', '我想补充一下材料 怎么弄', '之前反映的事情我还有照片要补充', '上次投诉的电话写错了'], (reply, text) => {
+        expect(reply, text).to.contain('补充材料或改正内容').and.contain('回复「人工」').and.not.contain(NOT_UNDERSTOOD).and.not.contain(OFFER);
+      }, 300);
+      // While an offer stands, more words are for it.
+      const who = citizen('gaps-amend-offer');
+      expect(await send(h, '邻居家装修天天到半夜 说了好几次都不听', who)).to.contain(OFFER);
+      expect(await send(h, '我想补充一下情况 他们还在楼道里堆了好多建材', who)).to.contain('和您刚才说的记在一起').and.not.contain('补充材料或改正内容');
+    });
+  });
+
+  describe('a relative detained, a judgment not enforced', () => {
+    it('gets what the law allows first, then the 涉法涉诉 offer', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      for (const [i, [text, lines]] of ([
+        ['我儿子被派出所抓了 怎么才能见到他', ['24小时内通知家属', '请律师去会见', '12348']],
+        ['被拘留了家属能见面吗', ['24小时内通知家属', '拘留所']],
+        ['法院判了对方不执行怎么办？', ['申请强制执行', '两年内', '12368']],
+        ['判了三年了 他就是不执行 一分钱都没给', ['申请强制执行']],
+      ] as const).entries()) {
+        const reply = await fresh(h, text, 310 + i);
+        for (const line of lines) expect(reply, text).to.contain(line);
+        expect(reply, text).to.contain('「涉法涉诉」').and.contain(OFFER).and.not.contain('回复「举报」');
+        expect(reply.indexOf(lines[0]), text).to.be.lessThan(reply.indexOf(OFFER));
+      }
+    });
+  });
+
   describe('a dispute asked about', () => {
     it('gets the legal service line before the offer; a dispute told, or another matter asked, gets the offer alone', async () => {
       const h = await harness({ messagesPerMinute: 1000 });
       const LAW = '12348公共法律服务热线';
-      await each(h, ['我想咨询一下离婚财产怎么分', '邻居占了我家的宅基地该怎么办', '法院判了对方不执行怎么办？'], (reply, text) => {
+      await each(h, ['我想咨询一下离婚财产怎么分', '邻居占了我家的宅基地该怎么办', '对方欠钱不还 我想起诉该怎么办？'], (reply, text) => {
         expect(reply, text).to.contain(LAW).and.contain(OFFER);
         expect(reply.indexOf(LAW), text).to.be.lessThan(reply.indexOf(OFFER));
       }, 200);

@@ -42,7 +42,7 @@ describe('bot: spoken words', () => {
     await send(h, '跳过');
     await send(h, '匿名');
     await send(h, '确认');
-    for (const text of ['我上次反映的事怎么样了', '我举报的那个有结果没有', '前几天投诉的有人管没有', '我去年反映的事到现在都没人管', '半年前投诉的怎么还没答复']) {
+    for (const text of ['我上次反映的事怎么样了', '我举报的那个有结果没有', '前几天投诉的有人管没有', '我去年反映的事到现在都没人管', '半年前投诉的怎么还没答复', '我上次反映的问题整改了没有', '之前举报的那个事解决了吗']) {
       const reply = await send(h, text);
       expect(reply, text).to.contain('SM251126AAAAAA').and.not.contain('登记').and.not.contain('类别');
     }

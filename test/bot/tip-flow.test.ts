@@ -124,6 +124,18 @@ describe('bot: tip flow', () => {
     expect(await send(h, '怎么举报村干部贪污低保款', citizen('how-told'))).to.contain('已记下您说的情况').and.contain('检举控告');
   });
 
+  it('starts the flow for 「我要上访」, 「我要申诉」 and 「我要告状」, the words after them the matter', async () => {
+    const h = await harness({ messagesPerMinute: 1000 });
+    for (const [i, text] of ['我要上访', '我想申诉', '我要告状', '怎么上访'].entries()) {
+      const reply = await send(h, text, citizen(`petition-${i}`));
+      expect(reply, text).to.match(/^好的，我来帮您一步一步填写/).and.contain('请选择您要反映的问题类别');
+    }
+    const told = await send(h, '我要告状 村里征地的补偿款一直不给我们', citizen('petition-told'));
+    expect(told).to.contain('已记下您说的情况').and.contain('矛盾纠纷');
+    // Going to petition somewhere, told as a threat, is the matter itself: no flow started by it.
+    expect(await send(h, '再不解决我们就去北京上访', citizen('petition-threat'))).to.not.match(/^好的，我来帮您一步一步填写/);
+  });
+
   it('guesses the category from the sentence model where no rule names it, and answers 「是」 with no guess with the list', async () => {
     const h = await harness({ messagesPerMinute: 1000 });
     await send(h, '举报');
