@@ -132,6 +132,17 @@ describe('bot: tip flow', () => {
     }
     const told = await send(h, '我要告状 村里征地的补偿款一直不给我们', citizen('petition-told'));
     expect(told).to.contain('已记下您说的情况').and.contain('矛盾纠纷');
+    // A greeting first, and 「一个问题」 after the trigger, are neither the matter nor in its way.
+    for (const [i, text] of ['你好 我想举报', '在吗 我要投诉', '领导你好 我要反映情况'].entries()) {
+      expect(await send(h, text, citizen(`greeted-${i}`)), text).to.match(/^好的，我来帮您一步一步填写/).and.contain('请选择您要反映的问题类别');
+    }
+    await send(h, '您好，我要反映一个问题 村里的路被挖断了', citizen('greeted-told'));
+    await send(h, '10', citizen('greeted-told'));
+    await send(h, '好了', citizen('greeted-told'));
+    await send(h, '跳过', citizen('greeted-told'));
+    await send(h, '匿名', citizen('greeted-told'));
+    await send(h, '确认', citizen('greeted-told'));
+    expect(h.desk.submitCalls.at(-1)?.description).to.equal('村里的路被挖断了');
     // Going to petition somewhere, told as a threat, is the matter itself: no flow started by it.
     expect(await send(h, '再不解决我们就去北京上访', citizen('petition-threat'))).to.not.match(/^好的，我来帮您一步一步填写/);
   });
