@@ -29,6 +29,8 @@ export interface Emergency {
   missing?: true;
   /** A bomb or a suspicious object told: 110, and keep away from it (not 「躲起来，锁好门」). */
   object?: true;
+  /** Someone hurt by another, already in hospital: 110, and keep the medical records (not 「锁好门」). */
+  inHospital?: true;
 }
 
 // Kinds are tried in this order and the first with a cue decides: a crash with blood is
@@ -444,6 +446,8 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
     kind, numbers: numbersFor(kind, injured), injured, cue: found.cue,
     ...(missing && kind === 'police' ? { missing: true as const } : {}),
     ...(kind === 'police' && (object || UNKNOWN_CONTENTS.test(t)) ? { object: true as const } : {}),
+    // Unless the one who did it is still about (「那人还在外面」): then staying safe comes first.
+    ...(kind === 'police' && AT_HOSPITAL.test(t) && HURT_BY_SOMEONE.test(t) && !NOW.test(t) ? { inHospital: true as const } : {}),
   };
 }
 
@@ -465,6 +469,10 @@ const NOW_WHAT: Readonly<Record<EmergencyKind, string>> = {
 
 const MISSING_WHAT = '人走失或联系不上，报警不用等24小时。告诉警察他长什么样、穿什么衣服、最后在哪里出现。';
 const OBJECT_WHAT = '不要碰、不要打开、不要挪动它，人走远一点，也叫旁边的人走开；报警时说清楚在哪里。';
+// Hurt by someone and already in hospital: safe from them now, and the evidence is being made.
+const AT_HOSPITAL = /(在|到|进|送|住)(了)?(医院|卫生院|急诊)(?!门口|门前|外面|旁边|附近|对面|楼下|停车场)/u;
+const HURT_BY_SOMEONE = /(被|挨)(人|他|她|他们|对方)?(打|砍|捅|刺|踢|揍)|打(伤|进医院)|砍伤|捅伤/u;
+const HOSPITAL_WHAT = '人已经在医院的，先治伤；病历、诊断证明、伤情照片和医药费单据都留好，报警时交给警察。';
 
 // Domestic violence: plain words for an older reader, no legal terms but the two to ask for.
 const ABUSE_FIRST = '家暴不是家务事，是违法的。正在挨打或有危险，请马上拨打110。';
@@ -476,6 +484,6 @@ const ABUSE_REMEDIES = '警察可以出警，还可以给对方开告诫书；�
  */
 export function emergencyReply(e: Emergency): string {
   if (e.domesticViolence === 'ongoing') return `${ABUSE_FIRST}\n${ABUSE_REMEDIES}`;
-  const lines = `${FIRST_LINE[e.kind](e.injured)}\n${e.missing ? MISSING_WHAT : e.object ? OBJECT_WHAT : NOW_WHAT[e.kind]}`;
+  const lines = `${FIRST_LINE[e.kind](e.injured)}\n${e.missing ? MISSING_WHAT : e.object ? OBJECT_WHAT : e.inHospital ? HOSPITAL_WHAT : NOW_WHAT[e.kind]}`;
   return e.domesticViolence === 'now' ? `${lines}\n家暴不是家务事。${ABUSE_REMEDIES}` : lines;
 }

@@ -101,6 +101,17 @@ describe('tips/rules/emergency: short cries and their everyday look-alikes', fun
     expect(emergencyReply(detectEmergency('有人在撬我家门 我一个人在家', model)!)).to.contain('锁好门');
   });
 
+  it('tells someone hurt by another and already in hospital to keep the records for the police, not to lock the door', () => {
+    for (const text of ['我被人打了 现在在医院 想报案', '儿子被人砍伤了 送到医院了 那个人跑了']) {
+      const reply = emergencyReply(detectEmergency(text, model)!);
+      expect(reply, text).to.match(/^请马上拨打110报警！/).and.contain('病历、诊断证明、伤情照片').and.not.contain('锁好门');
+    }
+    // A fight at the hospital's door, or the attacker still about, is answered as any danger.
+    for (const text of ['有人在医院门口打架', '我被人打进医院了 那人还在外面晃']) {
+      expect(emergencyReply(detectEmergency(text, model)!), text).to.contain('锁好门');
+    }
+  });
+
   it('does not let the model raise a message that only says where or who, however sure it is', () => {
     const sure: EmergencyClassifier = { classify: () => ({ kind: 'police', probability: 0.99 }), threshold: 0.375, veto: 0.75 };
     for (const text of ['我家在三楼', '是个男的 穿黑衣服', '在列东街28号3栋502', '一个女的 戴着口罩 个子很高']) {
