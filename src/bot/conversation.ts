@@ -124,6 +124,13 @@ export interface ConversationRecord {
   reportOffer?: { identifiers: ScamIdentifier[] };
   /** The last committed tip, so a 确认 repeated after success answers the same receipt. */
   lastReceipt?: LastReceipt;
+  /**
+   * Photos or videos sent outside any tip or offer, before the words that say what they show:
+   * kept, with their messages for the transcript, in the draft the next tip starts from
+   * (tip-flow/draft.ts `startTipFlow`, `joinHeld`), so they need not be sent again. Dropped at the
+   * idle timeout, or when the citizen declines an offer.
+   */
+  held?: TipDraft;
 }
 
 export interface RateWindow {
@@ -191,7 +198,7 @@ export interface ExpiryResult {
  * returned as it is, without a copy or a date parsed.
  */
 export function applyExpiry(record: ConversationRecord, now: Date, limits: ConversationLimits): ExpiryResult {
-  if (!record.flow && !record.suspended && !record.lastReceipt && !record.offer && !record.reportOffer) return { record, justSuspended: false };
+  if (!record.flow && !record.suspended && !record.lastReceipt && !record.offer && !record.reportOffer && !record.held) return { record, justSuspended: false };
   const out: ConversationRecord = { ...record };
   const nowMs = now.getTime();
   const idleMs = nowMs - Date.parse(out.updatedAt);
@@ -225,6 +232,7 @@ export function applyExpiry(record: ConversationRecord, now: Date, limits: Conve
     delete out.offer;
   }
   if (out.reportOffer && nowMs - Date.parse(out.updatedAt) > limits.idleTimeoutSeconds * 1000) delete out.reportOffer;
+  if (out.held && idleMs > limits.idleTimeoutSeconds * 1000) delete out.held;
   if (out.lastReceipt && nowMs - Date.parse(out.lastReceipt.at) > limits.idleTimeoutSeconds * 1000) {
     delete out.lastReceipt;
   }

@@ -184,6 +184,60 @@ describe('bot: tip flow', () => {
     expect(s.transcript.find((e) => e.mediaId === 'v2')).to.include({ kind: 'voice', from: 'citizen' });
   });
 
+  it('keeps photos sent before any words for the tip the words start, and drops them when declined or left', async () => {
+    // Photos, then the matter in words: one 「是」 files both, the photos' messages first in the transcript.
+    const h = await harness();
+    expect(await send(h, { kind: 'image', mediaId: 'p1' })).to.contain('照片收到了').and.contain('不用重发');
+    await send(h, { kind: 'video', mediaId: 'v1' });
+    expect(await send(h, '村口的垃圾堆了半个月了 臭得要命 没人管')).to.contain('要我帮您登记');
+    await send(h, '是');
+    await send(h, '跳过');
+    expect(await send(h, '匿名')).to.contain('附件：2个');
+    await send(h, '确认');
+    const s = h.desk.submitCalls[0]!;
+    expect(s.attachments).to.deep.equal([{ type: 'image', mediaId: 'p1' }, { type: 'video', mediaId: 'v1' }]);
+    expect(s.transcript.findIndex((e) => e.mediaId === 'p1')).to.be.lessThan(s.transcript.findIndex((e) => e.text?.startsWith('村口的垃圾') === true));
+
+    // A photo, then 「举报」: the flow starts with it, and asks for the words.
+    const b = citizen('held-then-tip');
+    await send(h, { kind: 'image', mediaId: 'p2' }, b);
+    await send(h, '举报', b);
+    expect(await send(h, '6', b)).to.contain('1个照片、视频已放进来了');
+    await send(h, '河边有人倒建筑垃圾', b);
+    for (const m of ['好了', '跳过', '匿名', '确认']) await send(h, m, b);
+    expect(h.desk.submitCalls[1]!.attachments).to.deep.equal([{ type: 'image', mediaId: 'p2' }]);
+
+    // A draft put aside at the idle timeout, a photo, then 「继续」: the photo joins that draft.
+    const e = citizen('held-resumed');
+    for (const m of ['举报', '3', '邻居家装修天天到半夜']) await send(h, m, e);
+    h.clock.advance(31);
+    expect(await send(h, { kind: 'image', mediaId: 'p5' }, e)).to.contain('照片收到了');
+    await send(h, '继续', e);
+    for (const m of ['好了', '跳过', '匿名', '确认']) await send(h, m, e);
+    expect(h.desk.submitCalls.at(-1)!.attachments).to.deep.equal([{ type: 'image', mediaId: 'p5' }]);
+    expect(h.desk.submitCalls.at(-1)!.description).to.equal('邻居家装修天天到半夜');
+
+    // Danger told after a photo: the photo is in the words kept for it.
+    const f = citizen('held-danger');
+    await send(h, { kind: 'image', mediaId: 'p6' }, f);
+    expect(await send(h, '有人在撬我家门 我一个人在家', f)).to.match(/^请马上拨打110/);
+    for (const m of ['是', '跳过', '匿名', '确认']) await send(h, m, f);
+    expect(h.desk.submitCalls.at(-1)!.attachments).to.deep.equal([{ type: 'image', mediaId: 'p6' }]);
+
+    // Declined with the offer, or left past the idle timeout: the next tip starts without them.
+    const c = citizen('held-declined');
+    await send(h, { kind: 'image', mediaId: 'p3' }, c);
+    await send(h, '楼下有人乱停车', c);
+    await send(h, '不用', c);
+    await send(h, '举报', c);
+    expect(await send(h, '10', c)).to.contain('请描述一下情况');
+    const d = citizen('held-idle');
+    await send(h, { kind: 'image', mediaId: 'p4' }, d);
+    h.clock.advance(31);
+    await send(h, '举报', d);
+    expect(await send(h, '10', d)).to.contain('请描述一下情况');
+  });
+
   it('asks for words before moving on from an empty description', async () => {
     const h = await harness();
     await send(h, '举报');

@@ -4,7 +4,8 @@ import { classifyCategory } from '../../tips/rules/category.js';
 import type { TipDraft } from '../conversation.js';
 import { say, type EngineContext, type Intent, type Turn } from '../intent.js';
 import {
-  absorbMedia, addDescription, DESCRIPTION_FULL, keepVoice, newDraft, placeOfLocation, recordBot, recordCitizen, transcriptEntry,
+  absorbMedia, addDescription, DESCRIPTION_FULL, keepVoice, MAX_ATTACHMENTS, newDraft, placeOfLocation, recordBot, recordCitizen, takeHeld,
+  transcriptEntry,
 } from '../tip-flow/draft.js';
 import type { BotReplyPart } from '../types.js';
 
@@ -27,7 +28,7 @@ export const dangerOutsideFlow: Intent = {
     if (!turn.text) return [say('等您安全了，如果方便，回复「举报」把情况告诉我们，我们会尽快处理。')];
     const pending = turn.record.offer?.kept;
     if (pending) return keepMore(turn, ctx, pending);
-    const kept: TipDraft = newDraft(turn.now);
+    const kept: TipDraft = takeHeld(turn) ?? newDraft(turn.now);
     // Violence at home is a 婚姻家庭 matter (矛盾纠纷), other danger for the police (a break-in,
     // someone missing) 治安, unless the words name another category.
     kept.category = classifyCategory(turn.text)
@@ -88,6 +89,26 @@ export const dangerMore: Intent = {
   },
 };
 
+/**
+ * A photo or video sent outside any tip or offer, before the words: held for the tip those words
+ * will start (`ConversationRecord.held`), and the citizen asked to say what it shows.
+ */
+function holdEvidence(turn: Turn): BotReplyPart[] | undefined {
+  const input = turn.input;
+  if ((input.kind !== 'image' && input.kind !== 'video') || !input.mediaId || turn.record.flow || turn.record.offer) return undefined;
+  const held = (turn.record.held ??= newDraft(turn.now));
+  recordCitizen(held, turn);
+  const what = input.kind === 'image' ? '照片' : '视频';
+  const before = held.attachments.length;
+  absorbMedia(held, input);
+  const kept = held.attachments.length > before;
+  const parts = [say(kept
+    ? `${what}收到了。是要反映什么事吗？请打字或发语音说一说：在哪里、发生了什么。${what}会一起放进您的反映里，不用重发。\n想看看一条消息是不是诈骗，请把消息的文字复制发给我。`
+    : `这个${what}没有保存：已经收到很多了（最多${MAX_ATTACHMENTS}个）。请打字或发语音说说是什么事。`)];
+  recordBot(held, parts, turn.now);
+  return parts;
+}
+
 export const fallback: Intent = {
   name: 'fallback',
   match: () => true,
@@ -96,6 +117,8 @@ export const fallback: Intent = {
     if (input.kind === 'voice' && !turn.text) {
       return [say('语音我没听清。请打字告诉我，或者回复「人工」联系工作人员。')];
     }
+    const held = holdEvidence(turn);
+    if (held) return held;
     if (input.kind === 'image' || input.kind === 'video' || input.kind === 'location' || input.kind === 'link') {
       return [say('收到了。如果是要反映问题，请先回复「举报」，再按提示发照片或位置。\n想看看一条消息是不是诈骗，请回复「鉴诈」加上文字内容。')];
     }

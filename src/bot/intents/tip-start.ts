@@ -3,7 +3,7 @@
 // the citizen only confirms the guessed category.
 import type { TipFlow } from '../conversation.js';
 import { say, type Intent } from '../intent.js';
-import { addDescription, recordBot, recordCitizen, startTipFlow } from '../tip-flow/draft.js';
+import { addDescription, joinHeld, recordBot, recordCitizen, startTipFlow } from '../tip-flow/draft.js';
 import { categoryPrompt, promptFor } from '../tip-flow/prompts.js';
 import { describeFirst } from '../tip-flow/steps.js';
 import { DAILY_LIMIT_TEXT, underDailyLimit } from '../tip-flow/submit.js';
@@ -51,6 +51,7 @@ export const tipStart: Intent = {
       // Resume rather than start over: the earlier words would otherwise be lost.
       turn.record.flow = suspended.flow;
       delete turn.record.suspended;
+      joinHeld(turn, suspended.flow.draft);
       const parts = [say(`您有一条没填完的反映，已为您接着填写（要重新开始请回复「取消」后再回复「举报」）。\n${promptFor(suspended.flow)}`)];
       recordCitizen(suspended.flow.draft, turn);
       recordBot(suspended.flow.draft, parts, turn.now);

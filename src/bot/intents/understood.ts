@@ -265,7 +265,11 @@ export const offerAnswer: Intent = {
   async handle(turn, ctx) {
     const offered = turn.record.offer;
     delete turn.record.offer;
-    if (!offered || !isWord(turn.text, YES_TO_FILE)) return [say(`好的，不登记。${offered?.danger ? '如果还有危险，请马上拨打110。\n' : ''}${ctx.content.shortMenu}`)];
+    if (!offered || !isWord(turn.text, YES_TO_FILE)) {
+      // Photos held for the matter offered go with it.
+      delete turn.record.held;
+      return [say(`好的，不登记。${offered?.danger ? '如果还有危险，请马上拨打110。\n' : ''}${ctx.content.shortMenu}`)];
+    }
     if (offered.kept) return fileKept(turn, ctx, offered.kept);
     if (!(await underDailyLimit(turn, ctx, offered.danger))) return [say(DAILY_LIMIT_TEXT(ctx.config.bot.tipsPerDay))];
     const flow = startTipFlow(turn);

@@ -16,10 +16,26 @@ export function newDraft(now: Date): TipDraft {
   return { id: randomUUID(), startedAt: now.toISOString(), description: [], attachments: [], danger: false, transcript: [] };
 }
 
+/** A tip's flow from its first step, in the draft of any photos held for it (`ConversationRecord.held`). */
 export function startTipFlow(turn: Turn): TipFlow {
-  const flow: TipFlow = { name: 'tip', step: 'category', draft: newDraft(turn.now) };
+  const flow: TipFlow = { name: 'tip', step: 'category', draft: takeHeld(turn) ?? newDraft(turn.now) };
   turn.record.flow = flow;
   return flow;
+}
+
+/** The draft of the photos held for the next tip, taken out of the record: it becomes that tip's. */
+export function takeHeld(turn: Turn): TipDraft | undefined {
+  const held = turn.record.held;
+  delete turn.record.held;
+  return held;
+}
+
+/** Photos held for the next tip join a draft already open (one resumed), their messages before its next. */
+export function joinHeld(turn: Turn, draft: TipDraft): void {
+  const held = takeHeld(turn);
+  if (!held) return;
+  for (const a of held.attachments) keepAttachment(draft, a.type, a.mediaId);
+  for (const entry of held.transcript) addTranscript(draft, entry);
 }
 
 /**

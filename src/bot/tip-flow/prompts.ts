@@ -29,8 +29,13 @@ export function descriptionPrompt(draft: TipDraft): string {
   const fraudHint = draft.category === 'fraud'
     ? '\n（如果只是想看看一条短信是不是诈骗，回复「取消」后发「鉴诈」加上内容。）'
     : '';
-  if (draft.description.length > 0 || draft.attachments.length > 0) {
+  if (draft.description.length > 0) {
     return `已记下您的描述。还有要补充的，请接着发，文字、语音、照片都可以；说完了请回复「好了」。${fraudHint}`;
+  }
+  // Photos or a video alone so far (sent before the flow started, or at the category step).
+  if (draft.attachments.length > 0) {
+    return `您发的${draft.attachments.length}个照片、视频已放进来了。请再用文字或语音说说情况：什么时间、什么地方、发生了什么事；`
+      + `说完了请回复「好了」。${fraudHint}`;
   }
   return '请描述一下情况：什么时间、什么地方、发生了什么事。\n'
     + `可以打字、发语音或照片，分几条发也可以；说完了请回复「好了」。${fraudHint}`;
