@@ -372,6 +372,12 @@ describe('bot: free words the rules used to miss', () => {
       const who = citizen('gaps-amend-offer');
       expect(await send(h, '邻居家装修天天到半夜 说了好几次都不听', who)).to.contain(OFFER);
       expect(await send(h, '我想补充一下情况 他们还在楼道里堆了好多建材', who)).to.contain('和您刚才说的记在一起').and.not.contain('补充材料或改正内容');
+      // With a draft put aside (not sent), it is that draft to go on with.
+      const drafting = citizen('gaps-amend-draft');
+      for (const m of ['举报', '3', '邻居家装修天天到半夜']) await send(h, m, drafting);
+      h.clock.advance(31);
+      await send(h, '你好', drafting);
+      expect(await send(h, '我想补充一下材料', drafting)).to.contain('还没提交').and.contain('回复「继续」').and.not.contain('补充材料或改正内容');
     });
   });
 

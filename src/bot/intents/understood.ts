@@ -188,6 +188,7 @@ const WITHDRAW_ANSWER = '已经提交的反映，在这里没法自己撤回。�
 // matter. A sent tip takes no more words from the chat; staff add them, through 人工.
 const AMEND = /(?:刚才|刚刚|之前|上次|前几天|昨天|已经)(?:举报|反映|投诉|提交|报)(?:的|了)[^。！？!?]{0,12}(?:错|补充|更正|(?<!整)改|漏|忘了)|补充(?:一下|一点|一些)?(?:材料|证据|照片|图片|情况|内容)|(?:补交|补传|补发)(?:材料|证据|照片)/u;
 const AMEND_ANSWER = '已经提交的反映，要补充材料或改正内容，请回复「人工」联系工作人员，告诉他们受理编号（回复「查询」可以看编号），把要补充的内容发给他们。';
+const AMEND_DRAFT_ANSWER = '您有一条反映还没填完、还没提交。回复「继续」接着填写，要补充的文字、照片可以直接发。';
 
 /** An FAQ answer before the offer: without its own 「回复「举报」…」, which the offer says instead. */
 const agencyLine = (answer: string) => answer.split(/(?<=。)/u).filter((sentence) => !sentence.includes('回复「举报」')).join('');
@@ -247,8 +248,9 @@ export const understood: Intent = {
   match: (turn) => turn.record.flow === undefined && turn.menuIntent === undefined && turn.text !== '',
   async handle(turn, ctx) {
     if (WITHDRAW.test(turn.text)) return [say(WITHDRAW_ANSWER)];
-    // With an offer standing, more words are for that offer (they join it).
-    if (!turn.record.offer && AMEND.test(turn.text)) return [say(AMEND_ANSWER)];
+    // With an offer standing, more words are for that offer (they join it); with a draft put aside
+    // (not sent yet), they are for that draft.
+    if (!turn.record.offer && AMEND.test(turn.text)) return [say(turn.record.suspended ? AMEND_DRAFT_ANSWER : AMEND_ANSWER)];
     return whatToDo(turn) ?? placeForOffer(turn, ctx, true) ?? (await answerFreeText(turn, ctx)) ?? placeForOffer(turn, ctx, false)
       ?? fallback.handle(turn, ctx);
   },
