@@ -301,6 +301,9 @@ const COMPILED = ORDER.map((kind) => ({ kind, re: wordUnion(CUES[kind]) }));
 // A spouse out all night (「我老公昨晚没回家 肯定又去打牌了」) is not missing by those words alone.
 const KIN = '(孩子|小孩|儿子|女儿|孙子|孙女|外孙女?|老人|老爸|老妈|我爸|我妈|父亲|母亲|爷爷|奶奶|外公|外婆|弟弟|妹妹|哥哥|姐姐)';
 const SPOUSE = '(老伴|老公|老婆|丈夫|妻子|媳妇)';
+// A thing of the family lost (「女儿的手机不见了」), not one of them: the model, which hears 女儿 and
+// 不见了 together as a missing child, does not raise it alone.
+const LOST_THING = new RegExp(`(${KIN.slice(1, -1)}|${SPOUSE.slice(1, -1)}|我)的(手机|钱包|包|书包|自行车|电动车|摩托车|车|钥匙|证件|身份证|银行卡|户口本|钱|项链|手表|眼镜)[^,，。]{0,4}(不见|丢|找不到|被偷)`, 'u');
 const MISSING = wordUnion([
   `(${KIN}|${SPOUSE})(突然|又|就)?(走丢|走失|失踪|不见了|找不到了)`,
   `${KIN}.{0,16}(到现在|至今|一直|一晚上|一夜|整晚|昨晚|昨天|今天|早上|中午|下午|晚上|放学|出门|[一两二三四五几]天)(都|还|也)?(没|没有)(回家|回来)`,
@@ -419,9 +422,9 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
     const threat = THREAT_TO_LIFE.test(t) && !FIGURE.test(compact);
     if (found && !firm && !threat && !missing && !object && t.length >= VETO_MIN_CHARS && 1 - guess.probability >= classifier.veto) return undefined;
     if (!found) {
-      const detailOnly = t.length <= DETAIL_MAX_CHARS && DETAIL_ONLY.test(t);
+      const notForModelAlone = (t.length <= DETAIL_MAX_CHARS && DETAIL_ONLY.test(t)) || LOST_THING.test(t);
       const needed = BLOW_DENIED.test(t) || SPOUSE_LEFT.test(t) ? classifier.overrule ?? Infinity : classifier.threshold;
-      if (guess.probability >= needed && !detailOnly) found = { kind: guess.kind, cue: '（按整句判断）' };
+      if (guess.probability >= needed && !notForModelAlone) found = { kind: guess.kind, cue: '（按整句判断）' };
     } else if (!firm && !object && guess.kind !== found.kind && (!threat || guess.kind === 'medical') && !(missing && guess.kind === 'suicide') && guess.kinds
       && guess.kinds[guess.kind] >= (classifier.kindOverride ?? Infinity) * guess.probability) {
       named = guess.kind;

@@ -73,6 +73,8 @@ describe('tips/rules/emergency: short cries and their everyday look-alikes', fun
     // Bombs in games, food, spam and history lessons.
     '老是收到短信炸弹 一天几百条验证码', '小孩玩游戏 炸弹人 玩了一下午', '面包店新出的炸弹面包好吃吗', '过年放的鞭炮里有个像炸弹一样大的',
     '孩子历史课学到董存瑞炸碉堡 问我炸药包是什么样的',
+    // A thing of the family lost, not one of them.
+    '女儿的手机不见了', '我女儿的手机不见了', '儿子的电动车找不到了',
   ];
   for (const text of harmless) {
     it(`「${text}」 gets no number`, () => expect(detectEmergency(text, model), text).to.equal(undefined));
