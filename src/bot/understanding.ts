@@ -48,6 +48,8 @@ export const LOSS = wordUnion([
 ]);
 
 // Someone is telling the writer (or their family) what to do.
+/** Someone who saw through it (「我没上当」, 「还好没转钱」): not a victim, whatever they were told. */
+export const NOT_FOOLED = /(没|没有|并没有|幸好没|还好没)(被骗|受骗|上当|上他们?的当|转(账|钱)|理他)|识破/u;
 export const TOLD_TO_ME = wordUnion([
   '(让|叫|要|逼|喊)(我|我们|我妈|我爸|我老公|我老婆|我家|老人)', '(打电话|来电|打来|加我|联系我).{0,12}(说|让|叫|要)', '跟我说', '说我',
 ]);
@@ -175,11 +177,12 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
   const flagged = verdict.risk === 'high' || verdict.risk === 'medium';
   const fraudish = flagged || category === 'fraud';
   // 「怎样才能不被骗」 names being cheated without telling of it.
-  if (LOSS.test(t.replace(PREVENTION, '')) && (fraudish || DECEIVED.test(t))) return { intent: 'fraud_victim' };
+  const fooled = !NOT_FOOLED.test(t);
+  if (fooled && LOSS.test(t.replace(PREVENTION, '')) && (fraudish || DECEIVED.test(t))) return { intent: 'fraud_victim' };
   if (ASK_IF_FRAUD.test(t) || (flagged && PASTED.test(text))) return { intent: 'fraud_check', verdict };
   // Told as happening to them (「有人打电话说是公安局的，让我转钱到安全账户」): a victim now, who
   // needs 110 and 96110 before a verdict.
-  if (verdict.risk === 'high' && TOLD_TO_ME.test(t)) return { intent: 'fraud_victim', ...(verdict.reasons[0] ? { warning: verdict.reasons[0] } : {}) };
+  if (fooled && verdict.risk === 'high' && TOLD_TO_ME.test(t)) return { intent: 'fraud_victim', ...(verdict.reasons[0] ? { warning: verdict.reasons[0] } : {}) };
 
   const problem = PROBLEM.test(t);
   // A short question about scams themselves, not about something that happened or is to be reported.
@@ -198,7 +201,7 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
   if (guess.probability >= MODEL_SURE && t.length >= SHORT) {
     switch (guess.intent) {
       case 'problem': return problemOf(heard, faq);
-      case 'fraud_victim': return { intent: 'fraud_victim' };
+      case 'fraud_victim': if (fooled) return { intent: 'fraud_victim' }; break;
       case 'fraud_check': return { intent: 'fraud_check', verdict };
       case 'greeting': if (greeting) return { intent: 'greeting', thanks: THANKS.test(t) && !GREETING.test(t) }; break;
       // Only with a topic the FAQ knows: 「今天天气怎么样」 is not a question for an agency.

@@ -29,6 +29,13 @@ describe('alerts/fraud: the checker', () => {
     expect(checker.check('妈，我今天晚上回家吃饭，帮我留点菜').risk).to.equal('low');
   });
 
+  it('calls any asking for the verification code high, however it is asked; a bank\'s own code message stays low', () => {
+    for (const text of ['银行打电话要验证码', '刚才有个自称银行的打电话要验证码 还好我没理他', '对方问我要验证码', '他跟我要短信验证码']) {
+      expect(checker.check(text).risk, text).to.equal('high');
+    }
+    expect(checker.check('【工商银行】您的验证码为123456，请勿告诉他人，银行不会打电话向您索要验证码。').risk).to.equal('low');
+  });
+
   it('finds nothing in a citizen asking how to sue, while a fake lawsuit notice stays flagged', () => {
     for (const text of ['对方欠钱不还 我想起诉该怎么办？', '我要去法院告他', '朋友借钱不还 能起诉吗']) expect(checker.check(text).risk, text).to.equal('low');
     expect(checker.check('你的网贷逾期，我们将对你提起诉讼，请马上还款到指定账户').risk).to.equal('high');

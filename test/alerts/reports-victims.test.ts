@@ -98,7 +98,9 @@ describe(`scam reports from victims, and the victim's own numbers (${usingMysql(
   });
 
   it('a report that tells no loss is thanked as before; a number that called many times is no loss', async () => {
-    for (const report of ['举报诈骗电话 17012345678', '这个号码是骗子，打了我好几次电话 17012345678']) {
+    for (const report of ['举报诈骗电话 17012345678', '这个号码是骗子，打了我好几次电话 17012345678',
+      // Told the scam first, and that they saw through it, then what to report.
+      '有人冒充公安给我打电话 让我转钱到安全账户 我没上当 想举报这个号码 17012345678']) {
       const reply = await say('o-reporter', report);
       expect(reply, report).to.match(/^谢谢您！已经记下了/).and.include('号码 17012345678').and.not.include('止付');
     }

@@ -362,6 +362,17 @@ describe('bot: free words the rules used to miss', () => {
     });
   });
 
+  describe('someone who saw through a scam', () => {
+    it('gets the verdict on what they were told, not the victim\'s 「别再转钱」', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      await each(h, ['有人冒充公安给我打电话 让我转钱到安全账户 我没上当', '刚才有个自称银行的打电话要验证码 还好我没理他'], (reply, text) => {
+        expect(reply, text).to.contain('【高风险】').and.not.contain('别再给对方转钱');
+      }, 330);
+      // Told as taken in, it is a victim's answer as before.
+      expect(await fresh(h, '有人冒充公安给我打电话 让我转钱到安全账户 我转了两万', 335)).to.contain('别再给对方转钱');
+    });
+  });
+
   describe('a change to a tip already sent', () => {
     it('says how to add to it or correct it (人工, with its code), not a new offer', async () => {
       const h = await harness({ messagesPerMinute: 1000 });

@@ -28,7 +28,7 @@ import { isCommand, say, type EngineContext, type Intent, isWholeCommand, type T
 import type { ScamIdentifier, ScamReportResult } from '../ports.js';
 import { commandArgs, isWord } from '../text.js';
 import type { BotReplyPart } from '../types.js';
-import { LOSS, TOLD_TO_ME } from '../understanding.js';
+import { LOSS, NOT_FOOLED, TOLD_TO_ME } from '../understanding.js';
 import { hasNumberFromAbroad } from '../bare-messages.js';
 import { dangerOutsideFlow } from './fallback.js';
 // A cycle (understood.ts imports `checked`): both only call each other's functions in a turn.
@@ -135,6 +135,8 @@ export const fraudCheckAnswer: Intent = {
 
 // 「举报诈骗电话 …」, 「我要举报一个骗子微信号 …」: a report word, then a scam word.
 const REPORT_LEAD = /^(?:我们?)?(?:要|想)?(?:举报|上报|报告)(?:一下|一个|这个)?(?:诈骗|骗子|可疑)/;
+// 「…我没上当 想举报这个号码 199…」: the thing to report named after the story.
+const REPORT_THIS = /(?:举报|上报)(?:一下)?(?:这个|这|该|此)(?:骗子的?)?(?:电话号码|号码|电话|手机号?|网址|链接|网站|账号|帐号|微信号?|qq号?)/i;
 // 「这个网址是骗子 …」, 「这是诈骗电话 …」: the thing called a scam (not 「骗子的电话是…」, a victim's story).
 const CALLED_SCAM = /(?:电话|号码|手机号?|网址|链接|网站|账号|帐号|账户|微信号?|qq号?)(?:是|就是|都是)?(?:骗子|诈骗)|(?:是|就是)(?:骗子|诈骗)的?(?:电话|号码|网址|链接|网站|账号|帐号)/i;
 // A question is for 鉴诈 (「这个号码是骗子吗」), not a report.
@@ -147,7 +149,7 @@ const QUESTION = /[吗么嘛？?]|是不是|是否|会不会|怎么/;
 export function reportedInMessage(text: string): ScamIdentifier[] | undefined {
   const read = foldToSimplified(text);
   if (!text || QUESTION.test(read) || commandArgs(text, WORDS) !== undefined) return undefined;
-  if (!REPORT_LEAD.test(read) && !CALLED_SCAM.test(read)) return undefined;
+  if (!REPORT_LEAD.test(read) && !CALLED_SCAM.test(read) && !REPORT_THIS.test(read)) return undefined;
   const found = reportableIdentifiers(text).slice(0, MAX_PER_REPORT);
   return found.length ? found : undefined;
 }
@@ -164,6 +166,7 @@ const isIdentifierToken = (token: string) => /[A-Za-z]/.test(token) || (token.ma
  */
 function toldByVictim(text: string, ctx: EngineContext): boolean {
   const words = compactText(text.normalize('NFKC').replace(IDENTIFIER_TOKEN, (t) => (isIdentifierToken(t) ? ' ' : t)));
+  if (NOT_FOOLED.test(words)) return false;
   return LOSS.test(words) || (TOLD_TO_ME.test(words) && ctx.fraud.check(text).risk === 'high');
 }
 
