@@ -362,6 +362,27 @@ describe('bot: free words the rules used to miss', () => {
     });
   });
 
+  describe('a whistle-blower\'s questions before reporting', () => {
+    it('answers whether they are safe, whether it is of use, and how long it takes; a complaint on the same words is offered', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      await each(h, ['举报了会不会被报复', '你们会把我的名字告诉村干部吗', '我怕被报复 不敢举报', '举报以后会不会被发现'], (reply, text) => {
+        expect(reply, text).to.contain('身份严格保密').and.contain('每一次查看都有记录').and.contain('依法追责').and.not.contain(OFFER)
+          .and.not.contain('一步一步填写');
+      }, 340);
+      await each(h, ['匿名举报有用吗', '举报有用吗', '可以匿名吗'], (reply, text) => {
+        expect(reply, text).to.contain('同样受理、同样办理').and.not.contain(OFFER).and.not.contain('一步一步填写');
+      }, 345);
+      await each(h, ['多久能有回复', '举报了要等多久'], (reply, text) => {
+        expect(reply, text).to.contain('15日内告诉您是否受理').and.contain('60日内办结');
+      }, 350);
+      await each(h, ['邻居报复我 把我家菜地毁了', '我的个人信息被泄露了'], (reply, text) => {
+        expect(reply, text).to.contain(OFFER).and.not.contain('身份严格保密：');
+      }, 355);
+      // Asked to report anonymously: the flow starts.
+      expect(await fresh(h, '我要匿名举报', 358)).to.match(/^好的，我来帮您一步一步填写/);
+    });
+  });
+
   describe('someone who saw through a scam', () => {
     it('gets the verdict on what they were told, not the victim\'s 「别再转钱」', async () => {
       const h = await harness({ messagesPerMinute: 1000 });
