@@ -378,6 +378,11 @@ describe('bot: free words the rules used to miss', () => {
       await each(h, ['邻居报复我 把我家菜地毁了', '我的个人信息被泄露了'], (reply, text) => {
         expect(reply, text).to.contain(OFFER).and.not.contain('身份严格保密：');
       }, 355);
+      // How to reach the account, and a request it cannot do (whether someone is wanted).
+      expect(await fresh(h, '你们的电话是多少', 359)).to.contain('在这里留言就能联系我们').and.contain('回复「人工」');
+      expect(await fresh(h, '帮我查查这个人是不是通缉犯', 360)).to.contain('这里查不到').and.contain('110').and.not.contain('【');
+      // A pension drawn by someone else is a matter to file, after the agency's line.
+      expect(await fresh(h, '我的养老金被人冒领了', 361)).to.contain('12333').and.contain(OFFER);
       // Asked to report anonymously: the flow starts.
       expect(await fresh(h, '我要匿名举报', 358)).to.match(/^好的，我来帮您一步一步填写/);
     });
