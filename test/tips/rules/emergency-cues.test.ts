@@ -99,6 +99,9 @@ describe('tips/rules/emergency: short cries and their everyday look-alikes', fun
       expect(e?.object, text).to.equal(true);
       expect(emergencyReply(e!), text).to.equal(KEEP_AWAY);
     }
+    // A threat to blow something up is the police's, not a fire's.
+    for (const text of ['有人说要炸了我们家', '他喊要炸了这栋楼']) expect(detectEmergency(text, model)?.kind, text).to.equal('police');
+    expect(detectEmergency('煤气罐炸了', model)?.kind).to.equal('fire');
     // Someone at the door is still told to lock it.
     expect(emergencyReply(detectEmergency('有人在撬我家门 我一个人在家', model)!)).to.contain('锁好门');
   });
