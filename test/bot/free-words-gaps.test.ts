@@ -388,6 +388,16 @@ describe('bot: free words the rules used to miss', () => {
     });
   });
 
+  describe('hearsay asked about', () => {
+    it('is told where to check it, not 「暂未发现明显风险」; a scam asked about the same way still gets its verdict', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      await each(h, ['网上说三明要拆迁 是真的吗', '听说明天要停水 真的假的'], (reply, text) => {
+        expect(reply, text).to.contain('官方发布为准').and.not.contain('暂未发现明显风险');
+      }, 362);
+      expect(await fresh(h, '群里说领养老补贴要先交手续费 是真的吗', 365)).to.match(/【(要小心|高风险)】/);
+    });
+  });
+
   describe('someone who saw through a scam', () => {
     it('gets the verdict on what they were told, not the victim\'s 「别再转钱」', async () => {
       const h = await harness({ messagesPerMinute: 1000 });

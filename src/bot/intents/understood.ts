@@ -193,6 +193,10 @@ const AMEND_DRAFT_ANSWER = '您有一条反映还没填完、还没提交。回�
 /** An FAQ answer before the offer: without its own 「回复「举报」…」, which the offer says instead. */
 const agencyLine = (answer: string) => answer.split(/(?<=。)/u).filter((sentence) => !sentence.includes('回复「举报」')).join('');
 
+const HEARSAY = /网上|听说|群里|朋友圈|抖音|快手|视频号|有人说|都在传|传言|传闻|在传/u;
+const HEARSAY_ANSWER = '网上和群里传的消息，要以政府部门的官方发布为准（政府网站、官方公众号），拿不准可以打福建12345问一问。'
+  + '如果是谣言，可以回复「举报」，选「网络生态」在这里反映。要是让您转账、点链接的，回复「鉴诈」加上内容，我帮您看看是不是诈骗。';
+
 const DISTRESS = '您好，遇到什么事了吗？可以直接打字或发语音告诉我。紧急情况请马上拨打110。';
 const THANKS = '不客气，这是我们应该做的！';
 const HELLO = '您好！我是「平安三明」小助手。';
@@ -219,6 +223,9 @@ async function answerFreeText(turn: Turn, ctx: EngineContext): Promise<BotReplyP
     case 'fraud_victim':
       return fraudVictimAnswer(turn, u.warning);
     case 'fraud_check':
+      // Hearsay asked about with nothing of a scam in it (「网上说三明要拆迁 是真的吗」): where to
+      // check it, not 「暂未发现明显风险」, which would read as 「it is true」.
+      if (u.verdict.risk === 'low' && HEARSAY.test(turn.text)) return [say(HEARSAY_ANSWER)];
       // Checked again with citizens' reports: a number several citizens reported is 高风险.
       return checked(turn, ctx, turn.text, '您发来的内容我帮您看了一下：\n');
     case 'greeting':
