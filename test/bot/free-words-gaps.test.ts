@@ -314,6 +314,7 @@ describe('bot: free words the rules used to miss', () => {
         ['老板欠我工资不给 能不能要回来', '12333'],
         ['你们管不管啊 我家门口的路灯坏了半个月了', '12345'],
         ['工厂偷偷往河里排污水 鱼都死了 没人管', '12369'],
+        ['学校门口有人卖三无食品 小孩吃了拉肚子', '12315'],
       ] as const).entries()) {
         const reply = await fresh(h, text, 220 + i);
         expect(reply, text).to.contain(line).and.contain(OFFER).and.not.contain('回复「举报」');
@@ -385,6 +386,18 @@ describe('bot: free words the rules used to miss', () => {
       expect(await fresh(h, '我的养老金被人冒领了', 361)).to.contain('12333').and.contain(OFFER);
       // Asked to report anonymously: the flow starts.
       expect(await fresh(h, '我要匿名举报', 358)).to.match(/^好的，我来帮您一步一步填写/);
+    });
+  });
+
+  describe('someone there, or not', () => {
+    it('greets 「有人在吗」 and 「在不」, and reads 「有人在小区里…」 and 「他现在不还钱」 as matters told', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      await each(h, ['有人在吗', '工作人员在线吗', '在不', '在不在'], (reply, text) => {
+        expect(reply, text).to.match(/^您好！我是「平安三明」小助手/);
+      }, 366);
+      await each(h, ['有人在小区里发传单说能办低息贷款 不看征信', '他现在不还钱'], (reply, text) => {
+        expect(reply, text).to.contain(OFFER).and.not.match(/^您好！/);
+      }, 371);
     });
   });
 
