@@ -198,7 +198,8 @@ export function understand(text: string, deps: UnderstandingDeps): Understood {
   const faq = findFaq(t, deps.faq);
   if (faq && !problem && (AGENCY_QUESTION.test(t) || t.length < LONG_ENOUGH)) return answerOf(faq);
   const guess = deps.model.classify(text);
-  const heard = guess.categoryProbability >= CATEGORY_SURE ? guess.category : category ?? guess.category;
+  // Where neither the rules nor a sure model name the category, a high-risk scam in it makes it a fraud.
+  const heard = guess.categoryProbability >= CATEGORY_SURE ? guess.category : category ?? (verdict.risk === 'high' ? 'fraud' : guess.category);
   // A few words give the sentence models too little to go on: 「匿名」 is not a scam.
   if (guess.probability >= MODEL_SURE && t.length >= SHORT) {
     switch (guess.intent) {

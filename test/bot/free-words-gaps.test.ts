@@ -389,6 +389,13 @@ describe('bot: free words the rules used to miss', () => {
     });
   });
 
+  describe('a scam told of someone else, with no category named', () => {
+    it('is offered as a fraud tip, not under the sentence model\'s unsure guess', async () => {
+      const h = await harness({ messagesPerMinute: 1000 });
+      expect(await fresh(h, '孩子被拉进一个群 让他做任务给红包', 373)).to.contain('「电信网络诈骗、养老诈骗」').and.contain(OFFER);
+    });
+  });
+
   describe('someone there, or not', () => {
     it('greets 「有人在吗」 and 「在不」, and reads 「有人在小区里…」 and 「他现在不还钱」 as matters told', async () => {
       const h = await harness({ messagesPerMinute: 1000 });
