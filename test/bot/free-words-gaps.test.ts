@@ -315,6 +315,7 @@ describe('bot: free words the rules used to miss', () => {
         ['你们管不管啊 我家门口的路灯坏了半个月了', '12345'],
         ['工厂偷偷往河里排污水 鱼都死了 没人管', '12369'],
         ['学校门口有人卖三无食品 小孩吃了拉肚子', '12315'],
+        ['我公公住院了 医院乱收费', '卫生健康部门'],
       ] as const).entries()) {
         const reply = await fresh(h, text, 220 + i);
         expect(reply, text).to.contain(line).and.contain(OFFER).and.not.contain('回复「举报」');
