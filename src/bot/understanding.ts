@@ -48,9 +48,9 @@ export const LOSS = wordUnion([
   '(已经|我)按(他|她|对方)说的', '还要(转|交|付)', '(转|付|交|汇)了.{0,10}(过去|给他|给她|给对方)', '收了我', '把我.{0,8}(转走|删了|拉黑)',
 ]);
 
-// Someone is telling the writer (or their family) what to do.
 /** Someone who saw through it (「我没上当」, 「还好没转钱」): not a victim, whatever they were told. */
 export const NOT_FOOLED = /(没|没有|并没有|幸好没|还好没)(被骗|受骗|上当|上他们?的当|转(账|钱)|理他)|识破/u;
+// Someone is telling the writer (or their family) what to do.
 export const TOLD_TO_ME = wordUnion([
   '(让|叫|要|逼|喊)(我|我们|我妈|我爸|我老公|我老婆|我家|老人)', '(打电话|来电|打来|加我|联系我).{0,12}(说|让|叫|要)', '跟我说', '说我',
 ]);

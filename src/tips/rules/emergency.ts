@@ -301,17 +301,20 @@ const COMPILED = ORDER.map((kind) => ({ kind, re: wordUnion(CUES[kind]) }));
 // A spouse out all night (「我老公昨晚没回家 肯定又去打牌了」) is not missing by those words alone.
 const KIN = '(孩子|小孩|儿子|女儿|孙子|孙女|外孙女?|老人|老爸|老妈|我爸|我妈|父亲|母亲|爷爷|奶奶|外公|外婆|弟弟|妹妹|哥哥|姐姐)';
 const SPOUSE = '(老伴|老公|老婆|丈夫|妻子|媳妇)';
-// A thing of the family lost (「女儿的手机不见了」), not one of them: the model, which hears 女儿 and
-// 不见了 together as a missing child, does not raise it alone.
-const LOST_THING = new RegExp(`(${KIN.slice(1, -1)}|${SPOUSE.slice(1, -1)}|我)的(手机|钱包|包|书包|自行车|电动车|摩托车|车|钥匙|证件|身份证|银行卡|户口本|钱|项链|手表|眼镜)[^,，。]{0,4}(不见|丢|找不到|被偷)`, 'u');
 const MISSING = wordUnion([
   `(${KIN}|${SPOUSE})(突然|又|就)?(走丢|走失|失踪|不见了|找不到了)`,
   `${KIN}.{0,16}(到现在|至今|一直|一晚上|一夜|整晚|昨晚|昨天|今天|早上|中午|下午|晚上|放学|出门|[一两二三四五几]天)(都|还|也)?(没|没有)(回家|回来)`,
 ]);
+// A thing of the family lost (「女儿的手机不见了」), not one of them: the model, which hears 女儿 and
+// 不见了 together as a missing child, does not raise it alone.
+const LOST_THING = new RegExp(`(?:${KIN}|${SPOUSE}|我)的(手机|钱包|包|书包|自行车|电动车|摩托车|车|钥匙|证件|身份证|银行卡|户口本|钱|项链|手表|眼镜)[^,，。]{0,4}(不见|丢|找不到|被偷)`, 'u');
 const OBJECT = wordUnion(OBJECT_WORDS);
 // An object whose contents nobody knows: not a cue by itself (an unordered parcel is more often a
 // scam), but when the police's help is needed anyway, the advice is to keep away from it.
 const UNKNOWN_CONTENTS = /(包|包裹|箱子|袋子|盒子)[^,，。]{0,10}不知道(里面)?(装(的|了)?)?(是)?(什么|啥)/u;
+// Hurt by someone and already in hospital: safe from them now, and the evidence is being made.
+const AT_HOSPITAL = /(在|到|进|送|住)(了)?(医院|卫生院|急诊)(?!门口|门前|外面|旁边|附近|对面|楼下|停车场)/u;
+const HURT_BY_SOMEONE = /(被|挨)(人|他|她|他们|对方)?(打|砍|捅|刺|踢|揍)|打(伤|进医院)|砍伤|捅伤/u;
 const INJURED = wordUnion(['被(人)?(砍|捅)', '人命', '死人', '有人死', '受伤', '伤(了|到|者|得)', '流血', '出血', '血', '昏迷', '不省人事', '没反应', '没有反应', '起不来', '动不了', '骨折', '叫不醒', '没气', '没声音', '倒在', '倒地', '晕']);
 
 function numbersFor(kind: EmergencyKind, injured: boolean): string[] {
@@ -472,9 +475,6 @@ const NOW_WHAT: Readonly<Record<EmergencyKind, string>> = {
 
 const MISSING_WHAT = '人走失或联系不上，报警不用等24小时。告诉警察他长什么样、穿什么衣服、最后在哪里出现。';
 const OBJECT_WHAT = '不要碰、不要打开、不要挪动它，人走远一点，也叫旁边的人走开；报警时说清楚在哪里。';
-// Hurt by someone and already in hospital: safe from them now, and the evidence is being made.
-const AT_HOSPITAL = /(在|到|进|送|住)(了)?(医院|卫生院|急诊)(?!门口|门前|外面|旁边|附近|对面|楼下|停车场)/u;
-const HURT_BY_SOMEONE = /(被|挨)(人|他|她|他们|对方)?(打|砍|捅|刺|踢|揍)|打(伤|进医院)|砍伤|捅伤/u;
 const HOSPITAL_WHAT = '人已经在医院的，先治伤；病历、诊断证明、伤情照片和医药费单据都留好，报警时交给警察。';
 
 // Domestic violence: plain words for an older reader, no legal terms but the two to ask for.
