@@ -127,7 +127,7 @@ export interface ConversationRecord {
   /**
    * Photos or videos sent outside any tip or offer, before the words that say what they show:
    * kept, with their messages for the transcript, in the draft the next tip starts from
-   * (tip-flow/draft.ts `startTipFlow`, `joinHeld`), so they need not be sent again. Dropped at the
+   * (tip-flow/draft.ts `startTipFlow`, `resumeSuspended`), so they need not be sent again. Dropped at the
    * idle timeout, or when the citizen declines an offer.
    */
   held?: TipDraft;

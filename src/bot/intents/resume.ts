@@ -2,7 +2,7 @@
 // again after a tip was committed answers with the same receipt, never a second tip.
 import { isWord } from '../text.js';
 import { say, type Intent } from '../intent.js';
-import { joinHeld, recordBot, recordCitizen } from '../tip-flow/draft.js';
+import { recordBot, recordCitizen, resumeSuspended } from '../tip-flow/draft.js';
 import { promptFor } from '../tip-flow/prompts.js';
 import { receiptText } from '../tip-flow/submit.js';
 import { fileKept, YES_TO_FILE } from './understood.js';
@@ -21,9 +21,7 @@ export const resume: Intent = {
     const kept = turn.record.offer?.kept;
     if (kept) return fileKept(turn, ctx, kept);
     if (!suspended) return [say('您没有未填完的反映。需要反映问题请回复「举报」。')];
-    turn.record.flow = suspended.flow;
-    delete turn.record.suspended;
-    joinHeld(turn, suspended.flow.draft);
+    resumeSuspended(turn, suspended);
     const parts = [say(`好的，接着上次的填写。\n${promptFor(suspended.flow)}`)];
     recordCitizen(suspended.flow.draft, turn);
     recordBot(suspended.flow.draft, parts, turn.now);

@@ -3,7 +3,7 @@
 // the citizen only confirms the guessed category.
 import type { TipFlow } from '../conversation.js';
 import { say, type Intent } from '../intent.js';
-import { addDescription, joinHeld, recordBot, recordCitizen, startTipFlow } from '../tip-flow/draft.js';
+import { addDescription, recordBot, recordCitizen, resumeSuspended, startTipFlow } from '../tip-flow/draft.js';
 import { categoryPrompt, promptFor } from '../tip-flow/prompts.js';
 import { describeFirst } from '../tip-flow/steps.js';
 import { DAILY_LIMIT_TEXT, underDailyLimit } from '../tip-flow/submit.js';
@@ -54,9 +54,7 @@ export const tipStart: Intent = {
     const suspended = turn.record.suspended;
     if (suspended) {
       // Resume rather than start over: the earlier words would otherwise be lost.
-      turn.record.flow = suspended.flow;
-      delete turn.record.suspended;
-      joinHeld(turn, suspended.flow.draft);
+      resumeSuspended(turn, suspended);
       const parts = [say(`您有一条没填完的反映，已为您接着填写（要重新开始请回复「取消」后再回复「举报」）。\n${promptFor(suspended.flow)}`)];
       recordCitizen(suspended.flow.draft, turn);
       recordBot(suspended.flow.draft, parts, turn.now);

@@ -183,11 +183,13 @@ function whatToDo(turn: Turn): BotReplyPart[] | undefined {
 // A tip sent, to be taken back (「撤回」, 「我想撤回刚才的举报」, 「我不想举报了」): not a transfer to recall.
 const WITHDRAW = /(?:撤回|撤销|收回)(?!.{0,8}(?:款|钱|转账|汇款|消息))|(?:不想|不要|不)再?(?:举报|反映|投诉)了/u;
 // There is no state for a tip its reporter takes back: staff close it (不予受理, 办结) with the reason.
-const WITHDRAW_ANSWER = '已经提交的反映，在这里没法自己撤回。想撤回或者改内容，请回复「人工」联系工作人员，告诉他们受理编号（回复「查询」可以看编号），他们会帮您处理。';
+// A sent tip is changed only by staff: the citizen reaches them through 人工, with its code.
+const TO_STAFF = '请回复「人工」联系工作人员，告诉他们受理编号（回复「查询」可以看编号）';
+const WITHDRAW_ANSWER = `已经提交的反映，在这里没法自己撤回。想撤回或者改内容，${TO_STAFF}，他们会帮您处理。`;
 // A change to a tip already sent (「我刚才举报的 地址说错了」, 「我想补充一下材料」): not a new
 // matter. A sent tip takes no more words from the chat; staff add them, through 人工.
 const AMEND = /(?:刚才|刚刚|之前|上次|前几天|昨天|已经)(?:举报|反映|投诉|提交|报)(?:的|了)[^。！？!?]{0,12}(?:错|补充|更正|(?<!整)改|漏|忘了)|补充(?:一下|一点|一些)?(?:材料|证据|照片|图片|情况|内容)|(?:补交|补传|补发)(?:材料|证据|照片)/u;
-const AMEND_ANSWER = '已经提交的反映，要补充材料或改正内容，请回复「人工」联系工作人员，告诉他们受理编号（回复「查询」可以看编号），把要补充的内容发给他们。';
+const AMEND_ANSWER = `已经提交的反映，要补充材料或改正内容，${TO_STAFF}，把要补充的内容发给他们。`;
 const AMEND_DRAFT_ANSWER = '您有一条反映还没填完、还没提交。回复「继续」接着填写，要补充的文字、照片可以直接发。';
 
 /** An FAQ answer before the offer: without its own 「回复「举报」…」, which the offer says instead. */

@@ -30,12 +30,17 @@ export function takeHeld(turn: Turn): TipDraft | undefined {
   return held;
 }
 
-/** Photos held for the next tip join a draft already open (one resumed), their messages before its next. */
-export function joinHeld(turn: Turn, draft: TipDraft): void {
+/**
+ * The draft put aside becomes the open tip again, with any photos held since (their messages
+ * before its next).
+ */
+export function resumeSuspended(turn: Turn, suspended: { flow: TipFlow }): TipFlow {
+  turn.record.flow = suspended.flow;
+  delete turn.record.suspended;
   const held = takeHeld(turn);
-  if (!held) return;
-  for (const a of held.attachments) keepAttachment(draft, a.type, a.mediaId);
-  for (const entry of held.transcript) addTranscript(draft, entry);
+  for (const a of held?.attachments ?? []) keepAttachment(suspended.flow.draft, a.type, a.mediaId);
+  for (const entry of held?.transcript ?? []) addTranscript(suspended.flow.draft, entry);
+  return suspended.flow;
 }
 
 /**
