@@ -66,7 +66,13 @@ export interface FraudCheckFlow { name: 'fraud_check' }
  * `offeredFrom` says) whether that one may be kept.
  */
 export interface CountyQuestionFlow { name: 'county_question'; offered?: string; offeredFrom?: 'tip' | 'location' }
-export type Flow = TipFlow | RateFlow | ReviewFlow | FraudCheckFlow | CountyQuestionFlow;
+/**
+ * Adding to a sent tip (intents/supplement.ts): `code` once chosen; until then `choices`, the
+ * tips being handled the citizen picks from, and `pending`, the words that wait for the choice.
+ * `added`: how many messages were added so far.
+ */
+export interface SupplementFlow { name: 'supplement'; code?: string; choices?: string[]; pending?: string; added?: number }
+export type Flow = TipFlow | RateFlow | ReviewFlow | FraudCheckFlow | CountyQuestionFlow | SupplementFlow;
 
 /**
  * A problem heard outside the flow and offered as a tip: one 「是」 files it with these words as
@@ -270,12 +276,14 @@ const MINUTE_MS = 60_000;
 const EVIDENCE: ReadonlySet<BotInput['kind']> = new Set(['image', 'voice', 'video', 'location']);
 
 /**
- * A photo, voice, video or location sent while a tip is being written belongs to that tip: it is
- * evidence, not a message to limit. A citizen sending twenty photos of what happened must not
- * lose the eighteenth, nor the 「好了」 after them. Text (and menu clicks) still count.
+ * A photo, voice, video or location sent while a tip is being written, or added to a sent one,
+ * belongs to that tip: it is evidence, not a message to limit. A citizen sending twenty photos of
+ * what happened must not lose the eighteenth, nor the 「好了」 after them. Text (and menu clicks)
+ * still count.
  */
 export function isTipEvidence(record: ConversationRecord, kind: BotInput['kind']): boolean {
-  return record.flow?.name === 'tip' && EVIDENCE.has(kind);
+  const flow = record.flow;
+  return (flow?.name === 'tip' || (flow?.name === 'supplement' && flow.code !== undefined)) && EVIDENCE.has(kind);
 }
 
 /**

@@ -59,6 +59,8 @@ export interface CitizenTipView {
   rating: string | null;
   canRate: boolean;
   canRequestReview: boolean;
+  /** Still being handled: the citizen may add words, photos, voice or video to it (补充). */
+  canAdd: boolean;
 }
 
 export interface CitizenTipStep {
@@ -67,6 +69,24 @@ export interface CitizenTipStep {
 }
 
 export type CitizenRating = 'satisfied' | 'basically_satisfied' | 'unsatisfied';
+
+/**
+ * What a citizen adds to a tip they sent (补充): words, or one photo, voice or video. `messageKey`
+ * names the message it came in: the same message delivered twice is added once.
+ */
+export interface TipAddition {
+  messageKey: string;
+  text?: string;
+  attachment?: { type: 'image' | 'voice' | 'video'; mediaId: string };
+  /** Danger words in this message (the engine's detector): the tip is raised to red. */
+  danger: boolean;
+}
+
+/** `added`: stored now; `again`: this message was added before; the tip's colour after it. */
+export interface TipAdditionResult {
+  outcome: 'added' | 'again';
+  colour: 'red' | 'yellow' | 'green';
+}
 
 /** A notice about the citizen's tip that no push reached them with, waiting for their next message. */
 export interface WaitingNotice {
@@ -81,6 +101,12 @@ export interface TipDesk {
   getMine(citizen: CitizenRef, code: string): Promise<CitizenTipView | undefined>;
   rate(citizen: CitizenRef, code: string, rating: CitizenRating): Promise<CitizenTipView>;
   requestReview(citizen: CitizenRef, code: string, reason: string): Promise<CitizenTipView>;
+  /**
+   * Adds to the citizen's own tip while it is being handled (canAdd), committed before it
+   * resolves. Throws AppError TIP_NOT_FOUND (not theirs, or unknown), TIP_CANNOT_ADD (no longer
+   * being handled), TIP_ADDITIONS_FULL (its limit of additions reached), TIP_INVALID.
+   */
+  addToTip(citizen: CitizenRef, code: string, addition: TipAddition): Promise<TipAdditionResult>;
   /**
    * Notices that could not be pushed, held for this message's reply: a message arriving while they
    * are held does not get them (NOTICE_HOLD_MS in src/tips/notices.ts). Not yet delivered: see

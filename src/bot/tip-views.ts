@@ -38,6 +38,7 @@ export function tipDetail(v: CitizenTipView): string {
   if (v.rating) lines.push(`您的评价：${ratingWord(v.rating)}`);
   if (v.canRate) lines.push(`回复「评价 ${v.code}」为这次办理打分。`);
   else if (v.canRequestReview) lines.push(`不满意可以回复「复查 ${v.code} 理由」申请复查。`);
+  if (v.canAdd) lines.push(`还有情况要补充，回复「补充 ${v.code}」。`);
   return lines.join('\n');
 }
 

@@ -15,7 +15,7 @@ import { PERSONAL_DATA_RULE_VERSION } from './rules/personal-data.js';
 import { maskTexts, storedColourReason } from './sealed-texts.js';
 import type { NoticeCenter } from './notices.js';
 import type { TipRepository } from './repository.js';
-import { touchContact, writeNewTip, type NewTipMedia, type NewTipValues } from './intake.js';
+import { MEDIA_ID_MAX, touchContact, writeNewTip, type NewTipMedia, type NewTipValues } from './intake.js';
 import type { HolidayTable } from './rules/working-days.js';
 import { acknowledgeBy, gradeColour } from './rules/colour.js';
 import { deadlinesFor } from './rules/deadlines.js';
@@ -27,7 +27,7 @@ import { newTrackingCode } from './rules/tracking-code.js';
 import { citizenNoticeFor } from './rules/citizen-notice.js';
 import { COLOUR_RANK } from './clock.js';
 import { citizenView } from './views.js';
-import { rateTip, requestTipReview } from './citizen-actions.js';
+import { addToTip, rateTip, requestTipReview } from './citizen-actions.js';
 import { categoryInfo, isCategory, type Colour } from './types.js';
 
 export interface DeskDeps {
@@ -72,9 +72,6 @@ function mediaToCopy(attachments: TipSubmission['attachments']): NewTipMedia[] {
   // A media id longer than the column is none WeChat gave: never let it fail the tip's commit.
   return attachments.flatMap((a, i) => (a.mediaId.length <= MEDIA_ID_MAX ? [{ position: i + 1, mediaType: a.type, mediaId: a.mediaId }] : []));
 }
-
-/** tip_media.media_id's width (migration 024); WeChat's media ids are 64 characters. */
-const MEDIA_ID_MAX = 256;
 
 export function createDesk(deps: DeskDeps): TipDesk {
   const { db, repo, vault, notices } = deps;
@@ -237,6 +234,16 @@ export function createDesk(deps: DeskDeps): TipDesk {
     },
     async requestReview(citizen, code, reason) {
       return requestTipReview(citizenActionDeps, hashOf(citizen), code, reason);
+    },
+    async addToTip(citizen, code, addition) {
+      try {
+        return await addToTip({ ...citizenActionDeps, ...(deps.mediaQueued ? { mediaQueued: deps.mediaQueued } : {}) }, hashOf(citizen), normaliseTrackingCode(code), addition);
+      } catch (err) {
+        // The desk's own refusals say what to do; anything else is the store, and nothing was added.
+        if (err instanceof AppError) throw err;
+        deps.logger.error({ err }, 'tip addition could not be stored');
+        throw unavailable('TIP_STORE_UNAVAILABLE', '系统繁忙，您补充的内容暂未保存，请稍后再发。', err);
+      }
     },
     async holdNotices(citizen) {
       return notices.hold(hashOf(citizen));

@@ -23,6 +23,9 @@ export type NewTipEvent = Omit<InferAttributes<TipEventRow>, 'id' | 'tipId'>;
 export type NewTipNotice = Omit<InferAttributes<TipNoticeRow>, 'id' | 'tipId'>;
 
 /** An attachment to copy from WeChat, written `pending` with the tip (the tip id is filled in). */
+/** tip_media.media_id's width (migration 024); WeChat's media ids are 64 characters. */
+export const MEDIA_ID_MAX = 256;
+
 export type NewTipMedia = Pick<InferAttributes<TipMediaRow>, 'position' | 'mediaType' | 'mediaId'>;
 
 export interface NewTip {

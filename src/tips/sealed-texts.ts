@@ -57,11 +57,12 @@ export function storedColourReason(reason: string, anonymous: boolean): string {
 /**
  * A citizen's later text (a review reason) as an event stores it: masked, and the original sealed
  * for the event's `data.sealedReason` when masking changed it. An anonymous citizen's original is
- * not kept: no staff member may ever read it.
+ * not kept (no staff member may ever read it), and their masks keep no digit, as the tip's texts.
  */
 export function maskReason(vault: IdentityVault, original: string, anonymous: boolean): { reason: string; sealedReason?: string } {
   const reason = maskPersonalData(original);
-  return reason !== original && !anonymous ? { reason, sealedReason: vault.sealText(original) } : { reason };
+  if (anonymous) return { reason: hideMaskDigits(reason) };
+  return reason !== original ? { reason, sealedReason: vault.sealText(original) } : { reason };
 }
 
 /** The sealed original in an event's data, if any. */

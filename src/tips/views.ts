@@ -71,11 +71,24 @@ function citizenSteps(tip: TipRow, state: TipState, held: boolean): CitizenTipSt
   return steps.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-export function citizenView(tip: TipRow, now = new Date()): CitizenTipView {
-  // Until the correction hold is over the citizen sees the tip as still being handled.
-  const held = answerHeld(tip, now);
+/** The states a citizen sees as still being handled: a tip in one of them takes their additions (补充). */
+const BEING_HANDLED: ReadonlySet<string> = new Set(['received', 'claimed', 'assigned', 'in_progress', 'extended', 'reopened']);
+
+/** The state the citizen sees: until the correction hold is over, an answered tip is still being handled. */
+function citizenState(tip: TipRow, now: Date): string {
+  if (!answerHeld(tip, now)) return tip.state;
   const reviewing = !!tip.reopenedAt && (!tip.startedAt || tip.reopenedAt.getTime() > tip.startedAt.getTime());
-  const state: string = held ? (reviewing ? 'reopened' : tip.acceptedAt ? 'in_progress' : 'claimed') : tip.state;
+  return reviewing ? 'reopened' : tip.acceptedAt ? 'in_progress' : 'claimed';
+}
+
+/** Whether the citizen may add to the tip now: it is still being handled, as they see it. */
+export function takesAdditions(tip: TipRow, now: Date): boolean {
+  return BEING_HANDLED.has(citizenState(tip, now));
+}
+
+export function citizenView(tip: TipRow, now = new Date()): CitizenTipView {
+  const held = answerHeld(tip, now);
+  const state = citizenState(tip, now);
   const known = isTipState(state) ? state : undefined;
   const finished = ['answered', 'closed'].includes(state);
   return {
@@ -95,6 +108,7 @@ export function citizenView(tip: TipRow, now = new Date()): CitizenTipView {
     canRate: tip.rating === null && (state === 'answered' || (state === 'closed' && answerWindowOpen(tip, now))),
     // Asking for 复查 is itself the unsatisfied verdict: no rating is needed first, only not a satisfied one.
     canRequestReview: finished && (tip.rating === null || tip.rating === 'unsatisfied') && reviewWindowOpen(tip, now),
+    canAdd: BEING_HANDLED.has(state),
   };
 }
 

@@ -6,8 +6,9 @@ import type { KeyValueStore } from '../../src/platform/shared-store.js';
 import { createEngine } from '../../src/bot/engine.js';
 import type { ConversationRecord } from '../../src/bot/conversation.js';
 import type {
-  CitizenRating, CitizenTipView, TipDesk, TipReceipt, TipSubmission, WaitingNotice,
+  CitizenRating, CitizenTipView, TipAddition, TipAdditionResult, TipDesk, TipReceipt, TipSubmission, WaitingNotice,
 } from '../../src/bot/ports.js';
+import { AppError } from '../../src/platform/errors.js';
 import type { Bot, BotInput, BotReply, CitizenRef, NoticeId } from '../../src/bot/types.js';
 
 export interface FakeTip { code: string; submission: TipSubmission; view: CitizenTipView }
@@ -23,6 +24,8 @@ export class FakeDesk implements TipDesk {
   submitCalls: TipSubmission[] = [];
   ratings: Array<{ code: string; rating: CitizenRating }> = [];
   reviews: Array<{ code: string; reason: string }> = [];
+  additions: Array<{ code: string } & TipAddition> = [];
+  failAdd = false;
   touches: Date[] = [];
   /** Waiting notices by citizen id: held by a message, then delivered or released by the adapter. */
   notices = new Map<string, string[]>();
@@ -80,6 +83,17 @@ export class FakeDesk implements TipDesk {
     return tip;
   }
 
+  addToTip(c: CitizenRef, code: string, addition: TipAddition): Promise<TipAdditionResult> {
+    if (this.failAdd) return Promise.reject(Object.assign(new Error('db down'), { code: 'TIP_STORE_UNAVAILABLE' }));
+    const tip = this.tips.find((t) => t.code === code && sameCitizen(t.submission.citizen, c));
+    if (!tip) return Promise.reject(new AppError('TIP_NOT_FOUND', 404, '没有找到该编号的事项'));
+    const colour = tip.submission.danger || this.additions.some((a) => a.code === code && a.danger) ? 'red' : 'green';
+    if (this.additions.some((a) => a.code === code && a.messageKey === addition.messageKey)) return Promise.resolve({ outcome: 'again', colour });
+    if (!tip.view.canAdd) return Promise.reject(new AppError('TIP_CANNOT_ADD', 409, '这件事已经不在办理中，不能再补充'));
+    this.additions.push({ code, ...addition });
+    return Promise.resolve({ outcome: 'added', colour: addition.danger ? 'red' : colour });
+  }
+
   holdNotices(c: CitizenRef): Promise<WaitingNotice[]> {
     const list = this.notices.get(c.id) ?? [];
     this.notices.delete(c.id);
@@ -122,7 +136,7 @@ export class FakeDesk implements TipDesk {
     if (!tip) throw new Error(`no tip ${code}`);
     const answeredAt = new Date('2025-12-01T02:00:00Z');
     Object.assign(tip.view, {
-      state: 'answered', stateLabel: '已答复', stateAt: answeredAt, answer: text, answeredAt, canRate: true,
+      state: 'answered', stateLabel: '已答复', stateAt: answeredAt, answer: text, answeredAt, canRate: true, canAdd: false,
       steps: [...(tip.view.steps ?? []), { label: '已答复', at: answeredAt }],
     });
   }
@@ -142,7 +156,7 @@ function view(code: string, s: TipSubmission): CitizenTipView {
     code, category: s.category, state: 'received', stateLabel: '已收到', stateAt: new Date('2025-11-26T02:00:00Z'),
     steps: [{ label: '已收到', at: new Date('2025-11-26T02:00:00Z') }],
     submittedAt: new Date('2025-11-26T02:00:00Z'), concludeBy: new Date('2026-01-25T10:00:00Z'),
-    answer: null, answeredAt: null, rating: null, canRate: false, canRequestReview: false,
+    answer: null, answeredAt: null, rating: null, canRate: false, canRequestReview: false, canAdd: true,
   };
 }
 

@@ -431,21 +431,22 @@ describe('bot: free words the rules used to miss', () => {
   });
 
   describe('a change to a tip already sent', () => {
-    it('says how to add to it or correct it (人工, with its code), not a new offer', async () => {
+    it('is read as words for that tip (补充), not a new offer', async () => {
       const h = await harness({ messagesPerMinute: 1000 });
+      // Citizens who sent nothing yet are told so (test/bot/supplement.test.ts adds to a real one).
       await each(h, ['我刚才举报的 地址说错了 不是城关是列东', '我想补充一下材料 怎么弄', '之前反映的事情我还有照片要补充', '上次投诉的电话写错了'], (reply, text) => {
-        expect(reply, text).to.contain('补充材料或改正内容').and.contain('回复「人工」').and.not.contain(NOT_UNDERSTOOD).and.not.contain(OFFER);
+        expect(reply, text).to.contain('还没有提交过反映，没有可以补充的').and.not.contain(NOT_UNDERSTOOD).and.not.contain(OFFER);
       }, 300);
       // While an offer stands, more words are for it.
       const who = citizen('gaps-amend-offer');
       expect(await send(h, '邻居家装修天天到半夜 说了好几次都不听', who)).to.contain(OFFER);
-      expect(await send(h, '我想补充一下情况 他们还在楼道里堆了好多建材', who)).to.contain('和您刚才说的记在一起').and.not.contain('补充材料或改正内容');
+      expect(await send(h, '我想补充一下情况 他们还在楼道里堆了好多建材', who)).to.contain('和您刚才说的记在一起').and.not.contain('没有可以补充的');
       // With a draft put aside (not sent), it is that draft to go on with.
       const drafting = citizen('gaps-amend-draft');
       for (const m of ['举报', '3', '邻居家装修天天到半夜']) await send(h, m, drafting);
       h.clock.advance(31);
       await send(h, '你好', drafting);
-      expect(await send(h, '我想补充一下材料', drafting)).to.contain('还没提交').and.contain('回复「继续」').and.not.contain('补充材料或改正内容');
+      expect(await send(h, '我想补充一下材料', drafting)).to.contain('还没提交').and.contain('回复「继续」').and.not.contain('没有可以补充的');
     });
   });
 

@@ -85,4 +85,27 @@ describe('console: a tip\'s photos, voice and video (Chromium)', function () {
     expect(history).to.contain('打开群众的语音或视频');
     expect(history).to.contain('附件 2（语音，在网页上收听）').and.contain('附件 2（语音，下载）');
   });
+
+  it('shows what the citizen added later (补充): their words masked until the reveal, the photo with the others', async () => {
+    server.fakeWechat.setMedia('f-photo', { contentType: 'image/png', data: await readFile('content/articles/wechat-cover.png') });
+    const sub = submission({ description: '小区门口的井盖丢了好几天了' });
+    const { code } = await server.services.tips.desk.submit(sub);
+    await server.services.tips.desk.addToTip(sub.citizen, code, { messageKey: 'f-1', text: '物业电话13905981234 说不归他们管', danger: false });
+    await server.services.tips.desk.addToTip(sub.citizen, code, { messageKey: 'f-2', attachment: { type: 'image', mediaId: 'f-photo' }, danger: false });
+    await server.services.tips.idle();
+    await signIn(page, server.baseUrl, 'triage-e');
+    await page.goto(`${server.baseUrl}/staff/tips/${code}`);
+
+    const photo = page.locator('h2:has-text("附件") + ul > li').nth(0).locator('img');
+    expect(await photo.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth)), 'the added photo is drawn').to.be.above(0);
+    expect(await page.locator('#tip-additions').innerText()).to.equal('群众提交后又补充了 2 条内容，见下方「办理记录」。');
+    const added = page.locator('li', { hasText: '群众补充' });
+    expect(await added.count()).to.equal(2);
+    const words = (await added.nth(0).innerText()).replace(/\s+/g, ' ');
+    expect(words).to.contain('群众补充').and.contain('· 群众').and.contain('补充内容：物业电话').and.contain('说不归他们管');
+    expect(words).to.not.contain('13905981234').and.not.contain('原因');
+    expect(await added.nth(1).innerText()).to.contain('图片（附件 1）');
+    await added.nth(0).scrollIntoViewIfNeeded();
+    await screenshot(page, 'tip-additions');
+  });
 });

@@ -12,6 +12,7 @@ import { myTips } from './my-tips.js';
 import { rate, rateAnswer } from './rate.js';
 import { receiptAgain, resume } from './resume.js';
 import { review, reviewAnswer } from './review.js';
+import { supplement, supplementAnswer } from './supplement.js';
 import { articles } from './articles.js';
 import { cancelNothing, fraudAlerts, help, human, subscribe } from './fixed-replies.js';
 import { tipContinue } from './tip-continue.js';
@@ -34,6 +35,7 @@ export function buildIntents(content: BotContent, opts: IntentOptions = {}): Int
     tipContinue,
     rateAnswer,
     reviewAnswer,
+    supplementAnswer,
     fraudCheckAnswer,
     countyAnswer(content.divisions),
     offerAnswer,
@@ -44,6 +46,7 @@ export function buildIntents(content: BotContent, opts: IntentOptions = {}): Int
     myTips,
     rate,
     review,
+    supplement,
     fraudCheck,
     fraudAlerts,
     articles,

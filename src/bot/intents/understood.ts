@@ -17,6 +17,7 @@ import { placeOfText, recordBot, recordCitizen, startTipFlow, transcriptEntry } 
 import { categoryName, promptFor } from '../tip-flow/prompts.js';
 import { DAILY_LIMIT_TEXT, underDailyLimit } from '../tip-flow/submit.js';
 import { understand } from '../understanding.js';
+import { startSupplement } from './supplement.js';
 import type { TipDraft, TipFlow, TipOffer } from '../conversation.js';
 import type { TipCategoryKey } from '../ports.js';
 import type { BotReplyPart } from '../types.js';
@@ -185,11 +186,13 @@ const WITHDRAW = /(?:撤回|撤销|收回)(?!.{0,8}(?:款|钱|转账|汇款|消�
 // There is no state for a tip its reporter takes back: staff close it (不予受理, 办结) with the reason.
 // A sent tip is changed only by staff: the citizen reaches them through 人工, with its code.
 const TO_STAFF = '请回复「人工」联系工作人员，告诉他们受理编号（回复「查询」可以看编号）';
-const WITHDRAW_ANSWER = `已经提交的反映，在这里没法自己撤回。想撤回或者改内容，${TO_STAFF}，他们会帮您处理。`;
+const WITHDRAW_ANSWER = `已经提交的反映，在这里没法自己撤回。想撤回，${TO_STAFF}，他们会帮您处理。要补充或更正内容，回复「补充」。`;
 // A change to a tip already sent (「我刚才举报的 地址说错了」, 「我想补充一下材料」): not a new
-// matter. A sent tip takes no more words from the chat; staff add them, through 人工.
+// matter, but words for that tip (intents/supplement.ts). The message is itself the first
+// addition when it says more than the wish to change something (AMEND_ONLY).
 const AMEND = /(?:刚才|刚刚|之前|上次|前几天|昨天|已经)(?:举报|反映|投诉|提交|报)(?:的|了)[^。！？!?]{0,12}(?:错|补充|更正|(?<!整)改|漏|忘了)|补充(?:一下|一点|一些)?(?:材料|证据|照片|图片|情况|内容)|(?:补交|补传|补发)(?:材料|证据|照片)/u;
-const AMEND_ANSWER = `已经提交的反映，要补充材料或改正内容，${TO_STAFF}，把要补充的内容发给他们。`;
+// What is left of a message that only asks to change or add, once these are taken out, is no words.
+const AMEND_ONLY = /[\s,，.。!！?？、~～…]|我|想|要|需要|再|刚才|刚刚|之前|上次|前几天|昨天|已经|举报|反映|投诉|提交|报|的|了|有|点|些|一下|一点|一些|东西|问题|事情?|内容|材料|证据|照片|图片|情况|补充|补交|补传|补发|更正|改正|修改|改|错|漏|忘|说|写|填|可以|吗|呢|怎么|办|发|给你们|你们/gu;
 const AMEND_DRAFT_ANSWER = '您有一条反映还没填完、还没提交。回复「继续」接着填写，要补充的文字、照片可以直接发。';
 
 /** An FAQ answer before the offer: without its own 「回复「举报」…」, which the offer says instead. */
@@ -259,7 +262,10 @@ export const understood: Intent = {
     if (WITHDRAW.test(turn.text)) return [say(WITHDRAW_ANSWER)];
     // With an offer standing, more words are for that offer (they join it); with a draft put aside
     // (not sent yet), they are for that draft.
-    if (!turn.record.offer && AMEND.test(turn.text)) return [say(turn.record.suspended ? AMEND_DRAFT_ANSWER : AMEND_ANSWER)];
+    if (!turn.record.offer && AMEND.test(turn.text)) {
+      if (turn.record.suspended) return [say(AMEND_DRAFT_ANSWER)];
+      return startSupplement(turn, ctx, undefined, turn.text.replace(AMEND_ONLY, '') === '' ? undefined : turn.text);
+    }
     return whatToDo(turn) ?? placeForOffer(turn, ctx, true) ?? (await answerFreeText(turn, ctx)) ?? placeForOffer(turn, ctx, false)
       ?? fallback.handle(turn, ctx);
   },

@@ -52,6 +52,12 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
   delivered: '承办单位已查收',
   review_requested: '群众申请复查',
   rated: '群众评价',
+  citizen_added: '群众补充',
+};
+
+/** What an event's free text is, where it is not a reason: a citizen's addition is their own words. */
+const TEXT_LABELS: Readonly<Record<string, string>> = {
+  citizen_added: '补充内容',
 };
 
 /** Whether the console holds its own copy of an attachment (tip_media), said for staff. */
@@ -234,11 +240,13 @@ export function tipPages(deps: StaffPageDeps): Router {
           kept: COPY_STATES[state ?? ''] ?? null,
         };
       }),
+      additions: detail.events.filter((e) => e.type === 'citizen_added').length,
       events: detail.events.map((e) => ({
         ...e,
         label: EVENT_LABELS[e.type] ?? (e.toState && isTipState(e.toState) ? STATE_LABELS[e.toState] : '其他'),
         who: e.actorType === 'citizen' ? '群众' : e.actorType === 'system' ? '系统' : e.actorName ?? '工作人员',
         noteLines: e.note ? linesOf(e.note) : null,
+        reasonLabel: TEXT_LABELS[e.type] ?? '原因',
       })),
       notices: noticeRows.map((n) => ({
         at: n.createdAt,

@@ -17,6 +17,12 @@ export const MAX_REVIEWS = 2;
 export const YELLOW_ACK_DAYS = 3;
 /** The longest description a tip carries, in characters: the conversation adds no piece past it. */
 export const MAX_DESCRIPTION_CHARS = 10_000;
+/**
+ * What a citizen may add to a tip being handled (补充): messages in all, and attachments on the
+ * tip in all (a draft takes 30). Enough for any real addition; a bound on what a flood can add.
+ */
+export const MAX_TIP_ADDITIONS = 100;
+export const MAX_TIP_ATTACHMENTS = 60;
 /** Duplicate detection windows. */
 export const SAME_REPORTER_WINDOW_DAYS = 30;
 export const SAME_PLACE_WINDOW_DAYS = 7;
