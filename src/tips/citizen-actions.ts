@@ -3,7 +3,7 @@
 // ratings conclude an answered tip; an unsatisfied one keeps the 30-day review door open. A tip
 // closed before the citizen rated it takes the rating within that window.
 import type { IdentityVault } from './identity.js';
-import { maskReason } from './sealed-texts.js';
+import { dataString, maskReason } from './sealed-texts.js';
 import type { CitizenRating, CitizenTipView, TipAddition, TipAdditionResult } from '../bot/ports.js';
 import type { Database } from '../db/index.js';
 import { AppError } from '../platform/errors.js';
@@ -140,7 +140,7 @@ export async function addToTip(
     const tip = await ownTip(deps, reporterHash, code, t);
     const colourNow = tip.colour as Colour;
     const earlier = await deps.repo.models.TipEvent.findAll({ attributes: ['data'], where: { tipId: tip.id, type: ADDITION_EVENT }, transaction: t });
-    if (earlier.some((e) => additionKeyOf(e.data) === addition.messageKey)) return { outcome: 'again', colour: colourNow };
+    if (earlier.some((e) => dataString(e.data, 'messageKey') === addition.messageKey)) return { outcome: 'again', colour: colourNow };
     const now = new Date();
     if (!takesAdditions(tip, now)) throw new AppError('TIP_CANNOT_ADD', 409, '这件事已经不在办理中，不能再补充');
     const pieces = text ? piecesOf(text) : [];
@@ -197,14 +197,4 @@ export async function addToTip(
   });
   if (copy) deps.mediaQueued?.();
   return result;
-}
-
-function additionKeyOf(data: string | null): string | undefined {
-  if (!data) return undefined;
-  try {
-    const parsed = JSON.parse(data) as { messageKey?: unknown };
-    return typeof parsed.messageKey === 'string' ? parsed.messageKey : undefined;
-  } catch {
-    return undefined;
-  }
 }

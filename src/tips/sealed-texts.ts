@@ -67,10 +67,15 @@ export function maskReason(vault: IdentityVault, original: string, anonymous: bo
 
 /** The sealed original in an event's data, if any. */
 export function sealedReasonOf(data: string | null): string | undefined {
+  return dataString(data, 'sealedReason');
+}
+
+/** A string field of an event's JSON data; undefined when absent, not a string, or the data unreadable. */
+export function dataString(data: string | null, key: string): string | undefined {
   if (!data) return undefined;
   try {
-    const parsed = JSON.parse(data) as { sealedReason?: unknown };
-    return typeof parsed.sealedReason === 'string' ? parsed.sealedReason : undefined;
+    const value = (JSON.parse(data) as Record<string, unknown>)[key];
+    return typeof value === 'string' ? value : undefined;
   } catch {
     return undefined;
   }
