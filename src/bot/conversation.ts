@@ -131,8 +131,8 @@ export interface ConversationRecord {
   /** The last committed tip, so a 确认 repeated after success answers the same receipt. */
   lastReceipt?: LastReceipt;
   /**
-   * Photos or videos sent outside any tip or offer, before the words that say what they show:
-   * kept, with their messages for the transcript, in the draft the next tip starts from
+   * Photos, videos or a location sent outside any tip or offer, before the words that say what
+   * they are about: kept, with their messages for the transcript (a location as the place), in the draft the next tip starts from
    * (tip-flow/draft.ts `startTipFlow`, `resumeSuspended`), so they need not be sent again. Dropped at the
    * idle timeout, or when the citizen declines an offer.
    */

@@ -238,6 +238,44 @@ describe('bot: tip flow', () => {
     expect(await send(h, '10', d)).to.contain('请描述一下情况');
   });
 
+  it('keeps a location sent before any words as the place of the tip the words start, and does not ask the place again', async () => {
+    const h = await harness();
+    const at = { kind: 'location' as const, latitude: 26.2654, longitude: 117.6387, label: '三元区列东街道东新四路' };
+    // The location, then the matter in words: 「是」 goes on to the contact, the place kept.
+    expect(await send(h, at)).to.contain('位置收到了').and.contain('不用重发');
+    expect(await send(h, '这里的下水道堵了一个星期 污水流到马路上')).to.contain('要我帮您登记');
+    expect(await send(h, '是')).to.contain('先前发的位置').and.contain('手机号');
+    for (const m of ['匿名', '确认']) await send(h, m);
+    const s = h.desk.submitCalls[0]!;
+    expect(s.place).to.include({ latitude: 26.2654, longitude: 117.6387, countyCode: '350404' });
+    expect(s.transcript.findIndex((e) => e.kind === 'location')).to.be.lessThan(s.transcript.findIndex((e) => e.text?.startsWith('这里的下水道') === true));
+
+    // The location, then 「举报」: after the words, 「好了」 skips the place question.
+    const b = citizen('held-location-tip');
+    await send(h, at, b);
+    await send(h, '举报', b);
+    await send(h, '5', b);
+    await send(h, '路边有人烧垃圾 烟很大', b);
+    const after = await send(h, '好了', b);
+    expect(after).to.contain('先前发的位置').and.contain('手机号').and.not.contain('事情发生在什么地点');
+    for (const m of ['匿名', '确认']) await send(h, m, b);
+    expect(h.desk.submitCalls[1]!.place).to.include({ latitude: 26.2654 });
+    // 返回 from the contact goes back to the place question, where it can be changed or left out.
+    const e = citizen('held-location-back');
+    await send(h, at, e);
+    for (const m of ['举报', '5', '路边有人烧垃圾', '好了']) await send(h, m, e);
+    expect(await send(h, '返回', e)).to.contain('事情发生在什么地点');
+    for (const m of ['跳过', '匿名', '确认']) await send(h, m, e);
+    expect(h.desk.submitCalls[2]!.place).to.not.have.property('latitude');
+
+    // Left past the idle timeout, it is dropped: the next tip asks the place.
+    const c = citizen('held-location-idle');
+    await send(h, at, c);
+    h.clock.advance(31);
+    for (const m of ['举报', '5', '路边有人烧垃圾']) await send(h, m, c);
+    expect(await send(h, '好了', c)).to.contain('事情发生在什么地点');
+  });
+
   it('asks for words before moving on from an empty description', async () => {
     const h = await harness();
     await send(h, '举报');

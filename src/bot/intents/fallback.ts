@@ -90,12 +90,24 @@ export const dangerMore: Intent = {
 };
 
 /**
- * A photo or video sent outside any tip or offer, before the words: held for the tip those words
- * will start (`ConversationRecord.held`), and the citizen asked to say what it shows.
+ * A photo, video or location sent outside any tip or offer, before the words: held for the tip
+ * those words will start (`ConversationRecord.held`; a location is its place, and the place
+ * question is not asked again), and the citizen asked to say what it is about.
  */
-function holdEvidence(turn: Turn): BotReplyPart[] | undefined {
+function holdEvidence(turn: Turn, ctx: EngineContext): BotReplyPart[] | undefined {
   const input = turn.input;
-  if ((input.kind !== 'image' && input.kind !== 'video') || !input.mediaId || turn.record.flow || turn.record.offer) return undefined;
+  if (turn.record.flow || turn.record.offer) return undefined;
+  if (input.kind === 'location') {
+    const place = placeOfLocation(input, ctx.content.divisions);
+    if (!place) return undefined;
+    const held = (turn.record.held ??= newDraft(turn.now));
+    recordCitizen(held, turn);
+    held.place = place;
+    const parts = [say('位置收到了。是要反映这个地方的什么事吗？请打字或发语音说一说发生了什么。位置会一起放进您的反映里，不用重发。')];
+    recordBot(held, parts, turn.now);
+    return parts;
+  }
+  if ((input.kind !== 'image' && input.kind !== 'video') || !input.mediaId) return undefined;
   const held = (turn.record.held ??= newDraft(turn.now));
   recordCitizen(held, turn);
   const what = input.kind === 'image' ? '照片' : '视频';
@@ -117,7 +129,7 @@ export const fallback: Intent = {
     if (input.kind === 'voice' && !turn.text) {
       return [say('语音我没听清。请打字告诉我，或者回复「人工」联系工作人员。')];
     }
-    const held = holdEvidence(turn);
+    const held = holdEvidence(turn, ctx);
     if (held) return held;
     if (input.kind === 'image' || input.kind === 'video' || input.kind === 'location' || input.kind === 'link') {
       return [say('收到了。如果是要反映问题，请先回复「举报」，再按提示发照片或位置。\n想看看一条消息是不是诈骗，请回复「鉴诈」加上文字内容。')];

@@ -300,8 +300,10 @@ export const offerAnswer: Intent = {
     draft.description.push(offered.text);
     const place = matchPlace(offered.text, ctx.content.divisions);
     if (place) draft.place = placeOfText(offered.text, place);
-    flow.step = place ? 'contact' : 'place';
-    const heard = place ? `地点：${place.label}（不对可以回复「返回」修改）\n` : '';
+    // A location sent before the words (held for the tip) is the place when they name none.
+    flow.step = draft.place ? 'contact' : 'place';
+    const heard = place ? `地点：${place.label}（不对可以回复「返回」修改）\n`
+      : draft.place ? '位置已记下，用的是您先前发的位置（不对可以回复「返回」修改）。\n' : '';
     const parts = [say(`好的，现在按「${categoryName(offered.category)}」帮您填写，您说的情况已记下。\n${heard}${promptFor(flow)}`)];
     recordBot(draft, parts, turn.now);
     return parts;

@@ -32,13 +32,14 @@ export function takeHeld(turn: Turn): TipDraft | undefined {
 
 /**
  * The draft put aside becomes the open tip again, with any photos held since (their messages
- * before its next).
+ * before its next), and a location held since when it has no place.
  */
 export function resumeSuspended(turn: Turn, suspended: { flow: TipFlow }): TipFlow {
   turn.record.flow = suspended.flow;
   delete turn.record.suspended;
   const held = takeHeld(turn);
   for (const a of held?.attachments ?? []) keepAttachment(suspended.flow.draft, a.type, a.mediaId);
+  if (held?.place && !suspended.flow.draft.place) suspended.flow.draft.place = held.place;
   for (const entry of held?.transcript ?? []) addTranscript(suspended.flow.draft, entry);
   return suspended.flow;
 }

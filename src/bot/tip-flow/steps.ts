@@ -87,6 +87,16 @@ function advance(flow: TipFlow, next: TipStep): string {
   return promptFor(flow);
 }
 
+/**
+ * On to the place question, unless the draft has its place already (a location sent before the
+ * words, held for the tip): then that is said, and on to the contact.
+ */
+function toPlace(flow: TipFlow): string {
+  const place = flow.draft.place;
+  if (!place || flow.edit) return advance(flow, 'place');
+  return `地点：${place.label ?? place.text ?? '您发的位置'}（用的是您先前发的位置，不对可以回复「返回」修改）\n${advance(flow, 'contact')}`;
+}
+
 function goBack(flow: TipFlow): string {
   // Inside a change asked for at 确认 (修改), back is where it was asked: 确认, the rest kept.
   if (flow.edit) {
@@ -178,8 +188,7 @@ function categoryStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string {
   if (flow.draft.suggested && isWord(text, TOLD)) {
     const key = flow.draft.suggested;
     chooseCategory(flow, key);
-    moveTo(flow, 'place');
-    return `好的，类别：「${categoryName(key)}」，您说的情况已记下。\n${placePrompt()}`;
+    return `好的，类别：「${categoryName(key)}」，您说的情况已记下。\n${toPlace(flow)}`;
   }
   const chosen = categoryFromAnswer(text);
   if (chosen) return chooseCategory(flow, chosen);
@@ -207,7 +216,7 @@ function descriptionStep(flow: TipFlow, turn: Turn, ctx: EngineContext): string 
     if (draft.description.length === 0 && draft.attachments.length === 0) {
       return '还没有收到您的描述，请简单说说发生了什么事。';
     }
-    return advance(flow, 'place');
+    return toPlace(flow);
   }
   if (!turn.text) return descriptionPrompt(draft);
   if (flow.edit === 'retell') {
