@@ -17,6 +17,7 @@ import {
 } from './conversation.js';
 import { say, type EngineContext, type Turn } from './intent.js';
 import { DANGER_OFFER_INTENTS, TIP_FLOW_INTENTS, buildIntents } from './intents/index.js';
+import { supplementEndedNote } from './intents/supplement.js';
 import { DANGER_KEPT_NOTE } from './intents/fallback.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { MAX_DESCRIPTION_CHARS } from '../tips/rules/limits.js';
@@ -296,6 +297,7 @@ export function createEngine(deps: EngineDeps): Bot {
     const filed = await submittedDraft(turn, expiry.justSuspended);
     // The county question is for the next message only: one that does not answer it lets it lapse.
     const countyAsked = record.flow?.name === 'county_question' ? record.flow : undefined;
+    const adding = record.flow?.name === 'supplement' ? record.flow : undefined;
     // It lapses before the message is read, so a message that is not an answer (a story, a
     // question) reaches the intents that read free words as if nothing had been asked.
     if (countyAsked && !intents.some((i) => i.name === 'county_answer' && i.match(turn))) delete record.flow;
@@ -326,6 +328,11 @@ export function createEngine(deps: EngineDeps): Bot {
     if (resumedInDanger && name === 'tip_continue') parts = appendNote(parts, RESUMED_IN_DANGER_NOTE);
     if (record.offer?.kept && !record.flow && !DANGER_OFFER_INTENTS.has(name)) parts = appendNote(parts, DANGER_KEPT_NOTE);
     if (expiry.justSuspended && record.suspended && !TIP_FLOW_INTENTS.has(name)) parts = appendNote(parts, SUSPENDED_NOTE);
+    // Adding to a sent tip ends at another command's answer: what follows it is not added unasked.
+    if (adding && record.flow === adding && name !== 'supplement_answer') {
+      if (adding.code) parts = appendNote(parts, supplementEndedNote(adding.code));
+      delete record.flow;
+    }
     parts = numberFirst(parts);
 
     // A tip offer is for the next message only: whatever else the citizen says, it lapses. Not

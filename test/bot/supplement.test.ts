@@ -104,6 +104,18 @@ describe('bot: 补充 adds to a tip already sent', () => {
     expect(h.desk.additions.map((a) => a.text)).to.deep.equal(['还有一个人放风']);
   });
 
+  it('lets another command through (「鉴诈 …」, 「查询」), and ends the adding there: what follows is not added', async () => {
+    const h = await harness({ messagesPerMinute: 1000 });
+    const code = await submitTip(h);
+    await send(h, '补充');
+    expect(await send(h, '他们还在群里发广告')).to.contain('已经补充到');
+    const checked = await send(h, '鉴诈 您的快递丢失 请加客服微信办理理赔 需先缴纳保证金');
+    expect(checked).to.contain('【').and.contain(`给「${code}」的补充已结束`).and.not.contain('已补充到');
+    expect(await send(h, '谢谢')).to.not.contain('补充');
+    expect(await send(h, `查询 ${code}`)).to.contain(`编号：${code}`);
+    expect(h.desk.additions.map((a) => a.text)).to.deep.equal(['他们还在群里发广告']);
+  });
+
   it('is not read into other words with 补充 (「补充医疗保险…」), nor taken from a draft being written', async () => {
     const h = await harness({ messagesPerMinute: 1000 });
     await submitTip(h);

@@ -35,7 +35,8 @@ export function buildIntents(content: BotContent, opts: IntentOptions = {}): Int
     tipContinue,
     rateAnswer,
     reviewAnswer,
-    supplementAnswer,
+    // Not a message another command takes: 「鉴诈 …」 is not added to the tip.
+    supplementAnswer([supplement, myTips, rate, review, fraudCheck, articles]),
     fraudCheckAnswer,
     countyAnswer(content.divisions),
     offerAnswer,

@@ -156,27 +156,39 @@ export const supplement: Intent = {
   },
 };
 
-/** Each message while adding; 「好了」 ends it. A whole command (「查询」, 「人工」) goes to its intent. */
-export const supplementAnswer: Intent = {
-  name: 'supplement_answer',
-  match: (turn) => turn.record.flow?.name === 'supplement' && turn.menuIntent === undefined && !isWholeCommand(turn.text),
-  async handle(turn, ctx) {
-    const flow = turn.record.flow;
-    if (flow?.name !== 'supplement') return [];
-    if (isWord(turn.text, CANCEL) || (isWord(turn.text, DONE) && (flow.code !== undefined || flow.choices))) {
-      delete turn.record.flow;
-      if (!flow.code || !flow.added) return [say('好的，没有补充。需要时回复「补充」。')];
-      return [say(`好的，您补充的内容都已经加到「${flow.code}」里了，办理的工作人员会看到。回复「查询 ${flow.code}」可以看进度。`)];
-    }
-    if (flow.code === undefined) {
-      const n = parseSmallNumber(turn.text.trim());
-      const typed = parseCode(turn.text);
-      const code = n !== undefined ? flow.choices?.[n - 1] : flow.choices?.find((c) => c === typed);
-      if (!code) return [say('请回复前面的序号（比如「1」）选一件；不补充了请回复「取消」。')];
-      return startSupplement(turn, ctx, code, flow.pending);
-    }
-    const addition = additionOf(turn, turn.text);
-    if (!addition) return [say(`这条消息没法加进去。请发文字、照片、语音或视频；发完了回复「好了」。`)];
-    return add(turn, ctx, flow, flow.code, addition);
-  },
-};
+/**
+ * Each message while adding; 「好了」 ends it. A whole command (「查询」, 「人工」), and a message
+ * one of `commands` takes (「鉴诈 …」, 「查询 SM…」, 「补充 SM…」), goes to its intent instead; the
+ * engine ends the flow at any other intent's answer, and says so.
+ */
+export function supplementAnswer(commands: readonly Intent[]): Intent {
+  return {
+    name: 'supplement_answer',
+    match: (turn) => turn.record.flow?.name === 'supplement' && turn.menuIntent === undefined && !isWholeCommand(turn.text)
+      && !commands.some((c) => c.match(turn)),
+    handle: addFromFlow,
+  };
+}
+
+async function addFromFlow(turn: Turn, ctx: EngineContext): Promise<BotReplyPart[]> {
+  const flow = turn.record.flow;
+  if (flow?.name !== 'supplement') return [];
+  if (isWord(turn.text, CANCEL) || (isWord(turn.text, DONE) && (flow.code !== undefined || flow.choices))) {
+    delete turn.record.flow;
+    if (!flow.code || !flow.added) return [say('好的，没有补充。需要时回复「补充」。')];
+    return [say(`好的，您补充的内容都已经加到「${flow.code}」里了，办理的工作人员会看到。回复「查询 ${flow.code}」可以看进度。`)];
+  }
+  if (flow.code === undefined) {
+    const n = parseSmallNumber(turn.text.trim());
+    const typed = parseCode(turn.text);
+    const code = n !== undefined ? flow.choices?.[n - 1] : flow.choices?.find((c) => c === typed);
+    if (!code) return [say('请回复前面的序号（比如「1」）选一件；不补充了请回复「取消」。')];
+    return startSupplement(turn, ctx, code, flow.pending);
+  }
+  const addition = additionOf(turn, turn.text);
+  if (!addition) return [say(`这条消息没法加进去。请发文字、照片、语音或视频；发完了回复「好了」。`)];
+  return add(turn, ctx, flow, flow.code, addition);
+}
+
+/** The note an answer of another intent gets when it ended the adding (engine.ts). */
+export const supplementEndedNote = (code: string): string => `（给「${code}」的补充已结束，还要补充请回复「补充」。）`;
