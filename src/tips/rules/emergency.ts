@@ -50,6 +50,9 @@ const NOT_DENIED = `(?<!${DENIAL})`;
 const NOT_ANIMAL = '(?<!(?:鱼|鸡|鸭|鸭子|鹅|猪|牛|羊|狗|猫|兔|鸟|蜂|虾|蟹|蚕|苗|菜|树|花|草|庄稼|秧)[都全也]?)';
 // The one struck right after 打: the writer or their family.
 const STRUCK = '(我|我妈|我爸|我们|老婆|媳妇|妻子|孩子|小孩|老人)';
+// People at work struck where they work (「家长在学校门口打老师」, 「家属在急诊科打医生」): not
+// their telephone (「打医生的电话」).
+const AT_WORK = '(医生|护士|大夫|老师|校长|班主任|学生|保安|司机|店员|收银员|服务员|快递员|外卖员|柜员|村干部|干部|工作人员|城管|民警|辅警|环卫工)(?!的?(电话|手机))';
 
 // A bomb, or an object left that may be one: police's cues, answered with 110 and to keep away.
 const OBJECT_WORDS = [
@@ -115,7 +118,7 @@ const CUES: Readonly<Record<EmergencyKind, readonly string[]>> = {
     '杀人', '杀了(我|你|他|她)', '要杀', '砍人', '砍(我|他|她|伤|死)', '(拿|持|举|提|动|掏|拔|抽|挥)(着)?(一把|把)?(刀|菜刀|砍刀|斧头|棍子|铁棍|钢管|枪)',
     '刀架', '捅(人|了|伤|我|他|她)', '行凶', '持械', '开枪', '有枪', '(打|弄|掐|勒|捅|砍)死', '往死里打', '打得(好|很|太)?(凶|狠|厉害)',
     '(在|又在|正在)打(人|我|她|他|伊|架|老婆|孩子|小孩)', '打起来了', '打群架', '群殴', '斗殴', '围殴', '围着.{0,6}打', '(被|挨)(人)?打',
-    `${NOT_DENIED}打${STRUCK}`, '(?<!不|没|没有|不是|不算)家暴', `(老公|丈夫|男人|老婆|儿子|前夫|男朋友|伊哥|他爸)[^好]{0,6}${NOT_DENIED}打`,
+    `${NOT_DENIED}打${STRUCK}`, `${NOT_DENIED}打${AT_WORK}`, `把${AT_WORK}.{0,4}打(了|伤|倒)`, '(?<!不|没|没有|不是|不算)家暴', `(老公|丈夫|男人|老婆|儿子|前夫|男朋友|伊哥|他爸)[^好]{0,6}${NOT_DENIED}打`,
     '绑架', '劫持', '绑走', '拐(走|卖|骗)', '被拐', '抱走', '(拉|拖|拽|抱|推|塞)(上|进)(了)?(一辆)?.{0,6}车', '(强行|硬|强)(带走|拉走|拖走|拉)',
     '(孩子|小孩|宝宝|女儿|儿子|娃|闺女)(不见|丢|找不到|走丢)', '撕票', '绑(在|着|了)', '(往|到)(车|面包车)(上|里)(拖|塞|拉)', '(扯|拽|揪)(着)?(她|我|他)?(的)?头发', '拉走', '动手动脚',
     '(一直|一路)(在)?(我)?(后面)?(慢慢)?跟', '跟(着|在)(我)?(后面|身后)', '守着', '刀子', '匕首', '(掏|拿|拔)出(了)?(刀|刀子|匕首|枪)', '砸(啤酒瓶|东西|车窗|玻璃|电视|店)',
@@ -231,7 +234,7 @@ const HARMLESS_ALL = new RegExp(HARMLESS.source, 'gu');
 // The message asks about emergencies, complains, or jokes: not someone in danger now.
 const ASKING = wordUnion([
   '(怎么|怎样|如何)(预防|防止|避免|处理|应对|急救|逃生|灭火|报警)', '预防', '防范', '知识', '常识', '培训', '讲座', '宣传', '演练', '演习', '科普',
-  '(要|需要|收)(钱|费)吗', '收不收费', '怎么收费', '多少钱', '管管', '反映', '投诉', '有没有人管', '谁管', '合理吗', '算不算', '凭什么', '不赔', '立案', '不处理',
+  '(要|需要|收)(钱|费)吗', '收不收费', '怎么收费', '多少钱', '管管', '反映', '投诉', '有没有人管', '谁管', '合理吗', '算不算', '凭什么', '不赔', '立案', '不处理', '(犯|违)法(吗|么|不)', '(有没有|是否|会不会|有无)被(处理|处罚|拘留|抓|判)',
   '谁来(刷|修|赔|管)', '(应该|该)怎么(处理|预防|避免|救|办理)', '怎么救',
   '安全课', '上课', '(躲|逃|跑|撤)(在|到|去)?哪', '撤离', '预案', '(能|可以)报警吗', '不是着火', '车里没人',
   '怎么(检查|查询|起诉|办理|报案)', '能不能(涂|用|报警)', '先干嘛', '(理赔|赔偿|鉴定|下来)(要|需要)?多久', '签什么', '回执', '不是紧急', '不用管', '原来是', '(出去|下去|过去|跑去|一)看(了)?(一下)?(是|原来)', '就没了', '要是真',
@@ -282,6 +285,11 @@ const DETAIL_PARTS = [
 // Someone says they are to be killed: the model, which has seen few such threats beside many
 // jokes about killing, never overrules these words (it may still hear them as over or asked).
 const THREAT_TO_LIFE = wordUnion(['(要|想|来|就|会|说要|喊着?要|扬言要?)(杀|砍|砍死|弄死)(了)?(我|我们|我家|我全家|全家)', '(说|喊着?|扬言)要炸']);
+// Someone at work struck where they work (「家长在学校门口打老师」, 「家属在急诊科打医生」,
+// 「把护士打了」): the model has seen few of them beside many complaints about schools and
+// hospitals, so it does not overrule these words (it may still hear them as over or asked); not
+// one named by it (「打老师的那个家长」).
+const STRUCK_AT_WORK = wordUnion([`${NOT_DENIED}打${AT_WORK}(?!的)`, `把${AT_WORK}.{0,4}打(了|伤|倒)`]);
 
 // A blow or 家暴 denied and nothing else heard: the model's n-grams hear 老公…打我 whatever stands
 // between, so it must be sure (overrule), not only past its threshold, to make it an emergency.
@@ -423,7 +431,8 @@ export function detectEmergency(text: string, classifier?: EmergencyClassifier):
     // or a suspicious object (the model has learnt none), which stays the police's (the model
     // hears 炸 as a fire's).
     const threat = THREAT_TO_LIFE.test(t) && !FIGURE.test(compact);
-    if (found && !firm && !threat && !missing && !object && t.length >= VETO_MIN_CHARS && 1 - guess.probability >= classifier.veto) return undefined;
+    const atWork = found?.kind === 'police' && STRUCK_AT_WORK.test(t);
+    if (found && !firm && !threat && !missing && !object && !atWork && t.length >= VETO_MIN_CHARS && 1 - guess.probability >= classifier.veto) return undefined;
     if (!found) {
       const notForModelAlone = (t.length <= DETAIL_MAX_CHARS && DETAIL_ONLY.test(t)) || LOST_THING.test(t);
       const needed = BLOW_DENIED.test(t) || SPOUSE_LEFT.test(t) ? classifier.overrule ?? Infinity : classifier.threshold;

@@ -117,6 +117,20 @@ describe('tips/rules/emergency: short cries and their everyday look-alikes', fun
     }
   });
 
+  it('answers someone at work being struck where they work with 110, whatever the model hears of the place', () => {
+    // The model, which has read many complaints about schools and hospitals, is not sure of
+    // these (「家长在学校门口打老师」: 0.11); the words decide.
+    for (const text of ['医院里有人闹事打医生', '家长在学校门口打老师', '病人家属在急诊科打医生', '有人在医院闹事 把护士打了',
+      '超市里有人在打收银员', '有个家长冲进教室打班主任 学生都吓哭了', '饭店里客人喝多了打服务员']) {
+      expect(detectEmergency(text, model)?.kind, text).to.equal('police');
+    }
+    // Their telephone, someone named by the act, an asked question, or what is over is not.
+    for (const text of ['我想打医生的电话问一下复查时间', '老师打电话说孩子发烧了', '打老师的那个家长有没有被处理', '老师打学生犯法吗',
+      '小时候老师打学生很正常', '医生给我打了一针 现在不痛了']) {
+      expect(detectEmergency(text, model), text).to.equal(undefined);
+    }
+  });
+
   it('does not let the model raise a message that only says where or who, however sure it is', () => {
     const sure: EmergencyClassifier = { classify: () => ({ kind: 'police', probability: 0.99 }), threshold: 0.375, veto: 0.75 };
     for (const text of ['我家在三楼', '是个男的 穿黑衣服', '在列东街28号3栋502', '一个女的 戴着口罩 个子很高']) {
