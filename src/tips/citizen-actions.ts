@@ -191,6 +191,8 @@ export async function addToTip(
         reason: '群众补充的内容说到危险或紧急情况', data: { from: colourNow, to: 'red' }, at: now,
       }, t);
     }
+    // Until whoever handles it opens the tip (reads.ts tipDetail), their console says so.
+    tip.additionsUnseenAt = now;
     tip.updatedAt = now;
     await tip.save({ transaction: t });
     return { outcome: 'added', colour: tip.colour as Colour };

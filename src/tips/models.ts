@@ -54,6 +54,11 @@ export interface TipRow extends Model<InferAttributes<TipRow>, InferCreationAttr
    */
   answerPublicAt?: Date | null;
   reviewCount: CreationOptional<number>;
+  /**
+   * When the citizen last added to the tip (补充) what whoever handles it has not opened since
+   * (citizen-actions.ts sets it, reads.ts tipDetail clears it); optional: rows before 029 have none.
+   */
+  additionsUnseenAt?: Date | null;
   answer: string | null;
   deliveryState: string;
   duplicateOf: string | null;
@@ -170,7 +175,7 @@ export function defineTipModels(sequelize: Sequelize): TipModels {
     claimedBy: I(true), leaseUntil: D(),
     acknowledgeBy: D(false), assignBy: D(false), concludeBy: D(false), dueAt: D(),
     extensionDays: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    acceptedAt: D(), assignedAt: D(), answeredAt: D(), concludedAt: D(), reopenedAt: D(), startedAt: D(), answerPublicAt: D(),
+    acceptedAt: D(), assignedAt: D(), answeredAt: D(), concludedAt: D(), reopenedAt: D(), startedAt: D(), answerPublicAt: D(), additionsUnseenAt: D(),
     reviewCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     answer: T(true), deliveryState: S(16, false), duplicateOf: S(24), rating: S(24), ratedAt: D(), textsVersion: I(),
     createdAt: D(false), updatedAt: D(false),

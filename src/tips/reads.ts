@@ -118,6 +118,7 @@ function actionWhere(db: Database, action: ActionFilter, window: { start?: Date;
  *   and due between now and now + n × 24 h.
  * - `rating`: that rating, `any`: rated at all; `finished`: finished, at or before (`ontime`) or
  *   after (`late`) the conclusion deadline.
+ * - `added`: the citizen added to it (补充) what whoever handles it has not opened since.
  * - `unit`: the handling unit; `accused`: the unit a 检举控告 names.
  * - `action`: tips with such an event (validation.ts ACTION_FILTERS).
  * - `from`/`to`: Beijing-time days, both included, of the date `date` names: received (default),
@@ -143,6 +144,8 @@ export function queueFilterWhere(db: Database, q: QueueFilter, now: Date): Array
   if (q.finished) {
     and.push(finished, Sequelize.where(finishedAt(), { [q.finished === 'ontime' ? Op.lte : Op.gt]: col('conclude_by') }));
   }
+  if (q.added === true) and.push({ additionsUnseenAt: { [Op.ne]: null } });
+  if (q.added === false) and.push({ additionsUnseenAt: null });
   if (q.unit) and.push({ unitKey: q.unit });
   if (q.accused) and.push({ accusedUnitKey: q.accused });
   const window = q.from || q.to ? dayWindow(q.from, q.to) : null;
@@ -188,13 +191,17 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
   // 匿名: nothing to reveal, so no identity_viewed event either (the log records views, and none happens).
   const reveal = entitled && !tip.anonymous;
   const handler = tip.deliveryState === 'pending' && actor.unitKey !== null && actor.unitKey === tip.unitKey;
+  // What the citizen added since whoever handles it (the unit once assigned, the claimer before)
+  // last opened it: opened now.
+  const handling = tip.unitKey !== null ? actor.unitKey === tip.unitKey : tip.claimedBy === actor.id;
+  const additionsSeen = !!tip.additionsUnseenAt && handling;
   // The same person's other named tips that this member can open are named by the reveal too:
   // duplicate hints and the repeat count link them by reporter. Each gets a logged view of its own.
   const linked = reveal
     ? (await deps.repo.byReporter(tip.reporterHash, LINKED_VIEWS_MAX, LINKED_ATTRIBUTES))
       .filter((r) => r.id !== tip.id && !r.anonymous && can(actor, 'tip.view', scopeOf(r)))
     : [];
-  if (reveal || handler) {
+  if (reveal || handler || additionsSeen) {
     // The log entry commits before the identity leaves the process (Art 46: every view is logged).
     await deps.db.transaction(async (t) => {
       if (reveal) {
@@ -211,6 +218,9 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
         await deps.repo.models.Tip.update({ deliveryState: 'seen' }, { where: { id: tip.id, deliveryState: 'pending' }, transaction: t });
         await deps.repo.appendEvent({ tipId: tip.id, type: 'delivered', actor: staffActor(actor), fromState: tip.state, toState: tip.state }, t);
         tip.deliveryState = 'seen';
+      }
+      if (additionsSeen) {
+        await deps.repo.models.Tip.update({ additionsUnseenAt: null }, { where: { id: tip.id }, transaction: t, silent: true });
       }
     });
   }

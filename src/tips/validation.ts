@@ -72,6 +72,8 @@ export const queueFilterObject = z.object({
   /** A county's division code (happened or handled there), or `none`: no place and no handler county. */
   county: z.string().regex(/^(\d{6}|none)$/, '县（市、区）代码应为6位数字').optional(),
   overdue: flag.optional(),
+  /** The citizen added to it (补充) what whoever handles it has not opened since. */
+  added: flag.optional(),
   dueWithinDays: z.string().trim().regex(/^\d{1,2}$/, '天数应为1到30的整数').transform(Number)
     .refine((n) => n >= 1 && n <= 30, { message: '天数应为1到30的整数' }).optional(),
   legalType: z.enum(LEGAL_TYPES).optional(),

@@ -152,6 +152,8 @@ export interface StaffTipView {
   overdue: boolean;
   extensionDays: number;
   deliveryState: string;
+  /** When the citizen last added to it (补充) what whoever handles it has not opened since. */
+  additionsUnseenAt: string | null;
   duplicateOf: string | null;
   answer: string | null;
   answeredAt: string | null;
@@ -210,6 +212,7 @@ export function staffView(tip: TipRow, given: ReporterIdentity | undefined, now 
     overdue: tip.dueAt !== null && tip.dueAt.getTime() < now.getTime(),
     extensionDays: tip.extensionDays,
     deliveryState: tip.deliveryState,
+    additionsUnseenAt: iso(tip.additionsUnseenAt ?? null),
     duplicateOf: tip.duplicateOf,
     // Staff-written: masked like an event's note unless the view carries the revealed identity.
     answer: tip.answer === null ? null : identity ? tip.answer : maskPersonalData(tip.answer),

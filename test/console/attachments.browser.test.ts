@@ -94,6 +94,11 @@ describe('console: a tip\'s photos, voice and video (Chromium)', function () {
     await server.services.tips.desk.addToTip(sub.citizen, code, { messageKey: 'f-2', attachment: { type: 'image', mediaId: 'f-photo' }, danger: false });
     await server.services.tips.idle();
     await signIn(page, server.baseUrl, 'triage-e');
+    // The queue marks a tip with additions nobody handling it has opened yet.
+    await page.goto(`${server.baseUrl}/staff/queue?added=1`);
+    const row = page.locator('tr', { has: page.locator(`a[href="/staff/tips/${code}"]`) });
+    expect(await row.locator('.chip-news').innerText()).to.equal('新补充');
+    await screenshot(page, 'queue-additions');
     await page.goto(`${server.baseUrl}/staff/tips/${code}`);
 
     const photo = page.locator('h2:has-text("附件") + ul > li').nth(0).locator('img');

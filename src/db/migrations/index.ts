@@ -27,6 +27,7 @@ import { scamReportsCardsMigration } from './025-scam-reports-cards.js';
 import { pushMassMaybeSentMigration } from './026-push-mass-maybe-sent.js';
 import { staffSessionIdleMigration } from './027-staff-session-idle.js';
 import { articleImageUsesMigration } from './028-article-image-uses.js';
+import { tipAdditionsUnseenMigration } from './029-tip-additions-unseen.js';
 
 // Append new migrations at the end; never edit or reorder one that has shipped.
 export const migrations: Migration[] = [
@@ -58,4 +59,5 @@ export const migrations: Migration[] = [
   pushMassMaybeSentMigration,
   staffSessionIdleMigration,
   articleImageUsesMigration,
+  tipAdditionsUnseenMigration,
 ];

@@ -1,6 +1,7 @@
 // What needs a staff member's attention, shown at the top of every console page: red tips waiting
-// to be taken (city staff), and tips newly handed to one's unit and not yet opened (county and
-// township staff). Counted within the user's scope by the same list filter as the queue.
+// to be taken (city staff), tips newly handed to one's unit and not yet opened (county and
+// township staff), and tips one handles that the citizen added to since they were last opened.
+// Counted within the user's scope by the same list filter as the queue.
 import { Op, type WhereOptions } from 'sequelize';
 import type { TipRow } from '../../tips/models.js';
 import { can, tipListFilter } from '../../tips/policy.js';
@@ -34,6 +35,12 @@ export function attentionLookup(repo: TipRepository): AttentionLookup {
       const fresh = await count(staff, { unitKey: staff.unitKey, deliveryState: 'pending' });
       if (fresh > 0) items.push({ text: `有 ${fresh} 件新交办给您单位的事项还没有查看。`, href: '/staff/queue?state=assigned' });
     }
+    // What citizens added (补充) to the tips this member handles: their unit's, or those they
+    // claimed before any unit has them.
+    const claimed: WhereOptions<TipRow> = { unitKey: null, claimedBy: staff.id };
+    const handled: WhereOptions<TipRow> = staff.unitKey ? { [Op.or]: [{ unitKey: staff.unitKey }, claimed] } : claimed;
+    const added = await count(staff, { [Op.and]: [handled, { additionsUnseenAt: { [Op.ne]: null } }] });
+    if (added > 0) items.push({ text: `有 ${added} 件您办理的事项，群众又补充了内容，请打开查看。`, href: '/staff/queue?added=1' });
     return items;
   };
 }

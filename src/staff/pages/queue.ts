@@ -101,6 +101,7 @@ export function filterWords(q: ListQuery, names: ReadonlyMap<string, string>): s
   if (q.unit) words.push(`承办单位：${names.get(q.unit) ?? q.unit}`);
   if (q.accused) words.push(`被检举控告单位：${names.get(q.accused) ?? q.accused}`);
   if (q.overdue !== undefined) words.push(q.overdue ? '已超期' : '未超期');
+  if (q.added !== undefined) words.push(q.added ? '群众新补充了内容' : '没有未看的补充');
   if (q.dueWithinDays !== undefined) words.push(`${q.dueWithinDays}天内到期`);
   if (q.finished) words.push(q.finished === 'ontime' ? '按期办结' : '超期办结');
   if (q.rating) words.push(RATING_WORDS[q.rating] ?? q.rating);
@@ -109,7 +110,7 @@ export function filterWords(q: ListQuery, names: ReadonlyMap<string, string>): s
 }
 
 /** Filters the form has no visible field for: kept as hidden fields, so 筛选 does not drop them. */
-const HIDDEN_FILTERS = ['overdue', 'dueWithinDays', 'finished', 'unit', 'accused', 'action'] as const;
+const HIDDEN_FILTERS = ['overdue', 'added', 'dueWithinDays', 'finished', 'unit', 'accused', 'action'] as const;
 
 function pageHref(filters: Record<string, string>, page: number): string {
   const q = new URLSearchParams({ ...filters, page: String(page) });
