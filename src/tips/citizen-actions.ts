@@ -179,6 +179,7 @@ export async function addToTip(
     const red = addition.danger || (text !== '' && gradeColour({ category: tip.category as Category, text }).colour === 'red');
     if (red && colourNow !== 'red') {
       tip.colour = 'red';
+      tip.computedColour = 'red';
       tip.colourRank = COLOUR_RANK.red ?? 0;
       tip.danger = tip.danger || addition.danger;
       // The same day as the danger was told, never later than the clock it had.

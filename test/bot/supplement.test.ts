@@ -42,9 +42,13 @@ describe('bot: 补充 adds to a tip already sent', () => {
     expect(await send(h, `查询 ${code}`)).to.contain(`回复「补充 ${code}」`);
     expect(await send(h, `补充 ${code} 老板姓王 开一辆白色面包车`)).to.contain(`已经补充到您反映的「${code}」里了`);
     expect(h.desk.additions[0]).to.include({ code, text: '老板姓王 开一辆白色面包车' });
+    // Words right after the code, a number first among them, are all kept; the code typed with spaces too.
+    const spaced = `${code.slice(0, 8)} ${code.slice(8)}`;
+    expect(await send(h, `补充 ${spaced} 13905981234是他的电话`)).to.contain(`补充到您反映的「${code}」`);
+    expect(h.desk.additions[1]).to.include({ code, text: '13905981234是他的电话' });
     const other = citizen('someone-else');
     expect(await send(h, `补充 ${code} 我也看到了`, other)).to.contain('没有找到').and.not.contain('已经补充');
-    expect(h.desk.additions).to.have.length(1);
+    expect(h.desk.additions).to.have.length(2);
   });
 
   it('a change told in other words: the message itself is the first addition when it says more', async () => {

@@ -83,8 +83,9 @@ describe(`tip additions (补充) (${usingMysql() ? 'MariaDB' : 'SQLite'})`, func
     const cursor = (await ctx.services.tips.announcer.listSince(null)).cursor;
     const result = await desk.addToTip(sub.citizen, code, words('他现在拿着刀在砸门 说要砍死她', { danger: true }));
     expect(result.colour).to.equal('red');
-    const [tip] = await q('SELECT colour, danger FROM tips WHERE code = ?', [code]);
+    const [tip] = await q('SELECT colour, computed_colour, danger FROM tips WHERE code = ?', [code]);
     expect(tip!.colour).to.equal('red');
+    expect(tip!.computed_colour).to.equal('red');
     expect(Boolean(tip!.danger)).to.equal(true);
     const changed = (await eventsOf(code)).find((e) => e.type === 'colour_changed');
     expect(changed).to.include({ actor_type: 'system' });

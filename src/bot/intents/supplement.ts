@@ -59,7 +59,8 @@ function additionOf(turn: Turn, text: string): TipAddition | undefined {
       if (!input.mediaId) return text ? { ...base, text } : undefined;
       return { ...base, attachment: { type: 'voice', mediaId: input.mediaId }, ...(text ? { text } : {}) };
     case 'location':
-      return { ...base, text: `位置：${input.label ? `${input.label} ` : ''}(${input.latitude.toFixed(5)}, ${input.longitude.toFixed(5)})` };
+      // The place as WeChat names it; its coordinates only when it names none.
+      return { ...base, text: `位置：${input.label || `(${input.latitude.toFixed(5)}, ${input.longitude.toFixed(5)})`}` };
     case 'link':
       return { ...base, text: `链接：${input.title} ${input.url}` };
     default:
@@ -88,6 +89,9 @@ async function add(turn: Turn, ctx: EngineContext, flow: SupplementFlow, code: s
     if (refusal === 'TIP_ADDITIONS_FULL') {
       delete turn.record.flow;
       return [say(`「${code}」补充的内容已经很多了，这一条【没有】加进去。还要补充的，请回复「人工」联系工作人员。`)];
+    }
+    if (refusal === 'TIP_INVALID') {
+      return [say(`这一条【没有】加进去：${err instanceof Error ? err.message : '内容无效'}。发完了回复「好了」。`)];
     }
     if (refusal === 'TIP_NOT_FOUND') {
       delete turn.record.flow;
@@ -129,12 +133,16 @@ export async function startSupplement(turn: Turn, ctx: EngineContext, code: stri
     }
     const choices = open.slice(0, CHOICES_MAX);
     turn.record.flow = { name: 'supplement', choices: choices.map((v) => v.code), ...(words ? { pending: words } : {}) };
-    return [say(`您有${open.length}件反映正在办理，要补充到哪一件？请回复前面的序号：\n${choices.map((v: CitizenTipView, i) => tipLine(v, i)).join('\n')}`)];
+    const more = open.length > CHOICES_MAX ? `\n（只列出最近${CHOICES_MAX}件，其他的请回复「补充 编号」）` : '';
+    return [say(`您有${open.length}件反映正在办理，要补充到哪一件？请回复前面的序号：\n${choices.map((v: CitizenTipView, i) => tipLine(v, i)).join('\n')}${more}`)];
   } catch (err) {
     ctx.logger.error(errorFields(err), 'bot: tip lookup for an addition failed');
     return [say(DESK_TROUBLE)];
   }
 }
+
+/** A tracking code at the start, as typed: SM and 12 letters or digits, spaces or dashes between. */
+const TYPED_CODE = /^S[\s\-_]*M(?:[\s\-_]*[0-9A-Z]){12}/iu;
 
 /** 「补充」, 「补充 编号」, 「补充 编号 内容」: a command, not 「补充医疗保险…」. */
 function supplementCommand(text: string): { code?: string; words?: string } | undefined {
@@ -143,7 +151,10 @@ function supplementCommand(text: string): { code?: string; words?: string } | un
   if (rest === '') return {};
   const code = parseCode(rest);
   if (!code?.startsWith('SM')) return undefined;
-  const words = rest.normalize('NFKC').replace(/^[A-Za-z0-9\s\-_]{14,}?(?=[^A-Za-z0-9\s\-_]|$)/u, '').replace(/^[\s,，:：]+/u, '').trim();
+  // What follows the code as typed (spaces or dashes inside it), a number right after it included.
+  const typed = rest.normalize('NFKC');
+  const codeEnd = TYPED_CODE.exec(typed)?.[0].length ?? typed.length;
+  const words = typed.slice(codeEnd).replace(/^[\s,，:：]+/u, '').trim();
   return { code, ...(words ? { words } : {}) };
 }
 
