@@ -8,9 +8,8 @@ import type { AnnouncementBatch, TipAnnouncement, TipAnnouncer, TipCategoryKey }
 import type { TipRepository } from './repository.js';
 import type { TipRow } from './models.js';
 import { isSensitiveTip } from './policy.js';
-import { isColour, type Category, type LegalType } from './types.js';
+import { isColour, OPEN_STATES, type Category, type LegalType } from './types.js';
 
-const OPEN_STATES = ['received', 'claimed', 'assigned', 'in_progress', 'extended', 'reopened'];
 
 /** The events that are announced: a tip received, its colour changed, its assignment. */
 const ANNOUNCED_EVENTS = ['received', 'colour_changed', 'assign'];
@@ -71,7 +70,7 @@ export function createAnnouncer(repo: TipRepository): TipAnnouncer {
     async listDueSoon(withinHours) {
       const now = new Date();
       const rows = await Tip.findAll({
-        where: { state: { [Op.in]: OPEN_STATES }, dueAt: { [Op.gte]: now, [Op.lte]: new Date(now.getTime() + withinHours * 3_600_000) } },
+        where: { state: { [Op.in]: [...OPEN_STATES] }, dueAt: { [Op.gte]: now, [Op.lte]: new Date(now.getTime() + withinHours * 3_600_000) } },
         order: [['dueAt', 'ASC']],
         limit: 100,
       });

@@ -18,7 +18,7 @@ import { scopeOf, whereForListFilter } from './scope.js';
 import { loadFor, staffActor, type ServiceDeps } from './service.js';
 import { eventView, staffView, type StaffEventView, type StaffTipView } from './views.js';
 import type { ActionFilter, ListQuery, QueueFilter } from './validation.js';
-import { COLOURS, type Category } from './types.js';
+import { COLOURS, OPEN_STATES, type Category } from './types.js';
 import { hideMaskDigits } from './rules/personal-data.js';
 import { maskTranscript, type TranscriptTexts } from './sealed-texts.js';
 
@@ -58,8 +58,6 @@ const ACTION_POLICY: Partial<Record<TipAction, PolicyAction>> = {
   extend: 'tip.extend', reject: 'tip.reject', mark_duplicate: 'tip.mark_duplicate', close: 'tip.close', reopen: 'tip.reopen',
 };
 
-/** States in which the tip is still being handled: its clock (`due_at`) runs. */
-export const OPEN_STATES = ['received', 'claimed', 'assigned', 'in_progress', 'extended', 'reopened'] as const;
 /** Concluded without (or after) an answer: 办结, 不予受理, 重复, 转送. */
 export const CONCLUDED_STATES = ['closed', 'rejected', 'duplicate', 'transferred'] as const;
 /**

@@ -20,6 +20,9 @@ export const TIP_STATES = [
 ] as const;
 export type TipState = (typeof TIP_STATES)[number];
 
+/** States in which the tip is still being handled: its clock (`due_at`) runs, and its citizen may add to it (补充). */
+export const OPEN_STATES = ['received', 'claimed', 'assigned', 'in_progress', 'extended', 'reopened'] as const satisfies readonly TipState[];
+
 export const ROLES = ['admin', 'supervisor', 'triage', 'county', 'township', 'editor'] as const;
 export type Role = (typeof ROLES)[number];
 

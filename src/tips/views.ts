@@ -9,7 +9,7 @@ import { reviewWindowEnd } from './rules/deadlines.js';
 import { maskFully, maskPersonalData } from './rules/personal-data.js';
 import { sealedReasonOf } from './sealed-texts.js';
 import {
-  CITIZEN_STATE_LABELS, COLOUR_LABELS, LEGAL_TYPE_LABELS, STATE_LABELS, categoryInfo, isCategory, isColour, isLegalType, isTipState,
+  CITIZEN_STATE_LABELS, COLOUR_LABELS, LEGAL_TYPE_LABELS, OPEN_STATES, STATE_LABELS, categoryInfo, isCategory, isColour, isLegalType, isTipState,
   type TipState,
 } from './types.js';
 
@@ -72,7 +72,7 @@ function citizenSteps(tip: TipRow, state: TipState, held: boolean): CitizenTipSt
 }
 
 /** The states a citizen sees as still being handled: a tip in one of them takes their additions (补充). */
-const BEING_HANDLED: ReadonlySet<string> = new Set(['received', 'claimed', 'assigned', 'in_progress', 'extended', 'reopened']);
+const BEING_HANDLED: ReadonlySet<string> = new Set(OPEN_STATES);
 
 /** The state the citizen sees: until the correction hold is over, an answered tip is still being handled. */
 function citizenState(tip: TipRow, now: Date): string {
