@@ -17,7 +17,7 @@ import { answerHeld, answerWindowOpen, citizenView, takesAdditions } from './vie
 import { isRating, type Category, type Colour } from './types.js';
 import type { Transaction } from 'sequelize';
 import { sqlOf } from '../db/sql.js';
-import { MEDIA_ID_MAX } from './intake.js';
+import { insertPendingMedia, isCopyableMediaId } from './intake.js';
 import { acknowledgeBy, gradeColour } from './rules/colour.js';
 import { COLOUR_RANK, dueAtOf } from './clock.js';
 import { MAX_DESCRIPTION_CHARS, MAX_TIP_ADDITIONS, MAX_TIP_ATTACHMENTS } from './rules/limits.js';
@@ -166,11 +166,8 @@ export async function addToTip(
         tipId: tip.id, type: ADDITION_EVENT, actor: { type: 'citizen' }, fromState: tip.state, toState: tip.state,
         note: `${ATTACHMENT_LABELS[addition.attachment.type]}（附件 ${position}）`, data: { ...data, attachment: position }, at: now,
       }, t);
-      if (addition.attachment.mediaId.length <= MEDIA_ID_MAX) {
-        await sql.insertRow(deps.repo.models.TipMedia, {
-          tipId: tip.id, position, mediaType: addition.attachment.type, mediaId: addition.attachment.mediaId, state: 'pending',
-          contentType: null, data: null, attempts: 0, nextTryAt: now, lastError: null, copiedAt: null, createdAt: now, updatedAt: now,
-        }, t);
+      if (isCopyableMediaId(addition.attachment.mediaId)) {
+        await insertPendingMedia(sql, deps.repo.models, tip.id, { position, mediaType: addition.attachment.type, mediaId: addition.attachment.mediaId }, now, t);
         copy = true;
       }
     }

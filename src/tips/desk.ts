@@ -15,7 +15,7 @@ import { PERSONAL_DATA_RULE_VERSION } from './rules/personal-data.js';
 import { maskTexts, storedColourReason } from './sealed-texts.js';
 import type { NoticeCenter } from './notices.js';
 import type { TipRepository } from './repository.js';
-import { MEDIA_ID_MAX, touchContact, writeNewTip, type NewTipMedia, type NewTipValues } from './intake.js';
+import { isCopyableMediaId, touchContact, writeNewTip, type NewTipMedia, type NewTipValues } from './intake.js';
 import type { HolidayTable } from './rules/working-days.js';
 import { acknowledgeBy, gradeColour } from './rules/colour.js';
 import { deadlinesFor } from './rules/deadlines.js';
@@ -69,8 +69,7 @@ function duplicateOn(err: UniqueConstraintError): 'code' | 'submission_key' | 'u
 
 /** The photos, voice and videos WeChat keeps 3 days only, to copy (media-copy.ts), at their place in the tip's list. */
 function mediaToCopy(attachments: TipSubmission['attachments']): NewTipMedia[] {
-  // A media id longer than the column is none WeChat gave: never let it fail the tip's commit.
-  return attachments.flatMap((a, i) => (a.mediaId.length <= MEDIA_ID_MAX ? [{ position: i + 1, mediaType: a.type, mediaId: a.mediaId }] : []));
+  return attachments.flatMap((a, i) => (isCopyableMediaId(a.mediaId) ? [{ position: i + 1, mediaType: a.type, mediaId: a.mediaId }] : []));
 }
 
 export function createDesk(deps: DeskDeps): TipDesk {

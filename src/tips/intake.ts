@@ -8,9 +8,9 @@
 //    more than the statements (docs/performance.md, "Intake").
 //  - the contact time (citizen_contacts.last_message_at), which decides whether a push may use
 //    the 48-hour customer-service window (notices.ts).
-import type { InferAttributes } from 'sequelize';
+import type { InferAttributes, Transaction } from 'sequelize';
 import type { Database } from '../db/index.js';
-import { sqlOf } from '../db/sql.js';
+import { sqlOf, type Sql } from '../db/sql.js';
 import type { CitizenContactRow, TipEventRow, TipMediaRow, TipModels, TipNoticeRow, TipRow } from './models.js';
 
 /** Every column of a new tip (the id comes from the database). */
@@ -22,10 +22,13 @@ export type NewTipEvent = Omit<InferAttributes<TipEventRow>, 'id' | 'tipId'>;
 /** The reply notice written with a tip (the tip id is filled in). */
 export type NewTipNotice = Omit<InferAttributes<TipNoticeRow>, 'id' | 'tipId'>;
 
-/** An attachment to copy from WeChat, written `pending` with the tip (the tip id is filled in). */
 /** tip_media.media_id's width (migration 024); WeChat's media ids are 64 characters. */
-export const MEDIA_ID_MAX = 256;
+const MEDIA_ID_MAX = 256;
 
+/** A media id longer than the column is none WeChat gave: it is not copied, and never fails the commit it came with. */
+export const isCopyableMediaId = (mediaId: string): boolean => mediaId.length <= MEDIA_ID_MAX;
+
+/** An attachment to copy from WeChat, written `pending` with the tip (the tip id is filled in). */
 export type NewTipMedia = Pick<InferAttributes<TipMediaRow>, 'position' | 'mediaType' | 'mediaId'>;
 
 export interface NewTip {
@@ -48,14 +51,17 @@ export async function writeNewTip(db: Database, models: TipModels, { tip, event,
     const tipId = await sql.insertRow(models.Tip, tip, transaction);
     await sql.insertRow(models.TipEvent, { ...event, tipId }, transaction);
     if (notice) await sql.insertRow(models.TipNotice, { ...notice, tipId }, transaction);
-    for (const m of media) {
-      await sql.insertRow(models.TipMedia, {
-        ...m, tipId, state: 'pending', contentType: null, data: null, attempts: 0, nextTryAt: tip.createdAt,
-        lastError: null, copiedAt: null, createdAt: tip.createdAt, updatedAt: tip.createdAt,
-      }, transaction);
-    }
+    for (const m of media) await insertPendingMedia(sql, models, tipId, m, tip.createdAt, transaction);
     return tipId;
   });
+}
+
+/** An attachment's row, `pending` until media-copy.ts copies it from WeChat; in the caller's transaction. */
+export async function insertPendingMedia(sql: Sql, models: TipModels, tipId: number, m: NewTipMedia, at: Date, transaction: Transaction): Promise<void> {
+  await sql.insertRow(models.TipMedia, {
+    ...m, tipId, state: 'pending', contentType: null, data: null, attempts: 0, nextTryAt: at,
+    lastError: null, copiedAt: null, createdAt: at, updatedAt: at,
+  }, transaction);
 }
 
 /**
