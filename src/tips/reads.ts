@@ -14,7 +14,7 @@ import { actionsFrom, type TipAction } from './rules/state-machine.js';
 import { can, tipListFilter, type PolicyAction } from './policy.js';
 import { suggestDuplicates, type DuplicateSuggestion } from './rules/duplicates.js';
 import { likeContains, type RecentTipRow } from './repository.js';
-import { scopeOf, whereForListFilter } from './scope.js';
+import { handles, scopeOf, whereForListFilter } from './scope.js';
 import { loadFor, staffActor, type ServiceDeps } from './service.js';
 import { eventView, staffView, type StaffEventView, type StaffTipView } from './views.js';
 import type { ActionFilter, ListQuery, QueueFilter } from './validation.js';
@@ -189,10 +189,8 @@ export async function tipDetail(deps: ReadDeps, actor: StaffPrincipal, code: str
   // 匿名: nothing to reveal, so no identity_viewed event either (the log records views, and none happens).
   const reveal = entitled && !tip.anonymous;
   const handler = tip.deliveryState === 'pending' && actor.unitKey !== null && actor.unitKey === tip.unitKey;
-  // What the citizen added since whoever handles it (the unit once assigned, the claimer before)
-  // last opened it: opened now.
-  const handling = tip.unitKey !== null ? actor.unitKey === tip.unitKey : tip.claimedBy === actor.id;
-  const additionsSeen = !!tip.additionsUnseenAt && handling;
+  // What the citizen added since whoever handles it last opened it: opened now.
+  const additionsSeen = !!tip.additionsUnseenAt && handles(actor, tip);
   // The same person's other named tips that this member can open are named by the reveal too:
   // duplicate hints and the repeat count link them by reporter. Each gets a logged view of its own.
   const linked = reveal

@@ -1,5 +1,5 @@
 // Adapters from a stored tip to the pure modules' inputs (policy scope, state-machine
-// snapshot), and the policy's list filter as a Sequelize WHERE.
+// snapshot), the policy's list filter as a Sequelize WHERE, and who handles a tip now.
 import { Op, type WhereOptions } from 'sequelize';
 import type { TipRow } from './models.js';
 import type { TipScope, TipListFilter } from './policy.js';
@@ -27,6 +27,22 @@ export function snapshotOf(tip: TipRow): TipSnapshot {
     answerPublicAt: tip.answerPublicAt,
     reviewCount: tip.reviewCount,
   };
+}
+
+/**
+ * Who handles a tip now, for what the citizen added to it (补充): the handling unit once it is
+ * assigned, before that the staff member who claimed it. `handles` for one tip, `handledBy` as a
+ * WHERE for the tips a member handles: the same rule.
+ */
+export interface Handler { id: number; unitKey: string | null }
+
+export function handles(actor: Handler, tip: Pick<TipRow, 'unitKey' | 'claimedBy'>): boolean {
+  return tip.unitKey !== null ? actor.unitKey === tip.unitKey : tip.claimedBy === actor.id;
+}
+
+export function handledBy(actor: Handler): WhereOptions<TipRow> {
+  const claimed: WhereOptions<TipRow> = { unitKey: null, claimedBy: actor.id };
+  return actor.unitKey ? { [Op.or]: [{ unitKey: actor.unitKey }, claimed] } : claimed;
 }
 
 /** Every clause of the policy's filter applied; `null` means the actor sees no tips at all. */

@@ -6,7 +6,7 @@ import { Op, type WhereOptions } from 'sequelize';
 import type { TipRow } from '../../tips/models.js';
 import { can, tipListFilter } from '../../tips/policy.js';
 import type { TipRepository } from '../../tips/repository.js';
-import { whereForListFilter } from '../../tips/scope.js';
+import { handledBy, whereForListFilter } from '../../tips/scope.js';
 import type { StaffPrincipal } from '../accounts.js';
 
 export interface AttentionItem { text: string; href: string }
@@ -37,9 +37,7 @@ export function attentionLookup(repo: TipRepository): AttentionLookup {
     }
     // What citizens added (补充) to the tips this member handles: their unit's, or those they
     // claimed before any unit has them.
-    const claimed: WhereOptions<TipRow> = { unitKey: null, claimedBy: staff.id };
-    const handled: WhereOptions<TipRow> = staff.unitKey ? { [Op.or]: [{ unitKey: staff.unitKey }, claimed] } : claimed;
-    const added = await count(staff, { [Op.and]: [handled, { additionsUnseenAt: { [Op.ne]: null } }] });
+    const added = await count(staff, { [Op.and]: [handledBy(staff), { additionsUnseenAt: { [Op.ne]: null } }] });
     if (added > 0) items.push({ text: `有 ${added} 件您办理的事项，群众又补充了内容，请打开查看。`, href: '/staff/queue?added=1' });
     return items;
   };
