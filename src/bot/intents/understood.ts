@@ -183,10 +183,9 @@ function whatToDo(turn: Turn): BotReplyPart[] | undefined {
 
 // A tip sent, to be taken back (「撤回」, 「我想撤回刚才的举报」, 「我不想举报了」): not a transfer to recall.
 const WITHDRAW = /(?:撤回|撤销|收回)(?!.{0,8}(?:款|钱|转账|汇款|消息))|(?:不想|不要|不)再?(?:举报|反映|投诉)了/u;
-// There is no state for a tip its reporter takes back: staff close it (不予受理, 办结) with the reason.
-// A sent tip is changed only by staff: the citizen reaches them through 人工, with its code.
-const TO_STAFF = '请回复「人工」联系工作人员，告诉他们受理编号（回复「查询」可以看编号）';
-const WITHDRAW_ANSWER = `已经提交的反映，在这里没法自己撤回。想撤回，${TO_STAFF}，他们会帮您处理。要补充或更正内容，回复「补充」。`;
+// There is no state for a tip its reporter takes back: staff close it (不予受理, 办结) with the
+// reason, reached through 人工 with its code. What the citizen adds or corrects goes by 补充.
+const WITHDRAW_ANSWER = '已经提交的反映，在这里没法自己撤回。想撤回，请回复「人工」联系工作人员，告诉他们受理编号（回复「查询」可以看编号），他们会帮您处理。要补充或更正内容，回复「补充」。';
 // A change to a tip already sent (「我刚才举报的 地址说错了」, 「我想补充一下材料」): not a new
 // matter, but words for that tip (intents/supplement.ts). The message is itself the first
 // addition when it says more than the wish to change something (AMEND_ONLY).
