@@ -14,7 +14,7 @@ import { isPlaceOnly, matchPlace } from '../places.js';
 import { isWord } from '../text.js';
 import { MAX_DESCRIPTION_CHARS } from '../../tips/rules/limits.js';
 import { placeOfText, recordBot, recordCitizen, startTipFlow, transcriptEntry } from '../tip-flow/draft.js';
-import { categoryName, promptFor } from '../tip-flow/prompts.js';
+import { categoryName, heldPlaceLine, promptFor } from '../tip-flow/prompts.js';
 import { DAILY_LIMIT_TEXT, underDailyLimit } from '../tip-flow/submit.js';
 import { understand } from '../understanding.js';
 import { startSupplement } from './supplement.js';
@@ -302,7 +302,7 @@ export const offerAnswer: Intent = {
     // A location sent before the words (held for the tip) is the place when they name none.
     flow.step = draft.place ? 'contact' : 'place';
     const heard = place ? `地点：${place.label}（不对可以回复「返回」修改）\n`
-      : draft.place ? '位置已记下，用的是您先前发的位置（不对可以回复「返回」修改）。\n' : '';
+      : draft.place ? `${heldPlaceLine(draft.place)}\n` : '';
     const parts = [say(`好的，现在按「${categoryName(offered.category)}」帮您填写，您说的情况已记下。\n${heard}${promptFor(flow)}`)];
     recordBot(draft, parts, turn.now);
     return parts;

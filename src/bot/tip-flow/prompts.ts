@@ -49,6 +49,11 @@ export function placePrompt(): string {
     + '不清楚可以回复「跳过」。';
 }
 
+/** The place a location sent before the words gave the draft (held for it), said when its question is skipped. */
+export function heldPlaceLine(place: NonNullable<TipDraft['place']>): string {
+  return `地点：${place.label ?? place.text ?? '您发的位置'}（用的是您先前发的位置，不对可以回复「返回」修改）`;
+}
+
 export function contactPrompt(): string {
   return '请留下您的手机号，方便工作人员联系您（只用于办理这件事，严格保密）。\n'
     + '不想留也可以，回复「匿名」即可。';

@@ -10,7 +10,7 @@ import type { TipCategoryKey } from '../ports.js';
 import { foldToSimplified } from '../../tips/rules/plain-text.js';
 import { isWord, parseMobile, parseSmallNumber } from '../text.js';
 import {
-  CANCELLED, MORE_HINT, categoryName, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, editMenu, placePrompt, promptFor,
+  CANCELLED, MORE_HINT, categoryName, categoryPrompt, confirmPrompt, contactPrompt, descriptionPrompt, editMenu, heldPlaceLine, placePrompt, promptFor,
 } from './prompts.js';
 import { absorbMedia, addDescription, contactIn, DESCRIPTION_FULL, keepVoice, maskRefusedContact, placeOfLocation, placeOfText } from './draft.js';
 import { confirmTip } from './submit.js';
@@ -94,7 +94,7 @@ function advance(flow: TipFlow, next: TipStep): string {
 function toPlace(flow: TipFlow): string {
   const place = flow.draft.place;
   if (!place || flow.edit) return advance(flow, 'place');
-  return `地点：${place.label ?? place.text ?? '您发的位置'}（用的是您先前发的位置，不对可以回复「返回」修改）\n${advance(flow, 'contact')}`;
+  return `${heldPlaceLine(place)}\n${advance(flow, 'contact')}`;
 }
 
 function goBack(flow: TipFlow): string {
